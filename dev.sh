@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Set up everything Gijiroku needs in .venv/ (idempotent), then run the demo or the tests.
+#   ./dev.sh demo   process the bundled sample recording and print its transcript
+#   ./dev.sh test   run linters, type checks and the whole test suite
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.installed
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+python_env() {  # $1: extras to install ("" or "test")
+    if [ ! -x "$VENV/bin/python" ]; then
+        log "creating $VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    local spec="." want
+    [ -n "$1" ] && spec=".[$1]"
+    want="$(sha256sum <pyproject.toml | cut -c1-16) $1"
+    if ! grep -qxF "$want" "$STAMP" 2>/dev/null; then
+        log "installing Python packages ($spec)"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e "$spec"
+        echo "$want" >>"$STAMP"
+    fi
+}
+
+system_packages() {  # Debian packages the tests use, installed when we may (root) and need to
+    local missing=()
+    command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing Debian packages: ${missing[*]}"
+        apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+            { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+    else
+        log "not root: tests that need ${missing[*]} will be skipped"
+    fi
+}
+
+case "${1:-}" in
+demo)
+    python_env ""
+    log "processing samples/committee-meeting-en.flac"
+    id=$("$VENV/bin/gijiroku" process samples/committee-meeting-en.flac --json data/demo-result.json)
+    "$VENV/bin/gijiroku" show "$id"
+    log "stored as meeting $id; result document in data/demo-result.json"
+    ;;
+test)
+    python_env "test"
+    system_packages
+    "$VENV/bin/python" -m tests.assets
+    log "ruff"
+    "$VENV/bin/ruff" check .
+    log "mypy"
+    "$VENV/bin/mypy"
+    log "pytest"
+    shift
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+*)
+    echo "usage: ./dev.sh demo | test [pytest arguments]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,145 @@
+"""The `gijiroku` command: process a recording, show a stored transcript."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gijiroku.errors import GijirokuError
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+def timestamp(seconds: float) -> str:
+    hours, rest = divmod(max(seconds, 0.0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours):02d}:{int(minutes):02d}:{secs:05.2f}"
+
+
+class _TerminalProgress:
+    """Prints a one-line progress bar on stderr when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, stage: str, completed: float, total: float) -> None:
+        if not self.enabled or total <= 0:
+            return
+        line = f"{stage:<11} {100 * min(completed / total, 1.0):5.1f}%"
+        if line != self.last:
+            self.last = line
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            print(file=sys.stderr)
+
+
+def _process(args: argparse.Namespace) -> int:
+    from gijiroku.config import get_settings
+    from gijiroku.pipeline import Pipeline
+    from gijiroku.recordings import accept_file
+    from gijiroku.storage import open_database
+
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    options: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "language": args.language,
+            "hotwords": args.hotwords,
+            "initial_prompt": args.initial_prompt,
+        }.items()
+        if value
+    }
+    accepted = accept_file(
+        engine, settings.data_dir, Path(args.path), title=args.title, options=options
+    )
+    progress = _TerminalProgress()
+    failure: GijirokuError | None = None
+    try:
+        Pipeline(engine, settings).run(accepted.job_id, progress)
+    except GijirokuError as exc:
+        failure = exc
+    finally:
+        progress.close()
+    print(accepted.meeting_id)
+    if args.json:
+        _write_json(engine, accepted.meeting_id, Path(args.json))
+    if failure is not None:
+        print(f"error: {failure.message} [{failure.code}]", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def _write_json(engine: Any, meeting_id: str, path: Path) -> None:
+    from gijiroku.result import result_document
+    from gijiroku.storage import repository, session_scope
+
+    with session_scope(engine) as session:
+        document = result_document(repository.load_meeting(session, meeting_id))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from gijiroku.config import get_settings
+    from gijiroku.storage import open_database, repository, session_scope
+
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        meeting = repository.load_meeting(session, args.id)
+    names = {s.id: s.name or s.id for s in meeting.speakers}
+    duration = timestamp(meeting.duration or 0.0)
+    print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration})")
+    for segment in meeting.segments:
+        who = f" {names.get(segment.speaker, segment.speaker)}:" if segment.speaker else ""
+        print(f"[{timestamp(segment.start)} - {timestamp(segment.end)}]{who} {segment.text}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gijiroku", description="Turn meeting recordings into reviewed minutes."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    process = commands.add_parser("process", help="process a recording and store the meeting")
+    process.add_argument("path", help="audio or video file")
+    process.add_argument("--title", help="meeting title (default: the file name)")
+    process.add_argument("--language", help="auto, ja, en... (default: GIJIROKU_LANGUAGE)")
+    process.add_argument("--hotwords", help="names and local terms to favour")
+    process.add_argument("--initial-prompt", help="text that sets vocabulary and style")
+    process.add_argument("--json", metavar="OUT", help="write the result document here")
+    process.set_defaults(handler=_process)
+
+    show = commands.add_parser("show", help="print a stored meeting's transcript")
+    show.add_argument("id", help="meeting id, as printed by 'process'")
+    show.set_defaults(handler=_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.ERROR,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except GijirokuError as exc:
+        print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
+        return EXIT_CONFIG if exc.code == "config_invalid" else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

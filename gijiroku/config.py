@@ -1,0 +1,120 @@
+"""Configuration from `GIJIROKU_*` environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gijiroku.errors import ConfigError
+
+ENV_PREFIX = "GIJIROKU_"
+_LANGUAGE = re.compile(r"^(auto|[a-z]{2,3})$")
+_PLACEHOLDERS = {"changeme", "change-me", "changethis", "secret", "password", "xxx"}
+
+ComputeType = Literal[
+    "auto", "int8", "int8_float16", "int8_float32", "int8_bfloat16",
+    "float16", "bfloat16", "float32",
+]
+
+
+class Settings(BaseSettings):
+    """Every setting, read once at start-up; invalid values stop start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    models_dir: Path | None = None
+
+    # Transcription
+    whisper_model: str = ""  # empty: the bundled tiny.en
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: ComputeType = "auto"
+    cpu_threads: int = Field(default=0, ge=0, le=256)  # 0: every core
+    language: str = "auto"
+    beam_size: int = Field(default=5, ge=1, le=20)
+    batch_size: int = Field(default=16, ge=1, le=256)  # batched pipeline, GPU only
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    #: Long recordings are transcribed in windows of about this length, cut in pauses.
+    transcribe_window_seconds: float = Field(default=600.0, ge=30.0, le=7200.0)
+
+    # Later stages and services
+    diarization_pipeline: str | None = None
+    hf_token: SecretStr | None = None
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    redis_url: str | None = None
+    watch_dir: str | None = None
+    max_upload_mb: int = Field(default=2048, gt=0)
+    api_token: SecretStr | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not _LANGUAGE.match(value):
+            raise ValueError("use 'auto' or a language code such as 'ja' or 'en'")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("use a sqlite:/// or postgresql:// URL")
+        if value.startswith("postgresql://"):  # use the psycopg 3 driver we install
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("api_token", "llm_api_key", "hf_token")
+    @classmethod
+    def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDERS:
+            raise ValueError("replace the placeholder with a real secret")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'gijiroku.db').resolve()}"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one message naming each variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ENV_PREFIX + "__".join(str(part) for part in error["loc"]).upper()
+            value = os.environ.get(name)
+            secret = any(word in name for word in ("TOKEN", "KEY", "PASSWORD"))
+            shown = f" (got {value!r})" if value is not None and not secret else ""
+            problems.append(f"{name}: {error['msg']}{shown}")
+        raise ConfigError("Invalid configuration: " + "; ".join(problems)) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests and the API override this dependency."""
+    return load_settings()

@@ -1,0 +1,112 @@
+"""Domain types shared by every stage: words, segments, speakers, transcripts and minutes.
+
+These are plain dataclasses with no imports from the rest of Gijiroku, so the stage packages
+(`transcribe/`, `diarize/`, `summarize/`) can use them without depending on storage or HTTP.
+The mapping to database rows lives in `gijiroku.storage.repository`, to JSON in `gijiroku.result`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+#: Languages written without spaces between words: their words are joined with no separator.
+NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "yue", "th", "lo", "km", "my", "bo"})
+
+#: Progress callback: (stage name, completed, total). Units are the stage's own
+#: (seconds of audio for transcription); the fraction is completed / total.
+_ATTACHING = frozenset("-'’,.!?;:%)")
+
+Progress = Callable[[str, float, float], None]
+
+
+def no_progress(stage: str, completed: float, total: float) -> None:
+    """The default progress callback: does nothing, so stage code never tests for None."""
+
+
+@dataclass(slots=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float
+    speaker: str | None = None
+
+
+@dataclass(slots=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    speaker: str | None = None
+    #: Per-meeting number, 1-based; assigned when the transcript is stored.
+    id: int | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+
+@dataclass(slots=True)
+class Transcript:
+    language: str
+    duration: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Speaker:
+    id: str  # S1, S2... in order of first appearance
+    label: str  # the diarizer's raw label, e.g. SPEAKER_00
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class Decision:
+    text: str
+    segments: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ActionItem:
+    task: str
+    owner: str | None = None
+    due: str | None = None
+    segments: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Minutes:
+    #: done | not_configured | failed | pending
+    status: str = "not_configured"
+    summary: str = ""
+    decisions: list[Decision] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Meeting:
+    id: str
+    title: str
+    status: str
+    language: str | None
+    duration: float | None
+    speakers: list[Speaker] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    minutes: Minutes = field(default_factory=Minutes)
+
+
+def join_words(texts: Iterable[str], language: str | None) -> str:
+    """Join word texts into running text the way the language writes it.
+
+    Whisper's word pieces carry their own leading space in spaced languages; in Japanese they
+    carry none, and inserting one between characters would corrupt the text.
+    """
+    words = [t.strip() for t in texts if t.strip()]
+    if language in NO_SPACE_LANGUAGES:
+        return "".join(words)
+    text = ""
+    for word in words:
+        # Pieces that continue a word ("-time", "'s") attach without a space.
+        text += word if not text or word[0] in _ATTACHING else " " + word
+    return text

@@ -1,0 +1,90 @@
+"""The errors Gijiroku raises, each with a short code and a message a clerk can read.
+
+    GijirokuError
+    ├── ConfigError                 invalid or missing configuration (names the variable)
+    ├── AudioError
+    │   ├── AudioFileNotFoundError  the recording does not exist
+    │   ├── EmptyAudioError         the file has zero bytes
+    │   ├── NoAudioStreamError      a container without any audio stream (e.g. silent video)
+    │   ├── AudioDecodeError        bytes that ffmpeg cannot decode
+    │   └── ZeroDurationError       decodes, but holds no samples
+    ├── FfmpegNotFoundError         neither a system ffmpeg nor the bundled one is usable
+    ├── ModelError
+    │   ├── ModelNotFoundError      a configured model is not on this machine
+    │   └── UnsupportedLanguageError  a language the model cannot transcribe
+    ├── MeetingNotFoundError        no meeting with that id
+    └── StageError                  a pipeline stage failed for another reason
+
+Every error carries ``code`` (stable, for the API and job records) and ``message``.
+Adapters translate library errors with ``raise ... from exc`` so the cause is kept.
+"""
+
+from __future__ import annotations
+
+
+class GijirokuError(Exception):
+    """Base of every error Gijiroku reports to a person."""
+
+    code = "error"
+    #: Permanent errors are not worth retrying (the same input fails the same way).
+    permanent = True
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(GijirokuError):
+    code = "config_invalid"
+
+
+class AudioError(GijirokuError):
+    code = "audio_error"
+
+
+class AudioFileNotFoundError(AudioError):
+    code = "audio_not_found"
+
+
+class EmptyAudioError(AudioError):
+    code = "audio_empty"
+
+
+class NoAudioStreamError(AudioError):
+    code = "audio_no_stream"
+
+
+class AudioDecodeError(AudioError):
+    code = "audio_undecodable"
+
+
+class ZeroDurationError(AudioError):
+    code = "audio_zero_duration"
+
+
+class FfmpegNotFoundError(GijirokuError):
+    code = "ffmpeg_not_found"
+
+
+class ModelError(GijirokuError):
+    code = "model_error"
+
+
+class ModelNotFoundError(ModelError):
+    code = "model_not_found"
+
+
+class UnsupportedLanguageError(ModelError):
+    code = "language_unsupported"
+
+
+class MeetingNotFoundError(GijirokuError):
+    code = "meeting_not_found"
+
+
+class StageError(GijirokuError):
+    code = "stage_failed"
+    permanent = False

@@ -1,0 +1,95 @@
+"""Taking in a recording: copy it into the data directory under a safe name, hash it, queue it.
+
+The name a file arrives with is kept for display only; on disk the recording is stored as
+`meetings/<id>/original.<ext>`, so `../`, absolute paths or NUL bytes in a name cannot reach
+the file system. The original is copied in chunks (never read whole) and never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gijiroku.errors import AudioFileNotFoundError, EmptyAudioError
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import new_id
+
+CHUNK = 1024 * 1024
+_EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    meeting_id: str
+    job_id: str
+
+
+def meeting_dir(data_dir: Path, meeting_id: str) -> Path:
+    return data_dir / "meetings" / meeting_id
+
+
+def safe_extension(name: str) -> str:
+    """The file's extension if it is plain letters and digits, else "bin"."""
+    ext = os.path.splitext(os.path.basename(name.replace("\x00", "")))[1].lstrip(".").lower()
+    return ext if _EXTENSION.match(ext) else "bin"
+
+
+def display_title(name: str) -> str:
+    """A title from a file name: its stem, with control characters and path parts removed."""
+    base = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
+    stem = os.path.splitext(base)[0]
+    cleaned = "".join(ch for ch in stem if ch.isprintable()).strip()
+    return cleaned[:200] or "Untitled meeting"
+
+
+def copy_with_hash(source: Path, destination: Path) -> str:
+    """Copy in chunks and return the SHA-256 of the content."""
+    digest = hashlib.sha256()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with source.open("rb") as reader, destination.open("wb") as writer:
+        while chunk := reader.read(CHUNK):
+            digest.update(chunk)
+            writer.write(chunk)
+    return digest.hexdigest()
+
+
+def accept_file(
+    engine: Engine,
+    data_dir: Path,
+    path: Path,
+    *,
+    title: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Accepted:
+    """Store a copy of `path` as a new meeting with a queued job."""
+    if not path.is_file():
+        raise AudioFileNotFoundError(f"The recording {path.name!r} does not exist.")
+    if path.stat().st_size == 0:
+        raise EmptyAudioError(f"The recording {path.name!r} is empty (0 bytes).")
+    meeting_id = new_id()
+    relative = Path("meetings") / meeting_id / f"original.{safe_extension(path.name)}"
+    target = data_dir / relative
+    content_hash = copy_with_hash(path, target)
+    try:
+        with session_scope(engine) as session:
+            meeting = repository.create_meeting(
+                session,
+                meeting_id=meeting_id,
+                title=title or display_title(path.name),
+                source_name=display_title(path.name) + path.suffix[:9],
+                source_path=relative.as_posix(),
+                content_hash=content_hash,
+                options=options,
+            )
+            job = repository.create_job(session, meeting_id=meeting.id)
+            return Accepted(meeting.id, job.id)
+    except BaseException:
+        shutil.rmtree(target.parent, ignore_errors=True)  # nothing half-stored
+        raise

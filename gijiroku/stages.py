@@ -1,0 +1,34 @@
+"""Settings to stage arguments: the one place that reads `Settings` on behalf of the stages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gijiroku.config import Settings
+from transcribe import ModelSpec, TranscriptionOptions
+
+
+def model_spec(settings: Settings) -> ModelSpec:
+    return ModelSpec(
+        model=settings.whisper_model,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+        models_dir=str(settings.resolved_models_dir),
+    )
+
+
+def transcription_options(
+    settings: Settings, meeting_options: dict[str, Any] | None = None
+) -> TranscriptionOptions:
+    """Options for one meeting: its own choices first, then the configured defaults."""
+    chosen = meeting_options or {}
+    language = chosen.get("language") or settings.language
+    return TranscriptionOptions(
+        language=None if language == "auto" else language,
+        beam_size=settings.beam_size,
+        batch_size=settings.batch_size,
+        initial_prompt=chosen.get("initial_prompt") or settings.initial_prompt,
+        hotwords=chosen.get("hotwords") or settings.hotwords,
+        window_seconds=settings.transcribe_window_seconds,
+    )

@@ -1,0 +1,201 @@
+"""Reading and writing meetings: the one place that maps table rows to domain types."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from gijiroku.domain import (
+    ActionItem,
+    Decision,
+    Meeting,
+    Minutes,
+    Segment,
+    Speaker,
+    Transcript,
+    Word,
+)
+from gijiroku.errors import MeetingNotFoundError
+from gijiroku.storage.tables import JobRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
+
+
+def create_meeting(
+    session: Session,
+    *,
+    title: str,
+    source_name: str,
+    source_path: str,
+    content_hash: str,
+    options: dict[str, Any] | None = None,
+    meeting_id: str | None = None,
+) -> MeetingRow:
+    row = MeetingRow(
+        title=title,
+        source_name=source_name,
+        source_path=source_path,
+        content_hash=content_hash,
+        options=options or {},
+    )
+    if meeting_id:
+        row.id = meeting_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_meeting_row(session: Session, meeting_id: str) -> MeetingRow:
+    row = session.get(MeetingRow, meeting_id)
+    if row is None:
+        raise MeetingNotFoundError(f"No meeting with id {meeting_id!r}.")
+    return row
+
+
+def create_job(session: Session, *, meeting_id: str) -> JobRow:
+    job = JobRow(meeting_id=meeting_id)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, job_id: str) -> JobRow | None:
+    return session.get(JobRow, job_id)
+
+
+def update_job(session: Session, job_id: str, **fields: Any) -> JobRow:
+    job = session.get(JobRow, job_id)
+    if job is None:
+        raise MeetingNotFoundError(f"No job with id {job_id!r}.")
+    for name, value in fields.items():
+        setattr(job, name, value)
+    session.add(job)
+    return job
+
+
+def update_meeting(session: Session, meeting_id: str, **fields: Any) -> MeetingRow:
+    row = get_meeting_row(session, meeting_id)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    return row
+
+
+def mark_stage_done(session: Session, meeting_id: str, stage: str) -> None:
+    row = get_meeting_row(session, meeting_id)
+    if stage not in row.completed_stages:
+        # Assign a new list: JSON columns track reassignment, not in-place appends.
+        update_meeting(session, meeting_id, completed_stages=[*row.completed_stages, stage])
+
+
+def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript) -> None:
+    """Replace the meeting's segments and words with `transcript` (numbered from 1)."""
+    session.execute(delete(WordRow).where(col(WordRow.meeting_id) == meeting_id))
+    session.execute(delete(SegmentRow).where(col(SegmentRow.meeting_id) == meeting_id))
+    word_rows: list[dict[str, Any]] = []
+    for number, segment in enumerate(transcript.segments, start=1):
+        row = SegmentRow(
+            meeting_id=meeting_id,
+            number=number,
+            start=segment.start,
+            end=segment.end,
+            text=segment.text,
+            speaker_key=segment.speaker,
+            avg_logprob=segment.avg_logprob,
+            no_speech_prob=segment.no_speech_prob,
+        )
+        session.add(row)
+        session.flush()
+        segment.id = number
+        word_rows.extend(
+            {
+                "segment_id": row.id,
+                "meeting_id": meeting_id,
+                "position": position,
+                "start": word.start,
+                "end": word.end,
+                "text": word.text,
+                "probability": word.probability,
+                "speaker_key": word.speaker,
+            }
+            for position, word in enumerate(segment.words)
+        )
+    if word_rows:
+        session.execute(insert(WordRow), word_rows)
+    update_meeting(
+        session, meeting_id, language=transcript.language, duration=transcript.duration
+    )
+
+
+def load_transcript(session: Session, meeting_id: str) -> Transcript:
+    row = get_meeting_row(session, meeting_id)
+    return Transcript(
+        language=row.language or "",
+        duration=row.duration or 0.0,
+        segments=_segments(session, meeting_id),
+    )
+
+
+def _segments(session: Session, meeting_id: str) -> list[Segment]:
+    rows = session.exec(
+        select(SegmentRow)
+        .where(SegmentRow.meeting_id == meeting_id)
+        .order_by(col(SegmentRow.number))
+    ).all()
+    words: dict[int, list[Word]] = defaultdict(list)
+    for word in session.exec(
+        select(WordRow)
+        .where(WordRow.meeting_id == meeting_id)
+        .order_by(col(WordRow.segment_id), col(WordRow.position))
+    ):
+        words[word.segment_id].append(
+            Word(word.start, word.end, word.text, word.probability, word.speaker_key)
+        )
+    return [
+        Segment(
+            start=row.start,
+            end=row.end,
+            text=row.text,
+            words=words.get(row.id or 0, []),
+            speaker=row.speaker_key,
+            id=row.number,
+            avg_logprob=row.avg_logprob,
+            no_speech_prob=row.no_speech_prob,
+        )
+        for row in rows
+    ]
+
+
+def load_meeting(session: Session, meeting_id: str) -> Meeting:
+    """The whole meeting as domain objects: what the result document and exports show."""
+    row = get_meeting_row(session, meeting_id)
+    speakers = session.exec(
+        select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(col(SpeakerRow.id))
+    ).all()
+    return Meeting(
+        id=row.id,
+        title=row.title,
+        status=row.status,
+        language=row.language,
+        duration=row.duration,
+        speakers=[Speaker(s.key, s.label, s.name) for s in speakers],
+        segments=_segments(session, meeting_id),
+        minutes=_minutes(row),
+    )
+
+
+def _minutes(row: MeetingRow) -> Minutes:
+    stored = row.minutes or {}
+    return Minutes(
+        status=row.minutes_status,
+        summary=stored.get("summary", ""),
+        decisions=[Decision(d["text"], list(d.get("segments", []))) for d in stored.get(
+            "decisions", [])],
+        action_items=[
+            ActionItem(a["task"], a.get("owner"), a.get("due"), list(a.get("segments", [])))
+            for a in stored.get("action_items", [])
+        ],
+        error=stored.get("error"),
+    )

@@ -1,0 +1,108 @@
+"""Database tables (SQLModel): meetings, speakers, segments, words and jobs.
+
+Column changes need an Alembic migration in `migrations/versions/`; a test compares these
+tables with the migrated schema on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _time(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+
+
+class MeetingRow(SQLModel, table=True):
+    __tablename__ = "meeting"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    title: str = Field(max_length=500)
+    #: queued | processing | done | failed
+    status: str = Field(default="queued", max_length=20, index=True)
+    source_name: str = Field(max_length=500)  # the name it arrived with, for display only
+    source_path: str = Field(max_length=1000)  # relative to the data directory
+    content_hash: str = Field(max_length=64, index=True)
+    audio_path: str | None = Field(default=None, max_length=1000)  # decoded samples
+    language: str | None = Field(default=None, max_length=8)
+    duration: float | None = None
+    #: What the person asked for: language, speaker-count hints...
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    completed_stages: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    minutes_status: str = Field(default="not_configured", max_length=20)
+    minutes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+
+
+class SpeakerRow(SQLModel, table=True):
+    __tablename__ = "speaker"
+    __table_args__ = (UniqueConstraint("meeting_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32)
+    key: str = Field(max_length=16)  # S1, S2...
+    label: str = Field(max_length=64)  # raw diarizer label
+    name: str | None = Field(default=None, max_length=200)
+
+
+class SegmentRow(SQLModel, table=True):
+    __tablename__ = "segment"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32)
+    number: int  # the per-meeting id shown in the API and cited by the minutes
+    start: float
+    end: float
+    text: str = Field(sa_type=Text)
+    speaker_key: str | None = Field(default=None, max_length=16)
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+
+class WordRow(SQLModel, table=True):
+    __tablename__ = "word"
+    __table_args__ = (Index("ix_word_segment_position", "segment_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id", ondelete="CASCADE")
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32, index=True)
+    position: int
+    start: float
+    end: float
+    text: str = Field(max_length=200)
+    probability: float
+    speaker_key: str | None = Field(default=None, max_length=16)
+
+
+class JobRow(SQLModel, table=True):
+    __tablename__ = "job"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32, index=True)
+    #: queued | running | done | failed | cancelled
+    status: str = Field(default="queued", max_length=20, index=True)
+    stage: str | None = Field(default=None, max_length=32)
+    progress: float = 0.0
+    error_code: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, sa_type=Text)
+    attempts: int = 0
+    created_at: datetime = _time()
+    started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -1,0 +1,154 @@
+"""Shared fixtures: real ffmpeg, real models, a real SQLite file and the PostgreSQL server.
+
+A test that needs an outside server or tool calls `require(...)`: without it the test is
+skipped with the reason shown, except under CI=true, where the missing piece is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from gijiroku import audio
+from gijiroku.config import Settings, get_settings
+from gijiroku.storage import open_database
+from tests.assets import PYANNOTE_SAMPLE
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "GIJIROKU_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, under CI=true, fail) when an outside server, tool or asset is missing."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI must run everything, but: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """No GIJIROKU_* variable or .env file from the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("GIJIROKU_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", cpu_threads=2)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    """A migrated SQLite file in the test's own data directory."""
+    return open_database(settings.resolved_database_url)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL server, dropped afterwards."""
+    import psycopg
+
+    admin = POSTGRES_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        require(False, f"PostgreSQL is not reachable at {admin}: {exc}")
+        raise
+    name = f"gijiroku_test_{uuid.uuid4().hex[:10]}"
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    from gijiroku.storage.db import get_engine
+
+    get_engine(f"{base}/{name}").dispose()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pyannote_sample() -> Path:
+    """pyannote.audio's 30 s two-speaker sample (fetched by `python -m tests.assets`)."""
+    wav = PYANNOTE_SAMPLE / "sample.wav"
+    require(wav.is_file(), "test assets missing: run `python -m tests.assets` (./dev.sh test)")
+    return PYANNOTE_SAMPLE
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(
+        [audio.find_ffmpeg(), "-nostdin", "-loglevel", "error", "-y", *args], check=True
+    )
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory, pyannote_sample: Path) -> dict[str, Path]:
+    """The sample in every common container, plus broken files, made with real ffmpeg."""
+    folder = tmp_path_factory.mktemp("media")
+    source = str(pyannote_sample / "sample.wav")
+    files = {
+        "wav": folder / "sample.wav",
+        "mp3": folder / "sample.mp3",
+        "m4a": folder / "sample.m4a",
+        "flac": folder / "sample.flac",
+        "ogg": folder / "sample.ogg",
+        "opus": folder / "sample.opus",
+        "webm": folder / "sample.webm",
+        "mp4": folder / "video.mp4",
+    }
+    shutil.copy(source, files["wav"])
+    ffmpeg("-i", source, "-c:a", "libmp3lame", "-b:a", "64k", str(files["mp3"]))
+    ffmpeg("-i", source, "-c:a", "aac", "-b:a", "64k", str(files["m4a"]))
+    ffmpeg("-i", source, "-c:a", "flac", str(files["flac"]))
+    ffmpeg("-i", source, "-c:a", "libvorbis", str(files["ogg"]))
+    ffmpeg("-i", source, "-c:a", "libopus", "-b:a", "32k", str(files["opus"]))
+    ffmpeg("-i", source, "-c:a", "libopus", "-b:a", "32k", str(files["webm"]))
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-i", source, "-shortest",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(files["mp4"]),
+    )
+    files["silent_video"] = folder / "silent-video.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-c:v", "libx264",
+           str(files["silent_video"]))
+    files["empty"] = folder / "empty.wav"
+    files["empty"].write_bytes(b"")
+    files["garbage"] = folder / "garbage.mp3"
+    files["garbage"].write_bytes(os.urandom(8192))
+    files["zero_duration"] = folder / "header-only.wav"
+    with wave.open(str(files["zero_duration"]), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(16000)
+    return files
+
+
+@pytest.fixture(scope="session")
+def transcriber():  # type: ignore[no-untyped-def]
+    """The bundled tiny.en, loaded once for the whole session, on 2 CPU threads."""
+    from transcribe import ModelSpec, load_transcriber
+
+    return load_transcriber(ModelSpec(device="cpu", cpu_threads=2))
+
+
+def speak(text: str, destination: Path, voice: str = "en-us") -> Path:
+    """Real synthetic speech from espeak-ng (Debian package)."""
+    require(shutil.which("espeak-ng") is not None, "espeak-ng is not installed")
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(destination), text], check=True)
+    return destination

@@ -1,0 +1,114 @@
+"""Storage round trips on a real SQLite file and the real PostgreSQL server."""
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, delete, func, select
+from sqlmodel import SQLModel
+
+from gijiroku.config import Settings
+from gijiroku.domain import Segment, Transcript, Word
+from gijiroku.errors import MeetingNotFoundError
+from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage.tables import MeetingRow, SegmentRow, WordRow
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        yield open_database(settings.resolved_database_url)
+        return
+    engine = open_database(request.getfixturevalue("postgres_url"))
+    yield engine
+    with session_scope(engine) as session:  # the PostgreSQL database is shared by tests
+        session.execute(delete(MeetingRow))
+
+
+def transcript() -> Transcript:
+    return Transcript(
+        language="ja",
+        duration=12.5,
+        segments=[
+            Segment(0.5, 3.0, "本日の会議を始めます。", [
+                Word(0.5, 1.0, "本日", 0.91), Word(1.0, 1.2, "の", 0.88),
+                Word(1.2, 1.8, "会議", 0.95), Word(1.8, 3.0, "を始めます。", 0.7),
+            ], avg_logprob=-0.2, no_speech_prob=0.01),
+            Segment(4.0, 6.0, "Agreed.", [Word(4.0, 6.0, "Agreed.", 0.99)]),
+        ],
+    )
+
+
+def new_meeting(engine: Engine, title: str = "第3回 総務委員会") -> str:
+    with session_scope(engine) as session:
+        row = repository.create_meeting(
+            session, title=title, source_name="rec.m4a",
+            source_path="meetings/x/original.m4a", content_hash="0" * 64,
+            options={"language": "ja"},
+        )
+        return row.id
+
+
+def test_schema_after_migrations_matches_the_tables(db: Engine) -> None:
+    with db.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == []
+
+
+def test_meeting_and_transcript_round_trip(db: Engine) -> None:
+    meeting_id = new_meeting(db)
+    with session_scope(db) as session:
+        repository.save_transcript(session, meeting_id=meeting_id, transcript=transcript())
+        repository.mark_stage_done(session, meeting_id, "transcribe")
+    with session_scope(db) as session:
+        meeting = repository.load_meeting(session, meeting_id)
+        row = repository.get_meeting_row(session, meeting_id)
+    assert meeting.title == "第3回 総務委員会"
+    assert meeting.language == "ja" and meeting.duration == 12.5
+    assert [s.id for s in meeting.segments] == [1, 2]
+    assert meeting.segments[0].text == "本日の会議を始めます。"
+    assert [w.text for w in meeting.segments[0].words] == ["本日", "の", "会議", "を始めます。"]
+    assert meeting.segments[0].words[2].probability == pytest.approx(0.95)
+    assert meeting.segments[0].avg_logprob == pytest.approx(-0.2)
+    assert meeting.minutes.status == "not_configured"
+    assert row.completed_stages == ["transcribe"] and row.options == {"language": "ja"}
+
+
+def test_saving_again_replaces_instead_of_duplicating(db: Engine) -> None:
+    meeting_id = new_meeting(db)
+    for _ in range(2):
+        with session_scope(db) as session:
+            repository.save_transcript(session, meeting_id=meeting_id, transcript=transcript())
+    with session_scope(db) as session:
+        segments = session.scalar(
+            select(func.count()).select_from(SegmentRow).where(SegmentRow.meeting_id == meeting_id)
+        )
+        words = session.scalar(
+            select(func.count()).select_from(WordRow).where(WordRow.meeting_id == meeting_id)
+        )
+    assert (segments, words) == (2, 5)
+
+
+def test_deleting_a_meeting_removes_its_segments_and_words(db: Engine) -> None:
+    meeting_id = new_meeting(db)
+    other = new_meeting(db, "other")
+    for mid in (meeting_id, other):
+        with session_scope(db) as session:
+            repository.save_transcript(session, meeting_id=mid, transcript=transcript())
+    with session_scope(db) as session:
+        session.delete(repository.get_meeting_row(session, meeting_id))
+    with session_scope(db) as session:
+        left = session.scalars(select(WordRow.meeting_id).distinct()).all()
+        with pytest.raises(MeetingNotFoundError):
+            repository.load_meeting(session, meeting_id)
+    assert left == [other]
+
+
+def test_a_failed_write_leaves_nothing_behind(db: Engine) -> None:
+    meeting_id = new_meeting(db)
+    with pytest.raises(RuntimeError), session_scope(db) as session:
+        repository.save_transcript(session, meeting_id=meeting_id, transcript=transcript())
+        raise RuntimeError("disk full")
+    with session_scope(db) as session:
+        assert repository.load_meeting(session, meeting_id).segments == []

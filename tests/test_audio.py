@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gijiroku import audio
+from gijiroku.errors import (
+    AudioDecodeError,
+    AudioFileNotFoundError,
+    EmptyAudioError,
+    NoAudioStreamError,
+    ZeroDurationError,
+)
+
+FORMATS = ["wav", "mp3", "m4a", "flac", "ogg", "opus", "webm", "mp4"]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_every_common_container_decodes_to_16k_mono(
+    media: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    info = audio.probe(media[kind])
+    assert info.duration == pytest.approx(30.0, abs=0.2)
+    assert info.has_video == (kind == "mp4")
+    seen: list[float] = []
+    duration = audio.decode(
+        media[kind], tmp_path / "out.f32", duration_hint=info.duration,
+        progress=lambda stage, done, total: seen.append(done / total),
+    )
+    assert duration == pytest.approx(30.0, abs=0.2)
+    samples = audio.load(tmp_path / "out.f32")
+    assert samples.dtype == np.float32
+    assert len(samples) == round(duration * audio.SAMPLE_RATE)
+    assert 0.01 < float(np.abs(samples).max()) <= 1.0
+    assert seen[-1] == 1.0
+    assert not (tmp_path / "out.f32.part").exists()
+
+
+def test_decoded_audio_matches_the_source_samples(media: dict[str, Path], tmp_path: Path) -> None:
+    import wave
+
+    with wave.open(str(media["wav"])) as reader:
+        expected = np.frombuffer(reader.readframes(reader.getnframes()), "<i2") / 32768.0
+    audio.decode(media["wav"], tmp_path / "out.f32")
+    np.testing.assert_allclose(audio.load(tmp_path / "out.f32"), expected, atol=1e-4)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(AudioFileNotFoundError, match="does not exist"):
+        audio.probe(tmp_path / "nowhere.wav")
+    with pytest.raises(AudioFileNotFoundError):
+        audio.decode(tmp_path / "nowhere.wav", tmp_path / "out.f32")
+
+
+def test_empty_file(media: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(EmptyAudioError, match="empty"):
+        audio.probe(media["empty"])
+    with pytest.raises(EmptyAudioError):
+        audio.decode(media["empty"], tmp_path / "out.f32")
+
+
+def test_video_without_audio(media: dict[str, Path]) -> None:
+    with pytest.raises(NoAudioStreamError, match="no audio track") as caught:
+        audio.probe(media["silent_video"], name="committee.mp4")
+    assert "committee.mp4" in caught.value.message
+
+
+def test_undecodable_bytes(media: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(AudioDecodeError) as caught:
+        audio.probe(media["garbage"])
+    assert caught.value.code == "audio_undecodable"
+    with pytest.raises(AudioDecodeError):
+        audio.decode(media["garbage"], tmp_path / "out.f32")
+    assert not any(tmp_path.iterdir())  # no partial output left behind
+
+
+def test_zero_duration(media: dict[str, Path], tmp_path: Path) -> None:
+    audio.probe(media["zero_duration"])  # the header is valid...
+    with pytest.raises(ZeroDurationError, match="no audio samples"):
+        audio.decode(media["zero_duration"], tmp_path / "out.f32")  # ...but holds nothing
+    assert not any(tmp_path.iterdir())
+
+
+def test_truncated_file_still_decodes_what_it_holds(media: dict[str, Path], tmp_path: Path) -> None:
+    cut = tmp_path / "cut.mp3"
+    data = media["mp3"].read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # a recorder unplugged mid-copy
+    duration = audio.decode(cut, tmp_path / "out.f32")
+    assert 10.0 < duration < 20.0

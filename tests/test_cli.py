@@ -1,0 +1,102 @@
+"""The `gijiroku` command as a person or a script runs it: a real process, real files."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def gijiroku(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
+    environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS="2", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "gijiroku", *args],
+        capture_output=True, text=True, env=environment, timeout=300,
+    )
+
+
+def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
+    """The shape fixed by DESIGN.md."""
+    assert set(document) == {
+        "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
+    }
+    assert isinstance(document["id"], str) and isinstance(document["duration"], float)
+    for speaker in document["speakers"]:
+        assert set(speaker) == {"id", "label", "name"}
+    for segment in document["segments"]:
+        assert set(segment) == {"id", "start", "end", "speaker", "text", "words"}
+        assert isinstance(segment["id"], int) and segment["start"] <= segment["end"]
+        for word in segment["words"]:
+            assert set(word) == {"start", "end", "text", "probability", "speaker"}
+    assert set(document["minutes"]) >= {"status", "summary", "decisions", "action_items"}
+
+
+def test_process_stores_prints_the_id_and_writes_the_result(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "result.json"
+    run = gijiroku("process", str(media["mp4"]), "--json", str(out), data_dir=tmp_path / "d")
+    assert run.returncode == 0, run.stderr
+    meeting_id = run.stdout.strip()
+    assert len(meeting_id) == 32 and "\n" not in meeting_id
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert_result_document(document)
+    assert document["id"] == meeting_id and document["status"] == "done"
+    assert document["language"] == "en" and document["title"] == "video"
+    assert document["duration"] == pytest.approx(30.0, abs=0.2)
+    assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])
+    assert document["minutes"]["status"] == "not_configured"
+    assert "chicago" in " ".join(s["text"] for s in document["segments"]).lower()
+
+    shown = gijiroku("show", meeting_id, data_dir=tmp_path / "d")
+    assert shown.returncode == 0
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("# video")
+    assert lines[1].startswith("[00:00:0") and " - 00:00:" in lines[1]
+    assert len(lines) == len(document["segments"]) + 1
+
+
+def test_process_of_a_corrupt_file_fails_clearly(media: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    run = gijiroku("process", str(media["garbage"]), "--json", str(out), data_dir=tmp_path / "d")
+    assert run.returncode == 1
+    assert "garbage.mp3" in run.stderr and "[audio_undecodable]" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert json.loads(out.read_text())["status"] == "failed"
+
+
+@pytest.mark.parametrize("name", ["missing.wav", "empty.wav"])
+def test_process_refuses_missing_and_empty_files(
+    media: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    path = media["empty"] if name == "empty.wav" else tmp_path / name
+    run = gijiroku("process", str(path), data_dir=tmp_path / "d")
+    assert run.returncode == 1 and run.stdout == ""
+    assert ("does not exist" if name == "missing.wav" else "is empty") in run.stderr
+
+
+def test_invalid_configuration_stops_before_any_work(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    run = gijiroku("process", str(media["wav"]), data_dir=tmp_path / "d", GIJIROKU_DEVICE="gpu")
+    assert run.returncode == 2
+    assert "GIJIROKU_DEVICE" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_forcing_japanese_on_the_english_model_says_what_to_do(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    run = gijiroku("process", str(media["wav"]), "--language", "ja", data_dir=tmp_path / "d")
+    assert run.returncode == 1
+    assert "English-only" in run.stderr and "GIJIROKU_WHISPER_MODEL" in run.stderr
+
+
+def test_show_of_an_unknown_meeting(tmp_path: Path) -> None:
+    run = gijiroku("show", "doesnotexist", data_dir=tmp_path / "d")
+    assert run.returncode == 1 and "No meeting" in run.stderr

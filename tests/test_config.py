@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from gijiroku.config import get_settings, load_settings
+from gijiroku.errors import ConfigError
+
+
+def test_defaults_are_the_embedded_set_up(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.whisper_model == ""
+    assert settings.device == "auto"
+    assert settings.language == "auto"
+    assert settings.resolved_database_url == f"sqlite:///{(tmp_path / 'data' / 'gijiroku.db')}"
+    assert settings.resolved_models_dir == Path("data") / "models"
+
+
+def test_environment_variables_use_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIJIROKU_LANGUAGE", "JA")
+    monkeypatch.setenv("GIJIROKU_DEVICE", "cpu")
+    monkeypatch.setenv("GIJIROKU_DATABASE_URL", "postgresql://u@db:5432/minutes")
+    monkeypatch.setenv("GIJIROKU_LLM_API_KEY", "sk-real-looking-key")
+    settings = get_settings()
+    assert settings.language == "ja"
+    assert settings.device == "cpu"
+    assert settings.resolved_database_url == "postgresql+psycopg://u@db:5432/minutes"
+    assert settings.llm_api_key is not None
+    assert "sk-real" not in repr(settings)  # secrets never show in logs
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("GIJIROKU_WHISPER_MODEL=/models/large-v3\n")
+    assert load_settings().whisper_model == "/models/large-v3"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GIJIROKU_DEVICE", "gpu"),
+        ("GIJIROKU_LANGUAGE", "japanese"),
+        ("GIJIROKU_MAX_UPLOAD_MB", "-5"),
+        ("GIJIROKU_CPU_THREADS", "many"),
+        ("GIJIROKU_DATABASE_URL", "mysql://x"),
+        ("GIJIROKU_API_TOKEN", "changeme"),
+    ],
+)
+def test_invalid_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert variable in caught.value.message
+    assert caught.value.code == "config_invalid"
+    if "TOKEN" in variable:
+        assert value not in caught.value.message  # a secret is never echoed back

@@ -1,0 +1,114 @@
+"""The faster-whisper backend with the bundled tiny.en model, on real recordings."""
+
+import itertools
+import re
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+
+from gijiroku import audio
+from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
+from tests.conftest import speak
+from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
+from transcribe.whisper_backend import whisper_kwargs
+
+pytestmark = pytest.mark.slow
+
+
+def normalize(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def reference_text(sample: Path) -> str:
+    lines = (sample / "sample.stm").read_text().splitlines()
+    return " ".join(line.split(" ", 5)[5] for line in lines)
+
+
+@pytest.fixture(scope="module")
+def sample_audio(pyannote_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    out = tmp_path_factory.mktemp("decoded") / "sample.f32"
+    audio.decode(pyannote_sample / "sample.wav", out)
+    return audio.load(out)
+
+
+def wer(sample: Path, segments: list) -> float:  # type: ignore[type-arg]
+    hypothesis = " ".join(s.text for s in segments)
+    return float(jiwer.wer(normalize(reference_text(sample)), normalize(hypothesis)))
+
+
+def test_bundled_model_reaches_wer_020_on_pyannote_sample(
+    transcriber, sample_audio: np.ndarray, pyannote_sample: Path  # type: ignore[no-untyped-def]
+) -> None:
+    seen: list[tuple[float, float]] = []
+    transcript = transcriber.transcribe(
+        sample_audio, TranscriptionOptions(), lambda _s, done, total: seen.append((done, total))
+    )
+    assert transcript.language == "en"
+    assert transcript.duration == pytest.approx(30.0)
+    assert wer(pyannote_sample, transcript.segments) <= 0.20
+    # word timestamps, inside their segment, in order
+    words = [w for s in transcript.segments for w in s.words]
+    assert len(words) > 60
+    assert all(w.start <= w.end for w in words)
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
+    for segment in transcript.segments:
+        assert segment.words and segment.words[0].start >= segment.start - 0.05
+        assert segment.speaker is None
+    # progress as a fraction of the duration, never backwards, ending at 100 %
+    fractions = [done / total for done, total in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_windows_cut_in_pauses_lose_no_words(
+    transcriber, sample_audio: np.ndarray, pyannote_sample: Path  # type: ignore[no-untyped-def]
+) -> None:
+    whole = transcriber.transcribe(sample_audio, TranscriptionOptions())
+    windowed = transcriber.transcribe(sample_audio, TranscriptionOptions(window_seconds=8))
+    whole_words = sum(len(s.words) for s in whole.segments)
+    windowed_words = sum(len(s.words) for s in windowed.segments)
+    assert abs(windowed_words - whole_words) <= 3
+    assert wer(pyannote_sample, windowed.segments) <= 0.20
+    starts = [s.start for s in windowed.segments]
+    assert starts == sorted(starts) and max(s.end for s in windowed.segments) > 28
+
+
+def test_silence_gives_an_empty_transcript_without_phantoms(transcriber) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(1)
+    room = rng.normal(0, 0.001, 20 * audio.SAMPLE_RATE).astype(np.float32)  # -60 dBFS hiss
+    transcript = transcriber.transcribe(room, TranscriptionOptions(vad=False))
+    text = " ".join(s.text.lower() for s in transcript.segments)
+    assert "watching" not in text and "subscribe" not in text
+
+
+def test_real_speech_of_a_phantom_phrase_is_kept(transcriber, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wav = speak("Thank you for watching.", tmp_path / "thanks.wav")
+    audio.decode(wav, tmp_path / "thanks.f32")
+    transcript = transcriber.transcribe(audio.load(tmp_path / "thanks.f32"), TranscriptionOptions())
+    assert "watching" in " ".join(s.text.lower() for s in transcript.segments)
+
+
+def test_japanese_is_passed_through_to_whisper() -> None:
+    options = TranscriptionOptions(language="ja", hotwords="議長 市長", initial_prompt="本会議")
+    kwargs = whisper_kwargs(options, options.language)
+    assert kwargs["language"] == "ja"
+    assert kwargs["hotwords"] == "議長 市長" and kwargs["initial_prompt"] == "本会議"
+    assert kwargs["condition_on_previous_text"] is False
+    assert kwargs["word_timestamps"] is True and kwargs["vad_filter"] is True
+
+
+def test_english_only_model_refuses_japanese_clearly(transcriber) -> None:  # type: ignore[no-untyped-def]
+    silence = np.zeros(audio.SAMPLE_RATE, np.float32)
+    with pytest.raises(UnsupportedLanguageError, match="English-only"):
+        transcriber.transcribe(silence, TranscriptionOptions(language="ja"))
+    with pytest.raises(UnsupportedLanguageError, match="not a language"):
+        transcriber.transcribe(silence, TranscriptionOptions(language="xx"))
+
+
+def test_a_model_not_on_this_machine_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="not on this machine"):
+        load_transcriber(ModelSpec(model="large-v3", models_dir=str(tmp_path)))
+    (tmp_path / "empty-model").mkdir()
+    with pytest.raises(ModelNotFoundError, match=r"model\.bin"):
+        load_transcriber(ModelSpec(model=str(tmp_path / "empty-model")))

