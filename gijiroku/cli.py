@@ -1,4 +1,4 @@
-"""The `gijiroku` command: process a recording, show a stored transcript."""
+"""The `gijiroku` command: process a recording, re-run diarization, show a transcript."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def _process(args: argparse.Namespace) -> int:
     from gijiroku.storage import open_database
 
     settings = get_settings()
+    _speaker_hints(args)  # refuse contradictory hints before storing anything
     engine = open_database(settings.resolved_database_url)
     options: dict[str, Any] = {
         key: value
@@ -56,6 +57,9 @@ def _process(args: argparse.Namespace) -> int:
             "language": args.language,
             "hotwords": args.hotwords,
             "initial_prompt": args.initial_prompt,
+            "num_speakers": args.num_speakers,
+            "min_speakers": args.min_speakers,
+            "max_speakers": args.max_speakers,
         }.items()
         if value
     }
@@ -76,6 +80,38 @@ def _process(args: argparse.Namespace) -> int:
     if failure is not None:
         print(f"error: {failure.message} [{failure.code}]", file=sys.stderr)
         return EXIT_FAILED
+    return 0
+
+
+def _speaker_hints(args: argparse.Namespace) -> Any:
+    from diarize import SpeakerHints
+
+    return SpeakerHints(args.num_speakers, args.min_speakers, args.max_speakers)
+
+
+def _diarize(args: argparse.Namespace) -> int:
+    """Re-run diarization alone on a stored meeting (new hints, new weights)."""
+    from gijiroku.config import get_settings
+    from gijiroku.pipeline import rediarize
+    from gijiroku.storage import open_database
+
+    settings = get_settings()
+    hints = _speaker_hints(args)
+    engine = open_database(settings.resolved_database_url)
+    progress = _TerminalProgress()
+    try:
+        rediarize(engine, settings, args.id, hints, progress)
+    finally:
+        progress.close()
+    if args.json:
+        _write_json(engine, args.id, Path(args.json))
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from gijiroku.models import fetch_starter
+
+    print(fetch_starter(force=args.force))
     return 0
 
 
@@ -106,6 +142,19 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _add_speaker_hints(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--num-speakers", type=_positive, help="exact number of speakers")
+    parser.add_argument("--min-speakers", type=_positive, help="at least this many speakers")
+    parser.add_argument("--max-speakers", type=_positive, help="at most this many speakers")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gijiroku", description="Turn meeting recordings into reviewed minutes."
@@ -119,8 +168,25 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--language", help="auto, ja, en... (default: GIJIROKU_LANGUAGE)")
     process.add_argument("--hotwords", help="names and local terms to favour")
     process.add_argument("--initial-prompt", help="text that sets vocabulary and style")
+    _add_speaker_hints(process)
     process.add_argument("--json", metavar="OUT", help="write the result document here")
     process.set_defaults(handler=_process)
+
+    diarize = commands.add_parser(
+        "diarize", help="re-run speaker diarization on a stored meeting, keeping names"
+    )
+    diarize.add_argument("id", help="meeting id")
+    _add_speaker_hints(diarize)
+    diarize.add_argument("--json", metavar="OUT", help="write the result document here")
+    diarize.set_defaults(handler=_diarize)
+
+    models = commands.add_parser("models", help="manage model files")
+    model_commands = models.add_subparsers(dest="models_command", required=True)
+    fetch = model_commands.add_parser(
+        "fetch-starter", help="fetch the offline starter diarization model (setup does this)"
+    )
+    fetch.add_argument("--force", action="store_true", help="fetch again even if present")
+    fetch.set_defaults(handler=_models)
 
     show = commands.add_parser("show", help="print a stored meeting's transcript")
     show.add_argument("id", help="meeting id, as printed by 'process'")

@@ -51,8 +51,14 @@ class Settings(BaseSettings):
     #: Long recordings are transcribed in windows of about this length, cut in pauses.
     transcribe_window_seconds: float = Field(default=600.0, ge=30.0, le=7200.0)
 
+    # Diarization
+    diarize: bool = True
+    diarization_pipeline: str | None = None  # empty: the offline starter set
+    num_speakers: int | None = Field(default=None, ge=1, le=100)
+    min_speakers: int | None = Field(default=None, ge=1, le=100)
+    max_speakers: int | None = Field(default=None, ge=1, le=100)
+
     # Later stages and services
-    diarization_pipeline: str | None = None
     hf_token: SecretStr | None = None
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None

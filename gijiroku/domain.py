@@ -44,6 +44,18 @@ class Segment:
     id: int | None = None
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    #: Index of the speech-recognition segment this one came from; segments split at speaker
+    #: changes share it, so diarization can be re-run on the unsplit text.
+    source: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTurn:
+    """A stretch of time in which one speaker (by the diarizer's raw label) is talking."""
+
+    start: float
+    end: float
+    label: str
 
 
 @dataclass(slots=True)

@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from sqlalchemy import Engine
 
+from diarize import SpeakerHints
 from gijiroku import audio
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import GijirokuError, StageError
-from gijiroku.stages import model_spec, transcription_options
+from gijiroku.stages import diarizer_spec, model_spec, speaker_hints, transcription_options
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import utcnow
 from transcribe import load_transcriber
@@ -95,7 +96,7 @@ class TranscribeStage:
     """faster-whisper, in windows cut at pauses; stores segments and words."""
 
     name = "transcribe"
-    weight = 0.95
+    weight = 0.6
 
     def run(self, context: StageContext) -> None:
         with session_scope(context.engine) as session:
@@ -110,8 +111,69 @@ class TranscribeStage:
             )
 
 
-def default_stages() -> list[Stage]:
-    return [DecodeStage(), TranscribeStage()]
+class DiarizeStage:
+    """pyannote.audio; gives every word a speaker and splits segments at speaker changes.
+
+    Runs on the unsplit recognition segments, so it can be re-run alone with new hints or
+    weights; names a person gave are carried to the new speakers that match them."""
+
+    name = "diarize"
+    weight = 0.35
+
+    def run(self, context: StageContext) -> None:
+        from diarize import load_diarizer
+        from diarize.assign import assign_speakers, carry_names, unsplit
+
+        with session_scope(context.engine) as session:
+            options = repository.get_meeting_row(session, context.meeting_id).options
+            transcript = repository.load_transcript(session, context.meeting_id)
+            old_speakers = repository.load_speakers(session, context.meeting_id)
+        hints = speaker_hints(context.settings, options)
+        diarizer = load_diarizer(diarizer_spec(context.settings))
+        turns = diarizer.diarize(context.audio(), hints, context.progress)
+        base = unsplit(transcript.segments, transcript.language)
+        before = [w.speaker for s in base for w in s.words]
+        segments, speakers = assign_speakers(base, turns, transcript.language)
+        after = [w.speaker for s in segments for w in s.words]
+        speakers = carry_names(old_speakers, before, speakers, after)
+        transcript.segments = segments
+        with session_scope(context.engine) as session:
+            repository.save_transcript(
+                session, meeting_id=context.meeting_id, transcript=transcript
+            )
+            repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
+
+
+def default_stages(settings: Settings | None = None) -> list[Stage]:
+    stages: list[Stage] = [DecodeStage(), TranscribeStage()]
+    if settings is None or settings.diarize:
+        stages.append(DiarizeStage())
+    return stages
+
+
+def rediarize(
+    engine: Engine,
+    settings: Settings,
+    meeting_id: str,
+    hints: SpeakerHints,
+    progress: Progress = no_progress,
+) -> str:
+    """Run diarization again on a stored meeting without re-transcribing; returns the job id.
+
+    The new hints are stored with the meeting; names given to speakers are carried over."""
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        if "transcribe" not in row.completed_stages:
+            raise StageError("The meeting has no finished transcript to diarize yet.")
+        options = {k: v for k, v in row.options.items() if not k.endswith("_speakers")}
+        options.update({k: v for k, v in asdict(hints).items() if v is not None})
+        repository.update_meeting(
+            session, meeting_id, options=options,
+            completed_stages=[s for s in row.completed_stages if s != DiarizeStage.name],
+        )
+        job_id = repository.create_job(session, meeting_id=meeting_id).id
+    Pipeline(engine, settings, [DiarizeStage()]).run(job_id, progress)
+    return job_id
 
 
 class _JobProgress:
@@ -148,7 +210,7 @@ class Pipeline:
     def __init__(self, engine: Engine, settings: Settings, stages: Sequence[Stage] | None = None):
         self.engine = engine
         self.settings = settings
-        self.stages = list(stages) if stages is not None else default_stages()
+        self.stages = list(stages) if stages is not None else default_stages(settings)
 
     def run(self, job_id: str, progress: Progress = no_progress) -> None:
         """Run the job's remaining stages; raises the stage's error after recording it."""
@@ -197,4 +259,6 @@ class Pipeline:
             repository.update_meeting(session, meeting_id, status="failed")
 
 
-__all__ = ["DecodeStage", "Pipeline", "Stage", "StageContext", "TranscribeStage"]
+__all__ = [
+    "DecodeStage", "DiarizeStage", "Pipeline", "Stage", "StageContext", "TranscribeStage",
+]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from diarize import DiarizerSpec, SpeakerHints
 from gijiroku.config import Settings
+from gijiroku.models import starter_segmentation_path
 from transcribe import ModelSpec, TranscriptionOptions
 
 
@@ -32,3 +34,24 @@ def transcription_options(
         hotwords=chosen.get("hotwords") or settings.hotwords,
         window_seconds=settings.transcribe_window_seconds,
     )
+
+
+def diarizer_spec(settings: Settings) -> DiarizerSpec:
+    return DiarizerSpec(
+        pipeline=settings.diarization_pipeline or None,
+        device=settings.device,
+        hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
+        starter_segmentation=str(starter_segmentation_path()),
+        models_dir=str(settings.resolved_models_dir),
+    )
+
+
+def speaker_hints(
+    settings: Settings, meeting_options: dict[str, Any] | None = None
+) -> SpeakerHints:
+    """The meeting's own speaker-count hints when it has any, else the configured ones."""
+    chosen = meeting_options or {}
+    keys = ("num_speakers", "min_speakers", "max_speakers")
+    if any(chosen.get(key) for key in keys):
+        return SpeakerHints(**{key: chosen.get(key) for key in keys})
+    return SpeakerHints(**{key: getattr(settings, key) for key in keys})

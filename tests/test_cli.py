@@ -49,7 +49,10 @@ def test_process_stores_prints_the_id_and_writes_the_result(
     assert document["id"] == meeting_id and document["status"] == "done"
     assert document["language"] == "en" and document["title"] == "video"
     assert document["duration"] == pytest.approx(30.0, abs=0.2)
-    assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])
+    assert [s["id"] for s in document["speakers"]] == ["S1", "S2"]
+    for segment in document["segments"]:
+        assert segment["speaker"] in {"S1", "S2"}
+        assert {w["speaker"] for w in segment["words"]} == {segment["speaker"]}
     assert document["minutes"]["status"] == "not_configured"
     assert "chicago" in " ".join(s["text"] for s in document["segments"]).lower()
 
@@ -100,3 +103,60 @@ def test_forcing_japanese_on_the_english_model_says_what_to_do(
 def test_show_of_an_unknown_meeting(tmp_path: Path) -> None:
     run = gijiroku("show", "doesnotexist", data_dir=tmp_path / "d")
     assert run.returncode == 1 and "No meeting" in run.stderr
+
+
+def test_rerun_diarization_with_new_hints_keeps_given_names(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    from gijiroku.storage import open_database, repository, session_scope
+
+    data = tmp_path / "d"
+    run = gijiroku("process", str(media["wav"]), "--num-speakers", "2", data_dir=data)
+    assert run.returncode == 0, run.stderr
+    meeting_id = run.stdout.strip()
+    engine = open_database(f"sqlite:///{data.resolve() / 'gijiroku.db'}")
+    with session_scope(engine) as session:
+        before = repository.load_meeting(session, meeting_id)
+        first_speaker = before.segments[-1].speaker  # whoever speaks last
+        repository.rename_speaker(session, meeting_id, first_speaker, "Diane (Kita ward)")
+    words_before = [w.text for s in before.segments for w in s.words]
+
+    out = tmp_path / "again.json"
+    again = gijiroku(
+        "diarize", meeting_id, "--num-speakers", "2", "--json", str(out), data_dir=data
+    )
+    assert again.returncode == 0, again.stderr
+    document = json.loads(out.read_text())
+    assert [w["text"] for s in document["segments"] for w in s["words"]] == words_before
+    named = [s for s in document["speakers"] if s["name"] == "Diane (Kita ward)"]
+    assert len(named) == 1
+    assert document["segments"][-1]["speaker"] == named[0]["id"]
+
+    three = gijiroku(
+        "diarize", meeting_id, "--num-speakers", "3", "--json", str(out), data_dir=data
+    )
+    assert three.returncode == 0, three.stderr
+    document = json.loads(out.read_text())
+    assert len(document["speakers"]) == 3
+    assert sum(s["name"] == "Diane (Kita ward)" for s in document["speakers"]) == 1
+    assert len([w for s in document["segments"] for w in s["words"]]) == len(words_before)
+
+
+def test_contradictory_speaker_hints_stop_before_any_work(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    run = gijiroku(
+        "process", str(media["wav"]), "--min-speakers", "3", "--max-speakers", "2",
+        data_dir=tmp_path / "d",
+    )
+    assert run.returncode == 2 and "min speakers" in run.stderr  # a usage error
+    assert not (tmp_path / "d" / "meetings").exists()
+
+
+def test_diarization_can_be_switched_off(media: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    run = gijiroku("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
+                   GIJIROKU_DIARIZE="false")
+    assert run.returncode == 0, run.stderr
+    document = json.loads(out.read_text())
+    assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])

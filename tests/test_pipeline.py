@@ -70,7 +70,8 @@ def test_a_recording_goes_through_every_stage(
     assert meeting.status == "done" and meeting.title == "sample"
     assert meeting.duration == pytest.approx(30.0, abs=0.1)
     assert len(meeting.segments) >= 3 and meeting.language == "en"
-    assert seen.index("decode") < seen.index("transcribe")
+    assert seen.index("decode") < seen.index("transcribe") < seen.index("diarize")
+    assert len(meeting.speakers) == 2
     stored = settings.data_dir / "meetings" / accepted.meeting_id
     assert hashlib.sha256((stored / "original.m4a").read_bytes()).digest() == hashlib.sha256(
         media["m4a"].read_bytes()

@@ -156,6 +156,7 @@ class WhisperTranscriber:
             for segment, detected in self._window(chunk, offset, options, language):
                 if language is None and detected is not None:
                     language = detected  # keep one language for the whole recording
+                segment.source = len(segments)
                 segments.append(segment)
                 progress(STAGE, min(segment.end, duration), duration)
             progress(STAGE, end / SAMPLE_RATE, duration)

@@ -105,6 +105,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
             speaker_key=segment.speaker,
             avg_logprob=segment.avg_logprob,
             no_speech_prob=segment.no_speech_prob,
+            source=segment.source,
         )
         session.add(row)
         session.flush()
@@ -127,6 +128,32 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
     update_meeting(
         session, meeting_id, language=transcript.language, duration=transcript.duration
     )
+
+
+def save_speakers(session: Session, *, meeting_id: str, speakers: list[Speaker]) -> None:
+    """Replace the meeting's speakers (ids S1, S2..., raw labels and names)."""
+    session.execute(delete(SpeakerRow).where(col(SpeakerRow.meeting_id) == meeting_id))
+    session.add_all(
+        SpeakerRow(meeting_id=meeting_id, key=s.id, label=s.label, name=s.name) for s in speakers
+    )
+    session.flush()
+
+
+def rename_speaker(session: Session, meeting_id: str, speaker_id: str, name: str | None) -> None:
+    row = session.exec(
+        select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == speaker_id)
+    ).first()
+    if row is None:
+        raise MeetingNotFoundError(f"No speaker {speaker_id!r} in meeting {meeting_id!r}.")
+    row.name = name.strip() if name and name.strip() else None
+    session.add(row)
+
+
+def load_speakers(session: Session, meeting_id: str) -> list[Speaker]:
+    rows = session.exec(
+        select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(col(SpeakerRow.id))
+    ).all()
+    return [Speaker(s.key, s.label, s.name) for s in rows]
 
 
 def load_transcript(session: Session, meeting_id: str) -> Transcript:
@@ -163,6 +190,7 @@ def _segments(session: Session, meeting_id: str) -> list[Segment]:
             id=row.number,
             avg_logprob=row.avg_logprob,
             no_speech_prob=row.no_speech_prob,
+            source=row.source,
         )
         for row in rows
     ]
@@ -171,16 +199,13 @@ def _segments(session: Session, meeting_id: str) -> list[Segment]:
 def load_meeting(session: Session, meeting_id: str) -> Meeting:
     """The whole meeting as domain objects: what the result document and exports show."""
     row = get_meeting_row(session, meeting_id)
-    speakers = session.exec(
-        select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(col(SpeakerRow.id))
-    ).all()
     return Meeting(
         id=row.id,
         title=row.title,
         status=row.status,
         language=row.language,
         duration=row.duration,
-        speakers=[Speaker(s.key, s.label, s.name) for s in speakers],
+        speakers=load_speakers(session, meeting_id),
         segments=_segments(session, meeting_id),
         minutes=_minutes(row),
     )

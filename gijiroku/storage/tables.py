@@ -74,6 +74,7 @@ class SegmentRow(SQLModel, table=True):
     speaker_key: str | None = Field(default=None, max_length=16)
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    source: int | None = None  # the recognition segment it came from (see domain.Segment)
 
 
 class WordRow(SQLModel, table=True):

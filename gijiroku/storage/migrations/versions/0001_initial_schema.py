@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("speaker_key", sa.String(length=16), nullable=True),
         sa.Column("avg_logprob", sa.Float(), nullable=True),
         sa.Column("no_speech_prob", sa.Float(), nullable=True),
+        sa.Column("source", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("meeting_id", "number"),

@@ -1,0 +1,197 @@
+"""pyannote.audio speaker diarization: community-1 weights, or the offline starter set.
+
+Both go through pyannote's `SpeakerDiarization` pipeline, so everything after the weights
+(hints, progress, output) is one code path. The starter set is pyannote's PyanNet
+segmentation model shipped in the whisperx wheel, Resemblyzer embeddings through
+`diarize.embedding`, and agglomerative clustering with a threshold tuned on real meetings.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from diarize import NO_HINTS, DiarizerSpec, SpeakerHints
+from gijiroku.domain import Progress, SpeakerTurn, no_progress
+from gijiroku.errors import ModelNotFoundError
+
+STAGE = "diarize"
+SAMPLE_RATE = 16_000
+log = logging.getLogger(__name__)
+
+#: Starter-set parameters, tuned on pyannote's sample and samples/committee-meeting-en (DER
+#: 0.055 and 0.038). The clustering threshold is a distance between unit-length centroids:
+#: 0.45-0.50 separated the speakers of both; 0.40 split one in two, 0.55 merged two.
+#: Average linkage merged everyone at any threshold.
+STARTER_PARAMETERS: dict[str, Any] = {
+    "segmentation": {"threshold": 0.6, "min_duration_off": 0.0},
+    "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.47},
+}
+#: Where each pipeline step sits in the progress bar (steps run in this order).
+_STEP_SHARE = {
+    "segmentation": (0.0, 0.25),
+    "speaker_counting": (0.25, 0.25),
+    "embeddings": (0.25, 0.95),
+    "discrete_diarization": (0.95, 1.0),
+}
+
+
+@lru_cache(maxsize=2)
+def load_pyannote(spec: DiarizerSpec) -> PyannoteDiarizer:
+    return PyannoteDiarizer(spec)
+
+
+def _device(requested: str) -> Any:
+    import torch
+
+    if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def _unused_plda() -> Any:
+    """pyannote always loads a PLDA, even for clustering that never uses one; the starter set
+    gives it this placeholder instead of a file from the hub."""
+    from pyannote.audio.core.plda import PLDA
+
+    class UnusedPLDA(PLDA):
+        def __init__(self) -> None:  # no files: agglomerative clustering never calls it
+            self.lda_dimension = 0
+
+        def __call__(self, embeddings: np.ndarray) -> np.ndarray:
+            raise RuntimeError("the starter diarization set has no PLDA")
+
+    return UnusedPLDA()
+
+
+class PyannoteDiarizer:
+    def __init__(self, spec: DiarizerSpec) -> None:
+        from pyannote.audio.telemetry import set_telemetry_metrics
+
+        set_telemetry_metrics(False)  # nothing leaves a closed network
+        self.spec = spec
+        self.device = _device(spec.device)
+        self.pipeline = self._load_production(spec) if spec.pipeline else self._load_starter(
+            spec
+        )
+        on_gpu = self.device.type == "cuda"
+        self.pipeline.segmentation_batch_size = 64 if on_gpu else 16
+        self.pipeline.embedding_batch_size = 64 if on_gpu else 16
+        self.pipeline.to(self.device)
+
+    @staticmethod
+    def _load_production(spec: DiarizerSpec) -> Any:
+        from pyannote.audio import Pipeline
+
+        assert spec.pipeline is not None
+        local = Path(spec.pipeline).expanduser()
+        source = str(local) if local.exists() else spec.pipeline
+        try:
+            pipeline = Pipeline.from_pretrained(
+                source, token=spec.hf_token, cache_dir=spec.models_dir
+            )
+        except Exception as exc:  # hub, file and format errors all mean "not usable here"
+            raise ModelNotFoundError(
+                f"The diarization pipeline {spec.pipeline!r} could not be loaded ({exc}). "
+                "Copy the pipeline folder to this machine and set GIJIROKU_DIARIZATION_PIPELINE "
+                "to its path, or give GIJIROKU_HF_TOKEN for a hub id (see README, 'Models')."
+            ) from exc
+        if pipeline is None:
+            raise ModelNotFoundError(
+                f"The diarization pipeline {spec.pipeline!r} is not on this machine."
+            )
+        return pipeline
+
+    @staticmethod
+    def _load_starter(spec: DiarizerSpec) -> Any:
+        from pyannote.audio import Model
+        from pyannote.audio.pipelines import SpeakerDiarization
+
+        from diarize.clustering import BoundedAgglomerativeClustering
+        from diarize.embedding import ResemblyzerEmbedding
+
+        # The checkpoint predates Lightning 2; its upgrade notice is noise for a person.
+        logging.getLogger("lightning.pytorch.utilities.migration.utils").setLevel(logging.WARNING)
+        path = Path(spec.starter_segmentation or "")
+        if not path.is_file():
+            raise ModelNotFoundError(
+                f"The starter diarization model is missing ({path}). Run "
+                "'gijiroku models fetch-starter' (the README's setup does this once)."
+            )
+        segmentation = Model.from_pretrained(str(path))
+        if segmentation is None:
+            raise ModelNotFoundError(f"The starter diarization model at {path} is unreadable.")
+        pipeline = SpeakerDiarization(
+            segmentation=segmentation,
+            embedding=ResemblyzerEmbedding(),
+            clustering="AgglomerativeClustering",
+            plda=_unused_plda(),
+        )
+        pipeline.clustering = BoundedAgglomerativeClustering(metric="cosine")
+        return pipeline.instantiate(STARTER_PARAMETERS)
+
+    def diarize(
+        self,
+        audio: np.ndarray,
+        hints: SpeakerHints = NO_HINTS,
+        progress: Progress = no_progress,
+    ) -> list[SpeakerTurn]:
+        import torch
+
+        duration = len(audio) / SAMPLE_RATE
+        progress(STAGE, 0.0, 1.0)
+        if len(audio) < SAMPLE_RATE // 10:  # under 0.1 s: nothing anyone could have said
+            progress(STAGE, 1.0, 1.0)
+            return []
+        # A read-only memory map would make torch warn and copy; a copy-on-write view of the
+        # same pages is writable and shares memory until written (pyannote never writes).
+        samples = audio if audio.flags.writeable else _copy_on_write(audio)
+        waveform = torch.from_numpy(samples).unsqueeze(0)
+        file = {"waveform": waveform, "sample_rate": SAMPLE_RATE, "uri": "meeting"}
+
+        reached = [0.0]
+
+        def hook(step: str, _artifact: Any, file: Any = None, total: int | None = None,
+                 completed: int | None = None) -> None:
+            if step not in _STEP_SHARE:
+                return
+            low, high = _STEP_SHARE[step]
+            fraction = (completed / total) if total and completed is not None else 1.0
+            reached[0] = max(reached[0], low + (high - low) * min(fraction, 1.0))
+            progress(STAGE, reached[0], 1.0)
+
+        try:
+            output = self.pipeline(
+                file,
+                num_speakers=hints.num_speakers,
+                min_speakers=hints.min_speakers,
+                max_speakers=hints.max_speakers,
+                hook=hook,
+            )
+        except ValueError as exc:
+            # pyannote's clustering cannot run on zero embeddings: nobody spoke.
+            if "at least one" in str(exc) or "empty" in str(exc):
+                log.info("no speech found for diarization (%.1f s): %s", duration, exc)
+                progress(STAGE, 1.0, 1.0)
+                return []
+            raise
+        annotation = getattr(output, "speaker_diarization", output)
+        turns = [
+            SpeakerTurn(round(float(turn.start), 3), round(float(turn.end), 3), str(label))
+            for turn, _, label in annotation.itertracks(yield_label=True)
+            if math.isfinite(turn.start) and turn.end > turn.start
+        ]
+        progress(STAGE, 1.0, 1.0)
+        return sorted(turns, key=lambda t: (t.start, t.end))
+
+
+def _copy_on_write(audio: np.ndarray) -> np.ndarray:
+    filename = getattr(audio, "filename", None)
+    if filename:
+        return np.memmap(filename, dtype=audio.dtype, mode="c", shape=audio.shape)
+    return np.array(audio)
