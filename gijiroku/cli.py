@@ -60,9 +60,13 @@ def _process(args: argparse.Namespace) -> int:
             "num_speakers": args.num_speakers,
             "min_speakers": args.min_speakers,
             "max_speakers": args.max_speakers,
+            "template": args.template,
+            "date": args.date,
         }.items()
         if value
     }
+    if args.no_minutes:
+        options["minutes"] = False
     accepted = accept_file(
         engine, settings.data_dir, Path(args.path), title=args.title, options=options
     )
@@ -108,6 +112,23 @@ def _diarize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _minutes(args: argparse.Namespace) -> int:
+    """Write the minutes again, e.g. after a person corrected the transcript."""
+    from gijiroku.config import get_settings
+    from gijiroku.pipeline import regenerate_minutes
+    from gijiroku.storage import open_database
+
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    status = regenerate_minutes(engine, settings, args.id, args.template, args.replace)
+    if args.json:
+        _write_json(engine, args.id, Path(args.json))
+    if status.status == "failed":
+        print(f"error: {status.error} [minutes_failed]", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
 def _models(args: argparse.Namespace) -> int:
     from gijiroku.models import fetch_starter
 
@@ -142,6 +163,15 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("use YYYY-MM-DD") from exc
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -169,8 +199,23 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--hotwords", help="names and local terms to favour")
     process.add_argument("--initial-prompt", help="text that sets vocabulary and style")
     _add_speaker_hints(process)
+    process.add_argument("--no-minutes", action="store_true", help="skip writing minutes")
+    process.add_argument("--template", help="minutes template (default: by language)")
+    process.add_argument("--date", type=_iso_date, help="meeting date, YYYY-MM-DD")
     process.add_argument("--json", metavar="OUT", help="write the result document here")
     process.set_defaults(handler=_process)
+
+    minutes = commands.add_parser(
+        "minutes", help="write a stored meeting's minutes again (after transcript edits)"
+    )
+    minutes.add_argument("id", help="meeting id")
+    minutes.add_argument("--template", help="minutes template to use")
+    minutes.add_argument(
+        "--replace", action="store_true",
+        help="also replace decisions and action items a person edited or added",
+    )
+    minutes.add_argument("--json", metavar="OUT", help="write the result document here")
+    minutes.set_defaults(handler=_minutes)
 
     diarize = commands.add_parser(
         "diarize", help="re-run speaker diarization on a stored meeting, keeping names"

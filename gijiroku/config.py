@@ -58,11 +58,19 @@ class Settings(BaseSettings):
     min_speakers: int | None = Field(default=None, ge=1, le=100)
     max_speakers: int | None = Field(default=None, ge=1, le=100)
 
-    # Later stages and services
     hf_token: SecretStr | None = None
+
+    # Minutes (any OpenAI-compatible server; none configured: minutes are not_configured)
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
+    llm_timeout: float = Field(default=300.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    llm_context_tokens: int = Field(default=8192, ge=1024)
+    llm_max_output_tokens: int = Field(default=2048, ge=256)
+    minutes_template: str | None = None  # default: the built-in one for the language
+
+    # Later stages and services
     redis_url: str | None = None
     watch_dir: str | None = None
     max_upload_mb: int = Field(default=2048, gt=0)

@@ -76,24 +76,37 @@ class Speaker:
 class Decision:
     text: str
     segments: list[int] = field(default_factory=list)
+    #: No valid citation: a person must check it against the recording.
+    flagged: bool = False
+    #: Written or changed by a person: kept when minutes are regenerated.
+    edited: bool = False
 
 
 @dataclass(slots=True)
 class ActionItem:
     task: str
-    owner: str | None = None
-    due: str | None = None
+    owner: str | None = None  # a speaker id (S2), the name a person gave, or as said
+    due: str | None = None  # as said ("by the end of February")
     segments: list[int] = field(default_factory=list)
+    due_date: str | None = None  # ISO date when it can be resolved from the meeting date
+    flagged: bool = False
+    edited: bool = False
 
 
 @dataclass(slots=True)
 class Minutes:
-    #: done | not_configured | failed | pending
+    #: done | not_configured | failed
     status: str = "not_configured"
     summary: str = ""
     decisions: list[Decision] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
     error: str | None = None
+    topics: list[str] = field(default_factory=list)
+    template: str | None = None
+    #: Section headings of the template, in the minutes' language (e.g. 決定事項).
+    headings: dict[str, str] = field(default_factory=dict)
+    #: Citations to segments that do not exist, dropped from the items.
+    dropped_citations: int = 0
 
 
 @dataclass(slots=True)

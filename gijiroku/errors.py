@@ -13,7 +13,11 @@
     │   ├── ModelNotFoundError      a configured model is not on this machine
     │   └── UnsupportedLanguageError  a language the model cannot transcribe
     ├── MeetingNotFoundError        no meeting with that id
-    └── StageError                  a pipeline stage failed for another reason
+    ├── StageError                  a pipeline stage failed for another reason
+    └── LLMError                    the minutes server failed or answered unusably
+        ├── LLMTimeoutError         no answer in time (after the client's retries)
+        ├── LLMUnavailableError     the server cannot be reached or keeps failing
+        └── LLMOutputError          invalid output, even after one repair attempt
 
 Every error carries ``code`` (stable, for the API and job records) and ``message``.
 Adapters translate library errors with ``raise ... from exc`` so the cause is kept.
@@ -88,3 +92,20 @@ class MeetingNotFoundError(GijirokuError):
 class StageError(GijirokuError):
     code = "stage_failed"
     permanent = False
+
+
+class LLMError(GijirokuError):
+    code = "llm_error"
+    permanent = False
+
+
+class LLMTimeoutError(LLMError):
+    code = "llm_timeout"
+
+
+class LLMUnavailableError(LLMError):
+    code = "llm_unavailable"
+
+
+class LLMOutputError(LLMError):
+    code = "llm_invalid_output"

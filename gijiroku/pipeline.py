@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from diarize import SpeakerHints
 from gijiroku import audio
 from gijiroku.config import Settings
-from gijiroku.domain import Progress, no_progress
+from gijiroku.domain import Minutes, Progress, no_progress
 from gijiroku.errors import GijirokuError, StageError
 from gijiroku.stages import diarizer_spec, model_spec, speaker_hints, transcription_options
 from gijiroku.storage import repository, session_scope
@@ -145,10 +145,39 @@ class DiarizeStage:
 
 
 def default_stages(settings: Settings | None = None) -> list[Stage]:
+    from gijiroku.minutes import MinutesStage
+
     stages: list[Stage] = [DecodeStage(), TranscribeStage()]
     if settings is None or settings.diarize:
         stages.append(DiarizeStage())
+    stages.append(MinutesStage())
     return stages
+
+
+def regenerate_minutes(
+    engine: Engine,
+    settings: Settings,
+    meeting_id: str,
+    template: str | None = None,
+    replace_edits: bool = False,
+    progress: Progress = no_progress,
+) -> Minutes:
+    """Write the minutes again from the stored (possibly corrected) transcript."""
+    from gijiroku.minutes import MinutesStage
+
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        options = {k: v for k, v in row.options.items() if k != "minutes"}
+        if template:
+            options["template"] = template
+        repository.update_meeting(
+            session, meeting_id, options=options,
+            completed_stages=[s for s in row.completed_stages if s != MinutesStage.name],
+        )
+        job_id = repository.create_job(session, meeting_id=meeting_id).id
+    Pipeline(engine, settings, [MinutesStage(replace_edits)]).run(job_id, progress)
+    with session_scope(engine) as session:
+        return repository.load_meeting(session, meeting_id).minutes
 
 
 def rediarize(

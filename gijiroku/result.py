@@ -42,15 +42,24 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
 
 
 def minutes_document(minutes: Minutes) -> dict[str, Any]:
-    document: dict[str, Any] = {
+    """DESIGN.md's minutes, plus topics, flags, resolved dates, headings and any error."""
+    return {
         "status": minutes.status,
         "summary": minutes.summary,
-        "decisions": [{"text": d.text, "segments": d.segments} for d in minutes.decisions],
+        "topics": minutes.topics,
+        "decisions": [
+            {"text": d.text, "segments": d.segments, "flagged": d.flagged, "edited": d.edited}
+            for d in minutes.decisions
+        ],
         "action_items": [
-            {"task": a.task, "owner": a.owner, "due": a.due, "segments": a.segments}
+            {
+                "task": a.task, "owner": a.owner, "due": a.due, "due_date": a.due_date,
+                "segments": a.segments, "flagged": a.flagged, "edited": a.edited,
+            }
             for a in minutes.action_items
         ],
+        "template": minutes.template,
+        "headings": minutes.headings,
+        "dropped_citations": minutes.dropped_citations,
+        "error": minutes.error,
     }
-    if minutes.error:
-        document["error"] = minutes.error
-    return document

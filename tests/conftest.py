@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from gijiroku import audio
 from gijiroku.config import Settings, get_settings
-from gijiroku.storage import open_database
+from gijiroku.storage import close_database, open_database
 from tests.assets import PYANNOTE_SAMPLE
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -56,9 +56,10 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def engine(settings: Settings) -> Engine:
+def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated SQLite file in the test's own data directory."""
-    return open_database(settings.resolved_database_url)
+    yield open_database(settings.resolved_database_url)
+    close_database(settings.resolved_database_url)
 
 
 @pytest.fixture(scope="session")
@@ -73,15 +74,18 @@ def postgres_url() -> Iterator[str]:
         require(False, f"PostgreSQL is not reachable at {admin}: {exc}")
         raise
     name = f"gijiroku_test_{uuid.uuid4().hex[:10]}"
-    with connection:
+    try:
         connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
-    from gijiroku.storage.db import get_engine
-
-    get_engine(f"{base}/{name}").dispose()
-    with psycopg.connect(admin, autocommit=True) as connection:
+    close_database(f"{base}/{name}")
+    connection = psycopg.connect(admin, autocommit=True)
+    try:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -108,17 +108,19 @@ def test_show_of_an_unknown_meeting(tmp_path: Path) -> None:
 def test_rerun_diarization_with_new_hints_keeps_given_names(
     media: dict[str, Path], tmp_path: Path
 ) -> None:
-    from gijiroku.storage import open_database, repository, session_scope
+    from gijiroku.storage import close_database, open_database, repository, session_scope
 
     data = tmp_path / "d"
     run = gijiroku("process", str(media["wav"]), "--num-speakers", "2", data_dir=data)
     assert run.returncode == 0, run.stderr
     meeting_id = run.stdout.strip()
-    engine = open_database(f"sqlite:///{data.resolve() / 'gijiroku.db'}")
+    url = f"sqlite:///{data.resolve() / 'gijiroku.db'}"
+    engine = open_database(url)
     with session_scope(engine) as session:
         before = repository.load_meeting(session, meeting_id)
         first_speaker = before.segments[-1].speaker  # whoever speaks last
         repository.rename_speaker(session, meeting_id, first_speaker, "Diane (Kita ward)")
+    close_database(url)
     words_before = [w.text for s in before.segments for w in s.words]
 
     out = tmp_path / "again.json"
@@ -160,3 +162,60 @@ def test_diarization_can_be_switched_off(media: dict[str, Path], tmp_path: Path)
     assert run.returncode == 0, run.stderr
     document = json.loads(out.read_text())
     assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])
+
+
+def test_process_writes_minutes_with_a_configured_llm(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    from tests.llm_server import Reply, ScriptedLLM
+
+    answer = {"summary": "Two callers introduce themselves.", "topics": ["Introductions"],
+              "decisions": [{"text": "Keep talking.", "segments": [1, 2]}],
+              "action_items": [{"task": "Call again", "owner": "S1", "due": None,
+                                "due_date": None, "segments": [1]}]}
+    with ScriptedLLM() as llm:
+        llm.default = Reply(json.dumps(answer))
+        out = tmp_path / "r.json"
+        run = gijiroku(
+            "process", str(media["wav"]), "--date", "2026-11-20", "--json", str(out),
+            data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
+            GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0",
+        )
+        assert run.returncode == 0, run.stderr
+        minutes = json.loads(out.read_text())["minutes"]
+        assert minutes["status"] == "done" and minutes["decisions"][0]["segments"] == [1, 2]
+        assert minutes["action_items"][0]["owner"] == "S1"
+        assert minutes["headings"]["decisions"] == "Decisions"
+        prompt = llm.requests[0]["messages"]
+        assert "2026-11-20" in prompt[0]["content"] and "[1] 0:00:0" in prompt[1]["content"]
+
+        meeting_id = run.stdout.strip()
+        again = gijiroku("minutes", meeting_id, "--template", "ja", "--json", str(out),
+                         data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
+                         GIJIROKU_LLM_MODEL="local-test")
+        assert again.returncode == 0, again.stderr
+        assert json.loads(out.read_text())["minutes"]["headings"]["decisions"] == "決定事項"
+        assert len(llm.requests) == 2
+
+
+def test_no_minutes_skips_the_step(media: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    run = gijiroku("process", str(media["wav"]), "--no-minutes", "--json", str(out),
+                   data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1",
+                   GIJIROKU_LLM_MODEL="never-called", GIJIROKU_DIARIZE="false")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(out.read_text())["minutes"]["status"] == "skipped"
+
+
+def test_unreachable_llm_fails_the_minutes_but_not_the_meeting(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    run = gijiroku("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
+                   GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1", GIJIROKU_LLM_MODEL="m",
+                   GIJIROKU_LLM_MAX_RETRIES="0", GIJIROKU_DIARIZE="false")
+    assert run.returncode == 0, run.stderr
+    document = json.loads(out.read_text())
+    assert document["status"] == "done" and len(document["segments"]) >= 3
+    assert document["minutes"]["status"] == "failed"
+    assert "cannot be reached" in document["minutes"]["error"]

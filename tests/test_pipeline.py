@@ -10,7 +10,7 @@ from gijiroku.config import Settings
 from gijiroku.errors import AudioDecodeError, StageError
 from gijiroku.pipeline import DecodeStage, Pipeline, StageContext, TranscribeStage
 from gijiroku.recordings import accept_file
-from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage import close_database, open_database, repository, session_scope
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +65,8 @@ def test_a_recording_goes_through_every_stage(
     seen: list[str] = []
     Pipeline(engine, settings).run(accepted.job_id, lambda stage, *_: seen.append(stage))
     job, meeting = job_and_meeting(engine, accepted.job_id, accepted.meeting_id)
+    if database == "sqlite":
+        close_database(url)
     assert job.status == "done" and job.progress == 1.0 and job.error is None
     assert job.attempts == 1 and job.finished_at is not None
     assert meeting.status == "done" and meeting.title == "sample"

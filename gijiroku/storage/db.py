@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,31 @@ from sqlmodel import Session, create_engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-@lru_cache(maxsize=8)
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
 def get_engine(url: str) -> Engine:
-    """One engine per database URL and process; SQLite files get their folder created."""
+    """One engine per database URL and process, kept until `close_engine`.
+
+    Engines are never dropped silently: an engine garbage-collected with pooled connections
+    would leave them open on the server."""
+    with _LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = _ENGINES[url] = _create_engine(url)
+        return engine
+
+
+def close_engine(url: str) -> None:
+    """Close every pooled connection of the engine for `url` and forget it."""
+    with _LOCK:
+        engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -211,16 +212,17 @@ def load_meeting(session: Session, meeting_id: str) -> Meeting:
     )
 
 
+def save_minutes(session: Session, meeting_id: str, minutes: Minutes) -> None:
+    update_meeting(
+        session, meeting_id, minutes_status=minutes.status, minutes=asdict(minutes)
+    )
+
+
 def _minutes(row: MeetingRow) -> Minutes:
-    stored = row.minutes or {}
+    stored = dict(row.minutes or {})
+    stored.pop("status", None)
+    decisions = [Decision(**d) for d in stored.pop("decisions", [])]
+    actions = [ActionItem(**a) for a in stored.pop("action_items", [])]
     return Minutes(
-        status=row.minutes_status,
-        summary=stored.get("summary", ""),
-        decisions=[Decision(d["text"], list(d.get("segments", []))) for d in stored.get(
-            "decisions", [])],
-        action_items=[
-            ActionItem(a["task"], a.get("owner"), a.get("due"), list(a.get("segments", [])))
-            for a in stored.get("action_items", [])
-        ],
-        error=stored.get("error"),
+        status=row.minutes_status, decisions=decisions, action_items=actions, **stored
     )

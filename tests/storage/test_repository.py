@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 from gijiroku.config import Settings
 from gijiroku.domain import Segment, Transcript, Word
 from gijiroku.errors import MeetingNotFoundError
-from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage import close_database, open_database, repository, session_scope
 from gijiroku.storage.tables import MeetingRow, SegmentRow, WordRow
 
 
@@ -19,6 +19,7 @@ from gijiroku.storage.tables import MeetingRow, SegmentRow, WordRow
 def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Engine]:
     if request.param == "sqlite":
         yield open_database(settings.resolved_database_url)
+        close_database(settings.resolved_database_url)
         return
     engine = open_database(request.getfixturevalue("postgres_url"))
     yield engine

@@ -1,0 +1,120 @@
+"""Minutes from a transcript: summary, topics, decisions and action items, each citing the
+transcript segments it rests on, written by an LLM behind any OpenAI-compatible server.
+
+`MinutesRequest` carries what the writer may see (segment ids, times, speaker names, text,
+the meeting's title, date and language); `write_minutes` returns checked `Minutes`: citations
+to segments that do not exist are dropped and counted, and an item left without a citation is
+flagged for a person rather than kept silently.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gijiroku.errors import ConfigError
+
+BUILT_IN = Path(__file__).with_name("templates")
+LANGUAGE_NAMES = {"ja": "Japanese (日本語)", "en": "English"}
+
+
+@dataclass(frozen=True, slots=True)
+class LLMConfig:
+    base_url: str | None
+    api_key: str | None
+    model: str
+    timeout: float = 120.0
+    max_retries: int = 3  # the openai client's own retries, with backoff, on 408/429/5xx
+    context_tokens: int = 8192
+    max_output_tokens: int = 2048
+    temperature: float = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
+    id: int
+    start: float
+    end: float
+    speaker: str | None  # "S2 (Ms. Suzuki)" or "S2"
+    text: str
+
+
+@dataclass(slots=True)
+class MinutesRequest:
+    title: str
+    date: str | None  # ISO date of the meeting, when known
+    language: str
+    attendees: list[str]
+    lines: list[TranscriptLine]
+    template: Template
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    language: str
+    headings: dict[str, str]
+    system: str
+    map: str
+    reduce: str
+
+    def system_prompt(self, request: MinutesRequest) -> str:
+        values = {
+            "title": request.title,
+            "date": request.date or "unknown",
+            "attendees": ", ".join(request.attendees) or "unknown",
+            "language_name": LANGUAGE_NAMES.get(request.language, request.language),
+        }
+        return self.system.format_map(_Blank(values)).strip()
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:  # unknown placeholders stay visible, not crash
+        return "{" + key + "}"
+
+
+@dataclass(slots=True)
+class Usage:
+    calls: int = 0
+    repairs: int = 0
+    chunks: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def available_templates(user_dir: Path | None) -> dict[str, Path]:
+    """Built-in templates, then the user's own (which may replace a built-in by name)."""
+    found = {path.stem: path for path in sorted(BUILT_IN.glob("*.toml"))}
+    if user_dir is not None and user_dir.is_dir():
+        found.update({path.stem: path for path in sorted(user_dir.glob("*.toml"))})
+    return found
+
+
+def load_template(name: str | None, language: str, user_dir: Path | None = None) -> Template:
+    """The template called `name`, or the built-in one for the meeting's language."""
+    templates = available_templates(user_dir)
+    chosen = name or (language if language in templates else "en")
+    if chosen not in templates:
+        raise ConfigError(
+            f"No minutes template named {chosen!r}; available: {', '.join(sorted(templates))}."
+        )
+    try:
+        data = tomllib.loads(templates[chosen].read_text(encoding="utf-8"))
+        prompt = data["prompt"]
+        return Template(
+            name=chosen,
+            language=data.get("language", language),
+            headings=dict(data["headings"]),
+            system=prompt["system"],
+            map=prompt["map"],
+            reduce=prompt["reduce"],
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ConfigError(f"The minutes template {chosen!r} is not valid: {exc}") from exc
+
+
+__all__ = [
+    "LLMConfig", "MinutesRequest", "Template", "TranscriptLine", "Usage",
+    "available_templates", "load_template",
+]

@@ -1,0 +1,288 @@
+"""Write minutes through the `openai` client against any OpenAI-compatible server.
+
+Structured output is asked for with the server's JSON-schema mode; a server that refuses it
+(older vLLM, llama.cpp, some Ollama builds) is asked again in JSON mode, and remembered.
+An answer that does not parse or fit the schema gets one repair attempt. Retries with backoff
+on 408/429/5xx are the openai client's own (`LLMConfig.max_retries`), not a loop here.
+A transcript longer than the model's context is split by estimated tokens; each part gets
+minutes of its own (map) and those are merged by further calls (reduce).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from gijiroku.domain import ActionItem, Decision, Minutes
+from gijiroku.errors import LLMOutputError, LLMTimeoutError, LLMUnavailableError
+from summarize import LLMConfig, MinutesRequest, TranscriptLine, Usage
+from summarize.schema import MinutesOut, json_schema
+
+Progress = Callable[[str, float, float], None]
+STAGE = "minutes"
+#: Room kept free in every call for the chat format's own tokens and estimation error.
+MARGIN = 0.15
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+
+
+def estimate_tokens(text: str) -> int:
+    """A deliberately high estimate that needs no tokenizer: about one token per Japanese
+    character (most tokenizers give fewer) and one per three other characters."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return wide + math.ceil((len(text) - wide) / 3) + 1
+
+
+def clock(seconds: float) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours:d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def format_line(line: TranscriptLine) -> str:
+    return f"[{line.id}] {clock(line.start)}-{clock(line.end)} {line.speaker or '?'}: {line.text}"
+
+
+def chunk_lines(lines: list[TranscriptLine], budget: int) -> list[list[TranscriptLine]]:
+    """Consecutive lines grouped so each group's estimated tokens stay within `budget`."""
+    chunks: list[list[TranscriptLine]] = [[]]
+    used = 0
+    for line in lines:
+        cost = estimate_tokens(format_line(line)) + 1
+        if chunks[-1] and used + cost > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(line)
+        used += cost
+    return chunks
+
+
+def parse_minutes(content: str) -> MinutesOut:
+    """JSON (optionally inside a Markdown code fence) that fits the schema."""
+    return MinutesOut.model_validate(json.loads(_FENCE.sub("", content.strip())))
+
+
+class OpenAIMinutesWriter:
+    def __init__(self, config: LLMConfig, http_client: Any = None) -> None:
+        self.config = config
+        self.client = openai.OpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key or "not-needed",  # local servers accept any key
+            timeout=config.timeout,
+            max_retries=config.max_retries,
+            http_client=http_client,
+        )
+        self.response_format = "json_schema"
+
+    def write(
+        self, request: MinutesRequest, progress: Progress | None = None
+    ) -> tuple[MinutesOut, Usage]:
+        usage = Usage()
+        report = progress or (lambda _stage, _done, _total: None)
+        system = request.template.system_prompt(request)
+        overhead = estimate_tokens(system) + estimate_tokens(request.template.map) + 64
+        budget = int(
+            (self.config.context_tokens - self.config.max_output_tokens) * (1 - MARGIN)
+            - overhead
+        )
+        if budget < 200:
+            raise LLMOutputError(
+                f"The model's context ({self.config.context_tokens} tokens) is too small for "
+                "the prompt; raise GIJIROKU_LLM_CONTEXT_TOKENS."
+            )
+        chunks = chunk_lines(request.lines, budget)
+        usage.chunks = len(chunks)
+        total = len(chunks) + (1 if len(chunks) > 1 else 0)
+        if len(chunks) == 1:
+            result = self._ask(system, "\n".join(map(format_line, chunks[0])), usage)
+            report(STAGE, 1, 1)
+            return result, usage
+        partials = []
+        for number, chunk in enumerate(chunks, start=1):
+            part = request.template.map.format(part=number, parts=len(chunks)).strip()
+            transcript = "\n".join(map(format_line, chunk))
+            partials.append(self._ask(system + "\n\n" + part, transcript, usage))
+            report(STAGE, number, total)
+        result = self._reduce(system, request.template.reduce.strip(), partials, budget, usage)
+        report(STAGE, total, total)
+        return result, usage
+
+    def _reduce(
+        self, system: str, instruction: str, partials: list[MinutesOut], budget: int,
+        usage: Usage,
+    ) -> MinutesOut:
+        """Merge partial minutes, in groups that fit the context, until one remains."""
+        while len(partials) > 1:
+            groups: list[list[MinutesOut]] = [[]]
+            used = 0
+            for partial in partials:
+                cost = estimate_tokens(partial.model_dump_json())
+                if groups[-1] and used + cost > budget:
+                    groups.append([])
+                    used = 0
+                groups[-1].append(partial)
+                used += cost
+            if len(groups) == len(partials) and len(partials) > 1:  # no two fit together:
+                groups = [partials[i : i + 2] for i in range(0, len(partials), 2)]  # pair up
+            merged = []
+            for group in groups:
+                if len(group) == 1:
+                    merged.append(group[0])
+                    continue
+                body = "\n\n".join(
+                    f"Part {n}:\n{p.model_dump_json()}" for n, p in enumerate(group, start=1)
+                )
+                merged.append(self._ask(system + "\n\n" + instruction, body, usage))
+            partials = merged
+        return partials[0]
+
+    def _ask(self, system: str, user: str, usage: Usage) -> MinutesOut:
+        messages: list[dict[str, str]] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": user},
+        ]
+        content = self._complete(messages, usage)
+        try:
+            return parse_minutes(content)
+        except (json.JSONDecodeError, ValidationError) as first:
+            usage.repairs += 1
+            messages += [
+                {"role": "assistant", "content": content},
+                {"role": "user", "content": (
+                    f"That answer is not valid ({_short(first)}). Answer again with only the "
+                    "corrected JSON object with the keys summary, topics, decisions, "
+                    "action_items."
+                )},
+            ]
+            content = self._complete(messages, usage)
+            try:
+                return parse_minutes(content)
+            except (json.JSONDecodeError, ValidationError) as second:
+                raise LLMOutputError(
+                    "The minutes server answered with invalid minutes twice "
+                    f"({_short(second)})."
+                ) from second
+
+    def _complete(self, messages: list[dict[str, str]], usage: Usage) -> str:
+        while True:
+            usage.calls += 1
+            try:
+                # plain dicts, as any OpenAI-compatible server takes them
+                response = self.client.chat.completions.create(  # type: ignore[call-overload]
+                    model=self.config.model,
+                    messages=messages,
+                    temperature=self.config.temperature,
+                    max_tokens=self.config.max_output_tokens,
+                    response_format=self._format(),
+                )
+            except openai.BadRequestError as exc:
+                if self.response_format == "json_schema":  # not supported: JSON mode instead
+                    self.response_format = "json_object"
+                    continue
+                raise LLMUnavailableError(f"The minutes server refused the request: {exc}") from exc
+            except openai.APITimeoutError as exc:
+                raise LLMTimeoutError(
+                    f"The minutes server did not answer within {self.config.timeout:g} s "
+                    f"(tried {self.config.max_retries + 1} times)."
+                ) from exc
+            except openai.APIConnectionError as exc:
+                raise LLMUnavailableError(
+                    f"The minutes server at {self.config.base_url} cannot be reached: {exc}"
+                ) from exc
+            except openai.APIStatusError as exc:
+                raise LLMUnavailableError(
+                    f"The minutes server answered HTTP {exc.status_code} "
+                    f"(after {self.config.max_retries} retries): {_short(exc)}"
+                ) from exc
+            if not response.choices:
+                raise LLMOutputError("The minutes server returned no answer.")
+            choice = response.choices[0]
+            if choice.finish_reason == "length":
+                raise LLMOutputError(
+                    f"The minutes were cut off at {self.config.max_output_tokens} tokens; raise "
+                    "GIJIROKU_LLM_MAX_OUTPUT_TOKENS or use a model with a larger context."
+                )
+            return choice.message.content or ""
+
+    def _format(self) -> dict[str, Any]:
+        if self.response_format == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": "minutes", "schema": json_schema()},
+            }
+        return {"type": "json_object"}
+
+
+def _short(error: Exception, limit: int = 300) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def checked_minutes(
+    out: MinutesOut, request: MinutesRequest, speakers: dict[str, str | None]
+) -> Minutes:
+    """Minutes whose citations all exist: others are dropped and counted, uncited items are
+    flagged; owners resolve to speakers; due dates must be real ISO dates."""
+    valid = {line.id for line in request.lines}
+    dropped = 0
+
+    def cite(ids: list[int]) -> list[int]:
+        nonlocal dropped
+        kept = sorted({i for i in ids if i in valid})
+        dropped += len(set(ids)) - len(kept)
+        return kept
+
+    decisions = []
+    for d in out.decisions:
+        ids = cite(d.segments)
+        decisions.append(Decision(d.text.strip(), ids, flagged=not ids))
+    actions = []
+    for a in out.action_items:
+        ids = cite(a.segments)
+        actions.append(ActionItem(
+            task=a.task.strip(),
+            owner=resolve_owner(a.owner, speakers),
+            due=(a.due or "").strip() or None,
+            segments=ids,
+            due_date=_iso_date(a.due_date),
+            flagged=not ids,
+        ))
+    return Minutes(
+        status="done",
+        summary=out.summary.strip(),
+        topics=[t.strip() for t in out.topics if t.strip()],
+        decisions=decisions,
+        action_items=actions,
+        template=request.template.name,
+        headings=dict(request.template.headings),
+        dropped_citations=dropped,
+    )
+
+
+def resolve_owner(owner: str | None, speakers: dict[str, str | None]) -> str | None:
+    """A speaker id becomes the name a person gave it (or stays the id); a name that matches
+    a speaker's given name is kept; anything else is kept as the model wrote it."""
+    if owner is None or not owner.strip():
+        return None
+    text = owner.strip()
+    key = text.upper()
+    if key in speakers:
+        return speakers[key] or key
+    match = re.match(r"^(S\d+)\b", key)  # "S2 (Ms. Suzuki)"
+    if match and match.group(1) in speakers:
+        return speakers[match.group(1)] or match.group(1)
+    return text
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,20 @@
+from collections.abc import Iterator
+
+import pytest
+
+from gijiroku.config import Settings
+from tests.llm_server import ScriptedLLM
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    with ScriptedLLM() as server:
+        yield server
+
+
+@pytest.fixture
+def configured(settings: Settings, llm: ScriptedLLM) -> Settings:
+    return settings.model_copy(update={
+        "llm_base_url": llm.base_url, "llm_model": "test-model", "llm_timeout": 1.0,
+        "llm_max_retries": 1,
+    })

@@ -1,0 +1,63 @@
+"""The minutes evaluation, run against a scripted server answering with known minutes."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.minutes_eval import similarity
+from tests.llm_server import Reply, ScriptedLLM
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "bench" / "minutes_reference"
+
+
+def answer(body: dict[str, Any]) -> str:
+    """Copy the reference items of the meeting in the prompt, plus one invented item and one
+    invented citation, so every number the evaluation prints is known in advance."""
+    system = body["messages"][0]["content"]
+    for path in REFERENCE.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["title"] in system:
+            ref = data["reference"]
+            decisions = [dict(d) for d in ref["decisions"]]
+            decisions[0]["segments"] = [*decisions[0]["segments"], 999]
+            return json.dumps({
+                "summary": "x", "topics": [],
+                "decisions": [
+                    *decisions, {"text": "Buy a zeppelin for the mayor", "segments": [1]}
+                ],
+                "action_items": ref["action_items"],
+            }, ensure_ascii=False)
+    raise AssertionError("unknown meeting")
+
+
+def test_evaluation_reports_found_unmatched_and_valid_citations() -> None:
+    with ScriptedLLM() as llm:
+        llm.default = Reply(respond=answer)
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "minutes_eval.py"), "--base-url",
+             llm.base_url, "--model", "scripted"],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 4  # three meetings and the total
+    for line in lines[:3]:
+        found = re.search(r"found (\d+)/(\d+) reference items", line)
+        unmatched = re.search(r"(\d+)/(\d+) produced items match none", line)
+        assert found is not None and unmatched is not None, line
+        assert found.group(1) == found.group(2)  # every reference item was found
+        assert unmatched.group(1) == "1"  # the zeppelin
+    citations = re.search(r"valid citations (\d+)/(\d+)", lines[-1])
+    assert citations is not None
+    valid, cited = map(int, citations.groups())
+    assert cited - valid == 3  # one invented citation per meeting
+
+
+def test_similarity_works_for_japanese_and_english() -> None:
+    assert similarity("総合防災訓練は十月に実施する。", "防災訓練を十月に実施する") > 0.5
+    assert similarity("Replace the laptops in January", "replace laptops in january.") > 0.8
+    assert similarity("防災訓練", "Replace the laptops") == 0.0
