@@ -61,6 +61,7 @@ def _process(args: argparse.Namespace) -> int:
             "min_speakers": args.min_speakers,
             "max_speakers": args.max_speakers,
             "template": args.template,
+            "minutes_language": args.minutes_language,
             "date": args.date,
         }.items()
         if value
@@ -120,7 +121,9 @@ def _minutes(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     engine = open_database(settings.resolved_database_url)
-    status = regenerate_minutes(engine, settings, args.id, args.template, args.replace)
+    status = regenerate_minutes(
+        engine, settings, args.id, args.template, args.replace, language=args.language
+    )
     if args.json:
         _write_json(engine, args.id, Path(args.json))
     if status.status == "failed":
@@ -201,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_speaker_hints(process)
     process.add_argument("--no-minutes", action="store_true", help="skip writing minutes")
     process.add_argument("--template", help="minutes template (default: by language)")
+    process.add_argument(
+        "--minutes-language", help="write the minutes in this language (default: the meeting's)"
+    )
     process.add_argument("--date", type=_iso_date, help="meeting date, YYYY-MM-DD")
     process.add_argument("--json", metavar="OUT", help="write the result document here")
     process.set_defaults(handler=_process)
@@ -210,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     minutes.add_argument("id", help="meeting id")
     minutes.add_argument("--template", help="minutes template to use")
+    minutes.add_argument("--language", help="write the minutes in this language")
     minutes.add_argument(
         "--replace", action="store_true",
         help="also replace decisions and action items a person edited or added",

@@ -39,14 +39,17 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
-def build_request(meeting: Meeting, template: Template, date: str | None) -> MinutesRequest:
+def build_request(
+    meeting: Meeting, template: Template, date: str | None, language: str | None = None
+) -> MinutesRequest:
+    """What the writer sees; minutes are in the meeting's language unless `language` says."""
     from summarize import MinutesRequest, TranscriptLine
 
     names = {s.id: (f"{s.id} ({s.name})" if s.name else s.id) for s in meeting.speakers}
     return MinutesRequest(
         title=meeting.title,
         date=date,
-        language=meeting.language or template.language,
+        language=language or meeting.language or template.language,
         attendees=[names[s.id] for s in meeting.speakers],
         lines=[
             TranscriptLine(
@@ -99,12 +102,13 @@ class MinutesStage:
             elif config is None:
                 minutes = copy_with(old, status="not_configured", error=None)
             else:
+                language = options.get("minutes_language") or meeting.language or "en"
                 template = load_template(
                     options.get("template") or settings.minutes_template,
-                    meeting.language or "en",
+                    language,
                     settings.data_dir / "templates",
                 )
-                request = build_request(meeting, template, date)
+                request = build_request(meeting, template, date, language)
                 minutes = self._write(config, request, meeting, old, context)
         except ConfigError as exc:  # a bad template or setting: the transcript is still done
             minutes = copy_with(old, status="failed", error=exc.message)

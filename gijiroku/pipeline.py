@@ -161,6 +161,7 @@ def regenerate_minutes(
     template: str | None = None,
     replace_edits: bool = False,
     progress: Progress = no_progress,
+    language: str | None = None,
 ) -> Minutes:
     """Write the minutes again from the stored (possibly corrected) transcript."""
     from gijiroku.minutes import MinutesStage
@@ -170,6 +171,8 @@ def regenerate_minutes(
         options = {k: v for k, v in row.options.items() if k != "minutes"}
         if template:
             options["template"] = template
+        if language:
+            options["minutes_language"] = language
         repository.update_meeting(
             session, meeting_id, options=options,
             completed_stages=[s for s in row.completed_stages if s != MinutesStage.name],

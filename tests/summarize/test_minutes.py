@@ -157,6 +157,16 @@ def test_japanese_template_gives_japanese_headings_and_prompt(
     assert "決定事項" in system and "日本語" in system
 
 
+def test_minutes_in_another_language_when_asked(
+    engine: Engine, configured: Settings, llm: ScriptedLLM
+) -> None:
+    meeting_id = store_meeting(engine)  # an English meeting...
+    llm.push(Reply(json.dumps(GOOD)))
+    minutes = regenerate_minutes(engine, configured, meeting_id, language="ja")
+    assert minutes.template == "ja" and minutes.headings["summary"] == "要旨"  # ...in Japanese
+    assert "日本語" in llm.requests[0]["messages"][0]["content"]
+
+
 def test_user_template_from_the_data_directory(
     engine: Engine, configured: Settings, llm: ScriptedLLM
 ) -> None:
