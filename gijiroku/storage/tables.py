@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -107,3 +107,23 @@ class JobRow(SQLModel, table=True):
     created_at: datetime = _time()
     started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WatchedFileRow(SQLModel, table=True):
+    """A file taken from a watched folder: what became of it, and why if it failed."""
+
+    __tablename__ = "watched_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str = Field(max_length=2000)
+    size: int = Field(sa_type=BigInteger)  # recordings of several GB
+    mtime: float
+    content_hash: str = Field(max_length=64, index=True)
+    #: queued (a meeting and job were made) | duplicate (same content seen) | failed
+    status: str = Field(max_length=20)
+    meeting_id: str | None = Field(
+        default=None, foreign_key="meeting.id", ondelete="SET NULL", max_length=32
+    )
+    job_id: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _time()

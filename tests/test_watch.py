@@ -1,0 +1,145 @@
+"""Watched folders with real files, a real SQLite database and real watchdog events."""
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from gijiroku.config import Settings
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import JobRow, MeetingRow, WatchedFileRow
+from gijiroku.watch import FolderWatcher, ignored, take_file
+
+
+def wait_for(condition, timeout: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def listing(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_file_written_slowly_is_taken_once_after_it_is_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    taken: list[tuple[Path, int, float]] = []
+    watcher = FolderWatcher([folder], lambda p: taken.append((p, p.stat().st_size,
+                                                              time.monotonic())),
+                            stable_seconds=1.0, poll_seconds=0.1)
+    watcher.start()
+    last_write = []
+    try:
+        def recorder_copying() -> None:  # an IC recorder over a slow network share
+            with (folder / "council.mp3").open("wb") as out:
+                for _ in range(6):
+                    out.write(b"\xff" * 50_000)
+                    out.flush()
+                    last_write[:] = [time.monotonic()]
+                    time.sleep(0.4)
+
+        writer = threading.Thread(target=recorder_copying)
+        writer.start()
+        writer.join()
+        assert wait_for(lambda: taken)
+        time.sleep(1.5)  # and nothing more arrives later
+    finally:
+        watcher.stop()
+    assert len(taken) == 1
+    path, size, when = taken[0]
+    assert path.name == "council.mp3" and size == 300_000
+    assert when >= last_write[0] + 1.0  # only after it stayed unchanged for the wait
+
+
+def test_files_there_before_start_are_found_by_the_start_up_scan(tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    (folder / "2026" / "11").mkdir(parents=True)
+    (folder / "2026" / "11" / "while-we-were-down.m4a").write_bytes(b"x" * 1000)
+    taken: list[Path] = []
+    watcher = FolderWatcher([folder], taken.append, stable_seconds=0.3, poll_seconds=0.1)
+    watcher.start()
+    try:
+        assert wait_for(lambda: taken)
+    finally:
+        watcher.stop()
+    assert [p.name for p in taken] == ["while-we-were-down.m4a"]
+
+
+@pytest.mark.parametrize("name", [
+    ".hidden.wav", "rec.wav.part", "rec.mp3.tmp", "~$minutes.docx", "rec.wav~",
+    "download.crdownload", "movie.mp4.filepart",
+])
+def test_hidden_temporary_and_partial_names_are_ignored(name: str) -> None:
+    assert ignored(Path(name))
+
+
+def test_ordinary_names_are_not_ignored() -> None:
+    assert not ignored(Path("第3回本会議.mp4")) and not ignored(Path("REC0001.WAV"))
+
+
+def test_same_content_under_two_names_is_processed_once(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    shutil.copy(media["m4a"], folder / "morning.m4a")
+    shutil.copy(media["m4a"], folder / "copy of morning.m4a")
+    before = listing(folder)
+    first = take_file(engine, settings.data_dir, folder / "morning.m4a")
+    second = take_file(engine, settings.data_dir, folder / "copy of morning.m4a")
+    assert first.status == "queued" and second.status == "duplicate"
+    assert second.meeting_id == first.meeting_id
+    with session_scope(engine) as session:
+        assert len(session.exec(select(MeetingRow)).all()) == 1
+        job = session.get(JobRow, first.job_id)
+        assert job is not None and job.status == "queued"
+        assert len(session.exec(select(WatchedFileRow)).all()) == 2
+    assert listing(folder) == before  # nothing deleted or changed
+
+
+def test_a_file_that_cannot_be_taken_keeps_its_reason(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "empty.wav").write_bytes(b"")
+    record = take_file(engine, settings.data_dir, folder / "empty.wav")
+    assert record.status == "failed" and "empty" in (record.error or "")
+    assert (folder / "empty.wav").exists()
+
+
+def test_watcher_feeds_the_queue_end_to_end(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    watcher = FolderWatcher([folder], lambda p: take_file(engine, settings.data_dir, p),
+                            stable_seconds=0.5, poll_seconds=0.1)
+    watcher.start()
+    try:
+        shutil.copy(media["mp3"], folder / "a.mp3")
+        shutil.copy(media["mp3"], folder / "b.mp3")
+        (folder / "c.mp3.part").write_bytes(b"still copying")
+
+        def recorded() -> int:
+            with session_scope(engine) as session:
+                return len(session.exec(select(WatchedFileRow)).all())
+
+        assert wait_for(lambda: recorded() == 2)
+        time.sleep(1.0)
+    finally:
+        watcher.stop()
+    with session_scope(engine) as session:
+        rows = session.exec(select(WatchedFileRow).order_by(WatchedFileRow.id)).all()
+        statuses = sorted(r.status for r in rows)
+        meetings = session.exec(select(MeetingRow)).all()
+    assert statuses == ["duplicate", "queued"] and len(meetings) == 1
+    assert sorted(listing(folder)) == ["a.mp3", "b.mp3", "c.mp3.part"]
