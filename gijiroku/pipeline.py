@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import Engine
@@ -154,6 +154,36 @@ def default_stages(settings: Settings | None = None) -> list[Stage]:
     return stages
 
 
+def rerun_stage(
+    engine: Engine,
+    settings: Settings,
+    meeting_id: str,
+    stage: Stage,
+    *,
+    forget: Callable[[str], bool],
+    set_options: dict[str, Any],
+    requires: str | None = None,
+    progress: Progress = no_progress,
+) -> str:
+    """Run one stage again on a stored meeting with changed options; returns the job id.
+
+    Options for which `forget(name)` is true are dropped, then `set_options` (those not None)
+    are stored with the meeting, so later re-runs and the web view see what was asked."""
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        if requires is not None and requires not in row.completed_stages:
+            raise StageError(f"The meeting has no finished {requires} step to build on yet.")
+        options = {k: v for k, v in row.options.items() if not forget(k)}
+        options.update({k: v for k, v in set_options.items() if v is not None})
+        repository.update_meeting(
+            session, meeting_id, options=options,
+            completed_stages=[s for s in row.completed_stages if s != stage.name],
+        )
+        job_id = repository.create_job(session, meeting_id=meeting_id).id
+    Pipeline(engine, settings, [stage]).run(job_id, progress)
+    return job_id
+
+
 def regenerate_minutes(
     engine: Engine,
     settings: Settings,
@@ -166,19 +196,12 @@ def regenerate_minutes(
     """Write the minutes again from the stored (possibly corrected) transcript."""
     from gijiroku.minutes import MinutesStage
 
-    with session_scope(engine) as session:
-        row = repository.get_meeting_row(session, meeting_id)
-        options = {k: v for k, v in row.options.items() if k != "minutes"}
-        if template:
-            options["template"] = template
-        if language:
-            options["minutes_language"] = language
-        repository.update_meeting(
-            session, meeting_id, options=options,
-            completed_stages=[s for s in row.completed_stages if s != MinutesStage.name],
-        )
-        job_id = repository.create_job(session, meeting_id=meeting_id).id
-    Pipeline(engine, settings, [MinutesStage(replace_edits)]).run(job_id, progress)
+    rerun_stage(
+        engine, settings, meeting_id, MinutesStage(replace_edits),
+        forget=lambda name: name == "minutes",
+        set_options={"template": template, "minutes_language": language},
+        progress=progress,
+    )
     with session_scope(engine) as session:
         return repository.load_meeting(session, meeting_id).minutes
 
@@ -193,19 +216,13 @@ def rediarize(
     """Run diarization again on a stored meeting without re-transcribing; returns the job id.
 
     The new hints are stored with the meeting; names given to speakers are carried over."""
-    with session_scope(engine) as session:
-        row = repository.get_meeting_row(session, meeting_id)
-        if "transcribe" not in row.completed_stages:
-            raise StageError("The meeting has no finished transcript to diarize yet.")
-        options = {k: v for k, v in row.options.items() if not k.endswith("_speakers")}
-        options.update({k: v for k, v in asdict(hints).items() if v is not None})
-        repository.update_meeting(
-            session, meeting_id, options=options,
-            completed_stages=[s for s in row.completed_stages if s != DiarizeStage.name],
-        )
-        job_id = repository.create_job(session, meeting_id=meeting_id).id
-    Pipeline(engine, settings, [DiarizeStage()]).run(job_id, progress)
-    return job_id
+    return rerun_stage(
+        engine, settings, meeting_id, DiarizeStage(),
+        forget=lambda name: name.endswith("_speakers"),
+        set_options=asdict(hints),
+        requires=TranscribeStage.name,
+        progress=progress,
+    )
 
 
 class _JobProgress:
