@@ -10,7 +10,7 @@ flagged for a person rather than kept silently.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,6 @@ class Usage:
     calls: int = 0
     repairs: int = 0
     chunks: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def available_templates(user_dir: Path | None) -> dict[str, Path]:

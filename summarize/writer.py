@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import openai
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from summarize import LLMConfig, MinutesRequest, TranscriptLine, Usage
 from summarize.schema import MinutesOut, json_schema
 
 Progress = Callable[[str, float, float], None]
+T = TypeVar("T")
 STAGE = "minutes"
 #: Room kept free in every call for the chat format's own tokens and estimation error.
 MARGIN = 0.15
@@ -48,18 +49,24 @@ def format_line(line: TranscriptLine) -> str:
     return f"[{line.id}] {clock(line.start)}-{clock(line.end)} {line.speaker or '?'}: {line.text}"
 
 
-def chunk_lines(lines: list[TranscriptLine], budget: int) -> list[list[TranscriptLine]]:
-    """Consecutive lines grouped so each group's estimated tokens stay within `budget`."""
-    chunks: list[list[TranscriptLine]] = [[]]
+def pack(items: list[T], cost: Callable[[T], int], budget: int) -> list[list[T]]:
+    """Consecutive items grouped so each group's cost stays within `budget` (an item costing
+    more than the budget on its own gets a group of its own)."""
+    groups: list[list[T]] = [[]]
     used = 0
-    for line in lines:
-        cost = estimate_tokens(format_line(line)) + 1
-        if chunks[-1] and used + cost > budget:
-            chunks.append([])
+    for item in items:
+        price = cost(item)
+        if groups[-1] and used + price > budget:
+            groups.append([])
             used = 0
-        chunks[-1].append(line)
-        used += cost
-    return chunks
+        groups[-1].append(item)
+        used += price
+    return groups
+
+
+def chunk_lines(lines: list[TranscriptLine], budget: int) -> list[list[TranscriptLine]]:
+    """Consecutive transcript lines grouped so each group fits the prompt budget."""
+    return pack(lines, lambda line: estimate_tokens(format_line(line)) + 1, budget)
 
 
 def parse_minutes(content: str) -> MinutesOut:
@@ -118,17 +125,9 @@ class OpenAIMinutesWriter:
     ) -> MinutesOut:
         """Merge partial minutes, in groups that fit the context, until one remains."""
         while len(partials) > 1:
-            groups: list[list[MinutesOut]] = [[]]
-            used = 0
-            for partial in partials:
-                cost = estimate_tokens(partial.model_dump_json())
-                if groups[-1] and used + cost > budget:
-                    groups.append([])
-                    used = 0
-                groups[-1].append(partial)
-                used += cost
-            if len(groups) == len(partials) and len(partials) > 1:  # no two fit together:
-                groups = [partials[i : i + 2] for i in range(0, len(partials), 2)]  # pair up
+            groups = pack(partials, lambda p: estimate_tokens(p.model_dump_json()), budget)
+            if len(groups) == len(partials):  # no two fit together: pair them up anyway
+                groups = [partials[i : i + 2] for i in range(0, len(partials), 2)]
             merged = []
             for group in groups:
                 if len(group) == 1:
