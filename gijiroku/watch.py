@@ -164,8 +164,21 @@ def file_hash(path: Path) -> str:
 
 
 def take_file(engine: Engine, data_dir: Path, path: Path) -> WatchedFileRow:
-    """Record a stable file from a watched folder and queue it, unless it is a duplicate."""
+    """Record a stable file from a watched folder and queue it, unless it is a duplicate.
+
+    A file already recorded unchanged (same path, size and time, as the start-up scan finds
+    after every restart) returns its record without being read or recorded again."""
     stat = path.stat()
+    with session_scope(engine) as session:
+        known = session.exec(
+            select(WatchedFileRow).where(
+                WatchedFileRow.path == str(path),
+                WatchedFileRow.size == stat.st_size,
+                WatchedFileRow.mtime == stat.st_mtime,
+            )
+        ).first()
+    if known is not None:
+        return known
     content_hash = file_hash(path)
     with session_scope(engine) as session:
         same = session.exec(

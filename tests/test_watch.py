@@ -143,3 +143,33 @@ def test_watcher_feeds_the_queue_end_to_end(
         meetings = session.exec(select(MeetingRow)).all()
     assert statuses == ["duplicate", "queued"] and len(meetings) == 1
     assert sorted(listing(folder)) == ["a.mp3", "b.mp3", "c.mp3.part"]
+
+
+def test_a_restart_does_not_take_or_record_files_again(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    shutil.copy(media["mp3"], folder / "morning.mp3")
+    shutil.copy(media["wav"], folder / "afternoon.wav")
+
+    def run_service_once() -> None:
+        watcher = FolderWatcher([folder], lambda p: take_file(engine, settings.data_dir, p),
+                                stable_seconds=0.3, poll_seconds=0.1)
+        watcher.start()
+        try:
+            assert wait_for(lambda: count(WatchedFileRow) == 2)
+            time.sleep(0.8)
+        finally:
+            watcher.stop()
+
+    def count(table) -> int:  # type: ignore[no-untyped-def]
+        with session_scope(engine) as session:
+            return len(session.exec(select(table)).all())
+
+    run_service_once()
+    run_service_once()  # the start-up scan finds both files again
+    assert count(WatchedFileRow) == 2 and count(MeetingRow) == 2
+    (folder / "afternoon.wav").write_bytes(media["flac"].read_bytes())  # replaced: new content
+    assert take_file(engine, settings.data_dir, folder / "afternoon.wav").status == "queued"
+    assert count(WatchedFileRow) == 3 and count(MeetingRow) == 3
