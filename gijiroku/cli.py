@@ -1,4 +1,4 @@
-"""The `gijiroku` command: process a recording, re-run diarization, show a transcript."""
+"""The `gijiroku` command: process recordings, run the service and workers, show results."""
 
 from __future__ import annotations
 
@@ -132,6 +132,48 @@ def _minutes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """The embedded service: job worker and watched folders, until Ctrl-C or SIGTERM."""
+    import signal
+    import threading
+
+    from gijiroku.config import get_settings
+    from gijiroku.service import Service
+
+    settings = get_settings()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    service = Service(settings)
+    service.start()
+    print("Gijiroku is running (Ctrl-C stops it).", file=sys.stderr, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        service.stop()
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """A queue consumer alone, for more workers on this or other machines."""
+    from gijiroku.config import get_settings
+    from gijiroku.jobs import run_worker
+
+    run_worker(get_settings(), args.workers)
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from gijiroku.config import get_settings
+    from gijiroku.jobs import cancel
+    from gijiroku.storage import open_database
+
+    settings = get_settings()
+    print(cancel(open_database(settings.resolved_database_url), args.job_id))
+    return 0
+
+
 def _models(args: argparse.Namespace) -> int:
     from gijiroku.models import fetch_starter
 
@@ -240,6 +282,24 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--force", action="store_true", help="fetch again even if present")
     fetch.set_defaults(handler=_models)
 
+    serve = commands.add_parser(
+        "serve", help="run the service: a job worker and the watched folders"
+    )
+    serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run queued jobs (more workers on this or other machines)"
+    )
+    worker.add_argument(
+        "--workers", type=_positive,
+        help="jobs at once, one process each (default: GIJIROKU_WORKERS; one on a GPU)",
+    )
+    worker.set_defaults(handler=_worker)
+
+    cancel = commands.add_parser("cancel", help="cancel a queued or running job")
+    cancel.add_argument("job_id", help="job id")
+    cancel.set_defaults(handler=_cancel)
+
     show = commands.add_parser("show", help="print a stored meeting's transcript")
     show.add_argument("id", help="meeting id, as printed by 'process'")
     show.set_defaults(handler=_show)
@@ -248,10 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    service = args.command in ("serve", "worker")  # long-running: always log what happens
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.ERROR,
+        level=logging.INFO if args.verbose or service else logging.ERROR,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return int(args.handler(args))
     except GijirokuError as exc:

@@ -70,11 +70,37 @@ class Settings(BaseSettings):
     llm_max_output_tokens: int = Field(default=2048, ge=256)
     minutes_template: str | None = None  # default: the built-in one for the language
 
-    # Later stages and services
-    redis_url: str | None = None
+    # Jobs and workers
+    redis_url: str | None = None  # empty: the queue is a SQLite file in the data directory
+    queue_name: str = Field(default="gijiroku", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    #: Jobs one `gijiroku worker` runs at once, each in its own process (on CUDA: one).
+    workers: int = Field(default=1, ge=1, le=64)
+    #: Whether `gijiroku serve` runs a worker itself (off when separate workers do the work).
+    serve_worker: bool = True
+    #: A running job's hold, renewed every third of it; a job whose worker died is taken up
+    #: again once this has passed.
+    job_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    #: Attempts for a job that fails for a passing reason (permanent failures: one).
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_retry_seconds: float = Field(default=30.0, ge=0.0, le=86400.0)  # doubles each time
+
+    # Watched folders: one or more directories, separated like PATH (":" on Linux)
     watch_dir: str | None = None
+    #: A file is taken once its size and time have not changed for this long.
+    watch_stable_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
+
+    # Web
     max_upload_mb: int = Field(default=2048, gt=0)
     api_token: SecretStr | None = None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use a redis://host:port/db URL")
+        return value
 
     @field_validator("language")
     @classmethod
@@ -107,6 +133,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'gijiroku.db').resolve()}"
+
+    @property
+    def watch_dirs(self) -> list[Path]:
+        if not self.watch_dir:
+            return []
+        return [Path(part) for part in self.watch_dir.split(os.pathsep) if part.strip()]
 
     @property
     def resolved_models_dir(self) -> Path:

@@ -14,6 +14,11 @@
     │   └── UnsupportedLanguageError  a language the model cannot transcribe
     ├── MeetingNotFoundError        no meeting with that id
     ├── StageError                  a pipeline stage failed for another reason
+    ├── JobError
+    │   ├── JobCancelled            a person cancelled the job
+    │   ├── JobInterrupted          the worker stopped or lost the job; it runs again
+    │   ├── JobAbandoned            workers died on this job too often; not tried again
+    │   └── JobNotClaimable         the job is not queued (taken, finished or cancelled)
     └── LLMError                    the minutes server failed or answered unusably
         ├── LLMTimeoutError         no answer in time (after the client's retries)
         ├── LLMUnavailableError     the server cannot be reached or keeps failing
@@ -92,6 +97,27 @@ class MeetingNotFoundError(GijirokuError):
 class StageError(GijirokuError):
     code = "stage_failed"
     permanent = False
+
+
+class JobError(GijirokuError):
+    code = "job_error"
+
+
+class JobCancelled(JobError):
+    code = "job_cancelled"
+
+
+class JobInterrupted(JobError):
+    code = "job_interrupted"
+    permanent = False
+
+
+class JobAbandoned(JobError):
+    code = "job_abandoned"
+
+
+class JobNotClaimable(JobError):
+    code = "job_not_claimable"
 
 
 class LLMError(GijirokuError):

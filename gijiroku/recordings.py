@@ -77,13 +77,47 @@ def accept_file(
     relative = Path("meetings") / meeting_id / f"original.{safe_extension(path.name)}"
     target = data_dir / relative
     content_hash = copy_with_hash(path, target)
+    return _register(engine, data_dir, meeting_id, relative, path.name, content_hash,
+                     title, options)
+
+
+def accept_received(
+    engine: Engine,
+    data_dir: Path,
+    received: Path,
+    name: str,
+    content_hash: str,
+    *,
+    title: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Accepted:
+    """Store a file already received into the data directory (an upload) as a new meeting,
+    moving it rather than copying. `name` is the name it was sent with, for display only."""
+    meeting_id = new_id()
+    relative = Path("meetings") / meeting_id / f"original.{safe_extension(name)}"
+    (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+    os.replace(received, data_dir / relative)
+    return _register(engine, data_dir, meeting_id, relative, name, content_hash, title, options)
+
+
+def _register(
+    engine: Engine,
+    data_dir: Path,
+    meeting_id: str,
+    relative: Path,
+    name: str,
+    content_hash: str,
+    title: str | None,
+    options: dict[str, Any] | None,
+) -> Accepted:
+    base = display_title(name)
     try:
         with session_scope(engine) as session:
             meeting = repository.create_meeting(
                 session,
                 meeting_id=meeting_id,
-                title=title or display_title(path.name),
-                source_name=display_title(path.name) + path.suffix[:9],
+                title=(title or "").strip()[:500] or base,
+                source_name=base + safe_suffix(name),
                 source_path=relative.as_posix(),
                 content_hash=content_hash,
                 options=options,
@@ -91,5 +125,10 @@ def accept_file(
             job = repository.create_job(session, meeting_id=meeting.id)
             return Accepted(meeting.id, job.id)
     except BaseException:
-        shutil.rmtree(target.parent, ignore_errors=True)  # nothing half-stored
+        shutil.rmtree((data_dir / relative).parent, ignore_errors=True)  # nothing half-stored
         raise
+
+
+def safe_suffix(name: str) -> str:
+    extension = safe_extension(name)
+    return "" if extension == "bin" else "." + extension

@@ -163,11 +163,17 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def take_file(engine: Engine, data_dir: Path, path: Path) -> WatchedFileRow:
+def take_file(
+    engine: Engine,
+    data_dir: Path,
+    path: Path,
+    on_queued: Callable[[str], None] | None = None,
+) -> WatchedFileRow:
     """Record a stable file from a watched folder and queue it, unless it is a duplicate.
 
-    A file already recorded unchanged (same path, size and time, as the start-up scan finds
-    after every restart) returns its record without being read or recorded again."""
+    `on_queued(job_id)` is called for a new job (to send it to the workers). A file already
+    recorded unchanged (same path, size and time, as the start-up scan finds after every
+    restart) returns its record without being read or recorded again."""
     stat = path.stat()
     with session_scope(engine) as session:
         known = session.exec(
@@ -197,4 +203,6 @@ def take_file(engine: Engine, data_dir: Path, path: Path) -> WatchedFileRow:
     with session_scope(engine) as session:
         session.add(record)
     log.info("watched folder: %s %s", record.status, path)
+    if record.job_id is not None and on_queued is not None:
+        on_queued(record.job_id)
     return record

@@ -12,6 +12,7 @@ import subprocess
 import uuid
 import wave
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,8 @@ def engine(settings: Settings) -> Iterator[Engine]:
     close_database(settings.resolved_database_url)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+@contextmanager
+def new_postgres_database() -> Iterator[str]:
     """A fresh database on the local PostgreSQL server, dropped afterwards."""
     import psycopg
 
@@ -78,14 +79,39 @@ def postgres_url() -> Iterator[str]:
         connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         connection.close()
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    close_database(f"{base}/{name}")
-    connection = psycopg.connect(admin, autocommit=True)
+    url = f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     try:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield url
     finally:
-        connection.close()
+        close_database(url)
+        connection = psycopg.connect(admin, autocommit=True)
+        try:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database shared by the session's tests."""
+    with new_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The local Redis server (database 0; each test uses its own queue name)."""
+    import redis
+
+    url = os.environ.get("GIJIROKU_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis is not reachable at {url}: {exc}")
+    finally:
+        client.close()
+    return url
 
 
 @pytest.fixture(scope="session")

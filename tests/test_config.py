@@ -42,6 +42,10 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("GIJIROKU_CPU_THREADS", "many"),
         ("GIJIROKU_DATABASE_URL", "mysql://x"),
         ("GIJIROKU_API_TOKEN", "changeme"),
+        ("GIJIROKU_REDIS_URL", "127.0.0.1:6379"),
+        ("GIJIROKU_QUEUE_NAME", "two words"),
+        ("GIJIROKU_JOB_LEASE_SECONDS", "0"),
+        ("GIJIROKU_WORKERS", "0"),
     ],
 )
 def test_invalid_value_names_the_variable(
@@ -54,3 +58,12 @@ def test_invalid_value_names_the_variable(
     assert caught.value.code == "config_invalid"
     if "TOKEN" in variable:
         assert value not in caught.value.message  # a secret is never echoed back
+
+
+def test_several_watched_folders_are_separated_like_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GIJIROKU_WATCH_DIR", "/srv/recorder:/srv/議会/録音:")
+    assert load_settings().watch_dirs == [Path("/srv/recorder"), Path("/srv/議会/録音")]
+    monkeypatch.delenv("GIJIROKU_WATCH_DIR")
+    assert load_settings().watch_dirs == []

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from gijiroku.config import Settings
-from gijiroku.errors import AudioDecodeError, StageError
+from gijiroku.errors import AudioDecodeError, JobNotClaimable, StageError
 from gijiroku.pipeline import DecodeStage, Pipeline, StageContext, TranscribeStage
 from gijiroku.recordings import accept_file
 from gijiroku.storage import close_database, open_database, repository, session_scope
@@ -98,6 +98,10 @@ def test_a_failed_stage_keeps_everything_before_it_and_resumes_after(
 
     after = RecordingStage()
     resumed = [MustNotRunStage("decode"), MustNotRunStage("transcribe"), after]
+    with pytest.raises(JobNotClaimable):  # a failed job runs again only when asked
+        Pipeline(engine, settings, resumed).run(accepted.job_id)
+    with session_scope(engine) as session:
+        assert repository.reopen_job(session, accepted.job_id)
     Pipeline(engine, settings, resumed).run(accepted.job_id)
     job, meeting = job_and_meeting(engine, accepted.job_id, accepted.meeting_id)
     assert job.status == "done" and job.attempts == 2 and job.error is None

@@ -10,7 +10,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -31,7 +41,7 @@ class MeetingRow(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     title: str = Field(max_length=500)
-    #: queued | processing | done | failed
+    #: queued | processing | done | failed | cancelled
     status: str = Field(default="queued", max_length=20, index=True)
     source_name: str = Field(max_length=500)  # the name it arrived with, for display only
     source_path: str = Field(max_length=1000)  # relative to the data directory
@@ -104,6 +114,15 @@ class JobRow(SQLModel, table=True):
     error_code: str | None = Field(default=None, max_length=64)
     error: str | None = Field(default=None, sa_type=Text)
     attempts: int = 0
+    #: The stages this job runs (a re-run names one); None: the whole pipeline.
+    stages: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    #: Who holds the job while it runs ("host:pid") and until when, unless renewed: a
+    #: job whose lease ran out belongs to a worker that died and is taken up again.
+    worker: str | None = Field(default=None, max_length=200)
+    lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    cancel_requested: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = _time()
     started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

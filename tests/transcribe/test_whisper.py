@@ -68,7 +68,10 @@ def test_windows_cut_in_pauses_lose_no_words(
     windowed = transcriber.transcribe(sample_audio, TranscriptionOptions(window_seconds=8))
     whole_words = sum(len(s.words) for s in whole.segments)
     windowed_words = sum(len(s.words) for s in windowed.segments)
-    assert abs(windowed_words - whole_words) <= 3
+    # No words lost at the cuts. Windows may recognise a few more than one whole-file call
+    # (with onnxruntime 1.32 the whole-file call drops "so what can I say? Oh," near the
+    # end, which the windows keep), so only a loss counts.
+    assert windowed_words >= whole_words - 3
     assert wer(pyannote_sample, windowed.segments) <= 0.20
     starts = [s.start for s in windowed.segments]
     assert starts == sorted(starts) and max(s.end for s in windowed.segments) > 28

@@ -1,0 +1,67 @@
+"""What `gijiroku serve` runs beside the web server: the database, the job queue, a worker
+in this process (unless `GIJIROKU_SERVE_WORKER=false`) and the watched folders."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from gijiroku.config import Settings
+from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
+from gijiroku.watch import FolderWatcher, take_file
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.queue: JobQueue | None = None
+        self.worker: EmbeddedWorker | None = None
+        self.watcher: FolderWatcher | None = None
+
+    @property
+    def engine(self) -> Engine:
+        from gijiroku.storage import open_database
+
+        return open_database(self.settings.resolved_database_url)
+
+    def start(self) -> None:
+        """Fails before starting anything when the database or queue cannot be reached."""
+        self.queue = prepare(self.settings)
+        if self.settings.serve_worker:
+            self.worker = EmbeddedWorker(self.settings, self.queue)
+            self.worker.start()
+        folders = self.settings.watch_dirs
+        if folders:
+            self.watcher = FolderWatcher(
+                folders, self._take, stable_seconds=self.settings.watch_stable_seconds
+            )
+            self.watcher.start()
+        log.info(
+            "queue: %s; worker: %s; watched folders: %s", self.queue.describe(),
+            "in this process" if self.worker else "separate (gijiroku worker)",
+            ", ".join(str(f) for f in folders) or "none",
+        )
+
+    def _take(self, path: Path) -> None:
+        assert self.queue is not None
+        take_file(self.engine, self.settings.data_dir, path, on_queued=self.queue.enqueue)
+
+    def submit(self, job_id: str) -> None:
+        """Send a job stored as queued to the workers."""
+        assert self.queue is not None, "the service is not started"
+        self.queue.enqueue(job_id)
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.worker is not None:
+            self.worker.stop()
+        if self.queue is not None:
+            self.queue.close()
+
+
+__all__ = ["Service"]
