@@ -133,25 +133,30 @@ def _minutes(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """The embedded service: job worker and watched folders, until Ctrl-C or SIGTERM."""
-    import signal
-    import threading
+    """API, web view, job worker and watched folders, until Ctrl-C or SIGTERM."""
+    import ipaddress
 
+    import uvicorn
+
+    from api import create_app
     from gijiroku.config import get_settings
+    from gijiroku.errors import ConfigError
     from gijiroku.service import Service
 
     settings = get_settings()
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    service = Service(settings)
-    service.start()
-    print("Gijiroku is running (Ctrl-C stops it).", file=sys.stderr, flush=True)
     try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        service.stop()
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and settings.api_token is None:
+        raise ConfigError(
+            f"Serving on {args.host} opens Gijiroku to the network: set GIJIROKU_API_TOKEN "
+            "first (clients then send it as a bearer token)."
+        )
+    app = create_app(settings, Service(settings))
+    print(f"Gijiroku is running at http://{args.host}:{args.port}/ (Ctrl-C stops it).",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -283,8 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.set_defaults(handler=_models)
 
     serve = commands.add_parser(
-        "serve", help="run the service: a job worker and the watched folders"
+        "serve", help="run the service: API, job worker and the watched folders"
     )
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (other than loopback: needs GIJIROKU_API_TOKEN)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser(

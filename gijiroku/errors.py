@@ -12,7 +12,10 @@
     ├── ModelError
     │   ├── ModelNotFoundError      a configured model is not on this machine
     │   └── UnsupportedLanguageError  a language the model cannot transcribe
-    ├── MeetingNotFoundError        no meeting with that id
+    ├── NotFoundError               no such segment, speaker, job or edit
+    │   └── MeetingNotFoundError    no meeting with that id
+    ├── EditError                   an edit that cannot be applied as asked
+    │   └── EditConflictError       the thing changed since (undo a later edit first)
     ├── StageError                  a pipeline stage failed for another reason
     ├── JobError
     │   ├── JobCancelled            a person cancelled the job
@@ -90,8 +93,20 @@ class UnsupportedLanguageError(ModelError):
     code = "language_unsupported"
 
 
-class MeetingNotFoundError(GijirokuError):
+class NotFoundError(GijirokuError):
+    code = "not_found"
+
+
+class MeetingNotFoundError(NotFoundError):
     code = "meeting_not_found"
+
+
+class EditError(GijirokuError):
+    code = "invalid_edit"
+
+
+class EditConflictError(EditError):
+    code = "edit_conflict"
 
 
 class StageError(GijirokuError):

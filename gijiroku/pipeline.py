@@ -177,7 +177,25 @@ def rerun_stage(
     requires: str | None = None,
     progress: Progress = no_progress,
 ) -> str:
-    """Run one stage again on a stored meeting with changed options; returns the job id.
+    """Run one stage again on a stored meeting with changed options; returns the job id."""
+    job_id = queue_rerun(
+        engine, meeting_id, stage.name, forget=forget, set_options=set_options,
+        requires=requires,
+    )
+    Pipeline(engine, settings, [stage]).run(job_id, progress)
+    return job_id
+
+
+def queue_rerun(
+    engine: Engine,
+    meeting_id: str,
+    stage: str,
+    *,
+    forget: Callable[[str], bool],
+    set_options: dict[str, Any],
+    requires: str | None = None,
+) -> str:
+    """Store a queued job that runs `stage` again; returns its id.
 
     Options for which `forget(name)` is true are dropped, then `set_options` (those not None)
     are stored with the meeting, so later re-runs and the web view see what was asked."""
@@ -188,12 +206,10 @@ def rerun_stage(
         options = {k: v for k, v in row.options.items() if not forget(k)}
         options.update({k: v for k, v in set_options.items() if v is not None})
         repository.update_meeting(
-            session, meeting_id, options=options,
-            completed_stages=[s for s in row.completed_stages if s != stage.name],
+            session, meeting_id, options=options, status="queued",
+            completed_stages=[s for s in row.completed_stages if s != stage],
         )
-        job_id = repository.create_job(session, meeting_id=meeting_id, stages=[stage.name]).id
-    Pipeline(engine, settings, [stage]).run(job_id, progress)
-    return job_id
+        return repository.create_job(session, meeting_id=meeting_id, stages=[stage]).id
 
 
 def regenerate_minutes(

@@ -219,3 +219,9 @@ def test_unreachable_llm_fails_the_minutes_but_not_the_meeting(
     assert document["status"] == "done" and len(document["segments"]) >= 3
     assert document["minutes"]["status"] == "failed"
     assert "cannot be reached" in document["minutes"]["error"]
+
+
+def test_serve_refuses_the_network_without_a_token() -> None:
+    from gijiroku.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8765"]) == 2

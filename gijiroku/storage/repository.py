@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from gijiroku.domain import (
@@ -333,3 +333,49 @@ def _minutes(row: MeetingRow) -> Minutes:
     return Minutes(
         status=row.minutes_status, decisions=decisions, action_items=actions, **stored
     )
+
+
+PAGE_SIZE = 20
+
+
+def list_meetings(
+    session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[MeetingRow], int]:
+    """A page of meetings, newest first, and the total; `query` matches titles and the
+    transcript text (any language: a plain substring match)."""
+    statement = select(MeetingRow)
+    if query and query.strip():
+        escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        in_text = select(SegmentRow.meeting_id).where(
+            col(SegmentRow.text).ilike(pattern, escape="\\")
+        )
+        statement = statement.where(
+            col(MeetingRow.title).ilike(pattern, escape="\\") | col(MeetingRow.id).in_(in_text)
+        )
+    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    rows = session.exec(
+        statement.order_by(col(MeetingRow.created_at).desc(), col(MeetingRow.id))
+        .offset((page - 1) * size).limit(size)
+    ).all()
+    return list(rows), total
+
+
+def latest_jobs(session: Session, meeting_ids: list[str]) -> dict[str, JobRow]:
+    """Each meeting's most recent job."""
+    latest: dict[str, JobRow] = {}
+    if not meeting_ids:
+        return latest
+    for job in session.exec(
+        select(JobRow).where(col(JobRow.meeting_id).in_(meeting_ids))
+        .order_by(col(JobRow.created_at))
+    ):
+        latest[job.meeting_id] = job
+    return latest
+
+
+def delete_meeting(session: Session, meeting_id: str) -> MeetingRow:
+    """Remove the meeting's rows (segments, words, speakers, jobs, edits follow)."""
+    row = get_meeting_row(session, meeting_id)
+    session.delete(row)
+    return row

@@ -85,6 +85,10 @@ class SegmentRow(SQLModel, table=True):
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     source: int | None = None  # the recognition segment it came from (see domain.Segment)
+    #: A person changed its text or speaker: re-runs must ask before replacing it.
+    edited: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class WordRow(SQLModel, table=True):
@@ -146,3 +150,19 @@ class WatchedFileRow(SQLModel, table=True):
     job_id: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _time()
+
+
+class EditRow(SQLModel, table=True):
+    """One change a person made, with what was there before, so it can be seen and undone."""
+
+    __tablename__ = "edit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32, index=True)
+    #: segment | speaker | decisions | action_items | undo
+    kind: str = Field(max_length=20)
+    target: str = Field(max_length=64)  # segment number, speaker id, or "" for a list
+    before: Any = Field(default=None, sa_column=Column(JSON))
+    after: Any = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _time()
+    undone_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

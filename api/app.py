@@ -1,0 +1,492 @@
+"""The HTTP API (FastAPI): upload, list and search, read, edit with history, re-run, delete,
+job progress. Every error answers `{"error": {"code", "message"}}` with a fitting status."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import secrets
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.uploads import UploadError, UploadTooLargeError, discard, receive_upload
+from gijiroku import audio, editing
+from gijiroku.config import Settings
+from gijiroku.errors import (
+    AudioError,
+    EditConflictError,
+    EditError,
+    GijirokuError,
+    JobNotClaimable,
+    NotFoundError,
+    StageError,
+)
+from gijiroku.jobs import cancel
+from gijiroku.recordings import accept_received, meeting_dir
+from gijiroku.result import result_document
+from gijiroku.service import Service
+from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage.db import get_engine
+from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
+
+
+class InvalidInputError(GijirokuError):
+    code = "invalid_input"
+
+
+STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
+    (InvalidInputError, 422),
+    (NotFoundError, 404),
+    (UploadTooLargeError, 413),
+    (UploadError, 400),
+    (AudioError, 415),
+    (EditConflictError, 409),
+    (JobNotClaimable, 409),
+    (EditError, 422),
+    (StageError, 409),
+]
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: Problem
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422)
+}
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class JobView(BaseModel):
+    id: str
+    meeting_id: str
+    status: str = Field(description="queued | running | done | failed | cancelled")
+    stage: str | None
+    progress: float
+    error: str | None
+    error_code: str | None
+    attempts: int
+
+    @classmethod
+    def of(cls, job: JobRow) -> JobView:
+        return cls(
+            id=job.id, meeting_id=job.meeting_id, status=job.status, stage=job.stage,
+            progress=job.progress, error=job.error, error_code=job.error_code,
+            attempts=job.attempts,
+        )
+
+
+class MeetingSummary(BaseModel):
+    id: str
+    title: str
+    status: str
+    language: str | None
+    duration: float | None
+    source_name: str
+    created_at: str
+    job: JobView | None
+
+
+class MeetingPage(BaseModel):
+    items: list[MeetingSummary]
+    page: int
+    pages: int
+    total: int
+
+
+class Created(MeetingSummary):
+    job_id: str
+
+
+class SegmentPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=20_000)
+    speaker: str | None = Field(default=None, max_length=16)
+
+
+class SpeakerPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, max_length=200)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=5000)
+    segments: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ActionItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    task: str = Field(min_length=1, max_length=5000)
+    owner: str | None = Field(default=None, max_length=200)
+    due: str | None = Field(default=None, max_length=200)
+    due_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    segments: list[int] = Field(default_factory=list, max_length=500)
+
+
+class EditView(BaseModel):
+    id: int
+    kind: str
+    target: str
+    before: Any
+    after: Any
+    created_at: str
+    undone_at: str | None
+
+    @classmethod
+    def of(cls, edit: EditRow) -> EditView:
+        return cls(
+            id=edit.id or 0, kind=edit.kind, target=edit.target, before=edit.before,
+            after=edit.after, created_at=edit.created_at.isoformat(),
+            undone_at=edit.undone_at.isoformat() if edit.undone_at else None,
+        )
+
+
+class Rerun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stage: Literal["diarize", "minutes"]
+    num_speakers: int | None = Field(default=None, ge=1, le=100)
+    min_speakers: int | None = Field(default=None, ge=1, le=100)
+    max_speakers: int | None = Field(default=None, ge=1, le=100)
+    template: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    language: str | None = Field(default=None, max_length=8, pattern=r"^[a-z]{2,3}$")
+    #: Diarization rebuilds the lines: set this to replace lines a person edited.
+    replace_edits: bool = False
+
+
+class Health(BaseModel):
+    status: str
+
+
+def database(request: Request) -> Engine:
+    return open_database(request.app.state.settings.resolved_database_url)
+
+
+Db = Annotated[Engine, Depends(database)]
+
+
+def summary(meeting: MeetingRow, job: JobRow | None) -> dict[str, Any]:
+    return {
+        "id": meeting.id, "title": meeting.title, "status": meeting.status,
+        "language": meeting.language, "duration": meeting.duration,
+        "source_name": meeting.source_name, "created_at": meeting.created_at.isoformat(),
+        "job": JobView.of(job) if job else None,
+    }
+
+
+def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
+    """The application. With `service`, started and stopped with the app, uploads and
+    re-runs are sent to its queue; without one they are only stored as queued."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if service is not None:
+            service.start()
+        try:
+            yield
+        finally:
+            if service is not None:
+                service.stop()
+
+    app = FastAPI(
+        title="Gijiroku", version="0.1.0", lifespan=lifespan,
+        description="Meeting recordings to reviewed minutes, self-hosted.",
+    )
+    app.state.settings = settings
+
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+
+    @app.middleware("http")
+    async def _require_token(request: Request, call_next: Any) -> Response:
+        """With GIJIROKU_API_TOKEN set, the API answers only requests that carry it."""
+        if token is not None and request.url.path.startswith("/api/"):
+            sent = request.headers.get("authorization", "")
+            if not secrets.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+                return error_response(401, "unauthorized",
+                                      "Send the API token as 'Authorization: Bearer ...'.")
+        response: Response = await call_next(request)
+        return response
+
+    def submit(job_id: str) -> None:
+        if service is not None and service.queue is not None:
+            service.submit(job_id)
+
+    @app.exception_handler(GijirokuError)
+    async def _gijiroku_error(_: Request, exc: GijirokuError) -> JSONResponse:
+        status = next((s for kind, s in STATUS_BY_ERROR if isinstance(exc, kind)), 500)
+        return error_response(status, exc.code, exc.message)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        return error_response(503, "database_unavailable",
+                              f"The database cannot be reached: {exc.orig}")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        return error_response(422, "invalid_request", problems or "Invalid request.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 416: "range_not_satisfiable"}
+        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
+                              str(exc.detail))
+
+    router = APIRouter(prefix="/api", responses=ERRORS)
+
+    @router.post("/meetings", status_code=201, response_model=Created,
+                 summary="Upload a recording")
+    async def upload(request: Request, db: Db) -> dict[str, Any]:
+        """multipart/form-data: `file` (any audio or video), optional `title`, `language`,
+        `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
+        probed, so a file that holds no audio is refused whatever its name."""
+        received = await receive_upload(
+            request, settings.data_dir / "uploads", settings.max_upload_mb * 1024 * 1024
+        )
+        try:
+            options = upload_options(received.fields)
+            await asyncio.to_thread(audio.probe, received.path, name=received.filename)
+            accepted = await asyncio.to_thread(
+                accept_received, db, settings.data_dir, received.path, received.filename,
+                received.sha256, title=received.fields.get("title"), options=options,
+            )
+        except BaseException:
+            discard(received)
+            raise
+        submit(accepted.job_id)
+        with session_scope(db) as session:
+            meeting = repository.get_meeting_row(session, accepted.meeting_id)
+            job = repository.get_job(session, accepted.job_id)
+            return {**summary(meeting, job), "job_id": accepted.job_id}
+
+    @router.get("/meetings", response_model=MeetingPage, summary="List and search meetings")
+    def list_meetings(
+        db: Db,
+        q: Annotated[str | None, Query(max_length=200, description="title or text")] = None,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> dict[str, Any]:
+        with session_scope(db) as session:
+            rows, total = repository.list_meetings(session, q, page)
+            jobs = repository.latest_jobs(session, [r.id for r in rows])
+            return {
+                "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
+                "pages": max(1, -(-total // repository.PAGE_SIZE)), "total": total,
+            }
+
+    @router.get("/meetings/{meeting_id}", summary="The result document")
+    def get_meeting(meeting_id: str, db: Db) -> dict[str, Any]:
+        with session_scope(db) as session:
+            document = result_document(repository.load_meeting(session, meeting_id))
+            job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
+        document["job"] = JobView.of(job).model_dump() if job else None
+        return document
+
+    @router.delete("/meetings/{meeting_id}", status_code=204, summary="Delete with its files")
+    def delete_meeting(meeting_id: str, db: Db) -> Response:
+        with session_scope(db) as session:
+            for job in repository.latest_jobs(session, [meeting_id]).values():
+                if job.status in ("queued", "running"):
+                    cancel(db, job.id)
+            repository.delete_meeting(session, meeting_id)
+        shutil.rmtree(meeting_dir(settings.data_dir, meeting_id), ignore_errors=True)
+        return Response(status_code=204)
+
+    @router.get("/meetings/{meeting_id}/audio", summary="The recording (HTTP Range)",
+                response_class=FileResponse)
+    def get_audio(meeting_id: str, db: Db) -> FileResponse:
+        with session_scope(db) as session:
+            row = repository.get_meeting_row(session, meeting_id)
+        path = settings.data_dir / row.source_path
+        if not path.is_file():
+            raise NotFoundError("The recording file is missing from the data directory.")
+        media_type = mimetypes.guess_type(row.source_name)[0] or "application/octet-stream"
+        return FileResponse(path, media_type=media_type)
+
+    @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
+    def patch_segment(meeting_id: str, segment_id: int, patch: SegmentPatch,
+                      db: Db) -> dict[str, Any]:
+        editing.edit_segment(db, meeting_id, segment_id, text=patch.text,
+                             speaker=patch.speaker)
+        return get_meeting(meeting_id, db)
+
+    @router.patch("/meetings/{meeting_id}/speakers/{speaker_id}", summary="Rename a speaker")
+    def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
+                      db: Db) -> dict[str, Any]:
+        editing.rename_speaker(db, meeting_id, speaker_id, patch.name)
+        return get_meeting(meeting_id, db)
+
+    def change_list(db: Engine, meeting_id: str, kind: str, number: int | None,
+                    body: BaseModel | None) -> dict[str, Any]:
+        """Add (no number), change (number and body) or delete (number) one item."""
+        with session_scope(db) as session:
+            minutes = repository.get_meeting_row(session, meeting_id).minutes or {}
+        items = list(minutes.get(kind, []))
+        if number is not None and not 1 <= number <= len(items):
+            raise NotFoundError(f"No item {number} in {kind.replace('_', ' ')} "
+                                f"(there are {len(items)}).")
+        if body is not None:
+            item = body.model_dump()
+            item.update(flagged=not item["segments"], edited=True)
+            if number is None:
+                items.append(item)
+            else:
+                items[number - 1] = item
+        elif number is not None:
+            del items[number - 1]
+        editing.set_minutes_list(db, meeting_id, kind, items)
+        return get_meeting(meeting_id, db)
+
+    @router.post("/meetings/{meeting_id}/decisions", status_code=201,
+                 summary="Add a decision")
+    def add_decision(meeting_id: str, body: DecisionIn, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", None, body)
+
+    @router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
+    def put_decision(meeting_id: str, number: int, body: DecisionIn, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, body)
+
+    @router.delete("/meetings/{meeting_id}/decisions/{number}", summary="Delete a decision")
+    def delete_decision(meeting_id: str, number: int, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, None)
+
+    @router.post("/meetings/{meeting_id}/action_items", status_code=201,
+                 summary="Add an action item")
+    def add_action(meeting_id: str, body: ActionItemIn, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", None, body)
+
+    @router.put("/meetings/{meeting_id}/action_items/{number}",
+                summary="Change an action item")
+    def put_action(meeting_id: str, number: int, body: ActionItemIn, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, body)
+
+    @router.delete("/meetings/{meeting_id}/action_items/{number}",
+                   summary="Delete an action item")
+    def delete_action(meeting_id: str, number: int, db: Db) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, None)
+
+    @router.get("/meetings/{meeting_id}/history", response_model=list[EditView],
+                summary="Every edit, oldest first")
+    def get_history(meeting_id: str, db: Db) -> list[EditView]:
+        return [EditView.of(e) for e in editing.history(db, meeting_id)]
+
+    @router.post("/meetings/{meeting_id}/history/{edit_id}/undo", response_model=EditView,
+                 summary="Undo an edit")
+    def undo(meeting_id: str, edit_id: int, db: Db) -> EditView:
+        return EditView.of(editing.undo(db, meeting_id, edit_id))
+
+    @router.post("/meetings/{meeting_id}/rerun", status_code=202, response_model=JobView,
+                 summary="Run diarization or the minutes again")
+    def rerun(meeting_id: str, body: Rerun, db: Db) -> JobView:
+        from gijiroku.pipeline import queue_rerun
+
+        if body.stage == "diarize":
+            if not body.replace_edits and editing.edited_segments(db, meeting_id):
+                raise EditConflictError(
+                    "Lines of this meeting were edited by hand; diarization would rebuild "
+                    "them. Send replace_edits=true to go ahead."
+                )
+            hints = {k: getattr(body, k) for k in ("num_speakers", "min_speakers",
+                                                   "max_speakers")}
+            job_id = queue_rerun(db, meeting_id, "diarize",
+                                 forget=lambda name: name.endswith("_speakers"),
+                                 set_options=hints, requires="transcribe")
+        else:
+            job_id = queue_rerun(db, meeting_id, "minutes",
+                                 forget=lambda name: name in ("minutes", "template"),
+                                 set_options={"template": body.template,
+                                              "minutes_language": body.language},
+                                 requires="transcribe")
+        submit(job_id)
+        return job(job_id, db)
+
+    @router.get("/jobs/{job_id}", response_model=JobView, summary="Job state and progress")
+    def job(job_id: str, db: Db) -> JobView:
+        with session_scope(db) as session:
+            row = repository.get_job(session, job_id)
+            if row is None:
+                raise NotFoundError(f"No job with id {job_id!r}.")
+            return JobView.of(row)
+
+    @router.post("/jobs/{job_id}/cancel", response_model=JobView, summary="Cancel a job")
+    def cancel_job(job_id: str, db: Db) -> JobView:
+        cancel(db, job_id)
+        return job(job_id, db)
+
+    @router.get("/jobs/{job_id}/events", summary="Job progress as server-sent events",
+                response_class=StreamingResponse)
+    async def job_events(job_id: str, db: Db) -> StreamingResponse:
+        job(job_id, db)  # 404 before streaming
+
+        async def events() -> AsyncIterator[str]:
+            last = None
+            while True:
+                view = await asyncio.to_thread(job, job_id, db)
+                data = view.model_dump_json()
+                if data != last:
+                    last = data
+                    yield f"data: {data}\n\n"
+                if view.status in ("done", "failed", "cancelled"):
+                    return
+                await asyncio.sleep(0.5)
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
+
+    app.include_router(router)
+
+    @app.get("/healthz", response_model=Health, summary="200 when the database answers")
+    def healthz() -> Any:
+        try:
+            with get_engine(settings.resolved_database_url).connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as exc:
+            return error_response(503, "database_unavailable", f"Database: {exc}")
+        return {"status": "ok"}
+
+    return app
+
+
+def upload_options(fields: dict[str, str]) -> dict[str, Any]:
+    """The optional form fields, checked: language and speaker-count hints."""
+    from diarize import SpeakerHints
+
+    options: dict[str, Any] = {}
+    language = fields.get("language", "").strip().lower()
+    if language and language != "auto":
+        if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
+            raise InvalidInputError(f"Unknown language {language!r}: use auto, ja, en...")
+        options["language"] = language
+    counts: dict[str, int | None] = {}
+    for key in ("num_speakers", "min_speakers", "max_speakers"):
+        value = fields.get(key, "").strip()
+        if value:
+            if not value.isdigit() or not 1 <= int(value) <= 100:
+                raise InvalidInputError(f"{key} must be a whole number from 1 to 100.")
+            counts[key] = int(value)
+    try:
+        SpeakerHints(**counts)  # refuses min > max
+    except GijirokuError as exc:
+        raise InvalidInputError(exc.message) from exc
+    options.update(counts)
+    return options

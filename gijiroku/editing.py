@@ -1,0 +1,203 @@
+"""Edits a person makes to a meeting, each kept in a history with its time and what was
+there before, so it can be seen and undone.
+
+Segment edits mark the segment `edited`: a re-run of diarization, which rebuilds segments,
+must be asked explicitly to replace them. Decisions and action items are edited as whole
+lists (add, change, delete): the history keeps the list before and after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from gijiroku.errors import EditConflictError, EditError, NotFoundError
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
+
+MINUTES_LISTS = ("decisions", "action_items")
+
+
+def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
+    repository.get_meeting_row(session, meeting_id)
+    row = session.exec(
+        select(SegmentRow).where(SegmentRow.meeting_id == meeting_id, SegmentRow.number == number)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"No line {number} in meeting {meeting_id!r}.")
+    return row
+
+
+def _segment_state(session: Session, row: SegmentRow) -> dict[str, Any]:
+    words = session.exec(
+        select(WordRow).where(WordRow.segment_id == row.id).order_by(col(WordRow.position))
+    ).all()
+    return {"text": row.text, "speaker": row.speaker_key, "edited": row.edited,
+            "word_speakers": [w.speaker_key for w in words]}
+
+
+def _apply_segment(session: Session, row: SegmentRow, state: dict[str, Any]) -> None:
+    row.text, row.speaker_key, row.edited = state["text"], state["speaker"], state["edited"]
+    session.add(row)
+    words = session.exec(
+        select(WordRow).where(WordRow.segment_id == row.id).order_by(col(WordRow.position))
+    ).all()
+    for word, speaker in zip(words, state["word_speakers"], strict=False):
+        word.speaker_key = speaker
+        session.add(word)
+
+
+def _record(session: Session, meeting_id: str, kind: str, target: str, before: Any,
+            after: Any) -> EditRow:
+    edit = EditRow(meeting_id=meeting_id, kind=kind, target=target, before=before, after=after)
+    session.add(edit)
+    repository.update_meeting(session, meeting_id)  # bumps updated_at
+    session.flush()
+    return edit
+
+
+def edit_segment(
+    engine: Engine,
+    meeting_id: str,
+    number: int,
+    *,
+    text: str | None = None,
+    speaker: str | None = None,
+) -> EditRow | None:
+    """Change a line's text and/or speaker (its words follow the new speaker).
+    Returns the history entry, or None when nothing changed."""
+    with session_scope(engine) as session:
+        row = _segment(session, meeting_id, number)
+        before = _segment_state(session, row)
+        after = dict(before)
+        if text is not None:
+            cleaned = text.strip()
+            if not cleaned:
+                raise EditError("A line cannot be empty; delete words instead of the line.")
+            after["text"] = cleaned
+        if speaker is not None:
+            known = session.exec(
+                select(SpeakerRow.key).where(SpeakerRow.meeting_id == meeting_id)
+            ).all()
+            if speaker not in known:
+                raise EditError(f"No speaker {speaker!r} in this meeting (known: "
+                                f"{', '.join(known) or 'none'}).")
+            after["speaker"] = speaker
+            after["word_speakers"] = [speaker] * len(before["word_speakers"])
+        if (after["text"], after["speaker"]) == (before["text"], before["speaker"]):
+            return None
+        after["edited"] = True
+        _apply_segment(session, row, after)
+        return _record(session, meeting_id, "segment", str(number), before, after)
+
+
+def rename_speaker(
+    engine: Engine, meeting_id: str, speaker_id: str, name: str | None
+) -> EditRow | None:
+    """Name a speaker; the name shows on every line of theirs."""
+    cleaned = (name or "").strip()[:200] or None
+    with session_scope(engine) as session:
+        repository.get_meeting_row(session, meeting_id)
+        row = session.exec(
+            select(SpeakerRow).where(
+                SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == speaker_id
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f"No speaker {speaker_id!r} in meeting {meeting_id!r}.")
+        if row.name == cleaned:
+            return None
+        before, row.name = row.name, cleaned
+        session.add(row)
+        return _record(session, meeting_id, "speaker", speaker_id, before, cleaned)
+
+
+def set_minutes_list(
+    engine: Engine, meeting_id: str, kind: str, items: list[dict[str, Any]]
+) -> EditRow:
+    """Replace the meeting's decisions or action items with `items` (as stored)."""
+    if kind not in MINUTES_LISTS:
+        raise EditError(f"Unknown minutes list {kind!r}.")
+    with session_scope(engine) as session:
+        meeting = repository.get_meeting_row(session, meeting_id)
+        minutes = dict(meeting.minutes or {})
+        before = list(minutes.get(kind, []))
+        minutes[kind] = items
+        meeting.minutes = minutes  # JSON columns track reassignment only
+        session.add(meeting)
+        return _record(session, meeting_id, kind, "", before, items)
+
+
+def history(engine: Engine, meeting_id: str) -> list[EditRow]:
+    with session_scope(engine) as session:
+        repository.get_meeting_row(session, meeting_id)
+        return list(session.exec(
+            select(EditRow).where(EditRow.meeting_id == meeting_id).order_by(col(EditRow.id))
+        ).all())
+
+
+def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
+    """Put back what an edit replaced, if nothing has changed it again since."""
+    with session_scope(engine) as session:
+        edit = session.get(EditRow, edit_id)
+        if edit is None or edit.meeting_id != meeting_id:
+            raise NotFoundError(f"No edit {edit_id} in meeting {meeting_id!r}.")
+        if edit.undone_at is not None:
+            raise EditConflictError(f"Edit {edit_id} was already undone.")
+        meeting = repository.get_meeting_row(session, meeting_id)
+        if edit.kind == "segment":
+            row = _segment(session, meeting_id, int(edit.target))
+            _check_current(_segment_state(session, row), edit)
+            _apply_segment(session, row, edit.before)
+        elif edit.kind == "speaker":
+            speaker = session.exec(
+                select(SpeakerRow).where(
+                    SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == edit.target
+                )
+            ).first()
+            if speaker is None:
+                raise EditConflictError("That speaker no longer exists (diarization re-ran).")
+            _check_current(speaker.name, edit)
+            speaker.name = edit.before
+            session.add(speaker)
+        elif edit.kind in MINUTES_LISTS:
+            minutes = dict(meeting.minutes or {})
+            _check_current(minutes.get(edit.kind, []), edit)
+            minutes[edit.kind] = edit.before
+            meeting.minutes = minutes
+            session.add(meeting)
+        else:
+            raise EditError(f"Edits of kind {edit.kind!r} cannot be undone.")
+        edit.undone_at = utcnow()
+        session.add(edit)
+        _touch(session, meeting)
+        return edit
+
+
+def _check_current(current: Any, edit: EditRow) -> None:
+    if current != edit.after:
+        raise EditConflictError(
+            "This was changed again after that edit; undo the later edit first."
+        )
+
+
+def _touch(session: Session, meeting: MeetingRow) -> None:
+    meeting.updated_at = utcnow()
+    session.add(meeting)
+
+
+def edited_segments(engine: Engine, meeting_id: str) -> int:
+    with session_scope(engine) as session:
+        return len(session.exec(
+            select(SegmentRow.id).where(
+                SegmentRow.meeting_id == meeting_id, col(SegmentRow.edited).is_(True)
+            )
+        ).all())
+
+
+__all__ = [
+    "MINUTES_LISTS", "edit_segment", "edited_segments", "history", "rename_speaker",
+    "set_minutes_list", "undo",
+]
