@@ -305,9 +305,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @router.delete("/meetings/{meeting_id}", status_code=204, summary="Delete with its files")
     def delete_meeting(meeting_id: str, db: Db) -> Response:
         with session_scope(db) as session:
-            for job in repository.latest_jobs(session, [meeting_id]).values():
-                if job.status in ("queued", "running"):
-                    cancel(db, job.id)
+            unfinished = [job.id for job in repository.latest_jobs(session, [meeting_id]).values()
+                          if job.status in ("queued", "running")]
+        for job_id in unfinished:  # a running job stops instead of writing into the void
+            cancel(db, job_id)
+        with session_scope(db) as session:
             repository.delete_meeting(session, meeting_id)
         shutil.rmtree(meeting_dir(settings.data_dir, meeting_id), ignore_errors=True)
         return Response(status_code=204)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
+from gijiroku.storage.tables import EditRow, SegmentRow, SpeakerRow, WordRow, utcnow
 
 MINUTES_LISTS = ("decisions", "action_items")
 
@@ -97,21 +97,12 @@ def rename_speaker(
     engine: Engine, meeting_id: str, speaker_id: str, name: str | None
 ) -> EditRow | None:
     """Name a speaker; the name shows on every line of theirs."""
-    cleaned = (name or "").strip()[:200] or None
     with session_scope(engine) as session:
         repository.get_meeting_row(session, meeting_id)
-        row = session.exec(
-            select(SpeakerRow).where(
-                SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == speaker_id
-            )
-        ).first()
-        if row is None:
-            raise NotFoundError(f"No speaker {speaker_id!r} in meeting {meeting_id!r}.")
-        if row.name == cleaned:
+        before, after = repository.rename_speaker(session, meeting_id, speaker_id, name)
+        if before == after:
             return None
-        before, row.name = row.name, cleaned
-        session.add(row)
-        return _record(session, meeting_id, "speaker", speaker_id, before, cleaned)
+        return _record(session, meeting_id, "speaker", speaker_id, before, after)
 
 
 def set_minutes_list(
@@ -152,13 +143,12 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             _check_current(_segment_state(session, row), edit)
             _apply_segment(session, row, edit.before)
         elif edit.kind == "speaker":
-            speaker = session.exec(
-                select(SpeakerRow).where(
-                    SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == edit.target
-                )
-            ).first()
-            if speaker is None:
-                raise EditConflictError("That speaker no longer exists (diarization re-ran).")
+            try:
+                speaker = repository.get_speaker_row(session, meeting_id, edit.target)
+            except NotFoundError as exc:
+                raise EditConflictError(
+                    "That speaker no longer exists (diarization re-ran)."
+                ) from exc
             _check_current(speaker.name, edit)
             speaker.name = edit.before
             session.add(speaker)
@@ -172,7 +162,7 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             raise EditError(f"Edits of kind {edit.kind!r} cannot be undone.")
         edit.undone_at = utcnow()
         session.add(edit)
-        _touch(session, meeting)
+        repository.update_meeting(session, meeting_id)  # bumps updated_at
         return edit
 
 
@@ -181,11 +171,6 @@ def _check_current(current: Any, edit: EditRow) -> None:
         raise EditConflictError(
             "This was changed again after that edit; undo the later edit first."
         )
-
-
-def _touch(session: Session, meeting: MeetingRow) -> None:
-    meeting.updated_at = utcnow()
-    session.add(meeting)
 
 
 def edited_segments(engine: Engine, meeting_id: str) -> int:

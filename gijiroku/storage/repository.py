@@ -20,7 +20,7 @@ from gijiroku.domain import (
     Transcript,
     Word,
 )
-from gijiroku.errors import MeetingNotFoundError
+from gijiroku.errors import MeetingNotFoundError, NotFoundError
 from gijiroku.storage.tables import JobRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
 
 
@@ -247,14 +247,23 @@ def save_speakers(session: Session, *, meeting_id: str, speakers: list[Speaker])
     session.flush()
 
 
-def rename_speaker(session: Session, meeting_id: str, speaker_id: str, name: str | None) -> None:
+def get_speaker_row(session: Session, meeting_id: str, speaker_id: str) -> SpeakerRow:
     row = session.exec(
         select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id, SpeakerRow.key == speaker_id)
     ).first()
     if row is None:
-        raise MeetingNotFoundError(f"No speaker {speaker_id!r} in meeting {meeting_id!r}.")
-    row.name = name.strip() if name and name.strip() else None
+        raise NotFoundError(f"No speaker {speaker_id!r} in meeting {meeting_id!r}.")
+    return row
+
+
+def rename_speaker(
+    session: Session, meeting_id: str, speaker_id: str, name: str | None
+) -> tuple[str | None, str | None]:
+    """Set a speaker's name (blank: none); returns the name before and the name now."""
+    row = get_speaker_row(session, meeting_id, speaker_id)
+    before, row.name = row.name, (name or "").strip()[:200] or None
     session.add(row)
+    return before, row.name
 
 
 def load_speakers(session: Session, meeting_id: str) -> list[Speaker]:
