@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Gijiroku needs in .venv/ (idempotent), then run the demo or the tests.
-#   ./dev.sh demo   process the bundled sample recording and print its transcript
+#   ./dev.sh demo   process the bundled sample recording, print its transcript, then serve the
+#                   web view at http://127.0.0.1:8000/ (PORT=... to choose another port)
 #   ./dev.sh test   run linters, type checks and the whole test suite
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -35,10 +36,13 @@ python_env() {  # $1: extras to install ("" or "test")
 
 system_packages() {  # Debian packages the tests use, installed when we may (root) and need to
     local missing=()
-    command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+    command -v espeak-ng >/dev/null || missing+=(espeak-ng)        # speaks test recordings
+    command -v chromium >/dev/null || missing+=(chromium)          # the browser test
+    fc-list :lang=ja 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)  # Japanese glyphs
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
         apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
             { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
     else
@@ -53,6 +57,9 @@ demo)
     id=$("$VENV/bin/gijiroku" process samples/committee-meeting-en.flac --json data/demo-result.json)
     "$VENV/bin/gijiroku" show "$id"
     log "stored as meeting $id; result document in data/demo-result.json"
+    port=${PORT:-8000}
+    log "open http://127.0.0.1:$port/meetings/$id in your browser (Ctrl-C stops the server)"
+    exec "$VENV/bin/gijiroku" serve --port "$port"
     ;;
 test)
     python_env "test"

@@ -1,24 +1,48 @@
-"""The HTTP API (FastAPI): upload, list and search, read, edit with history, re-run, delete,
-job progress. Every error answers `{"error": {"code", "message"}}` with a fitting status."""
+"""The HTTP API (FastAPI) and the web view's pages: upload, list and search, read, edit with
+history, re-run, delete, job progress, downloads. Every API error answers
+`{"error": {"code", "message"}}` with a fitting status."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
-import secrets
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from pathlib import PurePath
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlmodel import col, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import pages
+from api.schemas import (
+    ERRORS,
+    ActionItemIn,
+    Created,
+    DecisionIn,
+    EditView,
+    Health,
+    JobView,
+    MeetingPage,
+    Rerun,
+    SegmentPatch,
+    SpeakerPatch,
+    WatchedFileView,
+    error_response,
+    summary,
+    utc_iso,
+)
+from api.security import Guard, Refused
 from api.uploads import UploadError, UploadTooLargeError, discard, receive_upload
 from gijiroku import audio, editing
 from gijiroku.config import Settings
@@ -37,7 +61,12 @@ from gijiroku.result import result_document
 from gijiroku.service import Service
 from gijiroku.storage import open_database, repository, session_scope
 from gijiroku.storage.db import get_engine
-from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
+from gijiroku.storage.tables import WatchedFileRow
+from web import STATIC
+
+#: Download formats; the export issue adds the documents (docx, pdf) and subtitles.
+ExportFormat = Literal["json"]
+EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
 
 class InvalidInputError(GijirokuError):
@@ -57,123 +86,24 @@ STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
 ]
 
 
-class Problem(BaseModel):
-    code: str
-    message: str
+#: The upload's form, described by hand: the route reads the stream itself (api.uploads).
+UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "any audio or video file"},
+            "title": {"type": "string", "maxLength": 200},
+            "language": {"type": "string", "description": "auto, ja, en, ..."},
+            "num_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+            "min_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+            "max_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+        },
+    }},
+}}}
 
-
-class ErrorBody(BaseModel):
-    error: Problem
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422)
-}
-
-
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-class JobView(BaseModel):
-    id: str
-    meeting_id: str
-    status: str = Field(description="queued | running | done | failed | cancelled")
-    stage: str | None
-    progress: float
-    error: str | None
-    error_code: str | None
-    attempts: int
-
-    @classmethod
-    def of(cls, job: JobRow) -> JobView:
-        return cls(
-            id=job.id, meeting_id=job.meeting_id, status=job.status, stage=job.stage,
-            progress=job.progress, error=job.error, error_code=job.error_code,
-            attempts=job.attempts,
-        )
-
-
-class MeetingSummary(BaseModel):
-    id: str
-    title: str
-    status: str
-    language: str | None
-    duration: float | None
-    source_name: str
-    created_at: str
-    job: JobView | None
-
-
-class MeetingPage(BaseModel):
-    items: list[MeetingSummary]
-    page: int
-    pages: int
-    total: int
-
-
-class Created(MeetingSummary):
-    job_id: str
-
-
-class SegmentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, max_length=20_000)
-    speaker: str | None = Field(default=None, max_length=16)
-
-
-class SpeakerPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=200)
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=5000)
-    segments: list[int] = Field(default_factory=list, max_length=500)
-
-
-class ActionItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    task: str = Field(min_length=1, max_length=5000)
-    owner: str | None = Field(default=None, max_length=200)
-    due: str | None = Field(default=None, max_length=200)
-    due_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    segments: list[int] = Field(default_factory=list, max_length=500)
-
-
-class EditView(BaseModel):
-    id: int
-    kind: str
-    target: str
-    before: Any
-    after: Any
-    created_at: str
-    undone_at: str | None
-
-    @classmethod
-    def of(cls, edit: EditRow) -> EditView:
-        return cls(
-            id=edit.id or 0, kind=edit.kind, target=edit.target, before=edit.before,
-            after=edit.after, created_at=edit.created_at.isoformat(),
-            undone_at=edit.undone_at.isoformat() if edit.undone_at else None,
-        )
-
-
-class Rerun(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    stage: Literal["diarize", "minutes"]
-    num_speakers: int | None = Field(default=None, ge=1, le=100)
-    min_speakers: int | None = Field(default=None, ge=1, le=100)
-    max_speakers: int | None = Field(default=None, ge=1, le=100)
-    template: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    language: str | None = Field(default=None, max_length=8, pattern=r"^[a-z]{2,3}$")
-    #: Diarization rebuilds the lines: set this to replace lines a person edited.
-    replace_edits: bool = False
-
-
-class Health(BaseModel):
-    status: str
+#: A row number in a path: within what the databases store (a bigger one is simply not found).
+Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def database(request: Request) -> Engine:
@@ -181,15 +111,6 @@ def database(request: Request) -> Engine:
 
 
 Db = Annotated[Engine, Depends(database)]
-
-
-def summary(meeting: MeetingRow, job: JobRow | None) -> dict[str, Any]:
-    return {
-        "id": meeting.id, "title": meeting.title, "status": meeting.status,
-        "language": meeting.language, "duration": meeting.duration,
-        "source_name": meeting.source_name, "created_at": meeting.created_at.isoformat(),
-        "job": JobView.of(job) if job else None,
-    }
 
 
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
@@ -212,16 +133,18 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    token = settings.api_token.get_secret_value() if settings.api_token else None
+    guard = Guard(settings.api_token.get_secret_value() if settings.api_token else None,
+                  settings.trusted_hosts)
 
     @app.middleware("http")
-    async def _require_token(request: Request, call_next: Any) -> Response:
-        """With GIJIROKU_API_TOKEN set, the API answers only requests that carry it."""
-        if token is not None and request.url.path.startswith("/api/"):
-            sent = request.headers.get("authorization", "")
-            if not secrets.compare_digest(sent.encode(), f"Bearer {token}".encode()):
-                return error_response(401, "unauthorized",
-                                      "Send the API token as 'Authorization: Bearer ...'.")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        """Host names, the token and cross-site checks of api.security, before any route."""
+        try:
+            guard.check(request)
+        except Refused as refused:
+            if refused.status == 303:
+                return pages.login_redirect(request)
+            return error_response(refused.status, refused.code, refused.message)
         response: Response = await call_next(request)
         return response
 
@@ -256,7 +179,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     router = APIRouter(prefix="/api", responses=ERRORS)
 
     @router.post("/meetings", status_code=201, response_model=Created,
-                 summary="Upload a recording")
+                 summary="Upload a recording", openapi_extra=UPLOAD_BODY)
     async def upload(request: Request, db: Db) -> dict[str, Any]:
         """multipart/form-data: `file` (any audio or video), optional `title`, `language`,
         `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
@@ -326,7 +249,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return FileResponse(path, media_type=media_type)
 
     @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
-    def patch_segment(meeting_id: str, segment_id: int, patch: SegmentPatch,
+    def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
                       db: Db) -> dict[str, Any]:
         editing.edit_segment(db, meeting_id, segment_id, text=patch.text,
                              speaker=patch.speaker)
@@ -365,11 +288,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return change_list(db, meeting_id, "decisions", None, body)
 
     @router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
-    def put_decision(meeting_id: str, number: int, body: DecisionIn, db: Db) -> dict[str, Any]:
+    def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db) -> dict[str, Any]:
         return change_list(db, meeting_id, "decisions", number, body)
 
     @router.delete("/meetings/{meeting_id}/decisions/{number}", summary="Delete a decision")
-    def delete_decision(meeting_id: str, number: int, db: Db) -> dict[str, Any]:
+    def delete_decision(meeting_id: str, number: Number, db: Db) -> dict[str, Any]:
         return change_list(db, meeting_id, "decisions", number, None)
 
     @router.post("/meetings/{meeting_id}/action_items", status_code=201,
@@ -379,12 +302,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.put("/meetings/{meeting_id}/action_items/{number}",
                 summary="Change an action item")
-    def put_action(meeting_id: str, number: int, body: ActionItemIn, db: Db) -> dict[str, Any]:
+    def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db) -> dict[str, Any]:
         return change_list(db, meeting_id, "action_items", number, body)
 
     @router.delete("/meetings/{meeting_id}/action_items/{number}",
                    summary="Delete an action item")
-    def delete_action(meeting_id: str, number: int, db: Db) -> dict[str, Any]:
+    def delete_action(meeting_id: str, number: Number, db: Db) -> dict[str, Any]:
         return change_list(db, meeting_id, "action_items", number, None)
 
     @router.get("/meetings/{meeting_id}/history", response_model=list[EditView],
@@ -394,7 +317,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.post("/meetings/{meeting_id}/history/{edit_id}/undo", response_model=EditView,
                  summary="Undo an edit")
-    def undo(meeting_id: str, edit_id: int, db: Db) -> EditView:
+    def undo(meeting_id: str, edit_id: Number, db: Db) -> EditView:
         return EditView.of(editing.undo(db, meeting_id, edit_id))
 
     @router.post("/meetings/{meeting_id}/rerun", status_code=202, response_model=JobView,
@@ -455,7 +378,37 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
+    @router.get("/meetings/{meeting_id}/export", summary="Download the meeting",
+                response_class=Response)
+    def export(meeting_id: str, db: Db,
+               format: Annotated[ExportFormat, Query()] = "json") -> Response:
+        document = get_meeting(meeting_id, db)
+        body = json.dumps(document, ensure_ascii=False, indent=2).encode()
+        return Response(body, media_type="application/json", headers={
+            "Content-Disposition": attachment(f"{document['title']}.{format}"),
+        })
+
+    @router.get("/watched", response_model=list[WatchedFileView],
+                summary="Files taken from the watched folders, newest first")
+    def watched(
+        db: Db,
+        status: Annotated[Literal["queued", "duplicate", "failed"] | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[WatchedFileView]:
+        with session_scope(db) as session:
+            query = select(WatchedFileRow).order_by(col(WatchedFileRow.created_at).desc())
+            if status is not None:
+                query = query.where(WatchedFileRow.status == status)
+            return [
+                WatchedFileView(name=PurePath(row.path).name, status=row.status,
+                                error=row.error, meeting_id=row.meeting_id,
+                                created_at=utc_iso(row.created_at))
+                for row in session.exec(query.limit(limit))
+            ]
+
     app.include_router(router)
+    app.include_router(pages.router(guard, EXPORT_FORMATS))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_model=Health, summary="200 when the database answers")
     def healthz() -> Any:
@@ -467,6 +420,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that keeps a Japanese title (RFC 6266) and is safe in a header."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def upload_options(fields: dict[str, str]) -> dict[str, Any]:

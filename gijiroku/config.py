@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # Web
     max_upload_mb: int = Field(default=2048, gt=0)
     api_token: SecretStr | None = None
+    #: Host names the service answers to, comma-separated ("*": any). Default: the loopback
+    #: names, or any name once an API token guards the service.
+    allowed_hosts: str | None = None
 
     @field_validator("redis_url")
     @classmethod
@@ -133,6 +136,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'gijiroku.db').resolve()}"
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        if self.allowed_hosts:
+            return [h.strip().strip("[]") for h in self.allowed_hosts.split(",") if h.strip()]
+        if self.api_token is not None:
+            return ["*"]
+        return ["localhost", "127.0.0.1", "::1"]
 
     @property
     def watch_dirs(self) -> list[Path]:

@@ -14,12 +14,13 @@ from gijiroku.pipeline import Pipeline
 from gijiroku.storage import close_database, session_scope
 from gijiroku.storage.tables import MeetingRow
 
+LOCAL = "http://127.0.0.1:8000"  # the service answers to loopback names only by default
 SAMPLE = Path(__file__).parents[2] / "samples" / "committee-meeting-en.flac"
 
 
 @pytest.fixture
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
         yield client
 
 
@@ -81,7 +82,7 @@ def test_an_oversize_upload_is_refused_with_nothing_half_stored(
 ) -> None:
     small = settings.model_copy(update={"max_upload_mb": 1})
     big = b"\0" * (3 * 1024 * 1024)
-    with TestClient(create_app(small)) as client:
+    with TestClient(create_app(small), base_url=LOCAL) as client:
         declared = upload(client, "long.wav", big)  # refused on its Content-Length
         assert declared.status_code == 413
         assert declared.json()["error"]["code"] == "upload_too_large"
@@ -250,7 +251,7 @@ def test_health_and_openapi(client: TestClient) -> None:
 def test_health_fails_when_the_database_is_gone(settings: Settings, tmp_path: Path) -> None:
     broken = settings.model_copy(update={
         "database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    with TestClient(create_app(broken)) as client:
+    with TestClient(create_app(broken), base_url=LOCAL) as client:
         answer = client.get("/healthz")
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "database_unavailable"
@@ -263,7 +264,7 @@ def test_with_a_token_the_api_answers_only_requests_that_carry_it(
     from pydantic import SecretStr
 
     guarded = settings.model_copy(update={"api_token": SecretStr("s3cret-token-for-tests")})
-    with TestClient(create_app(guarded)) as client:
+    with TestClient(create_app(guarded), base_url=LOCAL) as client:
         refused = client.get("/api/meetings")
         assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
         wrong = client.get("/api/meetings", headers={"Authorization": "Bearer nope"})

@@ -1,0 +1,106 @@
+"""The web view's pages: the meeting list, a meeting, the login form. Each page is a template
+filled with the UI text of the browser's language; the scripts then talk to the JSON API."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
+from gijiroku.errors import NotFoundError
+from gijiroku.storage import open_database, repository, session_scope
+from web import LANGUAGES, TEMPLATES, choose_language, messages
+
+LANGUAGE_COOKIE = "gijiroku_lang"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+
+def page_language(request: Request) -> str:
+    """`?lang=` (remembered in a cookie), else the cookie, else the browser's languages."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return choose_language(request.headers.get("accept-language"))
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an address elsewhere (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") \
+            or urlsplit(target).netloc or "\\" in target:
+        return "/"
+    return target
+
+
+def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+
+    def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        language = page_language(request)
+        response = templates.TemplateResponse(
+            request, name, status_code=status,
+            context={
+                "lang": language, "other_lang": "en" if language == "ja" else "ja",
+                "t": messages(language), "csrf": guard.csrf_token(request),
+                "logged_in": guard.token is not None and guard.session_of(request) is not None,
+                **context,
+            },
+        )
+        if request.query_params.get("lang") in LANGUAGES:
+            response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400,
+                                samesite="lax", httponly=True)
+        return response
+
+    @pages.get("/", response_class=HTMLResponse)
+    def meeting_list(request: Request) -> Response:
+        return render(request, "list.html")
+
+    @pages.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+    def meeting_page(request: Request, meeting_id: str) -> Response:
+        engine = open_database(request.app.state.settings.resolved_database_url)
+        try:
+            with session_scope(engine) as session:
+                title = repository.get_meeting_row(session, meeting_id).title
+        except NotFoundError:
+            return render(request, "missing.html", status=404)
+        return render(request, "meeting.html", meeting_id=meeting_id, title=title,
+                      formats=export_formats)
+
+    @pages.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/") -> Response:
+        if guard.token is None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        return render(request, "login.html", next=safe_next(next), failed=False)
+
+    @pages.post("/login", response_class=HTMLResponse)
+    async def login(
+        request: Request, token: str = Form(""), csrf: str = Form(""), next: str = Form("/")
+    ) -> Response:
+        if guard.token is None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        if csrf != guard.csrf_token(request) or not guard.password_matches(token):
+            await asyncio.sleep(1.0)  # slows guessing
+            return render(request, "login.html", status=401, next=safe_next(next), failed=True)
+        response = RedirectResponse(safe_next(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, guard.new_session(), max_age=SESSION_SECONDS, httponly=True,
+            samesite="strict", secure=request.url.scheme == "https",
+        )
+        return response
+
+    @pages.post("/logout")
+    def logout() -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    return pages
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

@@ -1,0 +1,154 @@
+"""The shapes the API reads and answers, apart from the result document (gijiroku.result)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 with an offset: SQLite hands back naive times, which are stored as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: Problem
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422)
+}
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class JobView(BaseModel):
+    id: str
+    meeting_id: str
+    status: str = Field(description="queued | running | done | failed | cancelled")
+    stage: str | None
+    progress: float
+    error: str | None
+    error_code: str | None
+    attempts: int
+
+    @classmethod
+    def of(cls, job: JobRow) -> JobView:
+        return cls(
+            id=job.id, meeting_id=job.meeting_id, status=job.status, stage=job.stage,
+            progress=job.progress, error=job.error, error_code=job.error_code,
+            attempts=job.attempts,
+        )
+
+
+class MeetingSummary(BaseModel):
+    id: str
+    title: str
+    status: str
+    language: str | None
+    duration: float | None
+    source_name: str
+    created_at: str
+    job: JobView | None
+
+
+class MeetingPage(BaseModel):
+    items: list[MeetingSummary]
+    page: int
+    pages: int
+    total: int
+
+
+class Created(MeetingSummary):
+    job_id: str
+
+
+class SegmentPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=20_000)
+    speaker: str | None = Field(default=None, max_length=16)
+
+
+class SpeakerPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, max_length=200)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=5000)
+    segments: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ActionItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    task: str = Field(min_length=1, max_length=5000)
+    owner: str | None = Field(default=None, max_length=200)
+    due: str | None = Field(default=None, max_length=200)
+    due_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    segments: list[int] = Field(default_factory=list, max_length=500)
+
+
+class EditView(BaseModel):
+    id: int
+    kind: str
+    target: str
+    before: Any
+    after: Any
+    created_at: str
+    undone_at: str | None
+
+    @classmethod
+    def of(cls, edit: EditRow) -> EditView:
+        return cls(
+            id=edit.id or 0, kind=edit.kind, target=edit.target, before=edit.before,
+            after=edit.after, created_at=utc_iso(edit.created_at),
+            undone_at=utc_iso(edit.undone_at) if edit.undone_at else None,
+        )
+
+
+class Rerun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stage: Literal["diarize", "minutes"]
+    num_speakers: int | None = Field(default=None, ge=1, le=100)
+    min_speakers: int | None = Field(default=None, ge=1, le=100)
+    max_speakers: int | None = Field(default=None, ge=1, le=100)
+    template: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    language: str | None = Field(default=None, max_length=8, pattern=r"^[a-z]{2,3}$")
+    #: Diarization rebuilds the lines: set this to replace lines a person edited.
+    replace_edits: bool = False
+
+
+class Health(BaseModel):
+    status: str
+
+
+def summary(meeting: MeetingRow, job: JobRow | None) -> dict[str, Any]:
+    return {
+        "id": meeting.id, "title": meeting.title, "status": meeting.status,
+        "language": meeting.language, "duration": meeting.duration,
+        "source_name": meeting.source_name, "created_at": utc_iso(meeting.created_at),
+        "job": JobView.of(job) if job else None,
+    }
+
+
+class WatchedFileView(BaseModel):
+    name: str = Field(description="the file's name in the watched folder")
+    status: str = Field(description="queued | duplicate | failed")
+    error: str | None
+    meeting_id: str | None
+    created_at: str

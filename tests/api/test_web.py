@@ -1,0 +1,200 @@
+"""The web view's pages and the rules that guard the service: host names, cross-site requests,
+the login form and its cookie; downloads and watched-folder failures as the pages use them."""
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from api import create_app
+from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
+from gijiroku.config import Settings
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import MeetingRow, WatchedFileRow
+from tests.api.test_api import LOCAL, SAMPLE, upload
+from web import choose_language, messages
+
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        yield client
+
+
+@pytest.fixture
+def guarded(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings.model_copy(update={"api_token": SecretStr(TOKEN)})),
+                    base_url=LOCAL, follow_redirects=False) as client:
+        yield client
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'<meta name="csrf-token" content="([0-9a-f]+)">', page)
+    assert found, page[:500]
+    return found.group(1)
+
+
+def test_the_language_follows_the_browser_and_can_be_switched(client: TestClient) -> None:
+    assert choose_language("en-US,en;q=0.9,ja;q=0.8") == "en"
+    assert choose_language("fr-FR, ja;q=0.5, en;q=0.4") == "ja"
+    assert choose_language("ja;q=0, en") == "en"
+    assert choose_language(None) == "en" and choose_language("de") == "en"
+    assert set(messages("ja")) == set(messages("en"))
+
+    japanese = client.get("/", headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.8"})
+    assert japanese.status_code == 200
+    assert '<html lang="ja">' in japanese.text and "録音を追加" in japanese.text
+    english = client.get("/", headers={"Accept-Language": "en-GB"})
+    assert '<html lang="en">' in english.text and "Add a recording" in english.text
+    switched = client.get("/?lang=ja", headers={"Accept-Language": "en-GB"})
+    assert "録音を追加" in switched.text
+    # the choice is remembered by the cookie the switch set
+    assert "録音を追加" in client.get("/", headers={"Accept-Language": "en-GB"}).text
+
+
+def test_pages_and_static_files(client: TestClient) -> None:
+    meeting = upload(client, "会議.flac", SAMPLE.read_bytes(), title="議会運営委員会 <b>").json()
+    page = client.get(f"/meetings/{meeting['id']}", headers={"Accept-Language": "ja"})
+    assert page.status_code == 200
+    assert "議会運営委員会 &lt;b&gt;" in page.text  # titles are escaped
+    assert f'src="/api/meetings/{meeting["id"]}/audio"' in page.text
+    assert 'data-formats="json"' in page.text
+    missing = client.get("/meetings/nope")
+    assert missing.status_code == 404 and "No such meeting" in missing.text
+    for name in ("app.css", "common.js", "list.js", "meeting.js"):
+        answer = client.get(f"/static/{name}")
+        assert answer.status_code == 200 and len(answer.content) > 500
+    assert client.get("/static/../api/app.py").status_code == 404
+    assert meeting["created_at"].endswith("+00:00")  # times carry their offset
+
+
+def test_untrusted_host_names_are_refused(settings: Settings, engine: Engine) -> None:
+    with TestClient(create_app(settings), base_url="http://rebound.example:8000") as client:
+        refused = client.get("/api/meetings")
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "untrusted_host"
+    for base in ("http://localhost:8000", "http://[::1]:8000"):
+        with TestClient(create_app(settings), base_url=base) as client:
+            assert client.get("/api/meetings").status_code == 200
+    named = settings.model_copy(update={"allowed_hosts": "minutes.city.example"})
+    with TestClient(create_app(named), base_url="http://minutes.city.example") as client:
+        assert client.get("/api/meetings").status_code == 200
+
+
+def test_changes_from_other_sites_are_refused(
+    client: TestClient, settings: Settings, engine: Engine
+) -> None:
+    def meetings() -> int:
+        with session_scope(engine) as session:
+            return len(session.exec(select(MeetingRow)).all())
+
+    files = {"file": ("a.flac", SAMPLE.read_bytes(), "audio/flac")}
+    forged = client.post("/api/meetings", files=files,
+                         headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403
+    assert forged.json()["error"]["code"] == "cross_site_request"
+    by_fetch = client.post("/api/meetings", files=files, headers={"Sec-Fetch-Site": "cross-site"})
+    assert by_fetch.status_code == 403
+    no_token = client.post("/api/meetings", files=files, headers={"Origin": LOCAL})
+    assert no_token.status_code == 403 and no_token.json()["error"]["code"] == "csrf_failed"
+    assert meetings() == 0 and not list((settings.data_dir / "uploads").glob("*"))
+
+    token = csrf_of(client.get("/").text)
+    from_page = client.post("/api/meetings", files=files,
+                            headers={"Origin": LOCAL, "Sec-Fetch-Site": "same-origin",
+                                     "X-CSRF-Token": token})
+    assert from_page.status_code == 201, from_page.text
+    assert upload(client, "b.flac", SAMPLE.read_bytes()).status_code == 201  # no browser: curl
+    assert meetings() == 2
+    # reading is not a change: no token needed
+    assert client.get("/api/meetings", headers={"Origin": "http://evil.example"}).status_code \
+        == 200
+
+
+def test_login_form_cookie_and_csrf(guarded: TestClient) -> None:
+    to_login = guarded.get("/?lang=en")
+    assert to_login.status_code == 303
+    assert to_login.headers["location"] == "/login?next=/%3Flang%3Den"
+    form = guarded.get("/login", params={"next": "/"})
+    assert form.status_code == 200 and 'type="password"' in form.text
+    login_csrf = csrf_of(form.text)
+
+    wrong = guarded.post("/login", data={"token": "guess", "csrf": login_csrf, "next": "/"})
+    assert wrong.status_code == 401 and SESSION_COOKIE not in wrong.cookies
+    no_csrf = guarded.post("/login", data={"token": TOKEN, "csrf": "x", "next": "/"})
+    assert no_csrf.status_code == 401
+    forged = guarded.post("/login", data={"token": TOKEN, "csrf": login_csrf},
+                          headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403
+
+    right = guarded.post("/login", data={"token": TOKEN, "csrf": login_csrf,
+                                         "next": "//evil.example/x"})
+    assert right.status_code == 303 and right.headers["location"] == "/"  # no open redirect
+    cookie = right.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert guarded.get("/").status_code == 200
+    meeting = upload(guarded, "a.flac", SAMPLE.read_bytes())  # the cookie is enough for curl...
+    assert meeting.status_code == 201
+    path = f"/api/meetings/{meeting.json()['id']}/decisions"
+    browser = {"Origin": LOCAL}
+    refused = guarded.post(path, json={"text": "可決"}, headers=browser)  # ...not for a page
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    page_token = csrf_of(guarded.get("/").text)
+    assert page_token != login_csrf  # bound to the session
+    added = guarded.post(path, json={"text": "可決"},
+                         headers={**browser, "X-CSRF-Token": page_token})
+    assert added.status_code == 201, added.text
+
+    session = guarded.cookies[SESSION_COOKIE]
+    guarded.cookies.clear()
+    guarded.cookies.set(SESSION_COOKIE, session[:-2] + ("00" if session[-2:] != "00" else "11"))
+    assert guarded.get("/api/meetings").status_code == 401  # tampered
+    assert guarded.post("/logout", headers=browser).status_code == 303
+
+
+def test_sessions_expire(settings: Settings) -> None:
+    guard = Guard(TOKEN, ["*"])
+    other = Guard("another-token-entirely", ["*"])
+
+    class Fake:
+        def __init__(self, cookie: str) -> None:
+            self.cookies = {SESSION_COOKIE: cookie}
+
+    fresh = guard.new_session()
+    stale = guard.new_session(now=time.time() - SESSION_SECONDS - 5)
+    assert guard.session_of(Fake(fresh)) is not None  # type: ignore[arg-type]
+    assert guard.session_of(Fake(stale)) is None  # type: ignore[arg-type]
+    assert other.session_of(Fake(fresh)) is None  # type: ignore[arg-type]  # token changed
+
+
+def test_export_download_and_watched_failures(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    meeting = upload(client, "a.flac", SAMPLE.read_bytes(), title="第3回 総務委員会").json()
+    download = client.get(f"/api/meetings/{meeting['id']}/export", params={"format": "json"})
+    assert download.status_code == 200
+    assert download.json()["title"] == "第3回 総務委員会"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="_3_')
+    assert "filename*=UTF-8''%E7%AC%AC3%E5%9B%9E" in disposition
+    unknown = client.get(f"/api/meetings/{meeting['id']}/export", params={"format": "exe"})
+    assert unknown.status_code == 422
+
+    with session_scope(engine) as session:
+        session.add(WatchedFileRow(path="/share/recorder/broken.wma", size=10, mtime=1.0,
+                                   content_hash="0" * 64, status="failed",
+                                   error="The file holds no audio."))
+        session.add(WatchedFileRow(path="/share/recorder/ok.wav", size=10, mtime=1.0,
+                                   content_hash="1" * 64, status="queued"))
+    failed = client.get("/api/watched", params={"status": "failed"}).json()
+    assert [(f["name"], f["error"]) for f in failed] == [("broken.wma",
+                                                          "The file holds no audio.")]
+    assert len(client.get("/api/watched").json()) == 2

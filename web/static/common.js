@@ -1,0 +1,85 @@
+// Shared by the pages: UI text, calls to the JSON API, small DOM and formatting helpers.
+"use strict";
+
+const T = JSON.parse(document.getElementById("messages").textContent);
+const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+const LANG = document.documentElement.lang;
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// One call to the API; changes carry the page's CSRF token. Answers the parsed JSON (or null).
+async function api(method, path, body) {
+  const options = { method, headers: { "X-CSRF-Token": CSRF }, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  if (response.status === 401) {
+    location.href = "/login?next=" + encodeURIComponent(location.pathname);
+    throw new ApiError(401, "unauthorized", T.login_title);
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const problem = (data && data.error) || {};
+    throw new ApiError(response.status, problem.code || "http_error",
+                       problem.message || response.statusText);
+  }
+  return data;
+}
+
+// el("li", {class: "x", onclick: f}, "text", child...): an element with attributes and children.
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds || 0));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return (h ? h + ":" + two(m) : String(m)) + ":" + two(r);
+}
+
+function when(iso) {
+  return new Date(iso).toLocaleString(LANG === "ja" ? "ja-JP" : "en-GB",
+    { dateStyle: "medium", timeStyle: "short" });
+}
+
+function statusText(job, status) {
+  const state = job ? job.status : status;
+  let text = T["status_" + state] || state;
+  if (job && job.status === "running" && job.stage) text += " · " + (T["stage_" + job.stage] || job.stage);
+  return text;
+}
+
+let toastTimer = null;
+function toast(message, kind) {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  box.className = kind || "";
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 8000 : 2500);
+}
+
+function showError(error) {
+  toast(T.error + ": " + (error.message || error), "error");
+}

@@ -1,0 +1,146 @@
+// The meeting list: upload with a progress bar (picker or drag-and-drop), search, paging,
+// live status while jobs run, and watched-folder files that failed.
+"use strict";
+
+const state = { q: "", page: 1, pages: 1, timer: null };
+const fileInput = document.getElementById("file");
+const form = document.getElementById("upload-form");
+const dropzone = document.getElementById("dropzone");
+
+function chosen(file) {
+  document.getElementById("file-name").textContent = file ? file.name : T.no_file;
+}
+
+fileInput.addEventListener("change", () => chosen(fileInput.files[0]));
+for (const kind of ["dragenter", "dragover"]) {
+  dropzone.addEventListener(kind, (event) => {
+    event.preventDefault();
+    dropzone.classList.add("over");
+  });
+}
+for (const kind of ["dragleave", "drop"]) {
+  dropzone.addEventListener(kind, () => dropzone.classList.remove("over"));
+}
+dropzone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  if (event.dataTransfer.files.length) {
+    fileInput.files = event.dataTransfer.files;
+    chosen(fileInput.files[0]);
+  }
+});
+
+// XMLHttpRequest, not fetch: only it reports how much of the body has been sent.
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const file = fileInput.files[0];
+  if (!file) {
+    toast(T.no_file, "error");
+    fileInput.focus();
+    return;
+  }
+  const data = new FormData();
+  data.append("file", file, file.name);
+  for (const name of ["title", "language", "num_speakers"]) {
+    const value = form.elements[name].value.trim();
+    if (value && value !== "auto") data.append(name, value);
+  }
+  const bar = document.getElementById("upload-bar");
+  const text = document.getElementById("upload-text");
+  const button = document.getElementById("upload-button");
+  document.getElementById("upload-progress").hidden = false;
+  button.disabled = true;
+  bar.value = 0;
+  text.textContent = T.uploading;
+  const request = new XMLHttpRequest();
+  request.open("POST", "/api/meetings");
+  request.setRequestHeader("X-CSRF-Token", CSRF);
+  request.upload.addEventListener("progress", (e) => {
+    if (e.lengthComputable) {
+      bar.value = Math.round((e.loaded / e.total) * 100);
+      text.textContent = T.uploading + " " + bar.value + "%";
+    }
+  });
+  request.addEventListener("loadend", () => {
+    button.disabled = false;
+    let body = null;
+    try { body = JSON.parse(request.responseText); } catch { body = null; }
+    if (request.status === 201) {
+      bar.value = 100;
+      text.textContent = T.uploaded;
+      form.reset();
+      chosen(null);
+      state.page = 1;
+      refresh();
+    } else {
+      const message = (body && body.error && body.error.message) || request.statusText || "network";
+      text.textContent = T.upload_failed + ": " + message;
+      toast(T.upload_failed + ": " + message, "error");
+    }
+  });
+  request.send(data);
+});
+
+document.getElementById("search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  state.q = document.getElementById("q").value.trim();
+  state.page = 1;
+  refresh();
+});
+document.getElementById("prev").addEventListener("click", () => { state.page--; refresh(); });
+document.getElementById("next").addEventListener("click", () => { state.page++; refresh(); });
+
+function row(item) {
+  const job = item.job;
+  const active = job && (job.status === "queued" || job.status === "running");
+  const status = el("td", { class: "status status-" + (job ? job.status : item.status) },
+    statusText(job, item.status));
+  if (active) {
+    status.append(el("progress", { max: "1", value: String(job.progress),
+                                   "aria-label": T.processing }));
+  }
+  if (job && job.status === "failed" && job.error) {
+    status.append(el("div", { class: "small error" }, job.error));
+  }
+  return el("tr", { dataset: { id: item.id } },
+    el("td", {}, el("a", { href: "/meetings/" + encodeURIComponent(item.id) }, item.title)),
+    el("td", {}, when(item.created_at)),
+    el("td", {}, item.duration ? clock(item.duration) : "–"),
+    status);
+}
+
+async function refresh() {
+  clearTimeout(state.timer);
+  let active = false;
+  try {
+    const params = new URLSearchParams({ page: String(state.page) });
+    if (state.q) params.set("q", state.q);
+    const data = await api("GET", "/api/meetings?" + params);
+    state.pages = data.pages;
+    document.getElementById("meetings").replaceChildren(...data.items.map(row));
+    const empty = document.getElementById("empty");
+    empty.hidden = data.items.length > 0;
+    empty.textContent = state.q ? T.no_results : T.no_meetings;
+    const pager = document.getElementById("pager");
+    pager.hidden = data.pages <= 1;
+    document.getElementById("page-text").textContent =
+      T.page + " " + data.page + " " + T.of + " " + data.pages;
+    document.getElementById("prev").disabled = data.page <= 1;
+    document.getElementById("next").disabled = data.page >= data.pages;
+    active = data.items.some((i) => i.job && ["queued", "running"].includes(i.job.status));
+    await watched();
+  } catch (error) {
+    showError(error);
+  }
+  // quick while something runs; slower otherwise, to see files the watched folder brings
+  state.timer = setTimeout(refresh, active ? 1500 : 10000);
+}
+
+async function watched() {
+  const failures = await api("GET", "/api/watched?status=failed");
+  const box = document.getElementById("watched");
+  box.hidden = failures.length === 0;
+  document.getElementById("watched-list").replaceChildren(...failures.map((f) =>
+    el("li", {}, el("strong", {}, f.name), " (" + when(f.created_at) + "): " + (f.error || ""))));
+}
+
+refresh();
