@@ -245,7 +245,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         path = settings.data_dir / row.source_path
         if not path.is_file():
             raise NotFoundError("The recording file is missing from the data directory.")
-        media_type = mimetypes.guess_type(row.source_name)[0] or "application/octet-stream"
+        if path.suffix.lower() not in audio.BROWSER_PLAYABLE:  # WMA, AMR...: a copy once
+            path = audio.playable_copy(path, path.with_name("playback.ogg"))
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return FileResponse(path, media_type=media_type)
 
     @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")

@@ -156,6 +156,34 @@ def decode(
     return duration
 
 
+#: Containers every current browser's <audio> element plays; others get a transcoded copy.
+BROWSER_PLAYABLE = frozenset({
+    ".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".weba",
+})
+
+
+def playable_copy(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
+    """An Ogg/Opus copy (mono, 32 kbit/s: enough for speech) of a recording the browser
+    cannot play, such as WMA or AMR from IC recorders; made once, renamed when complete."""
+    source, destination = Path(source), Path(destination)
+    if destination.exists():
+        return destination
+    partial = destination.with_name(f"{destination.name}.{os.getpid()}.part")
+    command = [
+        find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(source),
+        "-map", "0:a:0", "-vn", "-ac", "1", "-c:a", "libopus", "-b:a", "32k",
+        "-f", "ogg", "-y", str(partial),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                            stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        partial.unlink(missing_ok=True)
+        detail = result.stderr.strip()[-_STDERR_TAIL:]
+        raise AudioDecodeError(f"The recording could not be made playable: {detail}")
+    os.replace(partial, destination)
+    return destination
+
+
 def load(path: str | os.PathLike[str]) -> np.memmap:
     """Map a decoded file read-only: no copy is made until a caller slices and copies."""
     return np.memmap(path, dtype=SAMPLE_DTYPE, mode="r")

@@ -13,6 +13,7 @@ from gijiroku.config import Settings
 from gijiroku.pipeline import Pipeline
 from gijiroku.storage import close_database, session_scope
 from gijiroku.storage.tables import MeetingRow
+from tests.conftest import ffmpeg
 
 LOCAL = "http://127.0.0.1:8000"  # the service answers to loopback names only by default
 SAMPLE = Path(__file__).parents[2] / "samples" / "committee-meeting-en.flac"
@@ -151,6 +152,24 @@ def test_list_search_get_and_range(client: TestClient, processed: str) -> None:
     beyond = client.get(f"/api/meetings/{processed}/audio",
                         headers={"Range": f"bytes={size + 10}-"})
     assert beyond.status_code == 416
+
+
+def test_a_recording_browsers_cannot_play_is_served_as_a_playable_copy(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    wma = tmp_path / "ic-recorder.wma"
+    ffmpeg("-i", str(SAMPLE), "-t", "5", "-c:a", "wmav2", str(wma))
+    meeting = upload(client, wma.name, wma.read_bytes()).json()
+    first = client.get(f"/api/meetings/{meeting['id']}/audio")
+    assert first.status_code == 200 and first.headers["content-type"] == "audio/ogg"
+    assert first.content[:4] == b"OggS"
+    copy = settings.data_dir / "meetings" / meeting["id"] / "playback.ogg"
+    made = copy.stat().st_mtime_ns
+    part = client.get(f"/api/meetings/{meeting['id']}/audio", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == first.content[:10]
+    assert copy.stat().st_mtime_ns == made  # made once
+    assert (settings.data_dir / "meetings" / meeting["id"] / "original.wma").read_bytes() \
+        == wma.read_bytes()  # the original is kept as it came
 
 
 @pytest.mark.slow
