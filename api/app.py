@@ -5,13 +5,12 @@ history, re-run, delete, job progress, downloads. Every API error answers
 from __future__ import annotations
 
 import asyncio
-import json
 import mimetypes
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import PurePath
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -51,10 +50,13 @@ from gijiroku.errors import (
     EditConflictError,
     EditError,
     GijirokuError,
+    InvalidInputError,
     JobNotClaimable,
     NotFoundError,
     StageError,
 )
+from gijiroku.export import FORMATS, Format, export_meeting
+from gijiroku.export.document import Cleanup
 from gijiroku.jobs import cancel
 from gijiroku.recordings import accept_received, meeting_dir
 from gijiroku.result import result_document
@@ -63,15 +65,6 @@ from gijiroku.storage import open_database, repository, session_scope
 from gijiroku.storage.db import get_engine
 from gijiroku.storage.tables import WatchedFileRow
 from web import STATIC
-
-#: Download formats; the export issue adds the documents (docx, pdf) and subtitles.
-ExportFormat = Literal["json"]
-EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
-
-
-class InvalidInputError(GijirokuError):
-    code = "invalid_input"
-
 
 STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
     (InvalidInputError, 422),
@@ -382,13 +375,18 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.get("/meetings/{meeting_id}/export", summary="Download the meeting",
                 response_class=Response)
-    def export(meeting_id: str, db: Db,
-               format: Annotated[ExportFormat, Query()] = "json") -> Response:
-        document = get_meeting(meeting_id, db)
-        body = json.dumps(document, ensure_ascii=False, indent=2).encode()
-        return Response(body, media_type="application/json", headers={
-            "Content-Disposition": attachment(f"{document['title']}.{format}"),
-        })
+    def export(
+        meeting_id: str, db: Db,
+        format: Annotated[Format, Query()] = "md",
+        transcript: Annotated[bool, Query(description="include the transcript")] = True,
+        cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
+    ) -> Response:
+        exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
+                                  cleanup=cleanup)
+        headers = {"Content-Disposition": attachment(exported.filename)}
+        if exported.notes:  # what the file lacks, for scripts; the file says it too
+            headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))
+        return Response(exported.content, media_type=exported.media_type, headers=headers)
 
     @router.get("/watched", response_model=list[WatchedFileView],
                 summary="Files taken from the watched folders, newest first")
@@ -409,7 +407,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             ]
 
     app.include_router(router)
-    app.include_router(pages.router(guard, EXPORT_FORMATS))
+    app.include_router(pages.router(guard, FORMATS))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_model=Health, summary="200 when the database answers")

@@ -213,6 +213,29 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Write one export; says on stderr what the file lacks (processing unfinished...)."""
+    from pathlib import Path
+
+    from gijiroku.config import get_settings
+    from gijiroku.export import export_meeting
+    from gijiroku.storage import open_database
+
+    settings = get_settings()
+    exported = export_meeting(
+        open_database(settings.resolved_database_url), args.id, args.format,
+        with_transcript=not args.minutes_only, cleanup=args.cleanup,
+    )
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(exported.content)
+    partial.replace(output)
+    for note in exported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {output} ({len(exported.content):,} bytes)", file=sys.stderr)
+    return 0
+
+
 def _iso_date(value: str) -> str:
     from datetime import date
 
@@ -311,6 +334,19 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print a stored meeting's transcript")
     show.add_argument("id", help="meeting id, as printed by 'process'")
     show.set_defaults(handler=_show)
+
+    from gijiroku.export import CLEANUPS, FORMATS
+
+    export = commands.add_parser("export", help="write a meeting as minutes or subtitles")
+    export.add_argument("id", help="meeting id")
+    export.add_argument("--format", "-f", required=True, choices=FORMATS)
+    export.add_argument("-o", "--output", required=True, help="file to write")
+    export.add_argument("--minutes-only", action="store_true",
+                        help="leave the verbatim transcript out (md)")
+    export.add_argument("--cleanup", choices=CLEANUPS, default="verbatim",
+                        help="transcript wording: verbatim, fillers removed (fillers), or "
+                             "also repeated words (tidy); the stored text never changes")
+    export.set_defaults(handler=_export)
     return parser
 
 

@@ -2,6 +2,7 @@
 
     GijirokuError
     ├── ConfigError                 invalid or missing configuration (names the variable)
+    ├── InvalidInputError           a request's value that cannot be used (format, hint...)
     ├── AudioError
     │   ├── AudioFileNotFoundError  the recording does not exist
     │   ├── EmptyAudioError         the file has zero bytes
@@ -51,6 +52,10 @@ class GijirokuError(Exception):
 
 class ConfigError(GijirokuError):
     code = "config_invalid"
+
+
+class InvalidInputError(GijirokuError):
+    code = "invalid_input"
 
 
 class AudioError(GijirokuError):

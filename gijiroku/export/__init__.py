@@ -1,0 +1,63 @@
+"""Exports of a stored meeting. Every format is rendered from one `ExportDocument`, so the
+CLI (`gijiroku export`), the API's downloads and the web view's buttons give the same file.
+
+Formats so far: md (minutes and transcript), srt and vtt (subtitles), json (the result
+document). Word and PDF come with the rest of the export issue."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from sqlalchemy import Engine
+
+from gijiroku.errors import InvalidInputError
+from gijiroku.export.document import CLEANUPS, Cleanup, ExportDocument, build_document
+from gijiroku.export.text import to_markdown, to_srt, to_vtt
+from gijiroku.result import result_document
+from gijiroku.storage import repository, session_scope
+
+Format = Literal["md", "srt", "vtt", "json"]
+FORMATS: tuple[str, ...] = get_args(Format)
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8", "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8", "json": "application/json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    content: bytes
+    media_type: str
+    filename: str  # the meeting's title and the format's suffix; never used as a path here
+    notes: list[str]  # what is missing (processing unfinished, no minutes...)
+
+
+def export_meeting(
+    engine: Engine,
+    meeting_id: str,
+    format: str,
+    *,
+    with_transcript: bool = True,
+    cleanup: Cleanup = "verbatim",
+) -> Exported:
+    if format not in FORMATS:
+        raise InvalidInputError(f"Unknown export format {format!r} (use {', '.join(FORMATS)}).")
+    with session_scope(engine) as session:
+        meeting = repository.load_meeting(session, meeting_id)
+        row = repository.get_meeting_row(session, meeting_id)
+        date = row.options.get("date")
+        when = date if isinstance(date, str) and date else row.created_at
+    document = build_document(meeting, when, with_transcript=with_transcript,
+                              cleanup=cleanup)
+    if format == "json":
+        content = json.dumps(result_document(meeting), ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt}[format](document)
+    return Exported(content.encode("utf-8"), MEDIA_TYPES[format],
+                    f"{meeting.title}.{format}", document.notes)
+
+
+__all__ = ["CLEANUPS", "FORMATS", "ExportDocument", "Exported", "build_document",
+           "export_meeting"]

@@ -1,0 +1,174 @@
+"""The one document every export renders: built from the stored meeting with every edit a
+person made, speaker names resolved, the transcript's wording tidied on request (never in
+the database), section headings in the meeting's language, and notes of what is missing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from gijiroku.domain import Meeting, Minutes, Segment, join_words
+
+Cleanup = Literal["verbatim", "fillers", "tidy"]
+CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
+
+HEADINGS = {
+    "ja": {"date": "日時", "duration": "録音時間", "attendees": "出席者", "summary": "要旨",
+           "topics": "議題", "decisions": "決定事項", "action_items": "今後の対応",
+           "task": "内容", "owner": "担当", "due": "期限", "transcript": "発言記録",
+           "notes": "注記", "time": "時刻", "speaker": "発言者", "text": "発言",
+           "lines": "根拠", "none": "なし"},
+    "en": {"date": "Date and time", "duration": "Recording length", "attendees": "Attendees",
+           "summary": "Summary", "topics": "Agenda", "decisions": "Decisions",
+           "action_items": "Action items", "task": "Task", "owner": "Owner", "due": "Due",
+           "transcript": "Transcript", "notes": "Notes", "time": "Time", "speaker": "Speaker",
+           "text": "Text", "lines": "Lines", "none": "None"},
+}
+NOTES = {
+    "ja": {"processing": "処理が終わっていません(状態: {status})。現時点の内容を出力しています。",
+           "no_transcript": "発言記録はまだありません。",
+           "not_configured": "言語モデルが設定されていないため、議事要旨はありません。",
+           "failed": "議事要旨を作成できませんでした: {error}",
+           "pending": "議事要旨はまだ作成されていません。",
+           "flagged": "根拠の発言が示されていない項目があります(※)。録音で確認してください。"},
+    "en": {"processing": "Processing has not finished (status: {status}); this export holds "
+                         "what exists so far.",
+           "no_transcript": "There is no transcript yet.",
+           "not_configured": "No minutes: no language model is configured.",
+           "failed": "The minutes could not be written: {error}",
+           "pending": "The minutes have not been written yet.",
+           "flagged": "Items marked ※ cite no transcript line; check them against the "
+                      "recording."},
+}
+
+# Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
+# a long mark, a space or the end), so that あの in あの件 ("that matter") stays.
+_JA_FILLER = re.compile(
+    r"(?:え[えー]*っと|えっと|えー+と?|ええと|あのー*|その[ー]+|まあ|まぁ|うーん|うん[ー]+|"
+    r"あー+|んー+|ま[ー]+)(?:[、,，]\s*|\s+|(?=[。!?！？]|$))"
+)
+_EN_FILLER = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h+m+)\b[,.]?\s*", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(\w+)(\s+\1\b)+", re.IGNORECASE)
+
+
+def tidy_text(text: str, language: str | None, level: Cleanup) -> str:
+    """The line as the export shows it; `verbatim` returns it unchanged."""
+    if level == "verbatim":
+        return text
+    cleaned = (_JA_FILLER if language == "ja" else _EN_FILLER).sub("", text)
+    if level == "tidy":
+        cleaned = _REPEAT.sub(r"\1", cleaned)  # "the the" -> "the"
+        cleaned = re.sub(r"([、。,])\1+", r"\1", cleaned)
+    cleaned = re.sub(r"\s{2,}", " ", cleaned).strip()
+    cleaned = re.sub(r"^[、,，.]\s*", "", cleaned)
+    if language != "ja" and cleaned and cleaned[0].islower() and text[:1].isupper():
+        cleaned = cleaned[0].upper() + cleaned[1:]
+    return cleaned
+
+
+@dataclass(slots=True)
+class Line:
+    number: int
+    start: float
+    end: float
+    speaker: str  # the name shown: a person's name, else the label
+    text: str
+    #: (start, end, text) of each word as recognised, for cue timing; empty when retyped
+    words: list[tuple[float, float, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ActionRow:
+    task: str
+    owner: str
+    due: str
+    lines: list[int]
+    flagged: bool
+
+
+@dataclass(slots=True)
+class ExportDocument:
+    title: str
+    language: str
+    when: str  # the meeting's date, or when the recording was added (local time)
+    duration: float | None
+    attendees: list[str]
+    summary: str
+    topics: list[str]
+    decisions: list[tuple[str, list[int], bool]]
+    action_items: list[ActionRow]
+    lines: list[Line]
+    with_transcript: bool
+    cleanup: Cleanup
+    transcript_language: str | None
+    notes: list[str]
+    headings: dict[str, str]
+
+
+def build_document(
+    meeting: Meeting,
+    when: str | datetime,
+    *,
+    with_transcript: bool = True,
+    cleanup: Cleanup = "verbatim",
+) -> ExportDocument:
+    language = "ja" if (meeting.language or "").startswith("ja") else "en"
+    names = {s.id: s.name or s.label for s in meeting.speakers}
+    minutes = meeting.minutes
+    headings = {**HEADINGS[language], **{k: v for k, v in minutes.headings.items()
+                                         if k in HEADINGS[language]}}
+    lines = [_line(segment, names, meeting.language, cleanup) for segment in meeting.segments]
+    spoke = [s.id for s in meeting.speakers if any(x.speaker == s.id for x in meeting.segments)]
+    if isinstance(when, datetime):
+        moment = when if when.tzinfo else when.replace(tzinfo=UTC)
+        when = f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    return ExportDocument(
+        title=meeting.title, language=language, when=when,
+        duration=meeting.duration, attendees=[names[s] for s in spoke],
+        summary=minutes.summary, topics=list(minutes.topics),
+        decisions=[(d.text, list(d.segments), d.flagged or not d.segments)
+                   for d in minutes.decisions],
+        action_items=[
+            ActionRow(task=a.task, owner=names.get(a.owner or "", a.owner or ""),
+                      due=a.due_date or a.due or "", lines=list(a.segments),
+                      flagged=a.flagged or not a.segments)
+            for a in minutes.action_items
+        ],
+        lines=lines, with_transcript=with_transcript, cleanup=cleanup,
+        transcript_language=meeting.language,
+        notes=_notes(meeting, minutes, language), headings=headings,
+    )
+
+
+def _line(segment: Segment, names: dict[str, str], language: str | None,
+          cleanup: Cleanup) -> Line:
+    as_recognised = join_words((w.text for w in segment.words), language)
+    words = ([(w.start, w.end, w.text.strip()) for w in segment.words if w.text.strip()]
+             if as_recognised == segment.text else [])
+    return Line(
+        number=segment.id or 0, start=segment.start, end=segment.end,
+        speaker=names.get(segment.speaker or "", segment.speaker or ""),
+        text=tidy_text(segment.text, language, cleanup), words=words,
+    )
+
+
+def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
+    text = NOTES[language]
+    notes = []
+    if meeting.status != "done":
+        notes.append(text["processing"].format(status=meeting.status))
+    if not meeting.segments:
+        notes.append(text["no_transcript"])
+    if minutes.status == "not_configured":
+        notes.append(text["not_configured"])
+    elif minutes.status == "failed":
+        notes.append(text["failed"].format(error=minutes.error or "?"))
+    elif minutes.status != "done":
+        notes.append(text["pending"])
+    if any(d.flagged or not d.segments for d in minutes.decisions) or any(
+        a.flagged or not a.segments for a in minutes.action_items
+    ):
+        notes.append(text["flagged"])
+    return notes

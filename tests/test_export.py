@@ -1,0 +1,203 @@
+"""Exports from a stored meeting on a real SQLite file: Markdown minutes with the action-item
+table and notes of what is missing, SRT and VTT read back by real parsers (speakers, order,
+line lengths, Japanese broken only between words), filler removal that leaves the database
+alone, the CLI and the API download giving the same bytes."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api import create_app
+from gijiroku import editing
+from gijiroku.config import Settings
+from gijiroku.domain import ActionItem, Decision, Minutes, Segment, Speaker, Transcript, Word
+from gijiroku.errors import InvalidInputError
+from gijiroku.export import export_meeting
+from gijiroku.export.document import tidy_text
+from gijiroku.storage import repository, session_scope
+
+JA_LINES = [
+    ("S1", ["えー", "、", "ただいま", "から", "総務", "委員会", "を", "開会", "いたし", "ます",
+            "。"]),
+    ("S2", ["あの", "件", "に", "つい", "て", "、", "まあ", "、", "図書館", "の", "日曜", "開館",
+            "を", "来年", "四月", "から", "試行", "する", "こと", "で", "合意", "し", "まし",
+            "た", "。", "職員", "配置", "は", "二名", "増員", "と", "し", "ます", "。"]),
+    ("S1", ["あのー", "、", "事務局", "は", "二月", "末", "まで", "に", "勤務", "表", "を",
+            "作成", "して", "ください", "。"]),
+]
+EN_LINES = [
+    ("S1", ["Um,", "good", "morning,", "everyone.", "I", "call", "the", "the", "meeting",
+            "to", "order."]),
+    ("S2", ["Uh,", "we", "decided", "to", "open", "the", "library", "on", "Sunday",
+            "mornings", "from", "April", "as", "a", "one-year", "trial,", "and", "the",
+            "budget", "office", "will", "report", "on", "staffing", "costs", "in", "March."]),
+]
+
+
+def store(engine: Engine, lines: list[tuple[str, list[str]]], language: str,
+          minutes: Minutes | None, status: str = "done") -> str:
+    segments, t = [], 0.0
+    for speaker, words in lines:
+        timed = []
+        for w in words:
+            timed.append(Word(start=t, end=t + 0.3, text=w, probability=0.9, speaker=speaker))
+            t += 0.35
+        joiner = "" if language == "ja" else " "
+        segments.append(Segment(start=timed[0].start, end=timed[-1].end, speaker=speaker,
+                                text=joiner.join(words), words=timed))
+        t += 1.0
+    with session_scope(engine) as session:
+        row = repository.create_meeting(session, title="第3回 総務委員会", source_name="a.wav",
+                                        source_path="meetings/x/original.wav",
+                                        content_hash="0" * 64, options={"date": "2026-11-20"})
+        repository.save_transcript(session, meeting_id=row.id, transcript=Transcript(
+            language=language, duration=t, segments=segments))
+        repository.save_speakers(session, meeting_id=row.id, speakers=[
+            Speaker(id="S1", label="SPEAKER_00", name="議長" if language == "ja" else "Chair"),
+            Speaker(id="S2", label="SPEAKER_01")])
+        if minutes is not None:
+            repository.save_minutes(session, row.id, minutes)
+        repository.update_meeting(session, row.id, status=status, language=language,
+                                  duration=t)
+        return row.id
+
+
+JA_MINUTES = Minutes(
+    status="done", summary="図書館の日曜開館を試行することで合意した。",
+    decisions=[Decision(text="図書館の日曜開館を来年四月から試行する。", segments=[2])],
+    action_items=[ActionItem(task="勤務表を作成する", owner="S1", due="二月末",
+                             segments=[3], due_date="2027-02-28"),
+                  ActionItem(task="広報に掲載する", owner=None, due=None, segments=[])],
+)
+
+
+def test_markdown_minutes_in_japanese(engine: Engine) -> None:
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    text = export_meeting(engine, meeting, "md").content.decode()
+    assert text.startswith("# 第3回 総務委員会\n")
+    assert "- **日時**: 2026-11-20" in text and "- **出席者**: 議長, SPEAKER_01" in text
+    for heading in ("## 要旨", "## 決定事項", "## 今後の対応", "## 発言記録"):
+        assert heading in text
+    assert "| 内容 | 担当 | 期限 | 根拠 |" in text
+    assert "| 勤務表を作成する | 議長 | 2027-02-28 | #3 |" in text
+    assert "| ※ 広報に掲載する | – | – | – |" in text  # no line cited: marked
+    assert "根拠の発言が示されていない項目があります" in text
+    assert "えー、ただいまから総務委員会を開会いたします。" in text
+    minutes_only = export_meeting(engine, meeting, "md", with_transcript=False).content.decode()
+    assert "## 発言記録" not in minutes_only and "## 決定事項" in minutes_only
+
+
+def test_filler_removal_changes_the_export_not_the_database(engine: Engine) -> None:
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    verbatim = export_meeting(engine, meeting, "md").content.decode()
+    cleaned = export_meeting(engine, meeting, "md", cleanup="fillers").content.decode()
+    assert "えー、ただいま" in verbatim and "あのー、事務局" in verbatim
+    assert "(#1): ただいまから総務委員会を開会いたします。" in cleaned
+    assert "(#3): 事務局は二月末までに" in cleaned
+    assert "あの件について" in cleaned  # あの meaning "that" stays
+    assert "、図書館の日曜開館" in verbatim and "について、図書館の日曜開館" in cleaned
+    with session_scope(engine) as session:
+        stored = repository.load_transcript(session, meeting).segments
+    assert stored[0].text == "えー、ただいまから総務委員会を開会いたします。"
+    assert tidy_text("Um, I I think so, uh, yes.", "en", "tidy") == "I think so, yes."
+    assert tidy_text("Um, the the budget.", "en", "fillers") == "The the budget."
+
+
+def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> None:
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    words = [w for _, ws in JA_LINES for w in ws]
+    subtitles = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
+    assert len(subtitles) >= 4  # the long second line is split into several cues
+    assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
+    starts = [s.start.total_seconds() for s in subtitles]
+    assert starts == sorted(starts)
+    assert subtitles[0].content.startswith("(議長)")
+    assert subtitles[1].content.startswith("(SPEAKER_01)")
+    for subtitle in subtitles:
+        lines = subtitle.content.split("\n")
+        assert len(lines) <= 2
+        assert subtitle.end - subtitle.start <= __import__("datetime").timedelta(seconds=7.01)
+        for line in lines:
+            body = line.split(")", 1)[1] if line.startswith("(") else line
+            assert len(body) <= 20
+            # each line is whole words: it starts at a word boundary and ends at one
+            assert _whole_words(body, words), body
+
+    vtt_text = export_meeting(engine, meeting, "vtt").content.decode()
+    cues = list(webvtt.from_buffer(__import__("io").StringIO(vtt_text)))
+    assert len(cues) == len(subtitles)
+    assert [c.voice for c in cues][:2] == ["議長", "SPEAKER_01"]
+    joined = "".join(c.text.replace("\n", "") for c in cues)
+    assert joined == "".join(words)  # nothing lost or reordered
+
+
+def _whole_words(line: str, words: list[str]) -> bool:
+    """Can `line` be cut into a run of consecutive words of the transcript?"""
+    for start in range(len(words)):
+        built = ""
+        for word in words[start:]:
+            built += word
+            if built == line:
+                return True
+            if not line.startswith(built):
+                break
+    return False
+
+
+def test_english_subtitles_and_a_retyped_line(engine: Engine) -> None:
+    meeting = store(engine, EN_LINES, "en", None)
+    editing.edit_segment(engine, meeting, 2, text="We decided to open the library on Sunday "
+                         "mornings from April, as a one-year trial.")
+    cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
+    assert cues[0].content.startswith("Chair: Um, good morning")
+    assert all(len(line) <= 42 + len("SPEAKER_01: ")
+               for c in cues for line in c.content.split("\n"))
+    retyped = " ".join(c.content.replace("SPEAKER_01: ", "").replace("\n", " ")
+                       for c in cues[1:])
+    assert retyped == ("We decided to open the library on Sunday mornings from April, as a "
+                       "one-year trial.")
+    tidy = list(srt.parse(export_meeting(engine, meeting, "srt", cleanup="tidy")
+                          .content.decode()))
+    assert tidy[0].content.startswith("Chair: Good morning, everyone. I call the meeting")
+
+
+def test_an_unfinished_meeting_exports_what_exists_and_says_what_is_missing(
+    engine: Engine
+) -> None:
+    with session_scope(engine) as session:
+        row = repository.create_meeting(session, title="臨時会", source_name="a.wav",
+                                        source_path="x", content_hash="1" * 64)
+        meeting = row.id
+    exported = export_meeting(engine, meeting, "md")
+    text = exported.content.decode()
+    assert "Processing has not finished (status: queued)" in text
+    assert "There is no transcript yet." in text
+    assert exported.notes and len(exported.notes) == 3
+    assert export_meeting(engine, meeting, "srt").content == b"\n"
+    with pytest.raises(InvalidInputError, match="Unknown export format"):
+        export_meeting(engine, meeting, "exe")
+
+
+def test_cli_and_api_give_the_same_file(engine: Engine, settings: Settings,
+                                        tmp_path: Path) -> None:
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    out = tmp_path / "minutes.vtt"
+    env = {"GIJIROKU_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([str(Path(sys.executable).with_name("gijiroku")), "export", meeting,
+                           "--format", "vtt", "-o", str(out)], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        answer = client.get(f"/api/meetings/{meeting}/export", params={"format": "vtt"})
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/vtt")
+        assert answer.content == out.read_bytes()
+        assert "filename*=UTF-8''%E7%AC%AC3%E5%9B%9E" in answer.headers["content-disposition"]
+        bad = client.get(f"/api/meetings/{meeting}/export", params={"format": "exe"})
+        assert bad.status_code == 422
