@@ -382,7 +382,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
     ) -> Response:
         exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
-                                  cleanup=cleanup)
+                                  cleanup=cleanup, pdf_font=settings.pdf_font)
         headers = {"Content-Disposition": attachment(exported.filename)}
         if exported.notes:  # what the file lacks, for scripts; the file says it too
             headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))

@@ -225,6 +225,7 @@ def _export(args: argparse.Namespace) -> int:
     exported = export_meeting(
         open_database(settings.resolved_database_url), args.id, args.format,
         with_transcript=not args.minutes_only, cleanup=args.cleanup,
+        pdf_font=settings.pdf_font,
     )
     output = Path(args.output)
     partial = output.with_name(output.name + ".part")
@@ -342,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", required=True, choices=FORMATS)
     export.add_argument("-o", "--output", required=True, help="file to write")
     export.add_argument("--minutes-only", action="store_true",
-                        help="leave the verbatim transcript out (md)")
+                        help="the minutes without the transcript (docx, pdf, md)")
     export.add_argument("--cleanup", choices=CLEANUPS, default="verbatim",
                         help="transcript wording: verbatim, fillers removed (fillers), or "
                              "also repeated words (tidy); the stored text never changes")

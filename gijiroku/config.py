@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     #: A file is taken once its size and time have not changed for this long.
     watch_stable_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
 
+    # Exports: a TrueType font for PDF (default: IPAex Gothic, bundled)
+    pdf_font: Path | None = None
+
     # Web
     max_upload_mb: int = Field(default=2048, gt=0)
     api_token: SecretStr | None = None

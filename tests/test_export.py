@@ -3,6 +3,7 @@ table and notes of what is missing, SRT and VTT read back by real parsers (speak
 line lengths, Japanese broken only between words), filler removal that leaves the database
 alone, the CLI and the API download giving the same bytes."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,7 +126,9 @@ def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> 
         assert subtitle.end - subtitle.start <= __import__("datetime").timedelta(seconds=7.01)
         for line in lines:
             body = line.split(")", 1)[1] if line.startswith("(") else line
-            assert len(body) <= 20
+            # 20 characters, the speaker's name included, unless a long name would leave
+            # less than half a line for the words
+            assert len(line) <= 20 or len(body) <= 10, line
             # each line is whole words: it starts at a word boundary and ends at one
             assert _whole_words(body, words), body
 
@@ -156,15 +159,15 @@ def test_english_subtitles_and_a_retyped_line(engine: Engine) -> None:
                          "mornings from April, as a one-year trial.")
     cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
     assert cues[0].content.startswith("Chair: Um, good morning")
-    assert all(len(line) <= 42 + len("SPEAKER_01: ")
-               for c in cues for line in c.content.split("\n"))
+    assert all(len(line) <= 42 for c in cues for line in c.content.split("\n"))
     retyped = " ".join(c.content.replace("SPEAKER_01: ", "").replace("\n", " ")
                        for c in cues[1:])
     assert retyped == ("We decided to open the library on Sunday mornings from April, as a "
                        "one-year trial.")
     tidy = list(srt.parse(export_meeting(engine, meeting, "srt", cleanup="tidy")
                           .content.decode()))
-    assert tidy[0].content.startswith("Chair: Good morning, everyone. I call the meeting")
+    assert tidy[0].content.replace("\n", " ").startswith(
+        "Chair: Good morning, everyone. I call the meeting")
 
 
 def test_an_unfinished_meeting_exports_what_exists_and_says_what_is_missing(
@@ -201,3 +204,82 @@ def test_cli_and_api_give_the_same_file(engine: Engine, settings: Settings,
         assert "filename*=UTF-8''%E7%AC%AC3%E5%9B%9E" in answer.headers["content-disposition"]
         bad = client.get(f"/api/meetings/{meeting}/export", params={"format": "exe"})
         assert bad.status_code == 422
+
+
+def test_word_document_has_headings_the_action_table_and_japanese(engine: Engine,
+                                                                  tmp_path: Path) -> None:
+    import docx
+
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    path = tmp_path / "minutes.docx"
+    path.write_bytes(export_meeting(engine, meeting, "docx").content)
+    opened = docx.Document(str(path))
+    headings = [p.text for p in opened.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["注記", "要旨", "決定事項", "今後の対応", "発言記録"]
+    assert opened.paragraphs[0].style.name == "Title"
+    assert opened.paragraphs[0].text == "第3回 総務委員会"
+    actions = opened.tables[1]
+    assert [c.text for c in actions.rows[0].cells] == ["内容", "担当", "期限", "根拠"]
+    assert [c.text for c in actions.rows[1].cells] == ["勤務表を作成する", "議長",
+                                                       "2027-02-28", "#3"]
+    text = "\n".join(p.text for p in opened.paragraphs)
+    assert "議長: えー、ただいまから総務委員会を開会いたします。" in text
+    assert opened.styles["Normal"].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "Yu Gothic"
+
+
+def test_pdf_carries_japanese_and_english_text_and_renders(engine: Engine,
+                                                           tmp_path: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from tests.conftest import require
+
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    editing.edit_segment(engine, meeting, 3, text="事務局は二月末までに勤務表 (staff rota) を"
+                         "作成してください。")
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(export_meeting(engine, meeting, "pdf").content)
+    text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    flat = "".join(text.split())
+    for wanted in ("第3回総務委員会", "決定事項", "図書館の日曜開館を来年四月から試行する。",
+                   "勤務表を作成する", "担当", "期限", "staffrota", "議長"):
+        assert wanted in flat, wanted
+    pdftoppm = shutil.which("pdftoppm")
+    require(pdftoppm is not None, "pdftoppm (Debian poppler-utils) is not installed")
+    subprocess.run([str(pdftoppm), "-r", "50", "-f", "1", "-l", "1", "-png", str(path),
+                    str(tmp_path / "page")], check=True)
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    histogram = page.histogram()
+    dark = sum(histogram[:128])
+    assert dark / (page.width * page.height) > 0.005  # text drawn, not a blank page
+
+
+def test_control_characters_from_any_source_never_break_an_export(engine: Engine) -> None:
+    import io
+
+    import docx
+
+    meeting = store(engine, EN_LINES, "en", Minutes(status="done", summary="ok\x00\x0b",
+                                                     decisions=[Decision(text="\x01可決\x1f")]))
+    editing.rename_speaker(engine, meeting, "S2", "Clerk\x08")
+    for format in ("docx", "pdf", "md", "srt", "vtt", "json"):
+        assert export_meeting(engine, meeting, format).content
+    word = docx.Document(io.BytesIO(export_meeting(engine, meeting, "docx").content))
+    assert "可決" in "\n".join(p.text for p in word.paragraphs)
+
+
+def test_a_three_hour_transcript_exports_to_every_format(engine: Engine) -> None:
+    lines = [(f"S{i % 2 + 1}", JA_LINES[1][1]) for i in range(1500)]  # ~3 h of speech
+    meeting = store(engine, lines, "ja", JA_MINUTES)
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    pdf = export_meeting(engine, meeting, "pdf").content
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 40
+    word = docx.Document(io.BytesIO(export_meeting(engine, meeting, "docx").content))
+    assert sum(p.text.endswith("増員とします。") for p in word.paragraphs) == 1500
+    cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
+    assert len(cues) >= 1500 and cues[-1].start.total_seconds() > 2.5 * 3600

@@ -1,13 +1,14 @@
 """Exports of a stored meeting. Every format is rendered from one `ExportDocument`, so the
 CLI (`gijiroku export`), the API's downloads and the web view's buttons give the same file.
 
-Formats so far: md (minutes and transcript), srt and vtt (subtitles), json (the result
-document). Word and PDF come with the rest of the export issue."""
+Formats: docx and pdf (the minutes as a document), md, srt and vtt (subtitles), json (the
+result document)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from sqlalchemy import Engine
@@ -18,9 +19,11 @@ from gijiroku.export.text import to_markdown, to_srt, to_vtt
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
 
-Format = Literal["md", "srt", "vtt", "json"]
+Format = Literal["docx", "pdf", "md", "srt", "vtt", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
 MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8", "srt": "application/x-subrip; charset=utf-8",
     "vtt": "text/vtt; charset=utf-8", "json": "application/json",
 }
@@ -41,22 +44,34 @@ def export_meeting(
     *,
     with_transcript: bool = True,
     cleanup: Cleanup = "verbatim",
+    pdf_font: Path | None = None,
 ) -> Exported:
     if format not in FORMATS:
         raise InvalidInputError(f"Unknown export format {format!r} (use {', '.join(FORMATS)}).")
     with session_scope(engine) as session:
-        meeting = repository.load_meeting(session, meeting_id)
+        # word timings serve the subtitles and the JSON document only
+        meeting = repository.load_meeting(session, meeting_id,
+                                          with_words=format in ("srt", "vtt", "json"))
         row = repository.get_meeting_row(session, meeting_id)
         date = row.options.get("date")
         when = date if isinstance(date, str) and date else row.created_at
     document = build_document(meeting, when, with_transcript=with_transcript,
                               cleanup=cleanup)
-    if format == "json":
-        content = json.dumps(result_document(meeting), ensure_ascii=False, indent=2) + "\n"
+    if format == "docx":
+        from gijiroku.export.word import to_docx
+
+        content = to_docx(document)
+    elif format == "pdf":
+        from gijiroku.export.pdf import to_pdf
+
+        content = to_pdf(document, pdf_font)
+    elif format == "json":
+        content = (json.dumps(result_document(meeting), ensure_ascii=False, indent=2)
+                   + "\n").encode()
     else:
-        content = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt}[format](document)
-    return Exported(content.encode("utf-8"), MEDIA_TYPES[format],
-                    f"{meeting.title}.{format}", document.notes)
+        content = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt}[format](document).encode()
+    return Exported(content, MEDIA_TYPES[format], f"{meeting.title}.{format}",
+                    document.notes)
 
 
 __all__ = ["CLEANUPS", "FORMATS", "ExportDocument", "Exported", "build_document",

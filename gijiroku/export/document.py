@@ -51,6 +51,12 @@ _JA_FILLER = re.compile(
 )
 _EN_FILLER = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h+m+)\b[,.]?\s*", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(\w+)(\s+\1\b)+", re.IGNORECASE)
+# Characters no document format may hold (XML 1.0 forbids them; they show as boxes elsewhere)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
 
 
 def tidy_text(text: str, language: str | None, level: Cleanup) -> str:
@@ -115,7 +121,7 @@ def build_document(
     cleanup: Cleanup = "verbatim",
 ) -> ExportDocument:
     language = "ja" if (meeting.language or "").startswith("ja") else "en"
-    names = {s.id: s.name or s.label for s in meeting.speakers}
+    names = {s.id: printable(s.name or s.label) for s in meeting.speakers}
     minutes = meeting.minutes
     headings = {**HEADINGS[language], **{k: v for k, v in minutes.headings.items()
                                          if k in HEADINGS[language]}}
@@ -124,15 +130,16 @@ def build_document(
     if isinstance(when, datetime):
         moment = when if when.tzinfo else when.replace(tzinfo=UTC)
         when = f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    p = printable
     return ExportDocument(
-        title=meeting.title, language=language, when=when,
-        duration=meeting.duration, attendees=[names[s] for s in spoke],
-        summary=minutes.summary, topics=list(minutes.topics),
-        decisions=[(d.text, list(d.segments), d.flagged or not d.segments)
+        title=p(meeting.title), language=language, when=when,
+        duration=meeting.duration, attendees=[p(names[s]) for s in spoke],
+        summary=p(minutes.summary), topics=[p(str(t)) for t in minutes.topics],
+        decisions=[(p(d.text), list(d.segments), d.flagged or not d.segments)
                    for d in minutes.decisions],
         action_items=[
-            ActionRow(task=a.task, owner=names.get(a.owner or "", a.owner or ""),
-                      due=a.due_date or a.due or "", lines=list(a.segments),
+            ActionRow(task=p(a.task), owner=p(names.get(a.owner or "", a.owner or "")),
+                      due=p(a.due_date or a.due or ""), lines=list(a.segments),
                       flagged=a.flagged or not a.segments)
             for a in minutes.action_items
         ],
@@ -150,7 +157,7 @@ def _line(segment: Segment, names: dict[str, str], language: str | None,
     return Line(
         number=segment.id or 0, start=segment.start, end=segment.end,
         speaker=names.get(segment.speaker or "", segment.speaker or ""),
-        text=tidy_text(segment.text, language, cleanup), words=words,
+        text=printable(tidy_text(segment.text, language, cleanup)), words=words,
     )
 
 

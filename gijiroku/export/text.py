@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from gijiroku.domain import join_words
-from gijiroku.export.document import ExportDocument, Line, tidy_text
+from gijiroku.export.document import ExportDocument, Line, printable, tidy_text
 
 MAX_CUE_SECONDS = 7.0
 MAX_LINES = 2
@@ -38,23 +38,34 @@ class Cue:
     lines: list[str]
 
 
-def wrap(pieces: list[str], language: str | None, width: int) -> list[str]:
-    """Pieces (words, or phrases of a retyped line) into lines of at most `width` characters;
-    a piece longer than a line is the only one that is cut."""
+def wrap(pieces: list[str], language: str | None, width: int,
+         first_width: int | None = None) -> list[str]:
+    """Pieces (words, or phrases of a retyped line) into lines of at most `width` characters
+    (`first_width` for the first, which carries the speaker); only a piece longer than a
+    whole line is cut."""
     lines: list[str] = []
     current: list[str] = []
+
+    def limit() -> int:
+        return first_width if first_width is not None and not lines else width
+
     for piece in pieces:
         trial = join_words([*current, piece], language)
-        if current and len(trial) > width:
+        if current and len(trial) > limit():
             lines.append(join_words(current, language))
             current = []
-        while len(piece) > width:  # one overlong piece: cut it, nothing better exists
-            lines.append(piece[:width])
-            piece = piece[width:]
+        while len(piece) > limit():  # one overlong piece: cut it, nothing better exists
+            lines.append(piece[:limit()])
+            piece = piece[len(lines[-1]):]
         current.append(piece)
     if current:
         lines.append(join_words(current, language))
     return [line for line in lines if line]
+
+
+def first_line_width(speaker: str, width: int) -> int:
+    """Room left on a cue's first line after the speaker's name ("Name: " or "(名前)")."""
+    return max(width - len(speaker) - 2, width // 2) if speaker else width
 
 
 def _phrases(text: str, language: str | None) -> list[str]:
@@ -68,7 +79,8 @@ def cues_of(line: Line, document: ExportDocument) -> list[Cue]:
     language = document.transcript_language
     width = line_width(language)
     if not line.words:  # retyped: split the text, share the time by length
-        rows = wrap(_phrases(line.text, language), language, width)
+        rows = wrap(_phrases(line.text, language), language, width,
+                    first_line_width(line.speaker, width))
         groups = [rows[i:i + MAX_LINES] for i in range(0, len(rows), MAX_LINES)] or [[]]
         total = sum(len("".join(g)) for g in groups) or 1
         cues, start = [], line.start
@@ -81,7 +93,8 @@ def cues_of(line: Line, document: ExportDocument) -> list[Cue]:
     chunk: list[tuple[float, float, str]] = []
     for word in line.words:
         trial = [*chunk, word]
-        fits = len(wrap([w[2] for w in trial], language, width)) <= MAX_LINES
+        fits = len(wrap([w[2] for w in trial], language, width,
+                        first_line_width(line.speaker, width))) <= MAX_LINES
         if chunk and (not fits or word[1] - chunk[0][0] > MAX_CUE_SECONDS):
             cues.append(_cue(chunk, line.speaker, document, width))
             chunk = []
@@ -94,9 +107,11 @@ def cues_of(line: Line, document: ExportDocument) -> list[Cue]:
 def _cue(words: list[tuple[float, float, str]], speaker: str, document: ExportDocument,
          width: int) -> Cue:
     language = document.transcript_language
-    text = tidy_text(join_words([w[2] for w in words], language), language, document.cleanup)
+    text = printable(tidy_text(join_words([w[2] for w in words], language), language,
+                               document.cleanup))
     pieces = text.split() if language != "ja" else _ja_pieces(words, text, document)
-    return Cue(words[0][0], words[-1][1], speaker, wrap(pieces, language, width))
+    return Cue(words[0][0], words[-1][1], speaker,
+               wrap(pieces, language, width, first_line_width(speaker, width)))
 
 
 def _ja_pieces(words: list[tuple[float, float, str]], text: str,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from gijiroku.domain import (
@@ -282,21 +283,21 @@ def load_transcript(session: Session, meeting_id: str) -> Transcript:
     )
 
 
-def _segments(session: Session, meeting_id: str) -> list[Segment]:
+def _segments(session: Session, meeting_id: str, with_words: bool = True) -> list[Segment]:
     rows = session.exec(
         select(SegmentRow)
         .where(SegmentRow.meeting_id == meeting_id)
         .order_by(col(SegmentRow.number))
     ).all()
     words: dict[int, list[Word]] = defaultdict(list)
-    for word in session.exec(
-        select(WordRow)
-        .where(WordRow.meeting_id == meeting_id)
+    # plain tuples, not ORM objects: a 3-hour meeting has ~100,000 words
+    for segment_id, *fields in session.execute(
+        sa_select(col(WordRow.segment_id), col(WordRow.start), col(WordRow.end),
+                  col(WordRow.text), col(WordRow.probability), col(WordRow.speaker_key))
+        .where(col(WordRow.meeting_id) == meeting_id)
         .order_by(col(WordRow.segment_id), col(WordRow.position))
-    ):
-        words[word.segment_id].append(
-            Word(word.start, word.end, word.text, word.probability, word.speaker_key)
-        )
+    ) if with_words else ():
+        words[segment_id].append(Word(*fields))
     return [
         Segment(
             start=row.start,
@@ -313,8 +314,9 @@ def _segments(session: Session, meeting_id: str) -> list[Segment]:
     ]
 
 
-def load_meeting(session: Session, meeting_id: str) -> Meeting:
-    """The whole meeting as domain objects: what the result document and exports show."""
+def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> Meeting:
+    """The whole meeting as domain objects: what the result document and exports show
+    (`with_words=False`: lines without their word timings, for documents)."""
     row = get_meeting_row(session, meeting_id)
     return Meeting(
         id=row.id,
@@ -323,7 +325,7 @@ def load_meeting(session: Session, meeting_id: str) -> Meeting:
         language=row.language,
         duration=row.duration,
         speakers=load_speakers(session, meeting_id),
-        segments=_segments(session, meeting_id),
+        segments=_segments(session, meeting_id, with_words),
         minutes=_minutes(row),
     )
 

@@ -66,7 +66,7 @@ def test_pages_and_static_files(client: TestClient) -> None:
     assert page.status_code == 200
     assert "議会運営委員会 &lt;b&gt;" in page.text  # titles are escaped
     assert f'src="/api/meetings/{meeting["id"]}/audio"' in page.text
-    assert 'data-formats="md,srt,vtt,json"' in page.text
+    assert 'data-formats="docx,pdf,md,srt,vtt,json"' in page.text
     missing = client.get("/meetings/nope")
     assert missing.status_code == 404 and "No such meeting" in missing.text
     for name in ("app.css", "common.js", "list.js", "meeting.js"):

@@ -166,6 +166,18 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     shown = page.locator(f"#segments .seg[data-id='{lines_of_first[0]}'] select.who")
     assert shown.evaluate("s => s.options[s.selectedIndex].text") == "Chair Tanaka"
 
+    # the download buttons export what the page shows, edits included
+    with page.expect_download() as caught:
+        page.click("#exports a:has-text('MD')")
+    markdown = Path(caught.value.path()).read_text(encoding="utf-8")
+    assert caught.value.suggested_filename == "Education committee.md"
+    assert "Chair Tanaka" in markdown and edited_text in markdown
+    page.uncheck("#export-transcript")
+    with page.expect_download() as caught:
+        page.click("#exports a:has-text('DOCX')")
+    assert caught.value.suggested_filename.endswith(".docx")
+    assert Path(caught.value.path()).read_bytes()[:2] == b"PK"  # a zip: Word's container
+
     # both edits are in the history, newest first
     page.click("#history summary")
     page.wait_for_selector("#history-list li button")

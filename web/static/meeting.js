@@ -393,10 +393,16 @@ function numbers(text) {
 // Downloads, re-runs, delete, history -------------------------------------------------------
 
 function renderExports() {
-  document.getElementById("exports").replaceChildren(...FORMATS.map((format) =>
-    el("a", { class: "button secondary", href: BASE + "/export?format=" + format, download: "" },
-       format.toUpperCase())));
+  const transcript = document.getElementById("export-transcript").checked;
+  const cleanup = document.getElementById("export-cleanup").value;
+  document.getElementById("exports").replaceChildren(...FORMATS.map((format) => {
+    const query = new URLSearchParams({ format, transcript: String(transcript), cleanup });
+    return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "" },
+              format.toUpperCase());
+  }));
 }
+document.getElementById("export-transcript").addEventListener("change", renderExports);
+document.getElementById("export-cleanup").addEventListener("change", renderExports);
 
 document.getElementById("rerun-minutes").addEventListener("click", async () => {
   try {

@@ -1,0 +1,108 @@
+"""The minutes as a Word document (python-docx): Word's own Title, Heading and List styles
+and a real table, A4 pages, and an East Asian font set on the styles so that Japanese shows
+in 游ゴシック (Yu Gothic) on the Windows PCs municipal offices use."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+
+from gijiroku.export.document import ExportDocument
+from gijiroku.export.text import clock
+
+EAST_ASIAN_FONT = "Yu Gothic"
+MUTED = RGBColor(0x5D, 0x66, 0x77)
+
+
+def _east_asian(style: ParagraphStyle) -> None:
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+
+
+def to_docx(document: ExportDocument) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(22))
+    for name in ("Normal", "Title", "Heading 1", "List Bullet", "List Number"):
+        _east_asian(doc.styles[name])
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.core_properties.title = document.title
+    doc.core_properties.language = document.language
+    h = document.headings
+
+    doc.add_paragraph(document.title, style="Title")
+    facts = doc.add_table(rows=0, cols=2)
+    rows = [(h["date"], document.when)]
+    if document.duration:
+        rows.append((h["duration"], clock(document.duration)))
+    separator = "、" if document.language == "ja" else ", "
+    rows.append((h["attendees"], separator.join(document.attendees) or h["none"]))
+    for label, value in rows:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, value
+        cells[0].width, cells[1].width = Mm(35), Mm(130)
+        cells[0].paragraphs[0].runs[0].font.color.rgb = MUTED
+
+    if document.notes:
+        doc.add_heading(h["notes"], level=1)
+        for note in document.notes:
+            doc.add_paragraph(note, style="List Bullet")
+    if document.summary:
+        doc.add_heading(h["summary"], level=1)
+        for part in document.summary.split("\n"):
+            doc.add_paragraph(part)
+    if document.topics:
+        doc.add_heading(h["topics"], level=1)
+        for topic in document.topics:
+            doc.add_paragraph(topic, style="List Bullet")
+    doc.add_heading(h["decisions"], level=1)
+    if not document.decisions:
+        doc.add_paragraph(h["none"])
+    for text, lines, flagged in document.decisions:
+        item = doc.add_paragraph(("※ " if flagged else "") + text, style="List Number")
+        if lines:
+            cite = item.add_run(f"  ({h['lines']}: {', '.join(f'#{n}' for n in lines)})")
+            cite.font.color.rgb = MUTED
+            cite.font.size = Pt(9)
+
+    doc.add_heading(h["action_items"], level=1)
+    if not document.action_items:
+        doc.add_paragraph(h["none"])
+    else:
+        table = doc.add_table(rows=1, cols=4, style="Table Grid")
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells,
+                              (h["task"], h["owner"], h["due"], h["lines"]), strict=True):
+            cell.text = text
+            cell.paragraphs[0].runs[0].font.bold = True
+        for action in document.action_items:
+            cells = table.add_row().cells
+            cells[0].text = ("※ " if action.flagged else "") + action.task
+            cells[1].text = action.owner or "–"
+            cells[2].text = action.due or "–"
+            cells[3].text = ", ".join(f"#{n}" for n in action.lines) or "–"
+        for row in table.rows:
+            for cell, width in zip(row.cells, (Mm(85), Mm(35), Mm(28), Mm(18)), strict=True):
+                cell.width = width
+
+    if document.with_transcript and document.lines:
+        doc.add_heading(h["transcript"], level=1)
+        for line in document.lines:
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(3)
+            stamp = paragraph.add_run(f"[{clock(line.start)}] ")
+            stamp.font.color.rgb = MUTED
+            stamp.font.size = Pt(9)
+            if line.speaker:
+                paragraph.add_run(f"{line.speaker}: ").bold = True
+            paragraph.add_run(line.text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
