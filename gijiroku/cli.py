@@ -186,6 +186,51 @@ def _models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_download(args: argparse.Namespace) -> int:
+    from gijiroku.config import get_settings
+    from gijiroku.models import download
+
+    settings = get_settings()
+    token = settings.hf_token.get_secret_value() if settings.hf_token else None
+    print(download(args.name, settings.resolved_models_dir, token))
+    return 0
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    from gijiroku.config import get_settings
+    from gijiroku.models import installed
+
+    settings = get_settings()
+    for what, path, size in installed(settings.resolved_models_dir):
+        print(f"{what:<40} {size / 1e6:9.1f} MB  {path}")
+    print(f"(models folder: {settings.resolved_models_dir})")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Exit 0 when the database and queue answer and the configured models are here."""
+    from gijiroku.config import get_settings
+    from gijiroku.errors import ModelNotFoundError
+    from gijiroku.jobs import prepare
+    from gijiroku.models import starter_segmentation_path
+    from gijiroku.stages import model_spec
+    from transcribe.whisper_backend import resolve
+
+    settings = get_settings()
+    queue = prepare(settings)  # migrates, reaches the queue's storage
+    print(f"database and queue: ok ({queue.describe()})")
+    print(f"whisper model: {resolve(model_spec(settings)).path}")
+    if settings.diarize:  # found, not loaded: a health check must stay light
+        pipeline = settings.diarization_pipeline
+        if pipeline and Path(pipeline).is_absolute() and not Path(pipeline).exists():
+            raise ModelNotFoundError(f"The diarization pipeline {pipeline} is not here.")
+        if not pipeline and not starter_segmentation_path().is_file():
+            raise ModelNotFoundError("The starter diarization model is missing: run "
+                                     "'gijiroku models fetch-starter'.")
+        print(f"diarization: {pipeline or 'offline starter set'}")
+    return 0
+
+
 def _write_json(engine: Any, meeting_id: str, path: Path) -> None:
     from gijiroku.result import result_document
     from gijiroku.storage import repository, session_scope
@@ -310,6 +355,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("--force", action="store_true", help="fetch again even if present")
     fetch.set_defaults(handler=_models)
+    download = model_commands.add_parser(
+        "download", help="download a model into the models folder (needs internet; once)"
+    )
+    download.add_argument("name", help="large-v3, large-v3-turbo, medium... , a hub id of a "
+                                       "CTranslate2 Whisper model, or community-1")
+    download.set_defaults(handler=_models_download)
+    listing = model_commands.add_parser("list", help="the models this installation can use")
+    listing.set_defaults(handler=_models_list)
+
+    check = commands.add_parser(
+        "check", help="check the database, the queue and the models (health checks use it)"
+    )
+    check.set_defaults(handler=_check)
 
     serve = commands.add_parser(
         "serve", help="run the service: API, job worker and the watched folders"

@@ -243,6 +243,15 @@ class _Worker(Worker):
 
     def initialize(self) -> None:
         _child_started()
+        if _RUNTIME is not None and should_preload(_RUNTIME.settings):
+            from gijiroku.stages import preload
+
+            started = time.monotonic()
+            try:
+                preload(_RUNTIME.settings)
+                log.info("models loaded in %.1f s", time.monotonic() - started)
+            except GijirokuError as error:  # jobs will fail with the same clear message
+                log.error("models could not be loaded: %s", error)
         super().initialize()
 
     def loop(self, now: Any = None) -> None:
@@ -293,6 +302,10 @@ def on_gpu(settings: Settings) -> bool:
     if settings.device != "auto":
         return settings.device == "cuda"
     return Path("/dev/nvidiactl").exists()
+
+
+def should_preload(settings: Settings) -> bool:
+    return settings.preload_models if settings.preload_models is not None else on_gpu(settings)
 
 
 def worker_settings(settings: Settings, workers: int) -> Settings:

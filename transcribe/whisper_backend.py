@@ -56,6 +56,10 @@ def _model_path(spec: ModelSpec) -> str:
     if not spec.model:
         return str(bundled_model_path())
     candidate = Path(spec.model).expanduser()
+    if not candidate.is_dir() and spec.models_dir:  # `gijiroku models download NAME` puts it here
+        named = Path(spec.models_dir) / spec.model.replace("/", "--")
+        if named.is_dir():
+            candidate = named
     if candidate.is_dir():
         if not (candidate / "model.bin").is_file():
             raise ModelNotFoundError(
