@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -87,6 +88,8 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
             "file": {"type": "string", "format": "binary",
                      "description": "any audio or video file"},
             "title": {"type": "string", "maxLength": 200},
+            "date": {"type": "string", "format": "date", "description": "the meeting's date"},
+            "place": {"type": "string", "maxLength": 200},
             "language": {"type": "string", "description": "auto, ja, en, ..."},
             "num_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
             "min_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
@@ -174,7 +177,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @router.post("/meetings", status_code=201, response_model=Created,
                  summary="Upload a recording", openapi_extra=UPLOAD_BODY)
     async def upload(request: Request, db: Db) -> dict[str, Any]:
-        """multipart/form-data: `file` (any audio or video), optional `title`, `language`,
+        """multipart/form-data: `file` (any audio or video), optional `title`, `date`,
+        `place`, `language`,
         `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
         probed, so a file that holds no audio is refused whatever its name."""
         received = await receive_upload(
@@ -433,6 +437,14 @@ def upload_options(fields: dict[str, str]) -> dict[str, Any]:
     from diarize import SpeakerHints
 
     options: dict[str, Any] = {}
+    for key, limit in (("place", 200), ("date", 10)):
+        value = fields.get(key, "").strip()
+        if len(value) > limit:
+            raise InvalidInputError(f"{key} is longer than {limit} characters.")
+        if key == "date" and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise InvalidInputError("date must be written YYYY-MM-DD.")
+        if value:
+            options[key] = value
     language = fields.get("language", "").strip().lower()
     if language and language != "auto":
         if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):

@@ -63,6 +63,7 @@ def _process(args: argparse.Namespace) -> int:
             "template": args.template,
             "minutes_language": args.minutes_language,
             "date": args.date,
+            "place": args.place,
         }.items()
         if value
     }
@@ -324,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--minutes-language", help="write the minutes in this language (default: the meeting's)"
     )
     process.add_argument("--date", type=_iso_date, help="meeting date, YYYY-MM-DD")
+    process.add_argument("--place", help="where the meeting was held (for the minutes)")
     process.add_argument("--json", metavar="OUT", help="write the result document here")
     process.set_defaults(handler=_process)
 

@@ -56,7 +56,8 @@ def store(engine: Engine, lines: list[tuple[str, list[str]]], language: str,
     with session_scope(engine) as session:
         row = repository.create_meeting(session, title="第3回 総務委員会", source_name="a.wav",
                                         source_path="meetings/x/original.wav",
-                                        content_hash="0" * 64, options={"date": "2026-11-20"})
+                                        content_hash="0" * 64,
+                                        options={"date": "2026-11-20", "place": "第1委員会室"})
         repository.save_transcript(session, meeting_id=row.id, transcript=Transcript(
             language=language, duration=t, segments=segments))
         repository.save_speakers(session, meeting_id=row.id, speakers=[
@@ -83,6 +84,7 @@ def test_markdown_minutes_in_japanese(engine: Engine) -> None:
     text = export_meeting(engine, meeting, "md").content.decode()
     assert text.startswith("# 第3回 総務委員会\n")
     assert "- **日時**: 2026-11-20" in text and "- **出席者**: 議長, SPEAKER_01" in text
+    assert "- **場所**: 第1委員会室" in text
     for heading in ("## 要旨", "## 決定事項", "## 今後の対応", "## 発言記録"):
         assert heading in text
     assert "| 内容 | 担当 | 期限 | 根拠 |" in text
@@ -224,6 +226,9 @@ def test_word_document_has_headings_the_action_table_and_japanese(engine: Engine
                                                        "2027-02-28", "#3"]
     text = "\n".join(p.text for p in opened.paragraphs)
     assert "議長: えー、ただいまから総務委員会を開会いたします。" in text
+    facts = opened.tables[0]
+    assert [[c.text for c in row.cells] for row in facts.rows][:2] == [
+        ["日時", "2026-11-20"], ["場所", "第1委員会室"]]
     assert opened.styles["Normal"].element.rPr.rFonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "Yu Gothic"
 
@@ -242,8 +247,8 @@ def test_pdf_carries_japanese_and_english_text_and_renders(engine: Engine,
     path.write_bytes(export_meeting(engine, meeting, "pdf").content)
     text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
     flat = "".join(text.split())
-    for wanted in ("第3回総務委員会", "決定事項", "図書館の日曜開館を来年四月から試行する。",
-                   "勤務表を作成する", "担当", "期限", "staffrota", "議長"):
+    for wanted in ("第3回総務委員会", "決定事項", "第1委員会室", "勤務表を作成する",
+                   "図書館の日曜開館を来年四月から試行する。", "担当", "期限", "staffrota", "議長"):
         assert wanted in flat, wanted
     pdftoppm = shutil.which("pdftoppm")
     require(pdftoppm is not None, "pdftoppm (Debian poppler-utils) is not installed")

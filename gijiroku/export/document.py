@@ -15,12 +15,14 @@ Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
 
 HEADINGS = {
-    "ja": {"date": "日時", "duration": "録音時間", "attendees": "出席者", "summary": "要旨",
+    "ja": {"date": "日時", "place": "場所", "duration": "録音時間", "attendees": "出席者",
+           "summary": "要旨",
            "topics": "議題", "decisions": "決定事項", "action_items": "今後の対応",
            "task": "内容", "owner": "担当", "due": "期限", "transcript": "発言記録",
            "notes": "注記", "time": "時刻", "speaker": "発言者", "text": "発言",
            "lines": "根拠", "none": "なし"},
-    "en": {"date": "Date and time", "duration": "Recording length", "attendees": "Attendees",
+    "en": {"date": "Date and time", "place": "Place", "duration": "Recording length",
+           "attendees": "Attendees",
            "summary": "Summary", "topics": "Agenda", "decisions": "Decisions",
            "action_items": "Action items", "task": "Task", "owner": "Owner", "due": "Due",
            "transcript": "Transcript", "notes": "Notes", "time": "Time", "speaker": "Speaker",
@@ -99,6 +101,7 @@ class ExportDocument:
     title: str
     language: str
     when: str  # the meeting's date, or when the recording was added (local time)
+    place: str
     duration: float | None
     attendees: list[str]
     summary: str
@@ -116,6 +119,7 @@ class ExportDocument:
 def build_document(
     meeting: Meeting,
     when: str | datetime,
+    place: str = "",
     *,
     with_transcript: bool = True,
     cleanup: Cleanup = "verbatim",
@@ -132,7 +136,7 @@ def build_document(
         when = f"{moment.astimezone():%Y-%m-%d %H:%M}"
     p = printable
     return ExportDocument(
-        title=p(meeting.title), language=language, when=when,
+        title=p(meeting.title), language=language, when=when, place=p(place),
         duration=meeting.duration, attendees=[p(names[s]) for s in spoke],
         summary=p(minutes.summary), topics=[p(str(t)) for t in minutes.topics],
         decisions=[(p(d.text), list(d.segments), d.flagged or not d.segments)

@@ -72,6 +72,8 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
     pdf.multi_cell(0, 9, document.title, wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     facts = [(h["date"], document.when)]
+    if document.place:
+        facts.append((h["place"], document.place))
     if document.duration:
         facts.append((h["duration"], clock(document.duration)))
     facts.append((h["attendees"], "、".join(document.attendees) if document.language == "ja"

@@ -172,6 +172,8 @@ def to_markdown(document: ExportDocument) -> str:
     h = document.headings
     out = [f"# {_md(document.title)}", ""]
     out.append(f"- **{h['date']}**: {document.when}")
+    if document.place:
+        out.append(f"- **{h['place']}**: {_md(document.place)}")
     if document.duration:
         out.append(f"- **{h['duration']}**: {clock(document.duration)}")
     out.append(f"- **{h['attendees']}**: "

@@ -40,6 +40,8 @@ def to_docx(document: ExportDocument) -> bytes:
     doc.add_paragraph(document.title, style="Title")
     facts = doc.add_table(rows=0, cols=2)
     rows = [(h["date"], document.when)]
+    if document.place:
+        rows.append((h["place"], document.place))
     if document.duration:
         rows.append((h["duration"], clock(document.duration)))
     separator = "、" if document.language == "ja" else ", "

@@ -110,6 +110,8 @@ def test_bad_forms_get_clear_errors(client: TestClient) -> None:
     assert no_file.status_code == 400 and "'file'" in no_file.json()["error"]["message"]
     not_multipart = client.post("/api/meetings", json={"file": "x"})
     assert not_multipart.status_code == 400
+    bad_date = upload(client, "a.flac", SAMPLE.read_bytes(), date="20 Nov")
+    assert bad_date.status_code == 422 and "YYYY-MM-DD" in bad_date.json()["error"]["message"]
     hints = upload(client, "a.flac", SAMPLE.read_bytes(), min_speakers="4", max_speakers="2")
     assert hints.status_code == 422 and "min speakers" in hints.json()["error"]["message"]
     assert client.get("/api/meetings/nope").json()["error"]["code"] == "meeting_not_found"

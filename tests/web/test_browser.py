@@ -96,6 +96,8 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     page.set_input_files("#file", str(SAMPLE))
     page.fill("input[name=title]", "Education committee")
     page.select_option("select[name=language]", "en")
+    page.fill("input[name=date]", "2026-11-20")
+    page.fill("input[name=place]", "Committee room 1")
     page.click("#upload-button")
     page.wait_for_selector("#upload-text:has-text('Uploaded')", timeout=30_000)
     assert page.locator("#upload-bar").get_attribute("value") == "100"
@@ -172,6 +174,8 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     markdown = Path(caught.value.path()).read_text(encoding="utf-8")
     assert caught.value.suggested_filename == "Education committee.md"
     assert "Chair Tanaka" in markdown and edited_text in markdown
+    assert "- **Date and time**: 2026-11-20" in markdown
+    assert "- **Place**: Committee room 1" in markdown
     page.uncheck("#export-transcript")
     with page.expect_download() as caught:
         page.click("#exports a:has-text('DOCX')")

@@ -40,7 +40,7 @@ form.addEventListener("submit", (event) => {
   }
   const data = new FormData();
   data.append("file", file, file.name);
-  for (const name of ["title", "language", "num_speakers"]) {
+  for (const name of ["title", "date", "place", "language", "num_speakers"]) {
     const value = form.elements[name].value.trim();
     if (value && value !== "auto") data.append(name, value);
   }
