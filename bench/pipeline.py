@@ -4,6 +4,7 @@ memory (resident set of this process; GPU memory when on CUDA).
     .venv/bin/python bench/pipeline.py RECORDING [--device auto|cpu|cuda]
         [--whisper-model NAME_OR_PATH] [--diarization-pipeline PATH] [--no-diarize]
     .venv/bin/python bench/pipeline.py --synthetic-minutes 10     # builds a meeting first
+    .venv/bin/python bench/pipeline.py --synthetic-minutes 10 --device cpu --diarize-device cuda
 
 It runs `Pipeline.run` on a fresh SQLite data folder, exactly as a worker does, with each
 stage wrapped to time it; RTF = stage seconds / recording seconds (below 1: faster than real
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("recording", nargs="?", type=Path)
     parser.add_argument("--synthetic-minutes", type=float)
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--diarize-device", default=None, choices=("auto", "cpu", "cuda"),
+                        help="diarization's device when it differs (Whisper stays on --device)")
     parser.add_argument("--whisper-model", default=None)
     parser.add_argument("--diarization-pipeline", default=None)
     parser.add_argument("--no-diarize", action="store_true")
@@ -113,6 +116,8 @@ def main() -> None:
                                    "diarize": not args.no_diarize, "language": args.language}
         if args.whisper_model:
             options["whisper_model"] = args.whisper_model
+        if args.diarize_device:
+            options["diarize_device"] = args.diarize_device
         if args.diarization_pipeline:
             options["diarization_pipeline"] = args.diarization_pipeline
         settings = Settings(**options)
@@ -126,7 +131,9 @@ def main() -> None:
         with session_scope(engine) as session:
             meeting = repository.load_meeting(session, accepted.meeting_id, with_words=False)
     duration = meeting.duration or 1.0
-    print(f"{recording.name}: {duration / 60:.1f} min, device {args.device}, "
+    devices = args.device + (f" (diarization {args.diarize_device})"
+                             if args.diarize_device else "")
+    print(f"{recording.name}: {duration / 60:.1f} min, device {devices}, "
           f"{len(meeting.segments)} lines, {len(meeting.speakers)} speakers")
     for name, seconds, peak in results:
         print(f"  {name:<10} {seconds:8.1f} s   RTF {seconds / duration:6.3f}   "

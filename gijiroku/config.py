@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # Transcription
     whisper_model: str = ""  # empty: the bundled tiny.en
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    #: Diarization's own device when it differs, e.g. Whisper on CPU and pyannote on CUDA
+    diarize_device: Literal["auto", "cpu", "cuda"] | None = None
     compute_type: ComputeType = "auto"
     cpu_threads: int = Field(default=0, ge=0, le=256)  # 0: every core
     language: str = "auto"

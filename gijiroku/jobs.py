@@ -299,9 +299,10 @@ def _die_with_parent(parent: int) -> None:
 
 def on_gpu(settings: Settings) -> bool:
     """Whether jobs here run on a GPU, decided without initialising CUDA (workers fork)."""
-    if settings.device != "auto":
-        return settings.device == "cuda"
-    return Path("/dev/nvidiactl").exists()
+    devices = {settings.device, settings.diarize_device or settings.device}
+    if "cuda" in devices:
+        return True
+    return "auto" in devices and Path("/dev/nvidiactl").exists()
 
 
 def should_preload(settings: Settings) -> bool:

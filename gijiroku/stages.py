@@ -39,7 +39,7 @@ def transcription_options(
 def diarizer_spec(settings: Settings) -> DiarizerSpec:
     return DiarizerSpec(
         pipeline=settings.diarization_pipeline or None,
-        device=settings.device,
+        device=settings.diarize_device or settings.device,
         hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
         starter_segmentation=str(starter_segmentation_path()),
         models_dir=str(settings.resolved_models_dir),

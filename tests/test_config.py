@@ -67,3 +67,22 @@ def test_several_watched_folders_are_separated_like_path(
     assert load_settings().watch_dirs == [Path("/srv/recorder"), Path("/srv/議会/録音")]
     monkeypatch.delenv("GIJIROKU_WATCH_DIR")
     assert load_settings().watch_dirs == []
+
+
+def test_diarization_may_run_on_its_own_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gijiroku.jobs import on_gpu
+    from gijiroku.stages import diarizer_spec, model_spec
+
+    monkeypatch.setenv("GIJIROKU_DEVICE", "cpu")
+    settings = get_settings()
+    assert diarizer_spec(settings).device == "cpu" and not on_gpu(settings)
+    get_settings.cache_clear()
+    monkeypatch.setenv("GIJIROKU_DIARIZE_DEVICE", "cuda")  # Whisper on CPU, pyannote on CUDA
+    settings = get_settings()
+    assert model_spec(settings).device == "cpu"
+    assert diarizer_spec(settings).device == "cuda"
+    assert on_gpu(settings)  # one job at a time, models preloaded
+    get_settings.cache_clear()
+    monkeypatch.setenv("GIJIROKU_DIARIZE_DEVICE", "gpu")
+    with pytest.raises(ConfigError, match="GIJIROKU_DIARIZE_DEVICE"):
+        get_settings()
