@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import pages
+from api.deps import Db
 from api.schemas import (
     ERRORS,
     ActionItemIn,
@@ -62,7 +63,7 @@ from gijiroku.jobs import cancel
 from gijiroku.recordings import accept_received, meeting_dir
 from gijiroku.result import result_document
 from gijiroku.service import Service
-from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage import repository, session_scope
 from gijiroku.storage.db import get_engine
 from gijiroku.storage.tables import WatchedFileRow
 from web import STATIC
@@ -100,13 +101,6 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 #: A row number in a path: within what the databases store (a bigger one is simply not found).
 Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
-
-
-def database(request: Request) -> Engine:
-    return open_database(request.app.state.settings.resolved_database_url)
-
-
-Db = Annotated[Engine, Depends(database)]
 
 
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:

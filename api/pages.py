@@ -11,9 +11,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
 from gijiroku.errors import NotFoundError
-from gijiroku.storage import open_database, repository, session_scope
+from gijiroku.storage import repository, session_scope
 from web import LANGUAGES, TEMPLATES, choose_language, messages
 
 LANGUAGE_COOKIE = "gijiroku_lang"
@@ -60,10 +61,9 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
         return render(request, "list.html")
 
     @pages.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-    def meeting_page(request: Request, meeting_id: str) -> Response:
-        engine = open_database(request.app.state.settings.resolved_database_url)
+    def meeting_page(request: Request, meeting_id: str, db: Db) -> Response:
         try:
-            with session_scope(engine) as session:
+            with session_scope(db) as session:
                 title = repository.get_meeting_row(session, meeting_id).title
         except NotFoundError:
             return render(request, "missing.html", status=404)

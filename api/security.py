@@ -103,13 +103,12 @@ class Guard:
         if fetch_site not in (None, "same-origin", "none"):
             raise Refused(403, "cross_site_request",
                           "Changes are accepted only from this service's own pages.")
-        if origin is not None and origin != "null":
-            parts = urlsplit(origin)
-            if parts.netloc.lower() != request.headers.get("host", "").lower():
-                raise Refused(403, "cross_site_request",
-                              "Changes are accepted only from this service's own pages.")
-        elif origin == "null":
+        if origin == "null":
             raise Refused(403, "cross_site_request", "A request from an opaque origin.")
+        if origin is not None and \
+                urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+            raise Refused(403, "cross_site_request",
+                          "Changes are accepted only from this service's own pages.")
         if request.url.path in ("/login", "/logout"):
             return  # plain forms: the login route checks the token sent as a field
         sent = request.headers.get("x-csrf-token", "")

@@ -17,43 +17,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-@dataclass
-class Sampler:
-    """The highest resident set since the last `reset`, read in a background thread."""
-
-    peak: float = 0.0
-    overall: float = 0.0
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def start(self) -> None:
-        def sample() -> None:
-            while not self.stop.is_set():
-                now = rss_mb()
-                self.peak = max(self.peak, now)
-                self.overall = max(self.overall, now)
-                time.sleep(0.05)
-
-        threading.Thread(target=sample, daemon=True).start()
-
-    def reset(self) -> None:
-        self.peak = rss_mb()
+from bench import Sampler  # noqa: E402
 
 
 class Timed:
@@ -109,8 +80,7 @@ def main() -> None:
             recording.parent.mkdir(parents=True, exist_ok=True)
             build(args.synthetic_minutes, recording)
 
-    sampler = Sampler()
-    sampler.start()
+    sampler = Sampler().start()
     with tempfile.TemporaryDirectory(prefix="gijiroku-bench-") as tmp:
         options: dict[str, Any] = {"data_dir": Path(tmp), "device": args.device,
                                    "diarize": not args.no_diarize, "language": args.language}

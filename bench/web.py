@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import wave
 from collections.abc import Iterator
@@ -33,6 +32,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import Sampler, rss_mb  # noqa: E402
+
 WORDS = ["予算", "委員会", "図書館", "開館", "日曜", "職員", "配置", "試行", "budget", "library",
          "staff", "schedule", "committee", "approve", "motion", "report", "council", "agenda"]
 
@@ -70,13 +72,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def timed(client: httpx.Client, paths: list[str]) -> list[float]:
@@ -130,26 +125,16 @@ def upload_memory(address: str, pid: int, megabytes: int) -> tuple[float, float,
         yield from wav_stream(size)
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    before = rss_mb(pid)
-    peak = [before]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], rss_mb(pid))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
+    sampler = Sampler(pid).start()
+    before = sampler.overall
     start = time.perf_counter()
     try:
         answer = httpx.post(f"{address}/api/meetings", content=body(), timeout=600,
                             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     finally:
-        done.set()
-        sampler.join()
+        sampler.stop()
     answer.raise_for_status()
-    return before, peak[0], time.perf_counter() - start
+    return before, sampler.overall, time.perf_counter() - start
 
 
 def main() -> None:

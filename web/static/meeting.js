@@ -84,14 +84,9 @@ function renderSpeakers() {
       if (event.key === "Enter") { event.preventDefault(); input.blur(); }
       if (event.key === "Escape") { input.value = speaker.name || ""; input.blur(); }
     });
-    input.addEventListener("change", async () => {
-      try {
-        doc = { ...(await api("PATCH", BASE + "/speakers/" + encodeURIComponent(speaker.id),
-                              { name: input.value.trim() || null })), job: doc.job };
-        render();
-        toast(T.saved);
-      } catch (error) { showError(error); }
-    });
+    input.addEventListener("change", () => change(
+      "PATCH", BASE + "/speakers/" + encodeURIComponent(speaker.id),
+      { name: input.value.trim() || null }));
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
       el("span", { class: "chip" }, speaker.label), input);
   }));
@@ -225,13 +220,23 @@ function edit(index) {
   box.setSelectionRange(box.value.length, box.value.length);
 }
 
-async function save(segment, patch) {
+// One change sent to the API, which answers with the whole document (without the job, kept
+// from before); shown at once. False when refused: the error is shown, the page unchanged.
+async function change(method, path, body) {
   try {
-    doc = { ...(await api("PATCH", BASE + "/segments/" + segment.id, patch)), job: doc.job };
-    toast(T.saved);
-  } catch (error) { showError(error); }
-  editing = null;
+    doc = { ...(await api(method, path, body)), job: doc.job };
+  } catch (error) {
+    showError(error);
+    return false;
+  }
+  toast(T.saved);
   render();
+  return true;
+}
+
+async function save(segment, patch) {
+  editing = null;
+  if (!(await change("PATCH", BASE + "/segments/" + segment.id, patch))) render();
 }
 
 // Keyboard: the page is usable without a mouse.
@@ -291,11 +296,7 @@ function renderMinutes() {
 async function changeItem(kind, number, body) {
   const path = BASE + "/" + kind + (number ? "/" + number : "");
   const method = body === null ? "DELETE" : number ? "PUT" : "POST";
-  try {
-    doc = { ...(await api(method, path, body === null ? undefined : body)), job: doc.job };
-    toast(T.saved);
-    render();
-  } catch (error) { showError(error); }
+  return change(method, path, body === null ? undefined : body);
 }
 
 function decisionList(decisions) {
