@@ -76,6 +76,17 @@ def tidy_text(text: str, language: str | None, level: Cleanup) -> str:
     return cleaned
 
 
+def clock(seconds: float, *, milliseconds: bool = False, comma: bool = False) -> str:
+    total_ms = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    if milliseconds:
+        text += f"{',' if comma else '.'}{ms:03d}"
+    return text
+
+
 @dataclass(slots=True)
 class Line:
     number: int
@@ -183,3 +194,21 @@ def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
     ):
         notes.append(text["flagged"])
     return notes
+
+
+def facts(document: ExportDocument, separator: str) -> list[tuple[str, str]]:
+    """The facts under the title, labelled and in order: date, place, recording length,
+    attendees (joined by `separator`)."""
+    h = document.headings
+    rows = [(h["date"], document.when)]
+    if document.place:
+        rows.append((h["place"], document.place))
+    if document.duration:
+        rows.append((h["duration"], clock(document.duration)))
+    rows.append((h["attendees"], separator.join(document.attendees) or h["none"]))
+    return rows
+
+
+def refs(lines: list[int]) -> str:
+    """Cited transcript lines as every format writes them: "#3, #4"."""
+    return ", ".join(f"#{n}" for n in lines)

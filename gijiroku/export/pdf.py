@@ -16,8 +16,7 @@ from fpdf.enums import TableBordersLayout, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from gijiroku.errors import ConfigError
-from gijiroku.export.document import ExportDocument
-from gijiroku.export.text import clock
+from gijiroku.export.document import ExportDocument, clock, facts, refs
 
 FAMILY = "minutes"
 INK, MUTED, RULE, SHADE = (29, 35, 48), (93, 102, 119), (190, 197, 209), (234, 239, 246)
@@ -71,20 +70,12 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
     pdf.set_font(FAMILY, size=18)
     pdf.multi_cell(0, 9, document.title, wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    facts = [(h["date"], document.when)]
-    if document.place:
-        facts.append((h["place"], document.place))
-    if document.duration:
-        facts.append((h["duration"], clock(document.duration)))
-    facts.append((h["attendees"], "、".join(document.attendees) if document.language == "ja"
-                  else ", ".join(document.attendees) or h["none"]))
     pdf.set_font(FAMILY, size=10)
-    for label, value in facts:
+    for label, value in facts(document, "、" if document.language == "ja" else ", "):
         pdf.set_text_color(*MUTED)
         pdf.cell(34, 6, label)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(0, 6, value or h["none"], wrapmode=wrap, new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6, value, wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading(text: str) -> None:
         if pdf.will_page_break(24):
@@ -120,7 +111,7 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
     if not document.decisions:
         paragraph(h["none"])
     for number, (text, lines, flagged) in enumerate(document.decisions, start=1):
-        cites = f"({h['lines']}: {', '.join(f'#{n}' for n in lines)})" if lines else ""
+        cites = f"({h['lines']}: {refs(lines)})" if lines else ""
         paragraph(f"{number}. {'※ ' if flagged else ''}{text} {cites}".rstrip())
     heading(h["action_items"])
     if not document.action_items:
@@ -134,7 +125,7 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
             table.row([h["task"], h["owner"], h["due"], h["lines"]])
             for item in document.action_items:
                 table.row([("※ " if item.flagged else "") + item.task, item.owner or "–",
-                           item.due or "–", ", ".join(f"#{n}" for n in item.lines) or "–"])
+                           item.due or "–", refs(item.lines) or "–"])
     if document.with_transcript and document.lines:
         heading(h["transcript"])
         pdf.set_font(FAMILY, size=9.5)

@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass
 
 from gijiroku.domain import join_words
-from gijiroku.export.document import ExportDocument, Line, printable, tidy_text
+from gijiroku.export.document import (
+    ExportDocument,
+    Line,
+    clock,
+    facts,
+    printable,
+    refs,
+    tidy_text,
+)
 
 MAX_CUE_SECONDS = 7.0
 MAX_LINES = 2
@@ -17,17 +25,6 @@ MAX_LINES = 2
 def line_width(language: str | None) -> int:
     """Characters per subtitle line: Japanese glyphs are twice as wide as Latin letters."""
     return 20 if language == "ja" else 42
-
-
-def clock(seconds: float, *, milliseconds: bool = False, comma: bool = False) -> str:
-    total_ms = round(max(seconds, 0.0) * 1000)
-    hours, rest = divmod(total_ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, ms = divmod(rest, 1000)
-    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    if milliseconds:
-        text += f"{',' if comma else '.'}{ms:03d}"
-    return text
 
 
 @dataclass(slots=True)
@@ -109,16 +106,14 @@ def _cue(words: list[tuple[float, float, str]], speaker: str, document: ExportDo
     language = document.transcript_language
     text = printable(tidy_text(join_words([w[2] for w in words], language), language,
                                document.cleanup))
-    pieces = text.split() if language != "ja" else _ja_pieces(words, text, document)
+    pieces = text.split() if language != "ja" else _ja_pieces(words, text)
     return Cue(words[0][0], words[-1][1], speaker,
                wrap(pieces, language, width, first_line_width(speaker, width)))
 
 
-def _ja_pieces(words: list[tuple[float, float, str]], text: str,
-               document: ExportDocument) -> list[str]:
-    """The recogniser's words again after clean-up removed fillers: those left, in order."""
-    if document.cleanup == "verbatim":
-        return [w[2] for w in words]
+def _ja_pieces(words: list[tuple[float, float, str]], text: str) -> list[str]:
+    """The recogniser's words found again in the cue's text (after clean-up took fillers and
+    unprintable characters out), in order; text between them kept as its own piece."""
     pieces, position = [], 0
     for _, _, word in words:
         at = text.find(word, position)
@@ -171,13 +166,7 @@ def _md(text: str) -> str:
 def to_markdown(document: ExportDocument) -> str:
     h = document.headings
     out = [f"# {_md(document.title)}", ""]
-    out.append(f"- **{h['date']}**: {document.when}")
-    if document.place:
-        out.append(f"- **{h['place']}**: {_md(document.place)}")
-    if document.duration:
-        out.append(f"- **{h['duration']}**: {clock(document.duration)}")
-    out.append(f"- **{h['attendees']}**: "
-               + (", ".join(_md(a) for a in document.attendees) or h["none"]))
+    out += [f"- **{label}**: {_md(value)}" for label, value in facts(document, ", ")]
     if document.notes:
         out += ["", f"## {h['notes']}", ""] + [f"- {_md(n)}" for n in document.notes]
     if document.summary:
@@ -193,7 +182,7 @@ def to_markdown(document: ExportDocument) -> str:
         out += [f"| {h['task']} | {h['owner']} | {h['due']} | {h['lines']} |",
                 "| --- | --- | --- | --- |"]
         out += [f"| {'※ ' if a.flagged else ''}{_md(a.task)} | {_md(a.owner) or '–'} | "
-                f"{_md(a.due) or '–'} | {', '.join(f'#{n}' for n in a.lines) or '–'} |"
+                f"{_md(a.due) or '–'} | {refs(a.lines) or '–'} |"
                 for a in document.action_items]
     else:
         out.append(h["none"])
@@ -205,4 +194,4 @@ def to_markdown(document: ExportDocument) -> str:
 
 
 def _cites(lines: list[int], headings: dict[str, str]) -> str:
-    return f" ({headings['lines']}: {', '.join(f'#{n}' for n in lines)})" if lines else ""
+    return f" ({headings['lines']}: {refs(lines)})" if lines else ""

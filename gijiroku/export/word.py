@@ -12,8 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from gijiroku.export.document import ExportDocument
-from gijiroku.export.text import clock
+from gijiroku.export.document import ExportDocument, clock, facts, refs
 
 EAST_ASIAN_FONT = "Yu Gothic"
 MUTED = RGBColor(0x5D, 0x66, 0x77)
@@ -38,16 +37,9 @@ def to_docx(document: ExportDocument) -> bytes:
     h = document.headings
 
     doc.add_paragraph(document.title, style="Title")
-    facts = doc.add_table(rows=0, cols=2)
-    rows = [(h["date"], document.when)]
-    if document.place:
-        rows.append((h["place"], document.place))
-    if document.duration:
-        rows.append((h["duration"], clock(document.duration)))
-    separator = "、" if document.language == "ja" else ", "
-    rows.append((h["attendees"], separator.join(document.attendees) or h["none"]))
-    for label, value in rows:
-        cells = facts.add_row().cells
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in facts(document, "、" if document.language == "ja" else ", "):
+        cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].width, cells[1].width = Mm(35), Mm(130)
         cells[0].paragraphs[0].runs[0].font.color.rgb = MUTED
@@ -70,7 +62,7 @@ def to_docx(document: ExportDocument) -> bytes:
     for text, lines, flagged in document.decisions:
         item = doc.add_paragraph(("※ " if flagged else "") + text, style="List Number")
         if lines:
-            cite = item.add_run(f"  ({h['lines']}: {', '.join(f'#{n}' for n in lines)})")
+            cite = item.add_run(f"  ({h['lines']}: {refs(lines)})")
             cite.font.color.rgb = MUTED
             cite.font.size = Pt(9)
 
@@ -89,7 +81,7 @@ def to_docx(document: ExportDocument) -> bytes:
             cells[0].text = ("※ " if action.flagged else "") + action.task
             cells[1].text = action.owner or "–"
             cells[2].text = action.due or "–"
-            cells[3].text = ", ".join(f"#{n}" for n in action.lines) or "–"
+            cells[3].text = refs(action.lines) or "–"
         for row in table.rows:
             for cell, width in zip(row.cells, (Mm(85), Mm(35), Mm(28), Mm(18)), strict=True):
                 cell.width = width
