@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -233,13 +232,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _write_json(engine: Any, meeting_id: str, path: Path) -> None:
-    from gijiroku.result import result_document
-    from gijiroku.storage import repository, session_scope
+    from gijiroku.export import export_meeting
 
-    with session_scope(engine) as session:
-        document = result_document(repository.load_meeting(session, meeting_id))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_bytes(export_meeting(engine, meeting_id, "json").content)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -261,8 +257,6 @@ def _show(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """Write one export; says on stderr what the file lacks (processing unfinished...)."""
-    from pathlib import Path
-
     from gijiroku.config import get_settings
     from gijiroku.export import export_meeting
     from gijiroku.storage import open_database

@@ -84,9 +84,9 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
     #: Attempts for a job that fails for a passing reason (permanent failures: one).
     job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_retry_seconds: float = Field(default=30.0, ge=0.0, le=86400.0)  # doubles each time
     #: Load the models when a worker starts, not at its first job (default: on a GPU)
     preload_models: bool | None = None
-    job_retry_seconds: float = Field(default=30.0, ge=0.0, le=86400.0)  # doubles each time
 
     # Watched folders: one or more directories, separated like PATH (":" on Linux)
     watch_dir: str | None = None
