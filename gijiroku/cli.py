@@ -7,9 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gijiroku.errors import GijirokuError
+
+if TYPE_CHECKING:
+    from gijiroku.config import Settings
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -192,7 +195,7 @@ def _models_download(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     token = settings.hf_token.get_secret_value() if settings.hf_token else None
-    print(download(args.name, settings.resolved_models_dir, token))
+    print(download(args.name, settings.resolved_models_dir, token, llm=args.llm))
     return 0
 
 
@@ -228,7 +231,28 @@ def _check(args: argparse.Namespace) -> int:
             raise ModelNotFoundError("The starter diarization model is missing: run "
                                      "'gijiroku models fetch-starter'.")
         print(f"diarization: {pipeline or 'offline starter set'}")
+    for line in gpu_report(settings):
+        print(line)
     return 0
+
+
+def gpu_report(settings: Settings) -> list[str]:
+    """The GPUs a worker here would use; an error when it must run on CUDA and has none."""
+    from gijiroku import gpus
+    from gijiroku.errors import ConfigError
+    from gijiroku.jobs import on_gpu
+
+    if not on_gpu(settings):
+        return []
+    listed = gpus.visible()
+    chosen = gpus.select(listed, settings.gpus) if listed else []
+    required = "cuda" in (settings.device, settings.diarize_device)
+    if not chosen:
+        if required:
+            raise ConfigError("GIJIROKU_DEVICE=cuda, but no GPU can be listed with nvidia-smi "
+                              "(driver, GPU reservation or NVIDIA Container Toolkit missing).")
+        return ["GPUs: none listed (nvidia-smi missing or found none)"]
+    return [f"GPU {gpu.describe()}" for gpu in chosen]
 
 
 def _write_json(engine: Any, meeting_id: str, path: Path) -> None:
@@ -356,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     download.add_argument("name", help="large-v3, large-v3-turbo, medium... , a hub id of a "
                                        "CTranslate2 Whisper model, or community-1")
+    download.add_argument("--llm", action="store_true",
+                          help="NAME is a hub id of an LLM for the llm service of "
+                               "docker-compose.gpu.yml (into <models>/llm)")
     download.set_defaults(handler=_models_download)
     listing = model_commands.add_parser("list", help="the models this installation can use")
     listing.set_defaults(handler=_models_list)

@@ -75,8 +75,11 @@ class Settings(BaseSettings):
     # Jobs and workers
     redis_url: str | None = None  # empty: the queue is a SQLite file in the data directory
     queue_name: str = Field(default="gijiroku", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    #: Jobs one `gijiroku worker` runs at once, each in its own process (on CUDA: one).
+    #: Jobs one `gijiroku worker` runs at once, each in its own process; on GPUs, the
+    #: processes for each GPU.
     workers: int = Field(default=1, ge=1, le=64)
+    #: The GPUs a worker uses: `all`, or nvidia-smi indices or UUIDs, comma-separated.
+    gpus: str = Field(default="all", pattern=r"^\s*(all|[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*)\s*$")
     #: Whether `gijiroku serve` runs a worker itself (off when separate workers do the work).
     serve_worker: bool = True
     #: A running job's hold, renewed every third of it; a job whose worker died is taken up

@@ -241,8 +241,15 @@ def _after(runtime: Runtime, job_id: str, outcome: Outcome) -> None:
 class _Worker(Worker):
     """Huey's worker, also running the recovery pass when idle between jobs."""
 
+    #: The GPU (UUID) this worker process is pinned to; None: the default device.
+    gpu: str | None = None
+
     def initialize(self) -> None:
         _child_started()
+        if self.gpu is not None:  # a forked process, before CUDA starts in it
+            os.environ["CUDA_VISIBLE_DEVICES"] = self.gpu
+            log.info("worker process %d: CUDA_VISIBLE_DEVICES=%s", os.getpid(),
+                     os.environ.get("CUDA_VISIBLE_DEVICES"))
         if _RUNTIME is not None and should_preload(_RUNTIME.settings):
             from gijiroku.stages import preload
 
@@ -275,9 +282,19 @@ class _Consumer(Consumer):
     worker_class = _Worker
     scheduler_class = _Scheduler
 
-    def __init__(self, *args: Any, embedded: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, embedded: bool = False, gpus: list[str] | None = None,
+                 **kwargs: Any) -> None:
         self.embedded = embedded
+        self.gpus = gpus or []
+        self.made = 0
         super().__init__(*args, **kwargs)
+
+    def _create_worker(self) -> _Worker:
+        worker: _Worker = super()._create_worker()
+        if self.gpus:  # the i-th worker process gets the i-th pin (restarts keep theirs)
+            worker.gpu = self.gpus[self.made % len(self.gpus)]
+        self.made += 1
+        return worker
 
     def _set_signal_handlers(self) -> None:
         if not self.embedded:  # inside `serve`, the server owns the signals
@@ -309,6 +326,22 @@ def should_preload(settings: Settings) -> bool:
     return settings.preload_models if settings.preload_models is not None else on_gpu(settings)
 
 
+def gpu_pins(settings: Settings, per_gpu: int) -> list[str]:
+    """On GPUs: `per_gpu` worker processes for each GPU chosen by GIJIROKU_GPUS, as the
+    CUDA_VISIBLE_DEVICES value of each; empty when not on a GPU or the GPUs cannot be told
+    apart (then every process uses the default GPU)."""
+    if not on_gpu(settings):
+        return []
+    from gijiroku import gpus
+
+    listed = gpus.visible()
+    pinned = gpus.plan(settings.gpus, per_gpu, listed)
+    for gpu in listed or []:
+        if gpu.uuid in pinned:
+            log.info("GPU %s: %d worker process(es)", gpu.describe(), pinned.count(gpu.uuid))
+    return pinned
+
+
 def worker_settings(settings: Settings, workers: int) -> Settings:
     """Split the CPU between worker processes unless a thread count is configured."""
     if settings.cpu_threads or workers <= 1:
@@ -329,10 +362,9 @@ def run_worker(settings: Settings, workers: int | None = None) -> None:
     jobs first) or SIGTERM (stop now; running jobs are queued to continue later)."""
     global _RUNTIME
     count = workers or settings.workers
-    if on_gpu(settings) and count > 1:
-        log.warning("one GPU job at a time per worker: running 1, not %d (start more "
-                    "workers, e.g. `docker compose up --scale worker=N`, for more GPUs)", count)
-        count = 1
+    pinned = gpu_pins(settings, count)
+    if pinned:
+        count = len(pinned)
     settings = worker_settings(settings, count)
     queue = prepare(settings)
     # Forked worker processes must not share the parent's database connections.
@@ -342,7 +374,7 @@ def run_worker(settings: Settings, workers: int | None = None) -> None:
     log.info("worker: %d process(es) on the %s queue", count, queue.describe())
     consumer = _Consumer(
         queue.huey, workers=count, worker_type="process", periodic=False, max_delay=1.0,
-        health_check_interval=5,
+        health_check_interval=5, gpus=pinned,
     )
     consumer.run()
 

@@ -62,16 +62,30 @@ def fetch_starter(force: bool = False) -> Path:
 COMMUNITY_1 = "pyannote/speaker-diarization-community-1"
 
 
-def download(name: str, models_dir: Path, hf_token: str | None = None) -> Path:
+def llm_dir(models_dir: Path) -> Path:
+    """Where LLM weights for the compose file's llm service live: a Hugging Face cache
+    (`models--org--name/snapshots/...`), which that service reads as its HF_HUB_CACHE."""
+    return models_dir / "llm"
+
+
+def download(name: str, models_dir: Path, hf_token: str | None = None,
+             llm: bool = False) -> Path:
     """Download a model into `models_dir` as a plain folder, where settings find it by name:
     a Whisper size (`large-v3`), a hub id of a CTranslate2 Whisper conversion (for example a
     Japanese-tuned one), or `community-1` (pyannote's diarization pipeline; accept its
-    conditions on huggingface.co and give a token). Needs internet; copy the folder to an
-    air-gapped server afterwards."""
+    conditions on huggingface.co and give a token); with `llm`, a hub id of an LLM for the
+    llm service, into `llm_dir()`. Needs internet; copy the folder to an air-gapped server
+    afterwards."""
     from gijiroku.errors import ModelNotFoundError
 
     models_dir.mkdir(parents=True, exist_ok=True)
     try:
+        if llm:
+            from huggingface_hub import snapshot_download
+
+            # `original/` holds a second copy of the weights in some repositories
+            return Path(snapshot_download(name, cache_dir=llm_dir(models_dir), token=hf_token,
+                                          ignore_patterns=["original/*"]))
         if name in ("community-1", COMMUNITY_1):
             from huggingface_hub import snapshot_download
 
@@ -106,6 +120,11 @@ def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
                 found.append((f"whisper {folder.name}", folder))
             elif (folder / "config.yaml").is_file():
                 found.append((f"diarization {folder.name}", folder))
+    if llm_dir(models_dir).is_dir():
+        for folder in sorted(llm_dir(models_dir).glob("models--*--*")):
+            if any(folder.glob("snapshots/*/config.json")):
+                name = folder.name.removeprefix("models--").replace("--", "/", 1)
+                found.append((f"llm {name}", folder))
     return [(what, path, _size(path)) for what, path in found if path.exists()]
 
 

@@ -86,3 +86,13 @@ def test_diarization_may_run_on_its_own_device(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("GIJIROKU_DIARIZE_DEVICE", "gpu")
     with pytest.raises(ConfigError, match="GIJIROKU_DIARIZE_DEVICE"):
         get_settings()
+
+
+def test_the_gpu_list_is_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    for good in ("all", "0", "0, 1", "GPU-5f2b8a1e-3c4d-4e6f-8a9b-0c1d2e3f4a5b,1"):
+        monkeypatch.setenv("GIJIROKU_GPUS", good)
+        assert load_settings().gpus == good
+    for bad in ("", "0;1", "0,,1", "cuda:0"):
+        monkeypatch.setenv("GIJIROKU_GPUS", bad)
+        with pytest.raises(ConfigError, match="GIJIROKU_GPUS"):
+            load_settings()

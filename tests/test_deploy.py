@@ -20,15 +20,35 @@ ROOT = Path(__file__).parents[1]
 GIJIROKU = Path(sys.executable).with_name("gijiroku")
 
 
-def compose_config(**env: str) -> subprocess.CompletedProcess[str]:
+def compose_config(project: Path, dotenv: str | None) -> subprocess.CompletedProcess[str]:
+    """`docker-compose config` as an admin runs it: `.env` (from deploy.env.example) in the
+    project folder, nothing from this shell's environment."""
     executable = shutil.which("docker-compose")
     require(executable is not None,
             "Debian's docker-compose is not installed (./dev.sh test installs it as root)")
+    project.mkdir(exist_ok=True)
+    if dotenv is not None:
+        (project / ".env").write_text(dotenv, encoding="utf-8")
     return subprocess.run(
-        [str(executable), "-f", str(ROOT / "docker-compose.gpu.yml"), "config"],
-        capture_output=True, text=True, cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        [str(executable), "--project-directory", str(project),
+         "-f", str(ROOT / "docker-compose.gpu.yml"), "config"],
+        capture_output=True, text=True, cwd=project,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")},
     )
+
+
+def example_env(**values: str) -> str:
+    """deploy.env.example with some of its lines filled in (others added)."""
+    text = (ROOT / "deploy.env.example").read_text(encoding="utf-8")
+    for name, value in values.items():
+        line = re.compile(rf"^#?{name}=.*$", re.MULTILINE)
+        text = line.sub(f"{name}={value}", text) if line.search(text) else \
+            text + f"{name}={value}\n"
+    return text
+
+
+SECRETS = {"GIJIROKU_API_TOKEN": "3f9c1d7e5b2a4c6e8f0a1b3d5e7f9a1c",
+           "POSTGRES_PASSWORD": "8b1e4a7c2d5f"}
 
 
 def readme_services() -> list[str]:
@@ -38,8 +58,8 @@ def readme_services() -> list[str]:
     return re.findall(r"^\| `([a-z]+)` \|", section, re.MULTILINE)
 
 
-def test_the_compose_file_validates_and_has_what_the_readme_says() -> None:
-    done = compose_config(GIJIROKU_API_TOKEN="a-long-random-token")
+def test_the_compose_file_validates_and_has_what_the_readme_says(tmp_path: Path) -> None:
+    done = compose_config(tmp_path, example_env(**SECRETS, GIJIROKU_INITIAL_PROMPT="本会議 議長"))
     assert done.returncode == 0, done.stderr
     model: dict[str, Any] = yaml.safe_load(done.stdout)
     services = model["services"]
@@ -47,25 +67,74 @@ def test_the_compose_file_validates_and_has_what_the_readme_says() -> None:
     assert set(named) == {"api", "worker", "postgres", "redis", "llm"}, named
     assert set(named) <= set(services)
     devices = services["worker"]["deploy"]["resources"]["reservations"]["devices"]
-    assert any("gpu" in d["capabilities"] and d["driver"] == "nvidia" for d in devices)
+    # every GPU: the worker pins a process to each (`count: 1` gives all replicas GPU 0)
+    assert [(d["driver"], d["count"], d["capabilities"]) for d in devices] == [
+        ("nvidia", "all", ["gpu"])]
     assert "ports" not in services["worker"]  # scalable: `--scale worker=N` needs no ports
     for name in ("api", "worker", "postgres", "redis", "llm"):
         assert services[name]["healthcheck"]["test"], name
     worker_env = services["worker"]["environment"]
     assert worker_env["GIJIROKU_DEVICE"] == "cuda"
+    assert worker_env["GIJIROKU_GPUS"] == "all"
     assert worker_env["GIJIROKU_REDIS_URL"] == "redis://redis:6379/0"
-    # the LLM model is named once and reaches both the server and the clients
-    llm_model = services["llm"]["command"][services["llm"]["command"].index("--model") + 1]
-    assert services["api"]["environment"]["GIJIROKU_LLM_MODEL"] == llm_model
-    assert worker_env["GIJIROKU_LLM_MODEL"] == llm_model
+    assert worker_env["GIJIROKU_DATABASE_URL"] == \
+        f"postgresql://gijiroku:{SECRETS['POSTGRES_PASSWORD']}@postgres:5432/gijiroku"
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == SECRETS["POSTGRES_PASSWORD"]
+    # any setting written in .env reaches the api and the worker
+    assert worker_env["GIJIROKU_INITIAL_PROMPT"] == "本会議 議長"
+    assert services["api"]["environment"]["GIJIROKU_INITIAL_PROMPT"] == "本会議 議長"
+    # the LLM model and its context are named once and reach both the server and the clients
+    command = services["llm"]["command"]
+    llm_model = command[command.index("--model") + 1]
+    assert llm_model == "Qwen/Qwen2.5-7B-Instruct"
+    for client in ("api", "worker"):
+        assert services[client]["environment"]["GIJIROKU_LLM_MODEL"] == llm_model
+        assert services[client]["environment"]["GIJIROKU_LLM_CONTEXT_TOKENS"] == \
+            command[command.index("--max-model-len") + 1]
+    assert services["llm"]["environment"]["HF_HUB_CACHE"] == "/models/llm"
     assert services["llm"]["profiles"] == ["llm"]
+    llm_gpu = services["llm"]["deploy"]["resources"]["reservations"]["devices"]
+    assert llm_gpu[0]["device_ids"] == ["0"]
     assert {"data", "models"} <= set(model["volumes"])
+    assert model["volumes"]["models"]["name"] == "gijiroku-models"  # the README copies into it
+
+    # the LLM on the second GPU with more of its memory, another model: one line each in .env
+    done = compose_config(tmp_path, example_env(
+        **SECRETS, GIJIROKU_LLM_GPU="1", GIJIROKU_LLM_GPU_MEMORY="0.9",
+        GIJIROKU_LLM_MODEL="Qwen/Qwen2.5-7B-Instruct-AWQ", GIJIROKU_GPUS="0"))
+    assert done.returncode == 0, done.stderr
+    services = yaml.safe_load(done.stdout)["services"]
+    command = services["llm"]["command"]
+    assert command[command.index("--gpu-memory-utilization") + 1] == "0.9"
+    assert command[command.index("--model") + 1] == "Qwen/Qwen2.5-7B-Instruct-AWQ"
+    assert services["worker"]["environment"]["GIJIROKU_LLM_MODEL"] == \
+        "Qwen/Qwen2.5-7B-Instruct-AWQ"
+    assert services["worker"]["environment"]["GIJIROKU_GPUS"] == "0"
+    assert services["llm"]["deploy"]["resources"]["reservations"]["devices"][0][
+        "device_ids"] == ["1"]
 
 
-def test_the_compose_file_refuses_to_start_without_a_token() -> None:
-    done = compose_config()
+def test_the_compose_file_refuses_to_start_without_its_secrets(tmp_path: Path) -> None:
+    done = compose_config(tmp_path / "a", example_env())  # the example as shipped: empty
     assert done.returncode != 0
-    assert "set GIJIROKU_API_TOKEN" in done.stderr
+    assert "set GIJIROKU_API_TOKEN in .env" in done.stderr or \
+        "set POSTGRES_PASSWORD in .env" in done.stderr
+    done = compose_config(tmp_path / "b", example_env(GIJIROKU_API_TOKEN=SECRETS[
+        "GIJIROKU_API_TOKEN"]))
+    assert done.returncode != 0 and "set POSTGRES_PASSWORD in .env" in done.stderr
+    done = compose_config(tmp_path / "c", None)  # no .env at all
+    assert done.returncode != 0
+
+
+def test_every_variable_of_the_compose_file_is_in_the_example_env() -> None:
+    compose = (ROOT / "docker-compose.gpu.yml").read_text(encoding="utf-8")
+    used = set(re.findall(r"\$\{([A-Z0-9_]+)", compose))
+    example = (ROOT / "deploy.env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#?([A-Z0-9_]+)=", example, re.MULTILINE))
+    assert used <= listed, used - listed
+    settings = {"GIJIROKU_" + name.upper() for name in Settings.model_fields}
+    # every line of the example is read by the compose file or is a Gijiroku setting
+    assert listed <= used | settings, listed - used - settings
 
 
 def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
@@ -96,6 +165,16 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     assert "Could not download 'medium'" in offline.stderr and "air-gapped" in offline.stderr
     assert not (tmp_path / "data" / "models" / "medium" / "model.bin").exists()
 
+    # an LLM for the llm service is kept as a Hugging Face cache in models/llm
+    offline = run("models", "download", "--llm", "Qwen/Qwen2.5-7B-Instruct", data=tmp_path / "data")
+    assert offline.returncode == 1
+    assert "Could not download 'Qwen/Qwen2.5-7B-Instruct'" in offline.stderr
+    snapshot = tmp_path / "data" / "models" / "llm" / "models--Qwen--Qwen2.5-7B-Instruct" / \
+        "snapshots" / "a09a35458c702b33eeacc393d103063234e8bc28"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}")
+    assert "llm Qwen/Qwen2.5-7B-Instruct" in run("models", "list", data=tmp_path / "data").stdout
+
     check = run("check", data=tmp_path / "data")
     assert check.returncode == 0, check.stderr
     assert "database and queue: ok" in check.stdout
@@ -118,3 +197,15 @@ def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     preload(settings)
     assert load_whisper.cache_info().currsize == 1
     assert load_pyannote.cache_info().currsize == 1
+
+
+def test_the_image_gets_the_code_and_no_secrets_or_models() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.startswith("#") and "FROM nvidia/cuda:12." in dockerfile
+    assert "cudnn" in dockerfile.split("FROM", 1)[1].splitlines()[0]  # CUDA 12 + cuDNN 9
+    copied = [line.split()[1:-1] for line in dockerfile.splitlines() if line.startswith("COPY")]
+    sources = [source for line in copied for source in line]
+    assert {"gijiroku", "transcribe", "diarize", "summarize", "api", "web"} <= set(sources)
+    assert all((ROOT / source).exists() for source in sources), sources
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".env", "models", "data", ".venv"} <= set(ignored)  # the build context stays small
