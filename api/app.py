@@ -236,8 +236,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         path = settings.data_dir / row.source_path
         if not path.is_file():
             raise NotFoundError("The recording file is missing from the data directory.")
-        if path.suffix.lower() not in audio.BROWSER_PLAYABLE:  # WMA, AMR...: a copy once
-            path = audio.playable_copy(path, path.with_name("playback.ogg"))
+        if path.suffix.lower() not in audio.BROWSER_PLAYABLE:  # made by decode; else now
+            path = audio.playable_copy(path, path.with_name(audio.PLAYBACK_NAME))
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return FileResponse(path, media_type=media_type)
 

@@ -162,6 +162,10 @@ BROWSER_PLAYABLE = frozenset({
 })
 
 
+#: The playable copy's name, beside the original in the meeting's folder.
+PLAYBACK_NAME = "playback.ogg"
+
+
 def playable_copy(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
     """An Ogg/Opus copy (mono, 32 kbit/s: enough for speech) of a recording the browser
     cannot play, such as WMA or AMR from IC recorders; made once, renamed when complete."""

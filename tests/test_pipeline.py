@@ -109,6 +109,23 @@ def test_a_failed_stage_keeps_everything_before_it_and_resumes_after(
     assert [s.text for s in meeting.segments] == kept  # nothing duplicated
 
 
+def test_a_recording_browsers_cannot_play_gets_its_playable_copy_when_decoded(
+    settings: Settings, engine: Engine, media: dict[str, Path], tmp_path: Path
+) -> None:
+    from tests.conftest import ffmpeg
+
+    wma = tmp_path / "ic-recorder.wma"
+    ffmpeg("-i", str(media["wav"]), "-c:a", "wmav2", str(wma))
+    accepted = accept_file(engine, settings.data_dir, wma)
+    Pipeline(engine, settings, [DecodeStage()]).run(accepted.job_id)
+    folder = settings.data_dir / "meetings" / accepted.meeting_id
+    assert (folder / "playback.ogg").read_bytes()[:4] == b"OggS"  # ready before anyone plays
+    assert (folder / "original.wma").read_bytes() == wma.read_bytes()
+    flac = accept_file(engine, settings.data_dir, media["flac"])
+    Pipeline(engine, settings, [DecodeStage()]).run(flac.job_id)
+    assert not (settings.data_dir / "meetings" / flac.meeting_id / "playback.ogg").exists()
+
+
 def test_corrupt_recording_fails_with_a_clear_reason_and_is_kept(
     settings: Settings, engine: Engine, media: dict[str, Path]
 ) -> None:
