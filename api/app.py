@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -61,7 +61,12 @@ from gijiroku.export import FORMATS, Format, export_meeting
 from gijiroku.export.document import Cleanup
 from gijiroku.jobs import cancel
 from gijiroku.recordings import accept_received, meeting_dir
-from gijiroku.result import result_document
+from gijiroku.result import (
+    minutes_document,
+    result_document,
+    segment_document,
+    speakers_document,
+)
 from gijiroku.service import Service
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.db import get_engine
@@ -101,6 +106,17 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 #: A row number in a path: within what the databases store (a bigger one is simply not found).
 Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
+#: `Prefer: return=minimal` (RFC 7240) on an edit: the answer holds only what changed (the
+#: line, the speakers or the minutes), not the whole document: a 3-hour session's is ~10 MB.
+PreferHeader = Annotated[str | None, Header(description="return=minimal: only what changed")]
+
+
+def minimal(prefer: str | None, response: Response) -> bool:
+    wanted = prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
+    if wanted:
+        response.headers["Preference-Applied"] = "return=minimal"
+    return wanted
+
 
 
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
@@ -243,19 +259,28 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
     def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
-                      db: Db) -> dict[str, Any]:
+                      db: Db, response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
         editing.edit_segment(db, meeting_id, segment_id, text=patch.text,
                              speaker=patch.speaker)
+        if minimal(prefer, response):
+            with session_scope(db) as session:
+                return {"segment": segment_document(
+                    repository.load_segment(session, meeting_id, segment_id))}
         return get_meeting(meeting_id, db)
 
     @router.patch("/meetings/{meeting_id}/speakers/{speaker_id}", summary="Rename a speaker")
     def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
-                      db: Db) -> dict[str, Any]:
+                      db: Db, response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
         editing.rename_speaker(db, meeting_id, speaker_id, patch.name)
+        if minimal(prefer, response):
+            with session_scope(db) as session:
+                return {"speakers": speakers_document(
+                    repository.load_speakers(session, meeting_id))}
         return get_meeting(meeting_id, db)
 
     def change_list(db: Engine, meeting_id: str, kind: str, number: int | None,
-                    body: BaseModel | None) -> dict[str, Any]:
+                    body: BaseModel | None, response: Response,
+                    prefer: str | None) -> dict[str, Any]:
         """Add (no number), change (number and body) or delete (number) one item."""
         with session_scope(db) as session:
             minutes = repository.get_meeting_row(session, meeting_id).minutes or {}
@@ -273,35 +298,45 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         elif number is not None:
             del items[number - 1]
         editing.set_minutes_list(db, meeting_id, kind, items)
+        if minimal(prefer, response):
+            with session_scope(db) as session:
+                row = repository.get_meeting_row(session, meeting_id)
+                return {"minutes": minutes_document(repository.minutes_of(row))}
         return get_meeting(meeting_id, db)
 
     @router.post("/meetings/{meeting_id}/decisions", status_code=201,
                  summary="Add a decision")
-    def add_decision(meeting_id: str, body: DecisionIn, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", None, body)
+    def add_decision(meeting_id: str, body: DecisionIn, db: Db, response: Response,
+                     prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", None, body, response, prefer)
 
     @router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
-    def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", number, body)
+    def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db,
+                     response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, body, response, prefer)
 
     @router.delete("/meetings/{meeting_id}/decisions/{number}", summary="Delete a decision")
-    def delete_decision(meeting_id: str, number: Number, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", number, None)
+    def delete_decision(meeting_id: str, number: Number, db: Db, response: Response,
+                        prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, None, response, prefer)
 
     @router.post("/meetings/{meeting_id}/action_items", status_code=201,
                  summary="Add an action item")
-    def add_action(meeting_id: str, body: ActionItemIn, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", None, body)
+    def add_action(meeting_id: str, body: ActionItemIn, db: Db, response: Response,
+                   prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", None, body, response, prefer)
 
     @router.put("/meetings/{meeting_id}/action_items/{number}",
                 summary="Change an action item")
-    def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", number, body)
+    def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db,
+                   response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, body, response, prefer)
 
     @router.delete("/meetings/{meeting_id}/action_items/{number}",
                    summary="Delete an action item")
-    def delete_action(meeting_id: str, number: Number, db: Db) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", number, None)
+    def delete_action(meeting_id: str, number: Number, db: Db, response: Response,
+                      prefer: PreferHeader = None) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, None, response, prefer)
 
     @router.get("/meetings/{meeting_id}/history", response_model=list[EditView],
                 summary="Every edit, oldest first")

@@ -1,5 +1,6 @@
 """The web service under load: latency of the list, search and meeting reads with 1,000 stored
-meetings, and the server's memory while a 1 GB upload streams in.
+meetings, of line edits in a 3-hour session, and the server's memory while a 1 GB upload
+streams in.
 
     .venv/bin/python bench/web.py                      # SQLite file (the embedded default)
     .venv/bin/python bench/web.py --database-url postgresql://127.0.0.1:5432/gijiroku_bench
@@ -10,6 +11,9 @@ A real `gijiroku serve` process is started on a fresh data directory holding N m
 from this process over loopback; p50 and p99 are over all requests of a kind. Memory is the
 resident set of the server process, read from /proc every 50 ms, before and during the upload
 of a WAV file (a header and noise) of the given size; the server hashes it to disk as it comes.
+Line edits go to one more meeting, a 3-hour session (2,700 lines, ~100,000 words, as
+bench/export.py builds it), answered with the whole document and with `Prefer:
+return=minimal` (only the line), as the web view asks.
 """
 
 from __future__ import annotations
@@ -84,10 +88,21 @@ def timed(client: httpx.Client, paths: list[str]) -> list[float]:
     return times
 
 
+def edits(client: httpx.Client, meeting: str, count: int, headers: dict[str, str]) -> list[float]:
+    times = []
+    for number in range(1, count + 1):
+        start = time.perf_counter()
+        answer = client.patch(f"/api/meetings/{meeting}/segments/{number}", headers=headers,
+                              json={"text": f"edited {time.time()}"})
+        times.append((time.perf_counter() - start) * 1000)
+        answer.raise_for_status()
+    return times
+
+
 def report(name: str, times: list[float]) -> None:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name:<34} n={len(times):<4} p50 {statistics.median(times):7.1f} ms   "
+    print(f"{name:<44} n={len(times):<4} p50 {statistics.median(times):7.1f} ms   "
           f"p99 {p99:7.1f} ms")
 
 
@@ -144,6 +159,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--upload-mb", type=int, default=1024)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--session-hours", type=float, default=3.0)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gijiroku-bench-") as tmp:
@@ -154,6 +170,11 @@ def main() -> None:
         ids = fill(database_url, data_dir, args.meetings, args.lines)
         print(f"stored {len(ids)} meetings x {args.lines} lines in "
               f"{time.perf_counter() - start:.0f} s ({database_url.split(':')[0]})")
+        from bench.export import build
+        from gijiroku.storage import close_database, open_database
+
+        session = build(open_database(database_url), args.session_hours, "ja")
+        close_database(database_url)
 
         port = free_port()
         env = {**os.environ, "GIJIROKU_DATA_DIR": str(data_dir),
@@ -185,6 +206,11 @@ def main() -> None:
                     client, ["/api/meetings?q=図書館 開館"] * (n // 5)))
                 report(f"get meeting ({args.lines} lines, words)", timed(
                     client, [f"/api/meetings/{rng.choice(ids)}" for _ in range(n)]))
+                hours = f"{args.session_hours:g} h session"
+                report(f"get {hours}", timed(client, [f"/api/meetings/{session}"] * 10))
+                report(f"edit a line of the {hours}: whole", edits(client, session, 20, {}))
+                report(f"edit a line of the {hours}: minimal",
+                       edits(client, session, 20, {"Prefer": "return=minimal"}))
             print(f"server RSS after the reads: {rss_mb(server.pid):.0f} MB")
             before, peak, seconds = upload_memory(address, server.pid, args.upload_mb)
             print(f"upload {args.upload_mb} MB: server RSS {before:.0f} MB before, peak "

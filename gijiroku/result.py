@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gijiroku.domain import Meeting, Minutes
+from gijiroku.domain import Meeting, Minutes, Segment, Speaker
 
 
 def result_document(meeting: Meeting) -> dict[str, Any]:
@@ -14,30 +14,28 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status,
         "language": meeting.language,
         "duration": meeting.duration,
-        "speakers": [
-            {"id": s.id, "label": s.label, "name": s.name} for s in meeting.speakers
-        ],
-        "segments": [
-            {
-                "id": segment.id,
-                "start": segment.start,
-                "end": segment.end,
-                "speaker": segment.speaker,
-                "text": segment.text,
-                "words": [
-                    {
-                        "start": w.start,
-                        "end": w.end,
-                        "text": w.text,
-                        "probability": w.probability,
-                        "speaker": w.speaker,
-                    }
-                    for w in segment.words
-                ],
-            }
-            for segment in meeting.segments
-        ],
+        "speakers": speakers_document(meeting.speakers),
+        "segments": [segment_document(segment) for segment in meeting.segments],
         "minutes": minutes_document(meeting.minutes),
+    }
+
+
+def speakers_document(speakers: list[Speaker]) -> list[dict[str, Any]]:
+    return [{"id": s.id, "label": s.label, "name": s.name} for s in speakers]
+
+
+def segment_document(segment: Segment) -> dict[str, Any]:
+    return {
+        "id": segment.id,
+        "start": segment.start,
+        "end": segment.end,
+        "speaker": segment.speaker,
+        "text": segment.text,
+        "words": [
+            {"start": w.start, "end": w.end, "text": w.text, "probability": w.probability,
+             "speaker": w.speaker}
+            for w in segment.words
+        ],
     }
 
 

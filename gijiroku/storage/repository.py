@@ -283,19 +283,23 @@ def load_transcript(session: Session, meeting_id: str) -> Transcript:
     )
 
 
-def _segments(session: Session, meeting_id: str, with_words: bool = True) -> list[Segment]:
-    rows = session.exec(
-        select(SegmentRow)
-        .where(SegmentRow.meeting_id == meeting_id)
-        .order_by(col(SegmentRow.number))
-    ).all()
+def _segments(session: Session, meeting_id: str, with_words: bool = True,
+              number: int | None = None) -> list[Segment]:
+    """Every line of the meeting, or only line `number`."""
+    query = select(SegmentRow).where(SegmentRow.meeting_id == meeting_id)
+    if number is not None:
+        query = query.where(SegmentRow.number == number)
+    rows = session.exec(query.order_by(col(SegmentRow.number))).all()
+    word_query = sa_select(
+        col(WordRow.segment_id), col(WordRow.start), col(WordRow.end), col(WordRow.text),
+        col(WordRow.probability), col(WordRow.speaker_key),
+    ).where(col(WordRow.meeting_id) == meeting_id)
+    if number is not None:
+        word_query = word_query.where(col(WordRow.segment_id).in_([r.id for r in rows]))
     words: dict[int, list[Word]] = defaultdict(list)
     # plain tuples, not ORM objects: a 3-hour meeting has ~100,000 words
     for segment_id, *fields in session.execute(
-        sa_select(col(WordRow.segment_id), col(WordRow.start), col(WordRow.end),
-                  col(WordRow.text), col(WordRow.probability), col(WordRow.speaker_key))
-        .where(col(WordRow.meeting_id) == meeting_id)
-        .order_by(col(WordRow.segment_id), col(WordRow.position))
+        word_query.order_by(col(WordRow.segment_id), col(WordRow.position))
     ) if with_words else ():
         words[segment_id].append(Word(*fields))
     return [
@@ -314,6 +318,14 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True) -> lis
     ]
 
 
+def load_segment(session: Session, meeting_id: str, number: int) -> Segment:
+    """One line with its words (what an edit of that line changes)."""
+    found = _segments(session, meeting_id, number=number)
+    if not found:
+        raise NotFoundError(f"No line {number} in meeting {meeting_id!r}.")
+    return found[0]
+
+
 def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> Meeting:
     """The whole meeting as domain objects: what the result document and exports show
     (`with_words=False`: lines without their word timings, for documents)."""
@@ -326,7 +338,7 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         duration=row.duration,
         speakers=load_speakers(session, meeting_id),
         segments=_segments(session, meeting_id, with_words),
-        minutes=_minutes(row),
+        minutes=minutes_of(row),
     )
 
 
@@ -336,7 +348,8 @@ def save_minutes(session: Session, meeting_id: str, minutes: Minutes) -> None:
     )
 
 
-def _minutes(row: MeetingRow) -> Minutes:
+def minutes_of(row: MeetingRow) -> Minutes:
+    """The stored minutes of a meeting row as domain objects."""
     stored = dict(row.minutes or {})
     stored.pop("status", None)
     decisions = [Decision(**d) for d in stored.pop("decisions", [])]

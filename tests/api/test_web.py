@@ -198,3 +198,65 @@ def test_export_download_and_watched_failures(
     assert [(f["name"], f["error"]) for f in failed] == [("broken.wma",
                                                           "The file holds no audio.")]
     assert len(client.get("/api/watched").json()) == 2
+
+
+def stored_meeting(engine: Engine) -> str:
+    """A finished three-line meeting with two speakers and minutes, stored directly."""
+    from gijiroku.domain import Decision, Minutes, Segment, Speaker, Transcript, Word
+    from gijiroku.storage import repository, session_scope
+
+    lines = [("S1", ["開会", "します"]), ("S2", ["予算", "案", "を", "説明", "します"]),
+             ("S1", ["質疑", "に", "入り", "ます"])]
+    segments = [Segment(start=i * 5.0, end=i * 5.0 + 4.0, speaker=who, text="".join(words),
+                        words=[Word(start=i * 5.0 + k * 0.5, end=i * 5.0 + k * 0.5 + 0.4,
+                                    text=w, probability=0.3 if k == 0 else 0.9, speaker=who)
+                               for k, w in enumerate(words)])
+                for i, (who, words) in enumerate(lines)]
+    with session_scope(engine) as session:
+        row = repository.create_meeting(session, title="総務委員会", source_name="a.flac",
+                                        source_path="x.flac", content_hash="1" * 64)
+        repository.save_transcript(session, meeting_id=row.id, transcript=Transcript(
+            language="ja", duration=15.0, segments=segments))
+        repository.save_speakers(session, meeting_id=row.id, speakers=[
+            Speaker(id="S1", label="SPEAKER_00"), Speaker(id="S2", label="SPEAKER_01")])
+        repository.save_minutes(session, row.id, Minutes(
+            status="done", summary="予算案を審議した。",
+            decisions=[Decision(text="予算案を了承する。", segments=[2])]))
+        repository.update_meeting(session, row.id, status="done", language="ja", duration=15.0)
+        return row.id
+
+
+def test_edits_can_answer_with_only_what_changed(client: TestClient, engine: Engine) -> None:
+    """The web view edits with `Prefer: return=minimal`: a 3-hour session's whole document
+    is ~10 MB, so each edit answers with the changed line, speakers or minutes only."""
+    base = f"/api/meetings/{stored_meeting(engine)}"
+    prefer = {"Prefer": "return=minimal"}
+    whole = client.patch(f"{base}/segments/2", json={"text": "予算案を説明します。"})
+    assert whole.status_code == 200 and "preference-applied" not in whole.headers
+    assert whole.json()["segments"][1]["text"] == "予算案を説明します。"  # the default: all
+
+    line = client.patch(f"{base}/segments/2", json={"speaker": "S1"}, headers=prefer)
+    assert line.status_code == 200 and line.headers["preference-applied"] == "return=minimal"
+    assert list(line.json()) == ["segment"]
+    document = client.get(base).json()
+    assert line.json()["segment"] == document["segments"][1]  # as the whole document has it
+    assert line.json()["segment"]["speaker"] == "S1"
+    assert [w["speaker"] for w in line.json()["segment"]["words"]] == ["S1"] * 5
+
+    named = client.patch(f"{base}/speakers/S2", json={"name": "田中議長"}, headers=prefer)
+    assert named.json() == {"speakers": client.get(base).json()["speakers"]}
+    assert named.json()["speakers"][1]["name"] == "田中議長"
+
+    added = client.post(f"{base}/action_items", headers=prefer, json={
+        "task": "資料を配布する", "owner": "S1", "due": None, "due_date": None, "segments": [3]})
+    assert added.status_code == 201
+    assert added.json() == {"minutes": client.get(base).json()["minutes"]}
+    assert added.json()["minutes"]["action_items"][0]["task"] == "資料を配布する"
+    removed = client.delete(f"{base}/decisions/1", headers=prefer)
+    assert list(removed.json()) == ["minutes"] and removed.json()["minutes"]["decisions"] == []
+
+    # refusals read the same either way
+    assert client.patch(f"{base}/segments/9", json={"text": "x"}, headers=prefer).status_code \
+        == 404
+    assert client.patch(f"{base}/segments/1", json={"text": " "}, headers=prefer).status_code \
+        == 422

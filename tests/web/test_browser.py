@@ -147,15 +147,25 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     editor.wait_for()
     edited_text = "The budget for the new library was approved unanimously."
     editor.fill(edited_text)
-    editor.press("Control+Enter")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as answered:
+        editor.press("Control+Enter")
+    # only the changed line comes back, and only its row is drawn again
+    assert answered.value.headers["preference-applied"] == "return=minimal"
+    assert list(answered.value.json()) == ["segment"]
     page.wait_for_selector(f"#segments .seg .text:has-text('{edited_text}')")
+    assert page.locator("#segments .seg").count() == len(page.evaluate("doc.segments"))
 
-    # rename a speaker: every line of theirs follows
+    # rename a speaker: every line of theirs follows, at once and after a reload
     first = page.evaluate("doc.speakers[0].id")
     name_box = page.locator(f"#speakers input[data-speaker='{first}']")
     name_box.fill("Chair Tanaka")
     name_box.press("Enter")
     page.wait_for_function("doc.speakers[0].name === 'Chair Tanaka'")
+    first_line = page.evaluate(f"doc.segments.find(s => s.speaker === '{first}').id")
+    page.wait_for_function(
+        f"""(() => {{ const s = document.querySelector(
+            "#segments .seg[data-id='{first_line}'] select.who");
+            return s.options[s.selectedIndex].text === 'Chair Tanaka'; }})()""")
 
     page.reload()
     page.wait_for_selector("#segments .seg")

@@ -14,8 +14,10 @@ class ApiError extends Error {
 }
 
 // One call to the API; changes carry the page's CSRF token. Answers the parsed JSON (or null).
-async function api(method, path, body) {
-  const options = { method, headers: { "X-CSRF-Token": CSRF }, credentials: "same-origin" };
+async function api(method, path, body, headers) {
+  const options = {
+    method, headers: { ...headers, "X-CSRF-Token": CSRF }, credentials: "same-origin",
+  };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);

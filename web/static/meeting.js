@@ -84,9 +84,15 @@ function renderSpeakers() {
       if (event.key === "Enter") { event.preventDefault(); input.blur(); }
       if (event.key === "Escape") { input.value = speaker.name || ""; input.blur(); }
     });
-    input.addEventListener("change", () => change(
-      "PATCH", BASE + "/speakers/" + encodeURIComponent(speaker.id),
-      { name: input.value.trim() || null }));
+    input.addEventListener("change", async () => {
+      const path = BASE + "/speakers/" + encodeURIComponent(speaker.id);
+      const named = await change("PATCH", path, { name: input.value.trim() || null },
+                                 (answer) => { doc.speakers = answer.speakers; });
+      if (!named) input.value = speaker.name || "";
+      renderSpeakers();
+      renderSegments(); // names show on every line and in the minutes
+      renderMinutes();
+    });
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
       el("span", { class: "chip" }, speaker.label), input);
   }));
@@ -118,31 +124,43 @@ function segmentText(segment) {
 function renderSegments() {
   starts = doc.segments.map((s) => s.start);
   const list = document.getElementById("segments");
-  list.replaceChildren(...doc.segments.map((segment, index) => {
-    const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
-      doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
-                                 s.name || s.label)));
-    if (!segment.speaker) select.prepend(el("option", { value: "", selected: true }, "–"));
-    select.addEventListener("change", () => save(segment, { speaker: select.value }));
-    const item = el("li", {
-      class: "seg", tabindex: index === Math.max(currentIndex, 0) ? "0" : "-1",
-      style: "--hue:" + hue(segment.speaker), dataset: { id: segment.id, index },
-    },
-      el("button", { type: "button", class: "time", title: T.play_from,
-                     onclick: () => seek(index, true) }, clock(segment.start)),
-      select,
-      el("p", { class: "text" }, segmentText(segment)),
-      el("button", { type: "button", class: "edit link", onclick: () => edit(index) }, T.edit));
-    item.addEventListener("click", (event) => {
-      if (event.target.closest("select, button, textarea")) return;
-      seek(index, true);
-    });
-    item.addEventListener("dblclick", (event) => {
-      if (!event.target.closest("select, button, textarea")) edit(index);
-    });
-    return item;
-  }));
+  list.replaceChildren(...doc.segments.map(segmentRow));
   highlight(currentIndex, false);
+}
+
+// One line drawn again after it changed; a 3-hour session has thousands of lines.
+function renderRow(index) {
+  const row = rowAt(index);
+  if (!row || !doc.segments[index]) return renderSegments();
+  const fresh = segmentRow(doc.segments[index], index);
+  fresh.tabIndex = row.tabIndex;
+  row.replaceWith(fresh);
+  if (index === currentIndex) highlight(currentIndex, false);
+}
+
+function segmentRow(segment, index) {
+  const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
+    doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
+                               s.name || s.label)));
+  if (!segment.speaker) select.prepend(el("option", { value: "", selected: true }, "–"));
+  select.addEventListener("change", () => save(segment, { speaker: select.value }));
+  const item = el("li", {
+    class: "seg", tabindex: index === Math.max(currentIndex, 0) ? "0" : "-1",
+    style: "--hue:" + hue(segment.speaker), dataset: { id: segment.id, index },
+  },
+    el("button", { type: "button", class: "time", title: T.play_from,
+                   onclick: () => seek(index, true) }, clock(segment.start)),
+    select,
+    el("p", { class: "text" }, segmentText(segment)),
+    el("button", { type: "button", class: "edit link", onclick: () => edit(index) }, T.edit));
+  item.addEventListener("click", (event) => {
+    if (event.target.closest("select, button, textarea")) return;
+    seek(index, true);
+  });
+  item.addEventListener("dblclick", (event) => {
+    if (!event.target.closest("select, button, textarea")) edit(index);
+  });
+  return item;
 }
 
 function rowAt(index) {
@@ -197,7 +215,7 @@ function edit(index) {
   editing = segment.id;
   const box = el("textarea", { class: "text-edit", rows: "3", "aria-label": T.edit },
                  segment.text);
-  const done = () => { editing = null; renderSegments(); focusRow(index); };
+  const done = () => { editing = null; renderRow(index); focusRow(index); };
   const commit = async () => {
     if (box.value.trim() === segment.text.trim()) return done();
     editing = null;
@@ -220,23 +238,27 @@ function edit(index) {
   box.setSelectionRange(box.value.length, box.value.length);
 }
 
-// One change sent to the API, which answers with the whole document (without the job, kept
-// from before); shown at once. False when refused: the error is shown, the page unchanged.
-async function change(method, path, body) {
+// One change sent to the API with `Prefer: return=minimal`: it answers with only what changed
+// (the line, the speakers or the minutes), which `apply` puts into the document; the caller
+// draws that part again. False when refused: the error is shown, the document unchanged.
+async function change(method, path, body, apply) {
   try {
-    doc = { ...(await api(method, path, body)), job: doc.job };
+    apply(await api(method, path, body, { Prefer: "return=minimal" }));
   } catch (error) {
     showError(error);
     return false;
   }
   toast(T.saved);
-  render();
   return true;
 }
 
 async function save(segment, patch) {
   editing = null;
-  if (!(await change("PATCH", BASE + "/segments/" + segment.id, patch))) render();
+  const index = doc.segments.indexOf(segment);
+  if (index < 0) return; // the document was reloaded meanwhile
+  await change("PATCH", BASE + "/segments/" + segment.id, patch,
+               (answer) => { doc.segments[index] = answer.segment; });
+  renderRow(index); // the changed line, or the line as it was when refused
 }
 
 // Keyboard: the page is usable without a mouse.
@@ -296,7 +318,10 @@ function renderMinutes() {
 async function changeItem(kind, number, body) {
   const path = BASE + "/" + kind + (number ? "/" + number : "");
   const method = body === null ? "DELETE" : number ? "PUT" : "POST";
-  return change(method, path, body === null ? undefined : body);
+  const changed = await change(method, path, body === null ? undefined : body,
+                               (answer) => { doc.minutes = answer.minutes; });
+  if (changed) renderMinutes(); // refused: the form stays open with what was typed
+  return changed;
 }
 
 function decisionList(decisions) {
