@@ -226,6 +226,14 @@ def test_word_document_has_headings_the_action_table_and_japanese(engine: Engine
     assert [c.text for c in actions.rows[0].cells] == ["内容", "担当", "期限", "根拠"]
     assert [c.text for c in actions.rows[1].cells] == ["勤務表を作成する", "議長",
                                                        "2027-02-28", "#3"]
+    # the task column is the wide one in the table grid too (LibreOffice lays out by the
+    # grid, Word by the cells), and the header row repeats on every page the table runs onto
+    grid = [round(column.width.mm) for column in actions.columns]
+    assert grid == [85, 35, 28, 18]
+    assert [round(cell.width.mm) for cell in actions.rows[1].cells] == grid
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert actions.rows[0]._tr.trPr.find(w + "tblHeader") is not None
+    assert [round(column.width.mm) for column in opened.tables[0].columns] == [35, 130]
     text = "\n".join(p.text for p in opened.paragraphs)
     assert "議長: えー、ただいまから総務委員会を開会いたします。" in text
     facts = opened.tables[0]

@@ -8,9 +8,11 @@ import io
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Row
 
 from gijiroku.export.document import ExportDocument, clock, facts, refs
 
@@ -21,6 +23,22 @@ MUTED = RGBColor(0x5D, 0x66, 0x77)
 def _east_asian(style: ParagraphStyle) -> None:
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+
+
+def column_widths(table: Table, widths: tuple[Length, ...]) -> None:
+    """Fixed column widths, written both where Word reads them (each cell) and where
+    LibreOffice reads them (the table grid); python-docx starts with equal columns."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def repeat_on_each_page(row: _Row) -> None:
+    """A header row that is printed again at the top of every page the table runs onto."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def to_docx(document: ExportDocument) -> bytes:
@@ -41,8 +59,8 @@ def to_docx(document: ExportDocument) -> bytes:
     for label, value in facts(document, "、" if document.language == "ja" else ", "):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
-        cells[0].width, cells[1].width = Mm(35), Mm(130)
         cells[0].paragraphs[0].runs[0].font.color.rgb = MUTED
+    column_widths(table, (Mm(35), Mm(130)))
 
     if document.notes:
         doc.add_heading(h["notes"], level=1)
@@ -76,15 +94,14 @@ def to_docx(document: ExportDocument) -> bytes:
                               (h["task"], h["owner"], h["due"], h["lines"]), strict=True):
             cell.text = text
             cell.paragraphs[0].runs[0].font.bold = True
+        repeat_on_each_page(table.rows[0])
         for action in document.action_items:
             cells = table.add_row().cells
             cells[0].text = ("※ " if action.flagged else "") + action.task
             cells[1].text = action.owner or "–"
             cells[2].text = action.due or "–"
             cells[3].text = refs(action.lines) or "–"
-        for row in table.rows:
-            for cell, width in zip(row.cells, (Mm(85), Mm(35), Mm(28), Mm(18)), strict=True):
-                cell.width = width
+        column_widths(table, (Mm(85), Mm(35), Mm(28), Mm(18)))
 
     if document.with_transcript and document.lines:
         doc.add_heading(h["transcript"], level=1)
