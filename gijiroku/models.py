@@ -131,4 +131,5 @@ def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
 def _size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    # a Hugging Face cache links each snapshot file to its blob: count the blobs once
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())

@@ -173,7 +173,12 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
         "snapshots" / "a09a35458c702b33eeacc393d103063234e8bc28"
     snapshot.mkdir(parents=True)
     (snapshot / "config.json").write_text("{}")
-    assert "llm Qwen/Qwen2.5-7B-Instruct" in run("models", "list", data=tmp_path / "data").stdout
+    blobs = snapshot.parents[1] / "blobs"
+    blobs.mkdir()
+    (blobs / "3b5f0e").write_bytes(b"\0" * 400_000)  # the layout huggingface_hub writes
+    (snapshot / "model.safetensors").symlink_to(Path("..", "..", "blobs", "3b5f0e"))
+    listed = run("models", "list", data=tmp_path / "data").stdout
+    assert re.search(r"llm Qwen/Qwen2\.5-7B-Instruct\s+0\.4 MB", listed), listed  # once
 
     check = run("check", data=tmp_path / "data")
     assert check.returncode == 0, check.stderr
