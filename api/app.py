@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -108,14 +108,17 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
 #: `Prefer: return=minimal` (RFC 7240) on an edit: the answer holds only what changed (the
 #: line, the speakers or the minutes), not the whole document: a 3-hour session's is ~10 MB.
-PreferHeader = Annotated[str | None, Header(description="return=minimal: only what changed")]
-
-
-def minimal(prefer: str | None, response: Response) -> bool:
+def prefers_minimal(
+    response: Response,
+    prefer: Annotated[str | None, Header(description="return=minimal: only what changed")] = None,
+) -> bool:
     wanted = prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
     if wanted:
         response.headers["Preference-Applied"] = "return=minimal"
     return wanted
+
+
+Minimal = Annotated[bool, Depends(prefers_minimal)]
 
 
 
@@ -252,17 +255,16 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         path = settings.data_dir / row.source_path
         if not path.is_file():
             raise NotFoundError("The recording file is missing from the data directory.")
-        if path.suffix.lower() not in audio.BROWSER_PLAYABLE:  # made by decode; else now
-            path = audio.playable_copy(path, path.with_name(audio.PLAYBACK_NAME))
+        path = audio.playable(path)  # WMA, AMR...: the copy decode made (or made now)
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return FileResponse(path, media_type=media_type)
 
     @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
     def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
-                      db: Db, response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
+                      db: Db, minimal: Minimal) -> dict[str, Any]:
         editing.edit_segment(db, meeting_id, segment_id, text=patch.text,
                              speaker=patch.speaker)
-        if minimal(prefer, response):
+        if minimal:
             with session_scope(db) as session:
                 return {"segment": segment_document(
                     repository.load_segment(session, meeting_id, segment_id))}
@@ -270,17 +272,16 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.patch("/meetings/{meeting_id}/speakers/{speaker_id}", summary="Rename a speaker")
     def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
-                      db: Db, response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
+                      db: Db, minimal: Minimal) -> dict[str, Any]:
         editing.rename_speaker(db, meeting_id, speaker_id, patch.name)
-        if minimal(prefer, response):
+        if minimal:
             with session_scope(db) as session:
                 return {"speakers": speakers_document(
                     repository.load_speakers(session, meeting_id))}
         return get_meeting(meeting_id, db)
 
     def change_list(db: Engine, meeting_id: str, kind: str, number: int | None,
-                    body: BaseModel | None, response: Response,
-                    prefer: str | None) -> dict[str, Any]:
+                    body: BaseModel | None, minimal: bool) -> dict[str, Any]:
         """Add (no number), change (number and body) or delete (number) one item."""
         with session_scope(db) as session:
             minutes = repository.get_meeting_row(session, meeting_id).minutes or {}
@@ -298,7 +299,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         elif number is not None:
             del items[number - 1]
         editing.set_minutes_list(db, meeting_id, kind, items)
-        if minimal(prefer, response):
+        if minimal:
             with session_scope(db) as session:
                 row = repository.get_meeting_row(session, meeting_id)
                 return {"minutes": minutes_document(repository.minutes_of(row))}
@@ -306,37 +307,34 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @router.post("/meetings/{meeting_id}/decisions", status_code=201,
                  summary="Add a decision")
-    def add_decision(meeting_id: str, body: DecisionIn, db: Db, response: Response,
-                     prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", None, body, response, prefer)
+    def add_decision(meeting_id: str, body: DecisionIn, db: Db, minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", None, body, minimal)
 
     @router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
     def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db,
-                     response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", number, body, response, prefer)
+                     minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, body, minimal)
 
     @router.delete("/meetings/{meeting_id}/decisions/{number}", summary="Delete a decision")
-    def delete_decision(meeting_id: str, number: Number, db: Db, response: Response,
-                        prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "decisions", number, None, response, prefer)
+    def delete_decision(meeting_id: str, number: Number, db: Db,
+                        minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "decisions", number, None, minimal)
 
     @router.post("/meetings/{meeting_id}/action_items", status_code=201,
                  summary="Add an action item")
-    def add_action(meeting_id: str, body: ActionItemIn, db: Db, response: Response,
-                   prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", None, body, response, prefer)
+    def add_action(meeting_id: str, body: ActionItemIn, db: Db, minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", None, body, minimal)
 
     @router.put("/meetings/{meeting_id}/action_items/{number}",
                 summary="Change an action item")
     def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db,
-                   response: Response, prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", number, body, response, prefer)
+                   minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, body, minimal)
 
     @router.delete("/meetings/{meeting_id}/action_items/{number}",
                    summary="Delete an action item")
-    def delete_action(meeting_id: str, number: Number, db: Db, response: Response,
-                      prefer: PreferHeader = None) -> dict[str, Any]:
-        return change_list(db, meeting_id, "action_items", number, None, response, prefer)
+    def delete_action(meeting_id: str, number: Number, db: Db, minimal: Minimal) -> dict[str, Any]:
+        return change_list(db, meeting_id, "action_items", number, None, minimal)
 
     @router.get("/meetings/{meeting_id}/history", response_model=list[EditView],
                 summary="Every edit, oldest first")

@@ -166,6 +166,15 @@ BROWSER_PLAYABLE = frozenset({
 PLAYBACK_NAME = "playback.ogg"
 
 
+def playable(source: str | os.PathLike[str]) -> Path:
+    """What the browser's player gets: the recording itself, or for a format browsers cannot
+    play, its Ogg/Opus copy beside it (made now if not made yet)."""
+    source = Path(source)
+    if source.suffix.lower() in BROWSER_PLAYABLE:
+        return source
+    return playable_copy(source, source.with_name(PLAYBACK_NAME))
+
+
 def playable_copy(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
     """An Ogg/Opus copy (mono, 32 kbit/s: enough for speech) of a recording the browser
     cannot play, such as WMA or AMR from IC recorders; made once, renamed when complete."""

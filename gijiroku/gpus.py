@@ -66,9 +66,13 @@ def visible(nvidia_smi: str | None = None) -> list[Gpu] | None:
         return None
 
 
+def every_gpu(wanted: str) -> bool:
+    return wanted.strip().lower() == "all"
+
+
 def select(gpus: list[Gpu], wanted: str) -> list[Gpu]:
     """`wanted` is `all` or a comma-separated list of nvidia-smi indices or UUIDs."""
-    if wanted.strip().lower() == "all":
+    if every_gpu(wanted):
         return list(gpus)
     chosen = []
     for item in (part.strip() for part in wanted.split(",")):
@@ -95,7 +99,7 @@ def plan(wanted: str, per_gpu: int, listed: list[Gpu] | None) -> list[str]:
     pinning (every process uses the default GPU, and `gijiroku check` says what is wrong),
     unless GIJIROKU_GPUS asks for particular GPUs, which is then a configuration error."""
     if not listed:
-        if wanted.strip().lower() != "all":
+        if not every_gpu(wanted):
             raise ConfigError("GIJIROKU_GPUS is set, but no GPU can be listed here "
                               "(nvidia-smi is missing, failed or found none).")
         return []

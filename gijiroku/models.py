@@ -76,19 +76,17 @@ def download(name: str, models_dir: Path, hf_token: str | None = None,
     conditions on huggingface.co and give a token); with `llm`, a hub id of an LLM for the
     llm service, into `llm_dir()`. Needs internet; copy the folder to an air-gapped server
     afterwards."""
+    from huggingface_hub import snapshot_download
+
     from gijiroku.errors import ModelNotFoundError
 
     models_dir.mkdir(parents=True, exist_ok=True)
     try:
         if llm:
-            from huggingface_hub import snapshot_download
-
             # `original/` holds a second copy of the weights in some repositories
             return Path(snapshot_download(name, cache_dir=llm_dir(models_dir), token=hf_token,
                                           ignore_patterns=["original/*"]))
         if name in ("community-1", COMMUNITY_1):
-            from huggingface_hub import snapshot_download
-
             target = models_dir / COMMUNITY_1.split("/")[1]
             snapshot_download(COMMUNITY_1, local_dir=target, token=hf_token)
             return target

@@ -98,11 +98,10 @@ class DecodeStage:
             progress=context.progress,
             name=name,
         )
-        if source.suffix.lower() not in audio.BROWSER_PLAYABLE:  # WMA, AMR...: for the player
-            try:
-                audio.playable_copy(source, source.with_name(audio.PLAYBACK_NAME))
-            except GijirokuError as error:  # not needed for the transcript; the web view
-                log.warning("meeting %s: %s", context.meeting_id, error)  # tries once more
+        try:  # WMA, AMR...: the player's copy now, not at the first click on play
+            audio.playable(source)
+        except GijirokuError as error:  # not needed for the transcript; the web view
+            log.warning("meeting %s: %s", context.meeting_id, error)  # tries once more
         with session_scope(context.engine) as session:
             repository.update_meeting(
                 session, context.meeting_id, audio_path=relative.as_posix(), duration=duration
