@@ -73,6 +73,9 @@ class FolderWatcher:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._observer: object | None = None
+        #: Periodic checks finished since start: how far the watcher has looked (tests wait
+        #: on it to show that nothing more is taken, whatever the machine's speed).
+        self.checks = 0
 
     def notice(self, path: Path) -> None:
         """A file appeared or changed (from an event or a scan)."""
@@ -144,6 +147,7 @@ class FolderWatcher:
                 self.scan()
                 last_scan = time.monotonic()
             self.check()
+            self.checks += 1
 
     def stop(self) -> None:
         self._stop.set()

@@ -66,14 +66,23 @@ def synthesize(text: str, voice: str, speed: int, pitch: int, workdir: Path) -> 
     return samples[loud[0] : loud[-1] + 1] if loud.size else samples
 
 
-def build(name: str, script: list[tuple[str, str]], out_dir: Path, seed: int = 7) -> None:
+def build(
+    name: str,
+    script: list[tuple[str, str]],
+    out_dir: Path,
+    seed: int = 7,
+    voices: dict[str, tuple[str, int, int]] | None = None,
+) -> Path:
+    """Write `<name>.flac` and `<name>.json` to `out_dir`; returns the recording's path.
+    `voices` maps each speaker of the script to (espeak-ng voice, words per minute, pitch)."""
+    voices = VOICES if voices is None else voices
     rng = np.random.default_rng(seed)
     pieces: list[np.ndarray] = [np.zeros(int(0.8 * RATE), np.float32)]
     lines = []
     cursor = len(pieces[0])
     with tempfile.TemporaryDirectory() as tmp:
         for speaker, text in script:
-            voice, speed, pitch = VOICES[speaker]
+            voice, speed, pitch = voices[speaker]
             speech = synthesize(text, voice, speed, pitch, Path(tmp))
             lines.append(
                 {
@@ -98,7 +107,7 @@ def build(name: str, script: list[tuple[str, str]], out_dir: Path, seed: int = 7
     )
     reference = {"language": "en", "duration": round(len(audio) / RATE, 3), "lines": lines}
     (out_dir / f"{name}.json").write_text(json.dumps(reference, indent=2) + "\n")
-    print(f"wrote {target.relative_to(HERE.parent)} ({reference['duration']} s)")
+    return target
 
 
 def _ffmpeg() -> str:
@@ -120,7 +129,8 @@ def main() -> int:
     if args.check:
         return 0
     for name, script in SAMPLES.items():
-        build(name, script, HERE)
+        target = build(name, script, HERE)
+        print(f"wrote {target.relative_to(HERE.parent)}")
     return 0
 
 

@@ -225,3 +225,87 @@ def test_serve_refuses_the_network_without_a_token() -> None:
     from gijiroku.cli import main
 
     assert main(["serve", "--host", "0.0.0.0", "--port", "8765"]) == 2
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[Path, str]:
+    """A data directory holding one finished Japanese meeting with minutes (no models)."""
+    from gijiroku.config import Settings
+    from gijiroku.storage import close_database, open_database
+    from tests.test_export import JA_LINES, JA_MINUTES, store
+
+    data = tmp_path / "d"
+    url = Settings(data_dir=data).resolved_database_url
+    meeting_id = store(open_database(url), JA_LINES, "ja", JA_MINUTES)
+    close_database(url)
+    return data, meeting_id
+
+
+def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
+    stored: tuple[Path, str], tmp_path: Path
+) -> None:
+    from dataclasses import asdict
+
+    from gijiroku import editing
+    from gijiroku.config import Settings
+    from gijiroku.domain import Decision
+    from gijiroku.storage import close_database, open_database
+    from tests.llm_server import Reply, ScriptedLLM
+
+    data, meeting_id = stored
+    url = Settings(data_dir=data).resolved_database_url
+    by_hand = Decision(text="職員を二名増員する。", segments=[2], edited=True)
+    editing.set_minutes_list(open_database(url), meeting_id, "decisions", [asdict(by_hand)])
+    close_database(url)
+    answer = {"summary": "日曜開館の試行に合意した。", "topics": ["図書館"],
+              "decisions": [{"text": "日曜開館を試行する。", "segments": [2]}],
+              "action_items": []}
+    out = tmp_path / "r.json"
+    with ScriptedLLM() as llm:
+        llm.default = Reply(json.dumps(answer, ensure_ascii=False))
+        env = {"GIJIROKU_LLM_BASE_URL": llm.base_url, "GIJIROKU_LLM_MODEL": "local-test",
+               "GIJIROKU_LLM_MAX_RETRIES": "0"}
+        kept = gijiroku("minutes", meeting_id, "--json", str(out), data_dir=data, **env)
+        assert kept.returncode == 0, kept.stderr
+        decisions = json.loads(out.read_text())["minutes"]["decisions"]
+        assert [d["text"] for d in decisions] == ["職員を二名増員する。", "日曜開館を試行する。"]
+        assert decisions[0]["edited"] and not decisions[1]["edited"]
+
+        replaced = gijiroku("minutes", meeting_id, "--replace", "--json", str(out),
+                            data_dir=data, **env)
+        assert replaced.returncode == 0, replaced.stderr
+        decisions = json.loads(out.read_text())["minutes"]["decisions"]
+        assert [d["text"] for d in decisions] == ["日曜開館を試行する。"]
+        assert len(llm.requests) == 2
+
+
+def test_export_minutes_only_and_cleanup_from_the_command_line(
+    stored: tuple[Path, str], tmp_path: Path
+) -> None:
+    data, meeting_id = stored
+    whole, short, tidy = tmp_path / "whole.md", tmp_path / "short.md", tmp_path / "tidy.md"
+    for args in (["-o", str(whole)], ["-o", str(short), "--minutes-only"],
+                 ["-o", str(tidy), "--cleanup", "fillers"]):
+        run = gijiroku("export", meeting_id, "--format", "md", *args, data_dir=data)
+        assert run.returncode == 0, run.stderr
+        assert f"wrote {args[1]}" in run.stderr
+    verbatim = whole.read_text(encoding="utf-8")
+    assert "## 決定事項" in verbatim and "## 発言記録" in verbatim
+    assert "えー、ただいまから総務委員会を開会いたします。" in verbatim  # as it was said
+
+    minutes_only = short.read_text(encoding="utf-8")
+    assert "## 決定事項" in minutes_only
+    assert "図書館の日曜開館を来年四月から試行する。" in minutes_only
+    assert "## 発言記録" not in minutes_only and "開会いたします" not in minutes_only
+
+    cleaned = tidy.read_text(encoding="utf-8")
+    assert "ただいまから総務委員会を開会いたします。" in cleaned
+    for filler in ("えー", "あのー", "まあ"):
+        assert filler not in cleaned, filler
+    # the stored transcript is never changed by an export
+    shown = gijiroku("show", meeting_id, data_dir=data)
+    assert "えー、ただいまから" in shown.stdout
+
+    refused = gijiroku("export", meeting_id, "--format", "md", "-o", str(tidy), "--cleanup",
+                       "everything", data_dir=data)
+    assert refused.returncode == 2 and "invalid choice" in refused.stderr

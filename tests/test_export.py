@@ -4,9 +4,12 @@ line lengths, Japanese broken only between words), filler removal that leaves th
 alone, the CLI and the API download giving the same bytes."""
 
 import io
+import json
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,16 +273,50 @@ def test_pdf_carries_japanese_and_english_text_and_renders(engine: Engine,
     assert dark / (page.width * page.height) > 0.005  # text drawn, not a blank page
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strings(value: object) -> list[str]:
+    """Every string in a parsed JSON document (keys and values)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for k, v in value.items() for text in (*strings(k), *strings(v))]
+    if isinstance(value, list):
+        return [text for item in value for text in strings(item)]
+    return []
+
+
 def test_control_characters_from_any_source_never_break_an_export(engine: Engine) -> None:
     import docx
+    from pypdf import PdfReader
 
-    meeting = store(engine, EN_LINES, "en", Minutes(status="done", summary="ok\x00\x0b",
-                                                     decisions=[Decision(text="\x01可決\x1f")]))
+    lines = [("S1", ["Bell\x07", "rings\x1b."]), *EN_LINES]  # a line as a recogniser gave it
+    meeting = store(engine, lines, "en", Minutes(status="done", summary="ok\x00\x0b",
+                                                 decisions=[Decision(text="\x01可決\x1f")]))
     editing.rename_speaker(engine, meeting, "S2", "Clerk\x08")
-    for format in ("docx", "pdf", "md", "srt", "vtt", "json"):
-        assert export_meeting(engine, meeting, format).content
-    word = docx.Document(io.BytesIO(export_meeting(engine, meeting, "docx").content))
-    assert "可決" in "\n".join(p.text for p in word.paragraphs)
+    texts: dict[str, str] = {}
+    for format in ("md", "srt", "vtt"):
+        texts[format] = export_meeting(engine, meeting, format).content.decode("utf-8")
+    # JSON is the result document, the data as stored: a control character stays in the
+    # text, written as an escape (RFC 8259), never as a raw byte in the file
+    raw = export_meeting(engine, meeting, "json").content.decode("utf-8")
+    texts["json"] = raw
+    document = json.loads(raw, strict=True)
+    assert {"\x01可決\x1f", "Clerk\x08", "Bell\x07 rings\x1b."} <= set(strings(document))
+    word = export_meeting(engine, meeting, "docx").content
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:  # every part, not only what docx reads
+        texts["docx-xml"] = "".join(archive.read(name).decode("utf-8")
+                                    for name in archive.namelist() if name.endswith(".xml"))
+    texts["docx"] = "\n".join(p.text for p in docx.Document(io.BytesIO(word)).paragraphs)
+    pdf = PdfReader(io.BytesIO(export_meeting(engine, meeting, "pdf").content))
+    texts["pdf"] = "".join(page.extract_text() for page in pdf.pages)
+    for format, text in texts.items():
+        assert not CONTROL.search(text), (format, CONTROL.findall(text))
+    for format in ("md", "srt", "vtt", "docx", "pdf"):  # kept, less the control characters
+        assert "Bell rings." in texts[format] and "Clerk" in texts[format], format
+    for format in ("md", "docx", "pdf"):  # the formats that carry the minutes
+        assert "可決" in texts[format], format
 
 
 def test_a_three_hour_transcript_exports_to_every_format(engine: Engine) -> None:

@@ -1,7 +1,8 @@
 """One worker process per GPU. This machine has no GPU, so a small `nvidia-smi` script stands
-in for the driver's tool, printing what the real one prints for two H100s
-(`--query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits`); everything
-else is real: `gijiroku worker` forks its processes and each pins itself to one GPU."""
+in for the driver's tool, printing what the real one prints for two H100s when asked
+`--query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits` and failing on any
+other arguments; everything else is real: `gijiroku worker` forks its processes and each
+pins itself to one GPU."""
 
 import os
 import re
@@ -21,6 +22,11 @@ GIJIROKU = Path(sys.executable).with_name("gijiroku")
 A = "GPU-5f2b8a1e-3c4d-4e6f-8a9b-0c1d2e3f4a5b"
 B = "GPU-9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b"
 LISTING = f"0, {A}, NVIDIA H100 80GB HBM3, 81559\n1, {B}, NVIDIA H100 80GB HBM3, 81559\n"
+#: The one command line that must list the GPUs (written out here, not taken from the code).
+QUERY = "--query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits"
+#: Libraries that would show the `gijiroku worker` parent had loaded CUDA or a model runtime:
+#: CUDA started before the fork cannot be used in the forked worker processes.
+CUDA_LIBRARIES = re.compile(r"lib(cuda|cudart|cublas|cudnn|torch_cuda|torch|ctranslate2)\b")
 
 
 def test_the_listing_is_read_and_gpus_are_chosen_by_index_or_uuid() -> None:
@@ -49,9 +55,20 @@ def driver(tmp_path: Path) -> dict[str, str]:
     tools.mkdir()
     (tmp_path / "listing.csv").write_text(LISTING)
     script = tools / "nvidia-smi"
-    script.write_text(f"#!/bin/sh\ncat '{tmp_path / 'listing.csv'}'\n")
+    # Like the real tool asked something else, it answers only the exact query the code must
+    # send (the fields in that order, CSV without header or units) and fails otherwise.
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$*" = "{QUERY}" ]; then cat \'{tmp_path / "listing.csv"}\'; exit 0; fi\n'
+        'echo "unexpected nvidia-smi arguments: $*" >&2\n'
+        "exit 6\n"
+    )
     script.chmod(0o755)
-    assert subprocess.run([str(script)], capture_output=True, text=True).stdout == LISTING
+    assert subprocess.run([str(script), *QUERY.split()], capture_output=True,
+                          text=True).stdout == LISTING
+    wrong = subprocess.run([str(script), "--query-gpu=index,uuid", "--format=csv"],
+                           capture_output=True, text=True)
+    assert wrong.returncode == 6 and wrong.stdout == ""
     return {"PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
             "GIJIROKU_DATA_DIR": str(tmp_path / "data"), "GIJIROKU_DEVICE": "cuda",
             "GIJIROKU_PRELOAD_MODELS": "false"}
@@ -69,6 +86,10 @@ def pinned_processes(env: dict[str, str], log: Path, expected: int) -> list[tupl
                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         assert wait_for(lambda: len(found()) == expected, timeout=60), log.read_text()
+        # the parent listed the GPUs and forked, but never loaded CUDA or a model runtime
+        parent_libraries = Path(f"/proc/{worker.pid}/maps").read_text()
+        assert not CUDA_LIBRARIES.search(parent_libraries), \
+            sorted(set(CUDA_LIBRARIES.findall(parent_libraries)))
     finally:
         os.killpg(worker.pid, signal.SIGINT)
         try:
@@ -76,7 +97,7 @@ def pinned_processes(env: dict[str, str], log: Path, expected: int) -> list[tupl
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
-    assert str(worker.pid) not in {pid for pid, _ in found()}  # the parent never starts CUDA
+    assert str(worker.pid) not in {pid for pid, _ in found()}  # only forked processes pin
     return found()
 
 

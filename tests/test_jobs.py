@@ -20,7 +20,7 @@ from gijiroku.recordings import accept_file
 from gijiroku.service import Service
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import JobRow, MeetingRow, WatchedFileRow, utcnow
-from tests.test_watch import listing, wait_for
+from tests.test_watch import listing, looked_again, wait_for
 
 
 class Step:
@@ -29,6 +29,7 @@ class Step:
     def __init__(self, name: str, fail: Exception | None = None, seconds: float = 0.0):
         self.name, self.weight = name, 1.0
         self.fail, self.seconds, self.runs = fail, seconds, 0
+        self.finished = 0  # runs that got to the end of their work (not stopped midway)
 
     def run(self, context: StageContext) -> None:
         self.runs += 1
@@ -37,6 +38,7 @@ class Step:
             context.progress(self.name, self.seconds - (deadline - time.monotonic()),
                              self.seconds)
             time.sleep(0.05)
+        self.finished += 1
         if self.fail is not None:
             raise self.fail
 
@@ -115,10 +117,10 @@ def test_a_running_job_stops_soon_after_cancel_and_keeps_earlier_stages(
         Pipeline(engine, settings, [first, slow, last]).execute(job_id).status))
     runner.start()
     assert wait_for(lambda: state(engine, job_id)[0].stage == "slow")
-    asked = time.monotonic()
     assert cancel(engine, job_id) == "running"  # asked; the worker stops at its next report
-    runner.join(timeout=10)
-    assert outcome == ["cancelled"] and time.monotonic() - asked < 5
+    runner.join(timeout=120)  # generous: a slow machine is not a failure, a stage run out is
+    assert outcome == ["cancelled"]
+    assert slow.runs == 1 and slow.finished == 0  # stopped midway, not at the stage's end
     row, meeting = state(engine, job_id)
     assert row.status == "cancelled" and row.error_code == "job_cancelled"
     assert meeting.status == "cancelled" and last.runs == 0
@@ -212,7 +214,10 @@ def test_a_recording_dropped_while_the_service_was_stopped_is_processed_after_st
     service.start()
     try:
         assert wait_for(lambda: done_meetings(engine) == 1, timeout=120)
-        time.sleep(1.0)  # and no second meeting for the copy under another name
+        # the copy under another name is recorded as a duplicate, not made a second meeting,
+        # and the hidden file is never taken
+        assert wait_for(lambda: watched_files(engine) == 2)
+        assert service.watcher is not None and looked_again(service.watcher)
     finally:
         service.stop()
     with session_scope(engine) as session:
@@ -256,6 +261,11 @@ def test_stopping_the_service_mid_job_queues_it_to_continue_at_the_next_start(
         service.stop()
     row, meeting = state(engine, accepted.job_id)
     assert row.attempts == 2 and meeting.completed_stages[:2] == ["decode", "transcribe"]
+
+
+def watched_files(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return len(session.exec(select(WatchedFileRow)).all())
 
 
 def done_meetings(engine: Engine) -> int:

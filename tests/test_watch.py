@@ -1,5 +1,6 @@
 """Watched folders with real files, a real SQLite database and real watchdog events."""
 
+import math
 import shutil
 import threading
 import time
@@ -22,6 +23,14 @@ def wait_for(condition, timeout: float = 15.0) -> bool:  # type: ignore[no-untyp
             return True
         time.sleep(0.05)
     return False
+
+
+def looked_again(watcher: FolderWatcher, timeout: float = 60.0) -> bool:
+    """Wait until the watcher has checked its folders long enough after this call for any
+    file it would take to have been taken: the stable wait plus two polls, counted in the
+    watcher's own passes, so a slow machine waits longer instead of passing falsely."""
+    target = watcher.checks + math.ceil(watcher.stable_seconds / watcher.poll_seconds) + 2
+    return wait_for(lambda: watcher.checks >= target, timeout)
 
 
 def listing(folder: Path) -> dict[str, int]:
@@ -50,7 +59,7 @@ def test_a_file_written_slowly_is_taken_once_after_it_is_complete(tmp_path: Path
         writer.start()
         writer.join()
         assert wait_for(lambda: taken)
-        time.sleep(1.5)  # and nothing more arrives later
+        assert looked_again(watcher)  # and nothing more arrives later
     finally:
         watcher.stop()
     assert len(taken) == 1
@@ -134,7 +143,7 @@ def test_watcher_feeds_the_queue_end_to_end(
                 return len(session.exec(select(WatchedFileRow)).all())
 
         assert wait_for(lambda: recorded() == 2)
-        time.sleep(1.0)
+        assert looked_again(watcher)  # the partial copy is never taken
     finally:
         watcher.stop()
     with session_scope(engine) as session:
@@ -159,7 +168,7 @@ def test_a_restart_does_not_take_or_record_files_again(
         watcher.start()
         try:
             assert wait_for(lambda: count(WatchedFileRow) == 2)
-            time.sleep(0.8)
+            assert looked_again(watcher)  # nothing recorded twice
         finally:
             watcher.stop()
 

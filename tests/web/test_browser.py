@@ -1,29 +1,32 @@
 """The web view in Debian's chromium (Playwright, `executable_path`) against a real
 `gijiroku serve`: upload through the page, follow the job to done, open the meeting, seek by
 clicking a line, move with the keyboard, rename a speaker, edit a line, reload, and find both
-edits kept. Screenshots of the meeting page (laptop and tablet widths) go to test-artifacts/."""
+edits kept. Screenshots of the meeting page (laptop and tablet widths) go to test-artifacts/.
 
+A second walk covers the other controls a clerk uses, with minutes from a scripted minutes
+server: drag-and-drop upload, the search box, the highlight following playback, Space and
+Esc, decisions and action items changed, added and deleted, undo from the history, both
+re-run buttons (the edit guard's question answered no, then yes) and delete."""
+
+import base64
+import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.conftest import require
-from tests.test_watch import wait_for
+from tests.conftest import require, speak
+from tests.llm_server import Reply, ScriptedLLM
+from tests.serving import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).parents[2]
 SAMPLE = ROOT / "samples" / "committee-meeting-en.flac"
-GIJIROKU = Path(sys.executable).with_name("gijiroku")
 ARTIFACTS = Path(os.environ.get("GIJIROKU_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 
 
@@ -31,40 +34,14 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def answers(address: str) -> bool:
-    try:
-        with urllib.request.urlopen(address + "/healthz", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`gijiroku serve` on the embedded defaults, in its own data directory."""
-    port = free_port()
-    env = {**os.environ, "GIJIROKU_DATA_DIR": str(tmp_path / "data"),
-           "GIJIROKU_CPU_THREADS": "2"}
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(GIJIROKU), "serve", "--port", str(port)], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    address = f"http://127.0.0.1:{port}"
+    served = Server(tmp_path / "data", tmp_path / "serve.log")
     try:
-        assert wait_for(lambda: answers(address) or process.poll() is not None, timeout=60)
-        assert process.poll() is None, log.read_text(errors="replace")
-        yield address
+        yield served.start()
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+        served.close()
 
 
 @pytest.fixture
@@ -213,3 +190,294 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     assert overflow <= 0, f"the page is {overflow}px wider than a tablet screen"
     tablet_page.screenshot(path=str(ARTIFACTS / "meeting-page-tablet.png"))
     tablet.close()
+
+
+MINUTES_ANSWER = {
+    "summary": "The committee agreed to open the library on Sunday mornings as a trial.",
+    "topics": ["Library opening hours"],
+    "decisions": [
+        {"text": "Open the library on Sunday mornings from April.", "segments": [3]},
+        {"text": "Move two part-time positions from the evening shift.", "segments": [4]},
+    ],
+    "action_items": [
+        {"task": "Prepare the new staff schedule", "owner": "S3", "due": "end of February",
+         "due_date": None, "segments": [5]},
+        {"task": "Write the announcement for the newsletter", "owner": "S2", "due": None,
+         "due_date": None, "segments": [5]},
+    ],
+}
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    """The minutes server: a scripted OpenAI-compatible one (no model weights to be had)."""
+    with ScriptedLLM() as server:
+        server.default = Reply(json.dumps(MINUTES_ANSWER))
+        yield server
+
+
+@pytest.fixture
+def server_with_minutes(tmp_path: Path, llm: ScriptedLLM) -> Iterator[str]:
+    served = Server(tmp_path / "data", tmp_path / "serve.log", GIJIROKU_LLM_MODEL="local",
+                    GIJIROKU_LLM_BASE_URL=llm.base_url, GIJIROKU_LLM_MAX_RETRIES="0")
+    try:
+        yield served.start()
+    finally:
+        served.close()
+
+
+def drop_file(page: Any, selector: str, path: Path, name: str) -> None:
+    """Drag a file from the desktop and drop it on `selector`, as a person does."""
+    transfer = page.evaluate_handle(
+        """([data, name]) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, { type: "audio/flac" }));
+            return transfer;
+        }""", [base64.b64encode(path.read_bytes()).decode(), name])
+    page.dispatch_event(selector, "dragenter", {"dataTransfer": transfer})
+    assert "over" in (page.get_attribute(selector, "class") or "")  # shown as a target
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+    assert "over" not in (page.get_attribute(selector, "class") or "")
+
+
+def test_list_and_meeting_page_controls_in_the_browser(
+    server_with_minutes: str, llm: ScriptedLLM, browser: Any, tmp_path: Path
+) -> None:
+    server = server_with_minutes
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.request.method} {r.url}")
+            if r.status >= 400 else None)
+    dialogs: list[str] = []
+    replies: list[bool] = []  # how the person answers each confirm(), in turn
+
+    def answer(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        if replies.pop(0):
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    changes: list[str] = []  # every request that would change something
+    page.on("request", lambda r: changes.append(f"{r.method} {r.url}")
+            if r.method in ("POST", "PUT", "PATCH", "DELETE") else None)
+
+    # -- the list: a recording dropped on the page, another chosen with the picker ----------
+    page.goto(server + "/")
+    drop_file(page, "#dropzone", SAMPLE, "Education committee.flac")
+    assert page.inner_text("#file-name") == "Education committee.flac"
+    assert page.evaluate("document.getElementById('file').files[0].size") == \
+        SAMPLE.stat().st_size
+    page.select_option("select[name=language]", "en")
+    with page.expect_response(lambda r: r.request.method == "POST") as uploaded:
+        page.click("#upload-button")
+    assert uploaded.value.status == 201
+    assert uploaded.value.json()["title"] == "Education committee"
+
+    clip = speak("The bridge repair report was accepted without changes.",
+                 tmp_path / "bridge.wav")
+    page.set_input_files("#file", str(clip))
+    page.fill("input[name=title]", "Winter roads")
+    page.select_option("select[name=language]", "en")
+    with page.expect_response(lambda r: r.request.method == "POST") as uploaded:
+        page.click("#upload-button")
+    assert uploaded.value.status == 201
+    for title in ("Education committee", "Winter roads"):
+        page.locator("#meetings tr", has_text=title).locator(".status-done").wait_for(
+            timeout=240_000)
+
+    # -- the search box: transcript words find their meeting, nonsense finds none ------------
+    def search(words: str, rows: int) -> str:
+        page.fill("#q", words)
+        with page.expect_response(lambda r: "/api/meetings?" in r.url
+                                  and (f"q={words}" in r.url) == bool(words)) as answered:
+            page.press("#q", "Enter")
+        titles = [item["title"] for item in answered.value.json()["items"]]
+        assert len(titles) == rows, titles
+        page.wait_for_function(  # the table shows that answer, not the one before
+            "titles => JSON.stringify([...document.querySelectorAll('#meetings tr a')]"
+            ".map(a => a.textContent)) === JSON.stringify(titles)", arg=titles)
+        return str(page.inner_text("#meetings"))
+
+    found = search("library", 1)  # said in the committee meeting; in neither title
+    assert "Education committee" in found and "Winter roads" not in found
+    found = search("bridge", 1)
+    assert "Winter roads" in found and "Education committee" not in found
+    search("zeppelin", 0)
+    assert page.inner_text("#empty") == "Nothing matches this search."
+    search("", 2)
+
+    # -- the meeting page: the highlight follows playback ------------------------------------
+    page.locator("#meetings tr", has_text="Education committee").locator("a").click()
+    page.wait_for_selector("#segments .seg")
+    meeting_id = page.evaluate("ID")
+    api = f"{server}/api/meetings/{meeting_id}"
+    page.evaluate("player.muted = true; player.playbackRate = 2")
+    page.locator("#segments .seg").nth(1).locator(".text").click()  # plays from line 2
+    assert page.evaluate("currentIndex") == 1
+    page.wait_for_function("!player.paused && player.currentTime > doc.segments[3].start + 0.2",
+                           timeout=60_000)
+    page.wait_for_function("""currentIndex >= 3
+        && document.querySelector('#segments .seg.current').dataset.index == currentIndex
+        && starts[currentIndex] <= player.currentTime + 0.05
+        && (currentIndex + 1 >= starts.length || starts[currentIndex + 1] > player.currentTime)
+    """)
+    assert page.locator("#segments .seg.current").count() == 1
+
+    # -- Space plays and pauses; Esc leaves a line unchanged ---------------------------------
+    page.keyboard.press(" ")
+    page.wait_for_function("player.paused")
+    page.keyboard.press(" ")
+    page.wait_for_function("!player.paused")
+    page.keyboard.press(" ")
+    page.wait_for_function("player.paused")
+    index = page.evaluate("currentIndex")
+    shown = page.locator("#segments .seg .text").nth(index).inner_text()
+    sent = len(changes)
+    page.keyboard.press("e")
+    editor = page.locator("#segments .seg textarea")
+    editor.fill("Nothing of this is kept.")
+    editor.press("Escape")
+    editor.wait_for(state="detached")
+    assert page.locator("#segments .seg .text").nth(index).inner_text() == shown
+    assert len(changes) == sent  # nothing was sent
+
+    # -- decisions: change, Esc, add, delete ------------------------------------------------
+    decisions = page.locator("#minutes ol.decisions > li")
+    assert decisions.count() == 2
+    form = page.locator("#minutes form.item-form")
+    decisions.nth(0).locator("button", has_text="Edit").click()
+    form.locator("textarea").fill("Open the library on Sunday mornings from May.")
+    form.locator("input").fill("2, 3")
+    with page.expect_response(lambda r: r.request.method == "PUT") as saved:
+        form.locator("button[type=submit]").click()
+    assert saved.value.status == 200
+    page.wait_for_selector("#minutes ol.decisions li:has-text('from May')")
+    decisions.nth(1).locator("button", has_text="Edit").click()
+    form.locator("textarea").fill("Not to be kept.")
+    sent = len(changes)
+    form.locator("textarea").press("Escape")
+    form.wait_for(state="detached")
+    assert len(changes) == sent and "Not to be kept" not in page.inner_text("#minutes")
+    page.click("#add-decision")
+    form.locator("textarea").fill("Review the trial in October.")
+    form.locator("input").fill("4")
+    with page.expect_response(lambda r: r.request.method == "POST") as saved:
+        form.locator("button[type=submit]").click()
+    assert saved.value.status == 201
+    page.wait_for_function("document.querySelectorAll('#minutes ol.decisions > li').length"
+                           " === 3")
+    with page.expect_response(lambda r: r.request.method == "DELETE"):
+        decisions.nth(1).locator("button", has_text="Delete").click()
+    page.wait_for_function("document.querySelectorAll('#minutes ol.decisions > li').length"
+                           " === 2")
+    stored = httpx.get(api, timeout=30).json()["minutes"]["decisions"]
+    assert [d["text"] for d in stored] == [
+        "Open the library on Sunday mornings from May.", "Review the trial in October."]
+    assert [d["segments"] for d in stored] == [[2, 3], [4]]
+    assert all(d["edited"] for d in stored)
+
+    # -- action items: change, add, delete --------------------------------------------------
+    actions = page.locator("#minutes table.actions tbody tr")
+    assert actions.count() == 2
+    actions.nth(0).locator("button", has_text="Edit").click()
+    form.locator("textarea").fill("Prepare the Sunday staff schedule")
+    form.locator("input[aria-label='Owner']").fill("Mr. Sato")
+    form.locator("input[aria-label='Due']").fill("2027-02-26")
+    with page.expect_response(lambda r: r.request.method == "PUT"):
+        form.locator("button[type=submit]").click()
+    page.wait_for_selector("#minutes table.actions td:has-text('2027-02-26')")
+    page.click("#add-action")
+    form.locator("textarea").fill("Ask the budget office about overtime")
+    form.locator("input[aria-label='Due']").fill("next meeting")
+    form.locator("input[aria-label='Lines']").fill("#4")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        form.locator("button[type=submit]").click()
+    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+                           ".length === 3")
+    with page.expect_response(lambda r: r.request.method == "DELETE"):
+        actions.nth(1).locator("button", has_text="Delete").click()  # the newsletter item
+    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+                           ".length === 2")
+    stored = httpx.get(api, timeout=30).json()["minutes"]["action_items"]
+    assert [(a["task"], a["owner"], a["due"], a["due_date"], a["segments"]) for a in stored] \
+        == [("Prepare the Sunday staff schedule", "Mr. Sato", "2027-02-26", "2027-02-26", [5]),
+            ("Ask the budget office about overtime", None, "next meeting", None, [4])]
+
+    # -- undo from the history: the deleted action item comes back ---------------------------
+    page.click("#history summary")
+    newest = page.locator("#history-list li").nth(0)
+    newest.locator("button", has_text="Undo").wait_for()
+    assert newest.inner_text().count("3 → 2") == 1
+    with page.expect_response(lambda r: r.url.endswith("/undo")) as undone:
+        newest.locator("button", has_text="Undo").click()
+    assert undone.value.status == 200
+    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+                           ".length === 3")
+    page.wait_for_selector("#history-list li:first-child em:has-text('undone')")
+    stored = httpx.get(api, timeout=30).json()["minutes"]["action_items"]
+    assert [a["task"] for a in stored] == ["Prepare the Sunday staff schedule",
+                                           "Write the announcement for the newsletter",
+                                           "Ask the budget office about overtime"]
+
+    # -- write the minutes again: the LLM is asked again, a person's items are kept ----------
+    asked = len(llm.requests)
+    with page.expect_response(lambda r: r.url.endswith("/rerun")) as rerun:
+        page.click("#rerun-minutes")
+    assert rerun.value.status == 202
+    job_id = rerun.value.json()["id"]
+    page.wait_for_function(f"doc.job.id === '{job_id}' && doc.job.status === 'done'",
+                           timeout=120_000)
+    assert len(llm.requests) > asked
+    assert page.is_hidden("#job")
+    decisions_now = page.inner_text("#minutes ol.decisions")
+    assert "from May" in decisions_now and "Review the trial in October." in decisions_now
+
+    # -- find the speakers again over a hand-edited line: asked first, then replaced ---------
+    first_line = page.locator("#segments .seg").nth(0)
+    first_line.locator(".text").click()
+    page.keyboard.press("p")  # the click played it; pause
+    page.keyboard.press("e")
+    editor.fill("Good morning, everyone, typed by the clerk.")
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        editor.press("Control+Enter")
+    replies.append(False)  # "Lines were edited by hand... Go ahead?" -> no
+    with page.expect_response(lambda r: r.url.endswith("/rerun")) as refused:
+        page.click("#rerun-speakers")
+    assert refused.value.status == 409
+    assert "replace_edits" not in (refused.value.request.post_data or "")
+    page.wait_for_selector("#toast.error:not([hidden])")  # the refusal is shown, no job runs
+    assert "replace_edits" in page.inner_text("#toast")
+    assert dialogs[-1].startswith("Lines were edited by hand")
+    replies.append(True)  # and now yes
+    with page.expect_response(lambda r: r.url.endswith("/rerun") and r.status == 202) as rerun:
+        page.click("#rerun-speakers")
+    assert '"replace_edits":true' in (rerun.value.request.post_data or "").replace(" ", "")
+    job_id = rerun.value.json()["id"]
+    page.wait_for_function(f"doc.job.id === '{job_id}' && doc.job.status === 'done'",
+                           timeout=180_000)
+    document = httpx.get(api, timeout=30).json()
+    assert document["job"]["stage"] is None and len(document["speakers"]) == 3
+
+    # -- delete: a "no" keeps the meeting, a "yes" removes it and goes back to the list ------
+    replies.append(False)
+    page.click("#delete-meeting")
+    assert dialogs[-1].startswith("Delete this meeting")
+    assert httpx.get(api, timeout=30).status_code == 200
+    replies.append(True)
+    with page.expect_navigation():
+        page.click("#delete-meeting")
+    assert page.url == server + "/"
+    assert httpx.get(api, timeout=30).status_code == 404
+    page.locator("#meetings tr", has_text="Winter roads").wait_for()
+    assert page.locator("#meetings tr").count() == 1
+
+    assert replies == [] and len(dialogs) == 4
+    rerun_refusals = [p for p in problems if p.startswith("409 POST") and "/rerun" in p]
+    assert len(rerun_refusals) == 2  # the edit guard, answered once "no" and once "yes"
+    assert [p for p in problems if p not in rerun_refusals] == []
+    context.close()
