@@ -349,25 +349,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @router.post("/meetings/{meeting_id}/rerun", status_code=202, response_model=JobView,
                  summary="Run diarization or the minutes again")
     def rerun(meeting_id: str, body: Rerun, db: Db) -> JobView:
-        from gijiroku.pipeline import queue_rerun
+        from gijiroku import reruns
 
-        if body.stage == "diarize":
-            if not body.replace_edits and editing.edited_segments(db, meeting_id):
-                raise EditConflictError(
-                    "Lines of this meeting were edited by hand; diarization would rebuild "
-                    "them. Send replace_edits=true to go ahead."
-                )
-            hints = {k: getattr(body, k) for k in ("num_speakers", "min_speakers",
-                                                   "max_speakers")}
-            job_id = queue_rerun(db, meeting_id, "diarize",
-                                 forget=lambda name: name.endswith("_speakers"),
-                                 set_options=hints, requires="transcribe")
-        else:
-            job_id = queue_rerun(db, meeting_id, "minutes",
-                                 forget=lambda name: name in ("minutes", "template"),
-                                 set_options={"template": body.template,
-                                              "minutes_language": body.language},
-                                 requires="transcribe")
+        job_id = reruns.queue_rerun(db, meeting_id, reruns.Rerun(**body.model_dump()))
         submit(job_id)
         return job(job_id, db)
 

@@ -129,7 +129,9 @@ class Rerun(BaseModel):
     max_speakers: int | None = Field(default=None, ge=1, le=100)
     template: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     language: str | None = Field(default=None, max_length=8, pattern=r"^[a-z]{2,3}$")
-    #: Diarization rebuilds the lines: set this to replace lines a person edited.
+    #: Replace what a person edited: lines (diarization rebuilds them where speakers
+    #: change; refused without this), or decisions and action items (the minutes keep them
+    #: without this).
     replace_edits: bool = False
 
 

@@ -99,38 +99,40 @@ def _speaker_hints(args: argparse.Namespace) -> Any:
 
 def _diarize(args: argparse.Namespace) -> int:
     """Re-run diarization alone on a stored meeting (new hints, new weights)."""
-    from gijiroku.config import get_settings
-    from gijiroku.pipeline import rediarize
-    from gijiroku.storage import open_database
+    from gijiroku.reruns import Rerun
 
-    settings = get_settings()
-    hints = _speaker_hints(args)
-    engine = open_database(settings.resolved_database_url)
-    progress = _TerminalProgress()
-    try:
-        rediarize(engine, settings, args.id, hints, progress)
-    finally:
-        progress.close()
-    if args.json:
-        _write_json(engine, args.id, Path(args.json))
-    return 0
+    rerun = Rerun("diarize", num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+                  max_speakers=args.max_speakers, replace_edits=args.replace_edits)
+    return _rerun(args, rerun)
 
 
 def _minutes(args: argparse.Namespace) -> int:
     """Write the minutes again, e.g. after a person corrected the transcript."""
+    from gijiroku.reruns import Rerun
+
+    rerun = Rerun("minutes", template=args.template, language=args.language,
+                  replace_edits=args.replace_edits)
+    return _rerun(args, rerun)
+
+
+def _rerun(args: argparse.Namespace, rerun: Any) -> int:
     from gijiroku.config import get_settings
-    from gijiroku.pipeline import regenerate_minutes
-    from gijiroku.storage import open_database
+    from gijiroku.reruns import run_rerun
+    from gijiroku.storage import open_database, repository, session_scope
 
     settings = get_settings()
     engine = open_database(settings.resolved_database_url)
-    status = regenerate_minutes(
-        engine, settings, args.id, args.template, args.replace, language=args.language
-    )
+    progress = _TerminalProgress()
+    try:
+        run_rerun(engine, settings, args.id, rerun, progress)
+    finally:
+        progress.close()
     if args.json:
         _write_json(engine, args.id, Path(args.json))
-    if status.status == "failed":
-        print(f"error: {status.error} [minutes_failed]", file=sys.stderr)
+    with session_scope(engine) as session:
+        minutes = repository.load_meeting(session, args.id).minutes
+    if rerun.stage == "minutes" and minutes.status == "failed":
+        print(f"error: {minutes.error} [minutes_failed]", file=sys.stderr)
         return EXIT_FAILED
     return 0
 
@@ -354,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     minutes.add_argument("--template", help="minutes template to use")
     minutes.add_argument("--language", help="write the minutes in this language")
     minutes.add_argument(
-        "--replace", action="store_true",
+        "--replace-edits", "--replace", dest="replace_edits", action="store_true",
         help="also replace decisions and action items a person edited or added",
     )
     minutes.add_argument("--json", metavar="OUT", help="write the result document here")
@@ -365,6 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diarize.add_argument("id", help="meeting id")
     _add_speaker_hints(diarize)
+    diarize.add_argument(
+        "--replace-edits", dest="replace_edits", action="store_true",
+        help="go ahead even though lines were edited by hand (where speakers change, those "
+             "lines are rebuilt from the recognised words and the edits are lost)",
+    )
     diarize.add_argument("--json", metavar="OUT", help="write the result document here")
     diarize.set_defaults(handler=_diarize)
 
@@ -444,7 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except GijirokuError as exc:
         print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
-        return EXIT_CONFIG if exc.code == "config_invalid" else EXIT_FAILED
+        # a setting or an argument that cannot be used: nothing was done
+        return EXIT_CONFIG if exc.code in ("config_invalid", "invalid_input") else EXIT_FAILED
 
 
 if __name__ == "__main__":

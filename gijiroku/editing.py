@@ -175,11 +175,7 @@ def _check_current(current: Any, edit: EditRow) -> None:
 
 def edited_segments(engine: Engine, meeting_id: str) -> int:
     with session_scope(engine) as session:
-        return len(session.exec(
-            select(SegmentRow.id).where(
-                SegmentRow.meeting_id == meeting_id, col(SegmentRow.edited).is_(True)
-            )
-        ).all())
+        return repository.edited_segments(session, meeting_id)
 
 
 __all__ = [

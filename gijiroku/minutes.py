@@ -82,9 +82,6 @@ class MinutesStage:
     name = "minutes"
     weight = 0.1
 
-    def __init__(self, replace_edits: bool = False) -> None:
-        self.replace_edits = replace_edits
-
     def run(self, context: StageContext) -> None:
         from summarize import load_template
 
@@ -130,4 +127,4 @@ class MinutesStage:
             return copy_with(old, status="failed", error=exc.message)
         speakers = {s.id: s.name for s in meeting.speakers}
         new = checked_minutes(out, request, speakers)
-        return new if self.replace_edits else keep_edits(new, old)
+        return new if context.replace_edits else keep_edits(new, old)

@@ -17,18 +17,18 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import Engine
 
-from diarize import SpeakerHints
 from gijiroku import audio
 from gijiroku.config import Settings
-from gijiroku.domain import Minutes, Progress, no_progress
+from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import (
+    EditConflictError,
     GijirokuError,
     JobCancelled,
     JobInterrupted,
@@ -42,6 +42,13 @@ from transcribe import load_transcriber
 
 log = logging.getLogger(__name__)
 
+#: Why a re-run of diarization stops before it rebuilds lines a person corrected.
+EDITED_LINES = (
+    "Lines of this meeting were edited by hand; finding the speakers again rebuilds the "
+    "lines where speakers change and loses those edits. Run it again with --replace-edits "
+    "(in the API: replace_edits=true) to go ahead."
+)
+
 
 @dataclass
 class StageContext:
@@ -51,6 +58,9 @@ class StageContext:
     engine: Engine
     settings: Settings
     progress: Progress = no_progress
+    #: The job may replace what a person edited (a re-run asked for it); else a stage keeps
+    #: such edits or refuses to run.
+    replace_edits: bool = False
     _audio: np.memmap | None = field(default=None, repr=False)
 
     @property
@@ -144,6 +154,10 @@ class DiarizeStage:
             options = repository.get_meeting_row(session, context.meeting_id).options
             transcript = repository.load_transcript(session, context.meeting_id)
             old_speakers = repository.load_speakers(session, context.meeting_id)
+            edited = repository.edited_segments(session, context.meeting_id)
+        if edited and not context.replace_edits:
+            # checked again here: a line may have been edited after the re-run was queued
+            raise EditConflictError(EDITED_LINES)
         hints = speaker_hints(context.settings, options)
         diarizer = load_diarizer(diarizer_spec(context.settings))
         turns = diarizer.diarize(context.audio(), hints, context.progress)
@@ -168,93 +182,6 @@ def default_stages(settings: Settings | None = None) -> list[Stage]:
         stages.append(DiarizeStage())
     stages.append(MinutesStage())
     return stages
-
-
-def rerun_stage(
-    engine: Engine,
-    settings: Settings,
-    meeting_id: str,
-    stage: Stage,
-    *,
-    forget: Callable[[str], bool],
-    set_options: dict[str, Any],
-    requires: str | None = None,
-    progress: Progress = no_progress,
-) -> str:
-    """Run one stage again on a stored meeting with changed options; returns the job id."""
-    job_id = queue_rerun(
-        engine, meeting_id, stage.name, forget=forget, set_options=set_options,
-        requires=requires,
-    )
-    Pipeline(engine, settings, [stage]).run(job_id, progress)
-    return job_id
-
-
-def queue_rerun(
-    engine: Engine,
-    meeting_id: str,
-    stage: str,
-    *,
-    forget: Callable[[str], bool],
-    set_options: dict[str, Any],
-    requires: str | None = None,
-) -> str:
-    """Store a queued job that runs `stage` again; returns its id.
-
-    Options for which `forget(name)` is true are dropped, then `set_options` (those not None)
-    are stored with the meeting, so later re-runs and the web view see what was asked."""
-    with session_scope(engine) as session:
-        row = repository.get_meeting_row(session, meeting_id)
-        if requires is not None and requires not in row.completed_stages:
-            raise StageError(f"The meeting has no finished {requires} step to build on yet.")
-        options = {k: v for k, v in row.options.items() if not forget(k)}
-        options.update({k: v for k, v in set_options.items() if v is not None})
-        repository.update_meeting(
-            session, meeting_id, options=options, status="queued",
-            completed_stages=[s for s in row.completed_stages if s != stage],
-        )
-        return repository.create_job(session, meeting_id=meeting_id, stages=[stage]).id
-
-
-def regenerate_minutes(
-    engine: Engine,
-    settings: Settings,
-    meeting_id: str,
-    template: str | None = None,
-    replace_edits: bool = False,
-    progress: Progress = no_progress,
-    language: str | None = None,
-) -> Minutes:
-    """Write the minutes again from the stored (possibly corrected) transcript."""
-    from gijiroku.minutes import MinutesStage
-
-    rerun_stage(
-        engine, settings, meeting_id, MinutesStage(replace_edits),
-        forget=lambda name: name == "minutes",
-        set_options={"template": template, "minutes_language": language},
-        progress=progress,
-    )
-    with session_scope(engine) as session:
-        return repository.load_meeting(session, meeting_id).minutes
-
-
-def rediarize(
-    engine: Engine,
-    settings: Settings,
-    meeting_id: str,
-    hints: SpeakerHints,
-    progress: Progress = no_progress,
-) -> str:
-    """Run diarization again on a stored meeting without re-transcribing; returns the job id.
-
-    The new hints are stored with the meeting; names given to speakers are carried over."""
-    return rerun_stage(
-        engine, settings, meeting_id, DiarizeStage(),
-        forget=lambda name: name.endswith("_speakers"),
-        set_options=asdict(hints),
-        requires=TranscribeStage.name,
-        progress=progress,
-    )
 
 
 def worker_name() -> str:
@@ -395,12 +322,13 @@ class Pipeline:
             if job is None:
                 return Outcome("not_claimed")
             meeting_id, attempts, names = job.meeting_id, job.attempts, job.stages
+            replace_edits = job.replace_edits
             repository.update_meeting(session, meeting_id, status="processing")
         stages = self.stages if self.stages is not None else stages_named(names, self.settings)
         lease = Lease(self.engine, job_id, worker, self.settings.job_lease_seconds, stopping)
         lease.start()
         try:
-            self._run_stages(meeting_id, stages, lease, progress)
+            self._run_stages(meeting_id, stages, lease, progress, replace_edits)
         except JobCancelled as exc:
             self._finish(lease, meeting_id, "cancelled", exc)
             return Outcome("cancelled", exc)
@@ -428,12 +356,13 @@ class Pipeline:
         return Outcome("done")
 
     def _run_stages(
-        self, meeting_id: str, stages: Sequence[Stage], lease: Lease, echo: Progress
+        self, meeting_id: str, stages: Sequence[Stage], lease: Lease, echo: Progress,
+        replace_edits: bool,
     ) -> None:
         with session_scope(self.engine) as session:
             completed = set(repository.get_meeting_row(session, meeting_id).completed_stages)
         reporter = _JobProgress(lease, stages, echo)
-        context = StageContext(meeting_id, self.engine, self.settings, reporter)
+        context = StageContext(meeting_id, self.engine, self.settings, reporter, replace_edits)
         for stage in stages:
             lease.check()
             if stage.name in completed:

@@ -143,6 +143,23 @@ def test_rerun_diarization_with_new_hints_keeps_given_names(
     assert sum(s["name"] == "Diane (Kita ward)" for s in document["speakers"]) == 1
     assert len([w for s in document["segments"] for w in s["words"]]) == len(words_before)
 
+    # a line corrected by hand: diarization asks first, and keeps the correction meanwhile
+    from gijiroku import editing
+
+    corrected = "Hello, this is Diane from the Kita ward office."
+    editing.edit_segment(open_database(url), meeting_id, 1, text=corrected)
+    close_database(url)
+    refused = gijiroku("diarize", meeting_id, "--num-speakers", "2", data_dir=data)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "--replace-edits" in refused.stderr and "[edit_conflict]" in refused.stderr
+    shown = gijiroku("show", meeting_id, data_dir=data)
+    assert corrected in shown.stdout and len(shown.stdout.splitlines()) == \
+        len(document["segments"]) + 1  # not re-run: the 3-speaker lines stand
+    forced = gijiroku("diarize", meeting_id, "--num-speakers", "2", "--replace-edits",
+                      "--json", str(out), data_dir=data)
+    assert forced.returncode == 0, forced.stderr
+    assert len(json.loads(out.read_text())["speakers"]) == 2
+
 
 def test_contradictory_speaker_hints_stop_before_any_work(
     media: dict[str, Path], tmp_path: Path
@@ -231,12 +248,15 @@ def test_serve_refuses_the_network_without_a_token() -> None:
 def stored(tmp_path: Path) -> tuple[Path, str]:
     """A data directory holding one finished Japanese meeting with minutes (no models)."""
     from gijiroku.config import Settings
-    from gijiroku.storage import close_database, open_database
+    from gijiroku.storage import close_database, open_database, repository, session_scope
     from tests.test_export import JA_LINES, JA_MINUTES, store
 
     data = tmp_path / "d"
     url = Settings(data_dir=data).resolved_database_url
-    meeting_id = store(open_database(url), JA_LINES, "ja", JA_MINUTES)
+    engine = open_database(url)
+    meeting_id = store(engine, JA_LINES, "ja", JA_MINUTES)
+    with session_scope(engine) as session:
+        repository.mark_stage_done(session, meeting_id, "transcribe")
     close_database(url)
     return data, meeting_id
 
@@ -309,3 +329,24 @@ def test_export_minutes_only_and_cleanup_from_the_command_line(
     refused = gijiroku("export", meeting_id, "--format", "md", "-o", str(tidy), "--cleanup",
                        "everything", data_dir=data)
     assert refused.returncode == 2 and "invalid choice" in refused.stderr
+
+
+def test_minutes_again_keep_the_template_the_meeting_was_given(
+    stored: tuple[Path, str], tmp_path: Path
+) -> None:
+    from tests.llm_server import Reply, ScriptedLLM
+
+    data, meeting_id = stored
+    answer = {"summary": "Agreed.", "topics": [], "decisions": [], "action_items": []}
+    out = tmp_path / "r.json"
+    with ScriptedLLM() as llm:
+        llm.default = Reply(json.dumps(answer))
+        env = {"GIJIROKU_LLM_BASE_URL": llm.base_url, "GIJIROKU_LLM_MODEL": "local-test",
+               "GIJIROKU_LLM_MAX_RETRIES": "0"}
+        for args in (["--template", "en"], []):  # the second asks for no template
+            run = gijiroku("minutes", meeting_id, *args, "--json", str(out), data_dir=data,
+                           **env)
+            assert run.returncode == 0, run.stderr
+            minutes = json.loads(out.read_text())["minutes"]
+            assert minutes["template"] == "en" and minutes["headings"]["decisions"] == \
+                "Decisions"  # a Japanese meeting, in the template asked for once

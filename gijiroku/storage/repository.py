@@ -57,12 +57,23 @@ def get_meeting_row(session: Session, meeting_id: str) -> MeetingRow:
 
 
 def create_job(
-    session: Session, *, meeting_id: str, stages: list[str] | None = None
+    session: Session, *, meeting_id: str, stages: list[str] | None = None,
+    replace_edits: bool = False,
 ) -> JobRow:
-    job = JobRow(meeting_id=meeting_id, stages=stages)
+    job = JobRow(meeting_id=meeting_id, stages=stages, replace_edits=replace_edits)
     session.add(job)
     session.flush()
     return job
+
+
+def edited_segments(session: Session, meeting_id: str) -> int:
+    """How many of the meeting's lines a person changed (text or speaker)."""
+    count = session.execute(
+        sa_select(func.count()).select_from(SegmentRow).where(
+            col(SegmentRow.meeting_id) == meeting_id, col(SegmentRow.edited).is_(True)
+        )
+    ).scalar_one()
+    return int(count)
 
 
 def claim_job(session: Session, job_id: str, worker: str, lease_seconds: float) -> JobRow | None:

@@ -127,6 +127,11 @@ class JobRow(SQLModel, table=True):
     cancel_requested: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    #: A re-run asked to replace what a person edited (lines for diarization, decisions and
+    #: action items for the minutes); without it the stage keeps or refuses to touch them.
+    replace_edits: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = _time()
     started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -11,7 +11,7 @@ from sqlmodel import select
 from api import create_app
 from gijiroku.config import Settings
 from gijiroku.pipeline import Pipeline
-from gijiroku.storage import close_database, session_scope
+from gijiroku.storage import close_database, repository, session_scope
 from gijiroku.storage.tables import MeetingRow
 from tests.conftest import ffmpeg
 
@@ -227,25 +227,41 @@ def test_every_edit_is_kept_in_the_history_and_can_be_undone(
 
 @pytest.mark.slow
 def test_rerun_asks_before_replacing_edited_lines_and_delete_removes_everything(
-    client: TestClient, processed: str, settings: Settings
+    client: TestClient, processed: str, settings: Settings, engine: Engine
 ) -> None:
     base = f"/api/meetings/{processed}"
     client.patch(f"{base}/segments/2", json={"text": "訂正済み"})
     refused = client.post(f"{base}/rerun", json={"stage": "diarize", "num_speakers": 2})
     assert refused.status_code == 409 and "replace_edits" in refused.json()["error"]["message"]
+    assert refused.json()["error"]["code"] == "edit_conflict"
+    lines = client.get(base).json()["segments"]
+    assert next(s["text"] for s in lines if s["id"] == 2) == "訂正済み"  # kept meanwhile
     job = client.post(f"{base}/rerun", json={"stage": "diarize", "num_speakers": 2,
                                              "replace_edits": True})
     assert job.status_code == 202 and job.json()["status"] == "queued"
-    minutes = client.post(f"{base}/rerun", json={"stage": "minutes", "language": "ja"})
+    Pipeline(engine, settings).run(job.json()["id"])  # the worker's part, here
+    assert client.get(f"/api/jobs/{job.json()['id']}").json()["status"] == "done"
+    assert len(client.get(base).json()["speakers"]) == 2
+
+    # the minutes keep a template once given, as `gijiroku minutes` does
+    first = client.post(f"{base}/rerun", json={"stage": "minutes", "template": "ja"})
+    assert first.status_code == 202
+    Pipeline(engine, settings).run(first.json()["id"])
+    minutes = client.post(f"{base}/rerun", json={"stage": "minutes"})
     assert minutes.status_code == 202
+    with session_scope(engine) as session:
+        assert repository.get_meeting_row(session, processed).options["template"] == "ja"
     assert client.post(f"{base}/rerun", json={"stage": "transcribe"}).status_code == 422
-    cancelled = client.post(f"/api/jobs/{job.json()['id']}/cancel").json()
+    bad_hints = client.post(f"{base}/rerun", json={"stage": "diarize", "min_speakers": 3,
+                                                   "max_speakers": 2, "replace_edits": True})
+    assert bad_hints.status_code == 422 and "min speakers" in bad_hints.text
+    cancelled = client.post(f"/api/jobs/{minutes.json()['id']}/cancel").json()
     assert cancelled["status"] == "cancelled"
 
     assert client.delete(base).status_code == 204
     assert client.get(base).status_code == 404
     assert not (settings.data_dir / "meetings" / processed).exists()
-    assert client.get(f"/api/jobs/{job.json()['id']}").status_code == 404
+    assert client.get(f"/api/jobs/{minutes.json()['id']}").status_code == 404
 
 
 @pytest.mark.slow

@@ -2,14 +2,23 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from gijiroku.config import Settings
-from gijiroku.pipeline import regenerate_minutes
+from gijiroku.domain import Minutes
+from gijiroku.reruns import Rerun, run_rerun
 from gijiroku.storage import repository, session_scope
 from tests.llm_server import Reply, ScriptedLLM
 from tests.summarize.meetings import GOOD, LINES, run_minutes, store_meeting
+
+
+def regenerate(engine: Engine, settings: Settings, meeting_id: str, **asked: Any) -> Minutes:
+    """Write the minutes again as `gijiroku minutes` does; the stored minutes."""
+    run_rerun(engine, settings, meeting_id, Rerun("minutes", **asked))
+    with session_scope(engine) as session:
+        return repository.load_meeting(session, meeting_id).minutes
 
 
 def test_good_output_is_stored_with_citations_and_resolved_owners(
@@ -162,7 +171,7 @@ def test_minutes_in_another_language_when_asked(
 ) -> None:
     meeting_id = store_meeting(engine)  # an English meeting...
     llm.push(Reply(json.dumps(GOOD)))
-    minutes = regenerate_minutes(engine, configured, meeting_id, language="ja")
+    minutes = regenerate(engine, configured, meeting_id, language="ja")
     assert minutes.template == "ja" and minutes.headings["summary"] == "要旨"  # ...in Japanese
     assert "日本語" in llm.requests[0]["messages"][0]["content"]
 
@@ -197,13 +206,13 @@ def test_regenerating_keeps_items_a_person_edited_unless_replaced(
         minutes.decisions[0].edited = True
         repository.save_minutes(session, meeting_id, minutes)
     llm.push(Reply(json.dumps(GOOD)))
-    kept = regenerate_minutes(engine, configured, meeting_id)
+    kept = regenerate(engine, configured, meeting_id)
     assert [d.text for d in kept.decisions] == [
         "Open the library on Sundays, 9:00-12:00, from April.",
         "Open the library on Sunday mornings from April.",
     ]
     llm.push(Reply(json.dumps(GOOD)))
-    replaced = regenerate_minutes(engine, configured, meeting_id, replace_edits=True)
+    replaced = regenerate(engine, configured, meeting_id, replace_edits=True)
     texts = [d.text for d in replaced.decisions]
     assert texts == ["Open the library on Sunday mornings from April."]
 
@@ -215,6 +224,6 @@ def test_failed_regeneration_keeps_the_earlier_minutes(
     llm.push(Reply(json.dumps(GOOD)))
     run_minutes(engine, configured, meeting_id)
     llm.push(Reply(status=500), Reply(status=500))
-    minutes = regenerate_minutes(engine, configured, meeting_id)
+    minutes = regenerate(engine, configured, meeting_id)
     assert minutes.status == "failed" and "HTTP 500" in (minutes.error or "")
     assert minutes.decisions[0].segments == [4]  # what was there is not lost

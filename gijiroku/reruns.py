@@ -1,0 +1,102 @@
+"""Running one stage again on a stored meeting: the rule the CLI, the API and the web view share.
+
+A re-run of diarization (new speaker-count hints, new weights) or of the minutes (after a
+person corrected the transcript, or with another template) is a job for that one stage. What
+a person edited is protected in the same way whichever door the request came through:
+
+- diarization rebuilds the lines where speakers change, so it is refused while lines edited
+  by hand exist, unless `replace_edits` is given (refused again when the job runs, should a
+  line be edited after it was queued);
+- the minutes keep the decisions and action items a person edited or added, unless
+  `replace_edits` is given.
+
+The options of a re-run are stored with the meeting, so later re-runs and the web view see
+what was asked: new speaker hints replace the old ones; a template or minutes language is
+kept until another is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+
+from diarize import SpeakerHints
+from gijiroku.config import Settings
+from gijiroku.domain import Progress, no_progress
+from gijiroku.errors import ConfigError, EditConflictError, InvalidInputError, StageError
+from gijiroku.pipeline import EDITED_LINES, DiarizeStage, Pipeline, TranscribeStage
+from gijiroku.storage import repository, session_scope
+
+Stage = Literal["diarize", "minutes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rerun:
+    """What a person asked to run again, and how."""
+
+    stage: Stage
+    #: Diarization: speaker-count hints (none: the configured defaults).
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    #: Minutes: another template or language; None keeps what the meeting had.
+    template: str | None = None
+    language: str | None = None
+    #: Replace what a person edited (lines, or decisions and action items).
+    replace_edits: bool = False
+
+    @property
+    def hints(self) -> SpeakerHints:
+        """The hints, checked: contradictory ones are refused as invalid input."""
+        try:
+            return SpeakerHints(self.num_speakers, self.min_speakers, self.max_speakers)
+        except ConfigError as exc:
+            raise InvalidInputError(exc.message) from exc
+
+
+def _options(rerun: Rerun) -> tuple[Callable[[str], bool], dict[str, Any]]:
+    """Which stored options the re-run drops, and which it sets."""
+    if rerun.stage == DiarizeStage.name:
+        return (lambda name: name.endswith("_speakers")), asdict(rerun.hints)
+    # an earlier "no minutes" is dropped: asking for minutes again is asking for them
+    return (lambda name: name == "minutes"), {"template": rerun.template,
+                                              "minutes_language": rerun.language}
+
+
+def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
+    """Store a queued job that runs the stage again; returns its id. Refuses (EditConflict)
+    to re-run diarization over lines a person edited unless `replace_edits` is given."""
+    forget, set_options = _options(rerun)
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        if TranscribeStage.name not in row.completed_stages:
+            raise StageError("The meeting has no finished transcript to build on yet.")
+        if (rerun.stage == DiarizeStage.name and not rerun.replace_edits
+                and repository.edited_segments(session, meeting_id)):
+            raise EditConflictError(EDITED_LINES)
+        options = {k: v for k, v in row.options.items() if not forget(k)}
+        options.update({k: v for k, v in set_options.items() if v is not None})
+        repository.update_meeting(
+            session, meeting_id, options=options, status="queued",
+            completed_stages=[s for s in row.completed_stages if s != rerun.stage],
+        )
+        job = repository.create_job(session, meeting_id=meeting_id, stages=[rerun.stage],
+                                    replace_edits=rerun.replace_edits)
+        return job.id
+
+
+def run_rerun(
+    engine: Engine, settings: Settings, meeting_id: str, rerun: Rerun,
+    progress: Progress = no_progress,
+) -> str:
+    """Queue the re-run and run it here and now (the CLI); returns the job id. Raises what
+    the job failed with, after storing it."""
+    job_id = queue_rerun(engine, meeting_id, rerun)
+    Pipeline(engine, settings).run(job_id, progress)
+    return job_id
+
+
+__all__ = ["Rerun", "queue_rerun", "run_rerun"]
