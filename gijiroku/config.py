@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -166,8 +168,53 @@ class Settings(BaseSettings):
         return self.models_dir if self.models_dir is not None else self.data_dir / "models"
 
 
+#: Variables of the GPU deployment (docker-compose.gpu.yml and its .env) that set up the
+#: containers around Gijiroku rather than Gijiroku itself. They reach its environment too,
+#: through the services' `env_file: .env`, and are not mistakes.
+DEPLOYMENT_VARIABLES = frozenset({
+    "GIJIROKU_LLM_GPU", "GIJIROKU_LLM_GPU_MEMORY", "GIJIROKU_PORT", "GIJIROKU_WATCH_PATH",
+})
+#: Names under this prefix belong to the test suite (servers it uses), not to Gijiroku.
+TEST_PREFIX = ENV_PREFIX + "TEST_"
+ENV_FILE = Path(".env")
+
+
+def setting_names() -> set[str]:
+    """Every `GIJIROKU_*` name that configures Gijiroku."""
+    return {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+
+
+def unknown_variables(environ: Mapping[str, str], env_file: Path | None) -> list[str]:
+    """One message for each `GIJIROKU_*` name, in the environment or the .env file, that is
+    no setting: a misspelt name is otherwise silently ignored and its default used."""
+    from dotenv import dotenv_values
+
+    known = setting_names()
+    places = [(name, "the environment") for name in environ]
+    if env_file is not None and env_file.is_file():
+        places += [(name, str(env_file)) for name in dotenv_values(env_file)]
+    problems = []
+    for name, place in places:
+        upper = name.upper()
+        if (not upper.startswith(ENV_PREFIX) or upper.split("__")[0] in known
+                or upper in DEPLOYMENT_VARIABLES or upper.startswith(TEST_PREFIX)):
+            continue
+        # compared without the prefix, which every name shares
+        close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX),
+                                          sorted(k.removeprefix(ENV_PREFIX) for k in known),
+                                          n=1, cutoff=0.6)
+        hint = (f"did you mean {ENV_PREFIX}{close[0]}?" if close
+                else "see deploy.env.example for them all")
+        problems.append(f"{name} (in {place}) is not a Gijiroku setting: {hint}")
+    return problems
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build settings, turning validation errors into one message naming each variable."""
+    """Build settings, turning validation errors into one message naming each variable.
+    An unknown `GIJIROKU_*` name stops start-up too, naming the closest setting."""
+    unknown = unknown_variables(os.environ, ENV_FILE)
+    if unknown:
+        raise ConfigError("Invalid configuration: " + "; ".join(unknown))
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -28,6 +28,53 @@ def test_environment_variables_use_the_prefix(monkeypatch: pytest.MonkeyPatch) -
     assert "sk-real" not in repr(settings)  # secrets never show in logs
 
 
+def test_a_misspelt_variable_stops_start_up_naming_the_right_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GIJIROKU_WISPER_MODEL", "large-v3")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.code == "config_invalid"
+    assert "GIJIROKU_WISPER_MODEL (in the environment) is not a Gijiroku setting" in \
+        caught.value.message
+    assert "did you mean GIJIROKU_WHISPER_MODEL?" in caught.value.message
+    monkeypatch.delenv("GIJIROKU_WISPER_MODEL")
+
+    (tmp_path / ".env").write_text("# site settings\nGIJIROKU_LANGAUGE=ja\n"
+                                   "GIJIROKU_DATA_DIR=/srv/gijiroku\n")
+    with pytest.raises(ConfigError, match=r"GIJIROKU_LANGAUGE \(in \.env\).*"
+                                          r"did you mean GIJIROKU_LANGUAGE\?"):
+        load_settings()
+    (tmp_path / ".env").write_text("GIJIROKU_SOMETHING_ELSE_ENTIRELY=1\n")
+    with pytest.raises(ConfigError, match="see deploy.env.example"):
+        load_settings()
+
+
+def test_deployment_and_test_suite_names_are_not_mistakes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # docker-compose.gpu.yml's own variables reach the services through `env_file: .env`
+    (tmp_path / ".env").write_text("GIJIROKU_LLM_GPU=1\nGIJIROKU_LLM_GPU_MEMORY=0.5\n"
+                                   "GIJIROKU_PORT=8000\nGIJIROKU_WATCH_PATH=/mnt/share\n")
+    monkeypatch.setenv("GIJIROKU_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/postgres")
+    monkeypatch.setenv("OTHER_TOOL_SETTING", "1")  # other prefixes are none of our business
+    assert load_settings().language == "auto"
+
+
+def test_a_misspelt_variable_stops_the_command_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
+    env.update(GIJIROKU_DATA_DIR=str(tmp_path / "d"), GIJIROKU_WISPER_MODEL="large-v3")
+    run = subprocess.run([sys.executable, "-m", "gijiroku", "check"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "did you mean GIJIROKU_WHISPER_MODEL?" in run.stderr
+    assert not (tmp_path / "d").exists()  # stopped before anything was made
+
+
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("GIJIROKU_WHISPER_MODEL=/models/large-v3\n")
     assert load_settings().whisper_model == "/models/large-v3"
