@@ -44,7 +44,7 @@ from api.schemas import (
     utc_iso,
 )
 from api.security import Guard, Refused
-from api.uploads import UploadError, UploadTooLargeError, discard, receive_upload
+from api.uploads import discard, receive_upload
 from gijiroku import audio, editing
 from gijiroku.config import Settings
 from gijiroku.errors import (
@@ -54,8 +54,11 @@ from gijiroku.errors import (
     GijirokuError,
     InvalidInputError,
     JobNotClaimable,
+    JobNotFoundError,
     NotFoundError,
     StageError,
+    UploadError,
+    UploadTooLargeError,
 )
 from gijiroku.export import FORMATS, Format, export_meeting
 from gijiroku.export.document import Cleanup
@@ -360,7 +363,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         with session_scope(db) as session:
             row = repository.get_job(session, job_id)
             if row is None:
-                raise NotFoundError(f"No job with id {job_id!r}.")
+                raise JobNotFoundError(f"No job with id {job_id!r}.")
             return JobView.of(row)
 
     @router.post("/jobs/{job_id}/cancel", response_model=JobView, summary="Cancel a job")

@@ -13,19 +13,11 @@ from typing import BinaryIO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from gijiroku.errors import GijirokuError
+from gijiroku.errors import GijirokuError, UploadError, UploadTooLargeError
 from gijiroku.storage.tables import new_id
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 20
-
-
-class UploadError(GijirokuError):
-    code = "upload_invalid"
-
-
-class UploadTooLargeError(UploadError):
-    code = "upload_too_large"
 
 
 @dataclass

@@ -3,6 +3,8 @@
     GijirokuError
     ├── ConfigError                 invalid or missing configuration (names the variable)
     ├── InvalidInputError           a request's value that cannot be used (format, hint...)
+    ├── UploadError                 an upload that cannot be taken (no file part, bad form)
+    │   └── UploadTooLargeError     over GIJIROKU_MAX_UPLOAD_MB
     ├── AudioError
     │   ├── AudioFileNotFoundError  the recording does not exist
     │   ├── EmptyAudioError         the file has zero bytes
@@ -13,8 +15,9 @@
     ├── ModelError
     │   ├── ModelNotFoundError      a configured model is not on this machine
     │   └── UnsupportedLanguageError  a language the model cannot transcribe
-    ├── NotFoundError               no such segment, speaker, job or edit
-    │   └── MeetingNotFoundError    no meeting with that id
+    ├── NotFoundError               no such segment, speaker or edit
+    │   ├── MeetingNotFoundError    no meeting with that id
+    │   └── JobNotFoundError        no job with that id
     ├── EditError                   an edit that cannot be applied as asked
     │   └── EditConflictError       the thing changed since (undo a later edit first)
     ├── StageError                  a pipeline stage failed for another reason
@@ -56,6 +59,14 @@ class ConfigError(GijirokuError):
 
 class InvalidInputError(GijirokuError):
     code = "invalid_input"
+
+
+class UploadError(GijirokuError):
+    code = "upload_invalid"
+
+
+class UploadTooLargeError(UploadError):
+    code = "upload_too_large"
 
 
 class AudioError(GijirokuError):
@@ -104,6 +115,10 @@ class NotFoundError(GijirokuError):
 
 class MeetingNotFoundError(NotFoundError):
     code = "meeting_not_found"
+
+
+class JobNotFoundError(NotFoundError):
+    code = "job_not_found"
 
 
 class EditError(GijirokuError):

@@ -33,7 +33,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import col
 
 from gijiroku.config import Settings
-from gijiroku.errors import GijirokuError, JobAbandoned, MeetingNotFoundError
+from gijiroku.errors import GijirokuError, JobAbandoned, JobNotFoundError
 from gijiroku.pipeline import Outcome, Pipeline, RetryPolicy
 from gijiroku.storage import close_database, open_database, repository, session_scope
 from gijiroku.storage.tables import JobRow, utcnow
@@ -115,7 +115,7 @@ def cancel(engine: Engine, job_id: str) -> str:
         )
         job = session.get(JobRow, job_id, populate_existing=True)
         if job is None:
-            raise MeetingNotFoundError(f"No job with id {job_id!r}.")
+            raise JobNotFoundError(f"No job with id {job_id!r}.")
         if stopped.rowcount == 1:  # type: ignore[attr-defined]
             repository.update_meeting(session, job.meeting_id, status="cancelled")
         elif job.status == "running":

@@ -46,7 +46,7 @@ def test_a_misspelt_variable_stops_start_up_naming_the_right_one(
                                           r"did you mean GIJIROKU_LANGUAGE\?"):
         load_settings()
     (tmp_path / ".env").write_text("GIJIROKU_SOMETHING_ELSE_ENTIRELY=1\n")
-    with pytest.raises(ConfigError, match="see deploy.env.example"):
+    with pytest.raises(ConfigError, match=r"see deploy\.env\.example"):
         load_settings()
 
 

@@ -207,7 +207,8 @@ def test_cancel_and_a_corrupt_file_fail_cleanly_while_the_next_job_runs(
     assert again.returncode == 0 and again.stdout == "cancelled\n"
     unknown = cluster.cli("cancel", "0" * 32)
     assert unknown.returncode == 1 and unknown.stdout == ""
-    assert "No job with id" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert "No job with id" in unknown.stderr and "[job_not_found]" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
 
     corrupt = tmp_path / "broken.mp3"
     corrupt.write_bytes(os.urandom(64_000))

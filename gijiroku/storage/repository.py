@@ -21,7 +21,7 @@ from gijiroku.domain import (
     Transcript,
     Word,
 )
-from gijiroku.errors import MeetingNotFoundError, NotFoundError
+from gijiroku.errors import JobNotFoundError, MeetingNotFoundError, NotFoundError
 from gijiroku.storage.tables import JobRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
 
 
@@ -187,7 +187,7 @@ def get_job(session: Session, job_id: str) -> JobRow | None:
 def update_job(session: Session, job_id: str, **fields: Any) -> JobRow:
     job = session.get(JobRow, job_id)
     if job is None:
-        raise MeetingNotFoundError(f"No job with id {job_id!r}.")
+        raise JobNotFoundError(f"No job with id {job_id!r}.")
     for name, value in fields.items():
         setattr(job, name, value)
     session.add(job)

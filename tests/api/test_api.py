@@ -115,6 +115,10 @@ def test_bad_forms_get_clear_errors(client: TestClient) -> None:
     hints = upload(client, "a.flac", SAMPLE.read_bytes(), min_speakers="4", max_speakers="2")
     assert hints.status_code == 422 and "min speakers" in hints.json()["error"]["message"]
     assert client.get("/api/meetings/nope").json()["error"]["code"] == "meeting_not_found"
+    missing_job = client.get("/api/jobs/nope")
+    assert missing_job.status_code == 404
+    assert missing_job.json()["error"]["code"] == "job_not_found"
+    assert client.post("/api/jobs/nope/cancel").json()["error"]["code"] == "job_not_found"
 
 
 @pytest.fixture
