@@ -71,6 +71,8 @@ test)
     "$VENV/bin/ruff" check .
     log "mypy"
     "$VENV/bin/mypy"
+    log "import contracts (lint-imports)"
+    "$VENV/bin/lint-imports"
     log "pytest"
     shift
     exec "$VENV/bin/python" -m pytest "$@"
