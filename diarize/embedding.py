@@ -21,7 +21,8 @@ from pyannote.audio import Model
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-SAMPLE_RATE = 16_000
+from gijiroku.domain import SAMPLE_RATE
+
 N_FFT = 400  # 25 ms
 HOP = 160  # 10 ms
 N_MELS = 40

@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 
 from diarize import NO_HINTS, DiarizerSpec, SpeakerHints
-from gijiroku.domain import Progress, SpeakerTurn, no_progress
+from gijiroku.domain import SAMPLE_RATE, Progress, SpeakerTurn, no_progress
 from gijiroku.errors import ModelNotFoundError
 
 STAGE = "diarize"
-SAMPLE_RATE = 16_000
 log = logging.getLogger(__name__)
 
 #: Starter-set parameters, tuned on pyannote's sample and samples/committee-meeting-en (DER

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gijiroku.domain import Progress, no_progress
+from gijiroku.domain import SAMPLE_RATE, Progress, no_progress
 from gijiroku.errors import (
     AudioDecodeError,
     AudioFileNotFoundError,
@@ -26,7 +26,6 @@ from gijiroku.errors import (
     ZeroDurationError,
 )
 
-SAMPLE_RATE = 16_000
 SAMPLE_DTYPE = np.dtype("<f4")
 _STDERR_TAIL = 2_000
 

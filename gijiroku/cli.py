@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gijiroku.domain import clock
 from gijiroku.errors import GijirokuError
 
 if TYPE_CHECKING:
@@ -16,12 +17,6 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
-
-
-def timestamp(seconds: float) -> str:
-    hours, rest = divmod(max(seconds, 0.0), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours):02d}:{int(minutes):02d}:{secs:05.2f}"
 
 
 class _TerminalProgress:
@@ -273,11 +268,12 @@ def _show(args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         meeting = repository.load_meeting(session, args.id)
     names = {s.id: s.name or s.id for s in meeting.speakers}
-    duration = timestamp(meeting.duration or 0.0)
+    duration = clock(meeting.duration or 0.0, decimals=2)
     print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration})")
     for segment in meeting.segments:
         who = f" {names.get(segment.speaker, segment.speaker)}:" if segment.speaker else ""
-        print(f"[{timestamp(segment.start)} - {timestamp(segment.end)}]{who} {segment.text}")
+        start, end = clock(segment.start, decimals=2), clock(segment.end, decimals=2)
+        print(f"[{start} - {end}]{who} {segment.text}")
     return 0
 
 

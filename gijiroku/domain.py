@@ -10,14 +10,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+#: Audio as every stage receives it: mono float32 samples at this rate (ffmpeg decodes once).
+SAMPLE_RATE = 16_000
+
 #: Languages written without spaces between words: their words are joined with no separator.
 NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "yue", "th", "lo", "km", "my", "bo"})
+_ATTACHING = frozenset("-'’,.!?;:%)")
 
 #: Progress callback: (stage name, completed, total). Units are the stage's own
 #: (seconds of audio for transcription); the fraction is completed / total.
-_ATTACHING = frozenset("-'’,.!?;:%)")
-
 Progress = Callable[[str, float, float], None]
+
+
+def clock(seconds: float, *, decimals: int = 0, comma: bool = False,
+          pad_hours: bool = True) -> str:
+    """A time in a recording as people read it: 01:02:03 (hours unpadded: 1:02:03), with
+    `decimals` digits of the second (2 in the terminal, 3 in subtitles; a comma before them
+    in SRT). Digits are cut, never rounded up, so a time never shows later than it is."""
+    total_ms = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    text = f"{hours:02d}" if pad_hours else f"{hours:d}"
+    text += f":{minutes:02d}:{secs:02d}"
+    if decimals:
+        text += ("," if comma else ".") + f"{ms:03d}"[:decimals]
+    return text
 
 
 def no_progress(stage: str, completed: float, total: float) -> None:

@@ -7,6 +7,7 @@ the file system. The original is copied in chunks (never read whole) and never m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -49,14 +50,20 @@ def display_title(name: str) -> str:
     return cleaned[:200] or "Untitled meeting"
 
 
-def copy_with_hash(source: Path, destination: Path) -> str:
-    """Copy in chunks and return the SHA-256 of the content."""
+def content_hash(source: Path, copy_to: Path | None = None) -> str:
+    """The SHA-256 of a file's content, read once in chunks (a 3-hour recording never sits
+    in memory); with `copy_to`, the file is copied there on the way."""
     digest = hashlib.sha256()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with source.open("rb") as reader, destination.open("wb") as writer:
+    with contextlib.ExitStack() as files:
+        reader = files.enter_context(source.open("rb"))
+        writer = None
+        if copy_to is not None:
+            copy_to.parent.mkdir(parents=True, exist_ok=True)
+            writer = files.enter_context(copy_to.open("wb"))
         while chunk := reader.read(CHUNK):
             digest.update(chunk)
-            writer.write(chunk)
+            if writer is not None:
+                writer.write(chunk)
     return digest.hexdigest()
 
 
@@ -76,8 +83,8 @@ def accept_file(
     meeting_id = new_id()
     relative = Path("meetings") / meeting_id / f"original.{safe_extension(path.name)}"
     target = data_dir / relative
-    content_hash = copy_with_hash(path, target)
-    return _register(engine, data_dir, meeting_id, relative, path.name, content_hash,
+    digest = content_hash(path, copy_to=target)
+    return _register(engine, data_dir, meeting_id, relative, path.name, digest,
                      title, options)
 
 

@@ -12,7 +12,6 @@ or changed; Gijiroku works on its own copy.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -24,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from gijiroku.errors import GijirokuError
-from gijiroku.recordings import CHUNK, accept_file
+from gijiroku.recordings import accept_file, content_hash
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import MeetingRow, WatchedFileRow
 
@@ -159,14 +158,6 @@ class FolderWatcher:
             thread.join(timeout=5)
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as reader:
-        while chunk := reader.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def take_file(
     engine: Engine,
     data_dir: Path,
@@ -189,13 +180,13 @@ def take_file(
         ).first()
     if known is not None:
         return known
-    content_hash = file_hash(path)
+    digest = content_hash(path)
     with session_scope(engine) as session:
         same = session.exec(
-            select(MeetingRow.id).where(MeetingRow.content_hash == content_hash)
+            select(MeetingRow.id).where(MeetingRow.content_hash == digest)
         ).first()
     record = WatchedFileRow(
-        path=str(path), size=stat.st_size, mtime=stat.st_mtime, content_hash=content_hash,
+        path=str(path), size=stat.st_size, mtime=stat.st_mtime, content_hash=digest,
         status="duplicate" if same else "queued", meeting_id=same,
     )
     if same is None:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import openai
 from pydantic import ValidationError
 
-from gijiroku.domain import ActionItem, Decision, Minutes
+from gijiroku.domain import ActionItem, Decision, Minutes, clock
 from gijiroku.errors import LLMOutputError, LLMTimeoutError, LLMUnavailableError
 from summarize import LLMConfig, MinutesRequest, TranscriptLine, Usage
 from summarize.schema import MinutesOut, json_schema
@@ -40,13 +40,9 @@ def estimate_tokens(text: str) -> int:
     return wide + math.ceil((len(text) - wide) / 3) + 1
 
 
-def clock(seconds: float) -> str:
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours:d}:{rest // 60:02d}:{rest % 60:02d}"
-
-
 def format_line(line: TranscriptLine) -> str:
-    return f"[{line.id}] {clock(line.start)}-{clock(line.end)} {line.speaker or '?'}: {line.text}"
+    start, end = clock(line.start, pad_hours=False), clock(line.end, pad_hours=False)
+    return f"[{line.id}] {start}-{end} {line.speaker or '?'}: {line.text}"
 
 
 def pack(items: list[T], cost: Callable[[T], int], budget: int) -> list[list[T]]:

@@ -12,13 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from gijiroku.domain import Progress, Segment, Transcript, Word, no_progress
+from gijiroku.domain import SAMPLE_RATE, Progress, Segment, Transcript, Word, no_progress
 from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
 from transcribe import ModelSpec, TranscriptionOptions
 from transcribe.phantoms import is_phantom, loudness_dbfs
 from transcribe.windows import plan_windows
 
-SAMPLE_RATE = 16_000
 STAGE = "transcribe"
 log = logging.getLogger(__name__)
 

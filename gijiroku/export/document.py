@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from gijiroku.domain import Meeting, Minutes, Segment, join_words
+from gijiroku.domain import Meeting, Minutes, Segment, clock, join_words
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
@@ -74,17 +74,6 @@ def tidy_text(text: str, language: str | None, level: Cleanup) -> str:
     if language != "ja" and cleaned and cleaned[0].islower() and text[:1].isupper():
         cleaned = cleaned[0].upper() + cleaned[1:]
     return cleaned
-
-
-def clock(seconds: float, *, milliseconds: bool = False, comma: bool = False) -> str:
-    total_ms = round(max(seconds, 0.0) * 1000)
-    hours, rest = divmod(total_ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, ms = divmod(rest, 1000)
-    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    if milliseconds:
-        text += f"{',' if comma else '.'}{ms:03d}"
-    return text
 
 
 @dataclass(slots=True)

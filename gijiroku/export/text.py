@@ -138,8 +138,8 @@ def to_srt(document: ExportDocument) -> str:
         if cue.speaker:
             lines[0] = (f"({cue.speaker}){lines[0]}" if document.language == "ja"
                         else f"{cue.speaker}: {lines[0]}")
-        blocks.append(f"{number}\n{clock(cue.start, milliseconds=True, comma=True)} --> "
-                      f"{clock(cue.end, milliseconds=True, comma=True)}\n" + "\n".join(lines))
+        blocks.append(f"{number}\n{clock(cue.start, decimals=3, comma=True)} --> "
+                      f"{clock(cue.end, decimals=3, comma=True)}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -153,8 +153,8 @@ def to_vtt(document: ExportDocument) -> str:
         body = "\n".join(_vtt_escape(line) for line in cue.lines)
         if cue.speaker:
             body = f"<v {_vtt_escape(cue.speaker)}>{body}"
-        blocks.append(f"{clock(cue.start, milliseconds=True)} --> "
-                      f"{clock(cue.end, milliseconds=True)}\n{body}")
+        blocks.append(f"{clock(cue.start, decimals=3)} --> "
+                      f"{clock(cue.end, decimals=3)}\n{body}")
     return "\n\n".join(blocks) + "\n"
 
 
