@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from gijiroku.domain import JobStatus, MeetingStatus, WatchedFileStatus
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
 
 
@@ -39,7 +40,7 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
 class JobView(BaseModel):
     id: str
     meeting_id: str
-    status: str = Field(description="queued | running | done | failed | cancelled")
+    status: JobStatus
     stage: str | None
     progress: float
     error: str | None
@@ -58,7 +59,7 @@ class JobView(BaseModel):
 class MeetingSummary(BaseModel):
     id: str
     title: str
-    status: str
+    status: MeetingStatus
     language: str | None
     duration: float | None
     source_name: str
@@ -150,7 +151,7 @@ def summary(meeting: MeetingRow, job: JobRow | None) -> dict[str, Any]:
 
 class WatchedFileView(BaseModel):
     name: str = Field(description="the file's name in the watched folder")
-    status: str = Field(description="queued | duplicate | failed")
+    status: WatchedFileStatus
     error: str | None
     meeting_id: str | None
     created_at: str

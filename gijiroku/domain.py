@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 #: Audio as every stage receives it: mono float32 samples at this rate (ffmpeg decodes once).
 SAMPLE_RATE = 16_000
@@ -16,6 +17,17 @@ SAMPLE_RATE = 16_000
 #: Languages written without spaces between words: their words are joined with no separator.
 NO_SPACE_LANGUAGES = frozenset({"ja", "zh", "yue", "th", "lo", "km", "my", "bo"})
 _ATTACHING = frozenset("-'’,.!?;:%)")
+
+#: A job: waiting for a worker, running, or finished one of three ways.
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+#: A meeting, after its newest job (`processing` while that job runs).
+MeetingStatus = Literal["queued", "processing", "done", "failed", "cancelled"]
+#: The minutes: written, not asked for, no LLM configured, or the LLM failed.
+MinutesStatus = Literal["done", "skipped", "not_configured", "failed"]
+#: A file taken from a watched folder: a meeting made, the same content seen, or refused.
+WatchedFileStatus = Literal["queued", "duplicate", "failed"]
+#: Job statuses after which nothing more happens to a job unless a person re-runs it.
+FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 
 #: Progress callback: (stage name, completed, total). Units are the stage's own
 #: (seconds of audio for transcription); the fraction is completed / total.
@@ -113,8 +125,7 @@ class ActionItem:
 
 @dataclass(slots=True)
 class Minutes:
-    #: done | not_configured | failed
-    status: str = "not_configured"
+    status: MinutesStatus = "not_configured"
     summary: str = ""
     decisions: list[Decision] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
@@ -131,7 +142,7 @@ class Minutes:
 class Meeting:
     id: str
     title: str
-    status: str
+    status: MeetingStatus
     language: str | None
     duration: float | None
     speakers: list[Speaker] = field(default_factory=list)

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from huey import Huey
 from huey.consumer import Consumer, Scheduler, Worker
@@ -145,30 +145,32 @@ def recover(engine: Engine, queue: JobQueue, settings: Settings) -> Recovered:
             job = repository.get_job(session, job_id)
             if job is None:
                 continue
-            fields: dict[str, Any]
+            status: Literal["queued", "failed"]
+            fields: dict[str, Any] = {}
             if job.attempts >= settings.job_max_attempts:
                 error: GijirokuError = JobAbandoned(
                     f"Processing stopped {job.attempts} times before it finished (the worker "
                     "was killed, crashed or ran out of memory), so it is not tried again. "
                     "Check the worker's log, then re-run it."
                 )
-                fields = {"status": "failed", "finished_at": now}
+                status, fields["finished_at"] = "failed", now
             else:
                 error = GijirokuError(
                     f"The worker stopped during the {job.stage or 'first'} step; the job "
                     "continues from the last finished step."
                 )
-                fields = {"status": "queued"}
-            fields.update(error=error.message, error_code=error.code)
-            if not repository.requeue_expired(session, job_id, now, **fields):
+                status = "queued"
+            if not repository.requeue_expired(session, job_id, now, status=status,
+                                              error=error.message, error_code=error.code,
+                                              **fields):
                 continue
-            repository.update_meeting(session, job.meeting_id, status=fields["status"])
-        if fields["status"] == "queued":
+            repository.update_meeting(session, job.meeting_id, status=status)
+        if status == "queued":
             queue.enqueue(job_id)
             found.requeued.append(job_id)
         else:
             found.abandoned.append(job_id)
-        log.warning("job %s: its worker stopped; %s", job_id, fields["status"])
+        log.warning("job %s: its worker stopped; %s", job_id, status)
     settle = now - timedelta(seconds=max(10.0, settings.job_lease_seconds))
     with session_scope(engine) as session:
         queued = repository.queued_jobs(session, settle)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from sqlalchemy import Engine
@@ -274,6 +274,9 @@ class _JobProgress:
         self.lease.check()
 
 
+#: How a run leaves its job and meeting (both take the same word): queued again, or finished.
+RunEnd = Literal["queued", "done", "failed", "cancelled"]
+
 #: Given a transient error and the attempts made so far: seconds until the next attempt,
 #: or None for no more attempts.
 RetryPolicy = Callable[[GijirokuError, int], float | None]
@@ -285,7 +288,7 @@ class Outcome:
     `retry_in` seconds) | requeued (interrupted; run it again now) | lost (another worker
     took it over) | not_claimed (it was not waiting to run)."""
 
-    status: str
+    status: Literal["done", "failed", "cancelled", "retry", "requeued", "lost", "not_claimed"]
     error: GijirokuError | None = None
     retry_in: float | None = None
 
@@ -381,7 +384,7 @@ class Pipeline:
             log.info("%s: %s done in %.1fs", meeting_id, stage.name, time.monotonic() - started)
 
     def _finish(
-        self, lease: Lease, meeting_id: str, status: str, error: GijirokuError | None = None
+        self, lease: Lease, meeting_id: str, status: RunEnd, error: GijirokuError | None = None
     ) -> None:
         """Record the end of a run, unless another worker has taken the job over since."""
         fields: dict[str, Any] = {"status": status}

@@ -15,6 +15,7 @@ from gijiroku.domain import (
     ActionItem,
     Decision,
     Meeting,
+    MeetingStatus,
     Minutes,
     Segment,
     Speaker,
@@ -194,8 +195,12 @@ def update_job(session: Session, job_id: str, **fields: Any) -> JobRow:
     return job
 
 
-def update_meeting(session: Session, meeting_id: str, **fields: Any) -> MeetingRow:
+def update_meeting(
+    session: Session, meeting_id: str, *, status: MeetingStatus | None = None, **fields: Any
+) -> MeetingRow:
     row = get_meeting_row(session, meeting_id)
+    if status is not None:
+        row.status = status
     for name, value in fields.items():
         setattr(row, name, value)
     row.updated_at = utcnow()

@@ -17,11 +17,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    String,
     Text,
     UniqueConstraint,
     false,
 )
 from sqlmodel import Field, SQLModel
+
+from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
 
 
 def new_id() -> str:
@@ -41,8 +44,7 @@ class MeetingRow(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     title: str = Field(max_length=500)
-    #: queued | processing | done | failed | cancelled
-    status: str = Field(default="queued", max_length=20, index=True)
+    status: MeetingStatus = Field(default="queued", sa_type=String(20), index=True)
     source_name: str = Field(max_length=500)  # the name it arrived with, for display only
     source_path: str = Field(max_length=1000)  # relative to the data directory
     content_hash: str = Field(max_length=64, index=True)
@@ -54,7 +56,7 @@ class MeetingRow(SQLModel, table=True):
     completed_stages: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    minutes_status: str = Field(default="not_configured", max_length=20)
+    minutes_status: MinutesStatus = Field(default="not_configured", sa_type=String(20))
     minutes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time()
     updated_at: datetime = _time()
@@ -111,8 +113,7 @@ class JobRow(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32, index=True)
-    #: queued | running | done | failed | cancelled
-    status: str = Field(default="queued", max_length=20, index=True)
+    status: JobStatus = Field(default="queued", sa_type=String(20), index=True)
     stage: str | None = Field(default=None, max_length=32)
     progress: float = 0.0
     error_code: str | None = Field(default=None, max_length=64)
@@ -147,8 +148,7 @@ class WatchedFileRow(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)  # recordings of several GB
     mtime: float
     content_hash: str = Field(max_length=64, index=True)
-    #: queued (a meeting and job were made) | duplicate (same content seen) | failed
-    status: str = Field(max_length=20)
+    status: WatchedFileStatus = Field(sa_type=String(20))
     meeting_id: str | None = Field(
         default=None, foreign_key="meeting.id", ondelete="SET NULL", max_length=32
     )
