@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
-from gijiroku.minutes import build_request  # noqa: E402
+from gijiroku.stages.minutes import build_request  # noqa: E402
 from summarize import LLMConfig, load_template  # noqa: E402
 from summarize.writer import OpenAIMinutesWriter, checked_minutes  # noqa: E402
 
@@ -105,8 +105,9 @@ def meeting_from_file(data: dict[str, Any]) -> Meeting:
 def meeting_from_recording(path: Path, data: dict[str, Any]) -> Meeting:
     """Run decoding, transcription and diarization on the recording (no minutes yet)."""
     from gijiroku.config import Settings
-    from gijiroku.pipeline import DecodeStage, DiarizeStage, Pipeline, TranscribeStage
+    from gijiroku.pipeline import Pipeline
     from gijiroku.recordings import accept_file
+    from gijiroku.stages import DecodeStage, DiarizeStage, TranscribeStage
     from gijiroku.storage import open_database, repository, session_scope
 
     with tempfile.TemporaryDirectory() as tmp:

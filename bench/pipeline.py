@@ -65,8 +65,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from gijiroku.config import Settings
-    from gijiroku.pipeline import Pipeline, default_stages
+    from gijiroku.pipeline import Pipeline
     from gijiroku.recordings import accept_file
+    from gijiroku.stages import default_stages
     from gijiroku.storage import open_database, repository, session_scope
 
     recording = args.recording

@@ -213,7 +213,7 @@ def _check(args: argparse.Namespace) -> int:
     from gijiroku.errors import ModelNotFoundError
     from gijiroku.jobs import prepare
     from gijiroku.models import starter_segmentation_path
-    from gijiroku.stages import model_spec
+    from gijiroku.stages.transcribe import model_spec
     from transcribe.whisper_backend import resolve
 
     settings = get_settings()

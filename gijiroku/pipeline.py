@@ -1,4 +1,5 @@
-"""The processing pipeline: ordered stages, each storing its output as soon as it is done.
+"""Running a job: its stages (`gijiroku.stages`) in order, each storing its output as soon as
+it is done.
 
 A job runs the meeting's stages in order, skipping those already completed, so a crash or a
 re-run resumes after the last finished stage. A stage that fails marks the job and meeting
@@ -17,171 +18,25 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal
 
-import numpy as np
 from sqlalchemy import Engine
 
-from gijiroku import audio
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import (
-    EditConflictError,
     GijirokuError,
     JobCancelled,
     JobInterrupted,
     JobNotClaimable,
     StageError,
 )
-from gijiroku.stages import diarizer_spec, model_spec, speaker_hints, transcription_options
+from gijiroku.stages import Stage, StageContext, stages_named
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import JobRow, utcnow
-from transcribe import load_transcriber
 
 log = logging.getLogger(__name__)
-
-#: Why a re-run of diarization stops before it rebuilds lines a person corrected.
-EDITED_LINES = (
-    "Lines of this meeting were edited by hand; finding the speakers again rebuilds the "
-    "lines where speakers change and loses those edits. Run it again with --replace-edits "
-    "(in the API: replace_edits=true) to go ahead."
-)
-
-
-@dataclass
-class StageContext:
-    """What a stage may use: the meeting, the database, the data directory and settings."""
-
-    meeting_id: str
-    engine: Engine
-    settings: Settings
-    progress: Progress = no_progress
-    #: The job may replace what a person edited (a re-run asked for it); else a stage keeps
-    #: such edits or refuses to run.
-    replace_edits: bool = False
-    _audio: np.memmap | None = field(default=None, repr=False)
-
-    @property
-    def data_dir(self) -> Path:
-        return self.settings.data_dir
-
-    def audio(self) -> np.memmap:
-        """The decoded recording, memory-mapped once per job and shared by every stage."""
-        if self._audio is None:
-            with session_scope(self.engine) as session:
-                row = repository.get_meeting_row(session, self.meeting_id)
-                relative = row.audio_path
-            if relative is None:
-                raise StageError("The recording has not been decoded yet.")
-            self._audio = audio.load(self.data_dir / relative)
-        return self._audio
-
-
-class Stage(Protocol):
-    """One step of the pipeline; `run` stores its own output before returning."""
-
-    name: str
-    #: Share of the job's total work, for the progress bar.
-    weight: float
-
-    def run(self, context: StageContext) -> None: ...
-
-
-class DecodeStage:
-    """ffmpeg to 16 kHz mono float32, once per recording."""
-
-    name = "decode"
-    weight = 0.05
-
-    def run(self, context: StageContext) -> None:
-        with session_scope(context.engine) as session:
-            row = repository.get_meeting_row(session, context.meeting_id)
-            source, name = context.data_dir / row.source_path, row.source_name
-        info = audio.probe(source, name=name)
-        relative = Path("meetings") / context.meeting_id / "audio.f32"
-        duration = audio.decode(
-            source,
-            context.data_dir / relative,
-            duration_hint=info.duration,
-            progress=context.progress,
-            name=name,
-        )
-        try:  # WMA, AMR...: the player's copy now, not at the first click on play
-            audio.playable(source)
-        except GijirokuError as error:  # not needed for the transcript; the web view
-            log.warning("meeting %s: %s", context.meeting_id, error)  # tries once more
-        with session_scope(context.engine) as session:
-            repository.update_meeting(
-                session, context.meeting_id, audio_path=relative.as_posix(), duration=duration
-            )
-
-
-class TranscribeStage:
-    """faster-whisper, in windows cut at pauses; stores segments and words."""
-
-    name = "transcribe"
-    weight = 0.6
-
-    def run(self, context: StageContext) -> None:
-        with session_scope(context.engine) as session:
-            options = repository.get_meeting_row(session, context.meeting_id).options
-        transcriber = load_transcriber(model_spec(context.settings))
-        transcript = transcriber.transcribe(
-            context.audio(), transcription_options(context.settings, options), context.progress
-        )
-        with session_scope(context.engine) as session:
-            repository.save_transcript(
-                session, meeting_id=context.meeting_id, transcript=transcript
-            )
-
-
-class DiarizeStage:
-    """pyannote.audio; gives every word a speaker and splits segments at speaker changes.
-
-    Runs on the unsplit recognition segments, so it can be re-run alone with new hints or
-    weights; names a person gave are carried to the new speakers that match them."""
-
-    name = "diarize"
-    weight = 0.35
-
-    def run(self, context: StageContext) -> None:
-        from diarize import load_diarizer
-        from diarize.assign import assign_speakers, carry_names, unsplit
-
-        with session_scope(context.engine) as session:
-            options = repository.get_meeting_row(session, context.meeting_id).options
-            transcript = repository.load_transcript(session, context.meeting_id)
-            old_speakers = repository.load_speakers(session, context.meeting_id)
-            edited = repository.edited_segments(session, context.meeting_id)
-        if edited and not context.replace_edits:
-            # checked again here: a line may have been edited after the re-run was queued
-            raise EditConflictError(EDITED_LINES)
-        hints = speaker_hints(context.settings, options)
-        diarizer = load_diarizer(diarizer_spec(context.settings))
-        turns = diarizer.diarize(context.audio(), hints, context.progress)
-        base = unsplit(transcript.segments, transcript.language)
-        before = [w.speaker for s in base for w in s.words]
-        segments, speakers = assign_speakers(base, turns, transcript.language)
-        after = [w.speaker for s in segments for w in s.words]
-        speakers = carry_names(old_speakers, before, speakers, after)
-        transcript.segments = segments
-        with session_scope(context.engine) as session:
-            repository.save_transcript(
-                session, meeting_id=context.meeting_id, transcript=transcript
-            )
-            repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
-
-
-def default_stages(settings: Settings | None = None) -> list[Stage]:
-    from gijiroku.minutes import MinutesStage
-
-    stages: list[Stage] = [DecodeStage(), TranscribeStage()]
-    if settings is None or settings.diarize:
-        stages.append(DiarizeStage())
-    stages.append(MinutesStage())
-    return stages
 
 
 def worker_name() -> str:
@@ -401,19 +256,6 @@ class Pipeline:
                 repository.update_meeting(session, meeting_id, status=status)
 
 
-def stages_named(names: Sequence[str] | None, settings: Settings) -> list[Stage]:
-    """The stages a stored job asks for, in pipeline order (None: the whole pipeline)."""
-    stages = default_stages(settings)
-    if names is None:
-        return stages
-    chosen = [stage for stage in stages if stage.name in names]
-    if len(chosen) != len(set(names)):
-        known = ", ".join(stage.name for stage in stages)
-        raise StageError(f"Unknown stage in {list(names)} (known: {known}).")
-    return chosen
 
 
-__all__ = [
-    "DecodeStage", "DiarizeStage", "Lease", "Outcome", "Pipeline", "RetryPolicy", "Stage",
-    "StageContext", "TranscribeStage", "stages_named", "worker_name",
-]
+__all__ = ["Lease", "Outcome", "Pipeline", "RetryPolicy", "RunEnd", "worker_name"]

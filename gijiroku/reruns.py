@@ -27,7 +27,9 @@ from diarize import SpeakerHints
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import ConfigError, EditConflictError, InvalidInputError, StageError
-from gijiroku.pipeline import EDITED_LINES, DiarizeStage, Pipeline, TranscribeStage
+from gijiroku.pipeline import Pipeline
+from gijiroku.stages.diarize import EDITED_LINES, DiarizeStage
+from gijiroku.stages.transcribe import TranscribeStage
 from gijiroku.storage import repository, session_scope
 
 Stage = Literal["diarize", "minutes"]

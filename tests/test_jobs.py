@@ -15,9 +15,10 @@ from sqlmodel import col, select
 from gijiroku.config import Settings
 from gijiroku.errors import AudioDecodeError, StageError
 from gijiroku.jobs import JobQueue, cancel, recover, retry_policy
-from gijiroku.pipeline import Pipeline, StageContext
+from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.service import Service
+from gijiroku.stages import StageContext
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import JobRow, MeetingRow, WatchedFileRow, utcnow
 from tests.test_watch import listing, looked_again, wait_for

@@ -8,8 +8,9 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.errors import AudioDecodeError, JobNotClaimable, StageError
-from gijiroku.pipeline import DecodeStage, Pipeline, StageContext, TranscribeStage
+from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
+from gijiroku.stages import DecodeStage, StageContext, TranscribeStage
 from gijiroku.storage import close_database, open_database, repository, session_scope
 
 pytestmark = pytest.mark.slow

@@ -4,8 +4,8 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.domain import Segment, Speaker, Transcript, Word
-from gijiroku.minutes import MinutesStage
 from gijiroku.pipeline import Pipeline
+from gijiroku.stages import MinutesStage
 from gijiroku.storage import repository, session_scope
 
 LINES = [

@@ -16,7 +16,7 @@ from gijiroku.errors import ConfigError, LLMError
 from gijiroku.storage import repository, session_scope
 
 if TYPE_CHECKING:
-    from gijiroku.pipeline import StageContext
+    from gijiroku.stages.base import StageContext
     from summarize import LLMConfig, MinutesRequest, Template
 
 

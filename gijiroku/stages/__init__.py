@@ -1,0 +1,52 @@
+"""The pipeline's stages, one module each with the settings it reads: decode, transcribe,
+diarize, minutes. Each stores its own output before it returns, so a job resumes after the
+last finished stage; `gijiroku.pipeline` runs them for a job."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gijiroku.config import Settings
+from gijiroku.errors import StageError
+from gijiroku.stages.base import Stage, StageContext
+from gijiroku.stages.decode import DecodeStage
+from gijiroku.stages.diarize import DiarizeStage, diarizer_spec
+from gijiroku.stages.minutes import MinutesStage
+from gijiroku.stages.transcribe import TranscribeStage, model_spec
+
+
+def default_stages(settings: Settings | None = None) -> list[Stage]:
+    stages: list[Stage] = [DecodeStage(), TranscribeStage()]
+    if settings is None or settings.diarize:
+        stages.append(DiarizeStage())
+    stages.append(MinutesStage())
+    return stages
+
+
+def stages_named(names: Sequence[str] | None, settings: Settings) -> list[Stage]:
+    """The stages a stored job asks for, in pipeline order (None: the whole pipeline)."""
+    stages = default_stages(settings)
+    if names is None:
+        return stages
+    chosen = [stage for stage in stages if stage.name in names]
+    if len(chosen) != len(set(names)):
+        known = ", ".join(stage.name for stage in stages)
+        raise StageError(f"Unknown stage in {list(names)} (known: {known}).")
+    return chosen
+
+
+def preload(settings: Settings) -> None:
+    """Load the transcription and diarization models into this process's caches, so the
+    first job does not wait for them (the same specs hit the same cached objects)."""
+    from diarize import load_diarizer
+    from transcribe import load_transcriber
+
+    load_transcriber(model_spec(settings))
+    if settings.diarize:
+        load_diarizer(diarizer_spec(settings))
+
+
+__all__ = [
+    "DecodeStage", "DiarizeStage", "MinutesStage", "Stage", "StageContext", "TranscribeStage",
+    "default_stages", "preload", "stages_named",
+]

@@ -1,0 +1,45 @@
+"""The decode stage: any audio or video file to 16 kHz mono float32 samples, once."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from gijiroku import audio
+from gijiroku.errors import GijirokuError
+from gijiroku.stages.base import StageContext
+from gijiroku.storage import repository, session_scope
+
+log = logging.getLogger(__name__)
+
+
+class DecodeStage:
+    """ffmpeg to 16 kHz mono float32, once per recording."""
+
+    name = "decode"
+    weight = 0.05
+
+    def run(self, context: StageContext) -> None:
+        with session_scope(context.engine) as session:
+            row = repository.get_meeting_row(session, context.meeting_id)
+            source, name = context.data_dir / row.source_path, row.source_name
+        info = audio.probe(source, name=name)
+        relative = Path("meetings") / context.meeting_id / "audio.f32"
+        duration = audio.decode(
+            source,
+            context.data_dir / relative,
+            duration_hint=info.duration,
+            progress=context.progress,
+            name=name,
+        )
+        try:  # WMA, AMR...: the player's copy now, not at the first click on play
+            audio.playable(source)
+        except GijirokuError as error:  # not needed for the transcript; the web view
+            log.warning("meeting %s: %s", context.meeting_id, error)  # tries once more
+        with session_scope(context.engine) as session:
+            repository.update_meeting(
+                session, context.meeting_id, audio_path=relative.as_posix(), duration=duration
+            )
+
+
+__all__ = ["DecodeStage"]

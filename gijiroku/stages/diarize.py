@@ -1,0 +1,80 @@
+"""The diarization stage and the settings it reads: pyannote.audio through `diarize/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diarize import DiarizerSpec, SpeakerHints
+from gijiroku.config import Settings
+from gijiroku.errors import EditConflictError
+from gijiroku.models import starter_segmentation_path
+from gijiroku.stages.base import StageContext
+from gijiroku.storage import repository, session_scope
+
+#: Why a re-run of diarization stops before it rebuilds lines a person corrected.
+EDITED_LINES = (
+    "Lines of this meeting were edited by hand; finding the speakers again rebuilds the "
+    "lines where speakers change and loses those edits. Run it again with --replace-edits "
+    "(in the API: replace_edits=true) to go ahead."
+)
+
+
+def diarizer_spec(settings: Settings) -> DiarizerSpec:
+    return DiarizerSpec(
+        pipeline=settings.diarization_pipeline or None,
+        device=settings.diarize_device or settings.device,
+        hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
+        starter_segmentation=str(starter_segmentation_path()),
+        models_dir=str(settings.resolved_models_dir),
+    )
+
+
+def speaker_hints(
+    settings: Settings, meeting_options: dict[str, Any] | None = None
+) -> SpeakerHints:
+    """The meeting's own speaker-count hints when it has any, else the configured ones."""
+    chosen = meeting_options or {}
+    keys = ("num_speakers", "min_speakers", "max_speakers")
+    if any(chosen.get(key) for key in keys):
+        return SpeakerHints(**{key: chosen.get(key) for key in keys})
+    return SpeakerHints(**{key: getattr(settings, key) for key in keys})
+
+
+class DiarizeStage:
+    """pyannote.audio; gives every word a speaker and splits segments at speaker changes.
+
+    Runs on the unsplit recognition segments, so it can be re-run alone with new hints or
+    weights; names a person gave are carried to the new speakers that match them."""
+
+    name = "diarize"
+    weight = 0.35
+
+    def run(self, context: StageContext) -> None:
+        from diarize import load_diarizer
+        from diarize.assign import assign_speakers, carry_names, unsplit
+
+        with session_scope(context.engine) as session:
+            options = repository.get_meeting_row(session, context.meeting_id).options
+            transcript = repository.load_transcript(session, context.meeting_id)
+            old_speakers = repository.load_speakers(session, context.meeting_id)
+            edited = repository.edited_segments(session, context.meeting_id)
+        if edited and not context.replace_edits:
+            # checked again here: a line may have been edited after the re-run was queued
+            raise EditConflictError(EDITED_LINES)
+        hints = speaker_hints(context.settings, options)
+        diarizer = load_diarizer(diarizer_spec(context.settings))
+        turns = diarizer.diarize(context.audio(), hints, context.progress)
+        base = unsplit(transcript.segments, transcript.language)
+        before = [w.speaker for s in base for w in s.words]
+        segments, speakers = assign_speakers(base, turns, transcript.language)
+        after = [w.speaker for s in segments for w in s.words]
+        speakers = carry_names(old_speakers, before, speakers, after)
+        transcript.segments = segments
+        with session_scope(context.engine) as session:
+            repository.save_transcript(
+                session, meeting_id=context.meeting_id, transcript=transcript
+            )
+            repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
+
+
+__all__ = ["EDITED_LINES", "DiarizeStage", "diarizer_spec", "speaker_hints"]

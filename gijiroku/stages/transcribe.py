@@ -1,0 +1,58 @@
+"""The transcription stage and the settings it reads: faster-whisper through `transcribe/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gijiroku.config import Settings
+from gijiroku.stages.base import StageContext
+from gijiroku.storage import repository, session_scope
+from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
+
+
+def model_spec(settings: Settings) -> ModelSpec:
+    return ModelSpec(
+        model=settings.whisper_model,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+        models_dir=str(settings.resolved_models_dir),
+    )
+
+
+def transcription_options(
+    settings: Settings, meeting_options: dict[str, Any] | None = None
+) -> TranscriptionOptions:
+    """Options for one meeting: its own choices first, then the configured defaults."""
+    chosen = meeting_options or {}
+    language = chosen.get("language") or settings.language
+    return TranscriptionOptions(
+        language=None if language == "auto" else language,
+        beam_size=settings.beam_size,
+        batch_size=settings.batch_size,
+        initial_prompt=chosen.get("initial_prompt") or settings.initial_prompt,
+        hotwords=chosen.get("hotwords") or settings.hotwords,
+        window_seconds=settings.transcribe_window_seconds,
+    )
+
+
+class TranscribeStage:
+    """faster-whisper, in windows cut at pauses; stores segments and words."""
+
+    name = "transcribe"
+    weight = 0.6
+
+    def run(self, context: StageContext) -> None:
+        with session_scope(context.engine) as session:
+            options = repository.get_meeting_row(session, context.meeting_id).options
+        transcriber = load_transcriber(model_spec(context.settings))
+        transcript = transcriber.transcribe(
+            context.audio(), transcription_options(context.settings, options), context.progress
+        )
+        with session_scope(context.engine) as session:
+            repository.save_transcript(
+                session, meeting_id=context.meeting_id, transcript=transcript
+            )
+
+
+__all__ = ["TranscribeStage", "model_spec", "transcription_options"]
