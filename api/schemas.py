@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from gijiroku.domain import JobStatus, MeetingStatus, WatchedFileStatus
+from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
 
 
@@ -54,6 +54,73 @@ class JobView(BaseModel):
             progress=job.progress, error=job.error, error_code=job.error_code,
             attempts=job.attempts,
         )
+
+
+class WordOut(BaseModel):
+    start: float
+    end: float
+    text: str
+    probability: float
+    speaker: str | None
+
+
+class SegmentOut(BaseModel):
+    id: int
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+    words: list[WordOut]
+
+
+class SpeakerOut(BaseModel):
+    id: str = Field(description="S1, S2... in order of first appearance")
+    label: str = Field(description="the diarizer's own label")
+    name: str | None = Field(description="the name a person gave")
+
+
+class DecisionOut(BaseModel):
+    text: str
+    segments: list[int] = Field(description="the lines it rests on")
+    flagged: bool = Field(description="cites no line: check it against the recording")
+    edited: bool = Field(description="written or changed by a person")
+
+
+class ActionItemOut(BaseModel):
+    task: str
+    owner: str | None
+    due: str | None = Field(description="as said")
+    due_date: str | None = Field(description="YYYY-MM-DD when it could be worked out")
+    segments: list[int]
+    flagged: bool
+    edited: bool
+
+
+class MinutesOut(BaseModel):
+    status: MinutesStatus
+    summary: str
+    topics: list[str]
+    decisions: list[DecisionOut]
+    action_items: list[ActionItemOut]
+    template: str | None
+    headings: dict[str, str]
+    dropped_citations: int
+    error: str | None
+
+
+class MeetingDocument(BaseModel):
+    """The result document (the same as `gijiroku process --json` writes), with the
+    meeting's newest job."""
+
+    id: str
+    title: str
+    status: MeetingStatus
+    language: str | None
+    duration: float | None
+    speakers: list[SpeakerOut]
+    segments: list[SegmentOut]
+    minutes: MinutesOut
+    job: JobView | None
 
 
 class MeetingSummary(BaseModel):

@@ -8,16 +8,20 @@ lists (add, change, delete): the history keeps the list before and after.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from dataclasses import replace as copy_with
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from gijiroku.domain import ActionItem, Decision
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import EditRow, SegmentRow, SpeakerRow, WordRow, utcnow
 
-MINUTES_LISTS = ("decisions", "action_items")
+MinutesList = Literal["decisions", "action_items"]
+MINUTES_LISTS: tuple[MinutesList, ...] = ("decisions", "action_items")
 
 
 def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
@@ -121,6 +125,50 @@ def set_minutes_list(
         return _record(session, meeting_id, kind, "", before, items)
 
 
+def _kind(item: Decision | ActionItem) -> MinutesList:
+    return "decisions" if isinstance(item, Decision) else "action_items"
+
+
+def _by_hand(item: Decision | ActionItem) -> dict[str, Any]:
+    """A person's item as stored: marked edited, so regenerated minutes keep it, and flagged
+    when it cites no line, so it is checked against the recording."""
+    return asdict(copy_with(item, flagged=not item.segments, edited=True))
+
+
+def _items(engine: Engine, meeting_id: str, kind: MinutesList,
+           number: int | None = None) -> list[dict[str, Any]]:
+    with session_scope(engine) as session:
+        minutes = repository.get_meeting_row(session, meeting_id).minutes or {}
+    items = list(minutes.get(kind, []))
+    if number is not None and not 1 <= number <= len(items):
+        raise NotFoundError(f"No item {number} in {kind.replace('_', ' ')} "
+                            f"(there are {len(items)}).")
+    return items
+
+
+def add_minutes_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) -> EditRow:
+    """A decision or action item a person adds, after the others."""
+    items = _items(engine, meeting_id, _kind(item))
+    return set_minutes_list(engine, meeting_id, _kind(item), [*items, _by_hand(item)])
+
+
+def change_minutes_item(
+    engine: Engine, meeting_id: str, number: int, item: Decision | ActionItem
+) -> EditRow:
+    """Replace decision or action item `number` (from 1) with what a person wrote."""
+    items = _items(engine, meeting_id, _kind(item), number)
+    items[number - 1] = _by_hand(item)
+    return set_minutes_list(engine, meeting_id, _kind(item), items)
+
+
+def delete_minutes_item(
+    engine: Engine, meeting_id: str, kind: MinutesList, number: int
+) -> EditRow:
+    items = _items(engine, meeting_id, kind, number)
+    del items[number - 1]
+    return set_minutes_list(engine, meeting_id, kind, items)
+
+
 def history(engine: Engine, meeting_id: str) -> list[EditRow]:
     with session_scope(engine) as session:
         repository.get_meeting_row(session, meeting_id)
@@ -179,6 +227,7 @@ def edited_segments(engine: Engine, meeting_id: str) -> int:
 
 
 __all__ = [
-    "MINUTES_LISTS", "edit_segment", "edited_segments", "history", "rename_speaker",
+    "MINUTES_LISTS", "MinutesList", "add_minutes_item", "change_minutes_item",
+    "delete_minutes_item", "edit_segment", "edited_segments", "history", "rename_speaker",
     "set_minutes_list", "undo",
 ]

@@ -20,10 +20,19 @@ from gijiroku.domain import (
     Segment,
     Speaker,
     Transcript,
+    WatchedFileStatus,
     Word,
 )
 from gijiroku.errors import JobNotFoundError, MeetingNotFoundError, NotFoundError
-from gijiroku.storage.tables import JobRow, MeetingRow, SegmentRow, SpeakerRow, WordRow, utcnow
+from gijiroku.storage.tables import (
+    JobRow,
+    MeetingRow,
+    SegmentRow,
+    SpeakerRow,
+    WatchedFileRow,
+    WordRow,
+    utcnow,
+)
 
 
 def create_meeting(
@@ -419,3 +428,13 @@ def delete_meeting(session: Session, meeting_id: str) -> MeetingRow:
     row = get_meeting_row(session, meeting_id)
     session.delete(row)
     return row
+
+
+def watched_files(
+    session: Session, status: WatchedFileStatus | None = None, limit: int = 50
+) -> list[WatchedFileRow]:
+    """Files taken from the watched folders, newest first (only those with `status`)."""
+    query = select(WatchedFileRow).order_by(col(WatchedFileRow.created_at).desc())
+    if status is not None:
+        query = query.where(WatchedFileRow.status == status)
+    return list(session.exec(query.limit(limit)))

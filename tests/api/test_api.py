@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from api import create_app
+from api.schemas import MeetingDocument
 from gijiroku.config import Settings
 from gijiroku.pipeline import Pipeline
 from gijiroku.storage import close_database, repository, session_scope
@@ -142,6 +143,8 @@ def test_list_search_get_and_range(client: TestClient, processed: str) -> None:
     assert [m["id"] for m in by_text] == [processed]  # the transcript mentions the library
     assert client.get("/api/meetings", params={"q": "100%_"}).json()["total"] == 0
     assert client.get("/api/meetings", params={"page": 2}).json()["items"] == []
+    document = client.get(f"/api/meetings/{processed}").json()
+    assert MeetingDocument.model_validate(document).model_dump() == document  # as documented
 
     document = client.get(f"/api/meetings/{processed}").json()
     assert document["status"] == "done" and len(document["speakers"]) == 3
@@ -287,6 +290,12 @@ def test_health_and_openapi(client: TestClient) -> None:
                  "/api/meetings/{meeting_id}/segments/{segment_id}",
                  "/api/meetings/{meeting_id}/speakers/{speaker_id}"):
         assert path in paths
+    # /docs shows the result document and the statuses a job can have
+    answer = paths["/api/meetings/{meeting_id}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/MeetingDocument")
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["JobView"]["properties"]["status"]["enum"] == [
+        "queued", "running", "done", "failed", "cancelled"]
 
 
 def test_health_fails_when_the_database_is_gone(settings: Settings, tmp_path: Path) -> None:

@@ -1,0 +1,16 @@
+"""The HTTP API's routes, one module per resource, all under `/api`."""
+
+from fastapi import APIRouter
+
+from api.routes import edits, exports, jobs, meetings, watched
+from api.schemas import ERRORS
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api", responses=ERRORS)
+    for part in (meetings, edits, jobs, exports, watched):
+        router.include_router(part.router)
+    return router
+
+
+__all__ = ["api_router"]

@@ -1,0 +1,37 @@
+"""Downloads: the minutes and transcript as Word, PDF, Markdown, subtitles or JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import Config, Db
+from gijiroku.export import Format, export_meeting
+from gijiroku.export.document import Cleanup
+
+router = APIRouter()
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that keeps a Japanese title (RFC 6266) and is safe in a header."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@router.get("/meetings/{meeting_id}/export", summary="Download the meeting",
+            response_class=Response)
+def export(
+    meeting_id: str, db: Db, settings: Config,
+    format: Annotated[Format, Query()] = "md",
+    transcript: Annotated[bool, Query(description="include the transcript")] = True,
+    cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
+) -> Response:
+    exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
+                              cleanup=cleanup, pdf_font=settings.pdf_font)
+    headers = {"Content-Disposition": attachment(exported.filename)}
+    if exported.notes:  # what the file lacks, for scripts; the file says it too
+        headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))
+    return Response(exported.content, media_type=exported.media_type, headers=headers)

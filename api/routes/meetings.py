@@ -1,0 +1,116 @@
+"""Meetings: upload a recording, list and search, the result document, the recording itself,
+delete."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import Engine
+
+from api.deps import Config, Db, Send
+from api.schemas import Created, JobView, MeetingDocument, MeetingPage, summary
+from api.uploads import discard, receive_upload
+from gijiroku import audio, meetings
+from gijiroku.errors import NotFoundError
+from gijiroku.result import result_document
+from gijiroku.storage import repository, session_scope
+
+router = APIRouter()
+
+#: The upload's form, described by hand: the route reads the stream itself (api.uploads).
+UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "any audio or video file"},
+            "title": {"type": "string", "maxLength": 200},
+            "date": {"type": "string", "format": "date", "description": "the meeting's date"},
+            "place": {"type": "string", "maxLength": 200},
+            "language": {"type": "string", "description": "auto, ja, en, ..."},
+            "num_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+            "min_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+            "max_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
+        },
+    }},
+}}}
+
+
+def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
+    """The result document (DESIGN.md) with the meeting's newest job."""
+    with session_scope(db) as session:
+        document = result_document(repository.load_meeting(session, meeting_id))
+        job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
+    document["job"] = JobView.of(job).model_dump() if job else None
+    return document
+
+
+@router.post("/meetings", status_code=201, response_model=Created,
+             summary="Upload a recording", openapi_extra=UPLOAD_BODY)
+async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict[str, Any]:
+    """multipart/form-data: `file` (any audio or video), optional `title`, `date`,
+    `place`, `language`,
+    `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
+    probed, so a file that holds no audio is refused whatever its name."""
+    received = await receive_upload(
+        request, settings.data_dir / "uploads", settings.max_upload_mb * 1024 * 1024
+    )
+    try:
+        accepted = await asyncio.to_thread(
+            meetings.accept_upload, db, settings.data_dir, received.path, received.filename,
+            received.sha256, received.fields,
+        )
+    except BaseException:
+        discard(received)
+        raise
+    send(accepted.job_id)
+    with session_scope(db) as session:
+        meeting = repository.get_meeting_row(session, accepted.meeting_id)
+        job = repository.get_job(session, accepted.job_id)
+        return {**summary(meeting, job), "job_id": accepted.job_id}
+
+
+@router.get("/meetings", response_model=MeetingPage, summary="List and search meetings")
+def list_meetings(
+    db: Db,
+    q: Annotated[str | None, Query(max_length=200, description="title or text")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> dict[str, Any]:
+    with session_scope(db) as session:
+        rows, total = repository.list_meetings(session, q, page)
+        jobs = repository.latest_jobs(session, [r.id for r in rows])
+        return {
+            "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
+            "pages": max(1, -(-total // repository.PAGE_SIZE)), "total": total,
+        }
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingDocument,
+            summary="The result document")
+def get_meeting(meeting_id: str, db: Db) -> JSONResponse:
+    # The model documents the answer; the document is sent as built, without validating
+    # a 3-hour session's 100,000 words once more.
+    return JSONResponse(meeting_document(db, meeting_id))
+
+
+@router.delete("/meetings/{meeting_id}", status_code=204, summary="Delete with its files")
+def delete_meeting(meeting_id: str, db: Db, settings: Config) -> Response:
+    meetings.delete_meeting(db, settings.data_dir, meeting_id)
+    return Response(status_code=204)
+
+
+@router.get("/meetings/{meeting_id}/audio", summary="The recording (HTTP Range)",
+            response_class=FileResponse)
+def get_audio(meeting_id: str, db: Db, settings: Config) -> FileResponse:
+    with session_scope(db) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+    path = settings.data_dir / row.source_path
+    if not path.is_file():
+        raise NotFoundError("The recording file is missing from the data directory.")
+    path = audio.playable(path)  # WMA, AMR...: the copy decode made (or made now)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media_type)
