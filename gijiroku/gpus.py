@@ -14,7 +14,9 @@ import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
+from gijiroku.config import Settings
 from gijiroku.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -106,4 +108,27 @@ def plan(wanted: str, per_gpu: int, listed: list[Gpu] | None) -> list[str]:
     return pins(select(listed, wanted), per_gpu)
 
 
-__all__ = ["Gpu", "parse", "pins", "plan", "select", "visible"]
+def on_gpu(settings: Settings) -> bool:
+    """Whether jobs here run on a GPU, decided without initialising CUDA (workers fork)."""
+    devices = {settings.device, settings.diarize_device or settings.device}
+    if "cuda" in devices:
+        return True
+    return "auto" in devices and Path("/dev/nvidiactl").exists()
+
+
+def report(settings: Settings) -> list[str]:
+    """The GPUs a worker here would use; an error when it must run on CUDA and has none."""
+    if not on_gpu(settings):
+        return []
+    listed = visible()
+    chosen = select(listed, settings.gpus) if listed else []
+    required = "cuda" in (settings.device, settings.diarize_device)
+    if not chosen:
+        if required:
+            raise ConfigError("GIJIROKU_DEVICE=cuda, but no GPU can be listed with nvidia-smi "
+                              "(driver, GPU reservation or NVIDIA Container Toolkit missing).")
+        return ["GPUs: none listed (nvidia-smi missing or found none)"]
+    return [f"GPU {gpu.describe()}" for gpu in chosen]
+
+
+__all__ = ["Gpu", "on_gpu", "parse", "pins", "plan", "report", "select", "visible"]

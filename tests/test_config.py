@@ -117,7 +117,7 @@ def test_several_watched_folders_are_separated_like_path(
 
 
 def test_diarization_may_run_on_its_own_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gijiroku.jobs import on_gpu
+    from gijiroku.gpus import on_gpu
     from gijiroku.stages.diarize import diarizer_spec
     from gijiroku.stages.transcribe import model_spec
 

@@ -190,7 +190,7 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     from diarize.pyannote_backend import load_pyannote
-    from gijiroku.jobs import should_preload
+    from gijiroku.jobs.workers import should_preload
     from gijiroku.stages import preload
     from transcribe.whisper_backend import load_whisper
 

@@ -1,0 +1,44 @@
+"""The `gijiroku` command: process recordings, run the service and workers, show results.
+Each command parses its arguments, calls the use-case layer and prints; one place turns an
+error into a message and an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from gijiroku.cli import meetings, models, service
+from gijiroku.cli.common import EXIT_CONFIG, EXIT_FAILED
+from gijiroku.errors import GijirokuError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gijiroku", description="Turn meeting recordings into reviewed minutes."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for part in (meetings, models, service):
+        part.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    long_running = args.command in ("serve", "worker")  # always log what happens
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or long_running else logging.ERROR,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        return int(args.handler(args))
+    except GijirokuError as exc:
+        print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
+        # a setting or an argument that cannot be used: nothing was done
+        return EXIT_CONFIG if exc.code in ("config_invalid", "invalid_input") else EXIT_FAILED
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,192 @@
+"""Commands on meetings: process a recording, show, export, write the minutes again, find the
+speakers again. They parse arguments and print; the rules are in the use-case layer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from diarize import SpeakerHints
+from gijiroku.cli.common import (
+    EXIT_FAILED,
+    TerminalProgress,
+    add_speaker_hints,
+    iso_date,
+    write_json,
+)
+from gijiroku.config import get_settings
+from gijiroku.domain import clock
+from gijiroku.errors import GijirokuError
+from gijiroku.export import CLEANUPS, FORMATS, export_meeting
+from gijiroku.pipeline import Pipeline
+from gijiroku.recordings import accept_file
+from gijiroku.reruns import Rerun, run_rerun
+from gijiroku.storage import open_database, repository, session_scope
+
+
+def process(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    SpeakerHints(args.num_speakers, args.min_speakers, args.max_speakers)  # refused early
+    engine = open_database(settings.resolved_database_url)
+    options: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "language": args.language,
+            "hotwords": args.hotwords,
+            "initial_prompt": args.initial_prompt,
+            "num_speakers": args.num_speakers,
+            "min_speakers": args.min_speakers,
+            "max_speakers": args.max_speakers,
+            "template": args.template,
+            "minutes_language": args.minutes_language,
+            "date": args.date,
+            "place": args.place,
+        }.items()
+        if value
+    }
+    if args.no_minutes:
+        options["minutes"] = False
+    accepted = accept_file(
+        engine, settings.data_dir, Path(args.path), title=args.title, options=options
+    )
+    progress = TerminalProgress()
+    failure: GijirokuError | None = None
+    try:
+        Pipeline(engine, settings).run(accepted.job_id, progress)
+    except GijirokuError as exc:
+        failure = exc
+    finally:
+        progress.close()
+    print(accepted.meeting_id)
+    if args.json:
+        write_json(engine, accepted.meeting_id, Path(args.json))
+    if failure is not None:
+        print(f"error: {failure.message} [{failure.code}]", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def diarize(args: argparse.Namespace) -> int:
+    """Re-run diarization alone on a stored meeting (new hints, new weights)."""
+    return _rerun(args, Rerun(
+        "diarize", num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers, replace_edits=args.replace_edits))
+
+
+def minutes(args: argparse.Namespace) -> int:
+    """Write the minutes again, e.g. after a person corrected the transcript."""
+    return _rerun(args, Rerun("minutes", template=args.template, language=args.language,
+                              replace_edits=args.replace_edits))
+
+
+def _rerun(args: argparse.Namespace, rerun: Rerun) -> int:
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    progress = TerminalProgress()
+    try:
+        run_rerun(engine, settings, args.id, rerun, progress)
+    finally:
+        progress.close()
+    if args.json:
+        write_json(engine, args.id, Path(args.json))
+    with session_scope(engine) as session:
+        written = repository.load_meeting(session, args.id).minutes
+    if rerun.stage == "minutes" and written.status == "failed":
+        print(f"error: {written.error} [minutes_failed]", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        meeting = repository.load_meeting(session, args.id)
+    names = {s.id: s.name or s.id for s in meeting.speakers}
+    duration = clock(meeting.duration or 0.0, decimals=2)
+    print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration})")
+    for segment in meeting.segments:
+        who = f" {names.get(segment.speaker, segment.speaker)}:" if segment.speaker else ""
+        start, end = clock(segment.start, decimals=2), clock(segment.end, decimals=2)
+        print(f"[{start} - {end}]{who} {segment.text}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write one export; says on stderr what the file lacks (processing unfinished...)."""
+    settings = get_settings()
+    exported = export_meeting(
+        open_database(settings.resolved_database_url), args.id, args.format,
+        with_transcript=not args.minutes_only, cleanup=args.cleanup,
+        pdf_font=settings.pdf_font,
+    )
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(exported.content)
+    partial.replace(output)
+    for note in exported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {output} ({len(exported.content):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    parser = commands.add_parser("process", help="process a recording and store the meeting")
+    parser.add_argument("path", help="audio or video file")
+    parser.add_argument("--title", help="meeting title (default: the file name)")
+    parser.add_argument("--language", help="auto, ja, en... (default: GIJIROKU_LANGUAGE)")
+    parser.add_argument("--hotwords", help="names and local terms to favour")
+    parser.add_argument("--initial-prompt", help="text that sets vocabulary and style")
+    add_speaker_hints(parser)
+    parser.add_argument("--no-minutes", action="store_true", help="skip writing minutes")
+    parser.add_argument("--template", help="minutes template (default: by language)")
+    parser.add_argument(
+        "--minutes-language", help="write the minutes in this language (default: the meeting's)"
+    )
+    parser.add_argument("--date", type=iso_date, help="meeting date, YYYY-MM-DD")
+    parser.add_argument("--place", help="where the meeting was held (for the minutes)")
+    parser.add_argument("--json", metavar="OUT", help="write the result document here")
+    parser.set_defaults(handler=process)
+
+    parser = commands.add_parser(
+        "minutes", help="write a stored meeting's minutes again (after transcript edits)"
+    )
+    parser.add_argument("id", help="meeting id")
+    parser.add_argument("--template", help="minutes template to use")
+    parser.add_argument("--language", help="write the minutes in this language")
+    parser.add_argument(
+        "--replace-edits", "--replace", dest="replace_edits", action="store_true",
+        help="also replace decisions and action items a person edited or added",
+    )
+    parser.add_argument("--json", metavar="OUT", help="write the result document here")
+    parser.set_defaults(handler=minutes)
+
+    parser = commands.add_parser(
+        "diarize", help="re-run speaker diarization on a stored meeting, keeping names"
+    )
+    parser.add_argument("id", help="meeting id")
+    add_speaker_hints(parser)
+    parser.add_argument(
+        "--replace-edits", dest="replace_edits", action="store_true",
+        help="go ahead even though lines were edited by hand (where speakers change, those "
+             "lines are rebuilt from the recognised words and the edits are lost)",
+    )
+    parser.add_argument("--json", metavar="OUT", help="write the result document here")
+    parser.set_defaults(handler=diarize)
+
+    parser = commands.add_parser("show", help="print a stored meeting's transcript")
+    parser.add_argument("id", help="meeting id, as printed by 'process'")
+    parser.set_defaults(handler=show)
+
+    parser = commands.add_parser("export", help="write a meeting as minutes or subtitles")
+    parser.add_argument("id", help="meeting id")
+    parser.add_argument("--format", "-f", required=True, choices=FORMATS)
+    parser.add_argument("-o", "--output", required=True, help="file to write")
+    parser.add_argument("--minutes-only", action="store_true",
+                        help="the minutes without the transcript (docx, pdf, md)")
+    parser.add_argument("--cleanup", choices=CLEANUPS, default="verbatim",
+                        help="transcript wording: verbatim, fillers removed (fillers), or "
+                             "also repeated words (tidy); the stored text never changes")
+    parser.set_defaults(handler=export)

@@ -1,0 +1,103 @@
+"""Commands that run or look after the service: serve, worker, cancel, check."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from api import create_app
+from gijiroku import gpus
+from gijiroku.cli.common import positive
+from gijiroku.config import get_settings
+from gijiroku.errors import ConfigError, ModelNotFoundError
+from gijiroku.jobs import cancel as cancel_job
+from gijiroku.jobs import prepare, run_worker
+from gijiroku.models import starter_segmentation_path
+from gijiroku.service import Service
+from gijiroku.stages.transcribe import model_spec
+from gijiroku.storage import open_database
+from transcribe.whisper_backend import resolve
+
+
+def serve(args: argparse.Namespace) -> int:
+    """API, web view, job worker and watched folders, until Ctrl-C or SIGTERM."""
+    settings = get_settings()
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and settings.api_token is None:
+        raise ConfigError(
+            f"Serving on {args.host} opens Gijiroku to the network: set GIJIROKU_API_TOKEN "
+            "first (clients then send it as a bearer token)."
+        )
+    app = create_app(settings, Service(settings))
+    print(f"Gijiroku is running at http://{args.host}:{args.port}/ (Ctrl-C stops it).",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """A queue consumer alone, for more workers on this or other machines."""
+    run_worker(get_settings(), args.workers)
+    return 0
+
+
+def cancel(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    print(cancel_job(open_database(settings.resolved_database_url), args.job_id))
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """Exit 0 when the database and queue answer and the configured models are here."""
+    settings = get_settings()
+    queue = prepare(settings)  # migrates, reaches the queue's storage
+    print(f"database and queue: ok ({queue.describe()})")
+    print(f"whisper model: {resolve(model_spec(settings)).path}")
+    if settings.diarize:  # found, not loaded: a health check must stay light
+        pipeline = settings.diarization_pipeline
+        if pipeline and Path(pipeline).is_absolute() and not Path(pipeline).exists():
+            raise ModelNotFoundError(f"The diarization pipeline {pipeline} is not here.")
+        if not pipeline and not starter_segmentation_path().is_file():
+            raise ModelNotFoundError("The starter diarization model is missing: run "
+                                     "'gijiroku models fetch-starter'.")
+        print(f"diarization: {pipeline or 'offline starter set'}")
+    for line in gpus.report(settings):
+        print(line)
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    parser = commands.add_parser(
+        "check", help="check the database, the queue and the models (health checks use it)"
+    )
+    parser.set_defaults(handler=check)
+
+    parser = commands.add_parser(
+        "serve", help="run the service: API, job worker and the watched folders"
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (other than loopback: needs "
+                             "GIJIROKU_API_TOKEN)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.set_defaults(handler=serve)
+
+    parser = commands.add_parser(
+        "worker", help="run queued jobs (more workers on this or other machines)"
+    )
+    parser.add_argument(
+        "--workers", type=positive,
+        help="jobs at once, one process each (default: GIJIROKU_WORKERS; one on a GPU)",
+    )
+    parser.set_defaults(handler=worker)
+
+    parser = commands.add_parser("cancel", help="cancel a queued or running job")
+    parser.add_argument("job_id", help="job id")
+    parser.set_defaults(handler=cancel)
