@@ -4,53 +4,26 @@ and the watched folder make meetings from files through `gijiroku.recordings`.""
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
-from diarize import SpeakerHints
 from gijiroku import audio
 from gijiroku.domain import FINISHED
-from gijiroku.errors import GijirokuError, InvalidInputError
 from gijiroku.jobs import cancel
+from gijiroku.options import MeetingOptions
 from gijiroku.recordings import Accepted, accept_received, meeting_dir
 from gijiroku.storage import repository, session_scope
 
+#: The upload form's optional fields that are meeting options (`title` is the meeting's own).
+FORM_OPTIONS = ("date", "place", "language", "num_speakers", "min_speakers", "max_speakers")
 
-def options_from_form(fields: Mapping[str, str]) -> dict[str, Any]:
-    """An upload form's optional fields, checked: date, place, language and speaker-count
-    hints, as the meeting stores them."""
-    options: dict[str, Any] = {}
-    for key, limit in (("place", 200), ("date", 10)):
-        value = fields.get(key, "").strip()
-        if len(value) > limit:
-            raise InvalidInputError(f"{key} is longer than {limit} characters.")
-        if key == "date" and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise InvalidInputError("date must be written YYYY-MM-DD.")
-        if value:
-            options[key] = value
-    language = fields.get("language", "").strip().lower()
-    if language and language != "auto":
-        if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
-            raise InvalidInputError(f"Unknown language {language!r}: use auto, ja, en...")
-        options["language"] = language
-    counts: dict[str, int | None] = {}
-    for key in ("num_speakers", "min_speakers", "max_speakers"):
-        value = fields.get(key, "").strip()
-        if value:
-            if not value.isdigit() or not 1 <= int(value) <= 100:
-                raise InvalidInputError(f"{key} must be a whole number from 1 to 100.")
-            counts[key] = int(value)
-    try:
-        SpeakerHints(**counts)  # refuses min > max
-    except GijirokuError as exc:
-        raise InvalidInputError(exc.message) from exc
-    options.update(counts)
-    return options
+
+def options_from_form(fields: Mapping[str, str]) -> MeetingOptions:
+    """An upload form's optional fields, checked by the one parser the CLI uses too."""
+    return MeetingOptions.checked(**{name: fields.get(name) for name in FORM_OPTIONS})
 
 
 def accept_upload(

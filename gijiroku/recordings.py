@@ -14,11 +14,11 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
 from gijiroku.errors import AudioFileNotFoundError, EmptyAudioError
+from gijiroku.options import MeetingOptions
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import new_id
 
@@ -73,7 +73,7 @@ def accept_file(
     path: Path,
     *,
     title: str | None = None,
-    options: dict[str, Any] | None = None,
+    options: MeetingOptions | None = None,
 ) -> Accepted:
     """Store a copy of `path` as a new meeting with a queued job."""
     if not path.is_file():
@@ -96,7 +96,7 @@ def accept_received(
     content_hash: str,
     *,
     title: str | None = None,
-    options: dict[str, Any] | None = None,
+    options: MeetingOptions | None = None,
 ) -> Accepted:
     """Store a file already received into the data directory (an upload) as a new meeting,
     moving it rather than copying. `name` is the name it was sent with, for display only."""
@@ -115,7 +115,7 @@ def _register(
     name: str,
     content_hash: str,
     title: str | None,
-    options: dict[str, Any] | None,
+    options: MeetingOptions | None,
 ) -> Accepted:
     base = display_title(name)
     try:

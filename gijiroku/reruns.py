@@ -17,9 +17,8 @@ kept until another is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from diarize import SpeakerHints
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import ConfigError, EditConflictError, InvalidInputError, StageError
+from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.stages.diarize import EDITED_LINES, DiarizeStage
 from gijiroku.stages.transcribe import TranscribeStage
@@ -59,19 +59,20 @@ class Rerun:
             raise InvalidInputError(exc.message) from exc
 
 
-def _options(rerun: Rerun) -> tuple[Callable[[str], bool], dict[str, Any]]:
-    """Which stored options the re-run drops, and which it sets."""
-    if rerun.stage == DiarizeStage.name:
-        return (lambda name: name.endswith("_speakers")), asdict(rerun.hints)
+def _asked(options: MeetingOptions, rerun: Rerun) -> MeetingOptions:
+    """The meeting's options with what the re-run asked for."""
+    if rerun.stage == DiarizeStage.name:  # new hints replace the old ones, even none
+        hints = rerun.hints
+        return replace(options, num_speakers=hints.num_speakers,
+                       min_speakers=hints.min_speakers, max_speakers=hints.max_speakers)
     # an earlier "no minutes" is dropped: asking for minutes again is asking for them
-    return (lambda name: name == "minutes"), {"template": rerun.template,
-                                              "minutes_language": rerun.language}
+    return replace(options, minutes=True, template=rerun.template or options.template,
+                   minutes_language=rerun.language or options.minutes_language)
 
 
 def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
     """Store a queued job that runs the stage again; returns its id. Refuses (EditConflict)
     to re-run diarization over lines a person edited unless `replace_edits` is given."""
-    forget, set_options = _options(rerun)
     with session_scope(engine) as session:
         row = repository.get_meeting_row(session, meeting_id)
         if TranscribeStage.name not in row.completed_stages:
@@ -79,10 +80,9 @@ def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
         if (rerun.stage == DiarizeStage.name and not rerun.replace_edits
                 and repository.edited_segments(session, meeting_id)):
             raise EditConflictError(EDITED_LINES)
-        options = {k: v for k, v in row.options.items() if not forget(k)}
-        options.update({k: v for k, v in set_options.items() if v is not None})
+        options = _asked(repository.options_of(row), rerun)
         repository.update_meeting(
-            session, meeting_id, options=options, status="queued",
+            session, meeting_id, options=options.to_stored(), status="queued",
             completed_stages=[s for s in row.completed_stages if s != rerun.stage],
         )
         job = repository.create_job(session, meeting_id=meeting_id, stages=[rerun.stage],

@@ -26,6 +26,7 @@ from gijiroku.domain import ActionItem, Decision, Minutes, Segment, Speaker, Tra
 from gijiroku.errors import InvalidInputError
 from gijiroku.export import export_meeting
 from gijiroku.export.document import tidy_text
+from gijiroku.options import MeetingOptions
 from gijiroku.storage import repository, session_scope
 
 JA_LINES = [
@@ -62,7 +63,8 @@ def store(engine: Engine, lines: list[tuple[str, list[str]]], language: str,
         row = repository.create_meeting(session, title="第3回 総務委員会", source_name="a.wav",
                                         source_path="meetings/x/original.wav",
                                         content_hash="0" * 64,
-                                        options={"date": "2026-11-20", "place": "第1委員会室"})
+                                        options=MeetingOptions(date="2026-11-20",
+                                                               place="第1委員会室"))
         repository.save_transcript(session, meeting_id=row.id, transcript=Transcript(
             language=language, duration=t, segments=segments))
         repository.save_speakers(session, meeting_id=row.id, speakers=[

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.errors import AudioDecodeError, JobNotClaimable, StageError
+from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.stages import DecodeStage, StageContext, TranscribeStage
@@ -62,7 +63,8 @@ def test_a_recording_goes_through_every_stage(
         else request.getfixturevalue("postgres_url")
     )
     engine = open_database(url)
-    accepted = accept_file(engine, settings.data_dir, media["m4a"], options={"language": "en"})
+    accepted = accept_file(engine, settings.data_dir, media["m4a"],
+                           options=MeetingOptions(language="en"))
     seen: list[str] = []
     Pipeline(engine, settings).run(accepted.job_id, lambda stage, *_: seen.append(stage))
     job, meeting = job_and_meeting(engine, accepted.job_id, accepted.meeting_id)

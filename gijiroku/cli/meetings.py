@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from diarize import SpeakerHints
 from gijiroku.cli.common import (
     EXIT_FAILED,
     TerminalProgress,
@@ -20,6 +19,7 @@ from gijiroku.config import get_settings
 from gijiroku.domain import clock
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
+from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.reruns import Rerun, run_rerun
@@ -28,26 +28,14 @@ from gijiroku.storage import open_database, repository, session_scope
 
 def process(args: argparse.Namespace) -> int:
     settings = get_settings()
-    SpeakerHints(args.num_speakers, args.min_speakers, args.max_speakers)  # refused early
+    options = MeetingOptions.checked(  # refused here, before anything is stored
+        language=args.language, hotwords=args.hotwords, initial_prompt=args.initial_prompt,
+        num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers, template=args.template,
+        minutes_language=args.minutes_language, date=args.date, place=args.place,
+        minutes=not args.no_minutes,
+    )
     engine = open_database(settings.resolved_database_url)
-    options: dict[str, Any] = {
-        key: value
-        for key, value in {
-            "language": args.language,
-            "hotwords": args.hotwords,
-            "initial_prompt": args.initial_prompt,
-            "num_speakers": args.num_speakers,
-            "min_speakers": args.min_speakers,
-            "max_speakers": args.max_speakers,
-            "template": args.template,
-            "minutes_language": args.minutes_language,
-            "date": args.date,
-            "place": args.place,
-        }.items()
-        if value
-    }
-    if args.no_minutes:
-        options["minutes"] = False
     accepted = accept_file(
         engine, settings.data_dir, Path(args.path), title=args.title, options=options
     )

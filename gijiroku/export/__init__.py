@@ -53,9 +53,9 @@ def export_meeting(
         meeting = repository.load_meeting(session, meeting_id,
                                           with_words=format in ("srt", "vtt", "json"))
         row = repository.get_meeting_row(session, meeting_id)
-        date, place = row.options.get("date"), row.options.get("place")
-        when = date if isinstance(date, str) and date else row.created_at
-    document = build_document(meeting, when, place=place if isinstance(place, str) else "",
+        options = repository.options_of(row)
+        when = options.date or row.created_at
+    document = build_document(meeting, when, place=options.place or "",
                               with_transcript=with_transcript, cleanup=cleanup)
     if format == "docx":
         from gijiroku.export.word import to_docx

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from diarize import DiarizerSpec, SpeakerHints
 from gijiroku.config import Settings
 from gijiroku.errors import EditConflictError
 from gijiroku.models import starter_segmentation_path
+from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 
@@ -29,15 +28,13 @@ def diarizer_spec(settings: Settings) -> DiarizerSpec:
     )
 
 
-def speaker_hints(
-    settings: Settings, meeting_options: dict[str, Any] | None = None
-) -> SpeakerHints:
+def speaker_hints(settings: Settings, chosen: MeetingOptions | None = None) -> SpeakerHints:
     """The meeting's own speaker-count hints when it has any, else the configured ones."""
-    chosen = meeting_options or {}
-    keys = ("num_speakers", "min_speakers", "max_speakers")
-    if any(chosen.get(key) for key in keys):
-        return SpeakerHints(**{key: chosen.get(key) for key in keys})
-    return SpeakerHints(**{key: getattr(settings, key) for key in keys})
+    source: MeetingOptions | Settings = settings
+    if chosen is not None and (chosen.num_speakers or chosen.min_speakers
+                               or chosen.max_speakers):
+        source = chosen
+    return SpeakerHints(source.num_speakers, source.min_speakers, source.max_speakers)
 
 
 class DiarizeStage:
@@ -54,7 +51,8 @@ class DiarizeStage:
         from diarize.assign import assign_speakers, carry_names, unsplit
 
         with session_scope(context.engine) as session:
-            options = repository.get_meeting_row(session, context.meeting_id).options
+            options = repository.options_of(
+                repository.get_meeting_row(session, context.meeting_id))
             transcript = repository.load_transcript(session, context.meeting_id)
             old_speakers = repository.load_speakers(session, context.meeting_id)
             edited = repository.edited_segments(session, context.meeting_id)

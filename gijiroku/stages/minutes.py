@@ -88,20 +88,20 @@ class MinutesStage:
         settings = context.settings
         with session_scope(context.engine) as session:
             row = repository.get_meeting_row(session, context.meeting_id)
-            options = dict(row.options)
-            date = options.get("date") or row.created_at.date().isoformat()
+            options = repository.options_of(row)
+            date = options.date or row.created_at.date().isoformat()
             meeting = repository.load_meeting(session, context.meeting_id)
         old = meeting.minutes
         try:
             config = llm_config(settings)
-            if options.get("minutes") is False:
+            if not options.minutes:
                 minutes = copy_with(old, status="skipped", error=None)
             elif config is None:
                 minutes = copy_with(old, status="not_configured", error=None)
             else:
-                language = options.get("minutes_language") or meeting.language or "en"
+                language = options.minutes_language or meeting.language or "en"
                 template = load_template(
-                    options.get("template") or settings.minutes_template,
+                    options.template or settings.minutes_template,
                     language,
                     settings.data_dir / "templates",
                 )

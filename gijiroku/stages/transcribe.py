@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gijiroku.config import Settings
+from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
@@ -21,17 +20,17 @@ def model_spec(settings: Settings) -> ModelSpec:
 
 
 def transcription_options(
-    settings: Settings, meeting_options: dict[str, Any] | None = None
+    settings: Settings, chosen: MeetingOptions | None = None
 ) -> TranscriptionOptions:
     """Options for one meeting: its own choices first, then the configured defaults."""
-    chosen = meeting_options or {}
-    language = chosen.get("language") or settings.language
+    chosen = chosen or MeetingOptions()
+    language = chosen.language or settings.language
     return TranscriptionOptions(
         language=None if language == "auto" else language,
         beam_size=settings.beam_size,
         batch_size=settings.batch_size,
-        initial_prompt=chosen.get("initial_prompt") or settings.initial_prompt,
-        hotwords=chosen.get("hotwords") or settings.hotwords,
+        initial_prompt=chosen.initial_prompt or settings.initial_prompt,
+        hotwords=chosen.hotwords or settings.hotwords,
         window_seconds=settings.transcribe_window_seconds,
     )
 
@@ -44,7 +43,8 @@ class TranscribeStage:
 
     def run(self, context: StageContext) -> None:
         with session_scope(context.engine) as session:
-            options = repository.get_meeting_row(session, context.meeting_id).options
+            options = repository.options_of(
+                repository.get_meeting_row(session, context.meeting_id))
         transcriber = load_transcriber(model_spec(context.settings))
         transcript = transcriber.transcribe(
             context.audio(), transcription_options(context.settings, options), context.progress

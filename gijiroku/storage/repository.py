@@ -23,6 +23,7 @@ from gijiroku.domain import (
     Word,
 )
 from gijiroku.errors import MeetingNotFoundError, NotFoundError
+from gijiroku.options import MeetingOptions
 from gijiroku.storage.job_repository import (  # noqa: F401  (re-exported: one entry point)
     claim_job,
     create_job,
@@ -53,7 +54,7 @@ def create_meeting(
     source_name: str,
     source_path: str,
     content_hash: str,
-    options: dict[str, Any] | None = None,
+    options: MeetingOptions | None = None,
     meeting_id: str | None = None,
 ) -> MeetingRow:
     row = MeetingRow(
@@ -61,7 +62,7 @@ def create_meeting(
         source_name=source_name,
         source_path=source_path,
         content_hash=content_hash,
-        options=options or {},
+        options=(options or MeetingOptions()).to_stored(),
     )
     if meeting_id:
         row.id = meeting_id
@@ -270,6 +271,11 @@ def save_minutes(session: Session, meeting_id: str, minutes: Minutes) -> None:
     update_meeting(
         session, meeting_id, minutes_status=minutes.status, minutes=asdict(minutes)
     )
+
+
+def options_of(row: MeetingRow) -> MeetingOptions:
+    """What was asked for the meeting, read back through the one parser."""
+    return MeetingOptions.stored(row.options)
 
 
 def minutes_of(row: MeetingRow) -> Minutes:

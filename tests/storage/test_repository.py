@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 from gijiroku.config import Settings
 from gijiroku.domain import Segment, Transcript, Word
 from gijiroku.errors import MeetingNotFoundError
+from gijiroku.options import MeetingOptions
 from gijiroku.storage import close_database, open_database, repository, session_scope
 from gijiroku.storage.tables import MeetingRow, SegmentRow, WordRow
 
@@ -46,7 +47,7 @@ def new_meeting(engine: Engine, title: str = "第3回 総務委員会") -> str:
         row = repository.create_meeting(
             session, title=title, source_name="rec.m4a",
             source_path="meetings/x/original.m4a", content_hash="0" * 64,
-            options={"language": "ja"},
+            options=MeetingOptions(language="ja"),
         )
         return row.id
 

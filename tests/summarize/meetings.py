@@ -4,6 +4,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.domain import Segment, Speaker, Transcript, Word
+from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.stages import MinutesStage
 from gijiroku.storage import repository, session_scope
@@ -30,7 +31,7 @@ def store_meeting(engine: Engine, lines=LINES, language: str = "en", names=None)
         meeting = repository.create_meeting(
             session, title="Education committee", source_name="x.flac",
             source_path="meetings/x/original.flac", content_hash="0" * 64,
-            options={"date": "2026-11-20"},
+            options=MeetingOptions(date="2026-11-20"),
         )
         segments = [
             Segment(
