@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import build_request  # noqa: E402
 from summarize import LLMConfig, load_template  # noqa: E402
-from summarize.writer import OpenAIMinutesWriter, checked_minutes  # noqa: E402
+from summarize.checks import checked_minutes  # noqa: E402
+from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
 

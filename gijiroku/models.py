@@ -16,6 +16,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from gijiroku.errors import ModelNotFoundError
+from transcribe.whisper_backend import bundled_model_path
+
 WHISPERX_WHEEL = "whisperx==3.8.6"
 SEGMENTATION_MEMBER = "whisperx/assets/pytorch_model.bin"
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
@@ -78,8 +81,6 @@ def download(name: str, models_dir: Path, hf_token: str | None = None,
     afterwards."""
     from huggingface_hub import snapshot_download
 
-    from gijiroku.errors import ModelNotFoundError
-
     models_dir.mkdir(parents=True, exist_ok=True)
     try:
         if llm:
@@ -108,8 +109,6 @@ def download(name: str, models_dir: Path, hf_token: str | None = None,
 
 def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
     """(what, where, bytes) of every model this installation can use without internet."""
-    from transcribe.whisper_backend import bundled_model_path
-
     found = [("whisper tiny.en (bundled)", bundled_model_path()),
              ("diarization starter segmentation", starter_segmentation_path())]
     if models_dir.is_dir():

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
+from gijiroku.storage import open_database
 from gijiroku.watch import FolderWatcher, take_file
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,6 @@ class Service:
 
     @property
     def engine(self) -> Engine:
-        from gijiroku.storage import open_database
-
         return open_database(self.settings.resolved_database_url)
 
     def start(self) -> None:

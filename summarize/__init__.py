@@ -12,9 +12,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from gijiroku.domain import Progress
 from gijiroku.errors import ConfigError
+
+if TYPE_CHECKING:
+    from summarize.schema import MinutesOut
 
 BUILT_IN = Path(__file__).with_name("templates")
 LANGUAGE_NAMES = {"ja": "Japanese (日本語)", "en": "English"}
@@ -113,7 +117,24 @@ def load_template(name: str | None, language: str, user_dir: Path | None = None)
         raise ConfigError(f"The minutes template {chosen!r} is not valid: {exc}") from exc
 
 
+class MinutesWriter(Protocol):
+    """Writes the minutes of a request: summary, topics, decisions and action items, each
+    citing transcript lines. Raises an `LLMError` when the server fails or answers
+    unusably; `summarize.checks.checked_minutes` turns the answer into domain minutes."""
+
+    def write(
+        self, request: MinutesRequest, progress: Progress | None = None
+    ) -> tuple[MinutesOut, Usage]: ...
+
+
+def load_writer(config: LLMConfig) -> MinutesWriter:
+    """The writer for an OpenAI-compatible server (the embedded one, vLLM, llama.cpp...)."""
+    from summarize.writer import OpenAIMinutesWriter
+
+    return OpenAIMinutesWriter(config)
+
+
 __all__ = [
-    "LLMConfig", "MinutesRequest", "Template", "TranscriptLine", "Usage",
-    "available_templates", "load_template",
+    "LLMConfig", "MinutesRequest", "MinutesWriter", "Template", "TranscriptLine", "Usage",
+    "available_templates", "load_template", "load_writer",
 ]

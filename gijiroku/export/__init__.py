@@ -57,6 +57,7 @@ def export_meeting(
         when = options.date or row.created_at
     document = build_document(meeting, when, place=options.place or "",
                               with_transcript=with_transcript, cleanup=cleanup)
+    # python-docx and fpdf2 load only for the formats that need them
     if format == "docx":
         from gijiroku.export.word import to_docx
 

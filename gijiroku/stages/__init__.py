@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from diarize import load_diarizer
 from gijiroku.config import Settings
 from gijiroku.errors import StageError
 from gijiroku.stages.base import Stage, StageContext
@@ -13,6 +14,7 @@ from gijiroku.stages.decode import DecodeStage
 from gijiroku.stages.diarize import DiarizeStage, diarizer_spec
 from gijiroku.stages.minutes import MinutesStage
 from gijiroku.stages.transcribe import TranscribeStage, model_spec
+from transcribe import load_transcriber
 
 
 def default_stages(settings: Settings | None = None) -> list[Stage]:
@@ -38,9 +40,6 @@ def stages_named(names: Sequence[str] | None, settings: Settings) -> list[Stage]
 def preload(settings: Settings) -> None:
     """Load the transcription and diarization models into this process's caches, so the
     first job does not wait for them (the same specs hit the same cached objects)."""
-    from diarize import load_diarizer
-    from transcribe import load_transcriber
-
     load_transcriber(model_spec(settings))
     if settings.diarize:
         load_diarizer(diarizer_spec(settings))

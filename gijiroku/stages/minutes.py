@@ -8,21 +8,25 @@ person edited or added are kept when minutes are regenerated, unless replacing i
 from __future__ import annotations
 
 from dataclasses import replace as copy_with
-from typing import TYPE_CHECKING
 
 from gijiroku.config import Settings
 from gijiroku.domain import Meeting, Minutes
 from gijiroku.errors import ConfigError, LLMError
+from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
-
-if TYPE_CHECKING:
-    from gijiroku.stages.base import StageContext
-    from summarize import LLMConfig, MinutesRequest, Template
+from summarize import (
+    LLMConfig,
+    MinutesRequest,
+    Template,
+    TranscriptLine,
+    load_template,
+    load_writer,
+)
+from summarize.checks import checked_minutes
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:
     """None when no minutes server is configured (the embedded default)."""
-    from summarize import LLMConfig
 
     if not settings.llm_base_url and settings.llm_api_key is None:
         return None
@@ -43,7 +47,6 @@ def build_request(
     meeting: Meeting, template: Template, date: str | None, language: str | None = None
 ) -> MinutesRequest:
     """What the writer sees; minutes are in the meeting's language unless `language` says."""
-    from summarize import MinutesRequest, TranscriptLine
 
     names = {s.id: (f"{s.id} ({s.name})" if s.name else s.id) for s in meeting.speakers}
     return MinutesRequest(
@@ -83,7 +86,6 @@ class MinutesStage:
     weight = 0.1
 
     def run(self, context: StageContext) -> None:
-        from summarize import load_template
 
         settings = context.settings
         with session_scope(context.engine) as session:
@@ -116,13 +118,11 @@ class MinutesStage:
         self, config: LLMConfig, request: MinutesRequest, meeting: Meeting, old: Minutes,
         context: StageContext,
     ) -> Minutes:
-        from summarize.writer import OpenAIMinutesWriter, checked_minutes
-
         if not request.lines:  # nothing was said: no call, empty minutes
             return Minutes(status="done", template=request.template.name,
                            headings=dict(request.template.headings))
         try:
-            out, _usage = OpenAIMinutesWriter(config).write(request, context.progress)
+            out, _usage = load_writer(config).write(request, context.progress)
         except LLMError as exc:
             return copy_with(old, status="failed", error=exc.message)
         speakers = {s.id: s.name for s in meeting.speakers}
