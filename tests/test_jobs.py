@@ -171,6 +171,12 @@ def test_a_job_whose_workers_keep_dying_is_failed_not_retried_forever(
     assert "stopped 2 times" in (row.error or "") and meeting.status == "failed"
 
 
+def test_the_queue_task_keeps_the_name_queued_messages_carry(settings: Settings) -> None:
+    queue = JobQueue(settings)  # messages written by earlier versions name this task
+    assert "gijiroku.jobs.run_job" in queue.huey._registry._registry
+    queue.close()
+
+
 def test_a_queued_job_whose_message_was_lost_is_sent_again(
     engine: Engine, settings: Settings, job: tuple[str, str]
 ) -> None:

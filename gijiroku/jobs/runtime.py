@@ -78,6 +78,11 @@ def run_job(job_id: str) -> None:
     _after(runtime, job_id, outcome)
 
 
+#: Huey names a task after its function's module: keep the name messages have carried since
+#: the queue was one module, so jobs queued before an upgrade still find their task.
+run_job.__module__ = "gijiroku.jobs"
+
+
 def _after(runtime: Runtime, job_id: str, outcome: Outcome) -> None:
     if outcome.status == "retry":
         runtime.queue.enqueue(job_id, delay=outcome.retry_in)
