@@ -7,8 +7,9 @@ import asyncio
 import mimetypes
 from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
 from api.deps import Config, Db, Send
@@ -91,10 +92,12 @@ def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDocument,
             summary="The result document")
-def get_meeting(meeting_id: str, db: Db) -> JSONResponse:
+def get_meeting(meeting_id: str, db: Db) -> Response:
     # The model documents the answer; the document is sent as built, without validating
-    # a 3-hour session's 100,000 words once more.
-    return JSONResponse(meeting_document(db, meeting_id))
+    # a 3-hour session's 100,000 words once more, by pydantic-core's JSON writer (several
+    # times faster than the json module on 9 MB).
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
+                    media_type="application/json")
 
 
 @router.delete("/meetings/{meeting_id}", status_code=204, summary="Delete with its files")
