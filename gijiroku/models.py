@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from gijiroku.errors import ModelNotFoundError
-from transcribe.whisper_backend import bundled_model_path
+from transcribe.whisper_backend import bundled_model_path, named_model_dir
 
 WHISPERX_WHEEL = "whisperx==3.8.6"
 SEGMENTATION_MEMBER = "whisperx/assets/pytorch_model.bin"
@@ -92,8 +92,6 @@ def download(name: str, models_dir: Path, hf_token: str | None = None,
             snapshot_download(COMMUNITY_1, local_dir=target, token=hf_token)
             return target
         from faster_whisper.utils import download_model
-
-        from transcribe.whisper_backend import named_model_dir
 
         target = named_model_dir(models_dir, name)
         download_model(name, output_dir=str(target))

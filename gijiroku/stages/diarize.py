@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from diarize import DiarizerSpec, SpeakerHints
+from diarize import DiarizerSpec, SpeakerHints, load_diarizer
+from diarize.assign import assign_speakers, carry_names, unsplit
 from gijiroku.config import Settings
 from gijiroku.errors import EditConflictError
 from gijiroku.models import starter_segmentation_path
@@ -47,9 +48,6 @@ class DiarizeStage:
     weight = 0.35
 
     def run(self, context: StageContext) -> None:
-        from diarize import load_diarizer
-        from diarize.assign import assign_speakers, carry_names, unsplit
-
         with session_scope(context.engine) as session:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
