@@ -22,10 +22,9 @@ from typing import Literal
 
 from sqlalchemy import Engine
 
-from diarize import SpeakerHints
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
-from gijiroku.errors import ConfigError, EditConflictError, InvalidInputError, StageError
+from gijiroku.errors import EditConflictError, StageError
 from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.stages.diarize import EDITED_LINES, DiarizeStage
@@ -50,24 +49,20 @@ class Rerun:
     #: Replace what a person edited (lines, or decisions and action items).
     replace_edits: bool = False
 
-    @property
-    def hints(self) -> SpeakerHints:
-        """The hints, checked: contradictory ones are refused as invalid input."""
-        try:
-            return SpeakerHints(self.num_speakers, self.min_speakers, self.max_speakers)
-        except ConfigError as exc:
-            raise InvalidInputError(exc.message) from exc
-
 
 def _asked(options: MeetingOptions, rerun: Rerun) -> MeetingOptions:
-    """The meeting's options with what the re-run asked for."""
+    """The meeting's options with what the re-run asked for, checked by the one parser of
+    meeting options (contradictory hints, a bad language code... are invalid input)."""
     if rerun.stage == DiarizeStage.name:  # new hints replace the old ones, even none
-        hints = rerun.hints
+        hints = MeetingOptions.checked(num_speakers=rerun.num_speakers,
+                                       min_speakers=rerun.min_speakers,
+                                       max_speakers=rerun.max_speakers)
         return replace(options, num_speakers=hints.num_speakers,
                        min_speakers=hints.min_speakers, max_speakers=hints.max_speakers)
+    asked = MeetingOptions.checked(template=rerun.template, minutes_language=rerun.language)
     # an earlier "no minutes" is dropped: asking for minutes again is asking for them
-    return replace(options, minutes=True, template=rerun.template or options.template,
-                   minutes_language=rerun.language or options.minutes_language)
+    return replace(options, minutes=True, template=asked.template or options.template,
+                   minutes_language=asked.minutes_language or options.minutes_language)
 
 
 def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:

@@ -87,6 +87,8 @@ def test_bad_rerun_requests_are_refused_before_anything_is_queued(engine: Engine
     meeting_id = store_meeting(engine)
     with pytest.raises(InvalidInputError, match="min speakers"):
         queue_rerun(engine, meeting_id, Rerun("diarize", min_speakers=4, max_speakers=2))
+    with pytest.raises(InvalidInputError, match="Unknown language 'japanese'"):
+        queue_rerun(engine, meeting_id, Rerun("minutes", language="japanese"))
     with session_scope(engine) as session:
         repository.update_meeting(session, meeting_id, completed_stages=[])
     with pytest.raises(StageError, match="no finished transcript"):
