@@ -62,6 +62,43 @@ def speaker_for(
     return min(speakers, key=lambda label: speakers[label].distance(start, end))
 
 
+#: A piece split off at a speaker change with fewer letters than this is a scrap of the
+#: alignment, not a line: 「援の」 or "I" alone on a line is never what someone said.
+MIN_SPLIT_LETTERS = 3
+
+
+def _letters(words: list[Word]) -> int:
+    return sum(c.isalnum() for w in words for c in w.text)
+
+
+def without_scraps(
+    groups: list[tuple[str | None, list[Word]]],
+) -> list[tuple[str | None, list[Word]]]:
+    """Speaker groups of one segment, each scrap given to the neighbour nearer in time."""
+    groups = [(label, list(words)) for label, words in groups]
+    while len(groups) > 1:
+        scraps = [i for i, (_, words) in enumerate(groups) if _letters(words) < MIN_SPLIT_LETTERS]
+        if not scraps:
+            break
+        i = scraps[0]
+        words = groups[i][1]
+        before = words[0].start - groups[i - 1][1][-1].end if i > 0 else float("inf")
+        after = groups[i + 1][1][0].start - words[-1].end if i + 1 < len(groups) else float("inf")
+        if before <= after:
+            groups[i - 1][1].extend(words)
+        else:
+            groups[i + 1][1][:0] = words
+        del groups[i]
+        merged: list[tuple[str | None, list[Word]]] = []
+        for label, own in groups:  # neighbours of one speaker become one group again
+            if merged and merged[-1][0] == label:
+                merged[-1][1].extend(own)
+            else:
+                merged.append((label, own))
+        groups = merged
+    return groups
+
+
 def assign_speakers(
     segments: list[Segment], turns: list[SpeakerTurn], language: str | None
 ) -> tuple[list[Segment], list[Speaker]]:
@@ -82,6 +119,7 @@ def assign_speakers(
                     groups[-1][1].append(word)
                 else:
                     groups.append((label, [word]))
+            groups = without_scraps(groups)
         else:
             groups.append((speaker_for(segment.start, segment.end, intervals), []))
         for label, _ in groups:

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     models_dir: Path | None = None
 
     # Transcription
-    whisper_model: str = ""  # empty: the bundled tiny.en
+    #: empty: the embedded models (tiny.en for English meetings, the multilingual base for
+    #: Japanese, other languages and auto)
+    whisper_model: str = ""
     device: Literal["auto", "cpu", "cuda"] = "auto"
     #: Diarization's own device when it differs, e.g. Whisper on CPU and pyannote on CUDA
     diarize_device: Literal["auto", "cpu", "cuda"] | None = None

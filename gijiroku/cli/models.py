@@ -10,7 +10,8 @@ from gijiroku.models import download, fetch_starter, installed
 
 
 def fetch(args: argparse.Namespace) -> int:
-    print(fetch_starter(force=args.force))
+    for path in fetch_starter(force=args.force):
+        print(path)
     return 0
 
 
@@ -33,7 +34,8 @@ def add_commands(commands: Any) -> None:
     models = commands.add_parser("models", help="manage model files")
     model_commands = models.add_subparsers(dest="models_command", required=True)
     parser = model_commands.add_parser(
-        "fetch-starter", help="fetch the offline starter diarization model (setup does this)"
+        "fetch-starter", help="fetch the embedded models that do not ship in a package: "
+        "the multilingual Whisper base and the starter diarization model (setup does this)"
     )
     parser.add_argument("--force", action="store_true", help="fetch again even if present")
     parser.set_defaults(handler=fetch)

@@ -6,12 +6,15 @@ from gijiroku.config import Settings
 from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
-from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
+from transcribe import ModelSpec, TranscriptionOptions, embedded_model, load_transcriber
 
 
-def model_spec(settings: Settings) -> ModelSpec:
+def model_spec(settings: Settings, language: str | None = None) -> ModelSpec:
+    """The configured model, or the embedded one for a meeting in `language` (by default the
+    configured language; None or "auto": detected)."""
+    language = settings.language if language is None else language
     return ModelSpec(
-        model=settings.whisper_model,
+        model=settings.whisper_model or embedded_model(None if language == "auto" else language),
         device=settings.device,
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
@@ -45,10 +48,9 @@ class TranscribeStage:
         with session_scope(context.engine) as session:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
-        transcriber = load_transcriber(model_spec(context.settings))
-        transcript = transcriber.transcribe(
-            context.audio(), transcription_options(context.settings, options), context.progress
-        )
+        chosen = transcription_options(context.settings, options)
+        transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
+        transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
         with session_scope(context.engine) as session:
             repository.save_transcript(
                 session, meeting_id=context.meeting_id, transcript=transcript

@@ -1,0 +1,89 @@
+"""Error rates of a transcript against a reference, as the benchmarks and tests count them.
+
+English: word error rate, lower-cased, punctuation removed. Japanese: character error rate
+after NFKC, with punctuation and spaces removed and kanji numerals read as digits (十二月三日
+and 12月3日 are the same text), so only what was heard counts, not how it was written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jiwer
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_LARGE = {"万": 10_000, "億": 100_000_000}
+_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万億]+")
+
+
+def kanji_number(text: str) -> int:
+    """The value of a kanji numeral: 十二 -> 12, 二千二十六 -> 2026, 三万 -> 30000."""
+    total = section = digit = 0
+    for char in text:
+        if char in _DIGITS:
+            digit = digit * 10 + _DIGITS[char]  # 二〇二六 is read digit by digit
+        elif char in _UNITS:
+            section += (digit or 1) * _UNITS[char]
+            digit = 0
+        else:
+            total += (section + digit or 1) * _LARGE[char]
+            section = digit = 0
+    return total + section + digit
+
+
+def _numerals_to_digits(text: str) -> str:
+    # 一 inside words (一名, 一月) is still a number here; only 一つ-like readings would differ,
+    # and the samples avoid them.
+    return _NUMERAL.sub(lambda m: str(kanji_number(m.group())), text)
+
+
+def normalize_ja(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _numerals_to_digits(text)
+    return "".join(c for c in text if not (c.isspace() or unicodedata.category(c)[0] in "PS"))
+
+
+def normalize_en(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate of Japanese text (see the module's note on normalisation)."""
+    return float(jiwer.cer(normalize_ja(reference), normalize_ja(hypothesis) or " "))
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate of English text, lower-cased, punctuation removed."""
+    return float(jiwer.wer(normalize_en(reference), normalize_en(hypothesis) or " "))
+
+
+def error_rate(language: str, reference: str, hypothesis: str) -> float:
+    """CER for languages written without spaces between words, WER for the rest."""
+    return cer(reference, hypothesis) if language in ("ja", "zh") else wer(reference, hypothesis)
+
+
+def sentences_ja(text: str) -> list[str]:
+    """A Japanese reference cut into its sentences (after 。, ？ and ！)."""
+    return [s for s in re.split(r"(?<=[。？！?!])", text) if normalize_ja(s)]
+
+
+def sentence_recall(sentences: list[str], hypothesis: str) -> list[float]:
+    """For each reference sentence, the share of its characters the hypothesis has (aligned
+    as equal or substituted, not deleted): near 0 for a sentence the transcript lost."""
+    normalized = [normalize_ja(s) for s in sentences]
+    reference = "".join(normalized)
+    kept = [False] * len(reference)
+    result = jiwer.process_characters(reference, normalize_ja(hypothesis) or " ")
+    for chunk in result.alignments[0]:
+        if chunk.type in ("equal", "substitute"):
+            kept[chunk.ref_start_idx:chunk.ref_end_idx] = [True] * (
+                chunk.ref_end_idx - chunk.ref_start_idx)
+    shares, cursor = [], 0
+    for sentence in normalized:
+        part = kept[cursor:cursor + len(sentence)]
+        shares.append(sum(part) / len(part))
+        cursor += len(sentence)
+    return shares

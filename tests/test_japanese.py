@@ -1,0 +1,116 @@
+"""A Japanese committee meeting through the whole pipeline on the embedded defaults, and every
+Japanese path checked on that real output: speaker lines, subtitles, filler clean-up, Word,
+PDF and search."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdf
+import pytest
+import srt
+from docx import Document
+from sqlalchemy import Engine
+
+from bench.metrics import cer, normalize_ja
+from gijiroku.config import Settings
+from gijiroku.export import export_meeting
+from gijiroku.export.text import line_width
+from gijiroku.pipeline import Pipeline
+from gijiroku.recordings import accept_file
+from gijiroku.storage import close_database, open_database, repository, session_scope
+from transcribe.japanese import SENTENCE_ENDS
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = Path(__file__).parents[1] / "samples" / "committee-meeting-ja.flac"
+SCRIPT = json.loads(SAMPLE.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, str]]:
+    """The sample processed once with nothing configured: language auto, embedded models."""
+    data = tmp_path_factory.mktemp("ja-data")
+    settings = Settings(data_dir=data, cpu_threads=2)
+    engine = open_database(settings.resolved_database_url)
+    accepted = accept_file(engine, data, SAMPLE)
+    Pipeline(engine, settings).run(accepted.job_id)
+    yield engine, accepted.meeting_id
+    close_database(settings.resolved_database_url)
+
+
+def meeting_of(processed: tuple[Engine, str]):  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    with session_scope(engine) as session:
+        return repository.load_meeting(session, meeting_id)
+
+
+def test_the_meeting_is_transcribed_in_japanese_by_speaker(processed) -> None:  # type: ignore[no-untyped-def]
+    meeting = meeting_of(processed)
+    assert meeting.status == "done" and meeting.language == "ja"
+    text = "".join(s.text for s in meeting.segments)
+    assert cer("".join(line["text"] for line in SCRIPT["lines"]), text) < 0.2
+    assert len(meeting.speakers) >= 4  # five voices; the starter diarizer hears four or five
+    # a line split at a speaker change is never a scrap of one or two characters
+    by_source = defaultdict(list)
+    for segment in meeting.segments:
+        by_source[segment.source].append(segment)
+    split = [s for parts in by_source.values() if len(parts) > 1 for s in parts]
+    assert all(len(normalize_ja(s.text)) >= 3 for s in split), [s.text for s in split]
+    # punctuation survives diarization: most lines end a sentence
+    ends = [s.text[-1] in SENTENCE_ENDS + "、" for s in meeting.segments]
+    assert sum(ends) >= 0.8 * len(ends)
+
+
+def test_subtitles_keep_lines_short_and_words_whole(processed) -> None:  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    meeting = meeting_of(processed)
+    cues = list(srt.parse(export_meeting(engine, meeting_id, "srt").content.decode()))
+    assert len(cues) >= len(meeting.segments)
+    words = {w.text for s in meeting_of_words(processed).segments for w in s.words}
+    width = line_width("ja")
+    for cue in cues:
+        lines = cue.content.split("\n")
+        assert len(lines) <= 2
+        body = [lines[0].split(")", 1)[-1], *lines[1:]]  # "(S1)" names the speaker
+        assert all(len(line) <= width for line in body), cue.content
+        for line in body:  # each line starts and ends on a word of the transcript
+            assert any(line.startswith(w) for w in words), line
+            assert any(line.endswith(w) for w in words), line
+
+
+def meeting_of_words(processed: tuple[Engine, str]):  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    with session_scope(engine) as session:
+        return repository.load_meeting(session, meeting_id, with_words=True)
+
+
+def test_filler_cleanup_takes_japanese_fillers_out(processed) -> None:  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    verbatim = export_meeting(engine, meeting_id, "md").content.decode()
+    cleaned = export_meeting(engine, meeting_id, "md", cleanup="fillers").content.decode()
+    assert "えー" in verbatim  # the department head's 「えー、電子申請の…」 was heard
+    assert "えー" not in cleaned and "電子申請" in cleaned
+
+
+def test_word_and_pdf_carry_the_japanese_text(processed) -> None:  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    sentence = max((s.text for s in meeting_of(processed).segments), key=len)
+    docx = Document(io.BytesIO(export_meeting(engine, meeting_id, "docx").content))
+    cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
+    assert sentence in "\n".join([p.text for p in docx.paragraphs] + cells)
+    pdf = pypdf.PdfReader(io.BytesIO(export_meeting(engine, meeting_id, "pdf").content))
+    text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+    assert sentence[:8] in text
+
+
+def test_search_finds_the_meeting_by_japanese_words(processed) -> None:  # type: ignore[no-untyped-def]
+    engine, meeting_id = processed
+    with session_scope(engine) as session:
+        found, total = repository.list_meetings(session, "電子申請")
+        assert total == 1 and found[0].id == meeting_id
+        assert repository.list_meetings(session, "予算委員会")[1] == 0

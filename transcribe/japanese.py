@@ -1,0 +1,190 @@
+"""Readable Japanese from Whisper's output: real words, punctuation, lines that are sentences.
+
+Whisper writes Japanese as sub-word pieces (「操」「作」「支」「援」), leaves a space where 、 or 。
+belongs (「…開会いたします 本日の議題は…」), and ends its segments wherever its 30-second
+windows happen to fall. Here, with Sudachi's morphological analysis (sudachidict-core, offline):
+- the pieces of one word become one `Word`, so a later split between speakers or subtitle
+  lines never cuts a word in two;
+- a space, or a segment end, after a sentence-final form (…ます, …です, …た, a final particle)
+  becomes 。 (？ after the question particle か), a space elsewhere becomes 、, and a segment end
+  followed by a pause becomes 。;
+- segments are cut after every sentence end and joined where a sentence ran across Whisper's
+  segment boundary, so each line is one or more whole sentences (never longer than 30 s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from gijiroku.domain import Segment, Word
+
+SENTENCE_ENDS = "。？！?!"
+PUNCTUATION = SENTENCE_ENDS + "、，,."
+#: A pause this long after a segment ends closes its sentence even without a final form.
+PAUSE_ENDS_SENTENCE = 0.5
+#: Lines joined across Whisper's segment boundaries stay at most this long.
+MAX_LINE_SECONDS = 30.0
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+@dataclass(slots=True)
+class _Morpheme:
+    begin: int
+    end: int
+    surface: str
+    final: bool  # a form that can end a sentence
+    question: bool  # the question particle か (or かね, かな)
+
+
+def morphemes(text: str) -> list[_Morpheme]:
+    result = []
+    for m in _tokenizer().tokenize(text):
+        pos = m.part_of_speech()
+        final = (pos[0] in ("助動詞", "動詞", "形容詞") and pos[5].startswith("終止形")) or (
+            pos[0] == "助詞" and pos[1] == "終助詞")
+        question = pos[1] == "終助詞" and m.surface() in ("か", "かね", "かな")
+        result.append(_Morpheme(m.begin(), m.end(), m.surface(), final, question))
+    return result
+
+
+@dataclass(slots=True)
+class Piece:
+    text: str
+    start: float
+    end: float
+    probability: float
+    space_before: bool
+
+
+def _end_mark(morpheme: _Morpheme | None) -> str | None:
+    """。 or ？ if the text before can end a sentence, else None."""
+    if morpheme is None:
+        return None
+    if morpheme.question:
+        return "？"
+    return "。" if morpheme.final else None
+
+
+def words_of(pieces: list[Piece]) -> list[Word]:
+    """Whisper's pieces of one segment merged into Sudachi's words, with 、 and 。 where a
+    space stood between them."""
+    # Sudachi reads the text with Whisper's spaces kept: a space is a break it respects.
+    text = ""
+    offsets = []
+    for piece in pieces:
+        if piece.space_before and text:
+            text += " "
+        offsets.append(len(text))
+        text += piece.text
+    if not text.strip():
+        return []
+    starts = {m.begin for m in morphemes(text)}
+    words: list[Word] = []
+    for piece, offset in zip(pieces, offsets, strict=True):
+        if words and piece.space_before and words[-1].text[-1] not in PUNCTUATION:
+            if words[-1].text[-1].isascii() and piece.text[:1].isascii():
+                piece.text = " " + piece.text  # "Microsoft Teams" keeps its space
+            else:
+                words[-1].text += _clause_end(text[:offset]) or "、"
+        if words and offset not in starts:  # the piece continues a word
+            last = words[-1]
+            last.text += piece.text
+            last.end = max(last.end, piece.end)
+            last.probability = min(last.probability, piece.probability)
+        else:
+            words.append(Word(piece.start, piece.end, piece.text, piece.probability))
+    return words
+
+
+def _clause_end(text: str) -> str | None:
+    """。 or ？ if `text` ends in a form that can end a sentence, else None. The clause is read
+    on its own: what follows it would change how its last word is read."""
+    found = [m for m in morphemes(text.rstrip()) if m.surface.strip()]
+    return _end_mark(found[-1] if found else None)
+
+
+def _mark_segment_end(words: list[Word], gap: float | None) -> None:
+    """Close the segment's last sentence if its form or the pause after it says so."""
+    if not words or words[-1].text[-1] in PUNCTUATION:
+        return
+    mark = _clause_end("".join(w.text for w in words))
+    if mark is None and (gap is None or gap >= PAUSE_ENDS_SENTENCE):
+        mark = "。"
+    if mark:
+        words[-1].text += mark
+
+
+def readable(segments: list[Segment], pieces: list[list[Piece]]) -> list[Segment]:
+    """The transcript's segments (with `pieces` for each, in order) as sentence lines."""
+    merged: list[tuple[Segment, list[Word]]] = []
+    for index, (segment, own) in enumerate(zip(segments, pieces, strict=True)):
+        words = words_of(own)
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        end = words[-1].end if words else segment.end
+        _mark_segment_end(words, following.start - end if following else None)
+        merged.append((segment, words))
+
+    lines: list[Segment] = []
+    current: list[Word] = []
+    origin: Segment | None = None
+
+    def close() -> None:
+        nonlocal current, origin
+        if current and origin is not None:
+            lines.append(_line(current, origin))
+        current, origin = [], None
+
+    for segment, words in merged:
+        if not words:
+            close()
+            text = _no_spaces(segment.text)
+            if text:
+                lines.append(Segment(segment.start, segment.end, text, [], None, None,
+                                     segment.avg_logprob, segment.no_speech_prob))
+            continue
+        if current and words[-1].end - current[0].start > MAX_LINE_SECONDS:
+            close()  # a sentence running on for this long is cut at Whisper's boundary
+        if current and current[-1].text[-1] not in PUNCTUATION:
+            current[-1].text += "、"  # Whisper's boundary inside a sentence is a pause
+        for word in words:
+            if origin is None:
+                origin = segment
+            current.append(word)
+            if word.text[-1] in SENTENCE_ENDS:
+                close()
+    close()
+    return lines
+
+
+def _line(words: list[Word], origin: Segment) -> Segment:
+    return Segment(
+        start=words[0].start,
+        end=words[-1].end,
+        text="".join(w.text for w in words),
+        words=words,
+        avg_logprob=origin.avg_logprob,
+        no_speech_prob=origin.no_speech_prob,
+    )
+
+
+def _no_spaces(text: str) -> str:
+    """Whisper's text with the spaces between Japanese characters taken out."""
+    parts = text.split()
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        ascii_pair = out[-1:].isascii() and part[:1].isascii()
+        out += (" " if ascii_pair else "") + part
+    return out
+
+
+def piece(text: str, start: float, end: float, probability: float) -> Piece:
+    """One of Whisper's timed pieces, its leading space noted and removed."""
+    return Piece(text.strip(), start, end, probability, text[:1].isspace())
