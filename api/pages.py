@@ -70,6 +70,10 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
         return render(request, "meeting.html", meeting_id=meeting_id, title=title,
                       formats=export_formats)
 
+    @pages.get("/dictionary", response_class=HTMLResponse)
+    def dictionary_page(request: Request) -> Response:
+        return render(request, "dictionary.html")
+
     @pages.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/") -> Response:
         if guard.token is None:

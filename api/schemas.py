@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from gijiroku.dictionary import Entry
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
 
@@ -222,3 +223,43 @@ class WatchedFileView(BaseModel):
     error: str | None
     meeting_id: str | None
     created_at: str
+
+
+class DictionaryEntryIn(BaseModel):
+    """A term Whisper should recognise, or a correction rule (what is misheard -> meant)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["term", "correction"]
+    text: str = Field(min_length=1, max_length=100, description="the term, or what is misheard")
+    replacement: str | None = Field(default=None, max_length=100,
+                                    description="what is meant (corrections only)")
+    language: str = Field(default="ja", max_length=8,
+                          description="meetings it applies to: ja, en..., or '' for every one")
+    note: str = Field(default="", max_length=200)
+
+
+class DictionaryEntryView(BaseModel):
+    id: int | None = Field(description="null for the built-in entries, which cannot be removed")
+    kind: Literal["term", "correction"]
+    text: str
+    replacement: str | None
+    language: str
+    note: str
+    builtin: bool
+
+    @classmethod
+    def of(cls, entry: Entry) -> DictionaryEntryView:
+        return cls(id=entry.id, kind=entry.kind, text=entry.text,
+                   replacement=entry.replacement, language=entry.language, note=entry.note,
+                   builtin=entry.builtin)
+
+
+class DictionaryChangeView(BaseModel):
+    number: int = Field(description="the line changed")
+    before: str
+    after: str
+    rules: list[tuple[str, str]] = Field(description="the rules applied: (misheard, meant)")
+
+
+class DictionaryApplied(BaseModel):
+    changes: list[DictionaryChangeView]

@@ -1,9 +1,11 @@
 """Edits a person makes to a meeting, each kept in a history with its time and what was
 there before, so it can be seen and undone.
 
-Segment edits mark the segment `edited`: a re-run of diarization, which rebuilds segments,
-must be asked explicitly to replace them. Decisions and action items are edited as whole
-lists (add, change, delete): the history keeps the list before and after.
+Changes the dictionary's correction rules made (`gijiroku.dictionary`) are kept in the same
+history and undone the same way. Segment edits mark the segment `edited`: a re-run of
+diarization, which rebuilds segments, must be asked explicitly to replace them. Decisions
+and action items are edited as whole lists (add, change, delete): the history keeps the list
+before and after.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from gijiroku.dictionary import line_state, restore_line
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
@@ -200,6 +203,12 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             _check_current(speaker.name, edit)
             speaker.name = edit.before
             session.add(speaker)
+        elif edit.kind == "dictionary":
+            row = _segment(session, meeting_id, int(edit.target))
+            if line_state(session, row) != {k: edit.after[k] for k in ("text", "words")}:
+                raise EditConflictError(
+                    "This was changed again after that edit; undo the later edit first.")
+            restore_line(session, row, edit.before)
         elif edit.kind in MINUTES_LISTS:
             minutes = dict(meeting.minutes or {})
             _check_current(minutes.get(edit.kind, []), edit)

@@ -50,6 +50,9 @@ class TranscriptionOptions:
     batch_size: int = 16  # used by the batched pipeline on GPU
     initial_prompt: str | None = None  # names and local terms, e.g. "議会 議長 市長"
     hotwords: str | None = None
+    #: Dictionary terms as (language or "" for all, term), most important first: those for
+    #: the recording's language follow `hotwords`, within `HOTWORD_BUDGET` characters.
+    terms: tuple[tuple[str, str], ...] = ()
     vad: bool = True
     window_seconds: float = 600.0
     # Anti-hallucination: never feed the previous window's text back in (one wrong sentence
@@ -61,6 +64,30 @@ class TranscriptionOptions:
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
+
+
+#: Characters of hotwords (with a separator each) Whisper is given at most. A short list
+#: helps: on the Japanese sample four council phrases lowered Whisper base's CER from 0.134
+#: to 0.072 and five local names to 0.096, while eighteen terms (80 characters) made it skip a
+#: sentence and write the list itself out at the end (CER 0.226).
+HOTWORD_BUDGET = 48
+
+
+def hotwords_for(options: TranscriptionOptions, language: str | None) -> str | None:
+    """The hotwords for a recording in `language` (None: not known): the given ones first,
+    then the matching terms, in order, until the budget is spent."""
+    chosen: list[str] = []
+    used = 0
+    candidates = (options.hotwords or "").split() + [
+        term for wanted, term in options.terms if not wanted or wanted == language]
+    for term in candidates:
+        if term in chosen:
+            continue
+        if chosen and used + len(term) + 1 > HOTWORD_BUDGET:
+            break
+        chosen.append(term)
+        used += len(term) + 1
+    return " ".join(chosen) or None
 
 
 class Transcriber(Protocol):
@@ -85,6 +112,6 @@ def load_transcriber(spec: ModelSpec) -> Transcriber:
 
 
 __all__ = [
-    "EMBEDDED_ENGLISH", "EMBEDDED_MULTILINGUAL", "ModelSpec", "Transcriber",
-    "TranscriptionOptions", "embedded_model", "load_transcriber",
+    "EMBEDDED_ENGLISH", "EMBEDDED_MULTILINGUAL", "HOTWORD_BUDGET", "ModelSpec", "Transcriber",
+    "TranscriptionOptions", "embedded_model", "hotwords_for", "load_transcriber",
 ]

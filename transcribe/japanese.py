@@ -5,6 +5,7 @@ belongs (「…開会いたします 本日の議題は…」), and ends its seg
 windows happen to fall. Here, with Sudachi's morphological analysis (sudachidict-core, offline):
 - the pieces of one word become one `Word`, so a later split between speakers or subtitle
   lines never cuts a word in two;
+- a filler (えー, ええ, あのー; まあ opening a sentence) is followed by 、;
 - a space, or a segment end, after a sentence-final form (…ます, …です, …た, a final particle)
   becomes 。 (？ after the question particle か), a space elsewhere becomes 、, and a segment end
   followed by a pause becomes 。;
@@ -21,6 +22,8 @@ from typing import Any
 from gijiroku.domain import Segment, Word
 
 SENTENCE_ENDS = "。？！?!"
+#: Words that are fillers when they open a sentence (まあ、…), whatever else they can be.
+OPENING_FILLERS = ("まあ", "まぁ")
 PUNCTUATION = SENTENCE_ENDS + "、，,."
 #: A pause this long after a segment ends closes its sentence even without a final form.
 PAUSE_ENDS_SENTENCE = 0.5
@@ -42,6 +45,7 @@ class _Morpheme:
     surface: str
     final: bool  # a form that can end a sentence
     question: bool  # the question particle か (or かね, かな)
+    interjection: bool = False  # えー, ええ, あのー...: said before a phrase, not part of it
 
 
 def morphemes(text: str) -> list[_Morpheme]:
@@ -51,7 +55,10 @@ def morphemes(text: str) -> list[_Morpheme]:
         final = (pos[0] in ("助動詞", "動詞", "形容詞") and pos[5].startswith("終止形")) or (
             pos[0] == "助詞" and pos[1] == "終助詞")
         question = pos[1] == "終助詞" and m.surface() in ("か", "かね", "かな")
-        result.append(_Morpheme(m.begin(), m.end(), m.surface(), final, question))
+        opening = m.begin() == 0 or text[m.begin() - 1] in SENTENCE_ENDS + " "
+        interjection = pos[0] == "感動詞" or (m.surface() in OPENING_FILLERS and opening)
+        result.append(_Morpheme(m.begin(), m.end(), m.surface(), final, question,
+                                interjection))
     return result
 
 
@@ -86,14 +93,21 @@ def words_of(pieces: list[Piece]) -> list[Word]:
         text += piece.text
     if not text.strip():
         return []
-    starts = {m.begin for m in morphemes(text)}
+    found = morphemes(text)
+    starts = {m.begin for m in found}
+    # a filler is set off by 、 (えー、電子申請の…), so clean-up can take it out whole
+    after_filler = {m.end for m in found if m.interjection}
     words: list[Word] = []
     for piece, offset in zip(pieces, offsets, strict=True):
+        if words and offset in after_filler and words[-1].text[-1] not in PUNCTUATION \
+                and piece.text[:1] not in PUNCTUATION:
+            words[-1].text += "、"
         if words and piece.space_before and words[-1].text[-1] not in PUNCTUATION:
             if words[-1].text[-1].isascii() and piece.text[:1].isascii():
                 piece.text = " " + piece.text  # "Microsoft Teams" keeps its space
             else:
-                words[-1].text += _clause_end(text[:offset]) or "、"
+                words[-1].text += (_clause_end(text[:offset], text[offset:offset + 12])
+                                   or _pause_mark(text[:offset]))
         if words and offset not in starts:  # the piece continues a word
             last = words[-1]
             last.text += piece.text
@@ -104,18 +118,41 @@ def words_of(pieces: list[Piece]) -> list[Word]:
     return words
 
 
-def _clause_end(text: str) -> str | None:
-    """。 or ？ if `text` ends in a form that can end a sentence, else None. The clause is read
-    on its own: what follows it would change how its last word is read."""
+#: Endings that close a sentence wherever they stand (a plain verb such as する may instead
+#: lead into a noun: 決定する|ことに).
+POLITE_ENDS = ("ます", "です", "た", "だ")
+
+
+def _clause_end(text: str, following: str = "") -> str | None:
+    """。 or ？ if `text` ends in a form that closes a sentence, else None. The clause is read
+    on its own (what follows would change how its last word is read: 開始いたします|それでは);
+    a plain verb or adjective also has to close it when read with `following`."""
     found = [m for m in morphemes(text.rstrip()) if m.surface.strip()]
-    return _end_mark(found[-1] if found else None)
+    mark = _end_mark(found[-1] if found else None)
+    if mark is None or mark == "？" or found[-1].surface in POLITE_ENDS or not following:
+        return mark
+    joined = text.rstrip() + following
+    ending = [m for m in morphemes(joined) if m.end == len(text.rstrip())]
+    return mark if ending and ending[-1].final else None
 
 
-def _mark_segment_end(words: list[Word], gap: float | None) -> None:
+def _pause_mark(text: str) -> str:
+    """、 where a phrase can end (after a particle, a conjunction or a continuative form such
+    as 配置し), else nothing: a pause after a prefix or inside a noun phrase (ご|異議) is no
+    place for a comma."""
+    found = [m for m in _tokenizer().tokenize(text.rstrip()) if m.surface().strip()]
+    if not found:
+        return ""
+    pos = found[-1].part_of_speech()
+    phrase_end = pos[0] in ("助詞", "接続詞") or pos[5].startswith("連用形")
+    return "、" if phrase_end else ""
+
+
+def _mark_segment_end(words: list[Word], gap: float | None, following: str) -> None:
     """Close the segment's last sentence if its form or the pause after it says so."""
     if not words or words[-1].text[-1] in PUNCTUATION:
         return
-    mark = _clause_end("".join(w.text for w in words))
+    mark = _clause_end("".join(w.text for w in words), following)
     if mark is None and (gap is None or gap >= PAUSE_ENDS_SENTENCE):
         mark = "。"
     if mark:
@@ -129,7 +166,8 @@ def readable(segments: list[Segment], pieces: list[list[Piece]]) -> list[Segment
         words = words_of(own)
         following = segments[index + 1] if index + 1 < len(segments) else None
         end = words[-1].end if words else segment.end
-        _mark_segment_end(words, following.start - end if following else None)
+        _mark_segment_end(words, following.start - end if following else None,
+                           following.text.strip()[:12] if following else "")
         merged.append((segment, words))
 
     lines: list[Segment] = []
@@ -153,7 +191,8 @@ def readable(segments: list[Segment], pieces: list[list[Piece]]) -> list[Segment
         if current and words[-1].end - current[0].start > MAX_LINE_SECONDS:
             close()  # a sentence running on for this long is cut at Whisper's boundary
         if current and current[-1].text[-1] not in PUNCTUATION:
-            current[-1].text += "、"  # Whisper's boundary inside a sentence is a pause
+            # Whisper's boundary inside a sentence is a pause
+            current[-1].text += _pause_mark("".join(w.text for w in current))
         for word in words:
             if origin is None:
                 origin = segment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from transcribe import (
     EMBEDDED_MULTILINGUAL,
     ModelSpec,
     TranscriptionOptions,
+    hotwords_for,
     japanese,
 )
 from transcribe.alignment import align_words
@@ -130,7 +131,7 @@ def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[
         "log_prob_threshold": options.log_prob_threshold,
         "no_speech_threshold": options.no_speech_threshold,
         "initial_prompt": options.initial_prompt,
-        "hotwords": options.hotwords,
+        "hotwords": hotwords_for(options, language),
     }
 
 
@@ -192,12 +193,13 @@ class WhisperTranscriber:
             offset = start / SAMPLE_RATE
             found: list[Segment] = []
             pieces: list[list[japanese.Piece]] = []
-            for segment, detected, own in self._window(chunk, offset, options, language):
+            heard = self._window(chunk, offset, options, language,
+                                 lambda at: progress(STAGE, min(at, duration), duration))
+            for segment, detected, own in heard:
                 if language is None and detected is not None:
                     language = detected  # keep one language for the whole recording
                 found.append(segment)
                 pieces.append(own)
-                progress(STAGE, min(segment.end, duration), duration)
             if language == "ja":
                 found = japanese.readable(found, pieces)
             for segment in found:
@@ -212,9 +214,16 @@ class WhisperTranscriber:
         offset: float,
         options: TranscriptionOptions,
         language: str | None,
+        heard_until: Callable[[float], None],
     ) -> Iterator[tuple[Segment, str | None, list[japanese.Piece]]]:
+        """The window's segments, timed; `heard_until` follows the decoding as it goes (the
+        word timings come after the window is decoded)."""
         from faster_whisper.tokenizer import Tokenizer
 
+        if language is None and self.multilingual and options.terms:
+            # the terms to give Whisper depend on the language: find it first
+            found, probability, _ = self.model.detect_language(audio=chunk, vad_filter=options.vad)
+            language = found if probability >= 0.5 else None
         kwargs = whisper_kwargs(options, language)
         if self.batched is not None:
             kwargs.pop("condition_on_previous_text")  # batched windows never share context
@@ -224,6 +233,7 @@ class WhisperTranscriber:
         detected = info.language if info.language_probability >= 0.5 else None
         kept = []
         for item in raw:
+            heard_until(offset + item.end)
             text = item.text.strip()
             if not text:
                 continue

@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gijiroku.cli import meetings, models, service
+from gijiroku.cli import dictionary, meetings, models, service
 from gijiroku.cli.common import EXIT_CONFIG, EXIT_FAILED
 from gijiroku.errors import GijirokuError
 
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
     commands = parser.add_subparsers(dest="command", required=True)
-    for part in (meetings, models, service):
+    for part in (meetings, dictionary, models, service):
         part.add_commands(commands)
     return parser
 

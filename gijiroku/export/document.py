@@ -48,7 +48,7 @@ NOTES = {
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
 # a long mark, a space or the end), so that あの in あの件 ("that matter") stays.
 _JA_FILLER = re.compile(
-    r"(?:え[えー]*っと|えっと|えー+と?|ええと|あのー*|その[ー]+|まあ|まぁ|うーん|うん[ー]+|"
+    r"(?:え[えー]*っと|えっと|えー+と?|ええと?|あのー*|その[ー]+|まあ|まぁ|うーん|うん[ー]+|"
     r"あー+|んー+|ま[ー]+)(?:[、,，]\s*|\s+|(?=[。!?！？]|$))"
 )
 _EN_FILLER = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h+m+)\b[,.]?\s*", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """The pipeline's stages, one module each with the settings it reads: decode, transcribe,
-diarize, minutes. Each stores its own output before it returns, so a job resumes after the
-last finished stage; `gijiroku.pipeline` runs them for a job."""
+diarize, dictionary (correction rules), minutes. Each stores its own output before it
+returns, so a job resumes after the last finished stage; `gijiroku.pipeline` runs them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gijiroku.errors import StageError
 from gijiroku.stages.base import Stage, StageContext
 from gijiroku.stages.decode import DecodeStage
 from gijiroku.stages.diarize import DiarizeStage, diarizer_spec
+from gijiroku.stages.dictionary import DictionaryStage
 from gijiroku.stages.minutes import MinutesStage
 from gijiroku.stages.transcribe import TranscribeStage, model_spec
 from transcribe import load_transcriber
@@ -21,7 +22,7 @@ def default_stages(settings: Settings | None = None) -> list[Stage]:
     stages: list[Stage] = [DecodeStage(), TranscribeStage()]
     if settings is None or settings.diarize:
         stages.append(DiarizeStage())
-    stages.append(MinutesStage())
+    stages += [DictionaryStage(), MinutesStage()]
     return stages
 
 
@@ -46,6 +47,7 @@ def preload(settings: Settings) -> None:
 
 
 __all__ = [
-    "DecodeStage", "DiarizeStage", "MinutesStage", "Stage", "StageContext", "TranscribeStage",
+    "DecodeStage", "DiarizeStage", "DictionaryStage", "MinutesStage", "Stage", "StageContext",
+    "TranscribeStage",
     "default_stages", "preload", "stages_named",
 ]

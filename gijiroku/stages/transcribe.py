@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gijiroku.config import Settings
+from gijiroku.dictionary import terms
 from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
@@ -48,7 +51,9 @@ class TranscribeStage:
         with session_scope(context.engine) as session:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
-        chosen = transcription_options(context.settings, options)
+            # the dictionary's terms, after the meeting's own hotwords
+            chosen = replace(transcription_options(context.settings, options),
+                             terms=terms(session))
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
         with session_scope(context.engine) as session:

@@ -171,3 +171,20 @@ class EditRow(SQLModel, table=True):
     after: Any = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time()
     undone_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class DictionaryEntryRow(SQLModel, table=True):
+    """One entry of the installation's dictionary (辞書): a term Whisper should recognise, or
+    a correction rule (what is misheard -> what is meant). The built-in council vocabulary
+    ships as a file and is not stored here."""
+
+    __tablename__ = "dictionary_entry"
+    __table_args__ = (UniqueConstraint("kind", "text", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # term | correction
+    text: str = Field(max_length=100)  # the term, or what is misheard
+    replacement: str | None = Field(default=None, max_length=100)  # what is meant
+    language: str = Field(default="ja", max_length=8)  # "" for every language
+    note: str = Field(default="", max_length=200)
+    created_at: datetime = _time()

@@ -437,6 +437,16 @@ document.getElementById("rerun-minutes").addEventListener("click", async () => {
   } catch (error) { showError(error); }
 });
 
+document.getElementById("apply-dictionary").addEventListener("click", async () => {
+  try {
+    const { changes } = await api("POST", BASE + "/dictionary");
+    toast(changes.length ? T.dictionary_applied + ": " + changes.map((c) => "#" + c.number).join(", ")
+                         : T.dictionary_nothing);
+    await load();
+    if (history.open) await loadHistory();
+  } catch (error) { showError(error); }
+});
+
 document.getElementById("rerun-speakers").addEventListener("click", async () => {
   try {
     follow(await api("POST", BASE + "/rerun", { stage: "diarize" }));
@@ -474,6 +484,11 @@ function describe(edit) {
       ? "“" + short(before.text) + "” → “" + short(after.text) + "”"
       : short(speakerName(before.speaker)) + " → " + short(speakerName(after.speaker));
     return T.line + " #" + edit.target + ": " + what;
+  }
+  if (edit.kind === "dictionary") {
+    const rules = (after.rules || []).map(([heard, meant]) => heard + " → " + meant).join(", ");
+    return T.dictionary + " · " + T.line + " #" + edit.target + ": “" + short(before.text) +
+      "” → “" + short(after.text) + "” (" + rules + ")";
   }
   if (edit.kind === "speaker") {
     const speaker = doc.speakers.find((s) => s.id === edit.target);

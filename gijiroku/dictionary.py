@@ -1,0 +1,270 @@
+"""The dictionary (辞書), one per installation: terms to recognise and correction rules.
+
+- Terms (councillors' names, place names, bill titles, department names) are given to Whisper
+  as hotwords for new meetings. Only a short list helps (see `transcribe.HOTWORD_BUDGET`), so
+  terms are taken in order: the meeting's own hotwords, then the installation's terms, then
+  the built-in ones, as long as the budget lasts.
+- Correction rules (what is misheard -> what is meant, e.g. 意義なし -> 異議なし) are applied to
+  the stored lines after speakers are found, each change kept in the meeting's history with
+  the rules that made it, so a person sees it and can undo it. Lines a person edited are
+  never touched. Applying again to a stored meeting uses the rules as they are now.
+
+A built-in Japanese council vocabulary (`data/council-ja.toml`) applies beside the
+installation's own entries; an installation's rule for the same misheard text wins.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from gijiroku.domain import NO_SPACE_LANGUAGES
+from gijiroku.errors import InvalidInputError, NotFoundError
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow, WordRow
+
+Kind = Literal["term", "correction"]
+KINDS: tuple[Kind, ...] = ("term", "correction")
+BUILTIN = Path(__file__).parent / "data" / "council-ja.toml"
+MAX_TEXT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int | None  # None: built in
+    kind: Kind
+    text: str  # the term, or what is misheard
+    replacement: str | None  # what is meant (corrections)
+    language: str  # "" for every language
+    note: str = ""
+
+    @property
+    def builtin(self) -> bool:
+        return self.id is None
+
+    def applies_to(self, language: str | None) -> bool:
+        """None: the meeting's language is not known yet (auto)."""
+        return not self.language or language is None or self.language == language
+
+
+@lru_cache(maxsize=1)
+def builtin_entries() -> tuple[Entry, ...]:
+    data = tomllib.loads(BUILTIN.read_text(encoding="utf-8"))
+    terms = [Entry(None, "term", text, None, "ja") for text in data["terms"]]
+    rules = [Entry(None, "correction", item["heard"], item["meant"], "ja", item.get("note", ""))
+             for item in data["corrections"]]
+    return (*terms, *rules)
+
+
+def _entry(row: DictionaryEntryRow) -> Entry:
+    kind: Kind = "term" if row.kind == "term" else "correction"
+    return Entry(row.id, kind, row.text, row.replacement, row.language, row.note)
+
+
+def own_entries(session: Session) -> list[Entry]:
+    rows = session.exec(select(DictionaryEntryRow).order_by(col(DictionaryEntryRow.id))).all()
+    return [_entry(row) for row in rows]
+
+
+def entries(engine: Engine) -> list[Entry]:
+    """The installation's entries (in the order added), then the built-in ones."""
+    with session_scope(engine) as session:
+        return [*own_entries(session), *builtin_entries()]
+
+
+def _clean(value: str | None, what: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise InvalidInputError(f"The {what} cannot be empty.")
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(f"The {what} is longer than {MAX_TEXT} characters.")
+    return text
+
+
+def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = None,
+              language: str = "ja", note: str = "") -> Entry:
+    """Add a term or a correction rule to the installation's dictionary."""
+    if kind not in KINDS:
+        raise InvalidInputError(f"Unknown dictionary entry kind {kind!r} (term or correction).")
+    text = _clean(text, "term" if kind == "term" else "misheard text")
+    language = (language or "").strip().lower()
+    if language and not re.fullmatch(r"[a-z]{2,3}", language):
+        raise InvalidInputError("The language is a code such as 'ja' or 'en', or empty for all.")
+    if kind == "correction":
+        replacement = _clean(replacement, "correct text")
+        if text in replacement:
+            raise InvalidInputError(
+                f"{replacement!r} contains {text!r}: the rule would change its own result "
+                "again each time it is applied.")
+    else:
+        replacement = None
+    row = DictionaryEntryRow(kind=kind, text=text, replacement=replacement, language=language,
+                             note=" ".join(note.split())[:200])
+    try:
+        with session_scope(engine) as session:
+            session.add(row)
+            session.flush()
+            return _entry(row)
+    except IntegrityError as exc:
+        raise InvalidInputError(f"{text!r} is already in the dictionary as a {kind}.") from exc
+
+
+def remove_entry(engine: Engine, entry_id: int) -> Entry:
+    with session_scope(engine) as session:
+        row = session.get(DictionaryEntryRow, entry_id)
+        if row is None:
+            raise NotFoundError(f"No dictionary entry {entry_id} (built-in entries cannot be "
+                                "removed; add a rule that corrects them instead).")
+        session.delete(row)
+        return _entry(row)
+
+
+# -- terms, for Whisper ------------------------------------------------------------------------
+
+
+def terms(session: Session) -> tuple[tuple[str, str], ...]:
+    """(language, term) for Whisper, the installation's first, then the built-in ones; the
+    transcriber takes those of the recording's language within its hotword budget."""
+    return tuple((e.language, e.text) for e in [*own_entries(session), *builtin_entries()]
+                 if e.kind == "term")
+
+
+# -- correction rules, on stored lines ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    heard: str
+    meant: str
+    pattern: re.Pattern[str]
+
+
+def rules_for(all_entries: list[Entry], language: str | None) -> list[Rule]:
+    """The correction rules for a meeting in `language`; an installation's rule replaces a
+    built-in one for the same misheard text. Longer misheard texts go first."""
+    chosen: dict[str, Entry] = {}
+    for entry in all_entries:  # own entries come first and win
+        if entry.kind == "correction" and entry.applies_to(language):
+            chosen.setdefault(entry.text, entry)
+    rules = []
+    for heard, entry in sorted(chosen.items(), key=lambda item: -len(item[0])):
+        # Latin words match whole ("Sato", not inside "Satoko"); Japanese text anywhere
+        left = r"\b" if heard[0].isascii() and heard[0].isalnum() else ""
+        right = r"\b" if heard[-1].isascii() and heard[-1].isalnum() else ""
+        rules.append(Rule(heard, entry.replacement or "",
+                          re.compile(left + re.escape(heard) + right)))
+    return rules
+
+
+def correct(text: str, words: list[str], language: str | None,
+            rules: list[Rule]) -> tuple[str, list[str], list[Rule]]:
+    """A line's text and its words' texts after the rules, and the rules that changed them.
+    Words keep their number and times: a replacement is shared out over the words it covers,
+    so the words still spell the line."""
+    used: list[Rule] = []
+    separator = "" if language in NO_SPACE_LANGUAGES else " "
+    for rule in rules:
+        if not rule.pattern.search(text):
+            continue
+        text = rule.pattern.sub(rule.meant, text)
+        used.append(rule)
+        joined = separator.join(words)
+        matches = list(rule.pattern.finditer(joined))
+        for match in reversed(matches):
+            words = _share_out(words, separator, match.start(), match.end(), rule.meant)
+    return text, words, used
+
+
+def _share_out(words: list[str], separator: str, start: int, end: int,
+               meant: str) -> list[str]:
+    result, cursor = [], 0
+    for word in words:
+        lo, hi = cursor, cursor + len(word)
+        a, b = max(lo, start), min(hi, end)
+        if a < b:
+            # this word holds characters [a, b) of the match: give it the matching share
+            first = round((a - start) * len(meant) / (end - start))
+            last = round((b - start) * len(meant) / (end - start)) if b < end else len(meant)
+            word = word[: a - lo] + meant[first:last] + word[b - lo:]
+        result.append(word)
+        cursor = hi + len(separator)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    number: int
+    before: str
+    after: str
+    rules: list[tuple[str, str]]
+
+
+def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
+    """Apply the correction rules to the meeting's lines that no person edited; each changed
+    line is one entry of the meeting's history (kind `dictionary`), which undo puts back."""
+    with session_scope(engine) as session:
+        meeting = repository.get_meeting_row(session, meeting_id)
+        rules = rules_for([*own_entries(session), *builtin_entries()], meeting.language)
+        if not rules:
+            return []
+        changes = []
+        segments = session.exec(
+            select(SegmentRow).where(SegmentRow.meeting_id == meeting_id,
+                                     col(SegmentRow.edited).is_(False))
+            .order_by(col(SegmentRow.number))).all()
+        for segment in segments:
+            word_rows = list(session.exec(
+                select(WordRow).where(WordRow.segment_id == segment.id)
+                .order_by(col(WordRow.position))).all())
+            old_words = [w.text for w in word_rows]
+            text, words, used = correct(segment.text, old_words, meeting.language, rules)
+            if not used:
+                continue
+            changes_from = segment.text
+            segment.text = text
+            session.add(segment)
+            for row, word in zip(word_rows, words, strict=True):
+                if row.text != word:
+                    row.text = word
+                    session.add(row)
+            pairs = [(rule.heard, rule.meant) for rule in used]
+            session.add(EditRow(meeting_id=meeting_id, kind="dictionary",
+                                target=str(segment.number),
+                                before={"text": changes_from, "words": old_words},
+                                after={"text": text, "words": words,
+                                       "rules": [list(p) for p in pairs]}))
+            changes.append(Change(segment.number, changes_from, text, pairs))
+        if changes:
+            repository.update_meeting(session, meeting_id)
+        return changes
+
+
+def line_state(session: Session, segment: SegmentRow) -> dict[str, Any]:
+    """What a dictionary change replaced and what undo compares and restores."""
+    words = session.exec(select(WordRow).where(WordRow.segment_id == segment.id)
+                         .order_by(col(WordRow.position))).all()
+    return {"text": segment.text, "words": [w.text for w in words]}
+
+
+def restore_line(session: Session, segment: SegmentRow, state: dict[str, Any]) -> None:
+    segment.text = state["text"]
+    session.add(segment)
+    words = session.exec(select(WordRow).where(WordRow.segment_id == segment.id)
+                         .order_by(col(WordRow.position))).all()
+    for row, text in zip(words, state["words"], strict=False):
+        row.text = text
+        session.add(row)
+
+
+__all__ = [
+    "KINDS", "Change", "Entry", "Rule", "add_entry", "apply_dictionary", "builtin_entries",
+    "correct", "entries", "remove_entry", "rules_for", "terms",
+]
