@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Gijiroku needs in .venv/ (idempotent), then run the demo or the tests.
-#   ./dev.sh demo   process the bundled sample recording, print its transcript, then serve the
-#                   web view at http://127.0.0.1:8000/ (PORT=... to choose another port)
+#   ./dev.sh demo   process the bundled sample meetings (Japanese and English), print their
+#                   transcripts, then serve the web view at http://127.0.0.1:8000/ (PORT=...)
 #   ./dev.sh test   run linters, type checks and the whole test suite
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -55,12 +55,15 @@ system_packages() {  # Debian packages the tests use, installed when we may (roo
 case "${1:-}" in
 demo)
     python_env ""
+    log "processing samples/committee-meeting-ja.flac (a Japanese committee meeting)"
+    ja=$("$VENV/bin/gijiroku" process samples/committee-meeting-ja.flac --json data/demo-result-ja.json)
+    "$VENV/bin/gijiroku" show "$ja"
     log "processing samples/committee-meeting-en.flac"
     id=$("$VENV/bin/gijiroku" process samples/committee-meeting-en.flac --json data/demo-result.json)
     "$VENV/bin/gijiroku" show "$id"
-    log "stored as meeting $id; result document in data/demo-result.json"
+    log "stored as meetings $ja and $id; result documents in data/demo-result-ja.json and data/demo-result.json"
     port=${PORT:-8000}
-    log "open http://127.0.0.1:$port/meetings/$id in your browser (Ctrl-C stops the server)"
+    log "open http://127.0.0.1:$port/meetings/$ja (or /meetings/$id, or the list at /) in your browser (Ctrl-C stops the server)"
     exec "$VENV/bin/gijiroku" serve --port "$port"
     ;;
 test)

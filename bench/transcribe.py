@@ -46,10 +46,11 @@ def decode_to_temp(source: Path, folder: Path) -> Path:
 
 
 def bare_call(model, decoded: Path, options: TranscriptionOptions) -> int:  # type: ignore[no-untyped-def]
-    """What a WhisperX-style script does: the whole recording in memory, in one call."""
+    """What a WhisperX-style script does: the whole recording in memory, in one call, words
+    timed while decoding (Gijiroku times them in a pass of its own instead)."""
     samples = np.array(audio.load(decoded))  # a plain array, as faster-whisper's decode gives
     segments, _ = model.transcribe(
-        samples, **whisper_kwargs(options, options.language)
+        samples, **{**whisper_kwargs(options, options.language), "word_timestamps": True}
     )
     return sum(len(s.words or []) for s in segments)
 
