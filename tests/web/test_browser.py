@@ -481,3 +481,47 @@ def test_list_and_meeting_page_controls_in_the_browser(
     assert len(rerun_refusals) == 2  # the edit guard, answered once "no" and once "yes"
     assert [p for p in problems if p not in rerun_refusals] == []
     context.close()
+
+
+def test_dictionary_page_and_apply_button_in_the_browser(server: str, browser: Any) -> None:
+    """A clerk adds a correction and a term on the dictionary page (in Japanese), removes the
+    term, and applies the rule to a Japanese meeting processed before it, from its page."""
+    from tests.test_serve import job, upload, wait_for
+
+    meeting = upload(server, ROOT / "samples" / "committee-meeting-ja.flac", language="ja")
+    assert wait_for(lambda: job(server, meeting["job_id"])["status"] == "done", timeout=300)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.request.method} {r.url}")
+            if r.status >= 400 else None)
+
+    page.goto(server + "/")
+    page.click("a[href='/dictionary']")
+    assert page.locator("h1").inner_text() == "辞書"
+    assert page.locator("#entries tr.builtin", has_text="意義なし → 異議なし").count() == 1
+    page.fill("#rule-form input[name=text]", "募集")
+    page.fill("#rule-form input[name=replacement]", "公募")
+    page.click("#rule-form button[type=submit]")
+    page.wait_for_selector("#entries tr:not(.builtin):has-text('募集 → 公募')")
+    page.fill("#term-form input[name=text]", "第二委員会室")
+    page.fill("#term-form input[name=note]", "会議室")
+    page.click("#term-form button[type=submit]")
+    row = page.locator("#entries tr:not(.builtin)", has_text="第二委員会室")
+    row.wait_for()
+    assert "会議室" in row.inner_text()
+    row.locator("button").click()
+    page.wait_for_selector("#entries tr:has-text('第二委員会室')", state="detached")
+    assert [e["text"] for e in httpx.get(f"{server}/api/dictionary").json()
+            if not e["builtin"]] == ["募集"]
+
+    page.goto(f"{server}/meetings/{meeting['id']}")
+    page.wait_for_selector(".seg:has-text('募集')")
+    page.click("#apply-dictionary")
+    page.wait_for_selector("#toast:has-text('辞書で訂正した行')")
+    page.wait_for_selector(".seg:has-text('公募')")
+    assert page.locator(".seg:has-text('募集')").count() == 0
+    page.click("#history summary")
+    page.wait_for_selector("#history-list li:has-text('募集 → 公募')")
+    assert problems == []
