@@ -9,7 +9,7 @@
   the rules that made it, so a person sees it and can undo it. Lines a person edited are
   never touched. Applying again to a stored meeting uses the rules as they are now.
 
-A built-in Japanese council vocabulary (`data/council-ja.toml`) applies beside the
+A built-in Japanese council vocabulary (`vocabulary/council-ja.toml`) applies beside the
 installation's own entries; an installation's rule for the same misheard text wins.
 """
 
@@ -33,7 +33,7 @@ from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow, Wor
 
 Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
-BUILTIN = Path(__file__).parent / "data" / "council-ja.toml"
+BUILTIN = Path(__file__).parent / "vocabulary" / "council-ja.toml"
 MAX_TEXT = 100
 
 

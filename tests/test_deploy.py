@@ -147,6 +147,7 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     listing = run("models", "list", data=tmp_path / "data")
     assert listing.returncode == 0, listing.stderr
     assert "whisper tiny.en (bundled)" in listing.stdout
+    assert "whisper base, multilingual (embedded)" in listing.stdout
     assert "diarization starter segmentation" in listing.stdout
 
     # a downloaded model is a plain folder in the models folder, found by its name
@@ -188,6 +189,30 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_embedded_multilingual_model_is_the_verified_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from gijiroku.errors import ModelNotFoundError
+    from gijiroku.models import BASE_SHA256, _check
+    from transcribe import EMBEDDED_MULTILINGUAL, ModelSpec, whisper_backend
+
+    model = whisper_backend.multilingual_base_path() / "model.bin"
+    require(model.is_file(), "run `gijiroku models fetch-starter` (the multilingual base)")
+    digest = hashlib.sha256()
+    with model.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 22), b""):
+            digest.update(block)
+    assert digest.hexdigest() == BASE_SHA256  # the two halves joined in the right order
+    with pytest.raises(RuntimeError, match="unexpected checksum"):
+        _check("model.bin", b"half of a model", BASE_SHA256)
+    # not fetched: a clear error saying what to run, never a download
+    monkeypatch.setattr(whisper_backend, "multilingual_base_path", lambda: tmp_path / "none")
+    with pytest.raises(ModelNotFoundError, match="fetch-starter"):
+        whisper_backend._model_path(ModelSpec(model=EMBEDDED_MULTILINGUAL))
+
+
 def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     from diarize.pyannote_backend import load_pyannote
     from gijiroku.jobs.workers import should_preload
