@@ -119,7 +119,8 @@ def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = No
 
 def remove_entry(engine: Engine, entry_id: int) -> Entry:
     with session_scope(engine) as session:
-        row = session.get(DictionaryEntryRow, entry_id)
+        # ids beyond a database integer cannot exist (and must not reach the driver)
+        row = session.get(DictionaryEntryRow, entry_id) if 0 < entry_id < 2**31 else None
         if row is None:
             raise NotFoundError(f"No dictionary entry {entry_id} (built-in entries cannot be "
                                 "removed; add a rule that corrects them instead).")

@@ -79,8 +79,9 @@ def test_entries_are_checked_and_built_in_ones_stay(engine: Engine) -> None:
     assert any(e.builtin and e.text == "意義なし" for e in listed)
     removed = remove_entry(engine, listed[0].id or 0)
     assert removed.text == "総務常任委員会" and not any(not e.builtin for e in entries(engine))
-    with pytest.raises(NotFoundError, match="built-in"):
-        remove_entry(engine, 999)
+    for missing in (999, 0, 2**63):
+        with pytest.raises(NotFoundError, match="built-in"):
+            remove_entry(engine, missing)
 
 
 def test_terms_go_to_whisper_by_language_within_the_budget() -> None:

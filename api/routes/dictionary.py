@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import Db
+from api.deps import Db, Number
 from api.schemas import (
     DictionaryApplied,
     DictionaryChangeView,
@@ -32,7 +32,7 @@ def add_entry(body: DictionaryEntryIn, db: Db) -> DictionaryEntryView:
 
 @router.delete("/dictionary/{entry_id}", response_model=DictionaryEntryView,
                summary="Remove one of the installation's entries")
-def remove_entry(entry_id: int, db: Db) -> DictionaryEntryView:
+def remove_entry(entry_id: Number, db: Db) -> DictionaryEntryView:
     return DictionaryEntryView.of(dictionary.remove_entry(db, entry_id))
 
 
