@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import InvalidInputError, NotFoundError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow, WordRow
+from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow
 
 Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
@@ -222,9 +222,9 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
                                      col(SegmentRow.edited).is_(False))
             .order_by(col(SegmentRow.number))).all()
         for segment in segments:
-            word_rows = list(session.exec(
-                select(WordRow).where(WordRow.segment_id == segment.id)
-                .order_by(col(WordRow.position))).all())
+            if not any(rule.pattern.search(segment.text) for rule in rules):
+                continue  # most lines: no word rows to read
+            word_rows = repository.word_rows(session, segment.id)
             old_words = [w.text for w in word_rows]
             text, words, used = correct(segment.text, old_words, meeting.language, rules)
             if not used:
@@ -250,17 +250,15 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
 
 def line_state(session: Session, segment: SegmentRow) -> dict[str, Any]:
     """What a dictionary change replaced and what undo compares and restores."""
-    words = session.exec(select(WordRow).where(WordRow.segment_id == segment.id)
-                         .order_by(col(WordRow.position))).all()
-    return {"text": segment.text, "words": [w.text for w in words]}
+    return {"text": segment.text,
+            "words": [w.text for w in repository.word_rows(session, segment.id)]}
 
 
 def restore_line(session: Session, segment: SegmentRow, state: dict[str, Any]) -> None:
     segment.text = state["text"]
     session.add(segment)
-    words = session.exec(select(WordRow).where(WordRow.segment_id == segment.id)
-                         .order_by(col(WordRow.position))).all()
-    for row, text in zip(words, state["words"], strict=False):
+    for row, text in zip(repository.word_rows(session, segment.id), state["words"],
+                         strict=False):
         row.text = text
         session.add(row)
 

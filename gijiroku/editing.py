@@ -21,7 +21,7 @@ from gijiroku.dictionary import line_state, restore_line
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, SegmentRow, SpeakerRow, WordRow, utcnow
+from gijiroku.storage.tables import EditRow, SegmentRow, SpeakerRow, utcnow
 
 MinutesList = Literal["decisions", "action_items"]
 MINUTES_LISTS: tuple[MinutesList, ...] = ("decisions", "action_items")
@@ -38,9 +38,7 @@ def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
 
 
 def _segment_state(session: Session, row: SegmentRow) -> dict[str, Any]:
-    words = session.exec(
-        select(WordRow).where(WordRow.segment_id == row.id).order_by(col(WordRow.position))
-    ).all()
+    words = repository.word_rows(session, row.id)
     return {"text": row.text, "speaker": row.speaker_key, "edited": row.edited,
             "word_speakers": [w.speaker_key for w in words]}
 
@@ -48,9 +46,7 @@ def _segment_state(session: Session, row: SegmentRow) -> dict[str, Any]:
 def _apply_segment(session: Session, row: SegmentRow, state: dict[str, Any]) -> None:
     row.text, row.speaker_key, row.edited = state["text"], state["speaker"], state["edited"]
     session.add(row)
-    words = session.exec(
-        select(WordRow).where(WordRow.segment_id == row.id).order_by(col(WordRow.position))
-    ).all()
+    words = repository.word_rows(session, row.id)
     for word, speaker in zip(words, state["word_speakers"], strict=False):
         word.speaker_key = speaker
         session.add(word)
@@ -205,9 +201,9 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             session.add(speaker)
         elif edit.kind == "dictionary":
             row = _segment(session, meeting_id, int(edit.target))
-            if line_state(session, row) != {k: edit.after[k] for k in ("text", "words")}:
-                raise EditConflictError(
-                    "This was changed again after that edit; undo the later edit first.")
+            # `after` also names the rules that made the change: compare what the line holds
+            _check_current(line_state(session, row), edit,
+                           after={k: edit.after[k] for k in ("text", "words")})
             restore_line(session, row, edit.before)
         elif edit.kind in MINUTES_LISTS:
             minutes = dict(meeting.minutes or {})
@@ -223,8 +219,8 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
         return edit
 
 
-def _check_current(current: Any, edit: EditRow) -> None:
-    if current != edit.after:
+def _check_current(current: Any, edit: EditRow, after: Any = None) -> None:
+    if current != (edit.after if after is None else after):
         raise EditConflictError(
             "This was changed again after that edit; undo the later edit first."
         )

@@ -46,6 +46,8 @@ class _Morpheme:
     final: bool  # a form that can end a sentence
     question: bool  # the question particle か (or かね, かな)
     interjection: bool = False  # えー, ええ, あのー...: said before a phrase, not part of it
+    #: a phrase can end here (a particle, a conjunction, a continuative form such as 配置し)
+    phrase_end: bool = False
 
 
 def morphemes(text: str) -> list[_Morpheme]:
@@ -57,8 +59,9 @@ def morphemes(text: str) -> list[_Morpheme]:
         question = pos[1] == "終助詞" and m.surface() in ("か", "かね", "かな")
         opening = m.begin() == 0 or text[m.begin() - 1] in SENTENCE_ENDS + " "
         interjection = pos[0] == "感動詞" or (m.surface() in OPENING_FILLERS and opening)
+        phrase_end = pos[0] in ("助詞", "接続詞") or pos[5].startswith("連用形")
         result.append(_Morpheme(m.begin(), m.end(), m.surface(), final, question,
-                                interjection))
+                                interjection, phrase_end))
     return result
 
 
@@ -140,12 +143,8 @@ def _pause_mark(text: str) -> str:
     """、 where a phrase can end (after a particle, a conjunction or a continuative form such
     as 配置し), else nothing: a pause after a prefix or inside a noun phrase (ご|異議) is no
     place for a comma."""
-    found = [m for m in _tokenizer().tokenize(text.rstrip()) if m.surface().strip()]
-    if not found:
-        return ""
-    pos = found[-1].part_of_speech()
-    phrase_end = pos[0] in ("助詞", "接続詞") or pos[5].startswith("連用形")
-    return "、" if phrase_end else ""
+    found = [m for m in morphemes(text.rstrip()) if m.surface.strip()]
+    return "、" if found and found[-1].phrase_end else ""
 
 
 def _mark_segment_end(words: list[Word], gap: float | None, following: str) -> None:

@@ -243,6 +243,13 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
     ]
 
 
+def word_rows(session: Session, segment_id: int | None) -> list[WordRow]:
+    """A stored line's words, in order (what edits and corrections change in place)."""
+    return list(session.exec(
+        select(WordRow).where(WordRow.segment_id == segment_id).order_by(col(WordRow.position))
+    ).all())
+
+
 def load_segment(session: Session, meeting_id: str, number: int) -> Segment:
     """One line with its words (what an edit of that line changes)."""
     found = _segments(session, meeting_id, number=number)
