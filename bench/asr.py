@@ -9,8 +9,9 @@ For each sample (English: WER; Japanese: CER, see bench/metrics.py) and model it
   conditioning on earlier text, no word timings while decoding), and also with
   `word_timestamps=True` as scripts usually call it;
 - pipeline: `gijiroku process` on the embedded defaults for that language (SQLite, speakers
-  found, the dictionary's built-in terms and rules), timed from the recording to the stored
-  lines, with the real-time factor (seconds of processing per second of audio).
+  found, the dictionary's built-in terms and rules; models loaded beforehand, as a worker
+  has them), timed from the recording to the stored lines, with the real-time factor
+  (seconds of processing per second of audio).
 The English-only tiny.en has no Japanese row.
 """
 
@@ -34,6 +35,7 @@ from gijiroku import audio  # noqa: E402
 from gijiroku.config import Settings  # noqa: E402
 from gijiroku.pipeline import Pipeline  # noqa: E402
 from gijiroku.recordings import accept_file  # noqa: E402
+from gijiroku.stages import preload  # noqa: E402
 from gijiroku.storage import close_database, open_database, repository, session_scope  # noqa: E402
 from transcribe import (  # noqa: E402
     EMBEDDED_ENGLISH,
@@ -69,6 +71,7 @@ def pipeline(model: str, sample: Path, language: str, threads: int,
                         cpu_threads=threads, language=language, whisper_model=model)
     engine = open_database(settings.resolved_database_url)
     accepted = accept_file(engine, settings.data_dir, sample)
+    preload(settings)  # model loading is not processing: a worker loads them once
     started = time.perf_counter()
     Pipeline(engine, settings).run(accepted.job_id)
     elapsed = time.perf_counter() - started
