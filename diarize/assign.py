@@ -74,8 +74,9 @@ def _letters(words: list[Word]) -> int:
 def without_scraps(
     groups: list[tuple[str | None, list[Word]]],
 ) -> list[tuple[str | None, list[Word]]]:
-    """Speaker groups of one segment, each scrap given to the neighbour nearer in time."""
-    groups = [(label, list(words)) for label, words in groups]
+    """Pieces of one segment with their speakers as groups of consecutive words of one
+    speaker, each scrap given to the neighbour nearer in time."""
+    groups = _runs(groups)  # new lists: the caller's are not changed
     while len(groups) > 1:
         scraps = [i for i, (_, words) in enumerate(groups) if _letters(words) < MIN_SPLIT_LETTERS]
         if not scraps:
@@ -89,13 +90,20 @@ def without_scraps(
         else:
             groups[i + 1][1][:0] = words
         del groups[i]
-        merged: list[tuple[str | None, list[Word]]] = []
-        for label, own in groups:  # neighbours of one speaker become one group again
-            if merged and merged[-1][0] == label:
-                merged[-1][1].extend(own)
-            else:
-                merged.append((label, own))
-        groups = merged
+        groups = _runs(groups)  # neighbours of one speaker become one group again
+    return groups
+
+
+def _runs(
+    pieces: list[tuple[str | None, list[Word]]],
+) -> list[tuple[str | None, list[Word]]]:
+    """Consecutive pieces of one speaker joined into one group."""
+    groups: list[tuple[str | None, list[Word]]] = []
+    for label, words in pieces:
+        if groups and groups[-1][0] == label:
+            groups[-1][1].extend(words)
+        else:
+            groups.append((label, list(words)))
     return groups
 
 
@@ -113,13 +121,8 @@ def assign_speakers(
     for segment in segments:
         groups: list[tuple[str | None, list[Word]]] = []
         if segment.words:
-            for word in segment.words:
-                label = speaker_for(word.start, word.end, intervals)
-                if groups and groups[-1][0] == label:
-                    groups[-1][1].append(word)
-                else:
-                    groups.append((label, [word]))
-            groups = without_scraps(groups)
+            groups = without_scraps(
+                [(speaker_for(w.start, w.end, intervals), [w]) for w in segment.words])
         else:
             groups.append((speaker_for(segment.start, segment.end, intervals), []))
         for label, _ in groups:
