@@ -60,13 +60,19 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
-def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any) -> None:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+def watched(context: Any) -> tuple[Any, list[str]]:
+    """A new page and the problems seen on it: script errors and answers of 400 or more."""
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
-            else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.request.method} {r.url}")
+            if r.status >= 400 else None)
+    return page, problems
+
+
+def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+    page, problems = watched(context)
 
     page.goto(server + "/")
     assert page.locator("h1").inner_text() == "Add a recording"
@@ -246,11 +252,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
 ) -> None:
     server = server_with_minutes
     context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.request.method} {r.url}")
-            if r.status >= 400 else None)
+    page, problems = watched(context)
     dialogs: list[str] = []
     replies: list[bool] = []  # how the person answers each confirm(), in turn
 
@@ -491,11 +493,7 @@ def test_dictionary_page_and_apply_button_in_the_browser(server: str, browser: A
     meeting = upload(server, ROOT / "samples" / "committee-meeting-ja.flac", language="ja")
     assert wait_for(lambda: job(server, meeting["job_id"])["status"] == "done", timeout=300)
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.request.method} {r.url}")
-            if r.status >= 400 else None)
+    page, problems = watched(context)
 
     page.goto(server + "/")
     page.click("a[href='/dictionary']")
