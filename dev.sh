@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Gijiroku needs in .venv/ (idempotent), then run the demo or the tests.
 #   ./dev.sh demo   process the bundled sample meetings (Japanese and English), print their
-#                   transcripts, then serve the web view at http://127.0.0.1:8000/ (PORT=...)
+#                   transcripts and minutes, then serve the web view at http://127.0.0.1:8000/ (PORT=...)
 #   ./dev.sh test   run linters, type checks and the whole test suite
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -58,9 +58,15 @@ demo)
     log "processing samples/committee-meeting-ja.flac (a Japanese committee meeting)"
     ja=$("$VENV/bin/gijiroku" process samples/committee-meeting-ja.flac --json data/demo-result-ja.json)
     "$VENV/bin/gijiroku" show "$ja"
+    log "the minutes, drafted by the embedded language model"
+    "$VENV/bin/gijiroku" export "$ja" --format md --minutes-only -o data/demo-minutes-ja.md 2>/dev/null
+    cat data/demo-minutes-ja.md
     log "processing samples/committee-meeting-en.flac"
     id=$("$VENV/bin/gijiroku" process samples/committee-meeting-en.flac --json data/demo-result.json)
     "$VENV/bin/gijiroku" show "$id"
+    log "the minutes, drafted by the embedded language model"
+    "$VENV/bin/gijiroku" export "$id" --format md --minutes-only -o data/demo-minutes.md 2>/dev/null
+    cat data/demo-minutes.md
     log "stored as meetings $ja and $id; result documents in data/demo-result-ja.json and data/demo-result.json"
     port=${PORT:-8000}
     log "open http://127.0.0.1:$port/meetings/$ja (or /meetings/$id, or the list at /) in your browser (Ctrl-C stops the server)"

@@ -1,7 +1,13 @@
 """Minutes evaluation against reference decisions and action items, on any LLM endpoint.
 
+    .venv/bin/python bench/minutes_eval.py                      # the embedded model
+    .venv/bin/python bench/minutes_eval.py --model-file other.gguf --long-minutes 60
     .venv/bin/python bench/minutes_eval.py --base-url http://gpu-server:8000/v1 \
         --model Qwen/Qwen2.5-14B-Instruct [--folder bench/minutes_reference] [--from-recordings]
+
+Without --base-url the embedded llama.cpp server runs the embedded model (or --model-file)
+on --threads CPU threads, as a worker would. --long-minutes N also times the minutes of a
+transcript of about N minutes (the reference meetings repeated, ids and times continued).
 
 Each JSON file in the folder holds a meeting's transcript (`segments` with ids, times,
 speakers), its `speakers`, `title`, `date`, `language`, and a `reference` with the decisions
@@ -21,6 +27,7 @@ import json
 import re
 import sys
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +40,7 @@ from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import build_request  # noqa: E402
 from summarize import LLMConfig, load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
+from summarize.embedded import ServerSpec, default_model_path, embedded_server  # noqa: E402
 from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
@@ -122,42 +130,100 @@ def meeting_from_recording(path: Path, data: dict[str, Any]) -> Meeting:
             return repository.load_meeting(session, accepted.meeting_id)
 
 
+def long_meeting(meetings: list[Meeting], minutes: float) -> Meeting:
+    """About `minutes` of transcript: the meetings' lines over and over, renumbered and
+    shifted in time, as one meeting (in the first one's language)."""
+    segments: list[Segment] = []
+    offset = 0.0
+    while offset < minutes * 60:
+        for meeting in meetings:
+            if meeting.language != meetings[0].language:
+                continue
+            for s in meeting.segments:
+                segments.append(Segment(s.start + offset, s.end + offset, s.text,
+                                        speaker=s.speaker, id=len(segments) + 1))
+            offset += meeting.duration or 0.0
+    first = meetings[0]
+    return Meeting(id="long", title=first.title, status="done", language=first.language,
+                   duration=offset, speakers=first.speakers, segments=segments)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", required=True)
-    parser.add_argument("--model", required=True)
+    parser.add_argument("--base-url", help="an OpenAI-compatible server (default: embedded)")
+    parser.add_argument("--model", help="the model's name on that server")
     parser.add_argument("--api-key")
-    parser.add_argument("--context-tokens", type=int, default=8192)
+    parser.add_argument("--model-file", type=Path, default=default_model_path(),
+                        help="the embedded server's GGUF model")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--context-tokens", type=int)
+    parser.add_argument("--max-output-tokens", type=int)
     parser.add_argument(
         "--folder", type=Path, default=Path(__file__).with_name("minutes_reference")
     )
     parser.add_argument("--from-recordings", action="store_true")
+    parser.add_argument("--long-minutes", type=float, default=0.0)
     args = parser.parse_args(argv)
-    config = LLMConfig(base_url=args.base_url, api_key=args.api_key, model=args.model,
-                       context_tokens=args.context_tokens)
-    writer = OpenAIMinutesWriter(config)
+    count = None
+    if args.base_url:
+        if not args.model:
+            parser.error("--model names the model on the server given by --base-url")
+        config = LLMConfig(base_url=args.base_url, api_key=args.api_key, model=args.model,
+                           context_tokens=args.context_tokens or 8192,
+                           max_output_tokens=args.max_output_tokens or 2048)
+    else:  # the embedded server, as the minutes stage starts it
+        server = embedded_server(
+            ServerSpec(args.model_file, args.threads, args.context_tokens or 4096)
+        )
+        started = time.monotonic()
+        config = LLMConfig(base_url=server.base_url(), api_key=None, model=server.name,
+                           max_retries=0, context_tokens=server.spec.context_tokens,
+                           max_output_tokens=args.max_output_tokens or 1024)
+        count = server.count_tokens
+        print(f"embedded {server.name} ({args.model_file.name}), {args.threads} threads, "
+              f"context {server.spec.context_tokens}: started in "
+              f"{time.monotonic() - started:.1f} s")
+    writer = OpenAIMinutesWriter(config, count_tokens=count)
     total = Score()
+    seconds = 0.0
+    meetings: list[Meeting] = []
     for path in sorted(args.folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if args.from_recordings and data.get("recording"):
             meeting = meeting_from_recording((path.parent / data["recording"]).resolve(), data)
         else:
             meeting = meeting_from_file(data)
+        meetings.append(meeting)
         template = load_template(None, meeting.language or "en")
         request = build_request(meeting, template, data.get("date"))
+        started = time.monotonic()
         out, usage = writer.write(request)
+        took = time.monotonic() - started
+        seconds += took
         minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
         score = evaluate(minutes, data["reference"])
         total.add(score)
         print(f"{path.name}: found {score.found}/{score.reference} reference items, "
               f"{score.unmatched}/{score.produced} produced items match none, "
               f"{score.valid_citations}/{score.citations} citations valid "
-              f"({usage.calls} calls)")
+              f"({usage.calls} calls, {took:.1f} s)")
     if total.reference:
         print(f"TOTAL: found {total.found}/{total.reference} "
               f"({100 * total.found / total.reference:.0f} %), "
               f"unmatched {total.unmatched}/{total.produced}, "
-              f"valid citations {total.valid_citations}/{total.citations}")
+              f"valid citations {total.valid_citations}/{total.citations}, "
+              f"{seconds / len(meetings):.1f} s per meeting")
+    for language in sorted({m.language for m in meetings} if args.long_minutes else []):
+        same = [m for m in meetings if m.language == language]
+        long = long_meeting(same, args.long_minutes)
+        request = build_request(long, load_template(None, language or "en"), None)
+        started = time.monotonic()
+        out, usage = writer.write(request)
+        took = time.monotonic() - started
+        print(f"long {language}: {len(long.segments)} lines, {(long.duration or 0) / 60:.0f} "
+              f"min of transcript, {sum(len(s.text) for s in long.segments)} characters: "
+              f"{took:.0f} s ({usage.chunks} parts, {usage.calls} calls), "
+              f"{len(out.decisions)} decisions, {len(out.action_items)} action items")
     return 0
 
 

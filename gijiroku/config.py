@@ -66,14 +66,24 @@ class Settings(BaseSettings):
 
     hf_token: SecretStr | None = None
 
-    # Minutes (any OpenAI-compatible server; none configured: minutes are not_configured)
+    # Minutes: `embedded` (llama.cpp in a process of its own, with a small local model),
+    # `openai` (any OpenAI-compatible server) or `off`. Default: `openai` when a server URL or
+    # API key is set, else `embedded`.
+    llm_backend: Literal["embedded", "openai", "off"] | None = None
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
+    #: The embedded backend's GGUF model (default: the one setup fetched).
+    llm_model_file: Path | None = None
+    #: The embedded backend's CPU threads (0: GIJIROKU_CPU_THREADS, else every core).
+    llm_threads: int = Field(default=0, ge=0, le=256)
     llm_timeout: float = Field(default=300.0, gt=0)
     llm_max_retries: int = Field(default=3, ge=0, le=10)
-    llm_context_tokens: int = Field(default=8192, ge=1024)
-    llm_max_output_tokens: int = Field(default=2048, ge=256)
+    #: Default: 8192 for a server, 4096 for the embedded model (small models do better
+    #: with shorter parts, and each part's minutes are merged afterwards).
+    llm_context_tokens: int | None = Field(default=None, ge=1024)
+    #: Default: 2048 for a server, 1024 for the embedded model.
+    llm_max_output_tokens: int | None = Field(default=None, ge=256)
     minutes_template: str | None = None  # default: the built-in one for the language
 
     # Jobs and workers
@@ -144,6 +154,12 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDERS:
             raise ValueError("replace the placeholder with a real secret")
         return value
+
+    @property
+    def resolved_llm_backend(self) -> Literal["embedded", "openai", "off"]:
+        if self.llm_backend is not None:
+            return self.llm_backend
+        return "openai" if self.llm_base_url or self.llm_api_key is not None else "embedded"
 
     @property
     def resolved_database_url(self) -> str:

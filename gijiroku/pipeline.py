@@ -185,8 +185,10 @@ class Pipeline:
         stages = self.stages if self.stages is not None else stages_named(names, self.settings)
         lease = Lease(self.engine, job_id, worker, self.settings.job_lease_seconds, stopping)
         lease.start()
+        # whether a passing failure now would be tried again (the policy counts attempts)
+        retries_left = retry is not None and retry(StageError("probe"), attempts) is not None
         try:
-            self._run_stages(meeting_id, stages, lease, progress, replace_edits)
+            self._run_stages(meeting_id, stages, lease, progress, replace_edits, retries_left)
         except JobCancelled as exc:
             self._finish(lease, meeting_id, "cancelled", exc)
             return Outcome("cancelled", exc)
@@ -215,12 +217,13 @@ class Pipeline:
 
     def _run_stages(
         self, meeting_id: str, stages: Sequence[Stage], lease: Lease, echo: Progress,
-        replace_edits: bool,
+        replace_edits: bool, retries_left: bool,
     ) -> None:
         with session_scope(self.engine) as session:
             completed = set(repository.get_meeting_row(session, meeting_id).completed_stages)
         reporter = _JobProgress(lease, stages, echo)
-        context = StageContext(meeting_id, self.engine, self.settings, reporter, replace_edits)
+        context = StageContext(meeting_id, self.engine, self.settings, reporter, replace_edits,
+                               retries_left)
         for stage in stages:
             lease.check()
             if stage.name in completed:

@@ -59,5 +59,6 @@ def minutes_document(minutes: Minutes) -> dict[str, Any]:
         "template": minutes.template,
         "headings": minutes.headings,
         "dropped_citations": minutes.dropped_citations,
+        "model": minutes.model,
         "error": minutes.error,
     }

@@ -1,5 +1,6 @@
 """Minutes from a transcript: summary, topics, decisions and action items, each citing the
-transcript segments it rests on, written by an LLM behind any OpenAI-compatible server.
+transcript segments it rests on, written by an LLM behind any OpenAI-compatible server:
+by default the embedded one (`summarize.embedded`: llama.cpp with a small local model).
 
 `MinutesRequest` carries what the writer may see (segment ids, times, speaker names, text,
 the meeting's title, date and language); `write_minutes` returns checked `Minutes`: citations
@@ -10,6 +11,7 @@ flagged for a person rather than kept silently.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,7 +35,9 @@ class LLMConfig:
     max_retries: int = 3  # the openai client's own retries, with backoff, on 408/429/5xx
     context_tokens: int = 8192
     max_output_tokens: int = 2048
-    temperature: float = 0.2
+    #: Greedy decoding: the same transcript gives the same draft, and small models stray
+    #: less (measured on bench/minutes_eval.py).
+    temperature: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +131,14 @@ class MinutesWriter(Protocol):
     ) -> tuple[MinutesOut, Usage]: ...
 
 
-def load_writer(config: LLMConfig) -> MinutesWriter:
-    """The writer for an OpenAI-compatible server (the embedded one, vLLM, llama.cpp...)."""
+def load_writer(
+    config: LLMConfig, count_tokens: Callable[[str], int] | None = None
+) -> MinutesWriter:
+    """The writer for an OpenAI-compatible server (the embedded one, vLLM, llama.cpp...);
+    `count_tokens` is the server's tokenizer when it offers one (else tokens are estimated)."""
     from summarize.writer import OpenAIMinutesWriter
 
-    return OpenAIMinutesWriter(config)
+    return OpenAIMinutesWriter(config, count_tokens=count_tokens)
 
 
 __all__ = [

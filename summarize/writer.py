@@ -4,8 +4,9 @@ Structured output is asked for with the server's JSON-schema mode; a server that
 (older vLLM, llama.cpp, some Ollama builds) is asked again in JSON mode, and remembered.
 An answer that does not parse or fit the schema gets one repair attempt. Retries with backoff
 on 408/429/5xx are the openai client's own (`LLMConfig.max_retries`), not a loop here.
-A transcript longer than the model's context is split by estimated tokens; each part gets
-minutes of its own (map) and those are merged by further calls (reduce).
+A transcript longer than the model's context is split by tokens (counted by the server's own
+tokenizer when it offers one, as the embedded server does, else estimated high); each part
+gets minutes of its own (map) and those are merged by further calls (reduce).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any, TypeVar
 import openai
 from pydantic import ValidationError
 
-from gijiroku.domain import clock
 from gijiroku.errors import LLMOutputError, LLMTimeoutError, LLMUnavailableError
 from summarize import LLMConfig, MinutesRequest, TranscriptLine, Usage
 from summarize.schema import MinutesOut, json_schema
 
 Progress = Callable[[str, float, float], None]
+TokenCounter = Callable[[str], int]
 T = TypeVar("T")
 STAGE = "minutes"
 #: Room kept free in every call for the chat format's own tokens and estimation error.
@@ -40,8 +41,9 @@ def estimate_tokens(text: str) -> int:
 
 
 def format_line(line: TranscriptLine) -> str:
-    start, end = clock(line.start, pad_hours=False), clock(line.end, pad_hours=False)
-    return f"[{line.id}] {start}-{end} {line.speaker or '?'}: {line.text}"
+    """`[id] speaker: text`. No times: they do not help the minutes, and with them a small
+    model cited the wrong lines (bench/minutes_eval.py)."""
+    return f"[{line.id}] {line.speaker or '?'}: {line.text}"
 
 
 def pack(items: list[T], cost: Callable[[T], int], budget: int) -> list[list[T]]:
@@ -59,9 +61,11 @@ def pack(items: list[T], cost: Callable[[T], int], budget: int) -> list[list[T]]
     return groups
 
 
-def chunk_lines(lines: list[TranscriptLine], budget: int) -> list[list[TranscriptLine]]:
+def chunk_lines(
+    lines: list[TranscriptLine], budget: int, count: TokenCounter = estimate_tokens
+) -> list[list[TranscriptLine]]:
     """Consecutive transcript lines grouped so each group fits the prompt budget."""
-    return pack(lines, lambda line: estimate_tokens(format_line(line)) + 1, budget)
+    return pack(lines, lambda line: count(format_line(line)) + 1, budget)
 
 
 def parse_minutes(content: str) -> MinutesOut:
@@ -70,8 +74,11 @@ def parse_minutes(content: str) -> MinutesOut:
 
 
 class OpenAIMinutesWriter:
-    def __init__(self, config: LLMConfig, http_client: Any = None) -> None:
+    def __init__(
+        self, config: LLMConfig, http_client: Any = None, count_tokens: TokenCounter | None = None
+    ) -> None:
         self.config = config
+        self.count = count_tokens or estimate_tokens
         self.client = openai.OpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed",  # local servers accept any key
@@ -87,7 +94,7 @@ class OpenAIMinutesWriter:
         usage = Usage()
         report = progress or (lambda _stage, _done, _total: None)
         system = request.template.system_prompt(request)
-        overhead = estimate_tokens(system) + estimate_tokens(request.template.map) + 64
+        overhead = self.count(system) + self.count(request.template.map) + 64
         budget = int(
             (self.config.context_tokens - self.config.max_output_tokens) * (1 - MARGIN)
             - overhead
@@ -97,30 +104,32 @@ class OpenAIMinutesWriter:
                 f"The model's context ({self.config.context_tokens} tokens) is too small for "
                 "the prompt; raise GIJIROKU_LLM_CONTEXT_TOKENS."
             )
-        chunks = chunk_lines(request.lines, budget)
+        chunks = chunk_lines(request.lines, budget, self.count)
         usage.chunks = len(chunks)
         total = len(chunks) + (1 if len(chunks) > 1 else 0)
         if len(chunks) == 1:
-            result = self._ask(system, "\n".join(map(format_line, chunks[0])), usage)
+            result = self._ask(system, "\n".join(map(format_line, chunks[0])), usage,
+                               _ids(chunks[0]))
             report(STAGE, 1, 1)
             return result, usage
         partials = []
         for number, chunk in enumerate(chunks, start=1):
             part = request.template.map.format(part=number, parts=len(chunks)).strip()
             transcript = "\n".join(map(format_line, chunk))
-            partials.append(self._ask(system + "\n\n" + part, transcript, usage))
+            partials.append(self._ask(system + "\n\n" + part, transcript, usage, _ids(chunk)))
             report(STAGE, number, total)
-        result = self._reduce(system, request.template.reduce.strip(), partials, budget, usage)
+        result = self._reduce(system, request.template.reduce.strip(), partials, budget, usage,
+                              _ids(request.lines))
         report(STAGE, total, total)
         return result, usage
 
     def _reduce(
         self, system: str, instruction: str, partials: list[MinutesOut], budget: int,
-        usage: Usage,
+        usage: Usage, ids: list[int],
     ) -> MinutesOut:
         """Merge partial minutes, in groups that fit the context, until one remains."""
         while len(partials) > 1:
-            groups = pack(partials, lambda p: estimate_tokens(p.model_dump_json()), budget)
+            groups = pack(partials, lambda p: self.count(p.model_dump_json()), budget)
             if len(groups) == len(partials):  # no two fit together: pair them up anyway
                 groups = [partials[i : i + 2] for i in range(0, len(partials), 2)]
             merged = []
@@ -131,16 +140,18 @@ class OpenAIMinutesWriter:
                 body = "\n\n".join(
                     f"Part {n}:\n{p.model_dump_json()}" for n, p in enumerate(group, start=1)
                 )
-                merged.append(self._ask(system + "\n\n" + instruction, body, usage))
+                merged.append(self._ask(system + "\n\n" + instruction, body, usage, ids))
             partials = merged
         return partials[0]
 
-    def _ask(self, system: str, user: str, usage: Usage) -> MinutesOut:
+    def _ask(self, system: str, user: str, usage: Usage, ids: list[int]) -> MinutesOut:
+        """One call; `ids` are the line ids the answer may cite (the schema allows no
+        other, so a server that enforces it cannot invent one)."""
         messages: list[dict[str, str]] = [
             {"role": "system", "content": system},
             {"role": "user", "content": user},
         ]
-        content = self._complete(messages, usage)
+        content = self._complete(messages, usage, ids)
         try:
             return parse_minutes(content)
         except (json.JSONDecodeError, ValidationError) as first:
@@ -153,7 +164,7 @@ class OpenAIMinutesWriter:
                     "action_items."
                 )},
             ]
-            content = self._complete(messages, usage)
+            content = self._complete(messages, usage, ids)
             try:
                 return parse_minutes(content)
             except (json.JSONDecodeError, ValidationError) as second:
@@ -162,7 +173,7 @@ class OpenAIMinutesWriter:
                     f"({_short(second)})."
                 ) from second
 
-    def _complete(self, messages: list[dict[str, str]], usage: Usage) -> str:
+    def _complete(self, messages: list[dict[str, str]], usage: Usage, ids: list[int]) -> str:
         while True:
             usage.calls += 1
             try:
@@ -172,7 +183,7 @@ class OpenAIMinutesWriter:
                     messages=messages,
                     temperature=self.config.temperature,
                     max_tokens=self.config.max_output_tokens,
-                    response_format=self._format(),
+                    response_format=self._format(ids),
                 )
             except openai.BadRequestError as exc:
                 if self.response_format == "json_schema":  # not supported: JSON mode instead
@@ -203,13 +214,17 @@ class OpenAIMinutesWriter:
                 )
             return choice.message.content or ""
 
-    def _format(self) -> dict[str, Any]:
+    def _format(self, ids: list[int]) -> dict[str, Any]:
         if self.response_format == "json_schema":
             return {
                 "type": "json_schema",
-                "json_schema": {"name": "minutes", "schema": json_schema()},
+                "json_schema": {"name": "minutes", "schema": json_schema(ids)},
             }
         return {"type": "json_object"}
+
+
+def _ids(lines: list[TranscriptLine]) -> list[int]:
+    return [line.id for line in lines]
 
 
 def _short(error: Exception, limit: int = 300) -> str:

@@ -54,7 +54,9 @@ def _isolated_environment(
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", cpu_threads=2)
+    """The embedded defaults with the minutes model off: it adds seconds to every processed
+    meeting; the minutes tests turn it on (tests/summarize/test_embedded.py)."""
+    return Settings(data_dir=tmp_path / "data", cpu_threads=2, llm_backend="off")
 
 
 @pytest.fixture

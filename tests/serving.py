@@ -37,7 +37,10 @@ class Server:
     def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
         self.data_dir, self.log = data_dir, log
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")},
-                    "GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": "2", **env}
+                    "GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": "2",
+                    # no minutes model unless a test asks for a server
+                    "GIJIROKU_LLM_BACKEND": "openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
+                    **env}
         self.process: subprocess.Popen[bytes] | None = None
         self.address = ""
 

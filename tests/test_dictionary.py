@@ -98,7 +98,7 @@ def test_terms_go_to_whisper_by_language_within_the_budget() -> None:
 @pytest.fixture(scope="module")
 def japanese(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Engine]]:
     data = tmp_path_factory.mktemp("dictionary")
-    settings = Settings(data_dir=data, cpu_threads=2)
+    settings = Settings(data_dir=data, cpu_threads=2, llm_backend="off")
     engine = open_database(settings.resolved_database_url)
     yield settings, engine
     close_database(settings.resolved_database_url)

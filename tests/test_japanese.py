@@ -23,6 +23,7 @@ from gijiroku.export.text import line_width
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.storage import close_database, open_database, repository, session_scope
+from summarize.embedded import DEFAULT_MODEL_NAME
 from transcribe.japanese import SENTENCE_ENDS
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,8 @@ SCRIPT = json.loads(SAMPLE.with_suffix(".json").read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, str]]:
-    """The sample processed once with nothing configured: language auto, embedded models."""
+    """The sample processed once with nothing configured: language auto, embedded models,
+    the minutes by the embedded LLM."""
     data = tmp_path_factory.mktemp("ja-data")
     settings = Settings(data_dir=data, cpu_threads=2)
     engine = open_database(settings.resolved_database_url)
@@ -64,6 +66,21 @@ def test_the_meeting_is_transcribed_in_japanese_by_speaker(processed) -> None:  
     # punctuation survives diarization: most lines end a sentence
     ends = [s.text[-1] in SENTENCE_ENDS + "、" for s in meeting.segments]
     assert sum(ends) >= 0.8 * len(ends)
+
+
+def test_minutes_are_drafted_in_japanese_citing_real_lines(processed) -> None:  # type: ignore[no-untyped-def]
+    meeting = meeting_of(processed)
+    minutes = meeting.minutes
+    assert minutes.status == "done", minutes.error
+    assert minutes.model == DEFAULT_MODEL_NAME and minutes.headings["decisions"] == "決定事項"
+    assert sum(1 for ch in minutes.summary if "\u3040" <= ch <= "\u9fff") >= 10  # Japanese
+    lines = {s.id for s in meeting.segments}
+    cited = [d.segments for d in minutes.decisions] + [a.segments for a in minutes.action_items]
+    assert any(cited), "at least one decision or action item cites the transcript"
+    assert all(set(ids) <= lines for ids in cited)
+    engine, meeting_id = processed
+    markdown = export_meeting(engine, meeting_id, "md").content.decode()
+    assert f"言語モデル {DEFAULT_MODEL_NAME} が作成した下書き" in markdown
 
 
 def test_subtitles_keep_lines_short_and_words_whole(processed) -> None:  # type: ignore[no-untyped-def]

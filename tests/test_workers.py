@@ -111,6 +111,7 @@ def cluster(
             "GIJIROKU_REDIS_URL": redis_url,
             "GIJIROKU_QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}",
             "GIJIROKU_DIARIZE": "false",
+            "GIJIROKU_LLM_BACKEND": "off",
             "GIJIROKU_CPU_THREADS": "1",
             "GIJIROKU_JOB_LEASE_SECONDS": "3",
             "GIJIROKU_JOB_RETRY_SECONDS": "1",

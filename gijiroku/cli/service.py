@@ -13,12 +13,13 @@ import uvicorn
 from api import create_app
 from gijiroku import gpus
 from gijiroku.cli.common import positive
-from gijiroku.config import get_settings
+from gijiroku.config import Settings, get_settings
 from gijiroku.errors import ConfigError, ModelNotFoundError
 from gijiroku.jobs import cancel as cancel_job
 from gijiroku.jobs import prepare, run_worker
 from gijiroku.models import starter_segmentation_path
 from gijiroku.service import Service
+from gijiroku.stages.minutes import llm_config, llm_server
 from gijiroku.stages.transcribe import model_spec
 from gijiroku.storage import open_database
 from transcribe.whisper_backend import resolve
@@ -69,9 +70,27 @@ def check(args: argparse.Namespace) -> int:
             raise ModelNotFoundError("The starter diarization model is missing: run "
                                      "'gijiroku models fetch-starter'.")
         print(f"diarization: {pipeline or 'offline starter set'}")
+    print(f"minutes: {minutes_backend(settings)}")
     for line in gpus.report(settings):
         print(line)
     return 0
+
+
+def minutes_backend(settings: Settings) -> str:
+    """What writes the minutes, checked without starting or calling it."""
+    config = llm_config(settings)  # a server without a model name is refused here
+    if config is not None:
+        return f"{config.model} on {config.base_url or 'the OpenAI API'}"
+    server = llm_server(settings)
+    if server is None:
+        return "off (GIJIROKU_LLM_BACKEND=off)"
+    if not server.spec.model.is_file():
+        raise ModelNotFoundError(
+            f"The minutes model {server.spec.model} is not here: run 'gijiroku models "
+            "fetch-starter', or set GIJIROKU_LLM_BACKEND=off for no minutes."
+        )
+    return (f"embedded {server.name} ({server.spec.model}, {server.spec.threads} threads, "
+            f"context {server.spec.context_tokens})")
 
 
 def add_commands(commands: Any) -> None:

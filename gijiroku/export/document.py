@@ -34,6 +34,8 @@ NOTES = {
            "not_configured": "言語モデルが設定されていないため、議事要旨はありません。",
            "failed": "議事要旨を作成できませんでした: {error}",
            "pending": "議事要旨はまだ作成されていません。",
+           "ai_draft": "要旨・決定事項・今後の対応は、言語モデル {model} が作成した下書き"
+                       "(AI草稿)です。発言記録と録音で確認してください。",
            "flagged": "根拠の発言が示されていない項目があります(※)。録音で確認してください。"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
@@ -41,6 +43,9 @@ NOTES = {
            "not_configured": "No minutes: no language model is configured.",
            "failed": "The minutes could not be written: {error}",
            "pending": "The minutes have not been written yet.",
+           "ai_draft": "The summary, decisions and action items are an AI draft written by "
+                       "the language model {model}; check them against the transcript and "
+                       "the recording.",
            "flagged": "Items marked ※ cite no transcript line; check them against the "
                       "recording."},
 }
@@ -178,6 +183,8 @@ def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
         notes.append(text["failed"].format(error=minutes.error or "?"))
     elif minutes.status != "done":
         notes.append(text["pending"])
+    elif minutes.model:
+        notes.append(text["ai_draft"].format(model=minutes.model))
     if any(d.flagged or not d.segments for d in minutes.decisions) or any(
         a.flagged or not a.segments for a in minutes.action_items
     ):

@@ -13,7 +13,7 @@ from gijiroku.stages.base import Stage, StageContext
 from gijiroku.stages.decode import DecodeStage
 from gijiroku.stages.diarize import DiarizeStage, diarizer_spec
 from gijiroku.stages.dictionary import DictionaryStage
-from gijiroku.stages.minutes import MinutesStage
+from gijiroku.stages.minutes import MinutesStage, llm_server
 from gijiroku.stages.transcribe import TranscribeStage, model_spec
 from transcribe import load_transcriber
 
@@ -39,11 +39,15 @@ def stages_named(names: Sequence[str] | None, settings: Settings) -> list[Stage]
 
 
 def preload(settings: Settings) -> None:
-    """Load the transcription and diarization models into this process's caches, so the
-    first job does not wait for them (the same specs hit the same cached objects)."""
+    """Load the transcription and diarization models into this process's caches, and start
+    the embedded minutes server when it is used, so the first job does not wait for them
+    (the same specs hit the same cached objects and server)."""
     load_transcriber(model_spec(settings))
     if settings.diarize:
         load_diarizer(diarizer_spec(settings))
+    server = llm_server(settings)
+    if server is not None:
+        server.base_url()
 
 
 __all__ = [

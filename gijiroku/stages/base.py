@@ -27,6 +27,9 @@ class StageContext:
     #: The job may replace what a person edited (a re-run asked for it); else a stage keeps
     #: such edits or refuses to run.
     replace_edits: bool = False
+    #: The job will be tried again if this run fails for a passing reason (a stage that
+    #: would otherwise settle for less, like the minutes, may then fail instead).
+    retries_left: bool = False
     _audio: np.memmap | None = field(default=None, repr=False)
 
     @property

@@ -1,17 +1,30 @@
 """The minutes stage: build the request from the stored meeting, call the writer, store.
 
 A failing or unreachable LLM never fails the job or touches the transcript: the minutes are
-stored with status `failed` and the reason (earlier minutes stay as they were). Items a
-person edited or added are kept when minutes are regenerated, unless replacing is asked for.
+stored with status `failed` and the reason (earlier minutes stay as they were). A server that
+is down or too slow (the embedded one crashed, say) is a passing failure: while the job has
+attempts left the stage raises it after storing the reason, so the job is queued again and
+only the minutes step runs again; on the last attempt the job ends done with the minutes
+failed. Items a person edited or added are kept when minutes are regenerated, unless
+replacing is asked for.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from dataclasses import replace as copy_with
 
 from gijiroku.config import Settings
 from gijiroku.domain import Meeting, Minutes
-from gijiroku.errors import ConfigError, LLMError
+from gijiroku.errors import (
+    ConfigError,
+    LLMError,
+    LLMTimeoutError,
+    LLMUnavailableError,
+    ModelError,
+)
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 from summarize import (
@@ -23,13 +36,41 @@ from summarize import (
     load_writer,
 )
 from summarize.checks import checked_minutes
+from summarize.embedded import EmbeddedServer, ServerSpec, default_model_path, embedded_server
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """Where the minutes come from: the client's settings, and the server's tokenizer when
+    it offers one."""
+
+    config: LLMConfig
+    count_tokens: Callable[[str], int] | None = None
+
+
+def server_spec(settings: Settings) -> ServerSpec:
+    """The embedded server the settings ask for (the same spec: the same running server)."""
+    return ServerSpec(
+        model=settings.llm_model_file or default_model_path(),
+        threads=settings.llm_threads or settings.cpu_threads or os.cpu_count() or 1,
+        context_tokens=settings.llm_context_tokens or 4096,
+    )
+
+
+def llm_server(settings: Settings) -> EmbeddedServer | None:
+    """This process's embedded server (not started yet), when the settings use it."""
+    if settings.resolved_llm_backend != "embedded":
+        return None
+    return embedded_server(server_spec(settings))
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:
-    """None when no minutes server is configured (the embedded default)."""
-
-    if not settings.llm_base_url and settings.llm_api_key is None:
+    """The client's settings for a configured server; None for the embedded backend or off."""
+    if settings.resolved_llm_backend != "openai":
         return None
+    if not settings.llm_base_url and settings.llm_api_key is None:
+        raise ConfigError("GIJIROKU_LLM_BACKEND=openai: set GIJIROKU_LLM_BASE_URL (or "
+                          "GIJIROKU_LLM_API_KEY for OpenAI's own service)")
     if not settings.llm_model:
         raise ConfigError("GIJIROKU_LLM_MODEL: name the model to use on the minutes server")
     return LLMConfig(
@@ -38,8 +79,33 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         model=settings.llm_model,
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
-        context_tokens=settings.llm_context_tokens,
-        max_output_tokens=settings.llm_max_output_tokens,
+        context_tokens=settings.llm_context_tokens or 8192,
+        max_output_tokens=settings.llm_max_output_tokens or 2048,
+    )
+
+
+def backend(settings: Settings) -> Backend | None:
+    """The minutes backend, the embedded server started (or started again) if it is the
+    one; None when minutes are off."""
+    config = llm_config(settings)
+    if config is not None:
+        return Backend(config)
+    server = llm_server(settings)
+    if server is None:
+        return None
+    return Backend(
+        LLMConfig(
+            base_url=server.base_url(),
+            api_key=None,
+            model=server.name,
+            timeout=settings.llm_timeout,
+            # asking a dead local server again does not bring it back: the stage's retry
+            # starts it anew
+            max_retries=0,
+            context_tokens=server.spec.context_tokens,
+            max_output_tokens=settings.llm_max_output_tokens or 1024,
+        ),
+        server.count_tokens,
     )
 
 
@@ -95,10 +161,10 @@ class MinutesStage:
             meeting = repository.load_meeting(session, context.meeting_id)
         old = meeting.minutes
         try:
-            config = llm_config(settings)
+            chosen = backend(settings) if options.minutes else None
             if not options.minutes:
                 minutes = copy_with(old, status="skipped", error=None)
-            elif config is None:
+            elif chosen is None:
                 minutes = copy_with(old, status="not_configured", error=None)
             else:
                 language = options.minutes_language or meeting.language or "en"
@@ -108,23 +174,35 @@ class MinutesStage:
                     settings.data_dir / "templates",
                 )
                 request = build_request(meeting, template, date, language)
-                minutes = self._write(config, request, meeting, old, context)
-        except ConfigError as exc:  # a bad template or setting: the transcript is still done
+                minutes = self._write(chosen, request, meeting, old, context)
+        except (ConfigError, ModelError) as exc:  # a bad template, setting or model file
             minutes = copy_with(old, status="failed", error=exc.message)
+        except (LLMTimeoutError, LLMUnavailableError) as exc:  # passing: maybe tried again
+            again = context.retries_left
+            note = " The minutes step will be tried again." if again else ""
+            minutes = copy_with(old, status="failed", error=exc.message + note)
+            if again:
+                self._save(context, minutes)
+                raise
+        except LLMError as exc:  # unusable answers, after the writer's own repair
+            minutes = copy_with(old, status="failed", error=exc.message)
+        self._save(context, minutes)
+
+    @staticmethod
+    def _save(context: StageContext, minutes: Minutes) -> None:
         with session_scope(context.engine) as session:
             repository.save_minutes(session, context.meeting_id, minutes)
 
     def _write(
-        self, config: LLMConfig, request: MinutesRequest, meeting: Meeting, old: Minutes,
+        self, chosen: Backend, request: MinutesRequest, meeting: Meeting, old: Minutes,
         context: StageContext,
     ) -> Minutes:
+        label = chosen.config.model
         if not request.lines:  # nothing was said: no call, empty minutes
             return Minutes(status="done", template=request.template.name,
                            headings=dict(request.template.headings))
-        try:
-            out, _usage = load_writer(config).write(request, context.progress)
-        except LLMError as exc:
-            return copy_with(old, status="failed", error=exc.message)
+        writer = load_writer(chosen.config, chosen.count_tokens)
+        out, _usage = writer.write(request, context.progress)
         speakers = {s.id: s.name for s in meeting.speakers}
-        new = checked_minutes(out, request, speakers)
+        new = copy_with(checked_minutes(out, request, speakers), model=label)
         return new if context.replace_edits else keep_edits(new, old)

@@ -39,7 +39,8 @@ def test_three_hour_japanese_transcript_fits_an_8k_context(
     lines = [(f"S{1 + n % 6}", f"{n}番目の発言。{SENTENCE}") for n in range(900)]
     assert sum(len(text) for _, text in lines) >= 40_000
     configured = settings.model_copy(update={
-        "llm_base_url": llm.base_url, "llm_model": "small-8k", "llm_context_tokens": 8192,
+        "llm_backend": "openai", "llm_base_url": llm.base_url, "llm_model": "small-8k",
+        "llm_context_tokens": 8192,
         "llm_max_output_tokens": 2048, "llm_max_retries": 0,
     })
     llm.default = Reply(respond=answer_from_prompt)

@@ -351,6 +351,8 @@ def test_list_and_meeting_page_controls_in_the_browser(
     # -- decisions: change, Esc, add, delete ------------------------------------------------
     decisions = page.locator("#minutes ol.decisions > li")
     assert decisions.count() == 2
+    # the minutes say whose draft they are
+    assert page.inner_text("#ai-draft").startswith("AI draft by local:")
     form = page.locator("#minutes form.item-form")
     decisions.nth(0).locator("button", has_text="Edit").click()
     form.locator("textarea").fill("Open the library on Sunday mornings from May.")

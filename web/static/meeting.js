@@ -303,6 +303,9 @@ function renderMinutes() {
   if (minutes.status === "not_configured") parts.push(el("p", { class: "muted" }, T.minutes_not_configured));
   else if (minutes.status === "failed") parts.push(el("p", { class: "error" }, T.minutes_failed + ": " + (minutes.error || "")));
   else if (minutes.status !== "done") parts.push(el("p", { class: "muted" }, T.minutes_pending));
+  else if (minutes.model) {
+    parts.push(el("p", { class: "ai-draft", id: "ai-draft" }, T.ai_draft.replace("{model}", minutes.model)));
+  }
   if (minutes.summary) {
     parts.push(el("h3", {}, T.summary), el("p", { class: "summary" }, minutes.summary));
   }

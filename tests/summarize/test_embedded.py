@@ -1,0 +1,205 @@
+"""Minutes from the embedded model on a fresh install: llama.cpp's server in a process of its
+own, the GGUF that setup joined, nothing configured. Real model, real samples, real kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from gijiroku.config import Settings
+from gijiroku.domain import Meeting
+from gijiroku.export import export_meeting
+from gijiroku.jobs.recovery import retry_policy
+from gijiroku.pipeline import Pipeline
+from gijiroku.recordings import accept_file
+from gijiroku.result import result_document
+from gijiroku.stages import MinutesStage
+from gijiroku.stages.minutes import backend, build_request, llm_server
+from gijiroku.storage import repository, session_scope
+from summarize import load_template, load_writer
+from summarize.checks import checked_minutes
+from summarize.embedded import DEFAULT_MODEL_NAME, EmbeddedServer, default_model_path
+from tests.summarize.meetings import run_minutes, store_meeting
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parents[2]
+REFERENCE = ROOT / "bench" / "minutes_reference"
+
+
+@pytest.fixture
+def embedded(settings: Settings) -> Settings:
+    """Nothing about the minutes configured: the embedded backend is the default."""
+    assert default_model_path().is_file(), "setup ('gijiroku models fetch-starter') fetches it"
+    return settings.model_copy(update={"llm_backend": None})
+
+
+def cited_items(meeting: Meeting) -> list[list[int]]:
+    items = [d.segments for d in meeting.minutes.decisions]
+    return items + [a.segments for a in meeting.minutes.action_items]
+
+
+def load(engine: Engine, meeting_id: str) -> Meeting:
+    with session_scope(engine) as session:
+        return repository.load_meeting(session, meeting_id)
+
+
+def test_a_fresh_install_processes_a_recording_into_cited_minutes(
+    engine: Engine, embedded: Settings
+) -> None:
+    assert embedded.resolved_llm_backend == "embedded"
+    sample = ROOT / "samples" / "committee-meeting-en.flac"
+    accepted = accept_file(engine, embedded.data_dir, sample)
+    Pipeline(engine, embedded).run(accepted.job_id)
+    meeting = load(engine, accepted.meeting_id)
+    minutes = meeting.minutes
+    assert meeting.status == "done" and minutes.status == "done", minutes.error
+    assert minutes.model == DEFAULT_MODEL_NAME and minutes.summary.strip()
+    lines = {s.id for s in meeting.segments}
+    cited = [ids for ids in cited_items(meeting) if ids]
+    assert cited, "at least one decision or action item cites the transcript"
+    assert all(set(ids) <= lines for ids in cited)
+    # the result document and the exports name the model and call the minutes a draft
+    assert result_document(meeting)["minutes"]["model"] == DEFAULT_MODEL_NAME
+    markdown = export_meeting(engine, accepted.meeting_id, "md").content.decode()
+    assert f"AI draft written by the language model {DEFAULT_MODEL_NAME}" in markdown
+
+
+def long_transcript(repeats: int) -> list[tuple[str, str]]:
+    """The English reference meetings one after another, `repeats` times."""
+    lines = []
+    for _ in range(repeats):
+        for name in ("committee-en.json", "it-weekly-en.json"):
+            data = json.loads((REFERENCE / name).read_text(encoding="utf-8"))
+            lines += [(s["speaker"], s["text"]) for s in data["segments"]]
+    return lines
+
+
+def test_a_transcript_longer_than_the_context_is_written_in_parts_and_merged(
+    engine: Engine, embedded: Settings
+) -> None:
+    small = embedded.model_copy(update={"llm_context_tokens": 2048,
+                                        "llm_max_output_tokens": 768})
+    chosen = backend(small)
+    assert chosen is not None and chosen.count_tokens is not None
+    lines = long_transcript(8)
+    # longer than the whole context, by the model's own tokenizer
+    assert chosen.count_tokens("\n".join(text for _, text in lines)) > 2048
+    meeting = load(engine, store_meeting(engine, lines))
+    request = build_request(meeting, load_template(None, "en"), "2026-11-20")
+    out, usage = load_writer(chosen.config, chosen.count_tokens).write(request)
+    assert usage.chunks >= 2 and usage.calls >= usage.chunks + 1  # map, then reduce
+    minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
+    numbers = {s.id for s in meeting.segments}
+    cited = [d.segments for d in minutes.decisions] + [a.segments for a in minutes.action_items]
+    assert minutes.summary.strip() and any(cited)
+    assert all(set(ids) <= numbers for ids in cited)
+
+
+class Killer(threading.Thread):
+    """Kills the embedded server with SIGKILL once it is answering a chat request."""
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        super().__init__(daemon=True)
+        self.server, self.killed = server, threading.Event()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.2):
+            pid, url = self.server.pid, self.server._url
+            if pid is None or url is None or not self.server.running():
+                continue
+            try:
+                slots = httpx.get(url + "/slots", timeout=2).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            if any(slot.get("is_processing") for slot in slots):
+                time.sleep(1.0)  # well inside the answer
+                os.kill(pid, signal.SIGKILL)
+                self.killed.set()
+                return
+
+
+@pytest.fixture
+def killer(embedded: Settings) -> Iterator[Killer]:
+    server = llm_server(embedded)
+    assert server is not None
+    thread = Killer(server)
+    thread.start()
+    yield thread
+    thread.stop.set()
+    thread.join()
+
+
+def queue_minutes(engine: Engine, meeting_id: str) -> str:
+    with session_scope(engine) as session:
+        return repository.create_job(session, meeting_id=meeting_id).id
+
+
+def test_a_server_killed_mid_answer_fails_the_minutes_only_and_the_retry_succeeds(
+    engine: Engine, embedded: Settings, killer: Killer
+) -> None:
+    meeting_id = store_meeting(engine)
+    before = [s.text for s in load(engine, meeting_id).segments]
+    pipeline = Pipeline(engine, embedded, [MinutesStage()])
+    job_id = queue_minutes(engine, meeting_id)
+    outcome = pipeline.execute(job_id, retry=retry_policy(embedded))
+    assert killer.killed.is_set()
+    # a passing failure: stored with its reason, the job queued to try again
+    assert outcome.status == "retry" and outcome.error is not None
+    meeting = load(engine, meeting_id)
+    assert meeting.minutes.status == "failed"
+    assert "cannot be reached" in (meeting.minutes.error or "")
+    assert "tried again" in (meeting.minutes.error or "")
+    assert [s.text for s in meeting.segments] == before  # the transcript is intact
+    # the retry (the queue would send it after GIJIROKU_JOB_RETRY_SECONDS) starts the server
+    # anew and only the minutes run
+    server = llm_server(embedded)
+    assert server is not None and not server.running()
+    assert pipeline.execute(job_id, retry=retry_policy(embedded)).status == "done"
+    meeting = load(engine, meeting_id)
+    assert meeting.minutes.status == "done" and meeting.minutes.error is None
+    assert server.running() and meeting.minutes.model == DEFAULT_MODEL_NAME
+    assert [s.text for s in meeting.segments] == before
+
+
+def test_on_the_last_attempt_a_killed_server_leaves_the_job_done_and_the_minutes_failed(
+    engine: Engine, embedded: Settings, killer: Killer
+) -> None:
+    meeting_id = store_meeting(engine)
+    job, meeting = run_minutes(engine, embedded, meeting_id)  # no retry policy: last attempt
+    assert killer.killed.is_set()
+    assert job.status == "done" and meeting.status == "done"
+    assert meeting.minutes.status == "failed"
+    assert "cannot be reached" in (meeting.minutes.error or "")
+    assert "tried again" not in (meeting.minutes.error or "")
+    assert len(meeting.segments) == 5
+
+
+def test_a_missing_model_file_fails_the_minutes_with_what_to_do(
+    engine: Engine, embedded: Settings, tmp_path: Path
+) -> None:
+    settings = embedded.model_copy(update={"llm_model_file": tmp_path / "none.gguf"})
+    job, meeting = run_minutes(engine, settings, store_meeting(engine))
+    assert job.status == "done" and meeting.minutes.status == "failed"
+    assert "gijiroku models fetch-starter" in (meeting.minutes.error or "")
+
+
+def test_a_file_that_is_no_model_fails_the_minutes_with_llama_cpp_s_reason(
+    engine: Engine, embedded: Settings, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + os.urandom(4096))
+    settings = embedded.model_copy(update={"llm_model_file": broken})
+    job, meeting = run_minutes(engine, settings, store_meeting(engine))
+    assert job.status == "done" and meeting.minutes.status == "failed"
+    assert "did not start with broken.gguf" in (meeting.minutes.error or "")
