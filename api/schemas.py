@@ -106,6 +106,8 @@ class MinutesOut(BaseModel):
     template: str | None
     headings: dict[str, str]
     dropped_citations: int
+    #: The language model that drafted them (shown as an AI draft of it)
+    model: str | None
     error: str | None
 
 

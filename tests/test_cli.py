@@ -212,7 +212,7 @@ def test_process_writes_minutes_with_a_configured_llm(
         assert minutes["action_items"][0]["owner"] == "S1"
         assert minutes["headings"]["decisions"] == "Decisions"
         prompt = llm.requests[0]["messages"]
-        assert "2026-11-20" in prompt[0]["content"] and "[1] 0:00:0" in prompt[1]["content"]
+        assert "2026-11-20" in prompt[0]["content"] and "[1] S" in prompt[1]["content"]
 
         meeting_id = run.stdout.strip()
         again = gijiroku("minutes", meeting_id, "--template", "ja", "--json", str(out),

@@ -194,7 +194,7 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     off = run("check", data=tmp_path / "data", GIJIROKU_LLM_BACKEND="off")
     assert "minutes: off" in off.stdout
     server = run("check", data=tmp_path / "data", GIJIROKU_LLM_BASE_URL="http://gpu:8000/v1")
-    assert server.returncode == 1 and "GIJIROKU_LLM_MODEL" in server.stderr
+    assert server.returncode == 2 and "GIJIROKU_LLM_MODEL" in server.stderr  # a setting
     env_missing = run("check", data=tmp_path / "data2")
     assert env_missing.returncode == 0  # a fresh data folder is created and migrated
 

@@ -68,8 +68,9 @@ def test_minutes_keep_the_template_and_language_until_others_are_given(
     meeting_id = store_meeting(engine)
     with ScriptedLLM() as llm:
         llm.default = Reply(json.dumps(GOOD))
-        configured = settings.model_copy(update={"llm_base_url": llm.base_url,
-                                                 "llm_model": "test", "llm_max_retries": 0})
+        configured = settings.model_copy(update={
+            "llm_backend": "openai", "llm_base_url": llm.base_url, "llm_model": "test",
+            "llm_max_retries": 0})
         run_rerun(engine, configured, meeting_id, Rerun("minutes", template="ja"))
         run_rerun(engine, configured, meeting_id, Rerun("minutes"))  # nothing new asked
         assert options_of(engine, meeting_id)["template"] == "ja"
