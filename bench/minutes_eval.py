@@ -36,11 +36,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gijiroku.config import Settings  # noqa: E402
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
-from gijiroku.stages.minutes import build_request  # noqa: E402
-from summarize import LLMConfig, load_template  # noqa: E402
+from gijiroku.stages.minutes import backend, build_request  # noqa: E402
+from summarize import load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
-from summarize.embedded import ServerSpec, default_model_path, embedded_server  # noqa: E402
+from summarize.embedded import default_model_path  # noqa: E402
 from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
@@ -137,8 +138,6 @@ def long_meeting(meetings: list[Meeting], minutes: float) -> Meeting:
     offset = 0.0
     while offset < minutes * 60:
         for meeting in meetings:
-            if meeting.language != meetings[0].language:
-                continue
             for s in meeting.segments:
                 segments.append(Segment(s.start + offset, s.end + offset, s.text,
                                         speaker=s.speaker, id=len(segments) + 1))
@@ -164,26 +163,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-recordings", action="store_true")
     parser.add_argument("--long-minutes", type=float, default=0.0)
     args = parser.parse_args(argv)
-    count = None
-    if args.base_url:
-        if not args.model:
-            parser.error("--model names the model on the server given by --base-url")
-        config = LLMConfig(base_url=args.base_url, api_key=args.api_key, model=args.model,
-                           context_tokens=args.context_tokens or 8192,
-                           max_output_tokens=args.max_output_tokens or 2048)
-    else:  # the embedded server, as the minutes stage starts it
-        server = embedded_server(
-            ServerSpec(args.model_file, args.threads, args.context_tokens or 4096)
-        )
-        started = time.monotonic()
-        config = LLMConfig(base_url=server.base_url(), api_key=None, model=server.name,
-                           max_retries=0, context_tokens=server.spec.context_tokens,
-                           max_output_tokens=args.max_output_tokens or 1024)
-        count = server.count_tokens
-        print(f"embedded {server.name} ({args.model_file.name}), {args.threads} threads, "
-              f"context {server.spec.context_tokens}: started in "
+    if args.base_url and not args.model:
+        parser.error("--model names the model on the server given by --base-url")
+    # the backend the minutes stage would use with these settings (embedded: started here)
+    settings = Settings(
+        llm_backend="openai" if args.base_url else "embedded", llm_base_url=args.base_url,
+        llm_model=args.model, llm_api_key=args.api_key, llm_model_file=args.model_file,
+        llm_threads=args.threads, llm_context_tokens=args.context_tokens,
+        llm_max_output_tokens=args.max_output_tokens,
+    )
+    started = time.monotonic()
+    chosen = backend(settings)
+    assert chosen is not None
+    config = chosen.config
+    if not args.base_url:
+        print(f"embedded {config.model} ({args.model_file.name}), {args.threads} threads, "
+              f"context {config.context_tokens}: started in "
               f"{time.monotonic() - started:.1f} s")
-    writer = OpenAIMinutesWriter(config, count_tokens=count)
+    writer = OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
     total = Score()
     seconds = 0.0
     meetings: list[Meeting] = []

@@ -107,14 +107,18 @@ class EmbeddedServer:
             raise LLMUnavailableError(f"The embedded minutes server cannot count tokens: {exc}"
                                       ) from exc
 
+    def check_model(self) -> None:
+        """Raise a clear error when the model file is not there (nothing is started)."""
+        if not self.spec.model.is_file():
+            raise ModelNotFoundError(
+                f"The minutes model {self.spec.model} is not here: run 'gijiroku models "
+                "fetch-starter' (setup does), or set GIJIROKU_LLM_MODEL_FILE to a GGUF file, "
+                "or GIJIROKU_LLM_BACKEND=off for no minutes."
+            )
+
     def _start(self) -> None:
         model = self.spec.model
-        if not model.is_file():
-            raise ModelNotFoundError(
-                f"The minutes model {model} is not here: run 'gijiroku models fetch-starter' "
-                "(setup does), or set GIJIROKU_LLM_MODEL_FILE to a GGUF file, or "
-                "GIJIROKU_LLM_BACKEND=off for no minutes."
-            )
+        self.check_model()
         self._stop()
         # llama.cpp's own log, shown when it fails; closed by _stop()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115

@@ -84,11 +84,7 @@ def minutes_backend(settings: Settings) -> str:
     server = llm_server(settings)
     if server is None:
         return "off (GIJIROKU_LLM_BACKEND=off)"
-    if not server.spec.model.is_file():
-        raise ModelNotFoundError(
-            f"The minutes model {server.spec.model} is not here: run 'gijiroku models "
-            "fetch-starter', or set GIJIROKU_LLM_BACKEND=off for no minutes."
-        )
+    server.check_model()
     return (f"embedded {server.name} ({server.spec.model}, {server.spec.threads} threads, "
             f"context {server.spec.context_tokens})")
 
