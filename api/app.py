@@ -13,12 +13,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import pages
 from api.routes import api_router
 from api.schemas import Health, error_response
 from api.security import Guard, Refused
+from gijiroku import messages
 from gijiroku.config import Settings
 from gijiroku.errors import (
     AudioError,
@@ -29,6 +31,7 @@ from gijiroku.errors import (
     JobNotClaimable,
     NotFoundError,
     StageError,
+    StaleVersionError,
     UploadError,
     UploadTooLargeError,
 )
@@ -82,33 +85,54 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         except Refused as refused:
             if refused.status == 303:
                 return pages.login_redirect(request)
-            return error_response(refused.status, refused.code, refused.message)
+            return error_response(refused.status, refused.code, messages.message(
+                refused.code, pages.page_language(request), refused.message))
         response: Response = await call_next(request)
         return response
 
+    def said(request: Request, code: str, english: str, fallback: str = "error",
+             **params: Any) -> str:
+        """The message in the language the request asks for (gijiroku.messages)."""
+        return messages.message(code, pages.page_language(request), english, params,
+                                fallback)
+
     @app.exception_handler(GijirokuError)
-    async def _gijiroku_error(_: Request, exc: GijirokuError) -> JSONResponse:
+    async def _gijiroku_error(request: Request, exc: GijirokuError) -> JSONResponse:
         status = next((s for kind, s in STATUS_BY_ERROR if isinstance(exc, kind)), 500)
-        return error_response(status, exc.code, exc.message)
+        text = said(request, exc.code, exc.message, type(exc).code, **exc.params)
+        if isinstance(exc, StaleVersionError):  # the stored object, to compare with
+            return JSONResponse({"error": {"code": exc.code, "message": text},
+                                 "current": exc.current}, status_code=status)
+        return error_response(status, exc.code, text)
+
+    @app.exception_handler(StaleDataError)
+    async def _raced(request: Request, exc: StaleDataError) -> JSONResponse:
+        """Two saves of one line at the same instant: the second finds it changed."""
+        return error_response(409, "edit_conflict", said(
+            request, "edit_conflict", "The line was changed by someone else at the same "
+            "moment; reload and try again."))
 
     @app.exception_handler(OperationalError)
-    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
-        return error_response(503, "database_unavailable",
-                              f"The database cannot be reached: {exc.orig}")
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        return error_response(503, "database_unavailable", said(
+            request, "database_unavailable", f"The database cannot be reached: {exc.orig}"))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
             for e in exc.errors()
         )
-        return error_response(422, "invalid_request", problems or "Invalid request.")
+        fields = ", ".join(dict.fromkeys(
+            ".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors()))
+        return error_response(422, "invalid_request", said(
+            request, "invalid_request", problems or "Invalid request.", fields=fields))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 416: "range_not_satisfiable"}
-        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
-                              str(exc.detail))
+        code = codes.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, said(request, code, str(exc.detail)))
 
     app.include_router(api_router())
     app.include_router(pages.router(guard, FORMATS))
@@ -120,7 +144,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             with get_engine(settings.resolved_database_url).connect() as connection:
                 connection.exec_driver_sql("SELECT 1")
         except Exception as exc:
-            return error_response(503, "database_unavailable", f"Database: {exc}")
+            return error_response(503, "database_unavailable", messages.message(
+                "database_unavailable", "en", f"Database: {exc}"))
         return {"status": "ok"}
 
     return app

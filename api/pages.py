@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
 from gijiroku.errors import NotFoundError
+from gijiroku.messages import catalogue
 from gijiroku.storage import repository, session_scope
 from web import LANGUAGES, TEMPLATES, choose_language, messages
 
@@ -46,7 +47,8 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
             request, name, status_code=status,
             context={
                 "lang": language, "other_lang": "en" if language == "ja" else "ja",
-                "t": messages(language), "csrf": guard.csrf_token(request),
+                "t": messages(language), "errors": catalogue(language),
+                "csrf": guard.csrf_token(request),
                 "logged_in": guard.token is not None and guard.session_of(request) is not None,
                 **context,
             },

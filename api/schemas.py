@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,6 +71,7 @@ class SegmentOut(BaseModel):
     end: float
     speaker: str | None
     text: str
+    version: int = Field(description="counts the line's changes; send it back to save")
     words: list[WordOut]
 
 
@@ -85,6 +86,7 @@ class DecisionOut(BaseModel):
     segments: list[int] = Field(description="the lines it rests on")
     flagged: bool = Field(description="cites no line: check it against the recording")
     edited: bool = Field(description="written or changed by a person")
+    version: int = Field(description="counts the item's changes; send it back to save")
 
 
 class ActionItemOut(BaseModel):
@@ -95,6 +97,7 @@ class ActionItemOut(BaseModel):
     segments: list[int]
     flagged: bool
     edited: bool
+    version: int
 
 
 class MinutesOut(BaseModel):
@@ -123,6 +126,10 @@ class MeetingDocument(BaseModel):
     speakers: list[SpeakerOut]
     segments: list[SegmentOut]
     minutes: MinutesOut
+    date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
+    place: str | None = None
+    updated_at: str | None = Field(default=None, description="when anything in it last "
+                                   "changed")
     job: JobView | None
 
 
@@ -148,10 +155,89 @@ class Created(MeetingSummary):
     job_id: str
 
 
+#: A line's number as sent: what the databases can store (a bigger one is simply not found).
+LineNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+VERSION = Field(default=None, ge=1, description=(
+    "the version the change was made on: refused (409, with the current object) when it "
+    "was changed since; none sent: saved over whatever is there"))
+
+
 class SegmentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, max_length=20_000)
     speaker: str | None = Field(default=None, max_length=16)
+    version: int | None = VERSION
+
+
+class SplitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: int = Field(ge=1, le=20_000, description="characters into the line's text")
+
+
+class LineIn(BaseModel):
+    """A line the recogniser missed."""
+
+    model_config = ConfigDict(extra="forbid")
+    after: LineNumber | None = Field(default=None, description="the line it follows; "
+                                     "none: before the first")
+    text: str = Field(min_length=1, max_length=20_000)
+    speaker: str | None = Field(default=None, max_length=16,
+                                description="none: the speaker of the line before")
+
+
+class SpeakerOfLines(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first: LineNumber
+    last: LineNumber
+    speaker: str = Field(max_length=16)
+
+
+class SpeakerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, max_length=200)
+
+
+class SpeakerMerge(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    into: str = Field(max_length=16, description="the speaker who stays")
+
+
+class Hit(BaseModel):
+    number: int = Field(description="the line")
+    start: int = Field(description="characters into the line's text")
+    end: int
+    text: str = Field(description="the line's text")
+
+
+class Replace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    find: str = Field(min_length=1, max_length=200)
+    replace: str = Field(max_length=200)
+    whole_word: bool = Field(default=True, description="English: whole words only "
+                             "(Japanese is matched exactly)")
+    only: list[tuple[LineNumber, Annotated[int, Field(ge=0, le=20_000)]]] | None = Field(
+        default=None, max_length=2000, description="(line, character) of the hits to "
+        "replace; none: every hit")
+    add_to_dictionary: bool = Field(default=False, description="also keep the pair as a "
+                                    "correction rule for later meetings")
+
+
+class Replaced(BaseModel):
+    replaced: int = Field(description="lines changed")
+    edit_id: int | None
+    dictionary_entry: int | None
+
+
+class MeetingPatch(BaseModel):
+    """The meeting's facts, changed by a person (with or without a language model)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, max_length=200)
+    date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD; '' clears")
+    place: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=5000)
+    agenda: list[str] | None = Field(default=None, max_length=50)
 
 
 class SpeakerPatch(BaseModel):
@@ -162,7 +248,8 @@ class SpeakerPatch(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=5000)
-    segments: list[int] = Field(default_factory=list, max_length=500)
+    segments: list[LineNumber] = Field(default_factory=list, max_length=500)
+    version: int | None = VERSION
 
 
 class ActionItemIn(BaseModel):
@@ -170,8 +257,26 @@ class ActionItemIn(BaseModel):
     task: str = Field(min_length=1, max_length=5000)
     owner: str | None = Field(default=None, max_length=200)
     due: str | None = Field(default=None, max_length=200)
-    due_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    segments: list[int] = Field(default_factory=list, max_length=500)
+    due_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    segments: list[LineNumber] = Field(default_factory=list, max_length=500)
+    version: int | None = VERSION
+
+
+class DecisionPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, min_length=1, max_length=5000)
+    segments: list[LineNumber] | None = Field(default=None, max_length=500)
+    version: int | None = VERSION
+
+
+class ActionItemPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    task: str | None = Field(default=None, min_length=1, max_length=5000)
+    owner: str | None = Field(default=None, max_length=200)
+    due: str | None = Field(default=None, max_length=200)
+    due_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    segments: list[LineNumber] | None = Field(default=None, max_length=500)
+    version: int | None = VERSION
 
 
 class EditView(BaseModel):

@@ -92,7 +92,8 @@ class _Reader:
             assert self._file is not None
             self.size += len(chunk)
             if self.size > self.max_bytes:
-                raise UploadTooLargeError(_too_large(self.max_bytes))
+                raise UploadTooLargeError(_too_large(self.max_bytes),
+                                          limit_mb=self.max_bytes // (1024 * 1024))
             self.digest.update(chunk)
             self._file.write(chunk)
         else:
@@ -125,7 +126,8 @@ async def receive_upload(request: Request, folder: Path, max_bytes: int) -> Rece
         raise UploadError("Send the recording as multipart/form-data in a field named 'file'.")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_PARTS * MAX_FIELD_BYTES:
-        raise UploadTooLargeError(_too_large(max_bytes))  # refused before reading a byte
+        # refused before reading a byte
+        raise UploadTooLargeError(_too_large(max_bytes), limit_mb=max_bytes // (1024 * 1024))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{new_id()}.upload"
     reader = _Reader(target, max_bytes)

@@ -180,11 +180,11 @@ def correct(text: str, words: list[str], language: str | None,
         joined = separator.join(words)
         matches = list(rule.pattern.finditer(joined))
         for match in reversed(matches):
-            words = _share_out(words, separator, match.start(), match.end(), rule.meant)
+            words = share_out(words, separator, match.start(), match.end(), rule.meant)
     return text, words, used
 
 
-def _share_out(words: list[str], separator: str, start: int, end: int,
+def share_out(words: list[str], separator: str, start: int, end: int,
                meant: str) -> list[str]:
     result, cursor = [], 0
     for word in words:
@@ -265,5 +265,5 @@ def restore_line(session: Session, segment: SegmentRow, state: dict[str, Any]) -
 
 __all__ = [
     "KINDS", "Change", "Entry", "Rule", "add_entry", "apply_dictionary", "builtin_entries",
-    "correct", "entries", "remove_entry", "rules_for", "terms",
+    "correct", "entries", "remove_entry", "rules_for", "share_out", "terms",
 ]

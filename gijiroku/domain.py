@@ -77,6 +77,8 @@ class Segment:
     #: Index of the speech-recognition segment this one came from; segments split at speaker
     #: changes share it, so diarization can be re-run on the unsplit text.
     source: int | None = None
+    #: Counts the stored line's changes: a save against an older one is refused.
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ class Decision:
     flagged: bool = False
     #: Written or changed by a person: kept when minutes are regenerated.
     edited: bool = False
+    #: Counts the item's changes: a save against an older one is refused.
+    version: int = 1
 
 
 @dataclass(slots=True)
@@ -121,6 +125,7 @@ class ActionItem:
     due_date: str | None = None  # ISO date when it can be resolved from the meeting date
     flagged: bool = False
     edited: bool = False
+    version: int = 1
 
 
 @dataclass(slots=True)

@@ -17,11 +17,20 @@ from typing import Any, Literal
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from gijiroku import lines
 from gijiroku.dictionary import line_state, restore_line
-from gijiroku.domain import ActionItem, Decision
-from gijiroku.errors import EditConflictError, EditError, NotFoundError
+from gijiroku.domain import ActionItem, Decision, Minutes
+from gijiroku.errors import (
+    EditConflictError,
+    EditError,
+    InvalidInputError,
+    NotFoundError,
+    StaleVersionError,
+)
+from gijiroku.options import checked_date
+from gijiroku.result import item_document, segment_document
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, SegmentRow, SpeakerRow, utcnow
+from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, utcnow
 
 MinutesList = Literal["decisions", "action_items"]
 MINUTES_LISTS: tuple[MinutesList, ...] = ("decisions", "action_items")
@@ -33,7 +42,8 @@ def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
         select(SegmentRow).where(SegmentRow.meeting_id == meeting_id, SegmentRow.number == number)
     ).first()
     if row is None:
-        raise NotFoundError(f"No line {number} in meeting {meeting_id!r}.")
+        raise NotFoundError(f"No line {number} in meeting {meeting_id!r}.",
+                            code="line_not_found", value=number)
     return row
 
 
@@ -61,6 +71,15 @@ def _record(session: Session, meeting_id: str, kind: str, target: str, before: A
     return edit
 
 
+def check_version(stored: int, sent: int | None, current: Any, what: str) -> None:
+    """Refuse a save made against `sent` when the stored thing is at `stored` (StaleVersion
+    with the `current` object); no version sent: saved as before versions existed."""
+    if sent is not None and sent != stored:
+        raise StaleVersionError(
+            f"{what} was changed by someone else since it was opened (version {sent}, now "
+            f"{stored}); compare with the current text and save again.", current)
+
+
 def edit_segment(
     engine: Engine,
     meeting_id: str,
@@ -68,11 +87,15 @@ def edit_segment(
     *,
     text: str | None = None,
     speaker: str | None = None,
+    version: int | None = None,
 ) -> EditRow | None:
-    """Change a line's text and/or speaker (its words follow the new speaker).
-    Returns the history entry, or None when nothing changed."""
+    """Change a line's text and/or speaker (its words follow the new speaker). With
+    `version`, refused when the line changed since that version. Returns the history
+    entry, or None when nothing changed."""
     with session_scope(engine) as session:
         row = _segment(session, meeting_id, number)
+        check_version(row.version, version, segment_document(
+            repository.load_segment(session, meeting_id, number)), f"Line {number}")
         before = _segment_state(session, row)
         after = dict(before)
         if text is not None:
@@ -128,10 +151,24 @@ def _kind(item: Decision | ActionItem) -> MinutesList:
     return "decisions" if isinstance(item, Decision) else "action_items"
 
 
-def _by_hand(item: Decision | ActionItem) -> dict[str, Any]:
+def _by_hand(item: Decision | ActionItem, version: int = 1) -> dict[str, Any]:
     """A person's item as stored: marked edited, so regenerated minutes keep it, and flagged
     when it cites no line, so it is checked against the recording."""
-    return asdict(copy_with(item, flagged=not item.segments, edited=True))
+    return asdict(copy_with(item, flagged=not item.segments, edited=True, version=version))
+
+
+def check_citations(engine: Engine, meeting_id: str, numbers: list[int]) -> None:
+    """Refuse citations of lines the meeting does not have (422 at the API)."""
+    if not numbers:
+        return
+    with session_scope(engine) as session:
+        existing = set(session.exec(select(SegmentRow.number).where(
+            SegmentRow.meeting_id == meeting_id, col(SegmentRow.number).in_(set(numbers)))))
+    missing = sorted(set(numbers) - existing)
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:5])
+        raise InvalidInputError(f"No line {shown} in this meeting: cite existing lines only.",
+                                code="invalid_citation", value=shown)
 
 
 def _items(engine: Engine, meeting_id: str, kind: MinutesList,
@@ -145,18 +182,39 @@ def _items(engine: Engine, meeting_id: str, kind: MinutesList,
     return items
 
 
+def _check_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) -> None:
+    check_citations(engine, meeting_id, item.segments)
+    if isinstance(item, ActionItem) and item.due_date:
+        checked_date(item.due_date, "due_date")
+
+
 def add_minutes_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) -> EditRow:
     """A decision or action item a person adds, after the others."""
+    _check_item(engine, meeting_id, item)
     items = _items(engine, meeting_id, _kind(item))
     return set_minutes_list(engine, meeting_id, _kind(item), [*items, _by_hand(item)])
 
 
+def minutes_item(engine: Engine, meeting_id: str, kind: MinutesList,
+                 number: int) -> Decision | ActionItem:
+    """Decision or action item `number` (from 1) as stored."""
+    stored = _items(engine, meeting_id, kind, number)[number - 1]
+    return Decision(**stored) if kind == "decisions" else ActionItem(**stored)
+
+
 def change_minutes_item(
-    engine: Engine, meeting_id: str, number: int, item: Decision | ActionItem
+    engine: Engine, meeting_id: str, number: int, item: Decision | ActionItem,
+    version: int | None = None,
 ) -> EditRow:
-    """Replace decision or action item `number` (from 1) with what a person wrote."""
+    """Replace decision or action item `number` (from 1) with what a person wrote; with
+    `version`, refused when the item changed since that version."""
+    _check_item(engine, meeting_id, item)
     items = _items(engine, meeting_id, _kind(item), number)
-    items[number - 1] = _by_hand(item)
+    stored = items[number - 1]
+    current = Decision(**stored) if _kind(item) == "decisions" else ActionItem(**stored)
+    check_version(current.version, version, item_document(current),
+                  f"Item {number}")
+    items[number - 1] = _by_hand(item, current.version + 1)
     return set_minutes_list(engine, meeting_id, _kind(item), items)
 
 
@@ -166,6 +224,86 @@ def delete_minutes_item(
     items = _items(engine, meeting_id, kind, number)
     del items[number - 1]
     return set_minutes_list(engine, meeting_id, kind, items)
+
+
+#: The facts of a meeting a person can change at any time, with or without a language model.
+FACTS = ("title", "date", "place", "summary", "agenda")
+TITLE_LIMIT, SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = 200, 5000, 50, 200
+
+
+def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
+    """Title, date, place, summary and agenda items as stored (where each one lives)."""
+    options = repository.options_of(meeting)
+    minutes = meeting.minutes or {}
+    return {"title": meeting.title, "date": options.date, "place": options.place,
+            "summary": minutes.get("summary", ""),
+            "agenda": [str(t) for t in minutes.get("topics", [])]}
+
+
+def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
+    if "title" in facts:
+        meeting.title = facts["title"]
+    if "date" in facts or "place" in facts:
+        options = repository.options_of(meeting)
+        meeting.options = copy_with(options, **{k: facts[k] for k in ("date", "place")
+                                                if k in facts}).to_stored()
+    if "summary" in facts or "agenda" in facts:
+        minutes = dict(meeting.minutes or asdict(Minutes(status=meeting.minutes_status)))
+        if "summary" in facts:
+            minutes["summary"] = facts["summary"]
+        if "agenda" in facts:
+            minutes["topics"] = facts["agenda"]
+        meeting.minutes = minutes
+
+
+def _text(value: Any, field: str, limit: int, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise InvalidInputError(f"{field} cannot be empty.", code="text_empty", field=field)
+    if len(text) > limit:
+        raise InvalidInputError(f"{field} is longer than {limit} characters.",
+                                code="text_too_long", field=field, limit=limit)
+    return text
+
+
+def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
+    """What a person sent, checked: a title of 1 to 200 characters, an existing date (or
+    none), a place, a summary and up to 50 agenda items. Unknown names are refused."""
+    unknown = set(changes) - set(FACTS)
+    if unknown:
+        raise InvalidInputError(f"Unknown meeting fact(s): {', '.join(sorted(unknown))}.")
+    facts: dict[str, Any] = {}
+    if "title" in changes:
+        facts["title"] = _text(changes["title"], "title", TITLE_LIMIT, required=True)
+    if "date" in changes:
+        facts["date"] = checked_date(str(changes["date"])) if changes["date"] else None
+    if "place" in changes:
+        facts["place"] = _text(changes["place"], "place", 200) or None
+    if "summary" in changes:
+        facts["summary"] = _text(changes["summary"], "summary", SUMMARY_LIMIT)
+    if "agenda" in changes:
+        items = [_text(item, "agenda", AGENDA_LIMIT) for item in changes["agenda"] or []]
+        if len(items) > AGENDA_ITEMS:
+            raise InvalidInputError(f"At most {AGENDA_ITEMS} agenda items.",
+                                    code="text_too_long", field="agenda", limit=AGENDA_ITEMS)
+        facts["agenda"] = [item for item in items if item]
+    return facts
+
+
+def edit_meeting(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> EditRow | None:
+    """Change the meeting's title, date, place, summary or agenda items (one history entry
+    holding what each was); None when nothing changed."""
+    facts = checked_facts(changes)
+    with session_scope(engine) as session:
+        meeting = repository.get_meeting_row(session, meeting_id)
+        current = meeting_facts(meeting)
+        changed = {k: v for k, v in facts.items() if current[k] != v}
+        if not changed:
+            return None
+        _set_facts(meeting, changed)
+        session.add(meeting)
+        return _record(session, meeting_id, "meeting", "",
+                       {k: current[k] for k in changed}, changed)
 
 
 def history(engine: Engine, meeting_id: str) -> list[EditRow]:
@@ -205,6 +343,12 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             _check_current(line_state(session, row), edit,
                            after={k: edit.after[k] for k in ("text", "words")})
             restore_line(session, row, edit.before)
+        elif edit.kind in ("lines", "speakers"):
+            lines.undo(session, meeting, edit)
+        elif edit.kind == "meeting":
+            facts = meeting_facts(meeting)
+            _check_current({name: facts[name] for name in edit.after}, edit)
+            _set_facts(meeting, edit.before)
         elif edit.kind in MINUTES_LISTS:
             minutes = dict(meeting.minutes or {})
             _check_current(minutes.get(edit.kind, []), edit)
@@ -232,7 +376,21 @@ def edited_segments(engine: Engine, meeting_id: str) -> int:
 
 
 __all__ = [
-    "MINUTES_LISTS", "MinutesList", "add_minutes_item", "change_minutes_item",
-    "delete_minutes_item", "edit_segment", "edited_segments", "history", "rename_speaker",
-    "set_minutes_list", "undo",
+    "FACTS",
+    "MINUTES_LISTS",
+    "MinutesList",
+    "add_minutes_item",
+    "change_minutes_item",
+    "check_citations",
+    "check_version",
+    "delete_minutes_item",
+    "edit_meeting",
+    "edit_segment",
+    "edited_segments",
+    "history",
+    "meeting_facts",
+    "minutes_item",
+    "rename_speaker",
+    "set_minutes_list",
+    "undo",
 ]

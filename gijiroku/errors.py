@@ -20,6 +20,7 @@
     │   └── JobNotFoundError        no job with that id
     ├── EditError                   an edit that cannot be applied as asked
     │   └── EditConflictError       the thing changed since (undo a later edit first)
+    │       └── StaleVersionError   saved over a version someone else changed (carries it)
     ├── StageError                  a pipeline stage failed for another reason
     ├── JobError
     │   ├── JobCancelled            a person cancelled the job
@@ -31,11 +32,16 @@
         ├── LLMUnavailableError     the server cannot be reached or keeps failing
         └── LLMOutputError          invalid output, even after one repair attempt
 
-Every error carries ``code`` (stable, for the API and job records) and ``message``.
+Every error carries ``code`` (stable, for the API and job records), ``message`` (English,
+specific) and ``params`` (the values a translated message names: `gijiroku.messages`).
+A raise site may give a finer code than its class's (``InvalidInputError(..., code=
+"invalid_date", field="date", value=...)``); every code has an entry in the catalogue.
 Adapters translate library errors with ``raise ... from exc`` so the cause is kept.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class GijirokuError(Exception):
@@ -45,9 +51,12 @@ class GijirokuError(Exception):
     #: Permanent errors are not worth retrying (the same input fails the same way).
     permanent = True
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str | None = None, **params: Any) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
+        self.params = params
 
     def __str__(self) -> str:
         return self.message
@@ -127,6 +136,17 @@ class EditError(GijirokuError):
 
 class EditConflictError(EditError):
     code = "edit_conflict"
+
+
+class StaleVersionError(EditConflictError):
+    """A save made against an older version than the stored one; `current` is the stored
+    object as the API shows it, so the person can compare before saving again."""
+
+    code = "stale_version"
+
+    def __init__(self, message: str, current: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class StageError(GijirokuError):

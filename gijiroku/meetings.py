@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from gijiroku import audio
 from gijiroku.domain import FINISHED
 from gijiroku.jobs import cancel
-from gijiroku.options import MeetingOptions
+from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.recordings import Accepted, accept_received, meeting_dir
 from gijiroku.storage import repository, session_scope
 
@@ -34,9 +34,10 @@ def accept_upload(
     content probed first, so a file that holds no audio is refused whatever its name; the
     caller removes what was received when this raises."""
     options = options_from_form(fields)
+    title = checked_title(fields.get("title"))
     audio.probe(received, name=name)
     return accept_received(engine, data_dir, received, name, content_hash,
-                           title=fields.get("title"), options=options)
+                           title=title, options=options)
 
 
 def delete_meeting(engine: Engine, data_dir: Path, meeting_id: str) -> None:

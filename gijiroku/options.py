@@ -7,11 +7,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from datetime import date as Date
 from typing import Any
 
 from gijiroku.errors import InvalidInputError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def checked_date(value: str, field: str = "date") -> str:
+    """`value` if it is an existing day written YYYY-MM-DD (2026-02-30 is not)."""
+    text = value.strip()
+    try:
+        if _DATE.match(text):
+            Date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise InvalidInputError(f"{field}: {value!r} is not an existing date written YYYY-MM-DD.",
+                            code="invalid_date", field=field, value=value)
+
+
+def checked_title(value: str | None) -> str | None:
+    """A meeting's title of at most 200 characters (None or blank: none given)."""
+    text = " ".join((value or "").split())
+    if len(text) > 200:
+        raise InvalidInputError("title is longer than 200 characters.", code="text_too_long",
+                                field="title", limit=200)
+    return text or None
+
+
+def checked_language(value: str, field: str = "language") -> str:
+    """A language code the speech model knows (ja, en...), lower-cased."""
+    from transcribe import languages
+
+    code = value.strip().lower()
+    if code not in languages():
+        raise InvalidInputError(f"Unknown language {value!r}: use auto, ja, en...",
+                                code="invalid_language", field=field, value=value)
+    return code
 _TEXT_LIMITS = {"place": 200, "template": 64, "hotwords": 2000, "initial_prompt": 2000}
 
 
@@ -46,15 +80,13 @@ class MeetingOptions:
                 if code == "auto" and name == "language":
                     del values[name]
                     continue
-                if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
-                    raise InvalidInputError(f"Unknown language {values[name]!r}: use auto, ja, "
-                                            "en...")
-                values[name] = code
-        if "date" in values and not _DATE.match(str(values["date"])):
-            raise InvalidInputError("date must be written YYYY-MM-DD.")
+                values[name] = checked_language(code, name)
+        if "date" in values:
+            values["date"] = checked_date(str(values["date"]))
         for name, limit in _TEXT_LIMITS.items():
             if name in values and len(str(values[name])) > limit:
-                raise InvalidInputError(f"{name} is longer than {limit} characters.")
+                raise InvalidInputError(f"{name} is longer than {limit} characters.",
+                                        code="text_too_long", field=name, limit=limit)
         for name in ("num_speakers", "min_speakers", "max_speakers"):
             if name in values:
                 text = str(values[name])
@@ -95,4 +127,4 @@ class MeetingOptions:
         return stored
 
 
-__all__ = ["MeetingOptions"]
+__all__ = ["MeetingOptions", "checked_date", "checked_language", "checked_title"]

@@ -85,6 +85,19 @@ def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
         return job.id
 
 
+def retry(engine: Engine, meeting_id: str) -> str:
+    """Queue the meeting's failed or cancelled job again; it runs on from the step that
+    failed (every step from the start when none was stored). Returns the job id."""
+    with session_scope(engine) as session:
+        repository.get_meeting_row(session, meeting_id)
+        job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
+        if job is None or job.status not in ("failed", "cancelled") \
+                or not repository.reopen_job(session, job.id):
+            raise StageError("There is nothing to retry: only a failed or cancelled job can be.",
+                             code="nothing_to_retry")
+        return job.id
+
+
 def run_rerun(
     engine: Engine, settings: Settings, meeting_id: str, rerun: Rerun,
     progress: Progress = no_progress,
@@ -96,4 +109,4 @@ def run_rerun(
     return job_id
 
 
-__all__ = ["Rerun", "queue_rerun", "run_rerun"]
+__all__ = ["Rerun", "queue_rerun", "retry", "run_rerun"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gijiroku.domain import Meeting, Minutes, Segment, Speaker
+from gijiroku.domain import ActionItem, Decision, Meeting, Minutes, Segment, Speaker
 
 
 def result_document(meeting: Meeting) -> dict[str, Any]:
@@ -31,6 +31,7 @@ def segment_document(segment: Segment) -> dict[str, Any]:
         "end": segment.end,
         "speaker": segment.speaker,
         "text": segment.text,
+        "version": segment.version,
         "words": [
             {"start": w.start, "end": w.end, "text": w.text, "probability": w.probability,
              "speaker": w.speaker}
@@ -45,20 +46,23 @@ def minutes_document(minutes: Minutes) -> dict[str, Any]:
         "status": minutes.status,
         "summary": minutes.summary,
         "topics": minutes.topics,
-        "decisions": [
-            {"text": d.text, "segments": d.segments, "flagged": d.flagged, "edited": d.edited}
-            for d in minutes.decisions
-        ],
-        "action_items": [
-            {
-                "task": a.task, "owner": a.owner, "due": a.due, "due_date": a.due_date,
-                "segments": a.segments, "flagged": a.flagged, "edited": a.edited,
-            }
-            for a in minutes.action_items
-        ],
+        "decisions": [item_document(d) for d in minutes.decisions],
+        "action_items": [item_document(a) for a in minutes.action_items],
         "template": minutes.template,
         "headings": minutes.headings,
         "dropped_citations": minutes.dropped_citations,
         "model": minutes.model,
         "error": minutes.error,
+    }
+
+
+def item_document(item: Decision | ActionItem) -> dict[str, Any]:
+    """A decision or action item as the result document shows it."""
+    if isinstance(item, Decision):
+        return {"text": item.text, "segments": item.segments, "flagged": item.flagged,
+                "edited": item.edited, "version": item.version}
+    return {
+        "task": item.task, "owner": item.owner, "due": item.due, "due_date": item.due_date,
+        "segments": item.segments, "flagged": item.flagged, "edited": item.edited,
+        "version": item.version,
     }

@@ -24,7 +24,7 @@ def gijiroku(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProc
 
 
 def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
-    """The shape fixed by DESIGN.md."""
+    """The shape fixed by DESIGN.md, with issue 17's `version` on each line and item."""
     assert set(document) == {
         "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
     }
@@ -32,11 +32,14 @@ def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
     for speaker in document["speakers"]:
         assert set(speaker) == {"id", "label", "name"}
     for segment in document["segments"]:
-        assert set(segment) == {"id", "start", "end", "speaker", "text", "words"}
+        assert set(segment) == {"id", "start", "end", "speaker", "text", "words", "version"}
         assert isinstance(segment["id"], int) and segment["start"] <= segment["end"]
+        assert segment["version"] >= 1
         for word in segment["words"]:
             assert set(word) == {"start", "end", "text", "probability", "speaker"}
     assert set(document["minutes"]) >= {"status", "summary", "decisions", "action_items"}
+    for item in [*document["minutes"]["decisions"], *document["minutes"]["action_items"]]:
+        assert item["version"] >= 1
 
 
 def test_process_stores_prints_the_id_and_writes_the_result(

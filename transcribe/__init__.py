@@ -23,6 +23,14 @@ EMBEDDED_ENGLISH = "embedded:tiny.en"
 EMBEDDED_MULTILINGUAL = "embedded:base"
 
 
+def languages() -> frozenset[str]:
+    """The language codes Whisper transcribes (ja, en, ... 99 in all): what a meeting may ask
+    for. Read from faster-whisper's tokenizer, once imported with the backend."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)
+
+
 def embedded_model(language: str | None) -> str:
     """The embedded model for a meeting in `language` (None: detect it)."""
     return EMBEDDED_ENGLISH if language == "en" else EMBEDDED_MULTILINGUAL
@@ -114,5 +122,5 @@ def load_transcriber(spec: ModelSpec) -> Transcriber:
 
 __all__ = [
     "EMBEDDED_ENGLISH", "EMBEDDED_MULTILINGUAL", "HOTWORD_BUDGET", "ModelSpec", "Transcriber",
-    "TranscriptionOptions", "embedded_model", "hotwords_for", "load_transcriber",
+    "TranscriptionOptions", "embedded_model", "hotwords_for", "languages", "load_transcriber",
 ]

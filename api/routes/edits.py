@@ -1,17 +1,39 @@
-"""A person's edits: lines, speaker names, decisions and action items, the history and undo.
-With `Prefer: return=minimal` an edit answers with only what changed."""
+"""A person's edits: lines (text, speaker, merge, split, delete, insert, find and replace),
+speakers (name, add, merge), decisions and action items, the history and undo.
+
+Lines and items carry a `version`: a change sent with an older one is refused (409) with the
+current object, so the person can compare. With `Prefer: return=minimal` an edit of one line,
+the speakers or the minutes answers with only what changed; the other changes answer with the
+whole document."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import Engine
 
 from api.deps import Db, Minimal, Number
 from api.routes.meetings import meeting_document
-from api.schemas import ActionItemIn, DecisionIn, EditView, SegmentPatch, SpeakerPatch
-from gijiroku import editing
+from api.schemas import (
+    ActionItemIn,
+    ActionItemPatch,
+    DecisionIn,
+    DecisionPatch,
+    EditView,
+    Hit,
+    LineIn,
+    Replace,
+    Replaced,
+    SegmentPatch,
+    SpeakerIn,
+    SpeakerMerge,
+    SpeakerOfLines,
+    SpeakerPatch,
+    SplitIn,
+)
+from gijiroku import dictionary, editing, lines
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.result import minutes_document, segment_document, speakers_document
 from gijiroku.storage import repository, session_scope
@@ -22,12 +44,69 @@ router = APIRouter()
 @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
 def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
                   db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.edit_segment(db, meeting_id, segment_id, text=patch.text, speaker=patch.speaker)
+    editing.edit_segment(db, meeting_id, segment_id, text=patch.text, speaker=patch.speaker,
+                         version=patch.version)
     if minimal:
         with session_scope(db) as session:
             return {"segment": segment_document(
                 repository.load_segment(session, meeting_id, segment_id))}
     return meeting_document(db, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/segments/{segment_id}/merge",
+             summary="Merge a line with the next")
+def merge_segment(meeting_id: str, segment_id: Number, db: Db) -> dict[str, Any]:
+    lines.merge_with_next(db, meeting_id, segment_id)
+    return meeting_document(db, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/segments/{segment_id}/split",
+             summary="Split a line at a character")
+def split_segment(meeting_id: str, segment_id: Number, body: SplitIn,
+                  db: Db) -> dict[str, Any]:
+    lines.split_line(db, meeting_id, segment_id, body.at)
+    return meeting_document(db, meeting_id)
+
+
+@router.delete("/meetings/{meeting_id}/segments/{segment_id}", summary="Delete a line")
+def delete_segment(meeting_id: str, segment_id: Number, db: Db) -> dict[str, Any]:
+    lines.delete_line(db, meeting_id, segment_id)
+    return meeting_document(db, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/segments", status_code=201, summary="Insert a line")
+def insert_segment(meeting_id: str, body: LineIn, db: Db) -> dict[str, Any]:
+    lines.insert_line(db, meeting_id, body.after, body.text, body.speaker)
+    return meeting_document(db, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/segments/speaker",
+             summary="Give a range of lines to a speaker")
+def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db) -> dict[str, Any]:
+    lines.set_speaker(db, meeting_id, body.first, body.last, body.speaker)
+    return meeting_document(db, meeting_id)
+
+
+@router.get("/meetings/{meeting_id}/find", response_model=list[Hit],
+            summary="Find text in the transcript")
+def find(meeting_id: str, db: Db, q: Annotated[str, Query(min_length=1, max_length=200)],
+         whole_word: bool = True) -> list[Hit]:
+    return [Hit(**asdict(hit)) for hit in lines.find(db, meeting_id, q, whole_word)]
+
+
+@router.post("/meetings/{meeting_id}/replace", response_model=Replaced,
+             summary="Replace text in the transcript (one undoable change)")
+def replace(meeting_id: str, body: Replace, db: Db) -> Replaced:
+    only = [(n, at) for n, at in body.only] if body.only is not None else None
+    edit = lines.replace(db, meeting_id, body.find, body.replace, body.whole_word, only)
+    entry = None
+    if body.add_to_dictionary:
+        with session_scope(db) as session:
+            language = repository.get_meeting_row(session, meeting_id).language or ""
+        entry = dictionary.add_entry(db, "correction", body.find, body.replace,
+                                     language).id
+    return Replaced(replaced=len(edit.after["lines"]) if edit else 0,
+                    edit_id=edit.id if edit else None, dictionary_entry=entry)
 
 
 @router.patch("/meetings/{meeting_id}/speakers/{speaker_id}", summary="Rename a speaker")
@@ -41,6 +120,20 @@ def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
     return meeting_document(db, meeting_id)
 
 
+@router.post("/meetings/{meeting_id}/speakers", status_code=201, summary="Add a speaker")
+def add_speaker(meeting_id: str, body: SpeakerIn, db: Db) -> dict[str, Any]:
+    lines.add_speaker(db, meeting_id, body.name)
+    return meeting_document(db, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/speakers/{speaker_id}/merge",
+             summary="Merge a speaker into another")
+def merge_speaker(meeting_id: str, speaker_id: str, body: SpeakerMerge,
+                  db: Db) -> dict[str, Any]:
+    lines.merge_speakers(db, meeting_id, speaker_id, body.into)
+    return meeting_document(db, meeting_id)
+
+
 def _minutes_answer(db: Engine, meeting_id: str, minimal: bool) -> dict[str, Any]:
     if minimal:
         with session_scope(db) as session:
@@ -49,16 +142,35 @@ def _minutes_answer(db: Engine, meeting_id: str, minimal: bool) -> dict[str, Any
     return meeting_document(db, meeting_id)
 
 
+def _decision(body: DecisionIn) -> Decision:
+    return Decision(**body.model_dump(exclude={"version"}))
+
+
+def _action(body: ActionItemIn) -> ActionItem:
+    return ActionItem(**body.model_dump(exclude={"version"}))
+
+
 @router.post("/meetings/{meeting_id}/decisions", status_code=201, summary="Add a decision")
 def add_decision(meeting_id: str, body: DecisionIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.add_minutes_item(db, meeting_id, Decision(**body.model_dump()))
+    editing.add_minutes_item(db, meeting_id, _decision(body))
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
 def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, number, Decision(**body.model_dump()))
+    editing.change_minutes_item(db, meeting_id, number, _decision(body), body.version)
+    return _minutes_answer(db, meeting_id, minimal)
+
+
+@router.patch("/meetings/{meeting_id}/decisions/{number}",
+              summary="Change part of a decision")
+def patch_decision(meeting_id: str, number: Number, body: DecisionPatch, db: Db,
+                   minimal: Minimal) -> dict[str, Any]:
+    current = editing.minutes_item(db, meeting_id, "decisions", number)
+    changed = {k: v for k, v in body.model_dump(exclude={"version"}).items() if v is not None}
+    item = Decision(**{**asdict(current), **changed})
+    editing.change_minutes_item(db, meeting_id, number, item, body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -72,14 +184,25 @@ def delete_decision(meeting_id: str, number: Number, db: Db,
 @router.post("/meetings/{meeting_id}/action_items", status_code=201,
              summary="Add an action item")
 def add_action(meeting_id: str, body: ActionItemIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.add_minutes_item(db, meeting_id, ActionItem(**body.model_dump()))
+    editing.add_minutes_item(db, meeting_id, _action(body))
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.put("/meetings/{meeting_id}/action_items/{number}", summary="Change an action item")
 def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db,
                minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, number, ActionItem(**body.model_dump()))
+    editing.change_minutes_item(db, meeting_id, number, _action(body), body.version)
+    return _minutes_answer(db, meeting_id, minimal)
+
+
+@router.patch("/meetings/{meeting_id}/action_items/{number}",
+              summary="Change part of an action item")
+def patch_action(meeting_id: str, number: Number, body: ActionItemPatch, db: Db,
+                 minimal: Minimal) -> dict[str, Any]:
+    current = editing.minutes_item(db, meeting_id, "action_items", number)
+    changed = body.model_dump(exclude={"version"}, exclude_unset=True)
+    item = ActionItem(**{**asdict(current), **changed})
+    editing.change_minutes_item(db, meeting_id, number, item, body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 

@@ -36,6 +36,14 @@ def rerun(meeting_id: str, body: Rerun, db: Db, send: Send) -> JobView:
     return job_view(db, job_id)
 
 
+@router.post("/meetings/{meeting_id}/retry", status_code=202, response_model=JobView,
+             summary="Run a failed or cancelled job again from the step that failed")
+def retry(meeting_id: str, db: Db, send: Send) -> JobView:
+    job_id = reruns.retry(db, meeting_id)
+    send(job_id)
+    return job_view(db, job_id)
+
+
 @router.get("/jobs/{job_id}", response_model=JobView, summary="Job state and progress")
 def job(job_id: str, db: Db) -> JobView:
     return job_view(db, job_id)

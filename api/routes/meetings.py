@@ -4,18 +4,28 @@ delete."""
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import pydantic_core
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 
 from api.deps import Config, Db, Send
-from api.schemas import Created, JobView, MeetingDocument, MeetingPage, summary
+from api.schemas import (
+    Created,
+    JobView,
+    MeetingDocument,
+    MeetingPage,
+    MeetingPatch,
+    summary,
+    utc_iso,
+)
 from api.uploads import discard, receive_upload
-from gijiroku import audio, meetings
+from gijiroku import audio, editing, meetings
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -42,9 +52,14 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 
 def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
-    """The result document (DESIGN.md) with the meeting's newest job."""
+    """The result document (DESIGN.md) with the meeting's newest job, its facts (date,
+    place) and when anything in it last changed."""
     with session_scope(db) as session:
+        row = repository.get_meeting_row(session, meeting_id)
         document = result_document(repository.load_meeting(session, meeting_id))
+        options = repository.options_of(row)
+        document.update(date=options.date, place=options.place,
+                        updated_at=utc_iso(row.updated_at))
         job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
     document["job"] = JobView.of(job).model_dump() if job else None
     return document
@@ -98,6 +113,50 @@ def get_meeting(meeting_id: str, db: Db) -> Response:
     # times faster than the json module on 9 MB).
     return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
                     media_type="application/json")
+
+
+@router.patch("/meetings/{meeting_id}", response_model=MeetingDocument,
+              summary="Change the title, date, place, summary or agenda items")
+def patch_meeting(meeting_id: str, patch: MeetingPatch, db: Db) -> Response:
+    editing.edit_meeting(db, meeting_id, patch.model_dump(exclude_unset=True))
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
+                    media_type="application/json")
+
+
+def _stamp(db: Engine, meeting_id: str) -> str:
+    with session_scope(db) as session:
+        return utc_iso(repository.get_meeting_row(session, meeting_id).updated_at)
+
+
+@router.get("/meetings/{meeting_id}/events", summary="Changes to a meeting as server-sent "
+            "events", response_class=StreamingResponse)
+async def meeting_events(meeting_id: str, request: Request, db: Db) -> StreamingResponse:
+    """An event `{"updated_at": ...}` each time anything in the meeting changes (an edit in
+    another page, a job's step stored), so open pages show it; a comment every 15 s keeps
+    the connection and finds closed ones."""
+    stamp = await asyncio.to_thread(_stamp, db, meeting_id)  # 404 before streaming
+
+    async def events() -> AsyncIterator[str]:
+        nonlocal stamp
+        yield f"data: {json.dumps({'updated_at': stamp})}\n\n"
+        quiet = 0.0
+        while not await request.is_disconnected():
+            await asyncio.sleep(1.0)
+            try:
+                now = await asyncio.to_thread(_stamp, db, meeting_id)
+            except NotFoundError:
+                yield 'data: {"deleted": true}\n\n'
+                return
+            quiet += 1.0
+            if now != stamp:
+                stamp, quiet = now, 0.0
+                yield f"data: {json.dumps({'updated_at': stamp})}\n\n"
+            elif quiet >= 15:
+                quiet = 0.0
+                yield ": still here\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache"})
 
 
 @router.delete("/meetings/{meeting_id}", status_code=204, summary="Delete with its files")

@@ -29,14 +29,15 @@ HEADINGS = {
            "text": "Text", "lines": "Lines", "none": "None"},
 }
 NOTES = {
-    "ja": {"processing": "処理が終わっていません(状態: {status})。現時点の内容を出力しています。",
+    "ja": {"processing": "処理が終わっていません（状態：{status}）。現時点の内容を出力しています。",
            "no_transcript": "発言記録はまだありません。",
            "not_configured": "言語モデルが設定されていないため、議事要旨はありません。",
-           "failed": "議事要旨を作成できませんでした: {error}",
+           "failed": "議事要旨を作成できませんでした：{error}",
            "pending": "議事要旨はまだ作成されていません。",
            "ai_draft": "要旨・決定事項・今後の対応は、言語モデル {model} が作成した下書き"
-                       "(AI草稿)です。発言記録と録音で確認してください。",
-           "flagged": "根拠の発言が示されていない項目があります(※)。録音で確認してください。"},
+                       "（AI草稿）です。発言記録と録音で確認してください。",
+           "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
+           "no_date": "未入力（録音の追加：{added}）"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
            "no_transcript": "There is no transcript yet.",
@@ -47,7 +48,8 @@ NOTES = {
                        "the language model {model}; check them against the transcript and "
                        "the recording.",
            "flagged": "Items marked ※ cite no transcript line; check them against the "
-                      "recording."},
+                      "recording.",
+           "no_date": "not given (recording added {added})"},
 }
 
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
@@ -136,13 +138,14 @@ def build_document(
                                          if k in HEADINGS[language]}}
     lines = [_line(segment, names, meeting.language, cleanup) for segment in meeting.segments]
     spoke = [s.id for s in meeting.speakers if any(x.speaker == s.id for x in meeting.segments)]
-    if isinstance(when, datetime):
+    if isinstance(when, datetime):  # no date was given: never pass the upload for it
         moment = when if when.tzinfo else when.replace(tzinfo=UTC)
-        when = f"{moment.astimezone():%Y-%m-%d %H:%M}"
+        when = NOTES[language]["no_date"].format(added=f"{moment.astimezone():%Y-%m-%d %H:%M}")
     p = printable
     return ExportDocument(
         title=p(meeting.title), language=language, when=when, place=p(place),
-        duration=meeting.duration, attendees=[p(names[s]) for s in spoke],
+        # one name once, even when two speakers were given the same name
+        duration=meeting.duration, attendees=list(dict.fromkeys(p(names[s]) for s in spoke)),
         summary=p(minutes.summary), topics=[p(str(t)) for t in minutes.topics],
         decisions=[(p(d.text), list(d.segments), d.flagged or not d.segments)
                    for d in minutes.decisions],
@@ -177,8 +180,10 @@ def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
         notes.append(text["processing"].format(status=meeting.status))
     if not meeting.segments:
         notes.append(text["no_transcript"])
+    written = minutes.summary or minutes.topics or minutes.decisions or minutes.action_items
     if minutes.status == "not_configured":
-        notes.append(text["not_configured"])
+        if not written:  # a person may write them without a language model
+            notes.append(text["not_configured"])
     elif minutes.status == "failed":
         notes.append(text["failed"].format(error=minutes.error or "?"))
     elif minutes.status != "done":

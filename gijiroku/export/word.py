@@ -8,11 +8,14 @@ import io
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
 
 from gijiroku.export.document import ExportDocument, clock, facts, refs
 
@@ -41,12 +44,38 @@ def repeat_on_each_page(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A field Word computes when it lays out the page (PAGE, NUMPAGES), shown as 1 until
+    then by readers that do not compute fields."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, f" {code} "), ("separate", None),
+                       (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text != "1" else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def page_numbers(section: Section) -> None:
+    """"3 / 12" centred in the footer of every page, like the PDF."""
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    footer.add_run(" / ")
+    _field(footer, "NUMPAGES")
+
+
 def to_docx(document: ExportDocument) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(22))
+    page_numbers(section)
     for name in ("Normal", "Title", "Heading 1", "List Bullet", "List Number"):
         _east_asian(doc.styles[name])
     doc.styles["Normal"].font.size = Pt(10.5)

@@ -214,7 +214,9 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
     query = select(SegmentRow).where(SegmentRow.meeting_id == meeting_id)
     if number is not None:
         query = query.where(SegmentRow.number == number)
-    rows = session.exec(query.order_by(col(SegmentRow.number))).all()
+    # in time order: a line inserted or split off later has a higher number but sorts where
+    # it is said (numbers are kept stable, since minutes and the history cite them)
+    rows = session.exec(query.order_by(col(SegmentRow.start), col(SegmentRow.number))).all()
     word_query = sa_select(
         col(WordRow.segment_id), col(WordRow.start), col(WordRow.end), col(WordRow.text),
         col(WordRow.probability), col(WordRow.speaker_key),
@@ -238,6 +240,7 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
             avg_logprob=row.avg_logprob,
             no_speech_prob=row.no_speech_prob,
             source=row.source,
+            version=row.version,
         )
         for row in rows
     ]

@@ -17,11 +17,13 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
     false,
 )
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
@@ -73,6 +75,9 @@ class SpeakerRow(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=200)
 
 
+_SEGMENT_VERSION = Column("version", Integer, nullable=False, server_default=sql_text("1"))
+
+
 class SegmentRow(SQLModel, table=True):
     __tablename__ = "segment"
     __table_args__ = (UniqueConstraint("meeting_id", "number"),)
@@ -91,6 +96,11 @@ class SegmentRow(SQLModel, table=True):
     edited: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    #: Counts the row's changes (the ORM adds one at each UPDATE, and refuses an UPDATE of
+    #: a row changed meanwhile): a save sent with an older version is refused (409).
+    version: int = Field(default=1, sa_column=_SEGMENT_VERSION)
+
+    __mapper_args__ = {"version_id_col": _SEGMENT_VERSION}
 
 
 class WordRow(SQLModel, table=True):

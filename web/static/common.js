@@ -2,14 +2,18 @@
 "use strict";
 
 const T = JSON.parse(document.getElementById("messages").textContent);
+// What each error code says in the page's language (gijiroku.messages): stored failures
+// carry a code and an English message, shown in the clerk's language by their code.
+const ERR = JSON.parse(document.getElementById("error-messages").textContent);
 const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 const LANG = document.documentElement.lang;
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, body) {
     super(message);
     this.status = status;
     this.code = code;
+    this.body = body || {}; // the whole answer: a stale save's carries the current object
   }
 }
 
@@ -32,7 +36,7 @@ async function api(method, path, body, headers) {
   if (!response.ok) {
     const problem = (data && data.error) || {};
     throw new ApiError(response.status, problem.code || "http_error",
-                       problem.message || response.statusText);
+                       problem.message || response.statusText, data);
   }
   return data;
 }
@@ -80,6 +84,16 @@ function toast(message, kind) {
   box.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 8000 : 2500);
+}
+
+// A failed job's reason in the page's language.
+function failureText(job) {
+  return (job && (ERR[job.error_code] || job.error)) || ERR.error;
+}
+
+// "{n} found" with the values filled in.
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
 function showError(error) {

@@ -98,8 +98,8 @@ function row(item) {
     status.append(el("progress", { max: "1", value: String(job.progress),
                                    "aria-label": T.processing }));
   }
-  if (job && job.status === "failed" && job.error) {
-    status.append(el("div", { class: "small error" }, job.error));
+  if (job && job.status === "failed") {
+    status.append(el("div", { class: "small error" }, failureText(job)));
   }
   return el("tr", { dataset: { id: item.id } },
     el("td", {}, el("a", { href: "/meetings/" + encodeURIComponent(item.id) }, item.title)),

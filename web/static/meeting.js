@@ -1,5 +1,9 @@
-// The meeting page: a player synced to the transcript, inline edits, speaker names, the
-// minutes with editable decisions and action items, downloads, history with undo.
+// The meeting page: a player synced to the transcript (speed, skip keys that work while
+// typing, pause while typing), inline edits and line surgery (merge, split, delete, insert),
+// speakers (rename, add, merge, a range of lines), find and replace, the meeting's facts,
+// the minutes with editable decisions and action items, downloads, history with undo.
+// Lines and items carry a version: a save over someone else's change shows both to compare.
+// Changes made in another window arrive by server-sent events and are drawn here.
 "use strict";
 
 const root = document.getElementById("meeting");
@@ -13,6 +17,8 @@ let doc = null;        // the result document
 let starts = [];       // segment start times, in order, for finding the line being played
 let currentIndex = -1; // the line being played
 let editing = null;    // the segment id whose text is being edited
+let ownChange = 0;     // when this page last changed the meeting (its own echo is not news)
+let stale = false;     // another window changed the meeting while a line was being edited
 
 // Loading -----------------------------------------------------------------------------------
 
@@ -26,13 +32,50 @@ function render() {
   document.getElementById("title").textContent = doc.title;
   document.title = doc.title + " · " + T.app_name;
   const meta = [statusText(doc.job, doc.status)];
+  if (doc.date) meta.push(doc.date);
+  if (doc.place) meta.push(doc.place);
   if (doc.duration) meta.push(clock(doc.duration));
-  if (doc.language) meta.push(doc.language);
+  if (doc.language) meta.push(T["lang_" + doc.language] || doc.language);
   document.getElementById("meta").textContent = meta.join(" · ");
+  const failed = doc.job && ["failed", "cancelled"].includes(doc.job.status);
+  document.getElementById("failure").hidden = !failed;
+  if (failed) document.getElementById("failure-text").textContent = failureText(doc.job);
+  // re-runs build on a finished transcript; a failed meeting without one is retried instead
+  for (const id of ["rerun-minutes", "rerun-speakers", "apply-dictionary"]) {
+    document.getElementById(id).disabled = !doc.segments.length || busy();
+  }
   renderSpeakers();
+  renderSpeakerTools();
   renderSegments();
   renderMinutes();
+  renderFacts();
   renderExports();
+}
+
+function busy() {
+  return Boolean(doc.job && (doc.job.status === "queued" || doc.job.status === "running"));
+}
+
+// Another window's change: the document again, unless it is this page's own echo or a line
+// is being typed in (then once the typing ends).
+let changes = null;
+function watchChanges() {
+  changes = new EventSource(BASE + "/events");
+  changes.onmessage = (event) => {
+    const news = JSON.parse(event.data);
+    if (news.deleted) { location.href = "/"; return; }
+    if (!doc || news.updated_at === doc.updated_at) return;
+    if (editing !== null || document.querySelector("#minutes form")) { stale = true; return; }
+    const echo = Date.now() - ownChange < 3000;
+    load().then(() => { if (!echo) toast(T.changed_elsewhere); }).catch(showError);
+  };
+}
+
+function catchUp() {
+  if (stale && editing === null) {
+    stale = false;
+    load().catch(showError);
+  }
 }
 
 // Job progress through server-sent events, then the finished document.
@@ -41,6 +84,7 @@ function follow(job) {
   const box = document.getElementById("job");
   const active = job && (job.status === "queued" || job.status === "running");
   box.hidden = !active;
+  if (active) document.getElementById("failure").hidden = true;
   if (!active || source) return;
   source = new EventSource("/api/jobs/" + encodeURIComponent(job.id) + "/events");
   source.onmessage = (event) => {
@@ -65,7 +109,7 @@ function follow(job) {
 
 function speakerName(id) {
   const speaker = doc.speakers.find((s) => s.id === id);
-  return speaker ? speaker.name || speaker.label : "";
+  return speaker ? speaker.name || speaker.id : "";
 }
 
 function hue(id) {
@@ -77,14 +121,22 @@ function renderSpeakers() {
   const list = document.getElementById("speakers");
   list.replaceChildren(...doc.speakers.map((speaker) => {
     const input = el("input", {
-      type: "text", value: speaker.name || "", placeholder: speaker.label, maxlength: "200",
-      "aria-label": speaker.label, dataset: { speaker: speaker.id },
+      type: "text", value: speaker.name || "", placeholder: speaker.id, maxlength: "200",
+      "aria-label": speaker.id, dataset: { speaker: speaker.id },
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") { event.preventDefault(); input.blur(); }
       if (event.key === "Escape") { input.value = speaker.name || ""; input.blur(); }
     });
     input.addEventListener("change", async () => {
+      // the name of another speaker: the same person, twice in the list; offer to merge
+      const name = input.value.trim();
+      const other = name && doc.speakers.find((s) => s.id !== speaker.id && s.name === name);
+      if (other && confirm(fill(T.same_name_merge, { name, other: other.id }))) {
+        await surgery("POST", BASE + "/speakers/" + encodeURIComponent(speaker.id) + "/merge",
+                      { into: other.id });
+        return;
+      }
       const path = BASE + "/speakers/" + encodeURIComponent(speaker.id);
       const named = await change("PATCH", path, { name: input.value.trim() || null },
                                  (answer) => { doc.speakers = answer.speakers; });
@@ -94,7 +146,7 @@ function renderSpeakers() {
       renderMinutes();
     });
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
-      el("span", { class: "chip" }, speaker.label), input);
+      el("span", { class: "chip", title: speaker.label }, speaker.id), input);
   }));
 }
 
@@ -141,15 +193,16 @@ function renderRow(index) {
 function segmentRow(segment, index) {
   const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
     doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
-                               s.name || s.label)));
+                               s.name || s.id)));
   if (!segment.speaker) select.prepend(el("option", { value: "", selected: true }, "–"));
   select.addEventListener("change", () => save(segment, { speaker: select.value }));
   const item = el("li", {
     class: "seg", tabindex: index === Math.max(currentIndex, 0) ? "0" : "-1",
     style: "--hue:" + hue(segment.speaker), dataset: { id: segment.id, index },
   },
-    el("button", { type: "button", class: "time", title: T.play_from,
-                   onclick: () => seek(index, true) }, clock(segment.start)),
+    el("button", { type: "button", class: "time", title: T.play_from + " (#" + segment.id + ")",
+                   onclick: () => seek(index, true) }, clock(segment.start),
+       el("span", { class: "number" }, "#" + segment.id)),
     select,
     el("p", { class: "text" }, segmentText(segment)),
     el("button", { type: "button", class: "edit link", onclick: () => edit(index) }, T.edit));
@@ -215,12 +268,13 @@ function edit(index) {
   editing = segment.id;
   const box = el("textarea", { class: "text-edit", rows: "3", "aria-label": T.edit },
                  segment.text);
-  const done = () => { editing = null; renderRow(index); focusRow(index); };
+  const done = () => { editing = null; renderRow(index); focusRow(index); catchUp(); };
   const commit = async () => {
     if (box.value.trim() === segment.text.trim()) return done();
     editing = null;
     await save(segment, { text: box.value });
     focusRow(index);
+    catchUp();
   };
   box.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { event.preventDefault(); done(); }
@@ -229,22 +283,78 @@ function edit(index) {
       commit();
     }
   });
+  box.addEventListener("input", typing);
+  // line surgery: what is typed and not saved is saved first, so nothing is lost
+  const first = async () => {
+    if (box.value.trim() === segment.text.trim()) return true;
+    const saved = await save(segment, { text: box.value });
+    return saved;
+  };
+  const split = async () => {
+    const at = box.selectionStart;
+    if (!(await first())) return;
+    await surgery("POST", BASE + "/segments/" + segment.id + "/split", { at });
+  };
+  const merge = async () => {
+    if (!(await first())) return;
+    await surgery("POST", BASE + "/segments/" + segment.id + "/merge");
+  };
+  const remove = async () => {
+    if (!confirm(T.confirm_delete_line)) return;
+    await surgery("DELETE", BASE + "/segments/" + segment.id);
+  };
+  const insert = async () => {
+    if (!(await first())) return;
+    const text = prompt(T.new_line_text);
+    if (!text || !text.trim()) return;
+    await surgery("POST", BASE + "/segments", { after: segment.id, text: text.trim() });
+  };
   const actions = el("div", { class: "buttons" },
     el("button", { type: "button", class: "button", onclick: commit }, T.save),
-    el("button", { type: "button", class: "button secondary", onclick: done }, T.cancel));
+    el("button", { type: "button", class: "button secondary", onclick: done }, T.cancel),
+    el("span", { class: "line-tools buttons" },
+      el("button", { type: "button", class: "link", dataset: { tool: "split" },
+                     onmousedown: (e) => e.preventDefault(), onclick: split }, T.split_here),
+      el("button", { type: "button", class: "link", dataset: { tool: "merge" }, onclick: merge },
+         T.merge_next),
+      el("button", { type: "button", class: "link", dataset: { tool: "insert" }, onclick: insert },
+         T.insert_after),
+      el("button", { type: "button", class: "link danger", dataset: { tool: "delete" },
+                     onclick: remove }, T.delete_line)));
   row.querySelector(".text").replaceWith(el("div", { class: "editor" }, box, actions));
   row.querySelector(".edit").hidden = true;
   box.focus();
   box.setSelectionRange(box.value.length, box.value.length);
 }
 
+// A change that reshapes the lines (merge, split, delete, insert, speakers): the server
+// answers with the whole document, drawn again.
+async function surgery(method, path, body) {
+  editing = null;
+  ownChange = Date.now();
+  try {
+    doc = await api(method, path, body);
+  } catch (error) {
+    showError(error);
+    renderSegments();
+    return false;
+  }
+  render();
+  toast(T.saved);
+  if (history.open) loadHistory().catch(showError);
+  return true;
+}
+
 // One change sent to the API with `Prefer: return=minimal`: it answers with only what changed
 // (the line, the speakers or the minutes), which `apply` puts into the document; the caller
 // draws that part again. False when refused: the error is shown, the document unchanged.
-async function change(method, path, body, apply) {
+// A save over someone else's change (409 stale_version) asks `conflict` what to do.
+async function change(method, path, body, apply, conflict) {
+  ownChange = Date.now();
   try {
     apply(await api(method, path, body, { Prefer: "return=minimal" }));
   } catch (error) {
+    if (error.code === "stale_version" && conflict) return conflict(error.body.current);
     showError(error);
     return false;
   }
@@ -252,14 +362,120 @@ async function change(method, path, body, apply) {
   return true;
 }
 
+// Theirs and mine side by side: keep theirs, or save mine over it (with their version).
+function compare(theirs, mine, message) {
+  const dialog = document.getElementById("conflict");
+  document.getElementById("conflict-theirs").textContent = theirs;
+  document.getElementById("conflict-mine").textContent = mine;
+  document.getElementById("conflict-message").textContent = message || "";
+  return new Promise((resolve) => {
+    const answer = (value) => () => { dialog.close(); resolve(value); };
+    document.getElementById("keep-theirs").onclick = answer(false);
+    document.getElementById("save-mine").onclick = answer(true);
+    dialog.oncancel = answer(false);
+    dialog.showModal();
+  });
+}
+
 async function save(segment, patch) {
   editing = null;
   const index = doc.segments.indexOf(segment);
-  if (index < 0) return; // the document was reloaded meanwhile
-  await change("PATCH", BASE + "/segments/" + segment.id, patch,
-               (answer) => { doc.segments[index] = answer.segment; });
-  renderRow(index); // the changed line, or the line as it was when refused
+  if (index < 0) return false; // the document was reloaded meanwhile
+  const path = BASE + "/segments/" + segment.id;
+  const stored = (answer) => { doc.segments[index] = answer.segment; };
+  const saved = await change("PATCH", path, { ...patch, version: segment.version }, stored,
+    async (current) => {
+      doc.segments[index] = current;
+      const mine = patch.text !== undefined ? patch.text : speakerName(patch.speaker);
+      const theirs = patch.text !== undefined ? current.text : speakerName(current.speaker);
+      if (!(await compare(theirs, mine, ERR.stale_version))) return false;
+      return change("PATCH", path, { ...patch, version: current.version }, stored);
+    });
+  renderRow(index); // the changed line, or the line as it is now when refused
+  return saved;
 }
+
+// Player: speed, skip back and forward, pause while typing --------------------------------
+
+const SETTINGS_KEY = "gijiroku.player";
+const playerSettings = { speed: "1", skip: 3, pauseTyping: false, rewind: 2,
+  ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+const controls = {
+  speed: document.getElementById("speed"), skip: document.getElementById("skip-seconds"),
+  pauseTyping: document.getElementById("pause-typing"),
+  rewind: document.getElementById("rewind-seconds"),
+};
+controls.speed.value = playerSettings.speed;
+controls.skip.value = playerSettings.skip;
+controls.pauseTyping.checked = playerSettings.pauseTyping;
+controls.rewind.value = playerSettings.rewind;
+player.playbackRate = Number(playerSettings.speed);
+player.defaultPlaybackRate = player.playbackRate;
+
+function remember() {
+  playerSettings.speed = controls.speed.value;
+  playerSettings.skip = Math.min(60, Math.max(1, Number(controls.skip.value) || 3));
+  playerSettings.pauseTyping = controls.pauseTyping.checked;
+  playerSettings.rewind = Math.min(30, Math.max(0, Number(controls.rewind.value) || 0));
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(playerSettings));
+  player.playbackRate = Number(playerSettings.speed);
+  player.defaultPlaybackRate = player.playbackRate;
+}
+for (const control of Object.values(controls)) control.addEventListener("change", remember);
+// the audio element resets its rate when a new source loads
+player.addEventListener("loadedmetadata", () => {
+  player.playbackRate = Number(playerSettings.speed);
+});
+
+function skip(direction) {
+  const to = player.currentTime + direction * playerSettings.skip;
+  player.currentTime = Math.min(Math.max(to, 0), player.duration || to);
+}
+document.getElementById("skip-back").addEventListener("click", () => skip(-1));
+document.getElementById("skip-forward").addEventListener("click", () => skip(1));
+
+function playPause() {
+  if (player.paused) resume(); else player.pause();
+}
+
+// Resuming goes back a little, so the words before the pause are heard again.
+function resume() {
+  if (playerSettings.rewind) {
+    player.currentTime = Math.max(0, player.currentTime - playerSettings.rewind);
+  }
+  player.play().catch(() => {});
+}
+
+// While the clerk types in a line, playback waits; it goes on a moment after the typing stops.
+let typingPause = null;
+function typing() {
+  if (!playerSettings.pauseTyping) return;
+  if (!player.paused) {
+    player.pause();
+    typingPause = { at: Date.now() };
+  }
+  if (typingPause) {
+    clearTimeout(typingPause.timer);
+    typingPause.timer = setTimeout(() => { typingPause = null; resume(); }, 1500);
+  }
+}
+
+// Keys that work everywhere, in a line being edited too: Ctrl+Space play/pause,
+// Ctrl+← back, Ctrl+→ forward (taken before the text box sees them).
+document.addEventListener("keydown", (event) => {
+  if (!event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
+  if (event.code === "Space" || event.key === " ") {
+    event.preventDefault();
+    if (typingPause) { clearTimeout(typingPause.timer); typingPause = null; }
+    playPause();
+  } else if (event.key === "ArrowLeft") {
+    event.preventDefault();
+    skip(-1);
+  } else if (event.key === "ArrowRight") {
+    event.preventDefault();
+    skip(1);
+  }
+}, true);
 
 // Keyboard: the page is usable without a mouse.
 document.addEventListener("keydown", (event) => {
@@ -300,10 +516,23 @@ function renderMinutes() {
   const minutes = doc.minutes || { status: "pending", decisions: [], action_items: [] };
   const box = document.getElementById("minutes");
   const parts = [];
-  if (minutes.status === "not_configured") parts.push(el("p", { class: "muted" }, T.minutes_not_configured));
-  else if (minutes.status === "failed") parts.push(el("p", { class: "error" }, T.minutes_failed + ": " + (minutes.error || "")));
-  else if (minutes.status !== "done") parts.push(el("p", { class: "muted" }, T.minutes_pending));
-  else if (minutes.model) {
+  // what is true now: still processing, processing failed, or how the minutes ended
+  const job = doc.job;
+  const failedJob = job && ["failed", "cancelled"].includes(job.status);
+  const written = minutes.summary || (minutes.topics || []).length ||
+    (minutes.decisions || []).length || (minutes.action_items || []).length;
+  if (busy()) {
+    parts.push(el("p", { class: "muted", id: "minutes-state" },
+                  doc.segments.length ? T.minutes_pending : T.minutes_waiting));
+  } else if (failedJob && minutes.status !== "failed") {
+    parts.push(el("p", { class: "muted", id: "minutes-state" }, T.minutes_after_failure));
+  } else if (minutes.status === "not_configured") {
+    if (!written) parts.push(el("p", { class: "muted", id: "minutes-state" }, T.minutes_not_configured));
+  } else if (minutes.status === "failed") {
+    parts.push(el("p", { class: "error", id: "minutes-state" }, T.minutes_failed + "：" + (minutes.error || "")));
+  } else if (minutes.status !== "done") {
+    parts.push(el("p", { class: "muted", id: "minutes-state" }, T.minutes_pending));
+  } else if (minutes.model) {
     parts.push(el("p", { class: "ai-draft", id: "ai-draft" }, T.ai_draft.replace("{model}", minutes.model)));
   }
   if (minutes.summary) {
@@ -311,19 +540,30 @@ function renderMinutes() {
   }
   if (minutes.topics && minutes.topics.length) {
     parts.push(el("h3", {}, T.topics),
-      el("ul", {}, minutes.topics.map((topic) => el("li", {}, topic.title || topic.text || String(topic)))));
+      el("ul", { id: "agenda" }, minutes.topics.map((topic) => el("li", {}, topic.title || topic.text || String(topic)))));
   }
   parts.push(el("h3", {}, T.decisions), decisionList(minutes.decisions || []));
   parts.push(el("h3", {}, T.action_items), actionTable(minutes.action_items || []));
   box.replaceChildren(...parts);
 }
 
-async function changeItem(kind, number, body) {
+async function changeItem(kind, number, body, version) {
   const path = BASE + "/" + kind + (number ? "/" + number : "");
   const method = body === null ? "DELETE" : number ? "PUT" : "POST";
-  const changed = await change(method, path, body === null ? undefined : body,
-                               (answer) => { doc.minutes = answer.minutes; });
+  const stored = (answer) => { doc.minutes = answer.minutes; };
+  const sent = body && version ? { ...body, version } : body;
+  const changed = await change(method, path, sent === null ? undefined : sent, stored,
+    async (current) => {
+      const words = (item) => item.text || item.task || "";
+      if (!(await compare(words(current), words(body), ERR.stale_version))) {
+        doc.minutes[kind][number - 1] = current;
+        renderMinutes();
+        return false;
+      }
+      return change(method, path, { ...body, version: current.version }, stored);
+    });
   if (changed) renderMinutes(); // refused: the form stays open with what was typed
+  catchUp();
   return changed;
 }
 
@@ -352,10 +592,11 @@ function decisionForm(item, decision, number) {
     text, el("label", {}, T.cites + " (#)", cites),
     el("div", { class: "buttons" },
       el("button", { type: "submit", class: "button" }, T.save),
-      el("button", { type: "button", class: "button secondary", onclick: () => renderMinutes() }, T.cancel)));
+      el("button", { type: "button", class: "button secondary", onclick: () => { renderMinutes(); catchUp(); } }, T.cancel)));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    changeItem("decisions", number, { text: text.value.trim(), segments: numbers(cites.value) });
+    changeItem("decisions", number, { text: text.value.trim(), segments: numbers(cites.value) },
+               decision.version);
   });
   form.addEventListener("keydown", escapeCancels);
   item.replaceChildren(form);
@@ -404,7 +645,7 @@ function actionForm(row, action, number) {
     changeItem("action_items", number, {
       task: task.value.trim(), owner: owner.value.trim() || null,
       due: dueText || null, due_date: isDate ? dueText : null, segments: numbers(cites.value),
-    });
+    }, action.version);
   });
   form.addEventListener("keydown", escapeCancels);
   row.replaceChildren(el("td", { colspan: "4" }, form));
@@ -412,7 +653,7 @@ function actionForm(row, action, number) {
 }
 
 function escapeCancels(event) {
-  if (event.key === "Escape") { event.preventDefault(); renderMinutes(); }
+  if (event.key === "Escape") { event.preventDefault(); renderMinutes(); catchUp(); }
 }
 
 function numbers(text) {
@@ -498,6 +739,23 @@ function describe(edit) {
     return T.speakers + " " + (speaker ? speaker.label : edit.target) + ": " +
       short(before) + " → " + short(after);
   }
+  if (edit.kind === "lines") {
+    const tool = { merge: T.merge_next, split: T.split_here, delete: T.delete_line,
+                   insert: T.insert_after, speaker: T.speaker_range, replace: T.find_replace };
+    const numbers = [...new Set([...before.lines, ...after.lines].map((l) => "#" + l.number))];
+    const sample = after.lines[0] || before.lines[0];
+    return (tool[edit.target] || edit.target) + ": " + numbers.join(", ") +
+      (sample ? " “" + short(sample.text) + "”" : "");
+  }
+  if (edit.kind === "speakers") {
+    return edit.target === "add" ? T.add_speaker + ": " + after.speaker[0]
+      : T.merge_speakers + ": " + before.speaker[0] + " → " + before.into;
+  }
+  if (edit.kind === "meeting") {
+    return T.facts + ": " + Object.keys(after).map((k) => k + " “" + short(
+      Array.isArray(before[k]) ? before[k].join("、") : before[k]) + "” → “" + short(
+      Array.isArray(after[k]) ? after[k].join("、") : after[k]) + "”").join(", ");
+  }
   return (T[edit.kind] || edit.kind) + ": " + before.length + " → " + after.length;
 }
 
@@ -518,4 +776,143 @@ async function loadHistory() {
     }, T.undo))));
 }
 
-load().catch(showError);
+// Speakers: add one, merge two, give a range of lines to one -------------------------------
+
+function renderSpeakerTools() {
+  const options = (blank) => [
+    ...(blank ? [el("option", { value: "" }, "–")] : []),
+    ...doc.speakers.map((s) => el("option", { value: s.id }, s.id + (s.name ? " " + s.name : "")))];
+  document.getElementById("merge-from").replaceChildren(...options(false));
+  document.getElementById("merge-into").replaceChildren(...options(false));
+  document.getElementById("range-speaker").replaceChildren(...options(false));
+  if (doc.speakers.length > 1) document.getElementById("merge-into").selectedIndex = 1;
+}
+
+document.getElementById("add-speaker").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = document.getElementById("new-speaker");
+  if (await surgery("POST", BASE + "/speakers", { name: name.value.trim() || null })) {
+    name.value = "";
+  }
+});
+
+document.getElementById("merge-speakers").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const from = document.getElementById("merge-from").value;
+  const into = document.getElementById("merge-into").value;
+  if (!confirm(fill(T.confirm_merge_speakers, { from: speakerName(from), into: speakerName(into) }))) return;
+  await surgery("POST", BASE + "/speakers/" + encodeURIComponent(from) + "/merge", { into });
+});
+
+document.getElementById("speaker-range").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await surgery("POST", BASE + "/segments/speaker", {
+    first: Number(document.getElementById("range-first").value),
+    last: Number(document.getElementById("range-last").value),
+    speaker: document.getElementById("range-speaker").value,
+  });
+});
+
+// Find and replace --------------------------------------------------------------------------
+
+const finder = {
+  form: document.getElementById("find-form"), text: document.getElementById("find-text"),
+  replace: document.getElementById("replace-text"), whole: document.getElementById("whole-word"),
+  dictionary: document.getElementById("to-dictionary"),
+  all: document.getElementById("replace-all"), hits: [],
+};
+
+async function find() {
+  const query = new URLSearchParams({ q: finder.text.value, whole_word: String(finder.whole.checked) });
+  finder.hits = await api("GET", BASE + "/find?" + query);
+  document.getElementById("find-count").textContent =
+    finder.hits.length ? fill(T.hits, { n: finder.hits.length }) : T.no_hits;
+  finder.all.textContent = fill(T.replace_all, { n: finder.hits.length });
+  finder.all.disabled = !finder.hits.length;
+  document.getElementById("hits").replaceChildren(...finder.hits.map((hit) => {
+    const before = hit.text.slice(Math.max(0, hit.start - 20), hit.start);
+    const after = hit.text.slice(hit.end, hit.end + 20);
+    const index = doc.segments.findIndex((s) => s.id === hit.number);
+    return el("li", { class: "hit" },
+      el("button", { type: "button", class: "link", onclick: () => seek(index, false) }, "#" + hit.number),
+      " …" + before, el("mark", {}, hit.text.slice(hit.start, hit.end)),
+      finder.replace.value ? el("ins", {}, finder.replace.value) : null, after + "… ",
+      el("button", { type: "button", class: "link", onclick: () => replaceHits([[hit.number, hit.start]]) },
+         T.replace_one));
+  }));
+}
+
+async function replaceHits(only) {
+  ownChange = Date.now();
+  try {
+    const done = await api("POST", BASE + "/replace", {
+      find: finder.text.value, replace: finder.replace.value, whole_word: finder.whole.checked,
+      only, add_to_dictionary: finder.dictionary.checked && only === null,
+    });
+    toast(fill(T.replaced, { n: done.replaced }));
+    await load();
+    await find();
+    if (history.open) await loadHistory();
+  } catch (error) { showError(error); }
+}
+
+finder.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  find().catch(showError);
+});
+finder.all.addEventListener("click", () => replaceHits(null));
+
+// The meeting's facts: title, date, place, agenda items, summary ---------------------------
+
+function renderFacts() {
+  const form = document.getElementById("facts");
+  if (form.contains(document.activeElement)) return; // being typed in
+  document.getElementById("fact-title").value = doc.title;
+  document.getElementById("fact-date").value = doc.date || "";
+  document.getElementById("fact-place").value = doc.place || "";
+  document.getElementById("fact-agenda").value = ((doc.minutes || {}).topics || []).join("\n");
+  document.getElementById("fact-summary").value = (doc.minutes || {}).summary || "";
+}
+
+document.getElementById("facts").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  ownChange = Date.now();
+  try {
+    doc = await api("PATCH", BASE, {
+      title: document.getElementById("fact-title").value,
+      date: document.getElementById("fact-date").value,
+      place: document.getElementById("fact-place").value,
+      agenda: document.getElementById("fact-agenda").value.split("\n"),
+      summary: document.getElementById("fact-summary").value,
+    });
+    document.activeElement.blur();
+    render();
+    toast(T.saved);
+  } catch (error) { showError(error); }
+});
+
+// A failed or cancelled job runs again from the step that failed ---------------------------
+
+document.getElementById("retry").addEventListener("click", async () => {
+  try {
+    const job = await api("POST", BASE + "/retry");
+    doc.job = job;
+    document.getElementById("failure").hidden = true;
+    toast(T.retrying);
+    follow(job);
+  } catch (error) { showError(error); }
+});
+
+// Tablet widths: the transcript and the side panels as tabs --------------------------------
+
+const grid = document.getElementById("grid");
+for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
+  tab.addEventListener("click", () => {
+    grid.dataset.tab = tab.dataset.tab;
+    for (const other of document.querySelectorAll(".tabs [role=tab]")) {
+      other.setAttribute("aria-selected", String(other === tab));
+    }
+  });
+}
+
+load().then(watchChanges).catch(showError);

@@ -1,0 +1,160 @@
+"""The one catalogue of what every error the service can send says, by error code, in Japanese
+and English: the API's error bodies, a failed job's reason on the meeting page and in the list.
+
+English answers keep the raising site's own message (it names the value at fault); Japanese
+answers use the catalogue's sentence, filled with the error's `params` where the sentence
+names them ({field}, {value}, {limit}...). A code whose sentence needs a value the error did
+not carry falls back to its class's plain sentence, never to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGUAGES = ("ja", "en")
+
+#: code -> {"ja": ..., "en": ...}. The English text is used when the raising site gave none
+#: (a job's stored failure seen in the list, a code without a message).
+CATALOGUE: dict[str, dict[str, str]] = {
+    "error": {"ja": "処理中にエラーが発生しました。",
+              "en": "Something went wrong."},
+    "config_invalid": {"ja": "設定に誤りがあります。管理者に連絡してください。",
+                       "en": "The service's settings are invalid; tell the administrator."},
+    "invalid_input": {"ja": "入力された値を使えません。",
+                      "en": "A value given cannot be used."},
+    "invalid_date": {"ja": "「{field}」の日付「{value}」は正しくありません。存在する日付を"
+                           "YYYY-MM-DD の形で入力してください。",
+                     "en": "{field}: {value} is not a date; write an existing date as "
+                           "YYYY-MM-DD."},
+    "invalid_language": {"ja": "言語「{value}」は文字起こしモデルが扱えません。ja（日本語）、"
+                               "en（英語）などを指定してください。",
+                         "en": "{value} is not a language the speech model knows; use ja, "
+                               "en..."},
+    "invalid_citation": {"ja": "根拠の発言番号 {value} はこの会議にありません。",
+                         "en": "Line {value} does not exist in this meeting."},
+    "text_too_long": {"ja": "「{field}」は{limit}文字以内で入力してください。",
+                      "en": "{field} is longer than {limit} characters."},
+    "text_empty": {"ja": "「{field}」を入力してください。",
+                   "en": "{field} cannot be empty."},
+    "invalid_request": {"ja": "入力内容に誤りがあります（{fields}）。",
+                        "en": "The request is not valid ({fields})."},
+    "upload_invalid": {"ja": "アップロードを受け付けられません。録音ファイルを1つ選んで"
+                             "送ってください。",
+                       "en": "The upload cannot be taken; send one recording."},
+    "upload_too_large": {"ja": "ファイルが大きすぎます（上限 {limit_mb} MB）。分割するか、"
+                               "管理者に上限の変更を依頼してください。",
+                         "en": "The recording is larger than the limit of {limit_mb} MB."},
+    "audio_error": {"ja": "録音を読み込めません。",
+                    "en": "The recording cannot be read."},
+    "audio_not_found": {"ja": "録音ファイルが見つかりません。",
+                        "en": "The recording file is missing."},
+    "audio_empty": {"ja": "空のファイルです（0 バイト）。録音ファイルを選び直してください。",
+                    "en": "The file is empty (0 bytes)."},
+    "audio_no_stream": {"ja": "このファイルには音声が含まれていません。",
+                        "en": "The file holds no audio."},
+    "audio_undecodable": {"ja": "音声として読み取れないファイルです。壊れていないか、音声・"
+                                "動画のファイルかを確認してください。",
+                          "en": "The file cannot be decoded as audio or video."},
+    "audio_zero_duration": {"ja": "録音の長さが 0 秒です。",
+                            "en": "The recording lasts zero seconds."},
+    "ffmpeg_not_found": {"ja": "音声の変換に使う ffmpeg がありません。管理者に連絡して"
+                               "ください。",
+                         "en": "ffmpeg, which decodes recordings, is missing."},
+    "model_error": {"ja": "音声認識・話者識別のモデルを使えません。管理者に連絡してください。",
+                    "en": "A speech model cannot be used."},
+    "model_not_found": {"ja": "設定されたモデルがこのサーバーにありません。管理者に連絡して"
+                              "ください。",
+                        "en": "A configured model is not on this machine."},
+    "language_unsupported": {"ja": "指定された言語は音声認識モデルが扱えません。",
+                             "en": "The speech model cannot transcribe that language."},
+    "not_found": {"ja": "見つかりません。",
+                  "en": "Not found."},
+    "line_not_found": {"ja": "発言 #{value} はこの会議にありません。",
+                       "en": "Line {value} does not exist in this meeting."},
+    "meeting_not_found": {"ja": "この会議は見つかりません。削除された可能性があります。",
+                          "en": "No such meeting; it may have been deleted."},
+    "job_not_found": {"ja": "この処理は見つかりません。",
+                      "en": "No such job."},
+    "invalid_edit": {"ja": "この修正はできません。",
+                     "en": "This edit cannot be made."},
+    "edit_conflict": {"ja": "その後に別の変更があったため、この操作はできません。後の変更を"
+                            "先に元に戻してください。",
+                      "en": "This was changed again since; undo the later change first."},
+    "stale_version": {"ja": "ほかの人が先に変更しています。最新の内容を確認してから保存し"
+                            "直してください。",
+                      "en": "Someone else changed this first; compare with the current text "
+                            "and save again."},
+    "stage_failed": {"ja": "処理の途中で失敗しました。",
+                     "en": "A processing step failed."},
+    "job_error": {"ja": "処理を続けられません。",
+                  "en": "The job cannot go on."},
+    "job_cancelled": {"ja": "処理は取り消されました。",
+                      "en": "The job was cancelled."},
+    "job_interrupted": {"ja": "処理が中断されました。自動的にやり直します。",
+                        "en": "The job was interrupted; it runs again."},
+    "job_abandoned": {"ja": "処理中に何度もサーバーが止まったため、中止しました。",
+                      "en": "Workers stopped on this job too often; it was given up."},
+    "job_not_claimable": {"ja": "この処理は既に実行中か、終わっています。",
+                          "en": "The job is not waiting (taken, finished or cancelled)."},
+    "nothing_to_retry": {"ja": "やり直す処理はありません（失敗・取消した処理だけをやり直せ"
+                               "ます）。",
+                         "en": "There is nothing to retry: only a failed or cancelled job "
+                               "can be."},
+    "llm_error": {"ja": "議事要旨の作成に失敗しました。",
+                  "en": "The minutes could not be written."},
+    "llm_timeout": {"ja": "議事要旨を作成する言語モデルが時間内に応答しませんでした。",
+                    "en": "The language model did not answer in time."},
+    "llm_unavailable": {"ja": "議事要旨を作成する言語モデルに接続できません。",
+                        "en": "The language model cannot be reached."},
+    "llm_invalid_output": {"ja": "言語モデルの出力が正しい形式ではありませんでした。",
+                           "en": "The language model's answer was not usable."},
+    # the HTTP layer and the guard in front of it (api.app, api.security)
+    "method_not_allowed": {"ja": "この操作はできません。",
+                           "en": "Method not allowed."},
+    "range_not_satisfiable": {"ja": "録音のその位置は読み込めません。",
+                              "en": "That part of the recording cannot be read."},
+    "http_error": {"ja": "要求を処理できませんでした。",
+                   "en": "The request could not be handled."},
+    "database_unavailable": {"ja": "データベースに接続できません。管理者に連絡してください。",
+                             "en": "The database cannot be reached."},
+    "untrusted_host": {"ja": "このアドレスからは利用できません。管理者に連絡してください。",
+                       "en": "This host name is not served."},
+    "cross_site_request": {"ja": "別のサイトからの操作は受け付けません。",
+                           "en": "Requests from other sites are refused."},
+    "csrf_failed": {"ja": "ページの有効期限が切れました。再読み込みしてからやり直してください。",
+                    "en": "The page is out of date; reload it and try again."},
+    "unauthorized": {"ja": "ログインしてください。",
+                     "en": "Log in first."},
+    "login_required": {"ja": "ログインしてください。",
+                       "en": "Log in first."},
+}
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, key: str) -> Any:
+        raise KeyError(key)
+
+
+def message(code: str, language: str, english: str | None = None,
+            params: Mapping[str, Any] | None = None, fallback: str = "error") -> str:
+    """What error `code` says in `language`: English keeps `english` when given."""
+    if language != "ja" and english:
+        return english
+    entry = CATALOGUE.get(code) or CATALOGUE.get(fallback) or CATALOGUE["error"]
+    text = entry["ja" if language == "ja" else "en"]
+    try:
+        return text.format_map(_Missing(params or {}))
+    except (KeyError, IndexError, ValueError):
+        plain = CATALOGUE.get(fallback) or CATALOGUE["error"]
+        return english if language != "ja" and english else plain[
+            "ja" if language == "ja" else "en"]
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """Every code's sentence in one language (for the pages, which show stored failures)."""
+    key = "ja" if language == "ja" else "en"
+    return {code: entry[key] for code, entry in CATALOGUE.items()}
+
+
+__all__ = ["CATALOGUE", "LANGUAGES", "catalogue", "message"]

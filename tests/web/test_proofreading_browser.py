@@ -1,0 +1,345 @@
+"""Proofreading in Debian's chromium with a Japanese locale, against a real `gijiroku serve`
+whose database holds a processed Japanese committee meeting (tests/seed.py) and a meeting
+whose minutes step failed: playback speed and skip keys while typing, line surgery, speaker
+merge, find and replace with undo, the meeting's date into the Word file, a failed job's
+reason and retry, a stale save, and a change in one window appearing in another.
+Screenshots (1366 and 820 px, Japanese) go to test-artifacts/."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gijiroku.config import Settings
+from gijiroku.messages import CATALOGUE
+from gijiroku.storage import close_database, open_database
+from tests.seed import seed_meeting
+from tests.serving import Server
+from tests.web.test_browser import ARTIFACTS, browser, watched  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@dataclass
+class Served:
+    address: str
+    meeting: str  # processed
+    failed: str  # its minutes step failed
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data)
+    engine = open_database(settings.resolved_database_url)
+    meeting = seed_meeting(engine, data)
+    failed = seed_meeting(engine, data, title="議会運営委員会", job_status="failed",
+                          stages=("decode", "transcribe", "diarize"), failed_stage="minutes",
+                          error_code="llm_unavailable",
+                          error="The minutes server cannot be reached.")
+    close_database(settings.resolved_database_url)
+    server = Server(data, tmp_path / "serve.log")
+    try:
+        yield Served(server.start(), meeting, failed)
+    finally:
+        server.close()
+
+
+def japanese(browser: Any, width: int = 1366) -> Any:  # noqa: F811
+    return browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+
+
+def open_meeting(context: Any, served: Served, meeting: str | None = None) -> tuple[Any, list]:
+    page, problems = watched(context)
+    page.goto(f"{served.address}/meetings/{meeting or served.meeting}")
+    page.wait_for_selector("#segments .seg")
+    return page, problems
+
+
+def texts(page: Any) -> list[str]:
+    return page.locator("#segments .seg .text").all_inner_texts()  # type: ignore[no-any-return]
+
+
+def shot(page: Any, name: str, **options: Any) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), **options)
+
+
+def test_speed_is_remembered_and_keys_work_while_typing(
+    served: Served, browser: Any  # noqa: F811
+) -> None:
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    page.select_option("#speed", "1.5")
+    assert page.evaluate("player.playbackRate") == 1.5
+    page.reload()
+    page.wait_for_selector("#segments .seg")
+    assert page.locator("#speed").input_value() == "1.5"
+    assert page.evaluate("player.playbackRate") == 1.5  # remembered
+
+    # skip back with Ctrl+← while a line is being edited; the text box keeps the focus
+    page.locator("#segments .seg").nth(3).locator(".time").click()
+    page.evaluate("player.pause(); player.currentTime = 12")
+    page.locator("#segments .seg").nth(3).locator(".edit").click()
+    box = page.locator("#segments .seg textarea")
+    box.press("Control+ArrowLeft")
+    assert page.evaluate("player.currentTime") == pytest.approx(9, abs=0.3)
+    box.press("Control+ArrowRight")
+    assert page.evaluate("player.currentTime") == pytest.approx(12, abs=0.3)
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    # Ctrl+Space plays and pauses from inside the text box
+    box.press("Control+Space")
+    page.wait_for_function("!player.paused")
+    box.press("Control+Space")
+    page.wait_for_function("player.paused")
+
+    # pause while typing: typing stops playback, which goes on (a little earlier) after
+    page.check("#pause-typing")
+    box.press("Control+Space")
+    page.wait_for_function("!player.paused")
+    box.press_sequentially("あ")
+    assert page.evaluate("player.paused")
+    page.wait_for_function("!player.paused", timeout=5000)
+    page.keyboard.press("Escape")
+    assert problems == []
+    context.close()
+
+
+def test_merge_split_delete_insert_and_speaker_merge(
+    served: Served, browser: Any  # noqa: F811
+) -> None:
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    page.on("dialog", lambda dialog: dialog.accept(
+        "（資料配布）" if dialog.type == "prompt" else ""))
+    original = texts(page)
+    assert len(original) == 6
+
+    # the sentence cut over two lines becomes one
+    page.locator("#segments .seg").nth(1).locator(".edit").click()
+    page.click("#segments [data-tool=merge]")
+    page.wait_for_function("doc.segments.length === 5")
+    assert texts(page)[1] == "図書館を日曜日の朝に開くのは、平日に働く人が多いからです。"
+
+    # split it again at the cursor: the second part starts at its first word
+    page.locator("#segments .seg").nth(1).locator(".edit").click()
+    box = page.locator("#segments .seg textarea")
+    at = len("図書館を日曜日の朝に開くのは、")
+    box.evaluate(f"b => b.setSelectionRange({at}, {at})")
+    page.click("#segments [data-tool=split]")
+    page.wait_for_function("doc.segments.length === 6")
+    assert texts(page)[1:3] == ["図書館を日曜日の朝に開くのは、", "平日に働く人が多いからです。"]
+    assert page.evaluate("doc.segments[2].start") == pytest.approx(7.0)
+
+    # delete a line (asked first), insert one after line 4
+    page.locator("#segments .seg").nth(5).locator(".edit").click()
+    page.click("#segments [data-tool=delete]")
+    page.wait_for_function("doc.segments.length === 5")
+    assert "それでは採決します。" not in texts(page)
+    page.locator("#segments .seg").nth(3).locator(".edit").click()
+    page.click("#segments [data-tool=insert]")
+    page.wait_for_function("doc.segments.length === 6")
+    assert texts(page)[4] == "（資料配布）"
+
+    # the chair was found as two speakers: naming S3 like S1 offers to merge them
+    page.fill("#speakers input[data-speaker='S1']", "田中 議長")
+    page.press("#speakers input[data-speaker='S1']", "Enter")
+    page.wait_for_function("doc.speakers[0].name === '田中 議長'")
+    page.fill("#speakers input[data-speaker='S3']", "田中 議長")
+    page.press("#speakers input[data-speaker='S3']", "Enter")
+    page.wait_for_function("doc.speakers.length === 2")
+    assert page.locator("#speakers .chip").all_inner_texts() == ["S1", "S2"]
+    assert page.evaluate("doc.segments.map(s => s.speaker)") == [
+        "S1", "S2", "S2", "S1", "S1", "S1"]
+    # a speaker the diarizer missed, given lines #2 to #7 (the part split off)
+    page.locator("details.tool summary").nth(0).click()
+    page.fill("#new-speaker", "事務局")
+    page.click("#add-speaker button[type=submit]")
+    page.wait_for_function("doc.speakers.length === 3")
+    page.wait_for_timeout(500)  # one speaker, however often the page was drawn
+    assert page.evaluate("doc.speakers.map(s => s.id + ' ' + s.name)") == [
+        "S1 田中 議長", "S2 null", "S4 事務局"]
+    page.locator("details.tool summary").nth(2).click()
+    page.fill("#range-first", "2")
+    page.fill("#range-last", "7")
+    page.select_option("#range-speaker", "S4")
+    page.click("#speaker-range button[type=submit]")
+    page.wait_for_function("doc.segments[1].speaker === 'S4'")
+    assert page.evaluate("doc.segments.map(s => s.speaker)") == [
+        "S1", "S4", "S4", "S1", "S1", "S1"]
+    markdown = page.request.get(
+        f"{served.address}/api/meetings/{served.meeting}/export?format=md").text()
+    assert markdown.count("田中 議長") >= 2 and "田中 議長、田中 議長" not in markdown
+
+    # every step is in the history, and undone newest first brings the lines back
+    page.click("#history summary")
+    page.wait_for_selector("#history-list li button")
+    assert page.locator("#history-list li").count() == 8
+    for undone in range(1, 9):
+        page.locator("#history-list li button").first.click()
+        page.wait_for_function(
+            f"document.querySelectorAll('#history-list li em').length === {undone}")
+    page.wait_for_function("doc.segments.length === 6")
+    assert texts(page) == original
+    assert page.evaluate("doc.speakers.map(s => s.id)") == ["S1", "S2", "S3"]
+    assert problems == []
+    context.close()
+
+
+def test_find_and_replace_all_with_undo(served: Served, browser: Any) -> None:  # noqa: F811
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    page.click("#find-box summary")
+    page.fill("#find-text", "総務医院会")
+    page.fill("#replace-text", "総務委員会")
+    page.click("#find-form button[type=submit]")
+    page.wait_for_selector("#hits li")
+    assert page.locator("#hits li").count() == 3
+    assert page.locator("#find-count").inner_text() == "3件見つかりました"
+    assert page.locator("#replace-all").inner_text() == "すべて置換（3件）"
+    shot(page, "proofreading-find-replace-1366.png")
+    page.click("#replace-all")
+    page.wait_for_selector("#find-count:has-text('見つかりません。')")
+    assert not any("総務医院会" in t for t in texts(page))
+    assert texts(page)[0] == "ただいまから総務委員会を開会します。"
+    page.click("#history summary")
+    page.wait_for_selector("#history-list li button")
+    assert page.locator("#history-list li").count() == 1  # one change for all three lines
+    page.locator("#history-list li button").first.click()
+    page.wait_for_function("doc.segments[0].text.includes('総務医院会')")
+    assert sum("総務医院会" in t for t in texts(page)) == 3
+    assert problems == []
+    context.close()
+
+
+def test_the_date_edited_in_the_page_is_in_the_word_file(
+    served: Served, browser: Any  # noqa: F811
+) -> None:
+    from docx import Document
+
+    context = japanese(browser, 820)
+    page, problems = open_meeting(context, served)
+    page.click(".tabs [data-tab=more]")
+    assert not page.locator("#facts").is_hidden()
+    assert page.locator("#segments").is_hidden()  # tabs at tablet width
+    page.fill("#fact-date", "2026-11-20")
+    page.fill("#fact-place", "第2委員会室")
+    page.fill("#fact-agenda", "令和8年度予算案\n図書館の開館時間")
+    page.fill("#fact-summary", "予算案と図書館の開館時間を審議した。")
+    page.click("#facts button[type=submit]")
+    page.wait_for_selector("#meta:has-text('2026-11-20')")
+    page.click(".tabs [data-tab=minutes]")
+    assert page.locator("#agenda li").all_inner_texts() == ["令和8年度予算案", "図書館の開館時間"]
+    assert page.locator("#minutes-state").count() == 0  # written by hand: no "no model" note
+    with page.expect_download() as caught:
+        page.click(".tabs [data-tab=more]")
+        page.click("#exports a:has-text('DOCX')")
+    word = Document(io.BytesIO(Path(caught.value.path()).read_bytes()))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert "2026-11-20" in cells and "第2委員会室" in cells
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert "予算案と図書館の開館時間を審議した。" in body and "今後の対応" in body
+    footer = word.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer  # page numbers, like the PDF
+    assert problems == []
+    context.close()
+
+
+def test_a_failed_job_says_why_in_japanese_and_retry_succeeds(
+    served: Served, browser: Any  # noqa: F811
+) -> None:
+    context = japanese(browser)
+    page, problems = open_meeting(context, served, served.failed)
+    failure = page.locator("#failure")
+    assert failure.is_visible()
+    assert CATALOGUE["llm_unavailable"]["ja"] in failure.inner_text()
+    assert page.locator("#minutes-state").inner_text() == \
+        "処理が途中で失敗したため、議事要旨はありません。"
+    shot(page, "proofreading-failed-1366.png")
+    # the list says it in Japanese too
+    listing, _ = watched(context)
+    listing.goto(served.address + "/")
+    row = listing.locator("#meetings tr", has_text="議会運営委員会")
+    row.locator(".error").wait_for()
+    assert row.locator(".error").inner_text() == CATALOGUE["llm_unavailable"]["ja"]
+
+    page.click("#retry")
+    page.wait_for_function("doc.job && doc.job.status === 'done'", timeout=60_000)
+    assert failure.is_hidden()
+    assert page.locator("#meta").inner_text().startswith("完了")
+    assert re.search("言語モデルが設定されていない", page.locator("#minutes").inner_text())
+    assert problems == []
+    context.close()
+
+
+def test_a_change_in_one_window_appears_in_another_and_a_stale_save_is_refused(
+    served: Served, browser: Any  # noqa: F811
+) -> None:
+    context = japanese(browser)
+    a, problems_a = open_meeting(context, served)
+    b, problems_b = open_meeting(context, served)
+
+    # A corrects line 4; B, only reading, shows it without a reload
+    a.locator("#segments .seg").nth(3).locator(".edit").click()
+    a.locator("#segments .seg textarea").fill("総務委員会の資料について質問します。")
+    a.locator("#segments .seg textarea").press("Control+Enter")
+    b.wait_for_function("doc.segments[3].text === '総務委員会の資料について質問します。'",
+                        timeout=10_000)
+    b.wait_for_selector("#toast:has-text('ほかの画面での変更を反映しました。')")
+
+    # B starts editing line 1; A saves line 1 first; B's save is refused with A's text
+    b.locator("#segments .seg").nth(0).locator(".edit").click()
+    a.locator("#segments .seg").nth(0).locator(".edit").click()
+    a.locator("#segments .seg textarea").fill("ただいまから総務委員会を開会いたします。")
+    a.locator("#segments .seg textarea").press("Control+Enter")
+    a.wait_for_function("doc.segments[0].version === 2")
+    b.locator("#segments .seg textarea").fill("ただいまから総務委員会を開きます。")
+    b.locator("#segments .seg textarea").press("Control+Enter")
+    dialog = b.locator("#conflict")
+    dialog.wait_for(state="visible")
+    assert b.locator("#conflict-theirs").inner_text() == "ただいまから総務委員会を開会いたします。"
+    assert b.locator("#conflict-mine").inner_text() == "ただいまから総務委員会を開きます。"
+    shot(b, "proofreading-conflict-1366.png")
+    b.click("#keep-theirs")
+    b.wait_for_function("doc.segments[0].text === 'ただいまから総務委員会を開会いたします。'")
+    assert texts(b)[0] == "ただいまから総務委員会を開会いたします。"
+    # the 409 is the answer asked for, not a fault
+    assert [p for p in problems_b if not p.startswith("409 ")] == []
+    assert problems_a == []
+    context.close()
+
+
+def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -> None:  # noqa: F811
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    shot(page, "proofreading-meeting-1366.png")
+    context.close()
+
+    tablet = japanese(browser, 820)
+    page, problems = open_meeting(tablet, served)
+    for tab in ("transcript", "speakers", "minutes", "more"):
+        page.click(f".tabs [data-tab={tab}]")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (tab, overflow)
+        shot(page, f"proofreading-tablet-{tab}-820.png")
+    # the longest title there can be, without a space, wraps instead of widening the pages
+    page.fill("#fact-title", "長" * 200)
+    page.click("#facts button[type=submit]")
+    page.wait_for_function("doc.title.length === 200")
+    listing = tablet.new_page()
+    listing.goto(served.address + "/")
+    listing.wait_for_selector("#meetings tr")
+    for shown in (page, listing):
+        overflow = shown.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, overflow
+    shot(listing, "proofreading-list-long-title-820.png")
+    assert problems == []
+    tablet.close()
