@@ -372,3 +372,13 @@ def test_an_export_without_a_date_does_not_pass_the_upload_off_as_one(
     client.patch(f"/api/meetings/{meeting}", json={"date": "2026-11-20"})
     markdown = client.get(f"/api/meetings/{meeting}/export", params={"format": "md"}).text
     assert "- **日時**: 2026-11-20" in markdown
+
+
+def test_japanese_pages_use_japanese_punctuation(client: TestClient, meeting: str) -> None:
+    import re
+
+    half = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff][?!:()]|[?!:()][\u3040-\u30ff\u4e00-\u9fff]")
+    for path in ("/", "/dictionary", f"/meetings/{meeting}"):
+        page = client.get(path, headers=JA).text
+        shown = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", page, flags=re.S))
+        assert half.findall(shown) == [], path
