@@ -1,0 +1,59 @@
+"""Line surgery and versions on both databases: each change and its undo leave the lines as
+they were (words, times, speakers, numbers), and a save against an old version is refused."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from gijiroku import editing, lines
+from gijiroku.errors import StaleVersionError
+from gijiroku.storage import repository, session_scope
+from tests.seed import seed_meeting
+from tests.storage.test_repository import db  # noqa: F401  (the fixture: SQLite, PostgreSQL)
+
+
+def snapshot(engine: Engine, meeting: str) -> list[tuple]:  # type: ignore[type-arg]
+    with session_scope(engine) as session:
+        found = repository.load_meeting(session, meeting)
+    return [(s.id, s.start, s.end, s.speaker, s.text,
+             [(w.start, w.end, w.text, w.speaker) for w in s.words]) for s in found.segments]
+
+
+def test_each_change_and_its_undo_on_both_databases(
+    db: Engine, tmp_path: Path  # noqa: F811
+) -> None:
+    meeting = seed_meeting(db, tmp_path)
+    original = snapshot(db, meeting)
+    changes = [
+        lambda: lines.merge_with_next(db, meeting, 2),
+        lambda: lines.split_line(db, meeting, 4, 5),
+        lambda: lines.delete_line(db, meeting, 6),
+        lambda: lines.insert_line(db, meeting, 1, "（休憩）"),
+        lambda: lines.set_speaker(db, meeting, 1, 4, "S2"),
+        lambda: lines.replace(db, meeting, "総務医院会", "総務委員会"),
+        lambda: lines.merge_speakers(db, meeting, "S3", "S1"),
+        lambda: lines.add_speaker(db, meeting, "事務局"),
+    ]
+    for change in changes:
+        edit = change()
+        assert edit is not None
+        if edit.kind == "lines":  # (adding a speaker changes no line)
+            assert snapshot(db, meeting) != original, edit.target
+        editing.undo(db, meeting, edit.id or 0)
+        assert snapshot(db, meeting) == original, edit.target
+    with session_scope(db) as session:
+        assert [s.id for s in repository.load_speakers(session, meeting)] == ["S1", "S2", "S3"]
+
+
+def test_versions_count_changes_and_refuse_stale_saves(
+    db: Engine, tmp_path: Path  # noqa: F811
+) -> None:
+    meeting = seed_meeting(db, tmp_path)
+    editing.edit_segment(db, meeting, 1, text="一", version=1)
+    lines.replace(db, meeting, "一", "二")  # any change counts, a dictionary's or a search's
+    with session_scope(db) as session:
+        assert repository.load_segment(session, meeting, 1).version == 3
+    with pytest.raises(StaleVersionError) as refused:
+        editing.edit_segment(db, meeting, 1, text="三", version=2)
+    assert refused.value.current["text"] == "二" and refused.value.current["version"] == 3
