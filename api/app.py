@@ -53,6 +53,24 @@ STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
 ]
 
 
+#: On every answer: no framing by other sites (clickjacking), scripts and styles from this
+#: site only (the pages' JSON data blocks are not scripts), no referrer to elsewhere, no
+#: sniffing, no camera/microphone/location.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+#: The OpenAPI pages (FastAPI's) run an inline script: framing is refused there too.
+DOCS_HEADERS = {**SECURITY_HEADERS,
+                "Content-Security-Policy": "frame-ancestors 'self'; object-src 'none'"}
+
+
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     """The application. With `service`, started and stopped with the app, uploads and
     re-runs are sent to its queue; without one they are only stored as queued."""
@@ -80,14 +98,19 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
         """Host names, the token and cross-site checks of api.security, before any route."""
+        response: Response
         try:
             guard.check(request)
         except Refused as refused:
             if refused.status == 303:
-                return pages.login_redirect(request)
-            return error_response(refused.status, refused.code, messages.message(
-                refused.code, pages.page_language(request), refused.message))
-        response: Response = await call_next(request)
+                response = pages.login_redirect(request)
+            else:
+                response = error_response(refused.status, refused.code, messages.message(
+                    refused.code, pages.page_language(request), refused.message))
+        else:
+            response = await call_next(request)
+        docs = request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect")
+        response.headers.update(SECURITY_HEADERS if not docs else DOCS_HEADERS)
         return response
 
     def said(request: Request, code: str, english: str, fallback: str = "error",
@@ -151,4 +174,4 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     return app
 
 
-__all__ = ["STATUS_BY_ERROR", "create_app"]
+__all__ = ["SECURITY_HEADERS", "STATUS_BY_ERROR", "create_app"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -27,6 +28,10 @@ SESSION_SECONDS = 12 * 3600  # one working day
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Paths anyone may read: the login form, styles and scripts, health, the API's description.
 PUBLIC_PREFIXES = ("/login", "/static/", "/healthz", "/docs", "/openapi.json", "/redoc")
+
+
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
+                   r"(:[0-9]{1,5})?")
 
 
 class Refused(Exception):
@@ -83,10 +88,13 @@ class Guard:
     # Checks ---------------------------------------------------------------------------------
 
     def check_host(self, request: Request) -> None:
-        if "*" in self.trusted_hosts:
-            return
         host = request.headers.get("host", "")
-        name = urlsplit(f"//{host}").hostname or ""
+        # a name or address and a port, nothing else: "evil@127.0.0.1" or "127.0.0.1/x"
+        # would be read by a URL parser as something else than what a proxy saw
+        well_formed = _HOST.fullmatch(host) is not None
+        if well_formed and "*" in self.trusted_hosts:
+            return
+        name = (urlsplit(f"//{host}").hostname or "") if well_formed else ""
         if name.lower() not in self.trusted_hosts:
             raise Refused(400, "untrusted_host",
                           f"This service does not answer to the host name {host!r}; add it "

@@ -5,7 +5,9 @@ themselves), and anything half-received is removed."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +29,9 @@ class ReceivedUpload:
     size: int
     sha256: str
     fields: dict[str, str] = field(default_factory=dict)
+    #: A descriptor holding an exclusive flock on the file until it is accepted or
+    #: discarded: the start-up clean-up of another process leaves a locked file alone.
+    lock: int | None = None
 
 
 class _Reader:
@@ -46,6 +51,7 @@ class _Reader:
         self._value = bytearray()
         self._file: BinaryIO | None = None
         self._is_file = False
+        self.lock: int | None = None
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -85,6 +91,8 @@ class _Reader:
             self.filename = raw.decode("utf-8", errors="replace") or "recording"
             self._is_file = True
             self._file = self.target.open("xb")
+            self.lock = os.open(self.target, os.O_RDONLY)
+            fcntl.flock(self.lock, fcntl.LOCK_EX)
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
@@ -111,6 +119,9 @@ class _Reader:
     def close(self) -> None:
         if self._file is not None and not self._file.closed:
             self._file.close()
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
 
 
 def _too_large(max_bytes: int) -> str:
@@ -149,9 +160,18 @@ async def receive_upload(request: Request, folder: Path, max_bytes: int) -> Rece
             raise UploadError(f"The upload could not be read: {exc}") from exc
         raise
     return ReceivedUpload(
-        target, reader.filename, reader.size, reader.digest.hexdigest(), reader.fields
+        target, reader.filename, reader.size, reader.digest.hexdigest(), reader.fields,
+        reader.lock,
     )
+
+
+def release(upload: ReceivedUpload) -> None:
+    """The upload was accepted (moved into its meeting) or discarded: unlock it."""
+    if upload.lock is not None:
+        os.close(upload.lock)
+        upload.lock = None
 
 
 def discard(upload: ReceivedUpload) -> None:
     upload.path.unlink(missing_ok=True)
+    release(upload)

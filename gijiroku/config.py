@@ -155,6 +155,20 @@ class Settings(BaseSettings):
             raise ValueError("replace the placeholder with a real secret")
         return value
 
+    @field_validator("api_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """A token people cannot guess: 16 characters or more, 8 of them different."""
+        if value is None:
+            return None
+        token = value.get_secret_value()
+        if len(token) < 16 or len(set(token)) < 8:
+            raise ValueError(
+                "the token is too easy to guess: use 16 characters or more, not a word or a "
+                "repeated pattern (e.g. python3 -c 'import secrets; print(secrets."
+                "token_urlsafe(24))')")
+        return value
+
     @property
     def resolved_llm_backend(self) -> Literal["embedded", "openai", "off"]:
         if self.llm_backend is not None:

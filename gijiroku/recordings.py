@@ -8,6 +8,7 @@ the file system. The original is copied in chunks (never read whole) and never m
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -30,6 +31,28 @@ _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 class Accepted:
     meeting_id: str
     job_id: str
+
+
+def remove_partial_uploads(data_dir: Path) -> list[str]:
+    """Uploads a killed process left half-written (`uploads/*.upload`), removed at start-up;
+    a file another process is still receiving holds a lock and is left alone. Returns the
+    names removed."""
+    removed = []
+    for path in sorted((data_dir / "uploads").glob("*.upload")):
+        try:
+            handle = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue
+        else:
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+        finally:
+            os.close(handle)
+    return removed
 
 
 def meeting_dir(data_dir: Path, meeting_id: str) -> Path:

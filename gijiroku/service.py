@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
+from gijiroku.recordings import remove_partial_uploads
 from gijiroku.storage import open_database
 from gijiroku.watch import FolderWatcher, take_file
 
@@ -30,6 +31,10 @@ class Service:
     def start(self) -> None:
         """Fails before starting anything when the database or queue cannot be reached."""
         self.queue = prepare(self.settings)
+        removed = remove_partial_uploads(self.settings.data_dir)
+        if removed:
+            log.info("removed %d upload(s) left half-written: %s", len(removed),
+                     ", ".join(removed))
         if self.settings.serve_worker:
             self.worker = EmbeddedWorker(self.settings, self.queue)
             self.worker.start()

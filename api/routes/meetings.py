@@ -24,7 +24,7 @@ from api.schemas import (
     summary,
     utc_iso,
 )
-from api.uploads import discard, receive_upload
+from api.uploads import discard, receive_upload, release
 from gijiroku import audio, editing, meetings
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
@@ -83,6 +83,7 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
     except BaseException:
         discard(received)
         raise
+    release(received)
     send(accepted.job_id)
     with session_scope(db) as session:
         meeting = repository.get_meeting_row(session, accepted.meeting_id)

@@ -131,13 +131,20 @@ def all_cues(document: ExportDocument) -> list[Cue]:
     return [cue for line in document.lines for cue in cues_of(line, document)]
 
 
+def _srt_safe(text: str) -> str:
+    """SRT has no escapes, and players read <i>, <font ...> and {\\an8} in it as markup:
+    what was said is shown with look-alike full-width brackets instead."""
+    return text.replace("<", "＜").replace(">", "＞").replace("{\\", "｛\\")
+
+
 def to_srt(document: ExportDocument) -> str:
     blocks = []
     for number, cue in enumerate(all_cues(document), start=1):
-        lines = list(cue.lines)
+        lines = [_srt_safe(line) for line in cue.lines]
         if cue.speaker:
-            lines[0] = (f"({cue.speaker}){lines[0]}" if document.language == "ja"
-                        else f"{cue.speaker}: {lines[0]}")
+            speaker = _srt_safe(cue.speaker)
+            lines[0] = (f"({speaker}){lines[0]}" if document.language == "ja"
+                        else f"{speaker}: {lines[0]}")
         blocks.append(f"{number}\n{clock(cue.start, decimals=3, comma=True)} --> "
                       f"{clock(cue.end, decimals=3, comma=True)}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -48,6 +48,7 @@ function el(tag, attributes, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "style") node.style.cssText = value; // (a style attribute breaks the CSP)
     else node.setAttribute(key, value === true ? "" : value);
   }
   for (const child of children.flat()) {
