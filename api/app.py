@@ -95,6 +95,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     guard = Guard(settings.api_token.get_secret_value() if settings.api_token else None,
                   settings.trusted_hosts)
 
+    def said(request: Request, code: str, english: str, fallback: str = "error",
+             **params: Any) -> str:
+        """The message in the language the request asks for (gijiroku.messages)."""
+        return messages.message(code, pages.page_language(request), english, params,
+                                fallback)
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
         """Host names, the token and cross-site checks of api.security, before any route."""
@@ -105,19 +111,13 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             if refused.status == 303:
                 response = pages.login_redirect(request)
             else:
-                response = error_response(refused.status, refused.code, messages.message(
-                    refused.code, pages.page_language(request), refused.message))
+                response = error_response(refused.status, refused.code,
+                                          said(request, refused.code, refused.message))
         else:
             response = await call_next(request)
         docs = request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect")
         response.headers.update(SECURITY_HEADERS if not docs else DOCS_HEADERS)
         return response
-
-    def said(request: Request, code: str, english: str, fallback: str = "error",
-             **params: Any) -> str:
-        """The message in the language the request asks for (gijiroku.messages)."""
-        return messages.message(code, pages.page_language(request), english, params,
-                                fallback)
 
     @app.exception_handler(GijirokuError)
     async def _gijiroku_error(request: Request, exc: GijirokuError) -> JSONResponse:

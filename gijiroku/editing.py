@@ -27,7 +27,7 @@ from gijiroku.errors import (
     NotFoundError,
     StaleVersionError,
 )
-from gijiroku.options import checked_date
+from gijiroku.options import TITLE_LIMIT, checked_date
 from gijiroku.result import item_document, segment_document
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, utcnow
@@ -195,10 +195,7 @@ def add_minutes_item(engine: Engine, meeting_id: str, item: Decision | ActionIte
     return set_minutes_list(engine, meeting_id, _kind(item), [*items, _by_hand(item)])
 
 
-def minutes_item(engine: Engine, meeting_id: str, kind: MinutesList,
-                 number: int) -> Decision | ActionItem:
-    """Decision or action item `number` (from 1) as stored."""
-    stored = _items(engine, meeting_id, kind, number)[number - 1]
+def _stored_item(kind: MinutesList, stored: dict[str, Any]) -> Decision | ActionItem:
     return Decision(**stored) if kind == "decisions" else ActionItem(**stored)
 
 
@@ -210,12 +207,22 @@ def change_minutes_item(
     `version`, refused when the item changed since that version."""
     _check_item(engine, meeting_id, item)
     items = _items(engine, meeting_id, _kind(item), number)
-    stored = items[number - 1]
-    current = Decision(**stored) if _kind(item) == "decisions" else ActionItem(**stored)
+    current = _stored_item(_kind(item), items[number - 1])
     check_version(current.version, version, item_document(current),
                   f"Item {number}")
     items[number - 1] = _by_hand(item, current.version + 1)
     return set_minutes_list(engine, meeting_id, _kind(item), items)
+
+
+def patch_minutes_item(
+    engine: Engine, meeting_id: str, kind: MinutesList, number: int,
+    changes: dict[str, Any], version: int | None = None,
+) -> EditRow:
+    """Change some fields of decision or action item `number` (from 1), keeping the rest;
+    with `version`, refused when the item changed since that version."""
+    current = _stored_item(kind, _items(engine, meeting_id, kind, number)[number - 1])
+    return change_minutes_item(engine, meeting_id, number, copy_with(current, **changes),
+                               version)
 
 
 def delete_minutes_item(
@@ -228,7 +235,7 @@ def delete_minutes_item(
 
 #: The facts of a meeting a person can change at any time, with or without a language model.
 FACTS = ("title", "date", "place", "summary", "agenda")
-TITLE_LIMIT, SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = 200, 5000, 50, 200
+SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = 5000, 50, 200
 
 
 def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
@@ -389,7 +396,7 @@ __all__ = [
     "edited_segments",
     "history",
     "meeting_facts",
-    "minutes_item",
+    "patch_minutes_item",
     "rename_speaker",
     "set_minutes_list",
     "undo",

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
-from gijiroku.dictionary import Rule, correct, share_out
+from gijiroku.dictionary import Entry, Rule, add_entry, correct, share_out
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import EditConflictError, EditError, InvalidInputError, NotFoundError
 from gijiroku.storage import repository, session_scope
@@ -369,6 +369,15 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
         return _record(session, meeting, "replace", before, after)
 
 
+def remember_correction(engine: Engine, meeting_id: str, query: str,
+                        replacement: str) -> Entry:
+    """Keep a replacement as a dictionary correction for later meetings in this meeting's
+    language."""
+    with session_scope(engine) as session:
+        language = repository.get_meeting_row(session, meeting_id).language or ""
+    return add_entry(engine, "correction", query, replacement, language)
+
+
 # -- speakers ---------------------------------------------------------------------------------
 
 
@@ -406,9 +415,11 @@ def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> E
         meeting = repository.get_meeting_row(session, meeting_id)
         gone = repository.get_speaker_row(session, meeting_id, source)
         repository.get_speaker_row(session, meeting_id, into)
+        # lines of theirs, and lines of others where some words were given to them
+        with_words = set(session.exec(select(WordRow.segment_id).where(
+            WordRow.meeting_id == meeting_id, WordRow.speaker_key == source).distinct()))
         rows = [r for r in _ordered(session, meeting_id)
-                if r.speaker_key == source or source in {
-                    w.speaker_key for w in repository.word_rows(session, r.id)}]
+                if r.speaker_key == source or r.id in with_words]
         before = [_state(session, row) for row in rows]
         after = [{**s, "speaker": into if s["speaker"] == source else s["speaker"],
                   "words": [[*w[:4], into if w[4] == source else w[4]] for w in s["words"]]}
@@ -475,5 +486,6 @@ def undo(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
 
 __all__ = [
     "MAX_HITS", "Hit", "add_speaker", "delete_line", "find", "insert_line",
-    "merge_speakers", "merge_with_next", "replace", "set_speaker", "split_line", "undo",
+    "merge_speakers", "merge_with_next", "remember_correction", "replace", "set_speaker",
+    "split_line", "undo",
 ]

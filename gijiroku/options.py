@@ -28,12 +28,16 @@ def checked_date(value: str, field: str = "date") -> str:
                             code="invalid_date", field=field, value=value)
 
 
+#: The longest title a meeting may be given (upload, CLI, a later change).
+TITLE_LIMIT = 200
+
+
 def checked_title(value: str | None) -> str | None:
-    """A meeting's title of at most 200 characters (None or blank: none given)."""
+    """A meeting's title of at most TITLE_LIMIT characters (None or blank: none given)."""
     text = " ".join((value or "").split())
-    if len(text) > 200:
-        raise InvalidInputError("title is longer than 200 characters.", code="text_too_long",
-                                field="title", limit=200)
+    if len(text) > TITLE_LIMIT:
+        raise InvalidInputError(f"title is longer than {TITLE_LIMIT} characters.",
+                                code="text_too_long", field="title", limit=TITLE_LIMIT)
     return text or None
 
 
@@ -127,4 +131,4 @@ class MeetingOptions:
         return stored
 
 
-__all__ = ["MeetingOptions", "checked_date", "checked_language", "checked_title"]
+__all__ = ["TITLE_LIMIT", "MeetingOptions", "checked_date", "checked_language", "checked_title"]

@@ -33,7 +33,7 @@ from api.schemas import (
     SpeakerPatch,
     SplitIn,
 )
-from gijiroku import dictionary, editing, lines
+from gijiroku import editing, lines
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.result import minutes_document, segment_document, speakers_document
 from gijiroku.storage import repository, session_scope
@@ -99,12 +99,8 @@ def find(meeting_id: str, db: Db, q: Annotated[str, Query(min_length=1, max_leng
 def replace(meeting_id: str, body: Replace, db: Db) -> Replaced:
     only = [(n, at) for n, at in body.only] if body.only is not None else None
     edit = lines.replace(db, meeting_id, body.find, body.replace, body.whole_word, only)
-    entry = None
-    if body.add_to_dictionary:
-        with session_scope(db) as session:
-            language = repository.get_meeting_row(session, meeting_id).language or ""
-        entry = dictionary.add_entry(db, "correction", body.find, body.replace,
-                                     language).id
+    entry = (lines.remember_correction(db, meeting_id, body.find, body.replace).id
+             if body.add_to_dictionary else None)
     return Replaced(replaced=len(edit.after["lines"]) if edit else 0,
                     edit_id=edit.id if edit else None, dictionary_entry=entry)
 
@@ -167,10 +163,9 @@ def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db,
               summary="Change part of a decision")
 def patch_decision(meeting_id: str, number: Number, body: DecisionPatch, db: Db,
                    minimal: Minimal) -> dict[str, Any]:
-    current = editing.minutes_item(db, meeting_id, "decisions", number)
-    changed = {k: v for k, v in body.model_dump(exclude={"version"}).items() if v is not None}
-    item = Decision(**{**asdict(current), **changed})
-    editing.change_minutes_item(db, meeting_id, number, item, body.version)
+    editing.patch_minutes_item(db, meeting_id, "decisions", number,
+                               body.model_dump(exclude={"version"}, exclude_none=True),
+                               body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -199,10 +194,10 @@ def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db,
               summary="Change part of an action item")
 def patch_action(meeting_id: str, number: Number, body: ActionItemPatch, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
-    current = editing.minutes_item(db, meeting_id, "action_items", number)
-    changed = body.model_dump(exclude={"version"}, exclude_unset=True)
-    item = ActionItem(**{**asdict(current), **changed})
-    editing.change_minutes_item(db, meeting_id, number, item, body.version)
+    # owner, due and due_date may be cleared with null; what is not sent stays
+    editing.patch_minutes_item(db, meeting_id, "action_items", number,
+                               body.model_dump(exclude={"version"}, exclude_unset=True),
+                               body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
