@@ -24,12 +24,14 @@ from gijiroku import messages
 from gijiroku.config import Settings
 from gijiroku.errors import (
     AudioError,
+    DiskFullError,
     EditConflictError,
     EditError,
     GijirokuError,
     InvalidInputError,
     JobNotClaimable,
     NotFoundError,
+    RecordingTooLongError,
     StageError,
     StaleVersionError,
     UploadError,
@@ -37,6 +39,7 @@ from gijiroku.errors import (
 )
 from gijiroku.export import FORMATS
 from gijiroku.service import Service
+from gijiroku.storage import open_database
 from gijiroku.storage.db import get_engine
 from web import STATIC
 
@@ -45,6 +48,8 @@ STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
     (NotFoundError, 404),
     (UploadTooLargeError, 413),
     (UploadError, 400),
+    (RecordingTooLongError, 413),
+    (DiskFullError, 507),
     (AudioError, 415),
     (EditConflictError, 409),
     (JobNotClaimable, 409),
@@ -93,7 +98,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.state.service = service
 
     guard = Guard(settings.api_token.get_secret_value() if settings.api_token else None,
-                  settings.trusted_hosts)
+                  settings.trusted_hosts,
+                  lambda: open_database(settings.resolved_database_url))
+    app.state.guard = guard
 
     def said(request: Request, code: str, english: str, fallback: str = "error",
              **params: Any) -> str:
@@ -111,8 +118,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             if refused.status == 303:
                 response = pages.login_redirect(request)
             else:
-                response = error_response(refused.status, refused.code,
-                                          said(request, refused.code, refused.message))
+                wait = round(refused.retry_after or 0)
+                response = error_response(refused.status, refused.code, said(
+                    request, refused.code, refused.message, seconds=wait))
+                if refused.retry_after is not None:
+                    response.headers["Retry-After"] = str(max(wait, 1))
         else:
             response = await call_next(request)
         docs = request.url.path in ("/docs", "/redoc", "/docs/oauth2-redirect")

@@ -3,7 +3,6 @@ filled with the UI text of the browser's language; the scripts then talk to the 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -12,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import Db
-from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
+from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard, Refused, client_address
 from gijiroku.errors import NotFoundError
 from gijiroku.messages import catalogue
 from gijiroku.storage import repository, session_scope
@@ -88,18 +87,28 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
     ) -> Response:
         if guard.token is None:
             return RedirectResponse(safe_next(next), status_code=303)
+        address = client_address(request)
+        try:
+            guard.throttle.check(address)
+        except Refused as refused:
+            response = render(request, "login.html", status=429, next=safe_next(next),
+                              failed=False, wait=round(refused.retry_after or 1))
+            response.headers["Retry-After"] = str(round(refused.retry_after or 1))
+            return response
         if csrf != guard.csrf_token(request) or not guard.password_matches(token):
-            await asyncio.sleep(1.0)  # slows guessing
+            guard.throttle.failed(address)
             return render(request, "login.html", status=401, next=safe_next(next), failed=True)
+        guard.throttle.succeeded(address)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
-            SESSION_COOKIE, guard.new_session(), max_age=SESSION_SECONDS, httponly=True,
-            samesite="strict", secure=request.url.scheme == "https",
+            SESSION_COOKIE, guard.new_session(address), max_age=SESSION_SECONDS,
+            httponly=True, samesite="strict", secure=request.url.scheme == "https",
         )
         return response
 
     @pages.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request) -> Response:
+        guard.end_session(request)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response

@@ -328,6 +328,7 @@ class WatchedFileView(BaseModel):
     name: str = Field(description="the file's name in the watched folder")
     status: WatchedFileStatus
     error: str | None
+    error_code: str | None = Field(description="the reason's code (gijiroku.messages)")
     meeting_id: str | None
     created_at: str
 

@@ -9,19 +9,37 @@ Rules, checked by `Guard` before any route runs:
   token in `X-CSRF-Token`; the login form carries it as a field. Programs such as curl send
   neither header and need only the bearer token when one is set.
 - With `GIJIROKU_API_TOKEN` set, `/api/*` needs `Authorization: Bearer TOKEN` or the session
-  cookie that the login form gives; pages without that cookie go to the login form.
+  cookie that the login form gives; pages without that cookie go to the login form. Sessions
+  are rows in the database (`WebSessionRow`): logging out deletes the row, and a new token
+  ends every session made with the old one.
+- Wrong tokens, sent as a bearer header or typed into the login form, are counted per client
+  address (`Throttle`): after each one that address must wait longer before it may try again
+  (1 s, 2 s, 4 s... up to 60 s), and after 10 in a row it is locked out for 15 minutes. While
+  it waits, every request from it that carries a token is refused with 429 unchecked, so
+  guesses sent in parallel gain nothing. Each refusal and each lockout is logged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy import Engine, delete
 from starlette.requests import Request
+
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import WebSessionRow
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "gijiroku_session"
 SESSION_SECONDS = 12 * 3600  # one working day
@@ -37,44 +55,160 @@ _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za
 class Refused(Exception):
     """A request the guard turns away: status, code and a message for the person."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str,
+                 retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    wait_until: float = 0.0  # monotonic; no token from this address is checked before it
+    last: float = 0.0
+
+
+class Throttle:
+    """Wrong tokens per client address: a growing wait after each, a lockout after many."""
+
+    FIRST_WAIT = 1.0
+    LONGEST_WAIT = 60.0
+    LOCK_AFTER = 10
+    LOCK_SECONDS = 15 * 60
+    FORGET_AFTER = 3600.0  # an address with no failure for an hour starts again from zero
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._by_address: dict[str, _Failures] = {}
+        self._lock = threading.Lock()
+
+    def check(self, address: str) -> None:
+        """Refuses (429) an address that must still wait."""
+        now = self.clock()
+        with self._lock:
+            failures = self._by_address.get(address)
+            if failures is None or now >= failures.wait_until:
+                return
+            wait = failures.wait_until - now
+        locked = failures.count >= self.LOCK_AFTER
+        log.warning("sign-in refused from %s: %s for %.0f s more", address,
+                    "locked out" if locked else "must wait", wait)
+        raise Refused(429, "too_many_attempts",
+                      f"Too many wrong tokens from this address: try again in {wait:.0f} s.",
+                      retry_after=wait)
+
+    def failed(self, address: str) -> None:
+        now = self.clock()
+        with self._lock:
+            failures = self._by_address.setdefault(address, _Failures())
+            if now - failures.last > self.FORGET_AFTER:
+                failures.count = 0
+            failures.count += 1
+            failures.last = now
+            if failures.count >= self.LOCK_AFTER:
+                failures.wait_until = now + self.LOCK_SECONDS
+            else:
+                failures.wait_until = now + min(
+                    self.FIRST_WAIT * 2 ** (failures.count - 1), self.LONGEST_WAIT)
+            count = failures.count
+            if len(self._by_address) > 10_000:  # many addresses: drop the long-quiet ones
+                for key in [k for k, f in self._by_address.items()
+                            if now - f.last > self.FORGET_AFTER]:
+                    del self._by_address[key]
+        if count >= self.LOCK_AFTER:
+            log.warning("wrong token from %s (%d in a row): locked out for %d minutes",
+                        address, count, self.LOCK_SECONDS // 60)
+        else:
+            log.warning("wrong token from %s (%d in a row)", address, count)
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._by_address.pop(address, None)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 class Guard:
     """Signs sessions and CSRF tokens with the API token, or with a secret of this process
-    when there is none (its tokens then last as long as the process)."""
+    when there is none (its tokens then last as long as the process). Sessions are stored in
+    the database that `engine()` opens."""
 
-    def __init__(self, token: str | None, trusted_hosts: list[str]) -> None:
+    def __init__(self, token: str | None, trusted_hosts: list[str],
+                 engine: Callable[[], Engine] | None = None) -> None:
         self.token = token
         self.trusted_hosts = [h.lower() for h in trusted_hosts]
         self._key = hashlib.sha256(
             (token or secrets.token_hex(32)).encode() + b"gijiroku-session"
         ).digest()
+        self._fingerprint = hashlib.sha256(self._key + b"fingerprint").hexdigest()
+        self._engine = engine
+        self.throttle = Throttle()
 
     def _sign(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
 
     # Sessions -------------------------------------------------------------------------------
 
-    def new_session(self, now: float | None = None) -> str:
-        issued = str(int(now if now is not None else time.time()))
-        nonce = secrets.token_hex(16)
-        return f"{issued}.{nonce}.{self._sign(f'session:{issued}.{nonce}')}"
+    def _db(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("sessions need the database")
+        return self._engine()
 
-    def session_of(self, request: Request) -> str | None:
-        """The valid, unexpired session cookie's nonce, else None."""
-        value = request.cookies.get(SESSION_COOKIE, "")
-        parts = value.split(".")
-        if len(parts) != 3 or not parts[0].isdigit():
-            return None
-        issued, nonce, signature = parts
-        if not hmac.compare_digest(signature, self._sign(f"session:{issued}.{nonce}")):
-            return None
-        if not 0 <= time.time() - int(issued) <= SESSION_SECONDS:
+    @staticmethod
+    def _row_id(nonce: str) -> str:
+        return hashlib.sha256(nonce.encode()).hexdigest()
+
+    def new_session(self, client: str = "") -> str:
+        """Store a new session and return the cookie's value."""
+        nonce = secrets.token_hex(16)
+        now = datetime.now(UTC)
+        with session_scope(self._db()) as session:
+            session.exec(delete(WebSessionRow).where(
+                WebSessionRow.expires_at < now))  # type: ignore[arg-type]
+            session.add(WebSessionRow(
+                id=self._row_id(nonce), token_fingerprint=self._fingerprint,
+                client=client[:64], created_at=now,
+                expires_at=now + timedelta(seconds=SESSION_SECONDS)))
+        return f"{nonce}.{self._sign(f'session:{nonce}')}"
+
+    def _nonce(self, request: Request) -> str | None:
+        """The cookie's random part when its signature is this service's."""
+        nonce, _, signature = request.cookies.get(SESSION_COOKIE, "").partition(".")
+        if not nonce or not hmac.compare_digest(signature, self._sign(f"session:{nonce}")):
             return None
         return nonce
+
+    def session_of(self, request: Request) -> str | None:
+        """The session's random part when the cookie names a stored session that has not
+        expired and was made with the current token, else None."""
+        if "session" in request.scope.get("state", {}):  # looked up once per request
+            found: str | None = request.state.session
+            return found
+        nonce = self._nonce(request)
+        if nonce is not None:
+            with session_scope(self._db()) as session:
+                row = session.get(WebSessionRow, self._row_id(nonce))
+                expires = row.expires_at if row is not None else None
+                if expires is not None and expires.tzinfo is None:  # SQLite gives naive UTC
+                    expires = expires.replace(tzinfo=UTC)
+                if row is None or row.token_fingerprint != self._fingerprint \
+                        or expires is None or expires <= datetime.now(UTC):
+                    nonce = None
+        request.state.session = nonce
+        return nonce
+
+    def end_session(self, request: Request) -> None:
+        """Logging out: the stored session is deleted, so the cookie is worth nothing."""
+        nonce = self._nonce(request)
+        if nonce is not None:
+            with session_scope(self._db()) as session:
+                row = session.get(WebSessionRow, self._row_id(nonce))
+                if row is not None:
+                    session.delete(row)
+        request.state.session = None
 
     def password_matches(self, given: str) -> bool:
         return self.token is not None and hmac.compare_digest(
@@ -130,8 +264,12 @@ class Guard:
         sent = request.headers.get("authorization")
         if sent is not None and self.token is not None and request.url.path.startswith("/api/"):
             # a browser never adds this header by itself, so it cannot be forged cross-site
+            address = client_address(request)
+            self.throttle.check(address)
             if not hmac.compare_digest(sent.encode(), f"Bearer {self.token}".encode()):
+                self.throttle.failed(address)
                 raise Refused(401, "unauthorized", "The API token sent is not the right one.")
+            self.throttle.succeeded(address)
             return
         self.check_same_site(request)
         self.check_access(request)

@@ -7,7 +7,9 @@ stages read the windows they need and the operating system pages the rest in and
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,13 +22,19 @@ from gijiroku.domain import SAMPLE_RATE, Progress, no_progress
 from gijiroku.errors import (
     AudioDecodeError,
     AudioFileNotFoundError,
+    DiskFullError,
     EmptyAudioError,
     FfmpegNotFoundError,
+    IncompleteRecordingError,
     NoAudioStreamError,
+    RecordingTooLongError,
     ZeroDurationError,
 )
 
 SAMPLE_DTYPE = np.dtype("<f4")
+#: The decoded samples' file in a meeting's folder: made for a job, removed when it ends
+#: (230 MB an hour of recording), made again if a later re-run needs it.
+DECODED_NAME = "audio.f32"
 _STDERR_TAIL = 2_000
 
 
@@ -40,6 +48,102 @@ class AudioInfo:
     channels: int
     container: str
     has_video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a recording may cost: its length (GIJIROKU_MAX_DURATION_HOURS) and the disk space
+    that must stay free once its decoded samples are written (GIJIROKU_MIN_FREE_MB)."""
+
+    max_seconds: float | None = None
+    min_free_bytes: int = 0
+
+
+def decoded_bytes(seconds: float) -> int:
+    """Disk space the decoded samples of `seconds` of audio take (float32, 16 kHz mono:
+    230 MB an hour)."""
+    return int(seconds * SAMPLE_RATE + 1) * SAMPLE_DTYPE.itemsize
+
+
+def _hours(seconds: float) -> str:
+    return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
+
+
+def check_limits(info: AudioInfo, name: str, limits: Limits, folder: Path) -> None:
+    """Refuse, before decoding, a recording longer than allowed or one whose decoded samples
+    would not fit in `folder`'s file system with the required space left over."""
+    if info.duration is None:
+        return  # not declared: `decode` stops at the limit instead
+    if limits.max_seconds is not None and info.duration > limits.max_seconds:
+        raise RecordingTooLongError(
+            f"The recording {name!r} lasts {_hours(info.duration)}, longer than the "
+            f"{_hours(limits.max_seconds)} allowed (GIJIROKU_MAX_DURATION_HOURS).",
+            duration=_hours(info.duration), limit=_hours(limits.max_seconds))
+    check_free_space(folder, decoded_bytes(info.duration), limits.min_free_bytes, name)
+
+
+def check_free_space(folder: Path, needed: int, keep_free: int, name: str) -> None:
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if free - needed < keep_free:
+        raise DiskFullError(
+            f"Not enough disk space for {name!r}: its decoded audio needs "
+            f"{needed / 1e6:,.0f} MB and {keep_free / 1e6:,.0f} MB must stay free, but only "
+            f"{free / 1e6:,.0f} MB are free (GIJIROKU_DATA_DIR, GIJIROKU_MIN_FREE_MB).",
+            needed=f"{needed / 1e6:,.0f}", free=f"{free / 1e6:,.0f}")
+
+
+def _riff_size(path: Path) -> int | None:
+    """The size a RIFF file (WAV, and the BWF files of broadcast recorders) says it has, or
+    None when it is not one or its recorder left the size open (0 or 0xFFFFFFFF)."""
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    declared = int.from_bytes(head[4:8], "little")
+    if declared in (0, 0xFFFFFFFF):
+        return None
+    return declared + 8
+
+
+def check_complete(path: Path, info: AudioInfo, name: str) -> None:
+    """Refuse a file that holds much less than its header declares, as one still being
+    copied does: the last seconds it declares must be there to be read. Raises
+    `IncompleteRecordingError`; a file that declares no length passes."""
+    import av
+
+    size = path.stat().st_size
+    declared_size = _riff_size(path)
+    if declared_size is not None and declared_size > size * 1.02:
+        # WAV: the decoder counts only what is there, the header says what will be
+        found = info.duration or 0.0
+        raise IncompleteRecordingError(
+            f"The recording {name!r} declares {declared_size / 1e6:,.1f} MB but holds only "
+            f"{size / 1e6:,.1f} MB ({_hours(found)}): it may still be being copied.",
+            declared=_hours(found * declared_size / size), found=_hours(found))
+    if info.duration is None or info.duration < 2:
+        return
+    target = info.duration * 0.9  # headers round; a tenth short is still a copy in progress
+    reached = 0.0
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            with contextlib.suppress(av.error.FFmpegError):  # not seekable: from the start
+                container.seek(int(target * 1_000_000), any_frame=False, backward=True)
+            for frame in container.decode(stream):
+                if frame.time is not None:
+                    reached = max(reached, float(frame.time))
+                if reached >= target:
+                    return
+    except av.error.FFmpegError:
+        pass  # a cut-off tail fails to decode: what was reached decides
+    if reached < target:
+        raise IncompleteRecordingError(
+            f"The recording {name!r} declares {_hours(info.duration)} but holds only about "
+            f"{_hours(reached)}: it may still be being copied.",
+            declared=_hours(info.duration), found=_hours(reached))
 
 
 @lru_cache(maxsize=1)
@@ -111,20 +215,30 @@ def decode(
     duration_hint: float | None = None,
     progress: Progress = no_progress,
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> float:
     """Decode `source` to raw 16 kHz mono float32 at `destination`; return the duration.
 
     The output is written to a temporary name and renamed when complete, so a crash never
-    leaves a truncated file that looks finished.
+    leaves a truncated file that looks finished. With `limits`, a recording that declares
+    its length is refused before anything is written when it is too long or too big for the
+    disk, and one that does not declare it is stopped at the longest length allowed.
     """
     source, destination = Path(source), Path(destination)
     name = name or source.name
     _check_file(source, name)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".part")
+    limits = limits or Limits()
+    if duration_hint is not None:
+        check_limits(AudioInfo(duration_hint, "", 0, 0, "", False), name, limits,
+                     destination.parent)
+    # a name of this run's own: two jobs of one meeting may decode it at once
+    partial = destination.with_name(f"{destination.name}.{os.getpid()}-"
+                                    f"{secrets.token_hex(3)}.part")
+    stop_at = [] if limits.max_seconds is None else ["-t", f"{limits.max_seconds + 1:.0f}"]
     command = [
         find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
-        "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn",
+        "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn", *stop_at,
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le",
         "-progress", "pipe:1", "-nostats", "-y", str(partial),
     ]
@@ -142,13 +256,25 @@ def decode(
         stderr = process.stderr.read()
         code = process.wait()
     if code != 0:
+        written = partial.stat().st_size if partial.exists() else 0
         partial.unlink(missing_ok=True)
         detail = stderr.strip()[-_STDERR_TAIL:] or f"ffmpeg exited with status {code}"
+        if "No space left on device" in detail:
+            raise DiskFullError(
+                f"The disk filled up while decoding {name!r} ({written / 1e6:,.0f} MB "
+                "written); free some space and retry.",
+                needed=f"{written / 1e6:,.0f}", free="0")
         raise AudioDecodeError(f"The recording {name!r} could not be decoded: {detail}")
     samples = partial.stat().st_size // SAMPLE_DTYPE.itemsize
     if samples == 0:
         partial.unlink(missing_ok=True)
         raise ZeroDurationError(f"The recording {name!r} contains no audio samples.")
+    if limits.max_seconds is not None and samples / SAMPLE_RATE > limits.max_seconds:
+        partial.unlink(missing_ok=True)  # it declared no length, or a wrong one
+        raise RecordingTooLongError(
+            f"The recording {name!r} is longer than the {_hours(limits.max_seconds)} allowed "
+            "(GIJIROKU_MAX_DURATION_HOURS).",
+            duration=f"> {_hours(limits.max_seconds)}", limit=_hours(limits.max_seconds))
     os.replace(partial, destination)
     duration = samples / SAMPLE_RATE
     progress("decode", duration, duration)

@@ -8,12 +8,15 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gijiroku.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gijiroku.audio import Limits
 
 ENV_PREFIX = "GIJIROKU_"
 _LANGUAGE = re.compile(r"^(auto|[a-z]{2,3})$")
@@ -109,6 +112,16 @@ class Settings(BaseSettings):
     watch_dir: str | None = None
     #: A file is taken once its size and time have not changed for this long.
     watch_stable_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
+    #: A file that holds much less than its header declares (a copy that stalled) is checked
+    #: again each time it settles, and taken as it is after this long.
+    watch_incomplete_seconds: float = Field(default=1800.0, ge=0.0, le=7 * 86400.0)
+
+    # Limits on what one recording may cost
+    #: Longer recordings are refused before they are decoded.
+    max_duration_hours: float = Field(default=12.0, gt=0.0, le=168.0)
+    #: Disk space (MB) that must stay free in the data directory after a recording's
+    #: decoded audio (230 MB an hour) is written; otherwise it waits for space.
+    min_free_mb: int = Field(default=1024, ge=0)
 
     # Exports: a TrueType font for PDF (default: IPAex Gothic, bundled)
     pdf_font: Path | None = None
@@ -119,6 +132,14 @@ class Settings(BaseSettings):
     #: Host names the service answers to, comma-separated ("*": any). Default: the loopback
     #: names, or any name once an API token guards the service.
     allowed_hosts: str | None = None
+
+    @property
+    def limits(self) -> Limits:
+        """`gijiroku.audio.Limits` from the settings above."""
+        from gijiroku.audio import Limits
+
+        return Limits(max_seconds=self.max_duration_hours * 3600,
+                      min_free_bytes=self.min_free_mb * 1024 * 1024)
 
     @field_validator("redis_url")
     @classmethod

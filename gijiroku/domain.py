@@ -24,8 +24,9 @@ JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 MeetingStatus = Literal["queued", "processing", "done", "failed", "cancelled"]
 #: The minutes: written, not asked for, no LLM configured, or the LLM failed.
 MinutesStatus = Literal["done", "skipped", "not_configured", "failed"]
-#: A file taken from a watched folder: a meeting made, the same content seen, or refused.
-WatchedFileStatus = Literal["queued", "duplicate", "failed"]
+#: A file taken from a watched folder: a meeting made, the same content seen, refused, left
+#: to settle (a copy still arriving, no disk space), or replaced by a later copy of the file.
+WatchedFileStatus = Literal["queued", "duplicate", "failed", "waiting", "superseded"]
 #: Job statuses after which nothing more happens to a job unless a person re-runs it.
 FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 

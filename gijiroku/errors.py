@@ -10,7 +10,10 @@
     │   ├── EmptyAudioError         the file has zero bytes
     │   ├── NoAudioStreamError      a container without any audio stream (e.g. silent video)
     │   ├── AudioDecodeError        bytes that ffmpeg cannot decode
-    │   └── ZeroDurationError       decodes, but holds no samples
+    │   ├── ZeroDurationError       decodes, but holds no samples
+    │   ├── RecordingTooLongError   longer than GIJIROKU_MAX_DURATION_HOURS
+    │   └── IncompleteRecordingError  holds much less than its header declares (still copying)
+    ├── DiskFullError               not enough free space for the decoded audio
     ├── FfmpegNotFoundError         neither a system ffmpeg nor the bundled one is usable
     ├── ModelError
     │   ├── ModelNotFoundError      a configured model is not on this machine
@@ -100,6 +103,20 @@ class AudioDecodeError(AudioError):
 
 class ZeroDurationError(AudioError):
     code = "audio_zero_duration"
+
+
+class RecordingTooLongError(AudioError):
+    code = "recording_too_long"
+
+
+class IncompleteRecordingError(AudioError):
+    code = "recording_incomplete"
+    permanent = False  # a copy still arriving: the same file is complete later
+
+
+class DiskFullError(GijirokuError):
+    code = "disk_full"
+    permanent = False  # space can be freed
 
 
 class FfmpegNotFoundError(GijirokuError):

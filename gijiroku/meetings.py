@@ -4,18 +4,26 @@ and the watched folder make meetings from files through `gijiroku.recordings`.""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
+from sqlmodel import col
 
 from gijiroku import audio
 from gijiroku.domain import FINISHED
 from gijiroku.jobs import cancel
 from gijiroku.options import MeetingOptions, checked_title
-from gijiroku.recordings import Accepted, accept_received, meeting_dir
+from gijiroku.recordings import Accepted, accept_received, content_hash, meeting_dir
+from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow, JobRow, SegmentRow, SpeakerRow, WordRow
+
+log = logging.getLogger(__name__)
 
 #: The upload form's optional fields that are meeting options (`title` is the meeting's own).
 FORM_OPTIONS = ("date", "place", "language", "num_speakers", "min_speakers", "max_speakers")
@@ -28,16 +36,77 @@ def options_from_form(fields: Mapping[str, str]) -> MeetingOptions:
 
 def accept_upload(
     engine: Engine, data_dir: Path, received: Path, name: str, content_hash: str,
-    fields: Mapping[str, str],
+    fields: Mapping[str, str], limits: audio.Limits | None = None,
 ) -> Accepted:
     """A received upload as a new meeting with a queued job. The form is checked and the
-    content probed first, so a file that holds no audio is refused whatever its name; the
-    caller removes what was received when this raises."""
+    content probed first, so a file that holds no audio, or too long a one, or one the disk
+    has no room to decode, is refused whatever its name; the caller removes what was
+    received when this raises."""
     options = options_from_form(fields)
     title = checked_title(fields.get("title"))
-    audio.probe(received, name=name)
+    info = audio.probe(received, name=name)
+    audio.check_limits(info, name, limits or audio.Limits(), data_dir)
     return accept_received(engine, data_dir, received, name, content_hash,
                            title=title, options=options)
+
+
+def replace_recording(
+    engine: Engine, data_dir: Path, meeting_id: str, source: Path, settle_seconds: float = 120.0,
+) -> Accepted:
+    """The meeting's recording replaced by `source`, a complete copy of the same file (a
+    watched-folder copy that stalled was taken half-way): its job is stopped, what it made
+    from the earlier content is kept in the history (kind `recording`, the JSON result as it
+    was), and a new job processes the new content from the start. Returns the new job."""
+    _stop_jobs(engine, meeting_id, settle_seconds)
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        original = data_dir / row.source_path
+        earlier = {"content_hash": row.content_hash, "status": row.status,
+                   "duration": row.duration,
+                   "size": original.stat().st_size if original.is_file() else None,
+                   "result": result_document(repository.load_meeting(session, meeting_id,
+                                                                     with_words=False))}
+    partial = original.with_name(f"{original.name}.{os.getpid()}.part")
+    try:
+        digest = content_hash(source, copy_to=partial)
+        os.replace(partial, original)
+    finally:
+        partial.unlink(missing_ok=True)
+    for made in ("audio.f32", audio.PLAYBACK_NAME):  # from the earlier content
+        (meeting_dir(data_dir, meeting_id) / made).unlink(missing_ok=True)
+    with session_scope(engine) as session:
+        session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
+                            before=earlier,
+                            after={"content_hash": digest, "size": original.stat().st_size}))
+        for table in (WordRow, SegmentRow, SpeakerRow):
+            session.execute(delete(table).where(col(table.meeting_id) == meeting_id))
+        repository.update_meeting(
+            session, meeting_id, content_hash=digest, completed_stages=[], audio_path=None,
+            duration=None, status="queued", minutes=None, minutes_status="not_configured")
+        job = repository.create_job(session, meeting_id=meeting_id, replace_edits=True)
+        log.info("meeting %s: recording replaced by a new copy of %s; job %s", meeting_id,
+                 source.name, job.id)
+        return Accepted(meeting_id, job.id)
+
+
+def _stop_jobs(engine: Engine, meeting_id: str, settle_seconds: float) -> None:
+    """Cancel the meeting's unfinished jobs and wait (a while) until none runs any more, so
+    none writes into what replaces its work."""
+    with session_scope(engine) as session:
+        unfinished = [job.id for job in repository.latest_jobs(session, [meeting_id]).values()
+                      if job.status not in FINISHED]
+    for job_id in unfinished:
+        cancel(engine, job_id)
+    deadline = time.monotonic() + settle_seconds
+    while unfinished and time.monotonic() < deadline:
+        with session_scope(engine) as session:
+            if all((job := session.get(JobRow, job_id)) is None or job.status != "running"
+                   for job_id in unfinished):
+                return
+        time.sleep(0.5)
+    if unfinished:
+        log.warning("meeting %s: job still running after %.0f s; replacing anyway",
+                    meeting_id, settle_seconds)
 
 
 def delete_meeting(engine: Engine, data_dir: Path, meeting_id: str) -> None:
@@ -53,4 +122,4 @@ def delete_meeting(engine: Engine, data_dir: Path, meeting_id: str) -> None:
     shutil.rmtree(meeting_dir(data_dir, meeting_id), ignore_errors=True)
 
 
-__all__ = ["accept_upload", "delete_meeting", "options_from_form"]
+__all__ = ["accept_upload", "delete_meeting", "options_from_form", "replace_recording"]

@@ -58,6 +58,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "en": "The file cannot be decoded as audio or video."},
     "audio_zero_duration": {"ja": "録音の長さが 0 秒です。",
                             "en": "The recording lasts zero seconds."},
+    "recording_too_long": {"ja": "録音が長すぎるため受け付けられません。上限は管理者が設定して"
+                                 "います。",
+                           "en": "The recording is longer than allowed."},
+    "recording_incomplete": {"ja": "録音ファイルが途中までしかありません。コピーが終わるのを"
+                                   "待っています。",
+                             "en": "The recording is not complete yet; waiting for the copy "
+                                   "to finish."},
+    "disk_full": {"ja": "ディスクの空き容量が足りません。管理者に連絡してください。",
+                  "en": "There is not enough free disk space."},
     "ffmpeg_not_found": {"ja": "音声の変換に使う ffmpeg がありません。管理者に連絡して"
                                "ください。",
                          "en": "ffmpeg, which decodes recordings, is missing."},
@@ -128,6 +137,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                      "en": "Log in first."},
     "login_required": {"ja": "ログインしてください。",
                        "en": "Log in first."},
+    "too_many_attempts": {"ja": "誤ったトークンが続けて送られたため、しばらく受け付けません。"
+                                "{seconds}秒後に再度お試しください。",
+                          "en": "Too many wrong tokens: try again in {seconds} s."},
 }
 
 

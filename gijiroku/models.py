@@ -220,10 +220,10 @@ def installed(models_dir: Path) -> list[tuple[str, Path, int]]:
             if any(folder.glob("snapshots/*/config.json")):
                 name = folder.name.removeprefix("models--").replace("--", "/", 1)
                 found.append((f"llm {name}", folder))
-    return [(what, path, _size(path)) for what, path in found if path.exists()]
+    return [(what, path, size_of(path)) for what, path in found if path.exists()]
 
 
-def _size(path: Path) -> int:
+def size_of(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     # a Hugging Face cache links each snapshot file to its blob: count the blobs once

@@ -33,6 +33,7 @@ from gijiroku.errors import (
     StageError,
 )
 from gijiroku.stages import Stage, StageContext, stages_named
+from gijiroku.stages.base import drop_decoded
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import JobRow, utcnow
 
@@ -182,6 +183,17 @@ class Pipeline:
             meeting_id, attempts, names = job.meeting_id, job.attempts, job.stages
             replace_edits = job.replace_edits
             repository.update_meeting(session, meeting_id, status="processing")
+        outcome = self._run_claimed(job_id, worker, meeting_id, attempts, names, replace_edits,
+                                    progress, retry, stopping)
+        if outcome.status in ("done", "failed", "cancelled"):  # the job has ended
+            drop_decoded(self.settings.data_dir, meeting_id)
+        return outcome
+
+    def _run_claimed(
+        self, job_id: str, worker: str, meeting_id: str, attempts: int,
+        names: list[str] | None, replace_edits: bool, progress: Progress,
+        retry: RetryPolicy | None, stopping: threading.Event | None,
+    ) -> Outcome:
         stages = self.stages if self.stages is not None else stages_named(names, self.settings)
         lease = Lease(self.engine, job_id, worker, self.settings.job_lease_seconds, stopping)
         lease.start()

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,29 @@ def remove_partial_uploads(data_dir: Path) -> list[str]:
     return removed
 
 
+#: A temporary file nobody has written to for this long was left by a process that died
+#: (ffmpeg writes a decode's `.part` continuously; a worker elsewhere may still be writing a
+#: younger one).
+ABANDONED_AFTER = 3600.0
+
+
+def remove_abandoned_files(data_dir: Path, older_than: float = ABANDONED_AFTER) -> list[str]:
+    """Temporary files a killed process left in the meetings' folders (`*.part`: a decode,
+    a playable copy, a replaced recording) and not touched for `older_than` seconds, removed
+    at start-up. Returns their paths relative to the data directory."""
+    removed = []
+    now = time.time()
+    for path in sorted((data_dir / "meetings").glob("*/*.part")):
+        try:
+            if now - path.stat().st_mtime < older_than:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path.relative_to(data_dir).as_posix())
+    return removed
+
+
 def meeting_dir(data_dir: Path, meeting_id: str) -> Path:
     return data_dir / "meetings" / meeting_id
 
@@ -88,6 +112,17 @@ def content_hash(source: Path, copy_to: Path | None = None) -> str:
             if writer is not None:
                 writer.write(chunk)
     return digest.hexdigest()
+
+
+def is_prefix(start: Path, whole: Path) -> bool:
+    """Whether the content of `start` is the beginning of `whole`'s (read in chunks)."""
+    if start.stat().st_size > whole.stat().st_size:
+        return False
+    with start.open("rb") as first, whole.open("rb") as second:
+        while chunk := first.read(CHUNK):
+            if second.read(len(chunk)) != chunk:
+                return False
+    return True
 
 
 def accept_file(

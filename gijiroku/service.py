@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
-from gijiroku.recordings import remove_partial_uploads
+from gijiroku.recordings import remove_abandoned_files, remove_partial_uploads
 from gijiroku.storage import open_database
 from gijiroku.watch import FolderWatcher, take_file
 
@@ -35,6 +35,10 @@ class Service:
         if removed:
             log.info("removed %d upload(s) left half-written: %s", len(removed),
                      ", ".join(removed))
+        abandoned = remove_abandoned_files(self.settings.data_dir)
+        if abandoned:
+            log.info("removed %d temporary file(s) left by stopped processes: %s",
+                     len(abandoned), ", ".join(abandoned))
         if self.settings.serve_worker:
             self.worker = EmbeddedWorker(self.settings, self.queue)
             self.worker.start()
@@ -52,7 +56,9 @@ class Service:
 
     def _take(self, path: Path) -> None:
         assert self.queue is not None
-        take_file(self.engine, self.settings.data_dir, path, on_queued=self.queue.enqueue)
+        take_file(self.engine, self.settings.data_dir, path, on_queued=self.queue.enqueue,
+                  limits=self.settings.limits,
+                  incomplete_seconds=self.settings.watch_incomplete_seconds)
 
     def submit(self, job_id: str) -> None:
         """Send a job stored as queued to the workers."""

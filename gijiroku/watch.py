@@ -8,6 +8,16 @@ whose events are lost (SMB, NFS) is still served. Every file taken is recorded w
 content hash: the same recording under another name is recognised and not processed twice,
 and a file that could not be taken keeps its reason. Nothing in the folder is ever deleted
 or changed; Gijiroku works on its own copy.
+
+A copy can stall for longer than the stability wait (a slow share, a USB stick). Two rules
+keep that from making a truncated meeting, or two meetings of one recording:
+- a file that holds much less than its header declares (`audio.check_complete`) is left
+  `waiting` and looked at again each time it settles; after `watch_incomplete_seconds` it is
+  taken as it is (a recorder that stopped mid-file writes such files too);
+- a file that changes after it was taken replaces the recording of the meeting it made
+  (`meetings.replace_recording`): one meeting per path, processed again from the complete
+  file, with what the earlier content gave kept in the meeting's history.
+Every file refused (no audio, too long, no disk space...) is listed with its reason.
 """
 
 from __future__ import annotations
@@ -17,15 +27,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
-from gijiroku.errors import GijirokuError
-from gijiroku.recordings import accept_file, content_hash
+from gijiroku import audio
+from gijiroku.errors import DiskFullError, GijirokuError, IncompleteRecordingError
+from gijiroku.meetings import replace_recording
+from gijiroku.recordings import accept_file, content_hash, is_prefix
 from gijiroku.storage import session_scope
-from gijiroku.storage.tables import MeetingRow, WatchedFileRow
+from gijiroku.storage.tables import MeetingRow, WatchedFileRow, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +56,10 @@ def ignored(path: Path) -> bool:
         or name.endswith("~")
         or path.suffix.lower() in TEMPORARY_SUFFIXES
     )
+
+
+class NotReady(Exception):
+    """Raised by `on_stable` for a file to be looked at again once it has settled anew."""
 
 
 @dataclass
@@ -107,12 +124,27 @@ class FolderWatcher:
                     if key not in self._done:
                         self._done.add(key)
                         ready.append(path)
+        taken = []
         for path in ready:
             try:
                 self.on_stable(path)
+            except NotReady:  # looked at again after another stable wait
+                with self._lock:
+                    self._done.discard(self._key(path))
+                    self._seen.setdefault(path, _Seen(-1, -1.0, time.monotonic()))
+                continue
             except Exception:  # one bad file must not stop the folder being watched
                 log.exception("could not take %s", path)
-        return ready
+            taken.append(path)
+        return taken
+
+    @staticmethod
+    def _key(path: Path) -> tuple[Path, int, float]:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return (path, -1, -1.0)
+        return (path, stat.st_size, stat.st_mtime)
 
     def start(self) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -163,12 +195,16 @@ def take_file(
     data_dir: Path,
     path: Path,
     on_queued: Callable[[str], None] | None = None,
+    limits: audio.Limits | None = None,
+    incomplete_seconds: float = 1800.0,
 ) -> WatchedFileRow:
     """Record a stable file from a watched folder and queue it, unless it is a duplicate.
 
     `on_queued(job_id)` is called for a new job (to send it to the workers). A file already
     recorded unchanged (same path, size and time, as the start-up scan finds after every
-    restart) returns its record without being read or recorded again."""
+    restart) returns its record without being read or recorded again. Raises `NotReady` for
+    a file to look at again later (a copy still arriving, a full disk), after recording it
+    as `waiting` with the reason."""
     stat = path.stat()
     with session_scope(engine) as session:
         known = session.exec(
@@ -176,28 +212,125 @@ def take_file(
                 WatchedFileRow.path == str(path),
                 WatchedFileRow.size == stat.st_size,
                 WatchedFileRow.mtime == stat.st_mtime,
-            )
+            ).order_by(col(WatchedFileRow.id).desc())
         ).first()
-    if known is not None:
+    if known is not None and known.status != "waiting":
         return known
+    waiting_since = known.created_at if known is not None else None
+    note = None
+    try:
+        note = _check(path, data_dir, limits or audio.Limits(), waiting_since,
+                      incomplete_seconds)
+    except (IncompleteRecordingError, DiskFullError) as exc:
+        _record_waiting(engine, known, path, stat.st_size, stat.st_mtime, exc)
+        raise NotReady(exc.message) from exc
+    except GijirokuError as exc:  # no audio, undecodable, too long: refused with its reason
+        return _record(engine, known, WatchedFileRow(
+            path=str(path), size=stat.st_size, mtime=stat.st_mtime, content_hash="",
+            status="failed", error=exc.message, error_code=exc.code), on_queued)
     digest = content_hash(path)
     with session_scope(engine) as session:
         same = session.exec(
             select(MeetingRow.id).where(MeetingRow.content_hash == digest)
         ).first()
+        earlier = session.exec(  # the meeting an earlier copy of this file made
+            select(WatchedFileRow).where(
+                WatchedFileRow.path == str(path), WatchedFileRow.status == "queued",
+                col(WatchedFileRow.meeting_id).is_not(None),
+            ).order_by(col(WatchedFileRow.id).desc())
+        ).first()
     record = WatchedFileRow(
         path=str(path), size=stat.st_size, mtime=stat.st_mtime, content_hash=digest,
-        status="duplicate" if same else "queued", meeting_id=same,
+        status="duplicate" if same else "queued", meeting_id=same, error=note,
     )
     if same is None:
         try:
-            accepted = accept_file(engine, data_dir, path)
+            if earlier is not None and _continues(engine, data_dir, earlier, path):
+                assert earlier.meeting_id is not None
+                accepted = replace_recording(engine, data_dir, earlier.meeting_id, path)
+            else:
+                accepted = accept_file(engine, data_dir, path)
             record.meeting_id, record.job_id = accepted.meeting_id, accepted.job_id
         except GijirokuError as exc:
-            record.status, record.error = "failed", exc.message
+            record.status, record.error, record.error_code = "failed", exc.message, exc.code
+    return _record(engine, known, record, on_queued)
+
+
+def _continues(engine: Engine, data_dir: Path, earlier: WatchedFileRow, path: Path) -> bool:
+    """Whether `path` now holds the rest of what was taken before: the earlier copy, as the
+    meeting stored it, is the start of the file. (A recorder that reuses a name for a new
+    recording makes a new meeting instead.)"""
     with session_scope(engine) as session:
+        meeting = session.get(MeetingRow, earlier.meeting_id)
+        if meeting is None:
+            return False
+        stored = data_dir / meeting.source_path
+    try:
+        return is_prefix(stored, path)
+    except OSError:
+        return False
+
+
+def _check(path: Path, data_dir: Path, limits: audio.Limits, waiting_since: datetime | None,
+           incomplete_seconds: float) -> str | None:
+    """Probe the file and apply the limits; a file shorter than it declares raises until it
+    has waited `incomplete_seconds`, then passes with a note saying so."""
+    info = audio.probe(path, name=path.name)
+    audio.check_limits(info, path.name, limits, data_dir)
+    try:
+        audio.check_complete(path, info, path.name)
+    except IncompleteRecordingError as exc:
+        waited = (utcnow() - _aware(waiting_since)).total_seconds() if waiting_since else 0.0
+        if waiting_since is None or waited < incomplete_seconds:
+            raise
+        return (f"{exc.message} Taken as it is after waiting {waited / 60:.0f} minutes for "
+                "the rest.")
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _record_waiting(engine: Engine, known: WatchedFileRow | None, path: Path, size: int,
+                    mtime: float, reason: GijirokuError) -> None:
+    """One `waiting` row per file version, its time the first time it was found waiting."""
+    with session_scope(engine) as session:
+        if known is not None:
+            row = session.get(WatchedFileRow, known.id)
+            if row is not None:
+                row.error, row.error_code = reason.message, reason.code
+                session.add(row)
+                return
+        session.add(WatchedFileRow(path=str(path), size=size, mtime=mtime, content_hash="",
+                                   status="waiting", error=reason.message,
+                                   error_code=reason.code))
+    log.info("watched folder: waiting for %s: %s", path, reason.message)
+
+
+def _record(engine: Engine, known: WatchedFileRow | None, record: WatchedFileRow,
+            on_queued: Callable[[str], None] | None) -> WatchedFileRow:
+    """Store what became of the file; earlier versions of it that were waiting or failed, or
+    made the meeting whose recording this one replaced, are marked `superseded`."""
+    with session_scope(engine) as session:
+        if known is not None:  # the waiting row of this same version becomes the record
+            row = session.get(WatchedFileRow, known.id)
+            if row is not None:
+                session.delete(row)
+                session.flush()
         session.add(record)
-    log.info("watched folder: %s %s", record.status, path)
+        session.flush()
+        for older in session.exec(select(WatchedFileRow).where(
+                WatchedFileRow.path == record.path, col(WatchedFileRow.id) != record.id,
+                col(WatchedFileRow.status).in_(("waiting", "failed", "queued")))).all():
+            # the file's latest state is the one to show; a meeting made from an earlier
+            # version stays listed unless this version replaced its recording
+            if older.status != "queued" or older.meeting_id == record.meeting_id:
+                older.status = "superseded"
+                session.add(older)
+        session.refresh(record)
+        session.expunge(record)
+    log.info("watched folder: %s %s", record.status, record.path)
     if record.job_id is not None and on_queued is not None:
         on_queued(record.job_id)
     return record

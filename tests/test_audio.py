@@ -7,8 +7,10 @@ from gijiroku import audio
 from gijiroku.errors import (
     AudioDecodeError,
     AudioFileNotFoundError,
+    DiskFullError,
     EmptyAudioError,
     NoAudioStreamError,
+    RecordingTooLongError,
     ZeroDurationError,
 )
 
@@ -87,3 +89,24 @@ def test_truncated_file_still_decodes_what_it_holds(media: dict[str, Path], tmp_
     cut.write_bytes(data[: len(data) // 2])  # a recorder unplugged mid-copy
     duration = audio.decode(cut, tmp_path / "out.f32")
     assert 10.0 < duration < 20.0
+
+
+def test_decoding_refuses_what_is_too_long_or_too_big_for_the_disk(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "meeting" / "audio.f32"
+    info = audio.probe(media["wav"])  # 30 s, declared in its header
+    with pytest.raises(RecordingTooLongError, match="0:00:30, longer than the 0:00:10"):
+        audio.decode(media["wav"], out, duration_hint=info.duration,
+                     limits=audio.Limits(max_seconds=10))
+    # a length not known beforehand: ffmpeg stops at the limit, and it is refused then
+    with pytest.raises(RecordingTooLongError, match="longer than the 0:00:10 allowed"):
+        audio.decode(media["wav"], out, limits=audio.Limits(max_seconds=10))
+    with pytest.raises(DiskFullError, match="needs 2 MB"):  # 30 s: 1.9 MB as float32
+        audio.decode(media["wav"], out, duration_hint=info.duration,
+                     limits=audio.Limits(min_free_bytes=2**62))
+    assert list(out.parent.iterdir()) == []  # nothing written, nothing left behind
+    assert audio.decoded_bytes(3 * 3600) == 691_200_004  # a 3-hour session: 0.7 GB
+    duration = audio.decode(media["wav"], out, duration_hint=info.duration,
+                            limits=audio.Limits(max_seconds=31, min_free_bytes=1))
+    assert duration == pytest.approx(30.0, abs=0.1)

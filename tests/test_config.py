@@ -144,3 +144,91 @@ def test_the_gpu_list_is_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setenv("GIJIROKU_GPUS", bad)
         with pytest.raises(ConfigError, match="GIJIROKU_GPUS"):
             load_settings()
+
+
+def _command(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *args: str, **env: str) -> tuple[int, str, str]:
+    """`gijiroku ARGS` in this process with only `env` set (faster than a new process)."""
+    import os
+
+    from gijiroku.cli import main
+    from gijiroku.config import get_settings
+
+    for name in [k for k in os.environ if k.startswith("GIJIROKU_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("GIJIROKU_LLM_BACKEND", "off")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        code = main(list(args))
+    finally:
+        get_settings.cache_clear()
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_names_the_setting_that_cannot_be_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
+    env.update(GIJIROKU_DATA_DIR="/proc/nope")  # a process of its own: what an admin sees
+    run = subprocess.run([sys.executable, "-m", "gijiroku", "check"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "GIJIROKU_DATA_DIR=/proc/nope cannot be used" in run.stderr
+
+    data = str(tmp_path / "data")
+    for setting, value, code, says in [
+        ("GIJIROKU_REDIS_URL", "redis://127.0.0.1:1", 2, "(GIJIROKU_REDIS_URL)"),
+        ("GIJIROKU_DATABASE_URL", "postgresql+psycopg://127.0.0.1:1/x", 1,
+         "(GIJIROKU_DATABASE_URL) [database_unavailable]"),
+        ("GIJIROKU_DATABASE_URL", "sqlite:////proc/nope/gijiroku.db", 1, "/proc/nope"),
+        ("GIJIROKU_LANGUAGE", "xx", 2, "GIJIROKU_LANGUAGE=xx is not a language"),
+        ("GIJIROKU_WHISPER_MODEL", str(tmp_path / "nowhere"), 1, "is not on this machine"),
+        ("GIJIROKU_DATA_DIR", "/etc/hostname", 2, "GIJIROKU_DATA_DIR=/etc/hostname cannot"),
+    ]:
+        settings = {"GIJIROKU_DATA_DIR": data, setting: value}
+        status, out, err = _command(monkeypatch, capsys, "check", **settings)
+        assert (status, "all checks passed" in out) == (code, False), (setting, out, err)
+        assert says in err and err.startswith("error: "), (setting, err)
+
+
+def test_check_warns_when_the_model_cannot_transcribe_the_language_and_models_list_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import shutil
+
+    from transcribe.whisper_backend import bundled_model_path, is_multilingual
+
+    own = tmp_path / "models-elsewhere" / "our-english-model"  # outside the models folder
+    shutil.copytree(bundled_model_path(), own, copy_function=os.link)
+    assert is_multilingual(own) is False
+    data = str(tmp_path / "data")
+    status, out, err = _command(monkeypatch, capsys, "check", GIJIROKU_DATA_DIR=data,
+                                GIJIROKU_WHISPER_MODEL=str(own), GIJIROKU_LANGUAGE="ja")
+    assert status == 0 and "all checks passed, 1 warning(s)" in out
+    assert f"whisper model: {own} (English only)" in out
+    assert "transcribes English only, but GIJIROKU_LANGUAGE=ja" in err
+    status, out, err = _command(monkeypatch, capsys, "check", GIJIROKU_DATA_DIR=data,
+                                GIJIROKU_LANGUAGE="ja")  # the embedded choice: no warning
+    assert status == 0 and out.rstrip().endswith("all checks passed") and "warning" not in err
+    assert "(Japanese, English and 97 other languages)" in out
+
+    status, out, _ = _command(monkeypatch, capsys, "models", "list", GIJIROKU_DATA_DIR=data,
+                              GIJIROKU_WHISPER_MODEL=str(own), GIJIROKU_LANGUAGE="ja")
+    lines = out.splitlines()
+    mine = next(i for i, line in enumerate(lines) if line.endswith(str(own)))
+    assert "our-english-model (configured)" in lines[mine] and "English only" in lines[mine]
+    assert "MB" in lines[mine]
+    assert lines[mine + 1].split() == ["in", "use:", "whisper", "(GIJIROKU_WHISPER_MODEL)"]
+    status, out, _ = _command(monkeypatch, capsys, "models", "list", GIJIROKU_DATA_DIR=data,
+                              GIJIROKU_WHISPER_MODEL="large-v3")
+    assert status == 0
+    assert "missing: whisper (GIJIROKU_WHISPER_MODEL): The Whisper model 'large-v3' is not" \
+        in out

@@ -12,21 +12,25 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import Engine
 
 from api import create_app
 from api.app import SECURITY_HEADERS
+from gijiroku import messages
 from gijiroku.config import Settings
 from gijiroku.export import export_meeting
 from gijiroku.recordings import remove_partial_uploads
 from gijiroku.storage import close_database, open_database, repository, session_scope
+from gijiroku.storage.tables import WatchedFileRow
 from tests.api.test_api import LOCAL
+from tests.api.test_web import csrf_of
 from tests.seed import SAMPLE, seed_meeting
 from tests.serving import Server, free_port
 from tests.test_watch import wait_for
@@ -117,6 +121,13 @@ def test_a_page_of_another_site_cannot_frame_the_meeting_page(
     settings = Settings(data_dir=data)
     engine = open_database(settings.resolved_database_url)
     meeting = seed_meeting(engine, data)
+    with session_scope(engine) as session:  # what the watched folder refused or waits for
+        session.add(WatchedFileRow(path="/share/notes.wav", size=12, mtime=1.0, content_hash="",
+                                   status="failed", error="not audio",
+                                   error_code="audio_undecodable"))
+        session.add(WatchedFileRow(path="/share/council.wav", size=9, mtime=1.0,
+                                   content_hash="", status="waiting", error="half copied",
+                                   error_code="recording_incomplete"))
     close_database(settings.resolved_database_url)
     server = Server(data, tmp_path / "serve.log")
     address = server.start()
@@ -145,6 +156,13 @@ def test_a_page_of_another_site_cannot_frame_the_meeting_page(
         direct.locator("#segments .seg textarea").wait_for()
         direct.goto(address + "/")
         direct.wait_for_selector("#meetings tr")
+        problems = direct.locator("#watched li")
+        problems.first.wait_for()
+        assert direct.locator("#watched").is_visible() and problems.count() == 2
+        assert problems.nth(0).get_attribute("data-status") in ("failed", "waiting")
+        listed = " ".join(problems.all_inner_texts())
+        assert "notes.wav" in listed and messages.message("audio_undecodable", "en") in listed
+        assert "council.wav (waiting, " in listed
         direct.goto(address + "/dictionary")
         direct.wait_for_selector("table")
         assert errors == []
@@ -182,6 +200,14 @@ def test_a_half_written_upload_is_removed_when_the_service_starts_again(
     # a file another process is still receiving is locked, and kept
     receiving = uploads / "other.upload"
     receiving.write_bytes(b"x")
+    # a decode that a killed worker left, untouched for two hours, and one still being written
+    abandoned = data / "meetings" / "m1" / "audio.f32.part"
+    abandoned.parent.mkdir(parents=True)
+    abandoned.write_bytes(b"\0" * 1024)
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    writing = data / "meetings" / "m2" / "playback.ogg.4242.part"
+    writing.parent.mkdir(parents=True)
+    writing.write_bytes(b"OggS")
     handle = os.open(receiving, os.O_RDONLY)
     fcntl.flock(handle, fcntl.LOCK_EX)
     try:
@@ -189,7 +215,76 @@ def test_a_half_written_upload_is_removed_when_the_service_starts_again(
         assert not partial.exists()
         assert receiving.exists()
         assert f"removed 1 upload(s) left half-written: {partial.name}" in server.log_text()
+        assert not abandoned.exists() and writing.exists()
+        assert "removed 1 temporary file(s) left by stopped processes: " \
+               "meetings/m1/audio.f32.part" in server.log_text()
     finally:
         os.close(handle)
         server.close()
     assert remove_partial_uploads(data) == ["other.upload"]
+
+
+def test_wrong_tokens_are_throttled_per_address_then_locked_out(
+    settings: Settings, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "k3-Zq8vN1xT0pLw7"
+    app = create_app(settings.model_copy(update={"api_token": SecretStr(token)}))
+    now = [1000.0]
+    app.state.guard.throttle.clock = lambda: now[0]
+    bad = {"Authorization": "Bearer a-wrong-guess-000"}
+    good = {"Authorization": f"Bearer {token}"}
+    with TestClient(app, base_url=LOCAL) as client, caplog.at_level("WARNING"):
+        def wait_after_a_wrong_one() -> int:
+            assert client.get("/api/meetings", headers=bad).status_code == 401
+            waiting = client.get("/api/meetings", headers=good)  # not even checked
+            assert waiting.status_code == 429, waiting.text
+            assert waiting.json()["error"]["code"] == "too_many_attempts"
+            return int(waiting.headers["Retry-After"])
+
+        assert wait_after_a_wrong_one() == 1
+        with ThreadPoolExecutor(20) as pool:  # guesses sent at once gain nothing
+            codes = list(pool.map(
+                lambda _: client.get("/api/meetings", headers=bad).status_code, range(20)))
+        assert codes == [429] * 20
+        waits = []
+        for _ in range(9):
+            now[0] += 120  # past any wait but the lockout
+            waits.append(wait_after_a_wrong_one())
+        assert waits == [2, 4, 8, 16, 32, 60, 60, 60, 15 * 60]  # the 10th: locked out
+        assert any("locked out for 15 minutes" in r.getMessage() for r in caplog.records)
+
+        form = client.get("/login?lang=en")
+        locked = client.post("/login", data={"token": token, "csrf": csrf_of(form.text)})
+        assert locked.status_code == 429 and "try again in 900 seconds" in locked.text
+        assert client.get("/api/meetings").status_code == 401  # no session was made
+
+        now[0] += 15 * 60
+        assert client.get("/api/meetings", headers=good).status_code == 200
+        assert wait_after_a_wrong_one() == 1  # a success starts the count again
+        now[0] += 2
+        for _ in range(3):  # the login form counts too
+            now[0] += 120
+            wrong = client.post("/login", data={"token": "nope", "csrf": csrf_of(form.text)})
+            assert wrong.status_code == 401
+        assert client.get("/api/meetings", headers=good).headers["Retry-After"] == "8"
+    other = app.state.guard.throttle
+    other.check("10.0.0.9")  # another address is not held back
+
+
+
+@pytest.mark.parametrize(("limit", "status", "code", "japanese"), [
+    ({"max_duration_hours": 0.01}, 413, "recording_too_long", "録音が長すぎる"),  # 36 s
+    ({"min_free_mb": 2**40}, 507, "disk_full", "ディスクの空き容量が足りません"),
+])
+def test_uploads_too_long_or_too_big_for_the_disk_are_refused_before_decoding(
+    settings: Settings, engine: Engine, limit: dict[str, float], status: int, code: str,
+    japanese: str,
+) -> None:
+    with TestClient(create_app(settings.model_copy(update=limit)), base_url=LOCAL) as client:
+        refused = client.post("/api/meetings", files={"file": ("a.flac", SAMPLE.read_bytes())})
+        assert refused.status_code == status and refused.json()["error"]["code"] == code
+        in_japanese = client.post("/api/meetings", headers={"Accept-Language": "ja"},
+                                  files={"file": ("a.flac", SAMPLE.read_bytes())})
+        assert japanese in in_japanese.json()["error"]["message"]
+        assert client.get("/api/meetings").json()["total"] == 0
+    assert not any((settings.data_dir / "uploads").iterdir())  # nothing kept

@@ -81,7 +81,8 @@ def test_a_recording_goes_through_every_stage(
     assert hashlib.sha256((stored / "original.m4a").read_bytes()).digest() == hashlib.sha256(
         media["m4a"].read_bytes()
     ).digest()
-    assert (stored / "audio.f32").stat().st_size == round(meeting.duration * 16000) * 4
+    # the decoded samples (230 MB an hour) are not kept once the job has ended
+    assert sorted(p.name for p in stored.iterdir()) == ["original.m4a"]
 
 
 def test_a_failed_stage_keeps_everything_before_it_and_resumes_after(

@@ -4,6 +4,8 @@ import math
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,163 @@ def test_a_restart_does_not_take_or_record_files_again(
     (folder / "afternoon.wav").write_bytes(media["flac"].read_bytes())  # replaced: new content
     assert take_file(engine, settings.data_dir, folder / "afternoon.wav").status == "queued"
     assert count(WatchedFileRow) == 3 and count(MeetingRow) == 3
+
+
+@contextmanager
+def watching(engine: Engine, settings: Settings, folder: Path) -> Iterator[FolderWatcher]:
+    """A watcher of `folder` that takes files as the service does, quick to settle."""
+    watcher = FolderWatcher([folder], lambda p: take_file(engine, settings.data_dir, p),
+                            stable_seconds=0.5, poll_seconds=0.1)
+    watcher.start()
+    try:
+        yield watcher
+    finally:
+        watcher.stop()
+
+
+def copy_with_a_stall(source: Path, target: Path, stall: float) -> threading.Thread:
+    """A copy that writes the first half, pauses for `stall` seconds (longer than the stable
+    wait, as a slow share or a USB stick does) and then writes the rest."""
+    data = source.read_bytes()
+
+    def copy() -> None:
+        with target.open("wb") as out:
+            out.write(data[: len(data) // 2])
+            out.flush()
+            time.sleep(stall)
+            out.write(data[len(data) // 2:])
+
+    thread = threading.Thread(target=copy)
+    thread.start()
+    return thread
+
+
+def rows_of(engine: Engine) -> list[WatchedFileRow]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(WatchedFileRow).order_by(WatchedFileRow.id)).all())
+
+
+def test_a_stalled_wav_copy_waits_and_becomes_one_meeting_of_the_whole_file(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    with watching(engine, settings, folder) as watcher:
+        writer = copy_with_a_stall(media["wav"], folder / "council.wav", stall=3.0)
+        # the half copy holds half of what its header declares: not taken, listed as waiting
+        assert wait_for(lambda: any(r.status == "waiting" for r in rows_of(engine)))
+        assert writer.is_alive()
+        waiting = rows_of(engine)
+        assert len(waiting) == 1 and waiting[0].error_code == "recording_incomplete"
+        writer.join()
+        assert wait_for(lambda: any(r.status == "queued" for r in rows_of(engine)))
+        assert looked_again(watcher)
+    with session_scope(engine) as session:
+        meetings = session.exec(select(MeetingRow)).all()
+    assert len(meetings) == 1
+    stored = settings.data_dir / meetings[0].source_path
+    assert stored.read_bytes() == media["wav"].read_bytes()  # the complete file
+    assert sorted(r.status for r in rows_of(engine)) == ["queued", "superseded"]
+
+
+def test_a_file_that_changes_after_it_was_taken_replaces_its_meetings_recording(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    """Ogg declares no length to compare with: the half copy is taken, and the rest of it
+    arriving later replaces that meeting's recording instead of making a second meeting."""
+    from gijiroku.domain import Segment, Transcript
+    from gijiroku.storage import repository
+    from gijiroku.storage.tables import EditRow, SegmentRow
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    with watching(engine, settings, folder) as watcher:
+        writer = copy_with_a_stall(media["ogg"], folder / "council.ogg", stall=3.0)
+        assert wait_for(lambda: any(r.status == "queued" for r in rows_of(engine)))
+        assert writer.is_alive()
+        first = rows_of(engine)[0]
+        assert first.meeting_id is not None
+        with session_scope(engine) as session:  # what processing the half copy gave
+            repository.save_transcript(session, meeting_id=first.meeting_id, transcript=Transcript(
+                "en", 15.0, [Segment(0.0, 4.0, "Only the first half was here.")]))
+        writer.join()
+        assert wait_for(lambda: len(rows_of(engine)) == 2)
+        assert looked_again(watcher)
+    rows = rows_of(engine)
+    assert [r.status for r in rows] == ["superseded", "queued"]
+    assert rows[1].meeting_id == first.meeting_id  # one meeting for the one file
+    with session_scope(engine) as session:
+        meetings = session.exec(select(MeetingRow)).all()
+        assert len(meetings) == 1
+        meeting = meetings[0]
+        stored = settings.data_dir / meeting.source_path
+        assert stored.read_bytes() == media["ogg"].read_bytes()
+        assert meeting.status == "queued" and meeting.completed_stages == []
+        jobs = session.exec(select(JobRow).order_by(JobRow.created_at)).all()
+        assert [j.status for j in jobs] == ["cancelled", "queued"]
+        assert jobs[1].id == rows[1].job_id and jobs[1].stages is None
+        assert session.exec(select(SegmentRow)).all() == []  # processed again from the start
+        history = session.exec(select(EditRow)).all()
+    assert [e.kind for e in history] == ["recording"]
+    earlier = history[0].before
+    assert earlier["content_hash"] == first.content_hash
+    assert [s["text"] for s in earlier["result"]["segments"]] == ["Only the first half was here."]
+    assert history[0].after["content_hash"] == meeting.content_hash != first.content_hash
+
+
+def test_refused_files_are_listed_with_their_reason(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+    from gijiroku import audio
+    from gijiroku.watch import NotReady
+    from tests.api.test_api import LOCAL
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "notes.wav").write_text("議題：予算案\n", encoding="utf-8")
+    text = take_file(engine, settings.data_dir, folder / "notes.wav")
+    assert text.status == "failed" and text.error_code == "audio_undecodable"
+    assert text.meeting_id is None
+    shutil.copy(media["flac"], folder / "long.flac")
+    too_long = take_file(engine, settings.data_dir, folder / "long.flac",
+                         limits=audio.Limits(max_seconds=5))
+    assert too_long.status == "failed" and too_long.error_code == "recording_too_long"
+    assert "longer than the 0:00:05 allowed" in (too_long.error or "")
+    shutil.copy(media["mp3"], folder / "full-disk.mp3")
+    no_room = audio.Limits(min_free_bytes=2**62)  # more than any disk has free
+    with pytest.raises(NotReady, match="Not enough disk space"):
+        take_file(engine, settings.data_dir, folder / "full-disk.mp3", limits=no_room)
+    with session_scope(engine) as session:
+        assert session.exec(select(MeetingRow)).all() == []
+
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        listed = client.get("/api/watched?status=failed&status=waiting").json()
+        assert {(f["name"], f["status"], f["error_code"]) for f in listed} == {
+            ("notes.wav", "failed", "audio_undecodable"),
+            ("long.flac", "failed", "recording_too_long"),
+            ("full-disk.mp3", "waiting", "disk_full")}
+        # space was freed: the same file is taken, and is no longer a problem
+        assert take_file(engine, settings.data_dir, folder / "full-disk.mp3").status == "queued"
+        listed = client.get("/api/watched?status=failed&status=waiting").json()
+        assert sorted(f["name"] for f in listed) == ["long.flac", "notes.wav"]
+
+
+def test_a_file_shorter_than_it_declares_is_taken_as_it_is_after_the_wait(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    from gijiroku.watch import NotReady
+
+    data = media["wav"].read_bytes()
+    cut = tmp_path / "recorder-stopped.wav"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(NotReady, match="may still be being copied"):
+        take_file(engine, settings.data_dir, cut, incomplete_seconds=0.2)
+    with pytest.raises(NotReady):  # checked again before the wait is over
+        take_file(engine, settings.data_dir, cut, incomplete_seconds=60)
+    time.sleep(0.3)
+    taken = take_file(engine, settings.data_dir, cut, incomplete_seconds=0.2)
+    assert taken.status == "queued" and "Taken as it is" in (taken.error or "")
+    assert [r.status for r in rows_of(engine)] == ["queued"]

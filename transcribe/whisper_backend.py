@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -60,6 +61,27 @@ def embedded_dir() -> Path:
 def multilingual_base_path() -> Path:
     """The multilingual Whisper base (CTranslate2), joined from two wheels at setup."""
     return embedded_dir() / "whisper-base"
+
+
+#: Whisper's multilingual vocabularies have 51865 tokens (51866 from large-v3 on); the
+#: English-only models (tiny.en ... medium.en, distil-*.en) have 51864.
+_MULTILINGUAL_VOCABULARY = 51865
+
+
+def is_multilingual(path: str | Path) -> bool | None:
+    """Whether a CTranslate2 Whisper model transcribes languages other than English, read
+    from its vocabulary without loading it; None when the folder does not say."""
+    folder = Path(path)
+    try:
+        if (folder / "vocabulary.json").is_file():
+            size = len(json.loads((folder / "vocabulary.json").read_text(encoding="utf-8")))
+        elif (folder / "vocabulary.txt").is_file():
+            size = len((folder / "vocabulary.txt").read_text(encoding="utf-8").splitlines())
+        else:
+            return None
+    except (OSError, ValueError):
+        return None
+    return size >= _MULTILINGUAL_VOCABULARY
 
 
 def resolve(spec: ModelSpec) -> ResolvedModel:

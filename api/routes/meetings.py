@@ -71,14 +71,16 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
     """multipart/form-data: `file` (any audio or video), optional `title`, `date`,
     `place`, `language`,
     `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
-    probed, so a file that holds no audio is refused whatever its name."""
+    probed, so a file that holds no audio is refused whatever its name; one longer than
+    GIJIROKU_MAX_DURATION_HOURS is refused with 413, one the disk has no room to decode with
+    507."""
     received = await receive_upload(
         request, settings.data_dir / "uploads", settings.max_upload_mb * 1024 * 1024
     )
     try:
         accepted = await asyncio.to_thread(
             meetings.accept_upload, db, settings.data_dir, received.path, received.filename,
-            received.sha256, received.fields,
+            received.sha256, received.fields, settings.limits,
         )
     except BaseException:
         discard(received)

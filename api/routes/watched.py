@@ -19,12 +19,14 @@ router = APIRouter()
             summary="Files taken from the watched folders, newest first")
 def watched(
     db: Db,
-    status: Annotated[WatchedFileStatus | None, Query()] = None,
+    status: Annotated[list[WatchedFileStatus] | None, Query(
+        description="only these (repeat it: ?status=failed&status=waiting)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[WatchedFileView]:
     with session_scope(db) as session:
         return [
             WatchedFileView(name=PurePath(row.path).name, status=row.status, error=row.error,
-                            meeting_id=row.meeting_id, created_at=utc_iso(row.created_at))
+                            error_code=row.error_code, meeting_id=row.meeting_id,
+                            created_at=utc_iso(row.created_at))
             for row in repository.watched_files(session, status, limit)
         ]

@@ -9,6 +9,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from gijiroku.cli import dictionary, meetings, models, service
 from gijiroku.cli.common import EXIT_CONFIG, EXIT_FAILED
 from gijiroku.errors import GijirokuError
@@ -39,6 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
         # a setting or an argument that cannot be used: nothing was done
         return EXIT_CONFIG if exc.code in ("config_invalid", "invalid_input") else EXIT_FAILED
+    except OSError as exc:  # a folder or file the settings name that cannot be used
+        print(f"error: {exc.strerror or exc}"
+              f"{f': {exc.filename}' if exc.filename else ''} [os_error]", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as exc:  # GIJIROKU_DATABASE_URL names a database that fails
+        cause = getattr(exc, "orig", None) or exc
+        print(f"error: the database cannot be used: {str(cause).strip().splitlines()[0]} "
+              "(GIJIROKU_DATABASE_URL) [database_unavailable]", file=sys.stderr)
+        return EXIT_FAILED
 
 
 __all__ = ["build_parser", "main"]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+import transcribe
 from api import create_app
 from gijiroku import gpus
 from gijiroku.cli.common import positive
@@ -22,7 +25,7 @@ from gijiroku.service import Service
 from gijiroku.stages.minutes import llm_config, llm_server
 from gijiroku.stages.transcribe import model_spec
 from gijiroku.storage import open_database
-from transcribe.whisper_backend import resolve
+from transcribe.whisper_backend import is_multilingual, resolve
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -57,11 +60,33 @@ def cancel(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    """Exit 0 when the database and queue answer and the configured models are here."""
+    """Exit 0 when the data directory, the database and the queue answer and the configured
+    models are here. What works but not as configured (a model that cannot transcribe the
+    configured language, little disk space) is printed as a warning."""
     settings = get_settings()
+    warnings: list[str] = []
+    free = data_dir_free_space(settings.data_dir)
+    print(f"data directory: {settings.data_dir} ({free / 1e9:,.1f} GB free)")
+    hour = 3600 * 16_000 * 4  # the decoded audio of an hour of recording
+    if free < settings.min_free_mb * 1024 * 1024 + 3 * hour:
+        warnings.append(f"only {free / 1e9:,.1f} GB free in {settings.data_dir}: a 3-hour "
+                        "session needs about 0.7 GB while it is processed, and "
+                        f"{settings.min_free_mb} MB must stay free (GIJIROKU_MIN_FREE_MB)")
     queue = prepare(settings)  # migrates, reaches the queue's storage
     print(f"database and queue: ok ({queue.describe()})")
-    print(f"whisper model: {resolve(model_spec(settings)).path}")
+    if settings.language != "auto" and settings.language not in transcribe.languages():
+        raise ConfigError(f"GIJIROKU_LANGUAGE={settings.language} is not a language Whisper "
+                          "transcribes: use a code such as ja or en, or auto.")
+    model = resolve(model_spec(settings)).path
+    multilingual = is_multilingual(model)
+    print(f"whisper model: {model} ({LANGUAGES_OF[multilingual]})")
+    if multilingual is False and settings.language != "en":
+        warnings.append(
+            f"the Whisper model {settings.whisper_model or model} transcribes English only, "
+            f"but GIJIROKU_LANGUAGE={settings.language}: meetings in Japanese or another "
+            "language would come out as English or as nothing. Set GIJIROKU_WHISPER_MODEL "
+            "to a multilingual model (large-v3, or leave it empty for the embedded one), or "
+            "GIJIROKU_LANGUAGE=en.")
     if settings.diarize:  # found, not loaded: a health check must stay light
         pipeline = settings.diarization_pipeline
         if pipeline and Path(pipeline).is_absolute() and not Path(pipeline).exists():
@@ -71,9 +96,35 @@ def check(args: argparse.Namespace) -> int:
                                      "'gijiroku models fetch-starter'.")
         print(f"diarization: {pipeline or 'offline starter set'}")
     print(f"minutes: {minutes_backend(settings)}")
+    if settings.pdf_font is not None and not settings.pdf_font.is_file():
+        warnings.append(f"GIJIROKU_PDF_FONT={settings.pdf_font} is not a file: PDF exports "
+                        "will fail until it is (unset it for the bundled font)")
     for line in gpus.report(settings):
         print(line)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("all checks passed" + (f", {len(warnings)} warning(s)" if warnings else ""))
     return 0
+
+
+#: What a Whisper model transcribes, by `is_multilingual`.
+LANGUAGES_OF = {True: "Japanese, English and 97 other languages", False: "English only",
+                None: "languages not known"}
+
+
+def data_dir_free_space(folder: Path) -> int:
+    """The free bytes where the data directory is, after checking that it can be created and
+    written to (a clear error instead of a traceback when it cannot)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".gijiroku-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return shutil.disk_usage(folder).free
+    except OSError as exc:
+        raise ConfigError(
+            f"GIJIROKU_DATA_DIR={folder} cannot be used: {exc.strerror or exc}. Point it at a "
+            "folder this user may create and write to.") from exc
 
 
 def minutes_backend(settings: Settings) -> str:

@@ -14,7 +14,7 @@ from huey.consumer import Consumer, Scheduler, Worker
 
 from gijiroku import gpus
 from gijiroku.config import Settings
-from gijiroku.errors import GijirokuError
+from gijiroku.errors import ConfigError, GijirokuError
 from gijiroku.jobs import runtime
 from gijiroku.jobs.queue import JobQueue
 from gijiroku.jobs.runtime import Runtime
@@ -130,7 +130,12 @@ def prepare(settings: Settings) -> JobQueue:
     """Check the database (migrating it) and the queue before any worker starts."""
     open_database(settings.resolved_database_url)
     queue = JobQueue(settings)
-    queue.waiting()  # reaches the queue's storage now, so a wrong address fails at start
+    try:
+        queue.waiting()  # reaches the queue's storage now, so a wrong address fails at start
+    except Exception as exc:  # redis-py's and SQLite's errors share no base class
+        where = "GIJIROKU_REDIS_URL" if settings.redis_url else "GIJIROKU_DATA_DIR"
+        raise ConfigError(f"The job queue ({queue.describe()}) cannot be reached: "
+                          f"{str(exc).rstrip('.')} ({where}).") from exc
     return queue
 
 

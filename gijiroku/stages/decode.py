@@ -1,4 +1,4 @@
-"""The decode stage: any audio or video file to 16 kHz mono float32 samples, once."""
+"""The decode stage: any audio or video file to 16 kHz mono float32 samples, once a job."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gijiroku import audio
 from gijiroku.errors import GijirokuError
-from gijiroku.stages.base import StageContext
+from gijiroku.stages.base import StageContext, decode_recording
 from gijiroku.storage import repository, session_scope
 
 log = logging.getLogger(__name__)
@@ -22,18 +22,12 @@ class DecodeStage:
     def run(self, context: StageContext) -> None:
         with session_scope(context.engine) as session:
             row = repository.get_meeting_row(session, context.meeting_id)
-            source, name = context.data_dir / row.source_path, row.source_name
-        info = audio.probe(source, name=name)
-        relative = Path("meetings") / context.meeting_id / "audio.f32"
-        duration = audio.decode(
-            source,
-            context.data_dir / relative,
-            duration_hint=info.duration,
-            progress=context.progress,
-            name=name,
-        )
+            source, name = Path(row.source_path), row.source_name
+        relative = Path("meetings") / context.meeting_id / audio.DECODED_NAME
+        duration = decode_recording(context.data_dir / source, context.data_dir / relative,
+                                    name, context.settings, context.progress)
         try:  # WMA, AMR...: the player's copy now, not at the first click on play
-            audio.playable(source)
+            audio.playable(context.data_dir / source)
         except GijirokuError as error:  # not needed for the transcript; the web view
             log.warning("meeting %s: %s", context.meeting_id, error)  # tries once more
         with session_scope(context.engine) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -333,10 +334,11 @@ def delete_meeting(session: Session, meeting_id: str) -> MeetingRow:
 
 
 def watched_files(
-    session: Session, status: WatchedFileStatus | None = None, limit: int = 50
+    session: Session, status: Sequence[WatchedFileStatus] | None = None, limit: int = 50
 ) -> list[WatchedFileRow]:
-    """Files taken from the watched folders, newest first (only those with `status`)."""
-    query = select(WatchedFileRow).order_by(col(WatchedFileRow.created_at).desc())
-    if status is not None:
-        query = query.where(WatchedFileRow.status == status)
+    """Files taken from the watched folders, newest first (only those with one of `status`)."""
+    query = select(WatchedFileRow).order_by(col(WatchedFileRow.created_at).desc(),
+                                            col(WatchedFileRow.id).desc())
+    if status:
+        query = query.where(col(WatchedFileRow.status).in_(status))
     return list(session.exec(query.limit(limit)))

@@ -164,6 +164,7 @@ class WatchedFileRow(SQLModel, table=True):
     )
     job_id: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, sa_type=Text)
+    error_code: str | None = Field(default=None, max_length=40)
     created_at: datetime = _time()
 
 
@@ -198,3 +199,17 @@ class DictionaryEntryRow(SQLModel, table=True):
     language: str = Field(default="ja", max_length=8)  # "" for every language
     note: str = Field(default="", max_length=200)
     created_at: datetime = _time()
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A browser signed in with the API token. The cookie names this row by a random id (only
+    its hash is stored); logging out deletes the row, and a changed token no longer matches
+    `token_fingerprint`, so both end the session whatever the cookie says."""
+
+    __tablename__ = "web_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the cookie's random part
+    token_fingerprint: str = Field(max_length=64)
+    client: str = Field(default="", max_length=64)  # the address that signed in, for the log
+    created_at: datetime = _time()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)

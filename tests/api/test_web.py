@@ -2,8 +2,8 @@
 the login form and its cookie; downloads and watched-folder failures as the pages use them."""
 
 import re
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from api import create_app
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard
 from gijiroku.config import Settings
 from gijiroku.storage import session_scope
-from gijiroku.storage.tables import MeetingRow, WatchedFileRow
+from gijiroku.storage.tables import MeetingRow, WatchedFileRow, WebSessionRow
 from tests.api.test_api import LOCAL, SAMPLE, upload
 from web import choose_language, messages
 
@@ -129,8 +129,10 @@ def test_login_form_cookie_and_csrf(guarded: TestClient) -> None:
 
     wrong = guarded.post("/login", data={"token": "guess", "csrf": login_csrf, "next": "/"})
     assert wrong.status_code == 401 and SESSION_COOKIE not in wrong.cookies
+    guarded.app.state.guard.throttle.succeeded("testclient")  # type: ignore[attr-defined]
     no_csrf = guarded.post("/login", data={"token": TOKEN, "csrf": "x", "next": "/"})
     assert no_csrf.status_code == 401
+    guarded.app.state.guard.throttle.succeeded("testclient")  # type: ignore[attr-defined]
     forged = guarded.post("/login", data={"token": TOKEN, "csrf": login_csrf},
                           headers={"Origin": "http://evil.example"})
     assert forged.status_code == 403
@@ -160,19 +162,53 @@ def test_login_form_cookie_and_csrf(guarded: TestClient) -> None:
     assert guarded.post("/logout", headers=browser).status_code == 303
 
 
-def test_sessions_expire(settings: Settings) -> None:
-    guard = Guard(TOKEN, ["*"])
-    other = Guard("another-token-entirely", ["*"])
+def test_sessions_are_stored_and_end_with_logout_expiry_or_a_new_token(
+    settings: Settings, engine: Engine
+) -> None:
+    def database() -> Engine:
+        return engine
+
+    guard = Guard(TOKEN, ["*"], database)
+    other = Guard("another-token-entirely", ["*"], database)
 
     class Fake:
         def __init__(self, cookie: str) -> None:
             self.cookies = {SESSION_COOKIE: cookie}
+            self.scope: dict[str, object] = {}
+            self.state = type("State", (), {})()
 
-    fresh = guard.new_session()
-    stale = guard.new_session(now=time.time() - SESSION_SECONDS - 5)
-    assert guard.session_of(Fake(fresh)) is not None  # type: ignore[arg-type]
-    assert guard.session_of(Fake(stale)) is None  # type: ignore[arg-type]
-    assert other.session_of(Fake(fresh)) is None  # type: ignore[arg-type]  # token changed
+    def signed_in(which: Guard, cookie: str) -> bool:
+        return which.session_of(Fake(cookie)) is not None  # type: ignore[arg-type]
+
+    fresh, stale, ended = (guard.new_session("127.0.0.1") for _ in range(3))
+    with session_scope(engine) as session:
+        rows = session.exec(select(WebSessionRow)).all()
+        assert len(rows) == 3 and all(row.client == "127.0.0.1" for row in rows)
+        assert fresh.split(".")[0] not in {row.id for row in rows}  # only hashes are stored
+        for row in rows:
+            if row.id == Guard._row_id(stale.split(".")[0]):
+                row.expires_at = datetime.now(UTC) - timedelta(seconds=5)
+                session.add(row)
+    assert signed_in(guard, fresh)
+    assert not signed_in(guard, stale)
+    assert not signed_in(other, fresh)  # the token changed
+    guard.end_session(Fake(ended))  # type: ignore[arg-type]
+    assert not signed_in(guard, ended)
+    unsigned = "0" * 32 + "." + fresh.split(".")[1]
+    assert not signed_in(guard, unsigned)
+    assert SESSION_SECONDS == 12 * 3600
+
+
+def test_logging_out_ends_the_session_on_the_server(guarded: TestClient) -> None:
+    form = guarded.get("/login")
+    assert guarded.post("/login", data={"token": TOKEN, "csrf": csrf_of(form.text)}) \
+        .status_code == 303
+    cookie = guarded.cookies[SESSION_COOKIE]
+    assert guarded.get("/api/meetings").status_code == 200
+    assert guarded.post("/logout").status_code == 303
+    guarded.cookies.set(SESSION_COOKIE, cookie)  # a copy of the cookie kept by someone
+    assert guarded.get("/api/meetings").status_code == 401
+    assert guarded.get("/").status_code == 303
 
 
 def test_export_download_and_watched_failures(

@@ -136,11 +136,13 @@ async function refresh() {
 }
 
 async function watched() {
-  const failures = await api("GET", "/api/watched?status=failed");
+  const problems = await api("GET", "/api/watched?status=failed&status=waiting");
   const box = document.getElementById("watched");
-  box.hidden = failures.length === 0;
-  document.getElementById("watched-list").replaceChildren(...failures.map((f) =>
-    el("li", {}, el("strong", {}, f.name), " (" + when(f.created_at) + "): " + (f.error || ""))));
+  box.hidden = problems.length === 0;
+  document.getElementById("watched-list").replaceChildren(...problems.map((f) =>
+    el("li", { "data-status": f.status }, el("strong", {}, f.name),
+       " (" + (f.status === "waiting" ? T.watched_waiting + ", " : "") + when(f.created_at) +
+       "): " + failureText(f))));
 }
 
 refresh();
