@@ -43,7 +43,10 @@ def test_generated_requests_get_no_server_error(settings: Settings, engine: Engi
     for operation in operations:
         tried.append(operation.label)
         strategies = [operation.as_strategy()]
-        if "{" in operation.path:
+        # an event stream aimed at a real meeting stays open until the client gives up
+        # (10 s a request, 250 s in all): job events are tested in test_api.py, meeting
+        # events by the two-window browser test; here they get the generated ids only
+        if "{" in operation.path and not operation.path.endswith("/events"):
             strategies.append(operation.as_strategy().map(aimed_at(real)))
         for strategy in strategies:
 
