@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gijiroku.domain import SAMPLE_RATE, Progress, no_progress
+from gijiroku.domain import SAMPLE_RATE, Progress, clock, no_progress
 from gijiroku.errors import (
     AudioDecodeError,
     AudioFileNotFoundError,
@@ -66,20 +66,21 @@ def decoded_bytes(seconds: float) -> int:
 
 
 def _hours(seconds: float) -> str:
-    return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
+    return clock(seconds, pad_hours=False)
 
 
-def check_limits(info: AudioInfo, name: str, limits: Limits, folder: Path) -> None:
-    """Refuse, before decoding, a recording longer than allowed or one whose decoded samples
-    would not fit in `folder`'s file system with the required space left over."""
-    if info.duration is None:
+def check_limits(duration: float | None, name: str, limits: Limits, folder: Path) -> None:
+    """Refuse, before decoding, a recording whose declared `duration` is longer than allowed
+    or whose decoded samples would not fit in `folder`'s file system with the required
+    space left over."""
+    if duration is None:
         return  # not declared: `decode` stops at the limit instead
-    if limits.max_seconds is not None and info.duration > limits.max_seconds:
+    if limits.max_seconds is not None and duration > limits.max_seconds:
         raise RecordingTooLongError(
-            f"The recording {name!r} lasts {_hours(info.duration)}, longer than the "
+            f"The recording {name!r} lasts {_hours(duration)}, longer than the "
             f"{_hours(limits.max_seconds)} allowed (GIJIROKU_MAX_DURATION_HOURS).",
-            duration=_hours(info.duration), limit=_hours(limits.max_seconds))
-    check_free_space(folder, decoded_bytes(info.duration), limits.min_free_bytes, name)
+            duration=_hours(duration), limit=_hours(limits.max_seconds))
+    check_free_space(folder, decoded_bytes(duration), limits.min_free_bytes, name)
 
 
 def check_free_space(folder: Path, needed: int, keep_free: int, name: str) -> None:
@@ -229,9 +230,7 @@ def decode(
     _check_file(source, name)
     destination.parent.mkdir(parents=True, exist_ok=True)
     limits = limits or Limits()
-    if duration_hint is not None:
-        check_limits(AudioInfo(duration_hint, "", 0, 0, "", False), name, limits,
-                     destination.parent)
+    check_limits(duration_hint, name, limits, destination.parent)
     # a name of this run's own: two jobs of one meeting may decode it at once
     partial = destination.with_name(f"{destination.name}.{os.getpid()}-"
                                     f"{secrets.token_hex(3)}.part")

@@ -45,7 +45,7 @@ def accept_upload(
     options = options_from_form(fields)
     title = checked_title(fields.get("title"))
     info = audio.probe(received, name=name)
-    audio.check_limits(info, name, limits or audio.Limits(), data_dir)
+    audio.check_limits(info.duration, name, limits or audio.Limits(), data_dir)
     return accept_received(engine, data_dir, received, name, content_hash,
                            title=title, options=options)
 
@@ -72,7 +72,7 @@ def replace_recording(
         os.replace(partial, original)
     finally:
         partial.unlink(missing_ok=True)
-    for made in ("audio.f32", audio.PLAYBACK_NAME):  # from the earlier content
+    for made in (audio.DECODED_NAME, audio.PLAYBACK_NAME):  # from the earlier content
         (meeting_dir(data_dir, meeting_id) / made).unlink(missing_ok=True)
     with session_scope(engine) as session:
         session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
@@ -89,14 +89,20 @@ def replace_recording(
         return Accepted(meeting_id, job.id)
 
 
-def _stop_jobs(engine: Engine, meeting_id: str, settle_seconds: float) -> None:
-    """Cancel the meeting's unfinished jobs and wait (a while) until none runs any more, so
-    none writes into what replaces its work."""
+def _cancel_unfinished(engine: Engine, meeting_id: str) -> list[str]:
+    """Cancel the meeting's queued or running job; the ids of those cancelled."""
     with session_scope(engine) as session:
         unfinished = [job.id for job in repository.latest_jobs(session, [meeting_id]).values()
                       if job.status not in FINISHED]
     for job_id in unfinished:
         cancel(engine, job_id)
+    return unfinished
+
+
+def _stop_jobs(engine: Engine, meeting_id: str, settle_seconds: float) -> None:
+    """Cancel the meeting's unfinished jobs and wait (a while) until none runs any more, so
+    none writes into what replaces its work."""
+    unfinished = _cancel_unfinished(engine, meeting_id)
     deadline = time.monotonic() + settle_seconds
     while unfinished and time.monotonic() < deadline:
         with session_scope(engine) as session:
@@ -112,11 +118,7 @@ def _stop_jobs(engine: Engine, meeting_id: str, settle_seconds: float) -> None:
 def delete_meeting(engine: Engine, data_dir: Path, meeting_id: str) -> None:
     """The meeting, its transcript, minutes, history and files. A job still running for it is
     cancelled first, so it stops instead of writing into what is gone."""
-    with session_scope(engine) as session:
-        unfinished = [job.id for job in repository.latest_jobs(session, [meeting_id]).values()
-                      if job.status not in FINISHED]
-    for job_id in unfinished:
-        cancel(engine, job_id)
+    _cancel_unfinished(engine, meeting_id)
     with session_scope(engine) as session:
         repository.delete_meeting(session, meeting_id)
     shutil.rmtree(meeting_dir(data_dir, meeting_id), ignore_errors=True)

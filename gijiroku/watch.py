@@ -276,7 +276,7 @@ def _check(path: Path, data_dir: Path, limits: audio.Limits, waiting_since: date
     """Probe the file and apply the limits; a file shorter than it declares raises until it
     has waited `incomplete_seconds`, then passes with a note saying so."""
     info = audio.probe(path, name=path.name)
-    audio.check_limits(info, path.name, limits, data_dir)
+    audio.check_limits(info.duration, path.name, limits, data_dir)
     try:
         audio.check_complete(path, info, path.name)
     except IncompleteRecordingError as exc:

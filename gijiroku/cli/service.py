@@ -15,6 +15,7 @@ import uvicorn
 import transcribe
 from api import create_app
 from gijiroku import gpus
+from gijiroku.audio import decoded_bytes
 from gijiroku.cli.common import positive
 from gijiroku.config import Settings, get_settings
 from gijiroku.errors import ConfigError, ModelNotFoundError
@@ -67,8 +68,7 @@ def check(args: argparse.Namespace) -> int:
     warnings: list[str] = []
     free = data_dir_free_space(settings.data_dir)
     print(f"data directory: {settings.data_dir} ({free / 1e9:,.1f} GB free)")
-    hour = 3600 * 16_000 * 4  # the decoded audio of an hour of recording
-    if free < settings.min_free_mb * 1024 * 1024 + 3 * hour:
+    if free < settings.min_free_mb * 1024 * 1024 + decoded_bytes(3 * 3600):
         warnings.append(f"only {free / 1e9:,.1f} GB free in {settings.data_dir}: a 3-hour "
                         "session needs about 0.7 GB while it is processed, and "
                         f"{settings.min_free_mb} MB must stay free (GIJIROKU_MIN_FREE_MB)")

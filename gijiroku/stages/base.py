@@ -14,6 +14,7 @@ from gijiroku import audio
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import StageError
+from gijiroku.recordings import meeting_dir
 from gijiroku.storage import repository, session_scope
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def decode_recording(source: Path, target: Path, name: str, settings: Settings,
 def drop_decoded(data_dir: Path, meeting_id: str) -> None:
     """Remove a meeting's decoded samples once its job has ended (they are made again when
     needed): a 3-hour session's would otherwise keep 0.7 GB of disk for good."""
-    decoded = data_dir / "meetings" / meeting_id / audio.DECODED_NAME
+    decoded = meeting_dir(data_dir, meeting_id) / audio.DECODED_NAME
     try:
         if decoded.is_file():
             decoded.unlink()
