@@ -1,9 +1,10 @@
 """Drop phrases Whisper invents over silence: "Thanks for watching", 「ご視聴ありがとう…」.
 
 Whisper was trained on subtitled videos, so over silence or room noise it sometimes writes the
-closing lines of those videos. A segment is dropped only when its whole text is such a phrase
-*and* the audio under it is quiet or the model itself judged it to be no speech: a councillor
-who really says "thank you" into the microphone keeps their words.
+closing lines of those videos, or a lone "." or "…" (heard on room hiss). A segment is dropped
+only when its whole text is such a phrase or nothing but punctuation *and* the audio under it
+is quiet or the model itself judged it to be no speech: a councillor who really says "thank
+you" into the microphone keeps their words.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ _NORMALIZED = frozenset(normalize(p) for p in PHANTOM_PHRASES)
 
 
 def is_phantom(text: str, loudness_dbfs: float, no_speech_prob: float | None) -> bool:
-    """True when `text` is a known phantom phrase heard over silence (or judged no speech)."""
-    if normalize(text) not in _NORMALIZED:
+    """True when `text` is a known phantom phrase, or only punctuation, heard over silence (or
+    judged no speech)."""
+    folded = normalize(text)
+    if folded and folded not in _NORMALIZED:
         return False
     quiet = loudness_dbfs < QUIET_DBFS
     doubted = no_speech_prob is not None and no_speech_prob >= NO_SPEECH_PROBABILITY

@@ -16,6 +16,14 @@ def test_known_phrases_over_silence_are_phantoms(text: str) -> None:
     assert is_phantom(text, loudness_dbfs=-70.0, no_speech_prob=0.1)
 
 
+@pytest.mark.parametrize("text", [".", "…", "。", " - ", "!?"])
+def test_punctuation_alone_over_hiss_or_doubted_is_a_phantom(text: str) -> None:
+    # Seen on 20 s of -60 dBFS hiss: six segments of "." with no_speech_prob 0.96.
+    assert is_phantom(text, loudness_dbfs=-20.0, no_speech_prob=0.96)
+    assert is_phantom(text, loudness_dbfs=-60.0, no_speech_prob=0.1)
+    assert not is_phantom(text, loudness_dbfs=-20.0, no_speech_prob=0.1)
+
+
 def test_known_phrase_the_model_doubts_is_a_phantom() -> None:
     assert is_phantom("Thank you for watching.", loudness_dbfs=-20.0, no_speech_prob=0.8)
 
