@@ -89,16 +89,15 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
             return RedirectResponse(safe_next(next), status_code=303)
         address = client_address(request)
         try:
-            guard.throttle.check(address)
+            right = guard.throttle.attempt(address, lambda: csrf == guard.csrf_token(request)
+                                           and guard.password_matches(token))
         except Refused as refused:
             response = render(request, "login.html", status=429, next=safe_next(next),
                               failed=False, wait=round(refused.retry_after or 1))
             response.headers["Retry-After"] = str(round(refused.retry_after or 1))
             return response
-        if csrf != guard.csrf_token(request) or not guard.password_matches(token):
-            guard.throttle.failed(address)
+        if not right:
             return render(request, "login.html", status=401, next=safe_next(next), failed=True)
-        guard.throttle.succeeded(address)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE, guard.new_session(address), max_age=SESSION_SECONDS,

@@ -126,6 +126,16 @@ class Throttle:
         with self._lock:
             self._by_address.pop(address, None)
 
+    def attempt(self, address: str, right: Callable[[], bool]) -> bool:
+        """One try of a token from `address`: refused (429) while the address must wait,
+        else `right()` decides and the outcome is counted."""
+        self.check(address)
+        if right():
+            self.succeeded(address)
+            return True
+        self.failed(address)
+        return False
+
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
@@ -264,12 +274,10 @@ class Guard:
         sent = request.headers.get("authorization")
         if sent is not None and self.token is not None and request.url.path.startswith("/api/"):
             # a browser never adds this header by itself, so it cannot be forged cross-site
-            address = client_address(request)
-            self.throttle.check(address)
-            if not hmac.compare_digest(sent.encode(), f"Bearer {self.token}".encode()):
-                self.throttle.failed(address)
+            expected = f"Bearer {self.token}".encode()
+            if not self.throttle.attempt(client_address(request),
+                                         lambda: hmac.compare_digest(sent.encode(), expected)):
                 raise Refused(401, "unauthorized", "The API token sent is not the right one.")
-            self.throttle.succeeded(address)
             return
         self.check_same_site(request)
         self.check_access(request)
