@@ -9,15 +9,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gijiroku.dictionary import Entry
-from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
+from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus, as_utc
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
 
 
 def utc_iso(moment: datetime) -> str:
-    """ISO 8601 with an offset: SQLite hands back naive times, which are stored as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
+    """ISO 8601 with an offset."""
+    return as_utc(moment).astimezone(UTC).isoformat()
 
 
 class Problem(BaseModel):

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, delete
 from starlette.requests import Request
 
+from gijiroku.domain import as_utc
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import WebSessionRow
 
@@ -201,9 +202,7 @@ class Guard:
         if nonce is not None:
             with session_scope(self._db()) as session:
                 row = session.get(WebSessionRow, self._row_id(nonce))
-                expires = row.expires_at if row is not None else None
-                if expires is not None and expires.tzinfo is None:  # SQLite gives naive UTC
-                    expires = expires.replace(tzinfo=UTC)
+                expires = as_utc(row.expires_at) if row is not None else None
                 if row is None or row.token_fingerprint != self._fingerprint \
                         or expires is None or expires <= datetime.now(UTC):
                     nonce = None

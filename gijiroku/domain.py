@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 #: Audio as every stage receives it: mono float32 samples at this rate (ffmpeg decodes once).
@@ -33,6 +34,11 @@ FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 #: Progress callback: (stage name, completed, total). Units are the stage's own
 #: (seconds of audio for transcription); the fraction is completed / total.
 Progress = Callable[[str, float, float], None]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands back naive times, which are stored as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def clock(seconds: float, *, decimals: int = 0, comma: bool = False,

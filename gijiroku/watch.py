@@ -27,13 +27,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from gijiroku import audio
+from gijiroku.domain import as_utc
 from gijiroku.errors import DiskFullError, GijirokuError, IncompleteRecordingError
 from gijiroku.meetings import replace_recording
 from gijiroku.recordings import accept_file, content_hash, is_prefix
@@ -108,7 +109,7 @@ class FolderWatcher:
     def check(self) -> list[Path]:
         """Hand over every file whose size and time held still long enough."""
         now = time.monotonic()
-        ready: list[Path] = []
+        ready: list[tuple[Path, tuple[Path, int, float]]] = []
         with self._lock:
             for path, seen in list(self._seen.items()):
                 try:
@@ -123,28 +124,20 @@ class FolderWatcher:
                     key = (path, stat.st_size, stat.st_mtime)
                     if key not in self._done:
                         self._done.add(key)
-                        ready.append(path)
+                        ready.append((path, key))
         taken = []
-        for path in ready:
+        for path, key in ready:
             try:
                 self.on_stable(path)
             except NotReady:  # looked at again after another stable wait
                 with self._lock:
-                    self._done.discard(self._key(path))
-                    self._seen.setdefault(path, _Seen(-1, -1.0, time.monotonic()))
+                    self._done.discard(key)
+                self.notice(path)
                 continue
             except Exception:  # one bad file must not stop the folder being watched
                 log.exception("could not take %s", path)
             taken.append(path)
         return taken
-
-    @staticmethod
-    def _key(path: Path) -> tuple[Path, int, float]:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return (path, -1, -1.0)
-        return (path, stat.st_size, stat.st_mtime)
 
     def start(self) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -280,16 +273,12 @@ def _check(path: Path, data_dir: Path, limits: audio.Limits, waiting_since: date
     try:
         audio.check_complete(path, info, path.name)
     except IncompleteRecordingError as exc:
-        waited = (utcnow() - _aware(waiting_since)).total_seconds() if waiting_since else 0.0
+        waited = (utcnow() - as_utc(waiting_since)).total_seconds() if waiting_since else 0.0
         if waiting_since is None or waited < incomplete_seconds:
             raise
         return (f"{exc.message} Taken as it is after waiting {waited / 60:.0f} minutes for "
                 "the rest.")
     return None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _record_waiting(engine: Engine, known: WatchedFileRow | None, path: Path, size: int,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
-from gijiroku.domain import Meeting, Minutes, Segment, clock, join_words
+from gijiroku.domain import Meeting, Minutes, Segment, as_utc, clock, join_words
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
@@ -139,7 +139,7 @@ def build_document(
     lines = [_line(segment, names, meeting.language, cleanup) for segment in meeting.segments]
     spoke = [s.id for s in meeting.speakers if any(x.speaker == s.id for x in meeting.segments)]
     if isinstance(when, datetime):  # no date was given: never pass the upload for it
-        moment = when if when.tzinfo else when.replace(tzinfo=UTC)
+        moment = as_utc(when)
         when = NOTES[language]["no_date"].format(added=f"{moment.astimezone():%Y-%m-%d %H:%M}")
     p = printable
     return ExportDocument(
