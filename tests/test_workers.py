@@ -144,7 +144,9 @@ def long_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_two_workers_run_twelve_jobs_each_exactly_once(
     cluster: Cluster, tmp_path: Path
 ) -> None:
-    clip = speak("The budget was approved.", tmp_path / "clip.wav")
+    # a clip the model hears with confidence (avg_logprob -0.57): one under -1.0 sends
+    # Whisper to its sampled fallbacks, which differ from process to process
+    clip = speak("The meeting is adjourned.", tmp_path / "clip.wav")
     cluster.start_worker()
     cluster.start_worker()
     jobs = [cluster.submit(clip) for _ in range(12)]
@@ -156,7 +158,12 @@ def test_two_workers_run_twelve_jobs_each_exactly_once(
     assert ran == Counter({j: 1 for j in jobs})  # every job finished once, in one worker
     holders = Counter(row.worker.split(":")[1] for row in rows if row.worker)
     assert len(holders) == 2, holders  # both workers took a share
-    assert all(cluster.segments(j) == [1] for j in jobs)  # no duplicated segments
+    # none lost or doubled: every job holds the same lines, numbered once from 1 (the
+    # model's own segmenting of the clip is not what is tested here)
+    stored = {j: cluster.segments(j) for j in jobs}
+    first = stored[jobs[0]]
+    assert first == list(range(1, len(first) + 1)) and len(first) >= 1, stored
+    assert all(lines == first for lines in stored.values()), stored
 
 
 def test_a_worker_killed_mid_transcription_is_resumed_by_a_restarted_worker(
