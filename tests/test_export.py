@@ -90,7 +90,7 @@ def test_markdown_minutes_in_japanese(engine: Engine) -> None:
     meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
     text = export_meeting(engine, meeting, "md").content.decode()
     assert text.startswith("# 第3回 総務委員会\n")
-    assert "- **日時**: 2026-11-20" in text and "- **出席者**: 議長, SPEAKER_01" in text
+    assert "- **日時**: 2026-11-20" in text and "- **出席者**: 議長, 話者2" in text
     assert "- **場所**: 第1委員会室" in text
     for heading in ("## 要旨", "## 決定事項", "## 今後の対応", "## 発言記録"):
         assert heading in text
@@ -128,7 +128,7 @@ def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> 
     starts = [s.start.total_seconds() for s in subtitles]
     assert starts == sorted(starts)
     assert subtitles[0].content.startswith("(議長)")
-    assert subtitles[1].content.startswith("(SPEAKER_01)")
+    assert subtitles[1].content.startswith("(話者2)")
     for subtitle in subtitles:
         lines = subtitle.content.split("\n")
         assert len(lines) <= 2
@@ -144,7 +144,7 @@ def test_srt_and_vtt_parse_and_keep_speakers_order_and_words(engine: Engine) -> 
     vtt_text = export_meeting(engine, meeting, "vtt").content.decode()
     cues = list(webvtt.from_buffer(io.StringIO(vtt_text)))
     assert len(cues) == len(subtitles)
-    assert [c.voice for c in cues][:2] == ["議長", "SPEAKER_01"]
+    assert [c.voice for c in cues][:2] == ["議長", "話者2"]
     joined = "".join(c.text.replace("\n", "") for c in cues)
     assert joined == "".join(words)  # nothing lost or reordered
 
@@ -169,7 +169,7 @@ def test_english_subtitles_and_a_retyped_line(engine: Engine) -> None:
     cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
     assert cues[0].content.startswith("Chair: Um, good morning")
     assert all(len(line) <= 42 for c in cues for line in c.content.split("\n"))
-    retyped = " ".join(c.content.replace("SPEAKER_01: ", "").replace("\n", " ")
+    retyped = " ".join(c.content.replace("Speaker 2: ", "").replace("\n", " ")
                        for c in cues[1:])
     assert retyped == ("We decided to open the library on Sunday mornings from April, as a "
                        "one-year trial.")

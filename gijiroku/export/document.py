@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from gijiroku.domain import Meeting, Minutes, Segment, as_utc, clock, join_words
+from gijiroku.domain import Meeting, Minutes, Segment, Speaker, as_utc, clock, join_words
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
@@ -37,7 +37,8 @@ NOTES = {
            "ai_draft": "要旨・決定事項・今後の対応は、言語モデル {model} が作成した下書き"
                        "（AI草稿）です。発言記録と録音で確認してください。",
            "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
-           "no_date": "未入力（録音の追加：{added}）"},
+           "no_date": "未入力（録音の追加：{added}）",
+           "unnamed": "話者{number}"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
            "no_transcript": "There is no transcript yet.",
@@ -49,7 +50,8 @@ NOTES = {
                        "the recording.",
            "flagged": "Items marked ※ cite no transcript line; check them against the "
                       "recording.",
-           "no_date": "not given (recording added {added})"},
+           "no_date": "not given (recording added {added})",
+           "unnamed": "Speaker {number}"},
 }
 
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
@@ -88,7 +90,7 @@ class Line:
     number: int
     start: float
     end: float
-    speaker: str  # the name shown: a person's name, else the label
+    speaker: str  # the name shown: a person's name, else 話者N / Speaker N
     text: str
     #: (start, end, text) of each word as recognised, for cue timing; empty when retyped
     words: list[tuple[float, float, str]] = field(default_factory=list)
@@ -132,7 +134,7 @@ def build_document(
     cleanup: Cleanup = "verbatim",
 ) -> ExportDocument:
     language = "ja" if (meeting.language or "").startswith("ja") else "en"
-    names = {s.id: printable(s.name or s.label) for s in meeting.speakers}
+    names = {s.id: printable(shown_name(s, language)) for s in meeting.speakers}
     minutes = meeting.minutes
     headings = {**HEADINGS[language], **{k: v for k, v in minutes.headings.items()
                                          if k in HEADINGS[language]}}
@@ -159,6 +161,15 @@ def build_document(
         transcript_language=meeting.language,
         notes=_notes(meeting, minutes, language), headings=headings,
     )
+
+
+def shown_name(speaker: Speaker, language: str) -> str:
+    """The name a reader sees: the one a person gave, else 「話者2」 / "Speaker 2" for S2 (the
+    number the review page shows; the diarizer's SPEAKER_01 means nothing on paper)."""
+    if speaker.name:
+        return speaker.name
+    number = speaker.id[1:] if speaker.id[:1] == "S" and speaker.id[1:].isdigit() else speaker.id
+    return NOTES["ja" if language == "ja" else "en"]["unnamed"].format(number=number)
 
 
 def _line(segment: Segment, names: dict[str, str], language: str | None,

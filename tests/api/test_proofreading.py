@@ -176,7 +176,7 @@ def test_speakers_range_add_and_merge(client: TestClient, meeting: str) -> None:
     assert [s["speaker"] for s in merged.json()["segments"]] == [
         "S1", "S4", "S4", "S1", "S1", "S1"]
     markdown = client.get(f"{base}/export", params={"format": "md"}).text
-    assert markdown.count("田中 議長") >= 1 and "S3" not in markdown.split("\n\n")[1]
+    assert markdown.count("田中 議長") >= 1 and "話者3" not in markdown.split("\n\n")[1]
     assert client.post(f"{base}/speakers/S1/merge", json={"into": "S1"}).status_code == 422
     undo_last(client, meeting)
     assert [s["speaker"] for s in document(client, meeting)["segments"]] == [
