@@ -89,7 +89,7 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
             return RedirectResponse(safe_next(next), status_code=303)
         address = client_address(request)
         try:
-            right = guard.throttle.attempt(address, lambda: csrf == guard.csrf_token(request)
+            right = guard.throttle.attempt(address, lambda: guard.csrf_matches(request, csrf)
                                            and guard.password_matches(token))
         except Refused as refused:
             response = render(request, "login.html", status=429, next=safe_next(next),

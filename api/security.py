@@ -228,6 +228,10 @@ class Guard:
         """The token a page of this session sends back with every change."""
         return self._sign(f"csrf:{self.session_of(request) or '-'}")
 
+    def csrf_matches(self, request: Request, sent: str) -> bool:
+        """`sent` is this session's page token (compared in constant time)."""
+        return hmac.compare_digest(sent.encode(), self.csrf_token(request).encode())
+
     # Checks ---------------------------------------------------------------------------------
 
     def check_host(self, request: Request) -> None:
@@ -262,8 +266,7 @@ class Guard:
                           "Changes are accepted only from this service's own pages.")
         if request.url.path in ("/login", "/logout"):
             return  # plain forms: the login route checks the token sent as a field
-        sent = request.headers.get("x-csrf-token", "")
-        if not hmac.compare_digest(sent.encode(), self.csrf_token(request).encode()):
+        if not self.csrf_matches(request, request.headers.get("x-csrf-token", "")):
             raise Refused(403, "csrf_failed",
                           "The page is out of date or not this service's: reload it.")
 
