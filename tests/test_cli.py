@@ -361,3 +361,55 @@ def test_minutes_again_keep_the_template_the_meeting_was_given(
             minutes = json.loads(out.read_text())["minutes"]
             assert minutes["template"] == "en" and minutes["headings"]["decisions"] == \
                 "Decisions"  # a Japanese meeting, in the template asked for once
+
+
+def test_list_shows_what_failed_and_retry_runs_it_again(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    from tests.conftest import speak
+
+    data = tmp_path / "d"
+    clip = speak("The meeting is adjourned.", tmp_path / "adjourned.wav")
+    # a limit set too low: the job fails; the administrator raises it and retries
+    too_long = gijiroku("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false",
+                        GIJIROKU_MAX_DURATION_HOURS="0.0001")
+    assert too_long.returncode == 1 and "[recording_too_long]" in too_long.stderr
+    long_id = too_long.stdout.strip()
+    corrupt = gijiroku("process", str(media["garbage"]), data_dir=data)
+    corrupt_id = corrupt.stdout.strip()
+
+    listed = gijiroku("list", data_dir=data)
+    assert listed.returncode == 0, listed.stderr
+    rows = listed.stdout.splitlines()
+    assert rows[0].startswith(f"{corrupt_id}  failed ") and rows[0].endswith("  garbage")
+    assert "[audio_undecodable]" in rows[1] and rows[1].startswith(" " * 34)
+    assert rows[2].startswith(f"{long_id}  failed ") and "[recording_too_long]" in rows[3]
+    assert "2 meeting(s), page 1 of 1" in listed.stderr
+    only_done = gijiroku("list", "--status", "done", data_dir=data)
+    assert only_done.stdout == "" and "0 meeting(s)" in only_done.stderr
+    found = gijiroku("list", "-q", "adjourned", "--status", "failed", data_dir=data)
+    assert [r.split()[0] for r in found.stdout.splitlines() if r[:1] != " "] == [long_id]
+
+    again = gijiroku("retry", long_id, "--here", data_dir=data, GIJIROKU_DIARIZE="false")
+    assert again.returncode == 0, again.stderr
+    shown = gijiroku("show", long_id, data_dir=data)
+    assert "(done, en," in shown.stdout.splitlines()[0] and "adjourned" in shown.stdout.lower()
+    nothing = gijiroku("retry", long_id, data_dir=data)
+    assert nothing.returncode == 1 and "[nothing_to_retry]" in nothing.stderr
+    assert "Traceback" not in nothing.stderr
+
+    # without --here the job goes back on the service's queue, for `serve` or a worker
+    queued = gijiroku("retry", corrupt_id, data_dir=data)
+    assert queued.returncode == 0, queued.stderr
+    job_id = queued.stdout.strip()
+    assert len(job_id) == 32 and "gijiroku serve" in queued.stderr
+    waiting = gijiroku("list", "--status", "queued", data_dir=data)
+    assert waiting.stdout.split()[:2] == [corrupt_id, "queued"]
+    from gijiroku.config import Settings
+    from gijiroku.jobs import JobQueue
+
+    queue = JobQueue(Settings(data_dir=data, redis_url=None))
+    try:
+        assert job_id in queue.waiting()
+    finally:
+        queue.close()

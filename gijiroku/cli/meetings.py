@@ -1,28 +1,31 @@
-"""Commands on meetings: process a recording, show, export, write the minutes again, find the
-speakers again. They parse arguments and print; the rules are in the use-case layer."""
+"""Commands on meetings: process a recording, list, show, export, write the minutes again,
+find the speakers again, retry a failed job. They parse arguments and print; the rules are
+in the use-case layer."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from gijiroku.cli.common import (
     EXIT_FAILED,
     TerminalProgress,
     add_speaker_hints,
     iso_date,
+    positive,
     write_json,
 )
 from gijiroku.config import get_settings
-from gijiroku.domain import clock
+from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
+from gijiroku.jobs import JobQueue
 from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
-from gijiroku.reruns import Rerun, run_rerun
+from gijiroku.reruns import Rerun, retry, run_rerun
 from gijiroku.storage import open_database, repository, session_scope
 
 
@@ -84,6 +87,55 @@ def _rerun(args: argparse.Namespace, rerun: Rerun) -> int:
     if rerun.stage == "minutes" and written.status == "failed":
         print(f"error: {written.error} [minutes_failed]", file=sys.stderr)
         return EXIT_FAILED
+    return 0
+
+
+def list_meetings(args: argparse.Namespace) -> int:
+    """A page of meetings, newest first: id, status, when added, length, title; a failed
+    meeting's reason on the line below."""
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        rows, total = repository.list_meetings(session, args.query, args.page,
+                                               statuses=args.status or ())
+        jobs = repository.latest_jobs(session, [r.id for r in rows])
+    for row in rows:
+        job = jobs.get(row.id)
+        status: str = row.status
+        if job is not None and job.status == "running" and job.stage:
+            status = f"{job.stage} {job.progress:.0%}"
+        added = f"{as_utc(row.created_at).astimezone():%Y-%m-%d %H:%M}"
+        length = clock(row.duration) if row.duration else "-"
+        print(f"{row.id}  {status:<16} {added}  {length:>8}  {row.title}")
+        if row.status == "failed" and job is not None and job.error:
+            print(f"{'':34}{job.error} [{job.error_code}]")
+    pages = max(1, -(-total // repository.PAGE_SIZE))
+    print(f"{total} meeting(s), page {args.page} of {pages}", file=sys.stderr)
+    return 0
+
+
+def retry_job(args: argparse.Namespace) -> int:
+    """Queue a meeting's failed or cancelled job again; it goes on from the step that failed,
+    in a running `serve` or `worker`, or here with --here."""
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    job_id = retry(engine, args.id)
+    if args.here:
+        progress = TerminalProgress()
+        try:
+            Pipeline(engine, settings).run(job_id, progress)
+        finally:
+            progress.close()
+        print(job_id)
+        return 0
+    queue = JobQueue(settings)
+    try:
+        queue.enqueue(job_id)
+    finally:
+        queue.close()
+    print(job_id)
+    print(f"queued again ({queue.describe()}): a running 'gijiroku serve' or 'gijiroku "
+          "worker' takes it", file=sys.stderr)
     return 0
 
 
@@ -163,6 +215,23 @@ def add_commands(commands: Any) -> None:
     )
     parser.add_argument("--json", metavar="OUT", help="write the result document here")
     parser.set_defaults(handler=diarize)
+
+    parser = commands.add_parser("list", help="list stored meetings, newest first")
+    parser.add_argument("-q", "--query", help="only meetings whose title or text has this")
+    parser.add_argument("--status", action="append", choices=get_args(MeetingStatus),
+                        help="only meetings in this state (may be given more than once)")
+    parser.add_argument("--page", type=positive, default=1,
+                        help=f"page ({repository.PAGE_SIZE} a page)")
+    parser.set_defaults(handler=list_meetings)
+
+    parser = commands.add_parser(
+        "retry", help="run a meeting's failed or cancelled job again from the step that failed"
+    )
+    parser.add_argument("id", help="meeting id")
+    parser.add_argument("--here", action="store_true",
+                        help="run it in this process and wait, instead of queueing it for "
+                             "the service or the workers")
+    parser.set_defaults(handler=retry_job)
 
     parser = commands.add_parser("show", help="print a stored meeting's transcript")
     parser.add_argument("id", help="meeting id, as printed by 'process'")

@@ -304,11 +304,15 @@ PAGE_SIZE = 20
 
 
 def list_meetings(
-    session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE
+    session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE,
+    statuses: Sequence[str] = (),
 ) -> tuple[list[MeetingRow], int]:
     """A page of meetings, newest first, and the total; `query` matches titles and the
-    transcript text (any language: a plain substring match)."""
+    transcript text (any language: a plain substring match); `statuses`, when given, keeps
+    meetings in one of them."""
     statement = select(MeetingRow)
+    if statuses:
+        statement = statement.where(col(MeetingRow.status).in_(list(statuses)))
     if query and query.strip():
         escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
