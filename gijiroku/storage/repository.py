@@ -126,28 +126,42 @@ def mark_stage_done(session: Session, meeting_id: str, stage: str) -> None:
 
 
 def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript) -> None:
-    """Replace the meeting's segments and words with `transcript` (numbered from 1)."""
+    """Replace the meeting's segments and words with `transcript` (numbered from 1).
+
+    The new lines' version is above every version the old ones had, so a page opened before
+    (a line 5 that was another sentence then) cannot save over them unnoticed."""
+    before = session.execute(sa_select(func.max(col(SegmentRow.version))).where(
+        col(SegmentRow.meeting_id) == meeting_id)).scalar_one()
     session.execute(delete(WordRow).where(col(WordRow.meeting_id) == meeting_id))
     session.execute(delete(SegmentRow).where(col(SegmentRow.meeting_id) == meeting_id))
+    # one statement for all the lines (a 3-hour session has thousands), ids in their order;
+    # on the table, not the class: the ORM would set every version back to 1
+    table = SegmentRow.metadata.tables["segment"]
+    ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "meeting_id": meeting_id,
+                "number": number,
+                "start": segment.start,
+                "end": segment.end,
+                "text": segment.text,
+                "speaker_key": segment.speaker,
+                "avg_logprob": segment.avg_logprob,
+                "no_speech_prob": segment.no_speech_prob,
+                "source": segment.source,
+                "version": (before or 0) + 1,
+            }
+            for number, segment in enumerate(transcript.segments, start=1)
+        ],
+    ).scalars().all() if transcript.segments else []
     word_rows: list[dict[str, Any]] = []
-    for number, segment in enumerate(transcript.segments, start=1):
-        row = SegmentRow(
-            meeting_id=meeting_id,
-            number=number,
-            start=segment.start,
-            end=segment.end,
-            text=segment.text,
-            speaker_key=segment.speaker,
-            avg_logprob=segment.avg_logprob,
-            no_speech_prob=segment.no_speech_prob,
-            source=segment.source,
-        )
-        session.add(row)
-        session.flush()
+    for number, (segment, row_id) in enumerate(zip(transcript.segments, ids, strict=True),
+                                               start=1):
         segment.id = number
         word_rows.extend(
             {
-                "segment_id": row.id,
+                "segment_id": row_id,
                 "meeting_id": meeting_id,
                 "position": position,
                 "start": word.start,
