@@ -413,3 +413,38 @@ def test_list_shows_what_failed_and_retry_runs_it_again(
         assert job_id in queue.waiting()
     finally:
         queue.close()
+
+
+def test_delete_asks_first_and_removes_the_meeting_and_its_files(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    from tests.conftest import speak
+
+    data = tmp_path / "d"
+    clip = speak("The meeting is adjourned.", tmp_path / "adjourned.wav")
+    kept = gijiroku("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false")
+    gone = gijiroku("process", str(media["garbage"]), data_dir=data)  # a failed one
+    kept_id, gone_id = kept.stdout.strip(), gone.stdout.strip()
+    assert (data / "meetings" / gone_id).is_dir()
+
+    def delete(*args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
+        return subprocess.run([sys.executable, "-m", "gijiroku", "delete", *args],
+                              input=answer, capture_output=True, text=True, timeout=120,
+                              env={**environment, "GIJIROKU_DATA_DIR": str(data)})
+
+    refused = delete(gone_id, answer="n\n")
+    assert refused.returncode == 1 and "'garbage' (0 lines, 0 corrected" in refused.stderr
+    assert "nothing was deleted" in refused.stderr
+    assert gijiroku("list", data_dir=data).stdout.count("\n") == 3  # both, one reason line
+    asked = delete(gone_id, answer="y\n")
+    assert asked.returncode == 0, asked.stderr
+    assert not (data / "meetings" / gone_id).exists()
+    listed = gijiroku("list", data_dir=data)
+    assert listed.stdout.split()[0] == kept_id and "1 meeting(s)" in listed.stderr
+    unknown = delete(gone_id, "--yes")
+    assert unknown.returncode == 1 and "No meeting with id" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    assert delete(kept_id, "--yes").returncode == 0  # a script's form: no question
+    assert "0 meeting(s)" in gijiroku("list", data_dir=data).stderr
+    assert not (data / "meetings" / kept_id).exists()

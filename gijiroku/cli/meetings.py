@@ -1,5 +1,5 @@
 """Commands on meetings: process a recording, list, show, export, write the minutes again,
-find the speakers again, retry a failed job. They parse arguments and print; the rules are
+find the speakers again, retry a failed job, delete. They parse arguments and print; the rules are
 in the use-case layer."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
 from gijiroku.jobs import JobQueue
+from gijiroku.meetings import delete_meeting
 from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
@@ -139,6 +140,27 @@ def retry_job(args: argparse.Namespace) -> int:
     return 0
 
 
+def delete(args: argparse.Namespace) -> int:
+    """Remove a meeting, its transcript, minutes, history and files (asks first unless
+    --yes is given; a running job for it is cancelled)."""
+    settings = get_settings()
+    engine = open_database(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, args.id)
+        lines = repository.count_segments(session, args.id)
+        edited = repository.edited_segments(session, args.id)
+    if not args.yes:
+        print(f"Delete '{row.title}' ({lines} lines, {edited} corrected by hand) with its "
+              "recording and history? "
+              "This cannot be undone. [y/N] ", end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            print("nothing was deleted", file=sys.stderr)
+            return EXIT_FAILED
+    delete_meeting(engine, settings.data_dir, args.id)
+    print(f"deleted {args.id} ({row.title})", file=sys.stderr)
+    return 0
+
+
 def show(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = open_database(settings.resolved_database_url)
@@ -232,6 +254,13 @@ def add_commands(commands: Any) -> None:
                         help="run it in this process and wait, instead of queueing it for "
                              "the service or the workers")
     parser.set_defaults(handler=retry_job)
+
+    parser = commands.add_parser(
+        "delete", help="remove a meeting with its recording, transcript, minutes and history"
+    )
+    parser.add_argument("id", help="meeting id")
+    parser.add_argument("--yes", "-y", action="store_true", help="do not ask first")
+    parser.set_defaults(handler=delete)
 
     parser = commands.add_parser("show", help="print a stored meeting's transcript")
     parser.add_argument("id", help="meeting id, as printed by 'process'")

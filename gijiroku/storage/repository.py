@@ -79,14 +79,19 @@ def get_meeting_row(session: Session, meeting_id: str) -> MeetingRow:
     return row
 
 
+def count_segments(session: Session, meeting_id: str, *, edited: bool = False) -> int:
+    """How many lines the meeting has (`edited`: only those a person changed, text or
+    speaker)."""
+    query = sa_select(func.count()).select_from(SegmentRow).where(
+        col(SegmentRow.meeting_id) == meeting_id)
+    if edited:
+        query = query.where(col(SegmentRow.edited).is_(True))
+    return int(session.execute(query).scalar_one())
+
+
 def edited_segments(session: Session, meeting_id: str) -> int:
     """How many of the meeting's lines a person changed (text or speaker)."""
-    count = session.execute(
-        sa_select(func.count()).select_from(SegmentRow).where(
-            col(SegmentRow.meeting_id) == meeting_id, col(SegmentRow.edited).is_(True)
-        )
-    ).scalar_one()
-    return int(count)
+    return count_segments(session, meeting_id, edited=True)
 
 
 def reopen_job(session: Session, job_id: str) -> bool:
