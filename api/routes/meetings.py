@@ -104,7 +104,7 @@ def list_meetings(
         jobs = repository.latest_jobs(session, [r.id for r in rows])
         return {
             "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
-            "pages": max(1, -(-total // repository.PAGE_SIZE)), "total": total,
+            "pages": repository.page_count(total), "total": total,
         }
 
 

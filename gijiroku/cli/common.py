@@ -34,6 +34,12 @@ class TerminalProgress:
         if self.enabled and self.last:
             print(file=sys.stderr)
 
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # the bar's line is ended before any message that follows
+
 
 def write_json(engine: Engine, meeting_id: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)

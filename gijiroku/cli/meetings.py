@@ -43,14 +43,12 @@ def process(args: argparse.Namespace) -> int:
     accepted = accept_file(
         engine, settings.data_dir, Path(args.path), title=args.title, options=options
     )
-    progress = TerminalProgress()
     failure: GijirokuError | None = None
-    try:
-        Pipeline(engine, settings).run(accepted.job_id, progress)
-    except GijirokuError as exc:
-        failure = exc
-    finally:
-        progress.close()
+    with TerminalProgress() as progress:
+        try:
+            Pipeline(engine, settings).run(accepted.job_id, progress)
+        except GijirokuError as exc:
+            failure = exc
     print(accepted.meeting_id)
     if args.json:
         write_json(engine, accepted.meeting_id, Path(args.json))
@@ -76,11 +74,8 @@ def minutes(args: argparse.Namespace) -> int:
 def _rerun(args: argparse.Namespace, rerun: Rerun) -> int:
     settings = get_settings()
     engine = open_database(settings.resolved_database_url)
-    progress = TerminalProgress()
-    try:
+    with TerminalProgress() as progress:
         run_rerun(engine, settings, args.id, rerun, progress)
-    finally:
-        progress.close()
     if args.json:
         write_json(engine, args.id, Path(args.json))
     with session_scope(engine) as session:
@@ -110,8 +105,8 @@ def list_meetings(args: argparse.Namespace) -> int:
         print(f"{row.id}  {status:<16} {added}  {length:>8}  {row.title}")
         if row.status == "failed" and job is not None and job.error:
             print(f"{'':34}{job.error} [{job.error_code}]")
-    pages = max(1, -(-total // repository.PAGE_SIZE))
-    print(f"{total} meeting(s), page {args.page} of {pages}", file=sys.stderr)
+    print(f"{total} meeting(s), page {args.page} of {repository.page_count(total)}",
+          file=sys.stderr)
     return 0
 
 
@@ -122,21 +117,17 @@ def retry_job(args: argparse.Namespace) -> int:
     engine = open_database(settings.resolved_database_url)
     job_id = retry(engine, args.id)
     if args.here:
-        progress = TerminalProgress()
-        try:
+        with TerminalProgress() as progress:
             Pipeline(engine, settings).run(job_id, progress)
+    else:
+        queue = JobQueue(settings)
+        try:
+            queue.enqueue(job_id)
         finally:
-            progress.close()
-        print(job_id)
-        return 0
-    queue = JobQueue(settings)
-    try:
-        queue.enqueue(job_id)
-    finally:
-        queue.close()
+            queue.close()
+        print(f"queued again ({queue.describe()}): a running 'gijiroku serve' or 'gijiroku "
+              "worker' takes it", file=sys.stderr)
     print(job_id)
-    print(f"queued again ({queue.describe()}): a running 'gijiroku serve' or 'gijiroku "
-          "worker' takes it", file=sys.stderr)
     return 0
 
 

@@ -322,6 +322,11 @@ def minutes_of(row: MeetingRow) -> Minutes:
 PAGE_SIZE = 20
 
 
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    """Pages that `total` items fill (one, even when there are none)."""
+    return max(1, -(-total // size))
+
+
 def list_meetings(
     session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE,
     statuses: Sequence[str] = (),
