@@ -11,7 +11,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def gijiroku(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def gijiroku(*args: str, data_dir: Path, stdin: str = "",
+             **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
     environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS="2",
                        # no minutes model unless a test asks for a server
@@ -19,7 +20,7 @@ def gijiroku(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProc
                        **env)
     return subprocess.run(
         [sys.executable, "-m", "gijiroku", *args],
-        capture_output=True, text=True, env=environment, timeout=300,
+        input=stdin, capture_output=True, text=True, env=environment, timeout=300,
     )
 
 
@@ -428,10 +429,7 @@ def test_delete_asks_first_and_removes_the_meeting_and_its_files(
     assert (data / "meetings" / gone_id).is_dir()
 
     def delete(*args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
-        return subprocess.run([sys.executable, "-m", "gijiroku", "delete", *args],
-                              input=answer, capture_output=True, text=True, timeout=120,
-                              env={**environment, "GIJIROKU_DATA_DIR": str(data)})
+        return gijiroku("delete", *args, data_dir=data, stdin=answer)
 
     refused = delete(gone_id, answer="n\n")
     assert refused.returncode == 1 and "'garbage' (0 lines, 0 corrected" in refused.stderr
