@@ -2,7 +2,8 @@
 whose database holds a processed Japanese committee meeting (tests/seed.py) and a meeting
 whose minutes step failed: playback speed and skip keys while typing, line surgery, speaker
 merge, find and replace with undo, the meeting's date into the Word file, a failed job's
-reason and retry, a stale save, and a change in one window appearing in another.
+reason and retry, a stale save, a change in one window appearing in another, and a document
+that arrives while a line is being typed waiting until the typing ends.
 Screenshots (1366 and 820 px, Japanese) go to test-artifacts/."""
 
 from __future__ import annotations
@@ -313,6 +314,46 @@ def test_a_change_in_one_window_appears_in_another_and_a_stale_save_is_refused(
     # the 409 is the answer asked for, not a fault
     assert [p for p in problems_b if not p.startswith("409 ")] == []
     assert problems_a == []
+    context.close()
+
+
+def test_a_document_arriving_while_a_line_is_typed_waits_until_the_typing_ends(
+    served: Served, browser: Any, tmp_path: Path  # noqa: F811
+) -> None:
+    from gijiroku import editing
+
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    title = page.evaluate("doc.title")
+    held: list[Any] = []  # the document answers late, as a busy server does
+    path = f"**/api/meetings/{served.meeting}"
+    page.route(path, lambda route: held.append(route))
+    settings = Settings(data_dir=tmp_path / "data")  # the served fixture's data
+    editing.edit_meeting(open_database(settings.resolved_database_url), served.meeting,
+                         {"title": title + "（修正）"})  # another window's change
+    for _ in range(100):  # the page has asked for the document again
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the change was not noticed"
+
+    # the clerk starts typing before the document arrives
+    page.locator("#segments .seg").nth(1).locator(".edit").click()
+    box = page.locator("#segments .seg textarea")
+    box.fill("打ちかけの修正")
+    held[0].continue_()
+    page.unroute(path)
+    page.wait_for_function("stale === true")  # arrived, and kept for later
+    assert box.input_value() == "打ちかけの修正"  # the editor was not closed under the clerk
+    assert page.evaluate("doc.title") == title
+
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        box.press("Control+Enter")
+    page.wait_for_function("title => doc.title === title", arg=title + "（修正）")  # after the save
+    assert texts(page)[1] == "打ちかけの修正"
+    assert page.inner_text("#title") == title + "（修正）"
+    assert problems == []
+    close_database(settings.resolved_database_url)
     context.close()
 
 

@@ -18,14 +18,24 @@ let starts = [];       // segment start times, in order, for finding the line be
 let currentIndex = -1; // the line being played
 let editing = null;    // the segment id whose text is being edited
 let ownChange = 0;     // when this page last changed the meeting (its own echo is not news)
-let stale = false;     // another window changed the meeting while a line was being edited
+let stale = false;     // the meeting changed while a line or an item was being edited
 
 // Loading -----------------------------------------------------------------------------------
 
-async function load() {
-  doc = await api("GET", BASE);
+// `background`: nobody on this page asked for it (a job ended, another window changed the
+// meeting). Such a document is drawn only if no line or item is being edited once it has
+// arrived, or else when the editing ends (catchUp): drawing it would close the editor.
+async function load(background = false) {
+  const fresh = await api("GET", BASE);
+  if (background && typingNow()) { stale = true; return false; }
+  doc = fresh;
   render();
   follow(doc.job);
+  return true;
+}
+
+function typingNow() {
+  return editing !== null || document.querySelector("#minutes form") !== null;
 }
 
 function render() {
@@ -65,16 +75,17 @@ function watchChanges() {
     const news = JSON.parse(event.data);
     if (news.deleted) { location.href = "/"; return; }
     if (!doc || news.updated_at === doc.updated_at) return;
-    if (editing !== null || document.querySelector("#minutes form")) { stale = true; return; }
+    if (typingNow()) { stale = true; return; }
     const echo = Date.now() - ownChange < 3000;
-    load().then(() => { if (!echo) toast(T.changed_elsewhere); }).catch(showError);
+    load(true).then((drawn) => { if (drawn && !echo) toast(T.changed_elsewhere); })
+      .catch(showError);
   };
 }
 
 function catchUp() {
   if (stale && editing === null) {
     stale = false;
-    load().catch(showError);
+    load(true).catch(showError);
   }
 }
 
@@ -95,13 +106,13 @@ function follow(job) {
     if (!["queued", "running"].includes(view.status)) {
       source.close();
       source = null;
-      load().catch(showError);
+      load(true).catch(showError);
     }
   };
   source.onerror = () => { // the server went away: try again by polling the document
     source.close();
     source = null;
-    setTimeout(() => load().catch(showError), 3000);
+    setTimeout(() => load(true).catch(showError), 3000);
   };
 }
 
