@@ -6,15 +6,19 @@ skipped with the reason shown, except under CI=true, where the missing piece is 
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import shutil
 import subprocess
+import sys
 import uuid
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -23,11 +27,32 @@ from gijiroku import audio
 from gijiroku.config import Settings, get_settings
 from gijiroku.storage import close_database, open_database
 from tests.assets import PYANNOTE_SAMPLE
+from tests.processed import processed_meetings  # noqa: F401  (a fixture for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "GIJIROKU_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+#: A test that uses one of these fixtures needs what the markers say (`-m "not slow"` is the
+#: quick layer; `./dev.sh test` and CI run everything).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "browser": ("browser", "slow"),
+    "postgres_url": ("postgres",),
+    "redis_url": ("redis",),
+    "processed_meetings": ("slow",),
+    "transcriber": ("slow",),
+    "multilingual": ("slow",),
+    "long_recording": ("slow",),
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            for marker in NEEDS.get(fixture, ()):
+                item.add_marker(marker)
 
 
 def require(condition: bool, reason: str) -> None:
@@ -174,6 +199,18 @@ def media(tmp_path_factory: pytest.TempPathFactory, pyannote_sample: Path) -> di
     return files
 
 
+COMMITTEE_EN = Path(__file__).parents[1] / "samples" / "committee-meeting-en.flac"
+
+
+@pytest.fixture(scope="session")
+def long_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The English committee sample four times over (about 200 s, one file for the
+    session): long enough to stop a job, a worker or the service mid-transcription."""
+    path = tmp_path_factory.mktemp("long") / "long-meeting.flac"
+    ffmpeg("-stream_loop", "3", "-i", str(COMMITTEE_EN), "-c:a", "flac", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def transcriber():  # type: ignore[no-untyped-def]
     """The bundled tiny.en, loaded once for the whole session, on 2 CPU threads."""
@@ -198,3 +235,69 @@ def speak(text: str, destination: Path, voice: str = "en-us") -> Path:
     require(shutil.which("espeak-ng") is not None, "espeak-ng is not installed")
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(destination), text], check=True)
     return destination
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, one for the whole session; each test opens a
+    context of its own (cookies, storage and pages apart), and closes it."""
+    executable = chromium_path()
+    require(executable is not None,
+            "Debian's chromium is not installed (./dev.sh test installs it when run as root)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=["--autoplay-policy=no-user-gesture-required"],
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Ran:
+    """What a `gijiroku` command returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> Callable[..., Ran]:
+    """`gijiroku ARGS` run in this process through the command line's `main(argv)`, with
+    only the GIJIROKU_* variables given set (and the data directory, two CPU threads, no
+    minutes model unless a server is named): for the steps of a longer scenario, where a new
+    process per step would only add its start-up and model loading. Tests of what a process
+    itself shows (its exit status, that stdout holds the id alone) run the real command."""
+    from gijiroku.cli import main
+
+    def run(*args: str, data_dir: Path, stdin: str = "", **env: str | None) -> Ran:
+        """`env`: GIJIROKU_* variables to set; one given as None is left unset."""
+        for name in [k for k in os.environ if k.startswith("GIJIROKU_")]:
+            monkeypatch.delenv(name)
+        given = {"GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": "2",
+                 "GIJIROKU_LLM_BACKEND": "openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
+                 **env}
+        for name, value in given.items():
+            if value is not None:
+                monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()  # what earlier steps printed
+        get_settings.cache_clear()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            get_settings.cache_clear()
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run

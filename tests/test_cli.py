@@ -1,12 +1,20 @@
-"""The `gijiroku` command as a person or a script runs it: a real process, real files."""
+"""The `gijiroku` command as a person or a script runs it: real files, a real process where
+what a process shows is tested (exit status, stdout holding the id alone, no traceback), the
+command line's `main(argv)` in this process for the other steps of a scenario (tests/conftest's
+`cli`), and a processed meeting stored from the session's (tests/processed.py) where a
+scenario starts from one."""
 
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import Ran
+from tests.processed import ProcessedMeetings
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +52,7 @@ def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
 
 
 def test_process_stores_prints_the_id_and_writes_the_result(
-    media: dict[str, Path], tmp_path: Path
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     out = tmp_path / "result.json"
     run = gijiroku("process", str(media["mp4"]), "--json", str(out), data_dir=tmp_path / "d")
@@ -63,7 +71,7 @@ def test_process_stores_prints_the_id_and_writes_the_result(
     assert document["minutes"]["status"] == "not_configured"
     assert "chicago" in " ".join(s["text"] for s in document["segments"]).lower()
 
-    shown = gijiroku("show", meeting_id, data_dir=tmp_path / "d")
+    shown = cli("show", meeting_id, data_dir=tmp_path / "d")
     assert shown.returncode == 0
     lines = shown.stdout.splitlines()
     assert lines[0].startswith("# video")
@@ -118,16 +126,16 @@ def test_show_of_an_unknown_meeting(tmp_path: Path) -> None:
 
 
 def test_rerun_diarization_with_new_hints_keeps_given_names(
-    media: dict[str, Path], tmp_path: Path
+    tmp_path: Path, cli: Callable[..., Ran], processed_meetings: ProcessedMeetings
 ) -> None:
+    from gijiroku.config import Settings
     from gijiroku.storage import close_database, open_database, repository, session_scope
 
     data = tmp_path / "d"
-    run = gijiroku("process", str(media["wav"]), "--num-speakers", "2", data_dir=data)
-    assert run.returncode == 0, run.stderr
-    meeting_id = run.stdout.strip()
-    url = f"sqlite:///{data.resolve() / 'gijiroku.db'}"
+    url = Settings(data_dir=data).resolved_database_url
     engine = open_database(url)
+    # pyannote's sample processed with two speakers asked for (`process --num-speakers 2`)
+    meeting_id = processed_meetings["pyannote-sample"].store(engine, data)
     with session_scope(engine) as session:
         before = repository.load_meeting(session, meeting_id)
         first_speaker = before.segments[-1].speaker  # whoever speaks last
@@ -136,9 +144,7 @@ def test_rerun_diarization_with_new_hints_keeps_given_names(
     words_before = [w.text for s in before.segments for w in s.words]
 
     out = tmp_path / "again.json"
-    again = gijiroku(
-        "diarize", meeting_id, "--num-speakers", "2", "--json", str(out), data_dir=data
-    )
+    again = cli("diarize", meeting_id, "--num-speakers", "2", "--json", str(out), data_dir=data)
     assert again.returncode == 0, again.stderr
     document = json.loads(out.read_text())
     assert [w["text"] for s in document["segments"] for w in s["words"]] == words_before
@@ -146,9 +152,7 @@ def test_rerun_diarization_with_new_hints_keeps_given_names(
     assert len(named) == 1
     assert document["segments"][-1]["speaker"] == named[0]["id"]
 
-    three = gijiroku(
-        "diarize", meeting_id, "--num-speakers", "3", "--json", str(out), data_dir=data
-    )
+    three = cli("diarize", meeting_id, "--num-speakers", "3", "--json", str(out), data_dir=data)
     assert three.returncode == 0, three.stderr
     document = json.loads(out.read_text())
     assert len(document["speakers"]) == 3
@@ -161,14 +165,14 @@ def test_rerun_diarization_with_new_hints_keeps_given_names(
     corrected = "Hello, this is Diane from the Kita ward office."
     editing.edit_segment(open_database(url), meeting_id, 1, text=corrected)
     close_database(url)
-    refused = gijiroku("diarize", meeting_id, "--num-speakers", "2", data_dir=data)
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    refused = cli("diarize", meeting_id, "--num-speakers", "2", data_dir=data)
+    assert refused.returncode == 1
     assert "--replace-edits" in refused.stderr and "[edit_conflict]" in refused.stderr
-    shown = gijiroku("show", meeting_id, data_dir=data)
+    shown = cli("show", meeting_id, data_dir=data)
     assert corrected in shown.stdout and len(shown.stdout.splitlines()) == \
         len(document["segments"]) + 1  # not re-run: the 3-speaker lines stand
-    forced = gijiroku("diarize", meeting_id, "--num-speakers", "2", "--replace-edits",
-                      "--json", str(out), data_dir=data)
+    forced = cli("diarize", meeting_id, "--num-speakers", "2", "--replace-edits",
+                 "--json", str(out), data_dir=data)
     assert forced.returncode == 0, forced.stderr
     assert len(json.loads(out.read_text())["speakers"]) == 2
 
@@ -184,17 +188,19 @@ def test_contradictory_speaker_hints_stop_before_any_work(
     assert not (tmp_path / "d" / "meetings").exists()
 
 
-def test_diarization_can_be_switched_off(media: dict[str, Path], tmp_path: Path) -> None:
+def test_diarization_can_be_switched_off(
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     out = tmp_path / "r.json"
-    run = gijiroku("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
-                   GIJIROKU_DIARIZE="false")
+    run = cli("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
+              GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr
     document = json.loads(out.read_text())
     assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])
 
 
 def test_process_writes_minutes_with_a_configured_llm(
-    media: dict[str, Path], tmp_path: Path
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     from tests.llm_server import Reply, ScriptedLLM
 
@@ -205,11 +211,9 @@ def test_process_writes_minutes_with_a_configured_llm(
     with ScriptedLLM() as llm:
         llm.default = Reply(json.dumps(answer))
         out = tmp_path / "r.json"
-        run = gijiroku(
-            "process", str(media["wav"]), "--date", "2026-11-20", "--json", str(out),
-            data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
-            GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0",
-        )
+        run = cli("process", str(media["wav"]), "--date", "2026-11-20", "--json", str(out),
+                  data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
+                  GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0")
         assert run.returncode == 0, run.stderr
         minutes = json.loads(out.read_text())["minutes"]
         assert minutes["status"] == "done" and minutes["decisions"][0]["segments"] == [1, 2]
@@ -219,30 +223,32 @@ def test_process_writes_minutes_with_a_configured_llm(
         assert "2026-11-20" in prompt[0]["content"] and "[1] S" in prompt[1]["content"]
 
         meeting_id = run.stdout.strip()
-        again = gijiroku("minutes", meeting_id, "--template", "ja", "--json", str(out),
-                         data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
-                         GIJIROKU_LLM_MODEL="local-test")
+        again = cli("minutes", meeting_id, "--template", "ja", "--json", str(out),
+                    data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
+                    GIJIROKU_LLM_MODEL="local-test")
         assert again.returncode == 0, again.stderr
         assert json.loads(out.read_text())["minutes"]["headings"]["decisions"] == "決定事項"
         assert len(llm.requests) == 2
 
 
-def test_no_minutes_skips_the_step(media: dict[str, Path], tmp_path: Path) -> None:
+def test_no_minutes_skips_the_step(
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     out = tmp_path / "r.json"
-    run = gijiroku("process", str(media["wav"]), "--no-minutes", "--json", str(out),
-                   data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1",
-                   GIJIROKU_LLM_MODEL="never-called", GIJIROKU_DIARIZE="false")
+    run = cli("process", str(media["wav"]), "--no-minutes", "--json", str(out),
+              data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1",
+              GIJIROKU_LLM_MODEL="never-called", GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr
     assert json.loads(out.read_text())["minutes"]["status"] == "skipped"
 
 
 def test_unreachable_llm_fails_the_minutes_but_not_the_meeting(
-    media: dict[str, Path], tmp_path: Path
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     out = tmp_path / "r.json"
-    run = gijiroku("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
-                   GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1", GIJIROKU_LLM_MODEL="m",
-                   GIJIROKU_LLM_MAX_RETRIES="0", GIJIROKU_DIARIZE="false")
+    run = cli("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
+              GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1", GIJIROKU_LLM_MODEL="m",
+              GIJIROKU_LLM_MAX_RETRIES="0", GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr
     document = json.loads(out.read_text())
     assert document["status"] == "done" and len(document["segments"]) >= 3
@@ -274,7 +280,7 @@ def stored(tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
-    stored: tuple[Path, str], tmp_path: Path
+    stored: tuple[Path, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     from dataclasses import asdict
 
@@ -297,14 +303,14 @@ def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
         llm.default = Reply(json.dumps(answer, ensure_ascii=False))
         env = {"GIJIROKU_LLM_BASE_URL": llm.base_url, "GIJIROKU_LLM_MODEL": "local-test",
                "GIJIROKU_LLM_MAX_RETRIES": "0"}
-        kept = gijiroku("minutes", meeting_id, "--json", str(out), data_dir=data, **env)
+        kept = cli("minutes", meeting_id, "--json", str(out), data_dir=data, **env)
         assert kept.returncode == 0, kept.stderr
         decisions = json.loads(out.read_text())["minutes"]["decisions"]
         assert [d["text"] for d in decisions] == ["職員を二名増員する。", "日曜開館を試行する。"]
         assert decisions[0]["edited"] and not decisions[1]["edited"]
 
-        replaced = gijiroku("minutes", meeting_id, "--replace", "--json", str(out),
-                            data_dir=data, **env)
+        replaced = cli("minutes", meeting_id, "--replace", "--json", str(out),
+                       data_dir=data, **env)
         assert replaced.returncode == 0, replaced.stderr
         decisions = json.loads(out.read_text())["minutes"]["decisions"]
         assert [d["text"] for d in decisions] == ["日曜開館を試行する。"]
@@ -312,13 +318,13 @@ def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
 
 
 def test_export_minutes_only_and_cleanup_from_the_command_line(
-    stored: tuple[Path, str], tmp_path: Path
+    stored: tuple[Path, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     data, meeting_id = stored
     whole, short, tidy = tmp_path / "whole.md", tmp_path / "short.md", tmp_path / "tidy.md"
     for args in (["-o", str(whole)], ["-o", str(short), "--minutes-only"],
                  ["-o", str(tidy), "--cleanup", "fillers"]):
-        run = gijiroku("export", meeting_id, "--format", "md", *args, data_dir=data)
+        run = cli("export", meeting_id, "--format", "md", *args, data_dir=data)
         assert run.returncode == 0, run.stderr
         assert f"wrote {args[1]}" in run.stderr
     verbatim = whole.read_text(encoding="utf-8")
@@ -335,16 +341,16 @@ def test_export_minutes_only_and_cleanup_from_the_command_line(
     for filler in ("えー", "あのー", "まあ"):
         assert filler not in cleaned, filler
     # the stored transcript is never changed by an export
-    shown = gijiroku("show", meeting_id, data_dir=data)
+    shown = cli("show", meeting_id, data_dir=data)
     assert "えー、ただいまから" in shown.stdout
 
-    refused = gijiroku("export", meeting_id, "--format", "md", "-o", str(tidy), "--cleanup",
-                       "everything", data_dir=data)
+    refused = cli("export", meeting_id, "--format", "md", "-o", str(tidy), "--cleanup",
+                  "everything", data_dir=data)
     assert refused.returncode == 2 and "invalid choice" in refused.stderr
 
 
 def test_minutes_again_keep_the_template_the_meeting_was_given(
-    stored: tuple[Path, str], tmp_path: Path
+    stored: tuple[Path, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     from tests.llm_server import Reply, ScriptedLLM
 
@@ -356,8 +362,8 @@ def test_minutes_again_keep_the_template_the_meeting_was_given(
         env = {"GIJIROKU_LLM_BASE_URL": llm.base_url, "GIJIROKU_LLM_MODEL": "local-test",
                "GIJIROKU_LLM_MAX_RETRIES": "0"}
         for args in (["--template", "en"], []):  # the second asks for no template
-            run = gijiroku("minutes", meeting_id, *args, "--json", str(out), data_dir=data,
-                           **env)
+            run = cli("minutes", meeting_id, *args, "--json", str(out), data_dir=data,
+                      **env)
             assert run.returncode == 0, run.stderr
             minutes = json.loads(out.read_text())["minutes"]
             assert minutes["template"] == "en" and minutes["headings"]["decisions"] == \
@@ -365,46 +371,46 @@ def test_minutes_again_keep_the_template_the_meeting_was_given(
 
 
 def test_list_shows_what_failed_and_retry_runs_it_again(
-    media: dict[str, Path], tmp_path: Path
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     from tests.conftest import speak
 
     data = tmp_path / "d"
     clip = speak("The meeting is adjourned.", tmp_path / "adjourned.wav")
     # a limit set too low: the job fails; the administrator raises it and retries
-    too_long = gijiroku("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false",
-                        GIJIROKU_MAX_DURATION_HOURS="0.0001")
+    too_long = cli("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false",
+                   GIJIROKU_MAX_DURATION_HOURS="0.0001")
     assert too_long.returncode == 1 and "[recording_too_long]" in too_long.stderr
     long_id = too_long.stdout.strip()
-    corrupt = gijiroku("process", str(media["garbage"]), data_dir=data)
+    corrupt = cli("process", str(media["garbage"]), data_dir=data)
     corrupt_id = corrupt.stdout.strip()
 
-    listed = gijiroku("list", data_dir=data)
+    listed = cli("list", data_dir=data)
     assert listed.returncode == 0, listed.stderr
     rows = listed.stdout.splitlines()
     assert rows[0].startswith(f"{corrupt_id}  failed ") and rows[0].endswith("  garbage")
     assert "[audio_undecodable]" in rows[1] and rows[1].startswith(" " * 34)
     assert rows[2].startswith(f"{long_id}  failed ") and "[recording_too_long]" in rows[3]
     assert "2 meeting(s), page 1 of 1" in listed.stderr
-    only_done = gijiroku("list", "--status", "done", data_dir=data)
+    only_done = cli("list", "--status", "done", data_dir=data)
     assert only_done.stdout == "" and "0 meeting(s)" in only_done.stderr
-    found = gijiroku("list", "-q", "adjourned", "--status", "failed", data_dir=data)
+    found = cli("list", "-q", "adjourned", "--status", "failed", data_dir=data)
     assert [r.split()[0] for r in found.stdout.splitlines() if r[:1] != " "] == [long_id]
 
-    again = gijiroku("retry", long_id, "--here", data_dir=data, GIJIROKU_DIARIZE="false")
+    again = cli("retry", long_id, "--here", data_dir=data, GIJIROKU_DIARIZE="false")
     assert again.returncode == 0, again.stderr
-    shown = gijiroku("show", long_id, data_dir=data)
+    shown = cli("show", long_id, data_dir=data)
     assert "(done, en," in shown.stdout.splitlines()[0] and "adjourned" in shown.stdout.lower()
-    nothing = gijiroku("retry", long_id, data_dir=data)
+    nothing = cli("retry", long_id, data_dir=data)
     assert nothing.returncode == 1 and "[nothing_to_retry]" in nothing.stderr
     assert "Traceback" not in nothing.stderr
 
     # without --here the job goes back on the service's queue, for `serve` or a worker
-    queued = gijiroku("retry", corrupt_id, data_dir=data)
+    queued = cli("retry", corrupt_id, data_dir=data)
     assert queued.returncode == 0, queued.stderr
     job_id = queued.stdout.strip()
     assert len(job_id) == 32 and "gijiroku serve" in queued.stderr
-    waiting = gijiroku("list", "--status", "queued", data_dir=data)
+    waiting = cli("list", "--status", "queued", data_dir=data)
     assert waiting.stdout.split()[:2] == [corrupt_id, "queued"]
     from gijiroku.config import Settings
     from gijiroku.jobs import JobQueue
@@ -417,32 +423,32 @@ def test_list_shows_what_failed_and_retry_runs_it_again(
 
 
 def test_delete_asks_first_and_removes_the_meeting_and_its_files(
-    media: dict[str, Path], tmp_path: Path
+    media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     from tests.conftest import speak
 
     data = tmp_path / "d"
     clip = speak("The meeting is adjourned.", tmp_path / "adjourned.wav")
-    kept = gijiroku("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false")
-    gone = gijiroku("process", str(media["garbage"]), data_dir=data)  # a failed one
+    kept = cli("process", str(clip), data_dir=data, GIJIROKU_DIARIZE="false")
+    gone = cli("process", str(media["garbage"]), data_dir=data)  # a failed one
     kept_id, gone_id = kept.stdout.strip(), gone.stdout.strip()
     assert (data / "meetings" / gone_id).is_dir()
 
-    def delete(*args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
-        return gijiroku("delete", *args, data_dir=data, stdin=answer)
+    def delete(*args: str, answer: str = "") -> Ran:
+        return cli("delete", *args, data_dir=data, stdin=answer)
 
     refused = delete(gone_id, answer="n\n")
     assert refused.returncode == 1 and "'garbage' (0 lines, 0 corrected" in refused.stderr
     assert "nothing was deleted" in refused.stderr
-    assert gijiroku("list", data_dir=data).stdout.count("\n") == 3  # both, one reason line
+    assert cli("list", data_dir=data).stdout.count("\n") == 3  # both, one reason line
     asked = delete(gone_id, answer="y\n")
     assert asked.returncode == 0, asked.stderr
     assert not (data / "meetings" / gone_id).exists()
-    listed = gijiroku("list", data_dir=data)
+    listed = cli("list", data_dir=data)
     assert listed.stdout.split()[0] == kept_id and "1 meeting(s)" in listed.stderr
     unknown = delete(gone_id, "--yes")
     assert unknown.returncode == 1 and "No meeting with id" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     assert delete(kept_id, "--yes").returncode == 0  # a script's form: no question
-    assert "0 meeting(s)" in gijiroku("list", data_dir=data).stderr
+    assert "0 meeting(s)" in cli("list", data_dir=data).stderr
     assert not (data / "meetings" / kept_id).exists()

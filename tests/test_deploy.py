@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from gijiroku.config import Settings
-from tests.conftest import require
+from tests.conftest import Ran, require
 
 ROOT = Path(__file__).parents[1]
 GIJIROKU = Path(sys.executable).with_name("gijiroku")
@@ -144,8 +145,11 @@ def run(*args: str, data: Path, **more: str) -> subprocess.CompletedProcess[str]
     return subprocess.run([str(GIJIROKU), *args], capture_output=True, text=True, env=env)
 
 
-def test_models_list_download_and_check(tmp_path: Path) -> None:
-    listing = run("models", "list", data=tmp_path / "data")
+def test_models_list_download_and_check(tmp_path: Path, cli: Callable[..., Ran]) -> None:
+    """Listing and checking run through the command line's `main` in this process; the
+    downloads, which must fail without internet, in real processes with the hub's short
+    time-outs."""
+    listing = cli("models", "list", data_dir=tmp_path / "data", GIJIROKU_LLM_BACKEND=None)
     assert listing.returncode == 0, listing.stderr
     assert "whisper tiny.en (bundled)" in listing.stdout
     assert "whisper base, multilingual (embedded)" in listing.stdout
@@ -156,7 +160,7 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     fake = tmp_path / "data" / "models" / "large-v3"
     fake.mkdir(parents=True)
     (fake / "model.bin").write_bytes(b"\0" * 1024)
-    assert "whisper large-v3" in run("models", "list", data=tmp_path / "data").stdout
+    assert "whisper large-v3" in cli("models", "list", data_dir=tmp_path / "data").stdout
     from transcribe import ModelSpec
     from transcribe.whisper_backend import _model_path
 
@@ -180,22 +184,24 @@ def test_models_list_download_and_check(tmp_path: Path) -> None:
     blobs.mkdir()
     (blobs / "3b5f0e").write_bytes(b"\0" * 400_000)  # the layout huggingface_hub writes
     (snapshot / "model.safetensors").symlink_to(Path("..", "..", "blobs", "3b5f0e"))
-    listed = run("models", "list", data=tmp_path / "data").stdout
+    listed = cli("models", "list", data_dir=tmp_path / "data").stdout
     assert re.search(r"llm Qwen/Qwen2\.5-7B-Instruct\s+0\.4 MB", listed), listed  # once
 
-    check = run("check", data=tmp_path / "data")
+    check = cli("check", data_dir=tmp_path / "data", GIJIROKU_LLM_BACKEND=None)
     assert check.returncode == 0, check.stderr
     assert "database and queue: ok" in check.stdout
     assert "minutes: embedded Qwen2.5-Coder-1.5B-Instruct Q4_K_M" in check.stdout
     # a minutes model that is not there: one clear line, no traceback, exit 1
-    missing = run("check", data=tmp_path / "data", GIJIROKU_LLM_MODEL_FILE="/nope/m.gguf")
+    missing = cli("check", data_dir=tmp_path / "data", GIJIROKU_LLM_BACKEND=None,
+                  GIJIROKU_LLM_MODEL_FILE="/nope/m.gguf")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert "The minutes model /nope/m.gguf is not here" in missing.stderr
-    off = run("check", data=tmp_path / "data", GIJIROKU_LLM_BACKEND="off")
+    off = cli("check", data_dir=tmp_path / "data", GIJIROKU_LLM_BACKEND="off")
     assert "minutes: off" in off.stdout
-    server = run("check", data=tmp_path / "data", GIJIROKU_LLM_BASE_URL="http://gpu:8000/v1")
+    server = cli("check", data_dir=tmp_path / "data", GIJIROKU_LLM_BACKEND=None,
+                 GIJIROKU_LLM_BASE_URL="http://gpu:8000/v1")
     assert server.returncode == 2 and "GIJIROKU_LLM_MODEL" in server.stderr  # a setting
-    env_missing = run("check", data=tmp_path / "data2")
+    env_missing = cli("check", data_dir=tmp_path / "data2", GIJIROKU_LLM_BACKEND=None)
     assert env_missing.returncode == 0  # a fresh data folder is created and migrated
 
 
@@ -257,6 +263,8 @@ def test_the_embedded_minutes_model_is_the_verified_one(
     assert list((tmp_path / "m").iterdir()) == []
 
 
+@pytest.mark.slow
+@pytest.mark.llm
 def test_preloading_fills_the_model_caches(settings: Settings) -> None:
     from diarize.pyannote_backend import load_pyannote
     from gijiroku.jobs.workers import should_preload

@@ -1,20 +1,18 @@
-"""Hardening (issue 18, first part): security headers and framing refused by a real chromium,
-strict Host parsing, guessable tokens refused, subtitle text that players would read as
-markup, and half-written uploads removed when the service starts again after a SIGKILL."""
+"""Hardening (issue 18, first part): security headers, strict Host parsing, guessable tokens
+refused, subtitle text that players would read as markup, and half-written uploads removed
+when the service starts again after a SIGKILL. (Framing refused by a real chromium is tested
+with the other browser tests, in tests/web/test_browser.py.)"""
 
 from __future__ import annotations
 
 import fcntl
-import http.server
 import os
 import signal
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,18 +21,15 @@ from sqlalchemy import Engine
 
 from api import create_app
 from api.app import SECURITY_HEADERS
-from gijiroku import messages
 from gijiroku.config import Settings
 from gijiroku.export import export_meeting
 from gijiroku.recordings import remove_partial_uploads
-from gijiroku.storage import close_database, open_database, repository, session_scope
-from gijiroku.storage.tables import WatchedFileRow
+from gijiroku.storage import repository, session_scope
 from tests.api.test_api import LOCAL
 from tests.api.test_web import csrf_of
 from tests.seed import SAMPLE, seed_meeting
-from tests.serving import Server, free_port
+from tests.serving import Server
 from tests.test_watch import wait_for
-from tests.web.test_browser import browser  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -97,79 +92,6 @@ def test_subtitles_show_angle_brackets_as_text(settings: Settings, engine: Engin
     assert "＜font color=red＞Vote＜/font＞" in srt and "｛\\an8}now ＜b＞" in srt
     vtt = export_meeting(engine, meeting, "vtt").content.decode()
     assert "&lt;font color=red&gt;Vote&lt;/font&gt;" in vtt
-
-
-class _Framer(http.server.BaseHTTPRequestHandler):
-    target = ""
-
-    def do_GET(self) -> None:
-        page = (f'<!doctype html><title>elsewhere</title>'
-                f'<iframe id="f" src="{self.target}" width="900" height="600"></iframe>')
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.end_headers()
-        self.wfile.write(page.encode())
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def test_a_page_of_another_site_cannot_frame_the_meeting_page(
-    tmp_path: Path, browser: Any  # noqa: F811
-) -> None:
-    data = tmp_path / "data"
-    settings = Settings(data_dir=data)
-    engine = open_database(settings.resolved_database_url)
-    meeting = seed_meeting(engine, data)
-    with session_scope(engine) as session:  # what the watched folder refused or waits for
-        session.add(WatchedFileRow(path="/share/notes.wav", size=12, mtime=1.0, content_hash="",
-                                   status="failed", error="not audio",
-                                   error_code="audio_undecodable"))
-        session.add(WatchedFileRow(path="/share/council.wav", size=9, mtime=1.0,
-                                   content_hash="", status="waiting", error="half copied",
-                                   error_code="recording_incomplete"))
-    close_database(settings.resolved_database_url)
-    server = Server(data, tmp_path / "serve.log")
-    address = server.start()
-    _Framer.target = f"{address}/meetings/{meeting}"
-    framer = http.server.HTTPServer(("127.0.0.1", free_port()), _Framer)
-    threading.Thread(target=framer.serve_forever, daemon=True).start()
-    try:
-        page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{framer.server_address[1]}/")
-        page.wait_for_timeout(1500)
-        framed = [f for f in page.frames if f != page.main_frame]
-        assert framed, "the frame element is there"
-        # chromium refuses to show it: an error page, not the meeting page's lines
-        assert not framed[0].url.startswith(address), framed[0].url
-        assert all(f.query_selector("#segments") is None for f in framed)
-        # every page opened directly works under the policy: no refused script or style
-        direct = browser.new_page()
-        errors: list[str] = []
-        direct.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        direct.on("pageerror", lambda e: errors.append(str(e)))
-        direct.goto(_Framer.target)
-        direct.wait_for_selector("#segments .seg")
-        assert direct.evaluate("() => getComputedStyle(document.querySelector('#segments .seg'))"
-                               ".getPropertyValue('--hue')") != ""
-        direct.locator("#segments .seg").first.locator(".edit").click()
-        direct.locator("#segments .seg textarea").wait_for()
-        direct.goto(address + "/")
-        direct.wait_for_selector("#meetings tr")
-        problems = direct.locator("#watched li")
-        problems.first.wait_for()
-        assert direct.locator("#watched").is_visible() and problems.count() == 2
-        assert problems.nth(0).get_attribute("data-status") in ("failed", "waiting")
-        listed = " ".join(problems.all_inner_texts())
-        assert "notes.wav" in listed and messages.message("audio_undecodable", "en") in listed
-        assert "council.wav (waiting, " in listed
-        direct.goto(address + "/dictionary")
-        direct.wait_for_selector("table")
-        assert errors == []
-    finally:
-        framer.shutdown()
-        framer.server_close()
-        server.close()
 
 
 def test_a_half_written_upload_is_removed_when_the_service_starts_again(

@@ -12,7 +12,6 @@ import pytest
 
 from gijiroku.config import Settings
 from gijiroku.storage import close_database, open_database, repository, session_scope
-from tests.conftest import ffmpeg
 from tests.serving import Server
 from tests.test_watch import wait_for
 
@@ -30,15 +29,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         served.close()
 
 
-@pytest.fixture(scope="module")
-def long_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About four minutes of the committee sample: long enough to report progress often and
-    to be stopped halfway."""
-    path = tmp_path_factory.mktemp("long") / "long-meeting.flac"
-    ffmpeg("-stream_loop", "3", "-i", str(SAMPLE), "-c:a", "flac", str(path))
-    return path
-
-
 def upload(address: str, path: Path, **fields: str) -> dict[str, Any]:
     with path.open("rb") as content:
         answer = httpx.post(f"{address}/api/meetings", data=fields, timeout=120,
@@ -53,9 +43,9 @@ def job(address: str, job_id: str) -> dict[str, Any]:
     return body
 
 
-def test_progress_is_streamed_while_the_job_runs(server: Server, long_recording: Path) -> None:
+def test_progress_is_streamed_while_the_job_runs(server: Server) -> None:
     address = server.start()
-    meeting = upload(address, long_recording, language="en")
+    meeting = upload(address, SAMPLE, language="en")  # 50 s, followed to its end
     events: list[dict[str, Any]] = []
     with httpx.stream("GET", f"{address}/api/jobs/{meeting['job_id']}/events",
                       timeout=300) as stream:
@@ -72,6 +62,7 @@ def test_progress_is_streamed_while_the_job_runs(server: Server, long_recording:
     assert {e["stage"] for e in running} >= {"transcribe"}
     assert any(0.0 < e["progress"] < 1.0 and e["stage"] == "transcribe" for e in running)
     assert all(e["id"] == meeting["job_id"] for e in events)
+    assert server.stop(signal.SIGINT) == 0  # Ctrl-C, with nothing running
 
 
 def test_sigterm_stops_the_server_and_the_job_continues_at_the_next_start(
@@ -99,11 +90,13 @@ def test_sigterm_stops_the_server_and_the_job_continues_at_the_next_start(
         assert meeting_row.completed_stages == ["decode"]  # stopped mid-transcription
     close_database(url)
 
+    # the restarted service takes it on from the transcription, the decoded recording kept
+    # (a job run to its end after a stop: tests/test_workers.py's killed worker)
     restarted = server.start()
-    assert wait_for(lambda: job(restarted, job_id)["status"] == "done", timeout=300), \
-        server.log_text()[-3000:]
-    finished = job(restarted, job_id)
-    assert finished["attempts"] == 2 and finished["error"] is None
-    document = httpx.get(f"{restarted}/api/meetings/{meeting['id']}", timeout=60).json()
-    assert document["status"] == "done" and len(document["segments"]) >= 20
-    assert server.stop(signal.SIGINT) == 0  # Ctrl-C, with nothing running
+
+    def resumed() -> bool:
+        now = job(restarted, job_id)
+        return now["attempts"] == 2 and (now["stage"] == "transcribe" or now["status"] == "done")
+
+    assert wait_for(resumed, timeout=120), server.log_text()[-3000:]
+    assert server.log_text().count(f"{meeting['id']}: decode done") == 1

@@ -198,21 +198,27 @@ def watching(engine: Engine, settings: Settings, folder: Path) -> Iterator[Folde
         watcher.stop()
 
 
-def copy_with_a_stall(source: Path, target: Path, stall: float) -> threading.Thread:
-    """A copy that writes the first half, pauses for `stall` seconds (longer than the stable
-    wait, as a slow share or a USB stick does) and then writes the rest."""
-    data = source.read_bytes()
+class StalledCopy:
+    """A copy that writes the first half and stalls (as a slow share or a USB stick does)
+    until the test lets it go on, however long the watcher takes to look at the half."""
 
-    def copy() -> None:
-        with target.open("wb") as out:
-            out.write(data[: len(data) // 2])
-            out.flush()
-            time.sleep(stall)
-            out.write(data[len(data) // 2:])
+    def __init__(self, source: Path, target: Path) -> None:
+        self.go_on = threading.Event()
+        data = source.read_bytes()
 
-    thread = threading.Thread(target=copy)
-    thread.start()
-    return thread
+        def copy() -> None:
+            with target.open("wb") as out:
+                out.write(data[: len(data) // 2])
+                out.flush()
+                assert self.go_on.wait(timeout=300), "the test never let the copy go on"
+                out.write(data[len(data) // 2:])
+
+        self.thread = threading.Thread(target=copy)
+        self.thread.start()
+
+    def finish(self) -> None:
+        self.go_on.set()
+        self.thread.join()
 
 
 def rows_of(engine: Engine) -> list[WatchedFileRow]:
@@ -226,13 +232,18 @@ def test_a_stalled_wav_copy_waits_and_becomes_one_meeting_of_the_whole_file(
     folder = tmp_path / "share"
     folder.mkdir()
     with watching(engine, settings, folder) as watcher:
-        writer = copy_with_a_stall(media["wav"], folder / "council.wav", stall=3.0)
-        # the half copy holds half of what its header declares: not taken, listed as waiting
-        assert wait_for(lambda: any(r.status == "waiting" for r in rows_of(engine)))
-        assert writer.is_alive()
-        waiting = rows_of(engine)
-        assert len(waiting) == 1 and waiting[0].error_code == "recording_incomplete"
-        writer.join()
+        writer = StalledCopy(media["wav"], folder / "council.wav")
+        try:
+            # the half copy holds half of what its header declares: not taken, listed as
+            # waiting, however many times the watcher looks at it
+            assert wait_for(lambda: any(r.status == "waiting" for r in rows_of(engine)),
+                            timeout=60)
+            assert looked_again(watcher)
+            waiting = rows_of(engine)
+            assert len(waiting) == 1 and waiting[0].error_code == "recording_incomplete"
+            assert waiting[0].status == "waiting"
+        finally:
+            writer.finish()
         assert wait_for(lambda: any(r.status == "queued" for r in rows_of(engine)))
         assert looked_again(watcher)
     with session_scope(engine) as session:
@@ -255,15 +266,18 @@ def test_a_file_that_changes_after_it_was_taken_replaces_its_meetings_recording(
     folder = tmp_path / "share"
     folder.mkdir()
     with watching(engine, settings, folder) as watcher:
-        writer = copy_with_a_stall(media["ogg"], folder / "council.ogg", stall=3.0)
-        assert wait_for(lambda: any(r.status == "queued" for r in rows_of(engine)))
-        assert writer.is_alive()
-        first = rows_of(engine)[0]
-        assert first.meeting_id is not None
-        with session_scope(engine) as session:  # what processing the half copy gave
-            repository.save_transcript(session, meeting_id=first.meeting_id, transcript=Transcript(
-                "en", 15.0, [Segment(0.0, 4.0, "Only the first half was here.")]))
-        writer.join()
+        writer = StalledCopy(media["ogg"], folder / "council.ogg")
+        try:
+            assert wait_for(lambda: any(r.status == "queued" for r in rows_of(engine)),
+                            timeout=60)
+            first = rows_of(engine)[0]
+            assert first.meeting_id is not None
+            with session_scope(engine) as session:  # what processing the half copy gave
+                repository.save_transcript(
+                    session, meeting_id=first.meeting_id, transcript=Transcript(
+                        "en", 15.0, [Segment(0.0, 4.0, "Only the first half was here.")]))
+        finally:
+            writer.finish()
         assert wait_for(lambda: len(rows_of(engine)) == 2)
         assert looked_again(watcher)
     rows = rows_of(engine)

@@ -20,17 +20,16 @@ from gijiroku.domain import Meeting
 from gijiroku.export import export_meeting
 from gijiroku.jobs.recovery import retry_policy
 from gijiroku.pipeline import Pipeline
-from gijiroku.recordings import accept_file
 from gijiroku.result import result_document
-from gijiroku.stages import MinutesStage
 from gijiroku.stages.minutes import backend, build_request, llm_server
 from gijiroku.storage import repository, session_scope
 from summarize import load_template, load_writer
 from summarize.checks import checked_minutes
 from summarize.embedded import DEFAULT_MODEL_NAME, EmbeddedServer, default_model_path
+from tests.processed import ProcessedMeetings
 from tests.summarize.meetings import run_minutes, store_meeting
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
 
 ROOT = Path(__file__).parents[2]
 REFERENCE = ROOT / "bench" / "minutes_reference"
@@ -53,27 +52,6 @@ def load(engine: Engine, meeting_id: str) -> Meeting:
         return repository.load_meeting(session, meeting_id)
 
 
-def test_a_fresh_install_processes_a_recording_into_cited_minutes(
-    engine: Engine, embedded: Settings
-) -> None:
-    assert embedded.resolved_llm_backend == "embedded"
-    sample = ROOT / "samples" / "committee-meeting-en.flac"
-    accepted = accept_file(engine, embedded.data_dir, sample)
-    Pipeline(engine, embedded).run(accepted.job_id)
-    meeting = load(engine, accepted.meeting_id)
-    minutes = meeting.minutes
-    assert meeting.status == "done" and minutes.status == "done", minutes.error
-    assert minutes.model == DEFAULT_MODEL_NAME and minutes.summary.strip()
-    lines = {s.id for s in meeting.segments}
-    cited = [ids for ids in cited_items(meeting) if ids]
-    assert cited, "at least one decision or action item cites the transcript"
-    assert all(set(ids) <= lines for ids in cited)
-    # the result document and the exports name the model and call the minutes a draft
-    assert result_document(meeting)["minutes"]["model"] == DEFAULT_MODEL_NAME
-    markdown = export_meeting(engine, accepted.meeting_id, "md").content.decode()
-    assert f"AI draft written by the language model {DEFAULT_MODEL_NAME}" in markdown
-
-
 def long_transcript(repeats: int) -> list[tuple[str, str]]:
     """The English reference meetings one after another, `repeats` times."""
     lines = []
@@ -87,6 +65,9 @@ def long_transcript(repeats: int) -> list[tuple[str, str]]:
 def test_a_transcript_too_long_for_one_prompt_is_written_in_parts_and_merged(
     engine: Engine, embedded: Settings
 ) -> None:
+    """About 110 s on two cores: two parts and their merge are three generations, the least
+    that shows a real split and merge (deeper merge trees: test_chunking's scripted server).
+    """
     # A 2048-token context leaves about 770 tokens of transcript per prompt beside the
     # instructions and the answer: three copies of the reference meetings (about 880 tokens
     # of text, more with the speakers and line numbers) take two parts and one merge. Longer
@@ -149,12 +130,20 @@ def queue_minutes(engine: Engine, meeting_id: str) -> str:
         return repository.create_job(session, meeting_id=meeting_id).id
 
 
-def test_a_server_killed_mid_answer_fails_the_minutes_only_and_the_retry_succeeds(
-    engine: Engine, embedded: Settings, killer: Killer
+def test_a_fresh_install_writes_cited_minutes_even_when_its_server_dies_mid_answer(
+    engine: Engine, embedded: Settings, killer: Killer, processed_meetings: ProcessedMeetings
 ) -> None:
-    meeting_id = store_meeting(engine)
+    """A fresh install's pipeline (nothing about the minutes configured) on the committee
+    recording, transcribed and diarized once for the session (tests/processed.py): the
+    first minutes run loses llama.cpp's server mid-answer and fails the minutes alone, for
+    the queue to try again; the retry starts the server anew and writes cited minutes.
+    About 60-90 s on two cores: the one full generation of the embedded model that the
+    suite pays for (the Japanese one in tests/test_japanese.py is the session's sample)."""
+    assert embedded.resolved_llm_backend == "embedded"
+    meeting_id = processed_meetings["committee-en"].store(
+        engine, embedded.data_dir, stages=("decode", "transcribe", "diarize"))
     before = [s.text for s in load(engine, meeting_id).segments]
-    pipeline = Pipeline(engine, embedded, [MinutesStage()])
+    pipeline = Pipeline(engine, embedded)  # every stage; the finished ones are skipped
     job_id = queue_minutes(engine, meeting_id)
     outcome = pipeline.execute(job_id, retry=retry_policy(embedded))
     assert killer.killed.is_set()
@@ -171,9 +160,19 @@ def test_a_server_killed_mid_answer_fails_the_minutes_only_and_the_retry_succeed
     assert server is not None and not server.running()
     assert pipeline.execute(job_id, retry=retry_policy(embedded)).status == "done"
     meeting = load(engine, meeting_id)
-    assert meeting.minutes.status == "done" and meeting.minutes.error is None
-    assert server.running() and meeting.minutes.model == DEFAULT_MODEL_NAME
+    minutes = meeting.minutes
+    assert meeting.status == "done" and minutes.status == "done", minutes.error
+    assert minutes.error is None and server.running()
     assert [s.text for s in meeting.segments] == before
+    assert minutes.model == DEFAULT_MODEL_NAME and minutes.summary.strip()
+    lines = {s.id for s in meeting.segments}
+    cited = [ids for ids in cited_items(meeting) if ids]
+    assert cited, "at least one decision or action item cites the transcript"
+    assert all(set(ids) <= lines for ids in cited)
+    # the result document and the exports name the model and call the minutes a draft
+    assert result_document(meeting)["minutes"]["model"] == DEFAULT_MODEL_NAME
+    markdown = export_meeting(engine, meeting_id, "md").content.decode()
+    assert f"AI draft written by the language model {DEFAULT_MODEL_NAME}" in markdown
 
 
 def test_on_the_last_attempt_a_killed_server_leaves_the_job_done_and_the_minutes_failed(

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.messages import CATALOGUE
 from gijiroku.storage import close_database, open_database
 from tests.seed import seed_meeting
 from tests.serving import Server
-from tests.web.test_browser import ARTIFACTS, browser, watched  # noqa: F401  (fixture)
+from tests.web.test_browser import ARTIFACTS, watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,29 +31,35 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @dataclass
 class Served:
     address: str
-    meeting: str  # processed
-    failed: str  # its minutes step failed
+    data_dir: Path  # the server's
+    meeting: str  # processed, stored for this test alone
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One `gijiroku serve` for the module; each test stores meetings of its own into it."""
+    folder = tmp_path_factory.mktemp("proofreading")
+    served = Server(folder / "data", folder / "serve.log")
+    try:
+        served.start()
+        yield served
+    finally:
+        served.close()
+        close_database(Settings(data_dir=served.data_dir).resolved_database_url)
+
+
+def database(server: Server) -> Engine:
+    """The served database, written to as the pipeline would write to it."""
+    return open_database(Settings(data_dir=server.data_dir).resolved_database_url)
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    data = tmp_path / "data"
-    settings = Settings(data_dir=data)
-    engine = open_database(settings.resolved_database_url)
-    meeting = seed_meeting(engine, data)
-    failed = seed_meeting(engine, data, title="議会運営委員会", job_status="failed",
-                          stages=("decode", "transcribe", "diarize"), failed_stage="minutes",
-                          error_code="llm_unavailable",
-                          error="The minutes server cannot be reached.")
-    close_database(settings.resolved_database_url)
-    server = Server(data, tmp_path / "serve.log")
-    try:
-        yield Served(server.start(), meeting, failed)
-    finally:
-        server.close()
+def served(server: Server) -> Served:
+    meeting = seed_meeting(database(server), server.data_dir)
+    return Served(server.address, server.data_dir, meeting)
 
 
-def japanese(browser: Any, width: int = 1366) -> Any:  # noqa: F811
+def japanese(browser: Any, width: int = 1366) -> Any:
     return browser.new_context(
         bypass_csp=True, locale="ja-JP", viewport={"width": width, "height": 900})
 
@@ -74,7 +81,7 @@ def shot(page: Any, name: str, **options: Any) -> None:
 
 
 def test_speed_is_remembered_and_keys_work_while_typing(
-    served: Served, browser: Any  # noqa: F811
+    served: Served, browser: Any
 ) -> None:
     context = japanese(browser)
     page, problems = open_meeting(context, served)
@@ -114,7 +121,7 @@ def test_speed_is_remembered_and_keys_work_while_typing(
 
 
 def test_merge_split_delete_insert_and_speaker_merge(
-    served: Served, browser: Any  # noqa: F811
+    served: Served, browser: Any
 ) -> None:
     context = japanese(browser)
     page, problems = open_meeting(context, served)
@@ -164,7 +171,7 @@ def test_merge_split_delete_insert_and_speaker_merge(
     page.fill("#new-speaker", "事務局")
     page.click("#add-speaker button[type=submit]")
     page.wait_for_function("doc.speakers.length === 3")
-    page.wait_for_timeout(500)  # one speaker, however often the page was drawn
+    # (a speaker added twice would show as a ninth change in the history counted below)
     assert page.evaluate("doc.speakers.map(s => s.id + ' ' + s.name)") == [
         "S1 田中 議長", "S2 null", "S4 事務局"]
     page.locator("details.tool summary").nth(2).click()
@@ -194,7 +201,7 @@ def test_merge_split_delete_insert_and_speaker_merge(
     context.close()
 
 
-def test_find_and_replace_all_with_undo(served: Served, browser: Any) -> None:  # noqa: F811
+def test_find_and_replace_all_with_undo(served: Served, browser: Any) -> None:
     context = japanese(browser)
     page, problems = open_meeting(context, served)
     page.click("#find-box summary")
@@ -221,7 +228,7 @@ def test_find_and_replace_all_with_undo(served: Served, browser: Any) -> None:  
 
 
 def test_the_date_edited_in_the_page_is_in_the_word_file(
-    served: Served, browser: Any  # noqa: F811
+    served: Served, browser: Any
 ) -> None:
     from docx import Document
 
@@ -254,10 +261,14 @@ def test_the_date_edited_in_the_page_is_in_the_word_file(
 
 
 def test_a_failed_job_says_why_in_japanese_and_retry_succeeds(
-    served: Served, browser: Any  # noqa: F811
+    server: Server, served: Served, browser: Any
 ) -> None:
+    failed = seed_meeting(database(server), server.data_dir, title="議会運営委員会",
+                          job_status="failed", stages=("decode", "transcribe", "diarize"),
+                          failed_stage="minutes", error_code="llm_unavailable",
+                          error="The minutes server cannot be reached.")
     context = japanese(browser)
-    page, problems = open_meeting(context, served, served.failed)
+    page, problems = open_meeting(context, served, failed)
     failure = page.locator("#failure")
     assert failure.is_visible()
     assert CATALOGUE["llm_unavailable"]["ja"] in failure.inner_text()
@@ -281,7 +292,7 @@ def test_a_failed_job_says_why_in_japanese_and_retry_succeeds(
 
 
 def test_a_change_in_one_window_appears_in_another_and_a_stale_save_is_refused(
-    served: Served, browser: Any  # noqa: F811
+    served: Served, browser: Any
 ) -> None:
     context = japanese(browser)
     a, problems_a = open_meeting(context, served)
@@ -318,7 +329,7 @@ def test_a_change_in_one_window_appears_in_another_and_a_stale_save_is_refused(
 
 
 def test_a_document_arriving_while_a_line_is_typed_waits_until_the_typing_ends(
-    served: Served, browser: Any, tmp_path: Path  # noqa: F811
+    served: Served, browser: Any
 ) -> None:
     from gijiroku import editing
 
@@ -328,14 +339,17 @@ def test_a_document_arriving_while_a_line_is_typed_waits_until_the_typing_ends(
     held: list[Any] = []  # the document answers late, as a busy server does
     path = f"**/api/meetings/{served.meeting}"
     page.route(path, lambda route: held.append(route))
-    settings = Settings(data_dir=tmp_path / "data")  # the served fixture's data
-    editing.edit_meeting(open_database(settings.resolved_database_url), served.meeting,
-                         {"title": title + "（修正）"})  # another window's change
-    for _ in range(100):  # the page has asked for the document again
+    settings = Settings(data_dir=served.data_dir)
+    # another window's change; the page notices it and asks for the document again
+    with page.expect_request(lambda r: r.url.endswith(f"/api/meetings/{served.meeting}"),
+                             timeout=10_000):
+        editing.edit_meeting(open_database(settings.resolved_database_url), served.meeting,
+                             {"title": title + "（修正）"})
+    for _ in range(100):  # the request was made: its route handler runs next
         if held:
             break
-        page.wait_for_timeout(100)
-    assert held, "the change was not noticed"
+        page.wait_for_timeout(50)
+    assert held, "the request was not held back"
 
     # the clerk starts typing before the document arrives
     page.locator("#segments .seg").nth(1).locator(".edit").click()
@@ -353,15 +367,15 @@ def test_a_document_arriving_while_a_line_is_typed_waits_until_the_typing_ends(
     assert texts(page)[1] == "打ちかけの修正"
     assert page.inner_text("#title") == title + "（修正）"
     assert problems == []
-    close_database(settings.resolved_database_url)
     context.close()
 
 
-def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -> None:  # noqa: F811
+def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -> None:
     context = japanese(browser)
-    page, problems = open_meeting(context, served)
+    page, laptop_problems = open_meeting(context, served)
     shot(page, "proofreading-meeting-1366.png")
     context.close()
+    assert laptop_problems == []
 
     tablet = japanese(browser, 820)
     page, problems = open_meeting(tablet, served)
@@ -375,7 +389,7 @@ def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -
     page.fill("#fact-title", "長" * 200)
     page.click("#facts button[type=submit]")
     page.wait_for_function("doc.title.length === 200")
-    listing = tablet.new_page()
+    listing, listing_problems = watched(tablet)
     listing.goto(served.address + "/")
     listing.wait_for_selector("#meetings tr")
     for shown in (page, listing):
@@ -383,5 +397,5 @@ def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, overflow
     shot(listing, "proofreading-list-long-title-820.png")
-    assert problems == []
+    assert problems == [] and listing_problems == []
     tablet.close()
