@@ -140,11 +140,11 @@ def processed_meetings(tmp_path_factory: pytest.TempPathFactory) -> ProcessedMee
     return ProcessedMeetings(lambda name: tmp_path_factory.mktemp(f"processed-{name}"))
 
 
-def a_heard_word(meeting: Meeting, avoid: str = "") -> str:
-    """A word of two or more Japanese letters that the recogniser wrote in the meeting, the
-    one in the most lines (then the first): a dictionary rule aimed at it has lines to
-    correct, whichever words a model version hears. Never a part of `avoid`, nor a word
-    holding it."""
+def a_heard_word(meeting: Meeting, avoid: tuple[str, ...] = ()) -> str:
+    """A word of two or more Japanese letters, a kanji among them (a name or a term, not a
+    particle), that the recogniser wrote in the meeting: the one in the most lines, then the
+    first. A dictionary rule aimed at it has lines to correct, whichever words a model
+    version hears. Never a part of a text in `avoid`, nor a word holding one."""
     lines: Counter[str] = Counter()
     for segment in meeting.segments:
         found = set()
@@ -152,7 +152,9 @@ def a_heard_word(meeting: Meeting, avoid: str = "") -> str:
             text = word.text.strip().rstrip("、。？！")
             japanese = all("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
                            for ch in text)
-            if len(text) >= 2 and japanese and not (avoid and (text in avoid or avoid in text)):
+            kanji = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+            clear = not any(text in other or other in text for other in avoid)
+            if len(text) >= 2 and japanese and kanji and clear:
                 found.add(text)
         lines.update(found)
     assert lines, [s.text for s in meeting.segments]

@@ -192,8 +192,8 @@ def test_diarization_can_be_switched_off(
     media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     out = tmp_path / "r.json"
-    run = cli("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
-              GIJIROKU_DIARIZE="false")
+    run = cli("process", str(media["wav"]), "--language", "en", "--json", str(out),
+              data_dir=tmp_path / "d", GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr
     document = json.loads(out.read_text())
     assert document["speakers"] == [] and all(s["speaker"] is None for s in document["segments"])
@@ -211,7 +211,8 @@ def test_process_writes_minutes_with_a_configured_llm(
     with ScriptedLLM() as llm:
         llm.default = Reply(json.dumps(answer))
         out = tmp_path / "r.json"
-        run = cli("process", str(media["wav"]), "--date", "2026-11-20", "--json", str(out),
+        run = cli("process", str(media["wav"]), "--language", "en", "--date", "2026-11-20",
+                  "--json", str(out),
                   data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
                   GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0")
         assert run.returncode == 0, run.stderr
@@ -235,7 +236,7 @@ def test_no_minutes_skips_the_step(
     media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     out = tmp_path / "r.json"
-    run = cli("process", str(media["wav"]), "--no-minutes", "--json", str(out),
+    run = cli("process", str(media["wav"]), "--language", "en", "--no-minutes", "--json", str(out),
               data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1",
               GIJIROKU_LLM_MODEL="never-called", GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr
@@ -246,7 +247,8 @@ def test_unreachable_llm_fails_the_minutes_but_not_the_meeting(
     media: dict[str, Path], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     out = tmp_path / "r.json"
-    run = cli("process", str(media["wav"]), "--json", str(out), data_dir=tmp_path / "d",
+    run = cli("process", str(media["wav"]), "--language", "en", "--json", str(out),
+              data_dir=tmp_path / "d",
               GIJIROKU_LLM_BASE_URL="http://127.0.0.1:9/v1", GIJIROKU_LLM_MODEL="m",
               GIJIROKU_LLM_MAX_RETRIES="0", GIJIROKU_DIARIZE="false")
     assert run.returncode == 0, run.stderr

@@ -43,9 +43,11 @@ def job(address: str, job_id: str) -> dict[str, Any]:
     return body
 
 
-def test_progress_is_streamed_while_the_job_runs(server: Server) -> None:
+def test_progress_is_streamed_while_the_job_runs(server: Server, long_recording: Path) -> None:
     address = server.start()
-    meeting = upload(address, SAMPLE, language="en")  # 50 s, followed to its end
+    # followed to its end: long enough for the stream to be read while it runs (the 50 s
+    # sample is transcribed between two of the stream's reads on this machine)
+    meeting = upload(address, long_recording, language="en")
     events: list[dict[str, Any]] = []
     with httpx.stream("GET", f"{address}/api/jobs/{meeting['job_id']}/events",
                       timeout=300) as stream:
