@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import hypothesis
+import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ def aimed_at(real: dict[str, str]) -> Callable[[schemathesis.Case], schemathesis
     return aim
 
 
+@pytest.mark.slow  # about 2,000 generated requests: 15-20 s
 def test_generated_requests_get_no_server_error(settings: Settings, engine: Engine) -> None:
     accepted = accept_file(engine, settings.data_dir, SAMPLE)  # a meeting and a job exist
     real = {"meeting_id": accepted.meeting_id, "job_id": accepted.job_id}
