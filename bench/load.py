@@ -5,7 +5,7 @@ random; then every meeting is checked to be done exactly once with all its lines
     .venv/bin/python bench/load.py                       # 50 uploads, 10 clients
     .venv/bin/python bench/load.py --uploads 20 --clients 4 --kill-every 15
 
-Needs the PostgreSQL (trust auth) and Redis servers of DESIGN.md on 127.0.0.1 (another
+Needs the PostgreSQL (trust auth) and Redis servers the tests use on 127.0.0.1 (another
 PostgreSQL: GIJIROKU_TEST_POSTGRES, as the tests use). A database and a queue name of its
 own are made and dropped. The recordings are distinct 10-second clips of the English sample
 (tiny.en transcribes them; diarization runs; no minutes model), so the figures measure the

@@ -1,4 +1,5 @@
-"""The result document of DESIGN.md: what `--json` writes and `GET /api/meetings/{id}` returns."""
+"""The result document (README.md, "Result document"): what `--json` writes and
+`GET /api/meetings/{id}` returns."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def segment_document(segment: Segment) -> dict[str, Any]:
 
 
 def minutes_document(minutes: Minutes) -> dict[str, Any]:
-    """DESIGN.md's minutes, plus topics, flags, resolved dates, headings and any error."""
+    """The documented minutes, plus topics, flags, resolved dates, headings and any error."""
     return {
         "status": minutes.status,
         "summary": minutes.summary,

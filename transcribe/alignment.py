@@ -2,8 +2,8 @@
 
 faster-whisper can time words while it decodes (`word_timestamps=True`), but then it moves its
 reading position to the last timed word and may skip past speech: on a Japanese committee
-recording a whole sentence went missing that way (CER 0.074 -> 0.145, DESIGN.md). So the text
-is decoded without word timings, and the decoded tokens are timed afterwards against the same
+recording a whole sentence went missing that way (CER 0.074 -> 0.145). So the text is
+decoded without word timings, and the decoded tokens are timed afterwards against the same
 audio with Whisper's cross-attention alignment, in spans of at most 30 seconds. Nothing decoded
 is ever dropped here: a segment that cannot be aligned gets its words spread over its span.
 """

@@ -52,8 +52,8 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 
 def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
-    """The result document (DESIGN.md) with the meeting's newest job, its facts (date,
-    place) and when anything in it last changed."""
+    """The result document (README.md, "Result document") with the meeting's newest job,
+    its facts (date, place) and when anything in it last changed."""
     with session_scope(db) as session:
         row = repository.get_meeting_row(session, meeting_id)
         document = result_document(repository.load_meeting(session, meeting_id))
