@@ -41,3 +41,24 @@ def test_a_stored_copy_is_what_the_pipeline_stored(
     assert job.status == "done" and job.attempts == 1
     # a stage left out is not marked done, so a job on the copy runs it
     assert other.completed_stages == ["decode", "transcribe"] and other.title == "二つ目"
+
+
+def test_a_step_left_out_of_a_copy_runs_on_its_recording(
+    engine: Engine, settings: Settings, processed_meetings: ProcessedMeetings
+) -> None:
+    """A re-run on a copy decodes the copied recording again, as after any finished job."""
+    from gijiroku.pipeline import Pipeline
+
+    processed = processed_meetings["committee-en"]
+    meeting_id = processed.store(engine, settings.data_dir, stages=("decode", "transcribe"))
+    with session_scope(engine) as session:
+        job_id = repository.create_job(session, meeting_id=meeting_id).id
+    Pipeline(engine, settings).run(job_id)  # decode and transcribe are skipped
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        meeting = repository.load_meeting(session, meeting_id)
+    assert row.completed_stages[:2] == ["decode", "transcribe"] and "diarize" in \
+        row.completed_stages
+    assert [s.text for s in meeting.segments] and {s.speaker for s in meeting.segments} == {
+        s.id for s in meeting.speakers}
+    assert len(meeting.speakers) == len(processed.meeting.speakers)  # the same recording

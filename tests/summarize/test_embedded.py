@@ -1,5 +1,7 @@
 """Minutes from the embedded model on a fresh install: llama.cpp's server in a process of its
-own, the GGUF that setup joined, nothing configured. Real model, real samples, real kills."""
+own, the GGUF that setup joined, nothing configured (but, where a transcript must be split, a
+small context). Real model, real transcripts, real kills. The Japanese sample's minutes, from
+a recording processed with nothing configured, are tests/test_japanese.py's."""
 
 from __future__ import annotations
 
@@ -21,12 +23,10 @@ from gijiroku.export import export_meeting
 from gijiroku.jobs.recovery import retry_policy
 from gijiroku.pipeline import Pipeline
 from gijiroku.result import result_document
-from gijiroku.stages.minutes import backend, build_request, llm_server
+from gijiroku.stages import MinutesStage
+from gijiroku.stages.minutes import backend, llm_server
 from gijiroku.storage import repository, session_scope
-from summarize import load_template, load_writer
-from summarize.checks import checked_minutes
 from summarize.embedded import DEFAULT_MODEL_NAME, EmbeddedServer, default_model_path
-from tests.processed import ProcessedMeetings
 from tests.summarize.meetings import run_minutes, store_meeting
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
@@ -60,34 +60,6 @@ def long_transcript(repeats: int) -> list[tuple[str, str]]:
             data = json.loads((REFERENCE / name).read_text(encoding="utf-8"))
             lines += [(s["speaker"], s["text"]) for s in data["segments"]]
     return lines
-
-
-def test_a_transcript_too_long_for_one_prompt_is_written_in_parts_and_merged(
-    engine: Engine, embedded: Settings
-) -> None:
-    """About 110 s on two cores: two parts and their merge are three generations, the least
-    that shows a real split and merge (deeper merge trees: test_chunking's scripted server).
-    """
-    # A 2048-token context leaves about 770 tokens of transcript per prompt beside the
-    # instructions and the answer: three copies of the reference meetings (about 880 tokens
-    # of text, more with the speakers and line numbers) take two parts and one merge. Longer
-    # transcripts only add parts; each costs 30-60 s of generation on 2 CPU cores (seven
-    # copies took 5 parts and 3 merges, 329 s), and deeper merges are tested in
-    # test_chunking against a scripted server.
-    small = embedded.model_copy(update={"llm_context_tokens": 2048,
-                                        "llm_max_output_tokens": 768})
-    chosen = backend(small)
-    assert chosen is not None and chosen.count_tokens is not None
-    lines = long_transcript(3)
-    meeting = load(engine, store_meeting(engine, lines))
-    request = build_request(meeting, load_template(None, "en"), "2026-11-20")
-    out, usage = load_writer(chosen.config, chosen.count_tokens).write(request)
-    assert usage.chunks >= 2 and usage.calls >= usage.chunks + 1  # map, then reduce
-    minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
-    numbers = {s.id for s in meeting.segments}
-    cited = [d.segments for d in minutes.decisions] + [a.segments for a in minutes.action_items]
-    assert minutes.summary.strip() and any(cited)
-    assert all(set(ids) <= numbers for ids in cited)
 
 
 class Killer(threading.Thread):
@@ -130,22 +102,38 @@ def queue_minutes(engine: Engine, meeting_id: str) -> str:
         return repository.create_job(session, meeting_id=meeting_id).id
 
 
-def test_a_fresh_install_writes_cited_minutes_even_when_its_server_dies_mid_answer(
-    engine: Engine, embedded: Settings, killer: Killer, processed_meetings: ProcessedMeetings
+def test_a_transcript_too_long_for_one_prompt_is_written_in_parts_and_merged(
+    engine: Engine, embedded: Settings
 ) -> None:
-    """A fresh install's pipeline (nothing about the minutes configured) on the committee
-    recording, transcribed and diarized once for the session (tests/processed.py): the
-    first minutes run loses llama.cpp's server mid-answer and fails the minutes alone, for
-    the queue to try again; the retry starts the server anew and writes cited minutes.
-    About 60-90 s on two cores: the one full generation of the embedded model that the
-    suite pays for (the Japanese one in tests/test_japanese.py is the session's sample)."""
-    assert embedded.resolved_llm_backend == "embedded"
-    meeting_id = processed_meetings["committee-en"].store(
-        engine, embedded.data_dir, stages=("decode", "transcribe", "diarize"))
+    """A transcript longer than the embedded model's context is written in parts whose
+    minutes are then merged, with cited lines, by a pipeline that knows nothing of the
+    minutes but a small context; and the first try loses llama.cpp's server mid-answer,
+    which fails the minutes alone for the queue to try again.
+
+    About 70-90 s on two cores: two parts and their merge are three generations, the least
+    that shows a real split and merge (deeper merge trees: test_chunking's scripted server),
+    and the suite's one full minutes run of the English reference meetings. A 2048-token
+    context leaves about 770 tokens of transcript per prompt beside the instructions and the
+    answer: three copies of the reference meetings (about 880 tokens of text, more with the
+    speakers and line numbers) take two parts and one merge."""
+    small = embedded.model_copy(update={"llm_context_tokens": 2048,
+                                        "llm_max_output_tokens": 768})
+    assert small.resolved_llm_backend == "embedded"
+    chosen = backend(small)
+    assert chosen is not None and chosen.count_tokens is not None  # the server's tokenizer
+    meeting_id = store_meeting(engine, long_transcript(3))
     before = [s.text for s in load(engine, meeting_id).segments]
-    pipeline = Pipeline(engine, embedded)  # every stage; the finished ones are skipped
+    pipeline = Pipeline(engine, small, [MinutesStage()])
     job_id = queue_minutes(engine, meeting_id)
-    outcome = pipeline.execute(job_id, retry=retry_policy(embedded))
+    server = llm_server(small)
+    assert server is not None
+    killer = Killer(server)
+    killer.start()
+    try:
+        outcome = pipeline.execute(job_id, retry=retry_policy(small))
+    finally:
+        killer.stop.set()
+        killer.join()
     assert killer.killed.is_set()
     # a passing failure: stored with its reason, the job queued to try again
     assert outcome.status == "retry" and outcome.error is not None
@@ -154,21 +142,27 @@ def test_a_fresh_install_writes_cited_minutes_even_when_its_server_dies_mid_answ
     assert "cannot be reached" in (meeting.minutes.error or "")
     assert "tried again" in (meeting.minutes.error or "")
     assert [s.text for s in meeting.segments] == before  # the transcript is intact
+
     # the retry (the queue would send it after GIJIROKU_JOB_RETRY_SECONDS) starts the server
-    # anew and only the minutes run
-    server = llm_server(embedded)
-    assert server is not None and not server.running()
-    assert pipeline.execute(job_id, retry=retry_policy(embedded)).status == "done"
+    # anew; the parts and the merge are reported as they are written
+    assert not server.running()
+    seen: list[tuple[float, float]] = []
+    done = pipeline.execute(job_id, lambda stage, part, parts: seen.append((part, parts))
+                            if stage == "minutes" else None, retry=retry_policy(small))
+    assert done.status == "done"
+    written = [(part, parts) for part, parts in seen if parts > 1]  # (the stage's end: 1/1)
+    assert written and written[-1][1] >= 3, seen  # two parts or more, then the merge
+    assert [part for part, _ in written] == list(range(1, int(written[-1][1]) + 1)), seen
     meeting = load(engine, meeting_id)
     minutes = meeting.minutes
-    assert meeting.status == "done" and minutes.status == "done", minutes.error
-    assert minutes.error is None and server.running()
+    assert minutes.status == "done" and minutes.error is None, minutes.error
+    assert server.running() and minutes.model == DEFAULT_MODEL_NAME
+    assert minutes.summary.strip()
     assert [s.text for s in meeting.segments] == before
-    assert minutes.model == DEFAULT_MODEL_NAME and minutes.summary.strip()
-    lines = {s.id for s in meeting.segments}
+    numbers = {s.id for s in meeting.segments}
     cited = [ids for ids in cited_items(meeting) if ids]
     assert cited, "at least one decision or action item cites the transcript"
-    assert all(set(ids) <= lines for ids in cited)
+    assert all(set(ids) <= numbers for ids in cited)
     # the result document and the exports name the model and call the minutes a draft
     assert result_document(meeting)["minutes"]["model"] == DEFAULT_MODEL_NAME
     markdown = export_meeting(engine, meeting_id, "md").content.decode()
