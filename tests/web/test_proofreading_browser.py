@@ -1,9 +1,10 @@
-"""Proofreading in Debian's chromium with a Japanese locale, against a real `gijiroku serve`
-whose database holds a processed Japanese committee meeting (tests/seed.py) and a meeting
-whose minutes step failed: playback speed and skip keys while typing, line surgery, speaker
-merge, find and replace with undo, the meeting's date into the Word file, a failed job's
-reason and retry, a stale save, a change in one window appearing in another, and a document
-that arrives while a line is being typed waiting until the typing ends.
+"""Proofreading in Debian's chromium with a Japanese locale, against one real `gijiroku serve`
+for the module, into whose database each test stores its own processed Japanese committee
+meeting (tests/seed.py; the retry test also one whose minutes step failed): playback speed
+and skip keys while typing, line surgery, speaker merge, find and replace with undo, the
+meeting's date into the Word file, a failed job's reason and retry, a stale save, a change in
+one window appearing in another, and a document that arrives while a line is being typed
+waiting until the typing ends.
 Screenshots (1366 and 820 px, Japanese) go to test-artifacts/."""
 
 from __future__ import annotations
