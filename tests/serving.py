@@ -11,6 +11,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy import Engine
+
+from gijiroku.config import Settings
+from gijiroku.storage import close_database, open_database
 from tests.test_watch import wait_for
 
 GIJIROKU = Path(sys.executable).with_name("gijiroku")
@@ -74,8 +78,14 @@ class Server:
                                      + self.log_text()[-3000:]) from None
         return process.returncode
 
+    def database(self) -> Engine:
+        """The served database (the SQLite file in its data directory), for a test to read
+        or to write to as the pipeline would while the server runs; closed by `close()`."""
+        return open_database(Settings(data_dir=self.data_dir).resolved_database_url)
+
     def close(self) -> None:
-        """Stop whatever still runs (fixture teardown)."""
+        """Stop whatever still runs (fixture teardown), and this process's connections to
+        the served database."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -83,6 +93,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        close_database(Settings(data_dir=self.data_dir).resolved_database_url)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

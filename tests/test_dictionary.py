@@ -27,6 +27,7 @@ from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow
 from tests.api.test_api import LOCAL
 from tests.conftest import Ran, ffmpeg
 from tests.processed import ProcessedMeetings, a_heard_word
@@ -101,6 +102,11 @@ def lines(engine: Engine, meeting_id: str) -> list[str]:
         return [s.text for s in repository.load_meeting(session, meeting_id).segments]
 
 
+def corrections(engine: Engine, meeting_id: str) -> list[EditRow]:
+    """The meeting's history entries made by the dictionary, oldest first."""
+    return [e for e in editing.history(engine, meeting_id) if e.kind == "dictionary"]
+
+
 #: a committee's name in the Japanese sample, given to Whisper as a term
 TERM = "総務常任委員会"
 #: seconds: the sample's first two lines (the chair opens, the secretariat announces)
@@ -133,7 +139,7 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     after = lines(engine, plain)
     assert all(heard not in after[n - 1] and meant in after[n - 1] for n in changed)
     assert heard in after[edited - 1]  # a person's line is never touched
-    history = [e for e in editing.history(engine, plain) if e.kind == "dictionary"]
+    history = corrections(engine, plain)
     assert {int(e.target) for e in history} == changed
     assert all(e.after["rules"] == [[heard, meant]] for e in history)
     with session_scope(engine) as session:  # the words follow the text
@@ -155,7 +161,7 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     # line again, a person then rewrites it, and the correction can no longer be undone
     [again] = apply_dictionary(engine, plain)
     assert again.number == number
-    again_entry = [e for e in editing.history(engine, plain) if e.kind == "dictionary"][-1]
+    again_entry = corrections(engine, plain)[-1]
     assert again_entry.target == str(number) and again_entry.undone_at is None
     editing.edit_segment(engine, plain, number, text="書き直した行です。")
     with pytest.raises(EditConflictError):
@@ -177,9 +183,8 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     text = "".join(lines(engine, accepted.meeting_id))
     assert TERM in text
     assert heard_first not in text and "〓冒頭〓" in text, text
-    corrected = [e for e in editing.history(engine, accepted.meeting_id)
-                 if e.kind == "dictionary"]
-    assert any([heard_first, "〓冒頭〓"] in e.after["rules"] for e in corrected)
+    assert any([heard_first, "〓冒頭〓"] in e.after["rules"]
+               for e in corrections(engine, accepted.meeting_id))
 
 
 def test_the_dictionary_is_managed_from_the_command_line(

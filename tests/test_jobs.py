@@ -262,9 +262,11 @@ def test_stopping_the_service_mid_job_queues_it_to_continue_at_the_next_start(
     service = Service(settings)
     service.start()
     try:
-        assert wait_for(lambda: state(engine, accepted.job_id)[0].attempts == 2, timeout=60)
-        assert wait_for(lambda: state(engine, accepted.job_id)[0].stage == "transcribe"
-                        or state(engine, accepted.job_id)[0].status == "done", timeout=60)
+        def resumed() -> bool:
+            row = state(engine, accepted.job_id)[0]
+            return row.attempts == 2 and (row.stage == "transcribe" or row.status == "done")
+
+        assert wait_for(resumed, timeout=120)
     finally:
         service.stop()
     row, meeting = state(engine, accepted.job_id)

@@ -63,12 +63,21 @@ def long_transcript(repeats: int) -> list[tuple[str, str]]:
 
 
 class Killer(threading.Thread):
-    """Kills the embedded server with SIGKILL once it is answering a chat request."""
+    """Kills the embedded server with SIGKILL once it is answering a chat request; watches
+    while used as a context manager."""
 
     def __init__(self, server: EmbeddedServer) -> None:
         super().__init__(daemon=True)
         self.server, self.killed = server, threading.Event()
         self.stop = threading.Event()
+
+    def __enter__(self) -> Killer:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.join()
 
     def run(self) -> None:
         while not self.stop.wait(0.2):
@@ -90,11 +99,8 @@ class Killer(threading.Thread):
 def killer(embedded: Settings) -> Iterator[Killer]:
     server = llm_server(embedded)
     assert server is not None
-    thread = Killer(server)
-    thread.start()
-    yield thread
-    thread.stop.set()
-    thread.join()
+    with Killer(server) as thread:
+        yield thread
 
 
 def queue_minutes(engine: Engine, meeting_id: str) -> str:
@@ -127,13 +133,8 @@ def test_a_transcript_too_long_for_one_prompt_is_written_in_parts_and_merged(
     job_id = queue_minutes(engine, meeting_id)
     server = llm_server(small)
     assert server is not None
-    killer = Killer(server)
-    killer.start()
-    try:
+    with Killer(server) as killer:
         outcome = pipeline.execute(job_id, retry=retry_policy(small))
-    finally:
-        killer.stop.set()
-        killer.join()
     assert killer.killed.is_set()
     # a passing failure: stored with its reason, the job queued to try again
     assert outcome.status == "retry" and outcome.error is not None

@@ -23,8 +23,7 @@ import httpx
 import pytest
 
 from gijiroku import messages
-from gijiroku.config import Settings
-from gijiroku.storage import close_database, open_database, session_scope
+from gijiroku.storage import session_scope
 from gijiroku.storage.tables import WatchedFileRow
 from tests.conftest import speak
 from tests.llm_server import Reply, ScriptedLLM
@@ -75,7 +74,6 @@ def served(tmp_path_factory: pytest.TempPathFactory, llm: ScriptedLLM) -> Iterat
         yield server
     finally:
         server.close()
-        close_database(Settings(data_dir=server.data_dir).resolved_database_url)
 
 
 @pytest.fixture
@@ -86,8 +84,7 @@ def server(served: Server) -> str:
 def store_processed(served: Server, processed_meetings: ProcessedMeetings, name: str,
                     title: str) -> str:
     """A copy of a processed sample stored into the served database; its id."""
-    engine = open_database(Settings(data_dir=served.data_dir).resolved_database_url)
-    return processed_meetings[name].store(engine, served.data_dir, title=title)
+    return processed_meetings[name].store(served.database(), served.data_dir, title=title)
 
 
 # The walks below ask the pages questions with Playwright's string expressions, which the
@@ -571,7 +568,7 @@ class Framer(http.server.BaseHTTPRequestHandler):
 def test_a_page_of_another_site_cannot_frame_the_meeting_page(
     served: Server, browser: Any
 ) -> None:
-    engine = open_database(Settings(data_dir=served.data_dir).resolved_database_url)
+    engine = served.database()
     meeting = seed_meeting(engine, served.data_dir)
     with session_scope(engine) as session:  # what the watched folder refused or waits for
         session.add(WatchedFileRow(path="/share/notes.wav", size=12, mtime=1.0, content_hash="",

@@ -17,11 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
-from gijiroku.config import Settings
 from gijiroku.messages import CATALOGUE
-from gijiroku.storage import close_database, open_database
 from tests.seed import seed_meeting
 from tests.serving import Server
 from tests.web.test_browser import ARTIFACTS, watched
@@ -31,9 +28,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @dataclass
 class Served:
-    address: str
-    data_dir: Path  # the server's
+    server: Server
     meeting: str  # processed, stored for this test alone
+
+    @property
+    def address(self) -> str:
+        return self.server.address
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +46,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield served
     finally:
         served.close()
-        close_database(Settings(data_dir=served.data_dir).resolved_database_url)
-
-
-def database(server: Server) -> Engine:
-    """The served database, written to as the pipeline would write to it."""
-    return open_database(Settings(data_dir=server.data_dir).resolved_database_url)
 
 
 @pytest.fixture
 def served(server: Server) -> Served:
-    meeting = seed_meeting(database(server), server.data_dir)
-    return Served(server.address, server.data_dir, meeting)
+    return Served(server, seed_meeting(server.database(), server.data_dir))
 
 
 def japanese(browser: Any, width: int = 1366) -> Any:
@@ -264,7 +257,7 @@ def test_the_date_edited_in_the_page_is_in_the_word_file(
 def test_a_failed_job_says_why_in_japanese_and_retry_succeeds(
     server: Server, served: Served, browser: Any
 ) -> None:
-    failed = seed_meeting(database(server), server.data_dir, title="議会運営委員会",
+    failed = seed_meeting(server.database(), server.data_dir, title="議会運営委員会",
                           job_status="failed", stages=("decode", "transcribe", "diarize"),
                           failed_stage="minutes", error_code="llm_unavailable",
                           error="The minutes server cannot be reached.")
@@ -340,11 +333,10 @@ def test_a_document_arriving_while_a_line_is_typed_waits_until_the_typing_ends(
     held: list[Any] = []  # the document answers late, as a busy server does
     path = f"**/api/meetings/{served.meeting}"
     page.route(path, lambda route: held.append(route))
-    settings = Settings(data_dir=served.data_dir)
     # another window's change; the page notices it and asks for the document again
     with page.expect_request(lambda r: r.url.endswith(f"/api/meetings/{served.meeting}"),
                              timeout=10_000):
-        editing.edit_meeting(open_database(settings.resolved_database_url), served.meeting,
+        editing.edit_meeting(served.server.database(), served.meeting,
                              {"title": title + "（修正）"})
     for _ in range(100):  # the request was made: its route handler runs next
         if held:
