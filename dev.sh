@@ -84,7 +84,9 @@ test)
     "$VENV/bin/lint-imports"
     log "pytest"
     shift
-    exec "$VENV/bin/python" -m pytest "$@"
+    # one pytest-xdist worker per core (at most 4), a whole module on one worker (its
+    # servers and browser with it); add `-n 0` for one process
+    exec "$VENV/bin/python" -m pytest -n auto --maxprocesses 4 --dist loadfile "$@"
     ;;
 *)
     echo "usage: ./dev.sh demo | test [pytest arguments]" >&2

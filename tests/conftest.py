@@ -27,6 +27,7 @@ from gijiroku import audio
 from gijiroku.config import Settings, get_settings
 from gijiroku.storage import close_database, open_database
 from tests.assets import PYANNOTE_SAMPLE
+from tests.cores import THREADS
 from tests.processed import processed_meetings  # noqa: F401  (a fixture for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -48,11 +49,26 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The modules that take longest (about a minute or more each on two cores), run first so
+#: that `./dev.sh test`'s pytest-xdist workers (`--dist loadfile`: a module stays on one
+#: worker) do not end with one of them left running alone. Only the order changes.
+LONGEST_FIRST = (
+    "tests/test_workers.py", "tests/summarize/test_embedded.py", "tests/test_cli.py",
+    "tests/web/test_browser.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
             for marker in NEEDS.get(fixture, ()):
                 item.add_marker(marker)
+
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the collection order otherwise
 
 
 def require(condition: bool, reason: str) -> None:
@@ -81,7 +97,7 @@ def _isolated_environment(
 def settings(tmp_path: Path) -> Settings:
     """The embedded defaults with the minutes model off: it adds seconds to every processed
     meeting; the minutes tests turn it on (tests/summarize/test_embedded.py)."""
-    return Settings(data_dir=tmp_path / "data", cpu_threads=2, llm_backend="off")
+    return Settings(data_dir=tmp_path / "data", cpu_threads=THREADS, llm_backend="off")
 
 
 @pytest.fixture
@@ -216,7 +232,7 @@ def transcriber():  # type: ignore[no-untyped-def]
     """The bundled tiny.en, loaded once for the whole session, on 2 CPU threads."""
     from transcribe import ModelSpec, load_transcriber
 
-    return load_transcriber(ModelSpec(device="cpu", cpu_threads=2))
+    return load_transcriber(ModelSpec(device="cpu", cpu_threads=THREADS))
 
 
 @pytest.fixture(scope="session")
@@ -227,7 +243,8 @@ def multilingual():  # type: ignore[no-untyped-def]
 
     require((multilingual_base_path() / "model.bin").is_file(),
             "run `gijiroku models fetch-starter` (the multilingual Whisper base)")
-    return load_transcriber(ModelSpec(model=EMBEDDED_MULTILINGUAL, device="cpu", cpu_threads=2))
+    return load_transcriber(ModelSpec(model=EMBEDDED_MULTILINGUAL, device="cpu",
+                                      cpu_threads=THREADS))
 
 
 def speak(text: str, destination: Path, voice: str = "en-us") -> Path:
@@ -241,10 +258,12 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright, one for the whole session; each test opens a
-    context of its own (cookies, storage and pages apart), and closes it."""
+    """Debian's chromium driven by Playwright, one for each browser module (the two run on
+    different pytest-xdist workers, and a live Playwright would break `asyncio.run()` in a
+    later module of its worker); each test opens a context of its own (cookies, storage and
+    pages apart), and closes it."""
     executable = chromium_path()
     require(executable is not None,
             "Debian's chromium is not installed (./dev.sh test installs it when run as root)")
@@ -272,7 +291,7 @@ class Ran:
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         ) -> Callable[..., Ran]:
     """`gijiroku ARGS` run in this process through the command line's `main(argv)`, with
-    only the GIJIROKU_* variables given set (and the data directory, two CPU threads, no
+    only the GIJIROKU_* variables given set (and the data directory, tests/cores.py's threads, no
     minutes model unless a server is named): for the steps of a longer scenario, where a new
     process per step would only add its start-up and model loading. Tests of what a process
     itself shows (its exit status, that stdout holds the id alone) run the real command."""
@@ -282,7 +301,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         """`env`: GIJIROKU_* variables to set; one given as None is left unset."""
         for name in [k for k in os.environ if k.startswith("GIJIROKU_")]:
             monkeypatch.delenv(name)
-        given = {"GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": "2",
+        given = {"GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": str(THREADS),
                  "GIJIROKU_LLM_BACKEND": "openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
                  **env}
         for name, value in given.items():

@@ -1,6 +1,6 @@
-"""Sample recordings processed by the real pipeline once per test session, then stored again as
-new meetings wherever a test needs one: its own SQLite file, a running `gijiroku serve`'s
-database, or PostgreSQL.
+"""Sample recordings processed by the real pipeline once per test run (whichever pytest-xdist
+worker asks first), then stored again as new meetings wherever a test needs one: its own
+SQLite file, a running `gijiroku serve`'s database, or PostgreSQL.
 
 Processing is what costs (decoding, transcription, diarization, the minutes model: tens of
 seconds to minutes on two cores); storing a copy takes milliseconds. A copy is what the
@@ -13,10 +13,14 @@ recordings; the others take a copy.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import Engine
@@ -29,6 +33,7 @@ from gijiroku.recordings import accept_file, meeting_dir
 from gijiroku.storage import close_database, open_database, repository, session_scope
 from gijiroku.storage.tables import utcnow
 from tests.assets import PYANNOTE_SAMPLE
+from tests.cores import THREADS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -100,7 +105,7 @@ def process(recording: Path, folder: Path, settings_of: Callable[[Path], Setting
 
 def quiet(data_dir: Path) -> Settings:
     """The embedded defaults without the minutes model (most tests never read minutes)."""
-    return Settings(data_dir=data_dir, cpu_threads=2, llm_backend="off")
+    return Settings(data_dir=data_dir, cpu_threads=THREADS, llm_backend="off")
 
 
 #: name -> (recording, settings, title, options): each processed at most once a session.
@@ -120,24 +125,50 @@ RECIPES: dict[str, tuple[Path, Callable[[Path], Settings], str | None, MeetingOp
 
 
 class ProcessedMeetings:
-    """The session's processed samples, each made the first time a test asks for it."""
+    """The session's processed samples, each made the first time a test asks for it. Under
+    pytest-xdist the workers share them: the first worker to ask processes the sample while
+    holding a lock in the run's common temporary folder and leaves it there (pickled, with
+    the data directory it was processed in); the others wait for it and read it back."""
 
-    def __init__(self, folder: Callable[[str], Path]) -> None:
+    def __init__(self, folder: Callable[[str], Path], shared: Path | None = None) -> None:
         self._folder = folder
+        self._shared = shared
         self._done: dict[str, Processed] = {}
 
     def __getitem__(self, name: str) -> Processed:
         if name not in self._done:
-            recording, settings_of, title, options = RECIPES[name]
-            self._done[name] = process(recording, self._folder(name), settings_of,
-                                       title=title, options=options)
+            self._done[name] = self._made(name) if self._shared else self._make(name)
         return self._done[name]
+
+    def _make(self, name: str, folder: Path | None = None) -> Processed:
+        recording, settings_of, title, options = RECIPES[name]
+        return process(recording, folder or self._folder(name), settings_of, title=title,
+                       options=options)
+
+    def _made(self, name: str) -> Processed:
+        assert self._shared is not None
+        done = self._shared / f"processed-{name}.pickle"
+        with (self._shared / f"processed-{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not done.is_file():
+                folder = self._shared / f"processed-{name}"
+                folder.mkdir()
+                made = self._make(name, folder)
+                partial = done.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(made))
+                partial.rename(done)
+            return cast(Processed, pickle.loads(done.read_bytes()))
 
 
 @pytest.fixture(scope="session")
 def processed_meetings(tmp_path_factory: pytest.TempPathFactory) -> ProcessedMeetings:
-    """Processed sample meetings shared by the whole session (see the module's text)."""
-    return ProcessedMeetings(lambda name: tmp_path_factory.mktemp(f"processed-{name}"))
+    """Processed sample meetings shared by the whole session (see the module's text), and by
+    every pytest-xdist worker of the run."""
+    # xdist's workers each have a temporary folder inside the run's own
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp().parent if worker else None
+    return ProcessedMeetings(lambda name: tmp_path_factory.mktemp(f"processed-{name}"),
+                             shared)
 
 
 def a_heard_word(meeting: Meeting, avoid: tuple[str, ...] = ()) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from gijiroku.config import Settings
 from gijiroku.storage import close_database, open_database
+from tests.cores import THREADS
 from tests.test_watch import wait_for
 
 GIJIROKU = Path(sys.executable).with_name("gijiroku")
@@ -41,7 +42,7 @@ class Server:
     def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
         self.data_dir, self.log = data_dir, log
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")},
-                    "GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": "2",
+                    "GIJIROKU_DATA_DIR": str(data_dir), "GIJIROKU_CPU_THREADS": str(THREADS),
                     # no minutes model unless a test asks for a server
                     "GIJIROKU_LLM_BACKEND": "openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
                     **env}

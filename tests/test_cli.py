@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Ran
+from tests.cores import THREADS
 from tests.processed import ProcessedMeetings
 
 pytestmark = pytest.mark.slow
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 def gijiroku(*args: str, data_dir: Path, stdin: str = "",
              **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GIJIROKU_")}
-    environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS="2",
+    environment.update(GIJIROKU_DATA_DIR=str(data_dir), GIJIROKU_CPU_THREADS=str(THREADS),
                        # no minutes model unless a test asks for a server
                        GIJIROKU_LLM_BACKEND="openai" if "GIJIROKU_LLM_BASE_URL" in env else "off",
                        **env)

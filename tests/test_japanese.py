@@ -24,6 +24,7 @@ from gijiroku.export.text import line_width
 from gijiroku.pipeline import Pipeline
 from gijiroku.storage import close_database, open_database, repository, session_scope
 from summarize.embedded import DEFAULT_MODEL_NAME
+from tests.cores import THREADS
 from tests.processed import ProcessedMeetings
 from transcribe.japanese import SENTENCE_ENDS
 
@@ -41,7 +42,7 @@ def processed(tmp_path_factory: pytest.TempPathFactory,
     session (tests/processed.py); the minutes step is run here, by the pipeline, on this
     module's copy (about 40-60 s of generation on two cores)."""
     data = tmp_path_factory.mktemp("ja-data")
-    settings = Settings(data_dir=data, cpu_threads=2)  # nothing configured
+    settings = Settings(data_dir=data, cpu_threads=THREADS)  # nothing configured
     engine = open_database(settings.resolved_database_url)
     meeting_id = processed_meetings["committee-ja"].store(
         engine, data, stages=("decode", "transcribe", "diarize"))

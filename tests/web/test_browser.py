@@ -518,7 +518,9 @@ def test_dictionary_page_and_apply_button_in_the_browser(
     page.goto(server + "/")
     page.click("a[href='/dictionary']")
     assert page.locator("h1").inner_text() == "辞書"
-    assert page.locator("#entries tr.builtin", has_text="意義なし → 異議なし").count() == 1
+    builtin = page.locator("#entries tr.builtin", has_text="意義なし → 異議なし")
+    builtin.first.wait_for()  # the entries are fetched after the page loads
+    assert builtin.count() == 1
     page.fill("#rule-form input[name=text]", heard)
     page.fill("#rule-form input[name=replacement]", meant)
     page.click("#rule-form button[type=submit]")
