@@ -116,8 +116,10 @@ def test_a_transcript_too_long_for_one_prompt_is_written_in_parts_and_merged(
     minutes but a small context; and the first try loses llama.cpp's server mid-answer,
     which fails the minutes alone for the queue to try again.
 
-    About 70-90 s on two cores: two parts and their merge are three generations, the least
-    that shows a real split and merge (deeper merge trees: test_chunking's scripted server),
+    About 70-90 s alone with two threads, 140 s under `./dev.sh test` with one thread
+    beside another worker (measured 2026-12-02): two parts and their merge are three
+    generations, the least that shows a real split and merge (deeper merge trees:
+    test_chunking's scripted server),
     and the suite's one full minutes run of the English reference meetings. A 2048-token
     context leaves about 770 tokens of transcript per prompt beside the instructions and the
     answer: three copies of the reference meetings (about 880 tokens of text, more with the

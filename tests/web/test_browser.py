@@ -103,6 +103,13 @@ def watched(context: Any) -> tuple[Any, list[str]]:
 
 
 def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any) -> None:
+    """A clerk's first visit: upload, follow the job to its end, review, edit, re-run.
+
+    About 25 s alone, 140 s under `./dev.sh test` (measured 2026-12-02): the upload (the 50 s
+    English sample) is processed to its end by `gijiroku serve`, and the first diarization in
+    a fresh process, on the one core a worker has beside the other worker's embedded-model
+    run, took 47 s of it; the walk then re-runs diarization. The only test that follows an
+    upload from the page to a finished meeting."""
     context = browser.new_context(
         bypass_csp=True, locale="en-GB", viewport={"width": 1366, "height": 900})
     page, problems = watched(context)
