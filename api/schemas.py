@@ -69,6 +69,8 @@ class SegmentOut(BaseModel):
     end: float
     speaker: str | None
     text: str
+    gap: bool = Field(default=False, description="speech heard but no text for it, even "
+                      "when decoded again: empty text, for a person to listen to")
     version: int = Field(description="counts the line's changes; send it back to save")
     words: list[WordOut]
 
@@ -112,6 +114,12 @@ class MinutesOut(BaseModel):
     error: str | None
 
 
+class Completeness(BaseModel):
+    redecoded: int = Field(description="stretches of speech decoded again because the text "
+                           "did not account for them")
+    gaps: int = Field(description="lines marked as speech left without text")
+
+
 class MeetingDocument(BaseModel):
     """The result document (the same as `gijiroku process --json` writes), with the
     meeting's newest job."""
@@ -124,6 +132,7 @@ class MeetingDocument(BaseModel):
     speakers: list[SpeakerOut]
     segments: list[SegmentOut]
     minutes: MinutesOut
+    completeness: Completeness
     date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
     place: str | None = None
     updated_at: str | None = Field(default=None, description="when anything in it last "

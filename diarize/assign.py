@@ -148,6 +148,7 @@ def assign_speakers(
                     avg_logprob=segment.avg_logprob,
                     no_speech_prob=segment.no_speech_prob,
                     source=segment.source,
+                    gap=segment.gap,
                 )
             )
     return result, [Speaker(ids[label], label) for label in order]
@@ -165,7 +166,8 @@ def unsplit(segments: list[Segment], language: str | None) -> list[Segment]:
         else:
             result.append(
                 Segment(segment.start, segment.end, segment.text, list(segment.words),
-                        None, None, segment.avg_logprob, segment.no_speech_prob, segment.source)
+                        None, None, segment.avg_logprob, segment.no_speech_prob, segment.source,
+                        gap=segment.gap)
             )
     return result
 

@@ -86,6 +86,9 @@ class Segment:
     source: int | None = None
     #: Counts the stored line's changes: a save against an older one is refused.
     version: int = 1
+    #: Speech the recogniser gave no text for, even when decoded again: a line with no text
+    #: for a person to listen to (transcribe.completeness), until they type it or dismiss it.
+    gap: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,9 @@ class Transcript:
     language: str
     duration: float
     segments: list[Segment] = field(default_factory=list)
+    #: Stretches of speech the recogniser was asked to decode again because the text did not
+    #: account for them (transcribe.completeness); the gaps left are segments with `gap`.
+    redecoded: int = 0
 
 
 @dataclass(slots=True)
@@ -162,6 +168,8 @@ class Meeting:
     speakers: list[Speaker] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     minutes: Minutes = field(default_factory=Minutes)
+    #: Stretches of speech decoded again when it was transcribed (None: before the check).
+    redecoded: int | None = None
 
 
 def join_words(texts: Iterable[str], language: str | None) -> str:

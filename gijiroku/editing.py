@@ -50,11 +50,12 @@ def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
 def _segment_state(session: Session, row: SegmentRow) -> dict[str, Any]:
     words = repository.word_rows(session, row.id)
     return {"text": row.text, "speaker": row.speaker_key, "edited": row.edited,
-            "word_speakers": [w.speaker_key for w in words]}
+            "gap": row.gap, "word_speakers": [w.speaker_key for w in words]}
 
 
 def _apply_segment(session: Session, row: SegmentRow, state: dict[str, Any]) -> None:
     row.text, row.speaker_key, row.edited = state["text"], state["speaker"], state["edited"]
+    row.gap = bool(state.get("gap", False))  # (history written before gaps had none)
     session.add(row)
     words = repository.word_rows(session, row.id)
     for word, speaker in zip(words, state["word_speakers"], strict=False):
@@ -103,6 +104,7 @@ def edit_segment(
             if not cleaned:
                 raise EditError("A line cannot be empty; delete words instead of the line.")
             after["text"] = cleaned
+            after["gap"] = False  # speech left without text, typed in: a line like any
         if speaker is not None:
             known = session.exec(
                 select(SpeakerRow.key).where(SpeakerRow.meeting_id == meeting_id)

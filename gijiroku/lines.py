@@ -51,7 +51,7 @@ def _state(session: Session, row: SegmentRow) -> State:
     return {
         "number": row.number, "start": row.start, "end": row.end, "text": row.text,
         "speaker": row.speaker_key, "edited": row.edited, "avg_logprob": row.avg_logprob,
-        "no_speech_prob": row.no_speech_prob, "source": row.source,
+        "no_speech_prob": row.no_speech_prob, "source": row.source, "gap": row.gap,
         "words": [[w.start, w.end, w.text, w.probability, w.speaker_key] for w in words],
     }
 
@@ -73,6 +73,7 @@ def _write(session: Session, meeting_id: str, states: list[State],
         for name in ("start", "end", "text", "edited", "avg_logprob", "no_speech_prob",
                      "source"):
             setattr(row, name, state[name])
+        row.gap = bool(state.get("gap", False))  # (history written before gaps had none)
         row.speaker_key = state["speaker"]
         session.add(row)
         session.flush()
@@ -447,11 +448,12 @@ def _current(session: Session, meeting_id: str, numbers: list[int]) -> dict[int,
 
 def _put_back(session: Session, meeting: MeetingRow, before: list[State],
               after: list[State]) -> None:
-    """Lines as they were before a change, when they still are as it left them."""
+    """Lines as they were before a change, when they still are as it left them (a line
+    built by a change, or recorded before gaps existed, has no "gap": it is not one)."""
     numbers = [s["number"] for s in before] + [s["number"] for s in after]
     current = _current(session, meeting.id, numbers)
     left = {s["number"] for s in after}
-    if any(current.get(s["number"]) != s for s in after) or any(
+    if any(current.get(s["number"]) != {"gap": False, **s} for s in after) or any(
             s["number"] in current for s in before if s["number"] not in left):
         raise EditConflictError(
             "These lines were changed again after that edit; undo the later edit first.")

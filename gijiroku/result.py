@@ -18,7 +18,15 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
         "speakers": speakers_document(meeting.speakers),
         "segments": [segment_document(segment) for segment in meeting.segments],
         "minutes": minutes_document(meeting.minutes),
+        "completeness": completeness_document(meeting),
     }
+
+
+def completeness_document(meeting: Meeting) -> dict[str, int]:
+    """Stretches of speech decoded again because the text did not account for them, and the
+    gaps left: lines with no text where speech was heard."""
+    return {"redecoded": meeting.redecoded or 0,
+            "gaps": sum(1 for segment in meeting.segments if segment.gap)}
 
 
 def speakers_document(speakers: list[Speaker]) -> list[dict[str, Any]]:
@@ -32,6 +40,7 @@ def segment_document(segment: Segment) -> dict[str, Any]:
         "end": segment.end,
         "speaker": segment.speaker,
         "text": segment.text,
+        "gap": segment.gap,
         "version": segment.version,
         "words": [
             {"start": w.start, "end": w.end, "text": w.text, "probability": w.probability,

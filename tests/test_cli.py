@@ -35,15 +35,21 @@ def gijiroku(*args: str, data_dir: Path, stdin: str = "",
 
 def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
     """The shape README.md documents ("Result document"), with issue 17's `version` on each
-    line and item."""
+    line and item and issue 27's completeness counts and gap lines."""
     assert set(document) == {
         "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
+        "completeness",
     }
+    gaps = [s for s in document["segments"] if s["gap"]]
+    assert document["completeness"]["gaps"] == len(gaps)
+    assert document["completeness"]["redecoded"] >= len(gaps)  # a gap was decoded again
+    assert all(s["text"] == "" and s["words"] == [] for s in gaps)
     assert isinstance(document["id"], str) and isinstance(document["duration"], float)
     for speaker in document["speakers"]:
         assert set(speaker) == {"id", "label", "name"}
     for segment in document["segments"]:
-        assert set(segment) == {"id", "start", "end", "speaker", "text", "words", "version"}
+        assert set(segment) == {"id", "start", "end", "speaker", "text", "gap", "words",
+                                "version"}
         assert isinstance(segment["id"], int) and segment["start"] <= segment["end"]
         assert segment["version"] >= 1
         for word in segment["words"]:

@@ -62,6 +62,9 @@ class TranscriptionOptions:
     #: the recording's language follow `hotwords`, within `HOTWORD_BUDGET` characters.
     terms: tuple[tuple[str, str], ...] = ()
     vad: bool = True
+    #: After decoding, speech the text does not account for is decoded again, and what stays
+    #: without text is marked as a gap (transcribe.completeness).
+    completeness: bool = True
     window_seconds: float = 600.0
     # Anti-hallucination: never feed the previous window's text back in (one wrong sentence
     # would repeat for minutes), fall back on temperature when output looks repetitive or

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from transcribe import (
     EMBEDDED_MULTILINGUAL,
     ModelSpec,
     TranscriptionOptions,
+    completeness,
     hotwords_for,
     japanese,
 )
@@ -207,6 +208,7 @@ class WhisperTranscriber:
         duration = len(audio) / SAMPLE_RATE
         language = options.language if self.multilingual else "en"
         segments: list[Segment] = []
+        redecoded = 0
         progress(STAGE, 0.0, duration)
         windows = plan_windows(len(audio), SAMPLE_RATE, options.window_seconds, audio)
         for start, end in windows:
@@ -224,11 +226,54 @@ class WhisperTranscriber:
                 pieces.append(own)
             if language == "ja":
                 found = japanese.readable(found, pieces)
+            if options.completeness:
+                found, again = self._complete(chunk, offset, found, options, language)
+                redecoded += again
             for segment in found:
                 segment.source = len(segments)
                 segments.append(segment)
             progress(STAGE, end / SAMPLE_RATE, duration)
-        return Transcript(language=language or "en", duration=duration, segments=segments)
+        return Transcript(language=language or "en", duration=duration, segments=segments,
+                          redecoded=redecoded)
+
+    def _complete(
+        self,
+        chunk: np.ndarray,
+        offset: float,
+        found: list[Segment],
+        options: TranscriptionOptions,
+        language: str | None,
+    ) -> tuple[list[Segment], int]:
+        """The window's segments with the speech they missed decoded again, or marked as
+        gaps (transcribe.completeness); and how many stretches were decoded again."""
+        speech = [(offset + a, offset + b) for a, b in completeness.speech_regions(chunk)]
+        stretches = completeness.suspects(speech, found, language)
+        if not stretches:
+            return found, 0
+        plain = replace(options, hotwords=None, terms=(), initial_prompt=None, vad=False,
+                        completeness=False)
+
+        def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment],
+                                                                        float | None]:
+            lo, hi = int((start - offset) * SAMPLE_RATE), int((end - offset) * SAMPLE_RATE)
+            piece = np.ascontiguousarray(chunk[max(0, lo):hi], dtype=np.float32)
+            again = replace(plain, temperature=plain.temperature if fallback
+                            else plain.temperature[:1])
+            heard = list(self._window(piece, start, again, language, lambda _at: None))
+            segments = [segment for segment, _, _ in heard]
+            if language == "ja":
+                segments = japanese.readable(segments, [own for _, _, own in heard])
+            probabilities = [s.avg_logprob for s in segments if s.avg_logprob is not None]
+            return segments, min(probabilities) if probabilities else None
+
+        end = offset + len(chunk) / SAMPLE_RATE
+        result = completeness.recover(found, speech, stretches, decode, end,
+                                      options.log_prob_threshold)
+        log.info("completeness: %d stretch(es) of speech decoded again (%s), text kept for "
+                 "%d, %d gap(s) marked", result.redecoded,
+                 ", ".join(f"{s.start:.1f}-{s.end:.1f}s {s.reason}" for s in stretches),
+                 result.recovered, result.gaps)
+        return result.segments, result.redecoded
 
     def _window(
         self,

@@ -27,6 +27,7 @@ from gijiroku.options import MeetingOptions
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.reruns import Rerun, retry, run_rerun
+from gijiroku.result import completeness_document
 from gijiroku.storage import open_database, repository, session_scope
 
 
@@ -159,11 +160,18 @@ def show(args: argparse.Namespace) -> int:
         meeting = repository.load_meeting(session, args.id)
     names = {s.id: s.name or s.id for s in meeting.speakers}
     duration = clock(meeting.duration or 0.0, decimals=2)
-    print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration})")
+    checked = ""
+    if meeting.redecoded is not None:  # transcribed with the completeness check
+        counts = completeness_document(meeting)
+        checked = (f"; {counts['redecoded']} stretch(es) decoded again, "
+                   f"{counts['gaps']} gap(s)")
+    print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration}"
+          f"{checked})")
+    inaudible = "〔聴取不能〕" if meeting.language == "ja" else "[inaudible]"
     for segment in meeting.segments:
         who = f" {names.get(segment.speaker, segment.speaker)}:" if segment.speaker else ""
         start, end = clock(segment.start, decimals=2), clock(segment.end, decimals=2)
-        print(f"[{start} - {end}]{who} {segment.text}")
+        print(f"[{start} - {end}]{who} {inaudible if segment.gap else segment.text}")
     return 0
 
 

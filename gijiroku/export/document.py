@@ -38,7 +38,7 @@ NOTES = {
                        "（AI草稿）です。発言記録と録音で確認してください。",
            "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
            "no_date": "未入力（録音の追加：{added}）",
-           "unnamed": "話者{number}"},
+           "unnamed": "話者{number}", "inaudible": "〔聴取不能〕"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
            "no_transcript": "There is no transcript yet.",
@@ -51,7 +51,7 @@ NOTES = {
            "flagged": "Items marked ※ cite no transcript line; check them against the "
                       "recording.",
            "no_date": "not given (recording added {added})",
-           "unnamed": "Speaker {number}"},
+           "unnamed": "Speaker {number}", "inaudible": "[inaudible]"},
 }
 
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
@@ -177,10 +177,13 @@ def _line(segment: Segment, names: dict[str, str], language: str | None,
     as_recognised = join_words((w.text for w in segment.words), language)
     words = ([(w.start, w.end, w.text.strip()) for w in segment.words if w.text.strip()]
              if as_recognised == segment.text else [])
+    # speech heard but not made out (transcribe.completeness): said so, never left out
+    text = (NOTES["ja" if language == "ja" else "en"]["inaudible"] if segment.gap
+            else printable(tidy_text(segment.text, language, cleanup)))
     return Line(
         number=segment.id or 0, start=segment.start, end=segment.end,
-        speaker=names.get(segment.speaker or "", segment.speaker or ""),
-        text=printable(tidy_text(segment.text, language, cleanup)), words=words,
+        speaker=names.get(segment.speaker or "", segment.speaker or ""), text=text,
+        words=words,
     )
 
 

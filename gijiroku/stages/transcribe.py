@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from gijiroku.config import Settings
@@ -10,6 +11,8 @@ from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 from transcribe import ModelSpec, TranscriptionOptions, embedded_model, load_transcriber
+
+log = logging.getLogger(__name__)
 
 
 def model_spec(settings: Settings, language: str | None = None) -> ModelSpec:
@@ -56,10 +59,16 @@ class TranscribeStage:
                              terms=terms(session))
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
+        gaps = sum(1 for segment in transcript.segments if segment.gap)
+        if transcript.redecoded:
+            log.info("%s: %d stretch(es) of speech decoded again, %d gap(s) left",
+                     context.meeting_id, transcript.redecoded, gaps)
         with session_scope(context.engine) as session:
             repository.save_transcript(
                 session, meeting_id=context.meeting_id, transcript=transcript
             )
+            repository.update_meeting(session, context.meeting_id,
+                                      redecoded=transcript.redecoded)
 
 
 __all__ = ["TranscribeStage", "model_spec", "transcription_options"]

@@ -155,6 +155,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
                 "avg_logprob": segment.avg_logprob,
                 "no_speech_prob": segment.no_speech_prob,
                 "source": segment.source,
+                "gap": segment.gap,
                 "version": (before or 0) + 1,
             }
             for number, segment in enumerate(transcript.segments, start=1)
@@ -261,6 +262,7 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
             no_speech_prob=row.no_speech_prob,
             source=row.source,
             version=row.version,
+            gap=row.gap,
         )
         for row in rows
     ]
@@ -294,6 +296,7 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         speakers=load_speakers(session, meeting_id),
         segments=_segments(session, meeting_id, with_words),
         minutes=minutes_of(row),
+        redecoded=row.redecoded,
     )
 
 

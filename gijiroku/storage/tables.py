@@ -53,6 +53,9 @@ class MeetingRow(SQLModel, table=True):
     audio_path: str | None = Field(default=None, max_length=1000)  # decoded samples
     language: str | None = Field(default=None, max_length=8)
     duration: float | None = None
+    #: Stretches of speech decoded again by the completeness check (None: not transcribed
+    #: with it).
+    redecoded: int | None = None
     #: What the person asked for: language, speaker-count hints...
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     completed_stages: list[str] = Field(
@@ -94,6 +97,10 @@ class SegmentRow(SQLModel, table=True):
     source: int | None = None  # the recognition segment it came from (see domain.Segment)
     #: A person changed its text or speaker: re-runs must ask before replacing it.
     edited: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    #: Speech left without text (see domain.Segment.gap).
+    gap: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     #: Counts the row's changes (the ORM adds one at each UPDATE, and refuses an UPDATE of

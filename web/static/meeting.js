@@ -215,7 +215,10 @@ function segmentRow(segment, index) {
                    onclick: () => seek(index, true) }, clock(segment.start),
        el("span", { class: "number" }, "#" + segment.id)),
     select,
-    el("p", { class: "text" }, segmentText(segment)),
+    segment.gap  // speech heard but not made out: said so, for the clerk to listen to
+      ? el("p", { class: "text gap" },
+           fill(T.gap_line, { from: clock(segment.start), to: clock(segment.end) }))
+      : el("p", { class: "text" }, segmentText(segment)),
     el("button", { type: "button", class: "edit link", onclick: () => edit(index) }, T.edit));
   item.addEventListener("click", (event) => {
     if (event.target.closest("select, button, textarea")) return;

@@ -1,0 +1,183 @@
+"""The completeness check's rules on hand-made segments and speech regions (the model's part is
+in tests/transcribe/test_missing_speech.py)."""
+
+from __future__ import annotations
+
+from gijiroku.domain import Segment, Word
+from transcribe.completeness import (
+    MAX_WORD,
+    Stretch,
+    coverage,
+    recover,
+    suspects,
+    text_units,
+)
+
+
+def said(start: float, end: float, text: str, probability: float = 0.9) -> Segment:
+    """A segment whose words share its time evenly."""
+    words = text.split() if " " in text else list(text)
+    step = (end - start) / len(words)
+    return Segment(start, end, text, [
+        Word(start + i * step, start + (i + 1) * step, w, probability)
+        for i, w in enumerate(words)])
+
+
+def test_text_is_counted_in_letters_without_spaces_and_in_words_with() -> None:
+    assert text_units("以上で本日の委員会を閉会いたします。", "ja") == 17
+    assert text_units("The meeting is adjourned.", "en") == 4
+    assert text_units("- , .", "en") == 0
+
+
+def test_speech_every_word_accounts_for_is_not_suspect() -> None:
+    speech = [(0.0, 4.0), (5.0, 9.0)]
+    segments = [said(0.0, 4.0, "one two three four five six seven eight"),
+                said(5.0, 9.0, "nine ten eleven twelve thirteen fourteen fifteen")]
+    assert suspects(speech, segments, "en") == []
+
+
+def test_speech_with_no_word_is_suspect() -> None:
+    speech = [(0.0, 4.0), (5.0, 9.0)]
+    segments = [said(0.0, 4.0, "one two three four five six seven eight")]
+    assert suspects(speech, segments, "en") == [Stretch(5.0, 9.0, "uncovered")]
+
+
+def test_a_word_stretched_over_speech_counts_for_little_of_it() -> None:
+    """Whisper's alignment gives the last words it has the speech it did not decode: the
+    previous sentence spread over ten seconds leaves most of them uncovered."""
+    speech = [(0.0, 12.0)]
+    stale = said(0.0, 5.0, "よって本件は原案の通り決定")  # 13 letters, said in 5 s ...
+    stale.end = stale.words[-1].end = 12.0  # ... the last one given the 7 s after them
+    found = suspects(speech, [stale], "ja")
+    assert [(s.reason, s.end) for s in found] == [("uncovered", 12.0)], found
+    assert found[0].start < 12.0 - 4.0
+    # spread evenly over the 12 s instead, the same text is far too little for its speech
+    spread = said(0.0, 12.0, "よって本件は原案の通り決定")
+    assert [s.reason for s in suspects(speech, [spread], "ja")] == ["sparse"]
+
+
+def test_a_segment_with_too_little_text_for_its_speech_is_suspect() -> None:
+    speech = [(0.0, 60.0)]
+    # forty seconds at the recording's rate, then eight seconds with a third of it
+    normal = [said(i * 4.0, i * 4.0 + 4.0, "あ" * 24) for i in range(10)]
+    slow = said(40.0, 48.0, "い" * 16)
+    rest = said(48.0, 60.0, "う" * 70)
+    found = suspects(speech, [*normal, slow, rest], "ja")
+    assert [(s.reason, s.segment) for s in found] == [("sparse", 10)]
+
+
+def test_words_whisper_doubts_are_asked_again() -> None:
+    speech = [(0.0, 3.0)]
+    invented = said(0.0, 3.0, "さみろえておふいらんます", probability=0.36)
+    assert [s.reason for s in suspects(speech, [invented], "ja")] == ["doubted"]
+    believed = said(0.0, 3.0, "さみろえておふいらんます", probability=0.65)
+    assert suspects(speech, [believed], "ja") == []
+
+
+def test_recovered_text_fills_the_hole_and_the_rest_is_kept() -> None:
+    speech = [(0.0, 4.0), (5.0, 9.0)]
+    first = said(0.0, 4.0, "one two three four five six seven eight")
+    stretches = suspects(speech, [first], "en")
+    asked: list[tuple[float, float, bool]] = []
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        asked.append((start, end, fallback))
+        heard = said(5.1, 8.9, "the meeting is adjourned thank you all")
+        heard.avg_logprob = -0.4
+        return [heard], -0.4
+
+    result = recover([first], speech, stretches, decode, 9.0)
+    assert asked and asked[0][2] is False  # no fallback needed
+    assert [s.text for s in result.segments] == [first.text,
+                                                 "the meeting is adjourned thank you all"]
+    assert (result.redecoded, result.recovered, result.gaps) == (1, 1, 0)
+
+
+def test_speech_that_stays_without_text_becomes_a_gap_after_the_fallback() -> None:
+    speech = [(0.0, 4.0), (5.0, 9.0)]
+    first = said(0.0, 4.0, "one two three four five six seven eight")
+    asked: list[bool] = []
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        asked.append(fallback)
+        return [], None
+
+    result = recover([first], speech, suspects(speech, [first], "en"), decode, 9.0)
+    assert asked == [False, True]
+    gap = result.segments[-1]
+    assert gap.gap and gap.text == "" and gap.words == []
+    assert (gap.start, gap.end) == (5.0, 9.0)  # the speech without text
+    assert (result.redecoded, result.gaps) == (1, 1)
+
+
+def test_unlikely_new_text_is_not_kept() -> None:
+    speech = [(5.0, 9.0)]
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        return [said(5.1, 8.9, "some words nobody said here")], -1.6
+
+    result = recover([], speech, suspects(speech, [], "en"), decode, 9.0)
+    assert [s.gap for s in result.segments] == [True]
+
+
+def second_decoding(text: str, logprob: float):  # type: ignore[no-untyped-def]
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        return [said(start, end, text, probability=0.5)], logprob
+    return decode
+
+
+def test_doubted_text_whisper_cannot_write_again_gives_way_to_a_gap_not_to_nothing() -> None:
+    """Reversed speech, as the multilingual base wrote it twice (tests/transcribe/
+    test_missing_speech.py)."""
+    speech = [(0.0, 6.0)]
+    invented = said(0.0, 6.0, "さみろえておふいらんます", probability=0.36)
+    result = recover([invented], speech, suspects(speech, [invented], "ja"),
+                     second_decoding("寒いろいで浮きらます", -0.84), 6.0)
+    assert [(s.gap, s.text, s.start, s.end) for s in result.segments] == [(True, "", 0.0, 6.0)]
+
+
+def test_doubted_text_written_again_or_heard_with_confidence_stands() -> None:
+    speech = [(0.0, 6.0)]
+    misheard = said(0.0, 6.0, "ウイギナシと見止めます。", probability=0.5)
+    stretches = suspects(speech, [misheard], "ja")
+    for decode in (second_decoding("ういぎなしと見止めます", -0.9),  # the same, in hiragana
+                   second_decoding("生きなしと見止めます。", -0.55)):  # other, but sure
+        result = recover([misheard], speech, stretches, decode, 6.0)
+        assert result.segments == [misheard] and result.gaps == 0
+        assert result.redecoded == 1
+
+
+def test_gaps_next_to_each_other_are_one() -> None:
+    speech = [(0.0, 2.0), (2.5, 9.0)]
+    first = said(0.0, 2.0, "さみろえておふ", probability=0.3)
+    second = said(2.5, 9.0, "えってばることにぬかすあうす", probability=0.3)
+    result = recover([first, second], speech, suspects(speech, [first, second], "ja"),
+                     second_decoding("寒いろいで", -1.0), 9.0)
+    assert [(s.gap, s.start, s.end) for s in result.segments] == [(True, 0.0, 9.0)]
+    assert (result.redecoded, result.gaps) == (2, 1)
+
+
+def test_a_sparse_segment_keeps_its_text_when_the_new_one_is_no_better() -> None:
+    speech = [(0.0, 8.0)]
+    slow = said(0.0, 8.0, "い" * 10)
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        return [said(0.0, 8.0, "え" * 10)], -0.5
+
+    stretches = [Stretch(0.0, 8.0, "sparse", 0)]
+    result = recover([slow], speech, stretches, decode, 8.0)
+    assert [s.text for s in result.segments] == [slow.text] and result.gaps == 0
+
+
+def test_coverage_counts_each_word_for_at_most_its_share() -> None:
+    long_word = Segment(0.0, 10.0, "閉会", [Word(0.0, 10.0, "閉会", 0.9)])
+    assert coverage([(0.0, 10.0)], [long_word], 0.0, 10.0) < MAX_WORD + 1.0
+
+
+def test_a_short_doubted_segment_is_left_as_it_is() -> None:
+    """Under a second and a quarter there is too little to decode alone: a real line of a
+    telephone call (0.86 s, mean word probability 0.37) came back as other text, unsure, and
+    would have been lost to a gap."""
+    speech = [(12.51, 13.37)]
+    short = said(12.51, 13.37, "This is dot in and", probability=0.37)
+    assert suspects(speech, [short], "en") == []

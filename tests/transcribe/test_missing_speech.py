@@ -1,0 +1,108 @@
+"""Speech Whisper gives no text for, on the multilingual base with real recordings: marked as a
+gap, never dropped and never covered by invented text (transcribe/completeness.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.metrics import sentence_recall
+from gijiroku import audio
+from gijiroku.domain import SAMPLE_RATE, Transcript
+from tests.conftest import speak
+from transcribe import TranscriptionOptions
+
+pytestmark = pytest.mark.slow
+
+SAMPLES = Path(__file__).parents[2] / "samples"
+JA = SAMPLES / "committee-meeting-ja.flac"
+LINES = json.loads(JA.with_suffix(".json").read_text(encoding="utf-8"))["lines"]
+
+
+def cut(samples: np.ndarray, start: float, end: float) -> np.ndarray:
+    return samples[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)]
+
+
+def pause(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    folder = tmp_path_factory.mktemp("missing")
+    audio.decode(JA, folder / "ja.f32")
+    return np.array(audio.load(folder / "ja.f32"))
+
+
+def test_speech_like_sound_with_no_words_becomes_a_gap_not_invented_text(
+    multilingual, japanese: np.ndarray  # type: ignore[no-untyped-def]
+) -> None:
+    """Two lines of the Japanese sample, then the third line played backwards (speech-like,
+    no words: Whisper writes invented text over it), then the fourth line."""
+    first, second, third, fourth = LINES[:4]
+    opening = cut(japanese, first["start"] - 0.3, second["end"] + 0.3)
+    backwards = cut(japanese, third["start"], third["end"])[::-1].copy()
+    question = cut(japanese, fourth["start"] - 0.3, fourth["end"] + 0.5)
+    recording = np.concatenate([opening, pause(1.0), backwards, pause(1.0), question])
+    gap_from = len(opening) / SAMPLE_RATE + 1.0
+    gap_to = gap_from + len(backwards) / SAMPLE_RATE
+
+    checked: Transcript = multilingual.transcribe(
+        recording, TranscriptionOptions(language="ja"))
+    gaps = [s for s in checked.segments if s.gap]
+    assert len(gaps) == 1, [(s.start, s.end, s.gap, s.text) for s in checked.segments]
+    [gap] = gaps
+    assert gap.text == "" and gap.words == []
+    # the gap is where the backwards speech is, and holds most of it
+    overlap = min(gap.end, gap_to) - max(gap.start, gap_from)
+    assert overlap >= 0.6 * (gap_to - gap_from), (gap.start, gap.end, gap_from, gap_to)
+    assert checked.redecoded >= 1
+    # no text is left over the backwards speech, and every real sentence is there
+    inside = [s for s in checked.segments
+              if not s.gap and gap_from + 0.5 < (s.start + s.end) / 2 < gap_to - 0.5]
+    assert inside == [], [s.text for s in inside]
+    text = "".join(s.text for s in checked.segments)
+    said = [line["text"] for line in (first, second, fourth)]
+    assert min(sentence_recall(said, text)) >= 0.6, (said, text)
+
+    # without the check, Whisper's invented text stands where the backwards speech is
+    unchecked = multilingual.transcribe(
+        recording, TranscriptionOptions(language="ja", completeness=False))
+    assert not any(s.gap for s in unchecked.segments)
+    assert any(gap_from < (s.start + s.end) / 2 < gap_to for s in unchecked.segments)
+
+
+def test_silence_and_clear_speech_give_no_gap(multilingual, japanese: np.ndarray  # type: ignore[no-untyped-def]
+                                              ) -> None:
+    silent = multilingual.transcribe(pause(20.0), TranscriptionOptions(language="ja"))
+    assert silent.segments == [] and silent.redecoded == 0
+    clear = multilingual.transcribe(
+        cut(japanese, 0.0, LINES[3]["end"] + 0.5), TranscriptionOptions(language="ja"))
+    assert clear.segments and not any(s.gap for s in clear.segments)
+
+
+def test_in_english_too(transcriber, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A recording made here with espeak-ng (not a sample): a sentence, a sentence played
+    backwards, a sentence, on the English model."""
+    parts = []
+    for name, text in (("a", "The committee will now consider the budget for the new "
+                             "library building."),
+                       ("b", "All members present have agreed to postpone the vote on the "
+                             "road repairs until the next regular session in March."),
+                       ("c", "The meeting is adjourned. Thank you all for coming today.")):
+        wav = speak(text, tmp_path / f"{name}.wav")
+        audio.decode(wav, tmp_path / f"{name}.f32")
+        parts.append(np.array(audio.load(tmp_path / f"{name}.f32")))
+    recording = np.concatenate([parts[0], pause(1.0), parts[1][::-1], pause(1.0), parts[2]])
+    gap_from = len(parts[0]) / SAMPLE_RATE + 1.0
+    gap_to = gap_from + len(parts[1]) / SAMPLE_RATE
+
+    checked = transcriber.transcribe(recording, TranscriptionOptions(language="en"))
+    [gap] = [s for s in checked.segments if s.gap]
+    assert min(gap.end, gap_to) - max(gap.start, gap_from) >= 0.6 * (gap_to - gap_from)
+    text = " ".join(s.text for s in checked.segments if not s.gap).lower()
+    assert "library building" in text and "meeting is adjourned" in text
+    assert checked.redecoded >= 1

@@ -1,0 +1,297 @@
+"""Completeness: speech that the decoded text does not account for.
+
+Whisper can drop speech without a sign: hotwords or a prompt that pull the decoder past a
+sentence, a no-speech probability misjudged, a VAD edge, a temperature fallback. A 会議録
+is a legal record, so after a window is decoded and its words timed, the speech in it (the
+VAD's regions) is compared with where the timed words are:
+
+- a run of speech seconds that no word covers (a timed word counts for at most
+  `MAX_WORD` seconds: Whisper's alignment stretches the last words it has over speech it
+  did not decode) is suspect;
+- so is a segment with far less text per second of its speech than the recording's own
+  rate (characters in Japanese, Chinese and Korean, words elsewhere);
+- and a segment whose words Whisper doubts (mean word probability under `DOUBTED`) is
+  decoded again alone: real speech, even misheard, is decoded again with confidence or to
+  the same text; speech-like sound with no words in it (reversed speech:
+  「さみろえておふいらんます」, then 「寒いろいで浮きらます」) is neither, and that text is not
+  kept as what was said.
+
+A suspect stretch is decoded again on its own (`recover`), without hotwords or prompt, and
+with the temperature fallback if that gives nothing; what covers more of its speech is kept.
+Speech that still has no text becomes a gap: a segment with no text and `gap=True`, for a
+person to listen to, never hidden.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gijiroku.domain import SAMPLE_RATE, Segment
+
+Interval = tuple[float, float]
+
+#: Seconds one timed word may account for (longer: the rest of its time is not covered).
+MAX_WORD = 1.6
+#: Seconds around each timed word counted as covered (alignment is not exact at the edges).
+WORD_SLACK = 0.35
+#: Uncovered speech shorter than this is a pause, a breath or an edge: not suspect.
+MIN_MISSING = 1.5
+#: Parts of one run closer than this are one stretch.
+JOIN = 0.6
+#: A segment with at least this much speech is checked for its rate of text ...
+MIN_SPARSE_SPEECH = 4.0
+#: ... and is suspect under this share of the recording's rate.
+SPARSE_SHARE = 0.55
+#: Rates assumed until the recording has given enough text to measure its own (per second
+#: of speech: characters where words are not spaced, words elsewhere). Slow speech for each.
+FLOOR_RATE = {"ja": 4.0, "zh": 3.0, "ko": 3.0, "": 1.6}
+#: Languages written without spaces between words: text is counted in characters.
+UNSPACED = frozenset({"ja", "zh", "ko", "th", "lo", "my", "bo"})
+#: A segment of at least `DOUBTED_WORDS` words whose mean word probability is under this is
+#: decoded again to see whether Whisper writes it again (real speech on the samples: 0.65 to
+#: 0.92 in Japanese, down to 0.47 on a telephone call; reversed Japanese speech: 0.36, 0.55).
+DOUBTED = 0.6
+DOUBTED_WORDS = 3
+#: ... and that lasts this long at least: a shorter one decoded alone has too little to go
+#: on (「This is dot in and」, 0.86 s of a telephone call, mean 0.37, came back as other
+#: text, unsure; the reversed speech above lasted 1.5 s and 6.9 s).
+DOUBTED_SECONDS = 1.2
+#: How alike (difflib's ratio over letters, katakana read as hiragana) a doubted segment's
+#: text and its second decoding must be for the text to stand (reversed speech: 0.45 and
+#: 0.68; real speech misheard, 異議なし written ウイギナシ then 生きなし: 0.76) ...
+SAME = 0.8
+#: ... or how confident the second decoding must be (its lowest average log-probability):
+#: speech misheard is decoded again with confidence (-0.55 there), sound with no words in it
+#: is not (reversed speech: -0.84 and -0.98).
+SURE_AGAIN = -0.7
+#: Seconds added on both sides of a stretch that is decoded again.
+PAD = 0.3
+
+_UNITS = re.compile(r"[\w]", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    start: float
+    end: float
+    #: "uncovered": speech with no timed word; "sparse": a segment with too little text;
+    #: "doubted": a segment of words Whisper doubts
+    reason: str
+    #: for "sparse" and "doubted": the index of the segment in the window's list
+    segment: int | None = None
+
+
+def text_units(text: str, language: str | None) -> float:
+    """How much was said: letters where words are not spaced, else words."""
+    if (language or "") in UNSPACED:
+        return float(len(_UNITS.findall(text)))
+    return float(len([w for w in text.split() if _UNITS.search(w)]))
+
+
+def speech_regions(audio: np.ndarray) -> list[Interval]:
+    """Where there is speech in `audio` (seconds), by the VAD faster-whisper decodes with,
+    padded less than for decoding (padding is not speech)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=500, speech_pad_ms=100)
+    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE)
+            for r in get_speech_timestamps(audio, options)]
+
+
+def _merge(intervals: Sequence[Interval], join: float = 0.0) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + join:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(regions: Sequence[Interval], covered: Sequence[Interval]) -> list[Interval]:
+    """`regions` minus `covered` (both sorted, `covered` merged)."""
+    left: list[Interval] = []
+    for start, end in regions:
+        at = start
+        for c_start, c_end in covered:
+            if c_end <= at or c_start >= end:
+                continue
+            if c_start > at:
+                left.append((at, c_start))
+            at = max(at, c_end)
+        if at < end:
+            left.append((at, end))
+    return left
+
+
+def _overlap(intervals: Sequence[Interval], start: float, end: float) -> float:
+    return sum(max(0.0, min(end, b) - max(start, a)) for a, b in intervals)
+
+
+def covered_by_words(segments: Sequence[Segment]) -> list[Interval]:
+    """The time the segments' timed words account for."""
+    spans = []
+    for segment in segments:
+        for word in segment.words:
+            end = min(word.end, word.start + MAX_WORD)
+            spans.append((word.start - WORD_SLACK, end + WORD_SLACK))
+    return _merge(spans)
+
+
+def coverage(speech: Sequence[Interval], segments: Sequence[Segment], start: float,
+             end: float) -> float:
+    """Seconds of speech between `start` and `end` that the segments' words account for."""
+    inside = [(max(a, start), min(b, end)) for a, b in speech if b > start and a < end]
+    missing = _subtract(inside, covered_by_words(segments))
+    return sum(b - a for a, b in inside) - sum(b - a for a, b in missing)
+
+
+def recording_rate(speech: Sequence[Interval], segments: Sequence[Segment],
+                   language: str | None) -> float:
+    """Text per second of speech over the segments so far (at least the language's floor
+    rate's share, so one slow window cannot lower the bar for itself)."""
+    units = sum(text_units(s.text, language) for s in segments)
+    seconds = sum(_overlap(speech, s.start, s.end) for s in segments)
+    floor = FLOOR_RATE.get(language or "", FLOOR_RATE[""])
+    if seconds < 20.0:  # too little to measure: the floor
+        return floor
+    return max(floor, units / seconds)
+
+
+def doubted(segment: Segment) -> bool:
+    """Whether Whisper doubts the segment's words enough to be asked again."""
+    if len(segment.words) < DOUBTED_WORDS or segment.end - segment.start < DOUBTED_SECONDS:
+        return False
+    return sum(w.probability for w in segment.words) / len(segment.words) < DOUBTED
+
+
+def alike(first: str, second: str) -> float:
+    """How alike two texts are, letters only (0 to 1)."""
+    def letters(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).lower()
+        # katakana as hiragana: Whisper writes a misheard word in either
+        folded = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in folded)
+        return "".join(_UNITS.findall(folded))
+
+    a, b = letters(first), letters(second)
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def suspects(speech: Sequence[Interval], segments: Sequence[Segment], language: str | None,
+             rate: float | None = None) -> list[Stretch]:
+    """The stretches of `speech` the segments do not account for (see the module's text)."""
+    uncovered = _subtract(_merge(speech), covered_by_words(segments))
+    runs = [(a, b) for a, b in _merge(uncovered, JOIN) if b - a >= MIN_MISSING]
+    found = [Stretch(a, b, "uncovered") for a, b in runs]
+    bar = SPARSE_SHARE * (rate if rate is not None
+                          else recording_rate(speech, segments, language))
+    for index, segment in enumerate(segments):
+        if doubted(segment):
+            found.append(Stretch(segment.start, segment.end, "doubted", index))
+            continue
+        seconds = _overlap(speech, segment.start, segment.end)
+        if seconds < MIN_SPARSE_SPEECH:
+            continue
+        if any(r.start < segment.end and r.end > segment.start for r in found):
+            continue  # already decoded again for its uncovered part
+        if text_units(segment.text, language) / seconds < bar:
+            found.append(Stretch(segment.start, segment.end, "sparse", index))
+    return sorted(found, key=lambda s: s.start)
+
+
+#: Decodes `audio` from `start` to `end` seconds again: (segments with timed words, in the
+#: window's seconds; the lowest average log-probability among them, or None when empty).
+Decode = Callable[[float, float, bool], tuple[list[Segment], float | None]]
+
+
+@dataclass(slots=True)
+class Recovered:
+    segments: list[Segment]
+    redecoded: int = 0  # stretches decoded again
+    recovered: int = 0  # of those, stretches where the new text was kept
+    gaps: int = 0  # speech left without text, marked
+
+
+def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list[Stretch],
+            decode: Decode, duration: float, log_prob_floor: float = -1.0) -> Recovered:
+    """Each suspect stretch decoded again (`decode(start, end, fallback)`: first without the
+    temperature fallback, then with it if that gave no text); the new text is kept where its
+    words cover more of the stretch's speech and it is no less likely than `log_prob_floor`.
+    Uncovered speech still without text becomes a gap segment. The segments come back in
+    time order."""
+    result = Recovered(list(segments))
+    replaced: set[int] = set()
+    added: list[Segment] = []
+    for stretch in stretches:
+        start, end = max(0.0, stretch.start - PAD), min(duration, stretch.end + PAD)
+        result.redecoded += 1
+        new: list[Segment] = []
+        own = stretch.segment  # the segment judged, for "sparse" and "doubted"
+        if stretch.reason == "doubted" and own is not None:
+            heard, lowest = decode(start, end, False)
+            again = "".join(s.text for s in heard)
+            if alike(segments[own].text, again) >= SAME or (
+                    lowest is not None and lowest >= SURE_AGAIN):
+                continue  # written again, or something heard there with confidence: it stands
+            result.gaps += 1  # not what was said, nor what Whisper hears there a second time
+            replaced.add(own)
+            added.append(Segment(start=segments[own].start, end=segments[own].end, text="",
+                                 gap=True))
+            continue
+        for fallback in (False, True):
+            heard, lowest = decode(start, end, fallback)
+            heard = [s for s in heard if s.text.strip()]
+            if heard and lowest is not None and lowest >= log_prob_floor:
+                new = heard
+                break
+        if own is not None:
+            old = [segments[own]]
+        else:
+            old = [s for s in segments if s.start < stretch.end and s.end > stretch.start]
+        before = coverage(speech, old, stretch.start, stretch.end)
+        after = coverage(speech, new, stretch.start, stretch.end)
+        if new and after > before + 0.5:
+            result.recovered += 1
+            if own is not None:
+                replaced.add(own)
+                added.extend(new)
+            else:  # only what falls in the hole: the neighbours keep their own lines
+                added.extend(s for s in new
+                             if stretch.start - PAD <= (s.start + s.end) / 2 <= stretch.end + PAD)
+            continue
+        if stretch.reason == "sparse":
+            continue  # its text stays: some of the speech is accounted for
+        result.gaps += 1
+        added.append(Segment(start=round(stretch.start, 3), end=round(stretch.end, 3),
+                             text="", gap=True))
+    kept = [s for i, s in enumerate(segments) if i not in replaced]
+    ordered = sorted(kept + added, key=lambda s: (s.start, s.end))
+    result.segments = []
+    for segment in ordered:  # gaps next to each other are one stretch to listen to
+        last = result.segments[-1] if result.segments else None
+        if last is not None and last.gap and segment.gap and segment.start - last.end < 2.0:
+            last.end = max(last.end, segment.end)
+            result.gaps -= 1
+            continue
+        result.segments.append(segment)
+    return result
+
+
+__all__ = [
+    "Recovered",
+    "Stretch",
+    "coverage",
+    "recording_rate",
+    "recover",
+    "speech_regions",
+    "suspects",
+    "text_units",
+]
