@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
+from sqlmodel import col, select
 
 from gijiroku.messages import CATALOGUE
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import SegmentRow, WordRow
 from tests.seed import seed_meeting
 from tests.serving import Server
 from tests.web.test_browser import ARTIFACTS, watched
@@ -392,3 +396,33 @@ def test_screenshots_at_laptop_and_tablet_widths(served: Served, browser: Any) -
     shot(listing, "proofreading-list-long-title-820.png")
     assert problems == [] and listing_problems == []
     tablet.close()
+
+
+def test_a_gap_is_said_with_its_times_and_typed_into_becomes_a_line(
+    served: Served, browser: Any
+) -> None:
+    """Speech the recogniser gave no text for (transcribe/completeness.py): the page says so
+    with the line's times, plays it from its time button, and takes the typed text."""
+    with session_scope(served.server.database()) as session:
+        row = session.exec(select(SegmentRow).where(
+            SegmentRow.meeting_id == served.meeting, SegmentRow.number == 3)).one()
+        session.execute(delete(WordRow).where(col(WordRow.segment_id) == row.id))
+        row.text, row.gap = "", True
+        session.add(row)
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    gap = page.locator("#segments .seg").nth(2)
+    assert gap.locator(".text.gap").inner_text() == (
+        "聞き取れなかった発言（0:07–0:09）：再生して発言を入力するか、行を削除してください")
+    gap.locator(".time").click()
+    assert page.evaluate("player.currentTime") == pytest.approx(7.0, abs=0.3)
+    gap.locator(".edit").click()
+    box = page.locator("#segments .seg textarea")
+    assert box.input_value() == ""
+    box.fill("平日に働く人が多いからです。")
+    box.press("Control+Enter")
+    page.wait_for_function("doc.segments[2].gap === false")
+    assert page.locator("#segments .seg .text.gap").count() == 0
+    assert texts(page)[2] == "平日に働く人が多いからです。"
+    assert problems == []
+    context.close()
