@@ -185,14 +185,13 @@ def alike(first: str, second: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def suspects(speech: Sequence[Interval], segments: Sequence[Segment], language: str | None,
-             rate: float | None = None) -> list[Stretch]:
+def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
+             language: str | None) -> list[Stretch]:
     """The stretches of `speech` the segments do not account for (see the module's text)."""
     uncovered = _subtract(_merge(speech), covered_by_words(segments))
     runs = [(a, b) for a, b in _merge(uncovered, JOIN) if b - a >= MIN_MISSING]
     found = [Stretch(a, b, "uncovered") for a, b in runs]
-    bar = SPARSE_SHARE * (rate if rate is not None
-                          else recording_rate(speech, segments, language))
+    bar = SPARSE_SHARE * recording_rate(speech, segments, language)
     for index, segment in enumerate(segments):
         if doubted(segment):
             found.append(Stretch(segment.start, segment.end, "doubted", index))
@@ -215,9 +214,13 @@ Decode = Callable[[float, float, bool], tuple[list[Segment], float | None]]
 @dataclass(slots=True)
 class Recovered:
     segments: list[Segment]
-    redecoded: int = 0  # stretches decoded again
-    recovered: int = 0  # of those, stretches where the new text was kept
-    gaps: int = 0  # speech left without text, marked
+    redecoded: int  # stretches decoded again: every suspect one
+    recovered: int  # of those, stretches where the new text was kept
+
+    @property
+    def gaps(self) -> int:
+        """Speech left without text, marked (neighbouring gaps counted once)."""
+        return sum(1 for segment in self.segments if segment.gap)
 
 
 def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list[Stretch],
@@ -227,12 +230,11 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
     words cover more of the stretch's speech and it is no less likely than `log_prob_floor`.
     Uncovered speech still without text becomes a gap segment. The segments come back in
     time order."""
-    result = Recovered(list(segments))
+    recovered = 0
     replaced: set[int] = set()
     added: list[Segment] = []
     for stretch in stretches:
         start, end = max(0.0, stretch.start - PAD), min(duration, stretch.end + PAD)
-        result.redecoded += 1
         new: list[Segment] = []
         own = stretch.segment  # the segment judged, for "sparse" and "doubted"
         if stretch.reason == "doubted" and own is not None:
@@ -241,7 +243,7 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             if alike(segments[own].text, again) >= SAME or (
                     lowest is not None and lowest >= SURE_AGAIN):
                 continue  # written again, or something heard there with confidence: it stands
-            result.gaps += 1  # not what was said, nor what Whisper hears there a second time
+            # not what was said, nor what Whisper hears there a second time: a gap
             replaced.add(own)
             added.append(Segment(start=segments[own].start, end=segments[own].end, text="",
                                  gap=True))
@@ -259,7 +261,7 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
         before = coverage(speech, old, stretch.start, stretch.end)
         after = coverage(speech, new, stretch.start, stretch.end)
         if new and after > before + 0.5:
-            result.recovered += 1
+            recovered += 1
             if own is not None:
                 replaced.add(own)
                 added.extend(new)
@@ -269,20 +271,17 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             continue
         if stretch.reason == "sparse":
             continue  # its text stays: some of the speech is accounted for
-        result.gaps += 1
         added.append(Segment(start=round(stretch.start, 3), end=round(stretch.end, 3),
                              text="", gap=True))
     kept = [s for i, s in enumerate(segments) if i not in replaced]
-    ordered = sorted(kept + added, key=lambda s: (s.start, s.end))
-    result.segments = []
-    for segment in ordered:  # gaps next to each other are one stretch to listen to
-        last = result.segments[-1] if result.segments else None
+    ordered: list[Segment] = []
+    for segment in sorted(kept + added, key=lambda s: (s.start, s.end)):
+        last = ordered[-1] if ordered else None
         if last is not None and last.gap and segment.gap and segment.start - last.end < 2.0:
-            last.end = max(last.end, segment.end)
-            result.gaps -= 1
+            last.end = max(last.end, segment.end)  # one stretch to listen to
             continue
-        result.segments.append(segment)
-    return result
+        ordered.append(segment)
+    return Recovered(ordered, redecoded=len(stretches), recovered=recovered)
 
 
 __all__ = [

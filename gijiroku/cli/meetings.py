@@ -21,6 +21,7 @@ from gijiroku.config import get_settings
 from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
+from gijiroku.export.document import inaudible
 from gijiroku.jobs import JobQueue
 from gijiroku.meetings import delete_meeting
 from gijiroku.options import MeetingOptions
@@ -167,11 +168,11 @@ def show(args: argparse.Namespace) -> int:
                    f"{counts['gaps']} gap(s)")
     print(f"# {meeting.title}  ({meeting.status}, {meeting.language or '?'}, {duration}"
           f"{checked})")
-    inaudible = "〔聴取不能〕" if meeting.language == "ja" else "[inaudible]"
+    unheard = inaudible(meeting.language)  # as the exports write a gap
     for segment in meeting.segments:
         who = f" {names.get(segment.speaker, segment.speaker)}:" if segment.speaker else ""
         start, end = clock(segment.start, decimals=2), clock(segment.end, decimals=2)
-        print(f"[{start} - {end}]{who} {inaudible if segment.gap else segment.text}")
+        print(f"[{start} - {end}]{who} {unheard if segment.gap else segment.text}")
     return 0
 
 

@@ -172,13 +172,18 @@ def shown_name(speaker: Speaker, language: str) -> str:
     return NOTES["ja" if language == "ja" else "en"]["unnamed"].format(number=number)
 
 
+def inaudible(language: str | None) -> str:
+    """What stands for speech heard but not made out (a gap line): 〔聴取不能〕 / [inaudible]."""
+    return NOTES["ja" if language == "ja" else "en"]["inaudible"]
+
+
 def _line(segment: Segment, names: dict[str, str], language: str | None,
           cleanup: Cleanup) -> Line:
     as_recognised = join_words((w.text for w in segment.words), language)
     words = ([(w.start, w.end, w.text.strip()) for w in segment.words if w.text.strip()]
              if as_recognised == segment.text else [])
     # speech heard but not made out (transcribe.completeness): said so, never left out
-    text = (NOTES["ja" if language == "ja" else "en"]["inaudible"] if segment.gap
+    text = (inaudible(language) if segment.gap
             else printable(tidy_text(segment.text, language, cleanup)))
     return Line(
         number=segment.id or 0, start=segment.start, end=segment.end,

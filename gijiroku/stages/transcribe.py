@@ -59,8 +59,8 @@ class TranscribeStage:
                              terms=terms(session))
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
-        gaps = sum(1 for segment in transcript.segments if segment.gap)
         if transcript.redecoded:
+            gaps = sum(1 for segment in transcript.segments if segment.gap)
             log.info("%s: %d stretch(es) of speech decoded again, %d gap(s) left",
                      context.meeting_id, transcript.redecoded, gaps)
         with session_scope(context.engine) as session:
