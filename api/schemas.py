@@ -60,6 +60,8 @@ class WordOut(BaseModel):
     end: float
     text: str
     probability: float
+    #: worth checking against the recording (what the review page underlines)
+    doubtful: bool
     speaker: str | None
 
 

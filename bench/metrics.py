@@ -70,20 +70,83 @@ def sentences_ja(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。？！?!])", text) if normalize_ja(s)]
 
 
-def sentence_recall(sentences: list[str], hypothesis: str) -> list[float]:
-    """For each reference sentence, the share of its characters the hypothesis has (aligned
-    as equal or substituted, not deleted): near 0 for a sentence the transcript lost."""
-    normalized = [normalize_ja(s) for s in sentences]
-    reference = "".join(normalized)
+def sentences(language: str, text: str) -> list[str]:
+    """A reference cut into its sentences: after 。？！ in Japanese and Chinese, after . ? !
+    followed by a space elsewhere."""
+    if language in ("ja", "zh"):
+        return sentences_ja(text)
+    return [s for s in re.split(r"(?<=[.?!])\s+", text) if normalize_en(s)]
+
+
+def sentence_recall(sentences: list[str], hypothesis: str, language: str = "ja") -> list[float]:
+    """For each reference sentence, the share of its characters (words, for languages with
+    spaces) the hypothesis has, aligned as equal or substituted, not deleted: near 0 for a
+    sentence the transcript lost. The alignment runs over the whole text in order, so a
+    sentence counts only where it was said, not for words it shares with another."""
+    unspaced = language in ("ja", "zh")
+    normalize = normalize_ja if unspaced else normalize_en
+    units = [list(normalize(s)) if unspaced else normalize(s).split() for s in sentences]
+    reference = [u for sentence in units for u in sentence]
     kept = [False] * len(reference)
-    result = jiwer.process_characters(reference, normalize_ja(hypothesis) or " ")
+    if unspaced:
+        result = jiwer.process_characters("".join(reference), normalize(hypothesis) or " ")
+    else:
+        result = jiwer.process_words(" ".join(reference), normalize(hypothesis) or "-")
     for chunk in result.alignments[0]:
         if chunk.type in ("equal", "substitute"):
             kept[chunk.ref_start_idx:chunk.ref_end_idx] = [True] * (
                 chunk.ref_end_idx - chunk.ref_start_idx)
     shares, cursor = [], 0
-    for sentence in normalized:
+    for sentence in units:
         part = kept[cursor:cursor + len(sentence)]
         shares.append(sum(part) / len(part))
         cursor += len(sentence)
     return shares
+
+
+def word_errors(language: str, reference: str,
+                words: list[str]) -> tuple[list[bool], list[tuple[int, int]]]:
+    """Which of a transcript's `words` are wrong against `reference` (a character or word
+    of them substituted or inserted), and where words are missing: for each run of the
+    reference the transcript lacks, the two words beside the hole (-1: none). Text is
+    normalised as for CER (Japanese) and WER."""
+    unspaced = language in ("ja", "zh")
+    normalize = normalize_ja if unspaced else normalize_en
+    units: list[str] = []
+    owners: list[int] = []
+    for index, word in enumerate(words):
+        own = list(normalize(word)) if unspaced else normalize(word).split()
+        units.extend(own)
+        owners.extend([index] * len(own))
+    wrong = [False] * len(words)
+    missing: list[tuple[int, int]] = []
+    if not units:
+        return wrong, missing
+    truth = normalize(reference)
+    if unspaced:
+        result = jiwer.process_characters(truth, "".join(units))
+    else:
+        result = jiwer.process_words(truth, " ".join(units))
+    for chunk in result.alignments[0]:
+        if chunk.type in ("substitute", "insert"):
+            for owner in owners[chunk.hyp_start_idx:chunk.hyp_end_idx]:
+                wrong[owner] = True
+        elif chunk.type == "delete":
+            at = chunk.hyp_start_idx
+            missing.append((owners[at - 1] if at > 0 else -1,
+                            owners[at] if at < len(owners) else -1))
+    return wrong, missing
+
+
+def mark_scores(wrong: list[bool], missing: list[tuple[int, int]],
+                marked: list[bool]) -> tuple[int, int, int, int]:
+    """(errors, errors marked, marks, marks on an error): a wrong word is marked when it is;
+    a missing run when a word beside it is; a mark is on an error when its word is wrong
+    or beside a missing run."""
+    beside = {i for pair in missing for i in pair if i >= 0}
+    errors = sum(wrong) + len(missing)
+    caught = sum(1 for w, m in zip(wrong, marked, strict=True) if w and m) + sum(
+        1 for a, b in missing if (a >= 0 and marked[a]) or (b >= 0 and marked[b]))
+    marks = sum(marked)
+    right = sum(1 for i, m in enumerate(marked) if m and (wrong[i] or i in beside))
+    return errors, caught, marks, right

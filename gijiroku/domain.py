@@ -68,6 +68,8 @@ class Word:
     text: str
     probability: float
     speaker: str | None = None
+    #: Worth checking against the recording (transcribe.doubt): what the page underlines.
+    doubtful: bool = False
 
 
 @dataclass(slots=True)

@@ -52,7 +52,8 @@ def _state(session: Session, row: SegmentRow) -> State:
         "number": row.number, "start": row.start, "end": row.end, "text": row.text,
         "speaker": row.speaker_key, "edited": row.edited, "avg_logprob": row.avg_logprob,
         "no_speech_prob": row.no_speech_prob, "source": row.source, "gap": row.gap,
-        "words": [[w.start, w.end, w.text, w.probability, w.speaker_key] for w in words],
+        "words": [[w.start, w.end, w.text, w.probability, w.speaker_key, w.doubtful]
+                  for w in words],
     }
 
 
@@ -81,7 +82,9 @@ def _write(session: Session, meeting_id: str, states: list[State],
         session.execute(delete(WordRow).where(col(WordRow.segment_id) == row.id))
         session.add_all(
             WordRow(segment_id=row.id, meeting_id=meeting_id, position=position, start=w[0],
-                    end=w[1], text=w[2], probability=w[3], speaker_key=w[4])
+                    end=w[1], text=w[2], probability=w[3], speaker_key=w[4],
+                    # (history written before words were marked has five fields)
+                    doubtful=bool(w[5]) if len(w) > 5 else w[3] < 0.5)
             for position, w in enumerate(state["words"]))
     session.flush()
 
@@ -151,7 +154,7 @@ def merge_with_next(engine: Engine, meeting_id: str, number: int) -> EditRow:
         first, second = _state(session, rows[index]), _state(session, rows[index + 1])
         merged = {**first, "end": max(first["end"], second["end"]), "edited": True,
                   "text": _joined(first, second, meeting.language),
-                  "words": first["words"] + [[*w[:4], first["speaker"]]
+                  "words": first["words"] + [[*w[:4], first["speaker"], *w[5:]]
                                              for w in second["words"]]}
         if len(merged["text"]) > MAX_LINE:
             raise EditError("The merged line would be too long.")
@@ -276,7 +279,7 @@ def set_speaker(engine: Engine, meeting_id: str, first: int, last: int,
         a, b = sorted((_line(rows, first), _line(rows, last)))
         before = [_state(session, row) for row in rows[a:b + 1]]
         after = [{**s, "speaker": speaker, "edited": True,
-                  "words": [[*w[:4], speaker] for w in s["words"]]} for s in before]
+                  "words": [[*w[:4], speaker, *w[5:]] for w in s["words"]]} for s in before]
         _write(session, meeting_id, after, [])
         return _record(session, meeting, "speaker", before, after)
 
@@ -423,7 +426,8 @@ def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> E
                 if r.speaker_key == source or r.id in with_words]
         before = [_state(session, row) for row in rows]
         after = [{**s, "speaker": into if s["speaker"] == source else s["speaker"],
-                  "words": [[*w[:4], into if w[4] == source else w[4]] for w in s["words"]]}
+                  "words": [[*w[:4], into if w[4] == source else w[4], *w[5:]]
+                            for w in s["words"]]}
                  for s in before]
         speaker = [gone.key, gone.label, gone.name]
         session.delete(gone)
@@ -446,14 +450,21 @@ def _current(session: Session, meeting_id: str, numbers: list[int]) -> dict[int,
     return {r.number: _state(session, r) for r in rows}
 
 
+def _compared(state: State | None) -> State | None:
+    """A line's state as undo compares it: recorded before gaps, it has no "gap" (it is not
+    one); before doubtful words, its words have no mark (the mark is no change of text)."""
+    if state is None:
+        return None
+    return {"gap": False, **state, "words": [list(w[:5]) for w in state["words"]]}
+
+
 def _put_back(session: Session, meeting: MeetingRow, before: list[State],
               after: list[State]) -> None:
-    """Lines as they were before a change, when they still are as it left them (a line
-    built by a change, or recorded before gaps existed, has no "gap": it is not one)."""
+    """Lines as they were before a change, when they still are as it left them."""
     numbers = [s["number"] for s in before] + [s["number"] for s in after]
     current = _current(session, meeting.id, numbers)
     left = {s["number"] for s in after}
-    if any(current.get(s["number"]) != {"gap": False, **s} for s in after) or any(
+    if any(_compared(current.get(s["number"])) != _compared(s) for s in after) or any(
             s["number"] in current for s in before if s["number"] not in left):
         raise EditConflictError(
             "These lines were changed again after that edit; undo the later edit first.")

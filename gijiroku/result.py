@@ -44,7 +44,7 @@ def segment_document(segment: Segment) -> dict[str, Any]:
         "version": segment.version,
         "words": [
             {"start": w.start, "end": w.end, "text": w.text, "probability": w.probability,
-             "speaker": w.speaker}
+             "doubtful": w.doubtful, "speaker": w.speaker}
             for w in segment.words
         ],
     }

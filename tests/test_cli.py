@@ -53,7 +53,7 @@ def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
         assert isinstance(segment["id"], int) and segment["start"] <= segment["end"]
         assert segment["version"] >= 1
         for word in segment["words"]:
-            assert set(word) == {"start", "end", "text", "probability", "speaker"}
+            assert set(word) == {"start", "end", "text", "probability", "doubtful", "speaker"}
     assert set(document["minutes"]) >= {"status", "summary", "decisions", "action_items"}
     for item in [*document["minutes"]["decisions"], *document["minutes"]["action_items"]]:
         assert item["version"] >= 1

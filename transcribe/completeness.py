@@ -10,16 +10,24 @@ VAD's regions) is compared with where the timed words are:
   did not decode) is suspect;
 - so is a segment with far less text per second of its speech than the recording's own
   rate (characters in Japanese, Chinese and Korean, words elsewhere);
+- so is one with a word held over speech its letters cannot fill (a particle over a
+  second speaker's words that Whisper merged into the first's: `stretched`);
 - and a segment whose words Whisper doubts (mean word probability under `DOUBTED`) is
   decoded again alone: real speech, even misheard, is decoded again with confidence or to
   the same text; speech-like sound with no words in it (reversed speech:
   「さみろえておふいらんます」, then 「寒いろいで浮きらます」) is neither, and that text is not
   kept as what was said.
 
+A segment judged (too little text, a word stretched, or doubted) is one stretch with the
+uncovered speech inside or beside it: the alignment spreads a stale sentence's words over
+the sentences Whisper skipped (on the held-out council recording, one answer over thirty
+seconds that held two more speakers' questions and answers).
+
 A suspect stretch is decoded again on its own (`recover`), without hotwords or prompt, and
-with the temperature fallback if that gives nothing; what covers more of its speech is kept.
-Speech that still has no text becomes a gap: a segment with no text and `gap=True`, for a
-person to listen to, never hidden.
+with the temperature fallback if that gives nothing; the new text is kept where it accounts
+for more of the speech (its words cover more of it, or it says clearly more). Speech that
+still has no text becomes a gap: a segment with no text and `gap=True`, for a person to
+listen to, never hidden.
 """
 
 from __future__ import annotations
@@ -38,6 +46,13 @@ Interval = tuple[float, float]
 
 #: Seconds one timed word may account for (longer: the rest of its time is not covered).
 MAX_WORD = 1.6
+#: A word is stretched when its time runs on past `STRETCHED_BASE` seconds plus
+#: `STRETCHED_PER_LETTER` per letter over this much speech: Whisper's alignment gave it speech
+#: the text does not have (one particle, と, held 1.8 s over a second speaker's 異議なし
+#: that the hotwords had merged into the first's).
+STRETCHED_BASE = 0.6
+STRETCHED_PER_LETTER = 0.3
+STRETCHED_SPEECH = 0.5
 #: Seconds around each timed word counted as covered (alignment is not exact at the edges).
 WORD_SLACK = 0.35
 #: Uncovered speech shorter than this is a pause, a breath or an edge: not suspect.
@@ -70,6 +85,8 @@ SAME = 0.8
 #: speech misheard is decoded again with confidence (-0.55 there), sound with no words in it
 #: is not (reversed speech: -0.84 and -0.98).
 SURE_AGAIN = -0.7
+#: A stretch's new text with this many times the old text's letters (words) says more.
+MORE_TEXT = 1.3
 #: Seconds added on both sides of a stretch that is decoded again.
 PAD = 0.3
 
@@ -81,9 +98,10 @@ class Stretch:
     start: float
     end: float
     #: "uncovered": speech with no timed word; "sparse": a segment with too little text;
-    #: "doubted": a segment of words Whisper doubts
+    #: "stretched": a segment with a word held over speech; "doubted": a segment of words
+    #: Whisper doubts
     reason: str
-    #: for "sparse" and "doubted": the index of the segment in the window's list
+    #: for the last three: the index of the segment in the window's list
     segment: int | None = None
 
 
@@ -164,6 +182,16 @@ def recording_rate(speech: Sequence[Interval], segments: Sequence[Segment],
     return max(floor, units / seconds)
 
 
+def stretched(segment: Segment, speech: Sequence[Interval], language: str | None) -> bool:
+    """Whether one of the segment's words runs on over speech its text cannot hold."""
+    for word in segment.words:
+        plausible = word.start + STRETCHED_BASE + STRETCHED_PER_LETTER * max(
+            1.0, text_units(word.text, "ja"))  # letters, whatever the language
+        if word.end > plausible and _overlap(speech, plausible, word.end) >= STRETCHED_SPEECH:
+            return True
+    return False
+
+
 def doubted(segment: Segment) -> bool:
     """Whether Whisper doubts the segment's words enough to be asked again."""
     if len(segment.words) < DOUBTED_WORDS or segment.end - segment.start < DOUBTED_SECONDS:
@@ -171,39 +199,64 @@ def doubted(segment: Segment) -> bool:
     return sum(w.probability for w in segment.words) / len(segment.words) < DOUBTED
 
 
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    # katakana as hiragana: Whisper writes a misheard word in either
+    folded = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in folded)
+    return "".join(_UNITS.findall(folded))
+
+
 def alike(first: str, second: str) -> float:
     """How alike two texts are, letters only (0 to 1)."""
-    def letters(text: str) -> str:
-        folded = unicodedata.normalize("NFKC", text).lower()
-        # katakana as hiragana: Whisper writes a misheard word in either
-        folded = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in folded)
-        return "".join(_UNITS.findall(folded))
-
-    a, b = letters(first), letters(second)
+    a, b = _letters(first), _letters(second)
     if not a and not b:
         return 1.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def dispute(segment: Segment, again: str) -> None:
+    """Mark as doubtful the segment's words the second decoding `again` reads otherwise."""
+    owners: list[int] = []
+    for index, word in enumerate(segment.words):
+        owners.extend([index] * len(_letters(word.text)))
+    first = "".join(_letters(w.text) for w in segment.words)
+    matcher = difflib.SequenceMatcher(None, first, _letters(again), autojunk=False)
+    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if tag == "equal" or not owners:
+            continue
+        # a deletion or a replacement: its own letters' words; an insertion: the word it
+        # follows
+        for index in set(owners[i1:i2] if i2 > i1 else owners[max(0, i1 - 1):i1]):
+            segment.words[index].doubtful = True
+
+
 def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
              language: str | None) -> list[Stretch]:
-    """The stretches of `speech` the segments do not account for (see the module's text)."""
+    """The stretches of `speech` the segments do not account for (see the module's text).
+    A segment with too little text, or doubted, is one stretch together with the uncovered
+    speech inside or beside it: decoded again, its new text replaces the segment's whole."""
     uncovered = _subtract(_merge(speech), covered_by_words(segments))
     runs = [(a, b) for a, b in _merge(uncovered, JOIN) if b - a >= MIN_MISSING]
-    found = [Stretch(a, b, "uncovered") for a, b in runs]
     bar = SPARSE_SHARE * recording_rate(speech, segments, language)
+    judged: list[Stretch] = []
     for index, segment in enumerate(segments):
-        if doubted(segment):
-            found.append(Stretch(segment.start, segment.end, "doubted", index))
-            continue
         seconds = _overlap(speech, segment.start, segment.end)
-        if seconds < MIN_SPARSE_SPEECH:
+        if doubted(segment):
+            judged.append(Stretch(segment.start, segment.end, "doubted", index))
+        elif seconds >= MIN_SPARSE_SPEECH and text_units(segment.text, language) / seconds < bar:
+            judged.append(Stretch(segment.start, segment.end, "sparse", index))
+        elif stretched(segment, speech, language):
+            judged.append(Stretch(segment.start, segment.end, "stretched", index))
+    found: list[Stretch] = []
+    for a, b in runs:
+        owner = next((i for i, s in enumerate(judged) if a < s.end + JOIN and b > s.start - JOIN),
+                     None)
+        if owner is None:
+            found.append(Stretch(a, b, "uncovered"))
             continue
-        if any(r.start < segment.end and r.end > segment.start for r in found):
-            continue  # already decoded again for its uncovered part
-        if text_units(segment.text, language) / seconds < bar:
-            found.append(Stretch(segment.start, segment.end, "sparse", index))
-    return sorted(found, key=lambda s: s.start)
+        s = judged[owner]  # the segment's text, decoded again, may account for it
+        judged[owner] = Stretch(min(s.start, a), max(s.end, b), s.reason, s.segment)
+    return sorted(found + judged, key=lambda s: s.start)
 
 
 #: Decodes `audio` from `start` to `end` seconds again: (segments with timed words, in the
@@ -223,8 +276,22 @@ class Recovered:
         return sum(1 for segment in self.segments if segment.gap)
 
 
+def _accounts_for_more(speech: Sequence[Interval], old: Sequence[Segment],
+                       new: Sequence[Segment], stretch: Stretch, language: str | None) -> bool:
+    """Whether the new text accounts for the stretch's speech better than the old: its words
+    cover more of it, or (where alignment stretched a few words over it) it says more."""
+    before = coverage(speech, old, stretch.start, stretch.end)
+    after = coverage(speech, new, stretch.start, stretch.end)
+    if after > before + 0.5:
+        return True
+    said = sum(text_units(s.text, language) for s in old)
+    again = sum(text_units(s.text, language) for s in new)
+    return after >= before - 0.5 and again >= max(MORE_TEXT * said, said + 2)
+
+
 def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list[Stretch],
-            decode: Decode, duration: float, log_prob_floor: float = -1.0) -> Recovered:
+            decode: Decode, duration: float, log_prob_floor: float = -1.0,
+            language: str | None = None) -> Recovered:
     """Each suspect stretch decoded again (`decode(start, end, fallback)`: first without the
     temperature fallback, then with it if that gave no text); the new text is kept where its
     words cover more of the stretch's speech and it is no less likely than `log_prob_floor`.
@@ -235,41 +302,46 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
     added: list[Segment] = []
     for stretch in stretches:
         start, end = max(0.0, stretch.start - PAD), min(duration, stretch.end + PAD)
-        new: list[Segment] = []
         own = stretch.segment  # the segment judged, for "sparse" and "doubted"
+        if own is not None:
+            old = [segments[own]]
+        else:
+            old = [s for s in segments if s.start < stretch.end and s.end > stretch.start]
+        heard: list[Segment] = []
+        lowest: float | None = None
+        new: list[Segment] = []
+        # a doubted segment is asked once, as it was decoded; a stretch missing text may
+        # also take the temperature fallback
+        for fallback in (False,) if stretch.reason == "doubted" else (False, True):
+            heard, lowest = decode(start, end, fallback)
+            heard = [s for s in heard if s.text.strip()
+                     and stretch.start - PAD <= (s.start + s.end) / 2 <= stretch.end + PAD]
+            if heard and lowest is not None and lowest >= log_prob_floor:
+                new = heard
+                break
+        # a doubted segment's new text must also be heard with confidence: over sound with
+        # no words in it Whisper writes more invented text as readily as less
+        sure = stretch.reason != "doubted" or (lowest is not None and lowest >= SURE_AGAIN)
+        if new and sure and _accounts_for_more(speech, old, new, stretch, language):
+            recovered += 1
+            if own is not None:
+                replaced.add(own)
+            added.extend(new)  # a hole's neighbours keep their own lines
+            continue
         if stretch.reason == "doubted" and own is not None:
-            heard, lowest = decode(start, end, False)
             again = "".join(s.text for s in heard)
             if alike(segments[own].text, again) >= SAME or (
                     lowest is not None and lowest >= SURE_AGAIN):
-                continue  # written again, or something heard there with confidence: it stands
+                # written again, or something heard there with confidence: it stands, and
+                # where the two readings differ is worth a look
+                dispute(segments[own], again)
+                continue
             # not what was said, nor what Whisper hears there a second time: a gap
             replaced.add(own)
             added.append(Segment(start=segments[own].start, end=segments[own].end, text="",
                                  gap=True))
             continue
-        for fallback in (False, True):
-            heard, lowest = decode(start, end, fallback)
-            heard = [s for s in heard if s.text.strip()]
-            if heard and lowest is not None and lowest >= log_prob_floor:
-                new = heard
-                break
-        if own is not None:
-            old = [segments[own]]
-        else:
-            old = [s for s in segments if s.start < stretch.end and s.end > stretch.start]
-        before = coverage(speech, old, stretch.start, stretch.end)
-        after = coverage(speech, new, stretch.start, stretch.end)
-        if new and after > before + 0.5:
-            recovered += 1
-            if own is not None:
-                replaced.add(own)
-                added.extend(new)
-            else:  # only what falls in the hole: the neighbours keep their own lines
-                added.extend(s for s in new
-                             if stretch.start - PAD <= (s.start + s.end) / 2 <= stretch.end + PAD)
-            continue
-        if stretch.reason == "sparse":
+        if stretch.reason in ("sparse", "stretched"):
             continue  # its text stays: some of the speech is accounted for
         added.append(Segment(start=round(stretch.start, 3), end=round(stretch.end, 3),
                              text="", gap=True))

@@ -22,6 +22,7 @@ from transcribe import (
     ModelSpec,
     TranscriptionOptions,
     completeness,
+    doubt,
     hotwords_for,
     japanese,
 )
@@ -158,6 +159,13 @@ def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[
     }
 
 
+def doubt_terms(options: TranscriptionOptions, language: str | None) -> list[str]:
+    """The terms a word is checked against for near misses: the hotwords and the
+    dictionary's terms for the language, all of them (not only those within the budget)."""
+    return [*(options.hotwords or "").split(),
+            *(term for wanted, term in options.terms if not wanted or wanted == language)]
+
+
 class WhisperTranscriber:
     """One loaded Whisper model; `transcribe` may be called for many recordings."""
 
@@ -229,6 +237,7 @@ class WhisperTranscriber:
             if options.completeness:
                 found, again = self._complete(chunk, offset, found, options, language)
                 redecoded += again
+            doubt.mark(found, language, doubt_terms(options, language))
             for segment in found:
                 segment.source = len(segments)
                 segments.append(segment)
@@ -268,7 +277,7 @@ class WhisperTranscriber:
 
         end = offset + len(chunk) / SAMPLE_RATE
         result = completeness.recover(found, speech, stretches, decode, end,
-                                      options.log_prob_threshold)
+                                      options.log_prob_threshold, language)
         log.info("completeness: %d stretch(es) of speech decoded again (%s), text kept for "
                  "%d, %d gap(s) marked", result.redecoded,
                  ", ".join(f"{s.start:.1f}-{s.end:.1f}s {s.reason}" for s in stretches),

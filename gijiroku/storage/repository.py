@@ -175,6 +175,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
                 "text": word.text,
                 "probability": word.probability,
                 "speaker_key": word.speaker,
+                "doubtful": word.doubtful,
             }
             for position, word in enumerate(segment.words)
         )
@@ -240,7 +241,7 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
     rows = session.exec(query.order_by(col(SegmentRow.start), col(SegmentRow.number))).all()
     word_query = sa_select(
         col(WordRow.segment_id), col(WordRow.start), col(WordRow.end), col(WordRow.text),
-        col(WordRow.probability), col(WordRow.speaker_key),
+        col(WordRow.probability), col(WordRow.speaker_key), col(WordRow.doubtful),
     ).where(col(WordRow.meeting_id) == meeting_id)
     if number is not None:
         word_query = word_query.where(col(WordRow.segment_id).in_([r.id for r in rows]))

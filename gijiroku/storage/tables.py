@@ -123,6 +123,10 @@ class WordRow(SQLModel, table=True):
     text: str = Field(max_length=200)
     probability: float
     speaker_key: str | None = Field(default=None, max_length=16)
+    #: See domain.Word.doubtful.
+    doubtful: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class JobRow(SQLModel, table=True):

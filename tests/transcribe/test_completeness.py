@@ -44,13 +44,15 @@ def test_speech_with_no_word_is_suspect() -> None:
 
 def test_a_word_stretched_over_speech_counts_for_little_of_it() -> None:
     """Whisper's alignment gives the last words it has the speech it did not decode: the
-    previous sentence spread over ten seconds leaves most of them uncovered."""
+    previous sentence spread over ten seconds leaves most of them uncovered, and the segment
+    with the speech it misses is one stretch, decoded again whole."""
     speech = [(0.0, 12.0)]
     stale = said(0.0, 5.0, "よって本件は原案の通り決定")  # 13 letters, said in 5 s ...
     stale.end = stale.words[-1].end = 12.0  # ... the last one given the 7 s after them
     found = suspects(speech, [stale], "ja")
-    assert [(s.reason, s.end) for s in found] == [("uncovered", 12.0)], found
-    assert found[0].start < 12.0 - 4.0
+    assert [(s.reason, s.segment, s.start, s.end) for s in found] == [
+        ("sparse", 0, 0.0, 12.0)], found
+    assert coverage(speech, [stale], 0.0, 12.0) < 12.0 - 4.0
     # spread evenly over the 12 s instead, the same text is far too little for its speech
     spread = said(0.0, 12.0, "よって本件は原案の通り決定")
     assert [s.reason for s in suspects(speech, [spread], "ja")] == ["sparse"]
@@ -181,3 +183,81 @@ def test_a_short_doubted_segment_is_left_as_it_is() -> None:
     speech = [(12.51, 13.37)]
     short = said(12.51, 13.37, "This is dot in and", probability=0.37)
     assert suspects(speech, [short], "en") == []
+
+
+def test_a_doubted_segment_missing_speech_is_replaced_by_the_text_that_says_it() -> None:
+    """The held-out council recording (samples/council-questions-ja.flac) with the built-in
+    terms as hotwords: one answer's text, its words spread over thirty seconds, in place of
+    three more sentences. Decoded again without hotwords, the stretch says them all; the
+    uncovered speech inside it is not decoded a second time on its own."""
+    speech = [(48.0, 52.3), (53.2, 60.0), (61.2, 69.7), (70.3, 72.6), (73.2, 76.0)]
+    answer = "高齢者のみの世帯から優先して進めてまいります。"
+    stale = Segment(48.0, 77.1, answer, [
+        Word(48.0 + i * 1.3, 48.0 + (i + 1) * 1.3, w, 0.45) for i, w in enumerate(answer)])
+    stale.words[-1].end = 77.1
+    found = suspects(speech, [stale], "ja")
+    assert [(s.reason, s.segment) for s in found] == [("doubted", 0)], found
+    asked: list[tuple[float, float]] = []
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        asked.append((start, end))
+        return [said(48.0, 52.3, answer), said(53.0, 60.0, "関連して、避難所となる小中学校の"
+                                                 "体育館の空調整備の見通しをお聞かせください。"),
+                said(61.0, 69.6, "体育館の空調につきましては、順次整備してまいります。"),
+                said(70.3, 75.8, "以上で一般質問を終わります。本日はこれにて散会いたします。"),
+                ], -0.24
+
+    result = recover([stale], speech, found, decode, 77.1, language="ja")
+    assert len(asked) == 1
+    assert [s.text[:4] for s in result.segments] == ["高齢者の", "関連して", "体育館の", "以上で一"]
+    assert (result.redecoded, result.recovered, result.gaps) == (1, 1, 0)
+
+
+def test_a_doubted_segment_said_again_with_no_more_text_stands() -> None:
+    speech = [(0.0, 6.0)]
+    misheard = said(0.0, 6.0, "ウイギナシと見止めます。", probability=0.5)
+    result = recover([misheard], speech, suspects(speech, [misheard], "ja"),
+                     second_decoding("ういぎなしと見止めます。", -0.5), 6.0, language="ja")
+    assert result.segments == [misheard] and result.recovered == 0
+
+
+def test_a_word_held_over_speech_its_text_cannot_fill_makes_its_segment_suspect() -> None:
+    """The Japanese sample with the built-in terms as hotwords: 「異議なし。」 (a member) and
+    「異議なしと認めます。」 (the chair) written once, the particle と given the pause and
+    the chair's 異議なし."""
+    speech = [(58.2, 59.2), (60.1, 69.1)]
+    merged = Segment(58.3, 61.6, "異議なしと認めます。", [
+        Word(58.3, 58.6, "異議", 0.63), Word(58.6, 59.02, "なし", 0.94),
+        Word(59.02, 60.8, "と", 0.76), Word(60.8, 61.3, "認め", 0.8),
+        Word(61.3, 61.6, "ます。", 0.99)])
+    assert [(s.reason, s.segment) for s in suspects(speech, [merged], "ja")] == [
+        ("stretched", 0)]
+    # a word held over a pause, or a long word said slowly, is not
+    paused = Segment(58.3, 61.6, "異議なしと認めます。", [
+        Word(58.3, 58.6, "異議", 0.63), Word(58.6, 59.02, "なし", 0.94),
+        Word(59.02, 60.6, "と", 0.76), Word(60.6, 61.3, "認め", 0.8),
+        Word(61.3, 61.6, "ます。", 0.99)])
+    assert suspects([(58.2, 59.2), (60.5, 61.6)], [paused], "ja") == []
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        return [said(58.0, 59.4, "ウィギナシー。"),
+                said(59.9, 61.6, "ウィギナシーとミートメマス。")], -0.6
+
+    result = recover([merged], speech, suspects(speech, [merged], "ja"), decode, 70.0,
+                     language="ja")
+    # the text that says both is kept, though it is spelt worse: a line lost is worse
+    assert [s.text for s in result.segments] == ["ウィギナシー。", "ウィギナシーとミートメマス。"]
+
+
+def test_more_text_for_a_doubted_segment_is_kept_only_when_heard_with_confidence() -> None:
+    """English speech played backwards (tests/transcribe/test_missing_speech.py): decoded
+    again, Whisper wrote more invented words, unsure of them."""
+    speech = [(0.0, 6.0)]
+    invented = said(0.0, 6.0, "so far in the", probability=0.3)
+    more = "the lorry is over the road and the dog is gone"
+    unsure = recover([invented], speech, suspects(speech, [invented], "en"),
+                     second_decoding(more, -0.9), 6.0, language="en")
+    assert [(s.gap, s.text) for s in unsure.segments] == [(True, "")]
+    sure = recover([invented], speech, suspects(speech, [invented], "en"),
+                   second_decoding(more, -0.4), 6.0, language="en")
+    assert [s.text for s in sure.segments] == [more] and sure.recovered == 1

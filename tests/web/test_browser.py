@@ -126,29 +126,33 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     assert page.locator("#upload-bar").get_attribute("value") == "100"
 
     row = page.locator("#meetings tr", has_text="Library committee")
-    row.locator(".status-done").wait_for(timeout=180_000)  # polled live by the page
+    # polled live by the page; the whole job with the minutes took 60 to 180 s under
+    # ./dev.sh test on 2 cores, beside the other worker's tests
+    row.locator(".status-done").wait_for(timeout=360_000)
     row.locator("a").click()
     page.wait_for_selector("#segments .seg")
     segments = page.locator("#segments .seg")
     assert segments.count() >= 5
     assert 2 <= page.locator("#speakers input").count() <= 4  # three voices
 
-    # words the recogniser was unsure of are marked; a retyped line is shown as typed
+    # doubtful words are marked (whatever their probability); a retyped line is shown as typed
     marked = page.evaluate("""segmentText({text: "We vote now.", words: [
-        {text: "We", probability: 0.9}, {text: "vote", probability: 0.3},
-        {text: "now.", probability: 0.8}]})
+        {text: "We", probability: 0.9, doubtful: false},
+        {text: "vote", probability: 0.3, doubtful: true},
+        {text: "now.", probability: 0.8, doubtful: false}]})
         .map(p => p.className ? "[" + p.textContent + "]" : p)""")
     assert marked == ["We", " ", "[vote]", " ", "now."]
-    japanese = page.evaluate("""segmentText({text: "予算を可決します。", words: [
-        {text: "予算", probability: 0.9}, {text: "を", probability: 0.9},
-        {text: "可決", probability: 0.2}, {text: "します。", probability: 0.9}]})
+    japanese = page.evaluate("""segmentText({text: "本県は可決します。", words: [
+        {text: "本県", probability: 0.9, doubtful: true},
+        {text: "は", probability: 0.9, doubtful: false},
+        {text: "可決", probability: 0.2, doubtful: false},
+        {text: "します。", probability: 0.9, doubtful: false}]})
         .map(p => p.className ? "[" + p.textContent + "]" : p).join("")""")
-    assert japanese == "予算を[可決]します。"
-    assert page.evaluate("segmentText({text: 'retyped', words: [{text: 'x', probability: 0.1}]})"
-                         ) == ["retyped"]
-    unsure = page.evaluate("doc.segments.flatMap(s => s.words).filter(w => w.probability < LOW)"
-                           ".length")
-    assert page.locator("#segments .low").count() == unsure
+    assert japanese == "[本県]は可決します。"
+    assert page.evaluate("segmentText({text: 'retyped', words: [{text: 'x', probability: 0.1,"
+                         " doubtful: true}]})") == ["retyped"]
+    doubtful = page.evaluate("doc.segments.flatMap(s => s.words).filter(w => w.doubtful).length")
+    assert page.locator("#segments .low").count() == doubtful
 
     # a click on a line seeks the player there and marks it as the current line
     target = segments.nth(3)

@@ -11,7 +11,6 @@ const ID = root.dataset.meetingId;
 const BASE = "/api/meetings/" + encodeURIComponent(ID);
 const FORMATS = root.dataset.formats ? root.dataset.formats.split(",") : [];
 const player = document.getElementById("player");
-const LOW = 0.5; // words below this probability are marked for proofreading
 
 let doc = null;        // the result document
 let starts = [];       // segment start times, in order, for finding the line being played
@@ -175,7 +174,8 @@ function segmentText(segment) {
     const at = text.indexOf(token, position);
     if (at < 0) return [text];
     if (at > position) parts.push(text.slice(position, at));
-    parts.push(word.probability < LOW
+    // words worth checking against the recording (chosen when transcribed) are underlined
+    parts.push(word.doubtful
       ? el("span", { class: "low", title: Math.round(word.probability * 100) + "%" }, token)
       : token);
     position = at + token.length;

@@ -1,0 +1,130 @@
+"""How well the review page's underlined (doubtful) words point at the transcript's errors.
+
+    .venv/bin/python bench/doubtful.py              # every sample bench/asr.py knows
+    .venv/bin/python bench/doubtful.py --show       # and each error and mark, word by word
+
+Each sample is transcribed as a meeting is (the multilingual base for Japanese with the
+built-in council terms, tiny.en for English; completeness check on), and its words are
+compared with the reference (bench/metrics.word_errors): a word is an error when it is
+wrong or extra, and a run of the reference the transcript lacks is one error too, marked
+when a word beside it is. For each sample it prints errors, marks, recall (errors marked)
+and precision (marks on an error), for:
+- before: Whisper's probability under 0.5 alone, what the page underlined until now;
+- each signal of transcribe.doubt on its own ("disputed": words marked only by the
+  completeness check's second decoding);
+- doubtful: the words the page underlines now.
+The rule was chosen on the committee meetings and council-questions-ja; waste-committee-ja
+and the pyannote call are held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.asr import SAMPLES, reference  # noqa: E402
+from bench.metrics import mark_scores, word_errors  # noqa: E402
+from gijiroku import audio  # noqa: E402
+from gijiroku.dictionary import builtin_entries  # noqa: E402
+from gijiroku.domain import Transcript, Word  # noqa: E402
+from transcribe import (  # noqa: E402
+    ModelSpec,
+    TranscriptionOptions,
+    doubt,
+    embedded_model,
+    load_transcriber,
+)
+from transcribe.whisper_backend import doubt_terms  # noqa: E402
+
+TUNED = ("committee-meeting-en", "committee-meeting-ja", "council-questions-ja")
+
+
+def transcribe(language: str, sample: Path, threads: int, folder: Path) -> Transcript:
+    decoded = folder / f"{sample.stem}.f32"
+    audio.decode(sample, decoded)
+    terms = tuple((e.language, e.text) for e in builtin_entries() if e.kind == "term")
+    whisper = load_transcriber(ModelSpec(model=embedded_model(language), device="cpu",
+                                         cpu_threads=threads))
+    return whisper.transcribe(np.array(audio.load(decoded)),
+                              TranscriptionOptions(language=language, terms=terms))
+
+
+def score(wrong: list[bool], missing: list[tuple[int, int]], marked: list[bool]) -> str:
+    errors, caught, marks, right = mark_scores(wrong, missing, marked)
+    recall = caught / errors if errors else 1.0
+    precision = right / marks if marks else 1.0
+    return (f"{errors:>6} {marks:>6} {caught:>6} {recall:7.0%} {right:>6} "
+            f"{precision:9.0%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--show", action="store_true", help="print every error and mark")
+    parser.add_argument("--keep", type=Path, help="keep the transcripts in this file and "
+                        "read them from it on later runs (to try rules without decoding)")
+    args = parser.parse_args()
+    kept: dict[str, Transcript] = {}
+    if args.keep and args.keep.is_file():
+        kept = pickle.loads(args.keep.read_bytes())
+    totals: dict[tuple[bool, str], list[list[bool] | list[tuple[int, int]]]] = {}
+    print(f"{'sample':<21} {'marks by':<12} {'errors':>6} {'marks':>6} {'caught':>6} "
+          f"{'recall':>7} {'right':>6} {'precision':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (language, sample) in SAMPLES.items():
+            if not sample.is_file():
+                continue
+            if name not in kept:
+                kept[name] = transcribe(language, sample, args.threads, Path(tmp))
+            transcript = kept[name]
+            words: list[Word] = [w for s in transcript.segments for w in s.words]
+            wrong, missing = word_errors(language, reference(sample), [w.text for w in words])
+            terms = doubt_terms(TranscriptionOptions(terms=tuple(
+                (e.language, e.text) for e in builtin_entries() if e.kind == "term")), language)
+            found = [r for s in transcript.segments if s.words
+                     for r in doubt.reasons(s.words, language, terms)]
+            rows = {"before": [w.probability < 0.5 for w in words]}
+            for signal in sorted(doubt.MARKING):
+                rows[signal] = [signal in r for r in found]
+            rows["disputed"] = [w.doubtful and not (r & doubt.MARKING)
+                                for w, r in zip(words, found, strict=True)]
+            rows["doubtful"] = [w.doubtful for w in words]
+            for label, marked in rows.items():
+                print(f"{name:<21} {label:<12} {score(wrong, missing, marked)}")
+                group = totals.setdefault((name in TUNED, label), [[], [], []])
+                offset = len(group[0])
+                group[0] += wrong  # type: ignore[operator]
+                group[1] += [(a + offset if a >= 0 else -1, b + offset if b >= 0 else -1)
+                             for a, b in missing]  # type: ignore[operator]
+                group[2] += marked  # type: ignore[operator]
+            if args.show:
+                for index, (word, bad, reasons) in enumerate(zip(words, wrong, found,
+                                                                 strict=True)):
+                    beside = any(index in pair for pair in missing)
+                    if bad or beside or word.doubtful or reasons:
+                        error = "ERROR" if bad else "hole " if beside else ""
+                        mark = "DOUBTFUL" if word.doubtful else ""
+                        print(f"    {word.text:<16} {error:<5} {mark:<8} "
+                              f"p={word.probability:.2f} {','.join(sorted(reasons))}")
+    for tuned in (True, False):
+        for label in rows:
+            if (tuned, label) in totals:
+                wrong, missing, marked = totals[(tuned, label)]
+                title = "all tuned on" if tuned else "all held out"
+                print(f"{title:<21} {label:<12} {score(wrong, missing, marked)}")  # type: ignore[arg-type]
+    if args.keep:
+        args.keep.write_bytes(pickle.dumps(kept))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

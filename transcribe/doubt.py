@@ -1,0 +1,206 @@
+"""Doubtful words: the words a proofreader should check against the recording.
+
+Whisper's word probability alone points at few of the real errors: a homophone written
+with confidence (本県 for 本件, 異常 for 以上) scores as high as the right word, while
+correct words (原案, 設置) can score near zero. Cheap offline signals are combined, each
+word marked for the reasons that fire on it (`reasons`):
+
+- "unsure": Whisper's probability for the word is under `UNSURE` for its language;
+- "rare": a written word far rarer than the words people say (wordfreq's Zipf frequency
+  under `RARE`: 知名 for 一名, 大年 for 来年, 本県 for 本件);
+- "unknown": the morphological analyser (Sudachi) does not know the word (ローキュー化),
+  numbers aside; Japanese only, like the two below;
+- "broken": the analyser can read the text only as lone kanji (両|称, 任|会, 無|症) or a
+  one-kanji stem apart from its kana (多|くり): a word made up of characters that sound
+  right;
+- "place": a proper noun other than a person's name (栄, 日南 where 避難所 was said);
+- "near-term": it sounds like a dictionary or roster term but is written otherwise
+  (意義なし for 異議なし); in English, spelt nearly like one;
+- "disputed": the completeness check decoded its segment again and the second reading
+  differs here (set by transcribe.completeness).
+
+The thresholds and the signals that mark were chosen by precision and recall against the
+references of the samples (bench/doubtful.py prints both, per signal and combined, and
+says which samples were used to choose and which were held out).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from gijiroku.domain import Segment, Word
+
+#: Words Whisper gives a probability under this are doubtful (by language; "" the rest).
+#: Japanese words are Sudachi's, joined from Whisper's pieces with the lowest probability
+#: of theirs: correct ones go lower than English words do.
+UNSURE = {"ja": 0.6, "": 0.5}
+#: Zipf frequency (log10 of uses per billion words) under which a word is rare: 散会 is
+#: 2.2, 支所 2.9, 本件 3.6; words missing from the list (compounds such as 事務局) are not
+#: judged.
+RARE = 2.5
+#: Signals that mark a word (all are computed; bench/doubtful.py measures each).
+MARKING = frozenset({"unsure", "rare", "unknown", "broken", "place", "near-term",
+                     "disputed"})
+
+_KANJI = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々]")
+_LETTERS = re.compile(r"\w")
+
+
+def _kanji(text: str) -> int:
+    return len(_KANJI.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+@lru_cache(maxsize=8)
+def _frequencies(language: str) -> dict[str, float]:
+    """wordfreq's frequencies for the language (empty when it has none)."""
+    import wordfreq
+
+    try:
+        return dict(wordfreq.get_frequency_dict(language))
+    except LookupError:
+        return {}
+
+
+def _rare(word: str, language: str) -> bool:
+    frequency = _frequencies(language).get(word.lower())
+    return frequency is not None and math.log10(frequency) + 9 < RARE
+
+
+def _reading(text: str) -> str:
+    """The katakana reading of Japanese text (letters only)."""
+    return "".join(m.reading_form() for m in _tokenizer().tokenize(text)
+                   if _LETTERS.search(m.surface()))
+
+
+@lru_cache(maxsize=256)
+def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((term, _reading(term)) for term in terms if _kanji(term))
+
+
+def _owners(words: Sequence[Word]) -> list[int]:
+    """For each character of the words' joined text, the index of its word."""
+    owners: list[int] = []
+    for index, word in enumerate(words):
+        owners.extend([index] * len(word.text))
+    return owners
+
+
+def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
+    found: list[set[str]] = [set() for _ in words]
+    text = "".join(w.text for w in words)
+    if not text:
+        return found
+    owners = _owners(words)
+    morphemes = list(_tokenizer().tokenize(text))
+
+    def mark(begin: int, end: int, reason: str) -> None:
+        for index in sorted(set(owners[begin:end])):
+            found[index].add(reason)
+
+    lone: list[tuple[int, int]] = []  # runs of lone-kanji morphemes
+    for position, m in enumerate(morphemes):
+        surface = m.surface()
+        pos = m.part_of_speech()
+        if m.is_oov() and pos[1] != "数詞" and _LETTERS.search(surface):
+            mark(m.begin(), m.end(), "unknown")
+        if len(surface) >= 2 and _kanji(surface) and surface not in terms \
+                and _rare(surface, "ja"):
+            mark(m.begin(), m.end(), "rare")
+        if pos[1] == "固有名詞" and pos[2] != "人名" and surface not in terms:
+            mark(m.begin(), m.end(), "place")
+        single = len(surface) == 1 and _kanji(surface) == 1 and pos[1] != "数詞"
+        # a one-kanji stem read apart from the kana after it (多|くり, 見|つもり)
+        stem = (_kanji(surface) == len(surface) == 1 and pos[0] in ("動詞", "形容詞")
+                and position + 1 < len(morphemes)
+                and morphemes[position + 1].part_of_speech()[0] == "名詞"
+                and not _kanji(morphemes[position + 1].surface()))
+        if single or stem:
+            if lone and lone[-1][1] == m.begin():
+                lone[-1] = (lone[-1][0], m.end())
+            else:
+                lone.append((m.begin(), m.end()))
+            if stem:
+                nxt = morphemes[position + 1]
+                mark(m.begin(), nxt.end(), "broken")
+    for begin, end in lone:
+        if end - begin >= 2:
+            mark(begin, end, "broken")
+
+    # near misses of the terms, by reading: the text's reading, each character of it
+    # owned by the morpheme (and so the words) it comes from
+    readings: list[tuple[int, int, str]] = [(m.begin(), m.end(), m.reading_form())
+                                            for m in morphemes]
+    for term, reading in _term_readings(terms):
+        if term in text:
+            continue
+        # a homophone of the term: the same reading over whole morphemes, other writing
+        # (a reading only near the term's marks 開会 for 閉会: both are said)
+        for first in range(len(readings)):
+            said = ""
+            for last in range(first, len(readings)):
+                said += readings[last][2]
+                if len(said) >= len(reading):
+                    break
+            if said == reading and text[readings[first][0]:readings[last][1]] != term:
+                for begin, end, _ in readings[first:last + 1]:  # the part written otherwise
+                    if text[begin:end] not in term:
+                        mark(begin, end, "near-term")
+    return found
+
+
+def _spaced(words: Sequence[Word], language: str | None,
+            terms: tuple[str, ...]) -> list[set[str]]:
+    found: list[set[str]] = [set() for _ in words]
+    wanted = {t.lower() for term in terms for t in term.split() if len(t) >= 4}
+    for index, word in enumerate(words):
+        plain = re.sub(r"[^\w'-]", "", word.text).lower()
+        if plain in wanted:
+            continue
+        if language and plain and _rare(plain, language):
+            found[index].add("rare")
+        if len(plain) >= 4 and any(
+                difflib.SequenceMatcher(None, plain, t).ratio() >= 0.8 for t in wanted):
+            found[index].add("near-term")
+    return found
+
+
+def reasons(words: Sequence[Word], language: str | None,
+            terms: Sequence[str] = ()) -> list[set[str]]:
+    """For each word, the signals that fire on it (see the module's text); "disputed" is
+    the completeness check's and is not computed here."""
+    terms = tuple(unicodedata.normalize("NFKC", t) for t in terms)
+    found = (_japanese(words, terms) if language == "ja"
+             else _spaced(words, language, terms))
+    unsure = UNSURE.get(language or "", UNSURE[""])
+    for word, own in zip(words, found, strict=True):
+        if word.probability < unsure:
+            own.add("unsure")
+    return found
+
+
+def mark(segments: Sequence[Segment], language: str | None, terms: Sequence[str] = (),
+         marking: frozenset[str] = MARKING) -> None:
+    """Set each word's `doubtful` from the signals in `marking` (a word the completeness
+    check already found disputed stays doubtful)."""
+    for segment in segments:
+        if segment.gap or not segment.words:
+            continue
+        for word, own in zip(segment.words, reasons(segment.words, language, terms),
+                             strict=True):
+            word.doubtful = word.doubtful or bool(own & marking)
+
+
+__all__ = ["MARKING", "RARE", "UNSURE", "mark", "reasons"]
