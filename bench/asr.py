@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.metrics import error_rate, sentence_recall, sentences  # noqa: E402
 from gijiroku import audio  # noqa: E402
 from gijiroku.config import Settings  # noqa: E402
-from gijiroku.dictionary import builtin_entries  # noqa: E402
+from gijiroku.dictionary import builtin_terms  # noqa: E402
 from gijiroku.pipeline import Pipeline  # noqa: E402
 from gijiroku.recordings import accept_file  # noqa: E402
 from gijiroku.stages import preload  # noqa: E402
@@ -90,7 +90,7 @@ def transcriber(model: str, samples: np.ndarray, language: str, threads: int,
     """Gijiroku's transcriber alone: (text, the faster of two runs' seconds, stretches
     decoded again, gaps)."""
     whisper = load_transcriber(ModelSpec(model=model, device="cpu", cpu_threads=threads))
-    terms = tuple((e.language, e.text) for e in builtin_entries() if e.kind == "term")
+    terms = builtin_terms()
     options = TranscriptionOptions(
         language=language, completeness=check,
         terms=terms if hotwords and language == "ja" else (),

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.asr import SAMPLES, reference  # noqa: E402
 from bench.metrics import mark_scores, word_errors  # noqa: E402
 from gijiroku import audio  # noqa: E402
-from gijiroku.dictionary import builtin_entries  # noqa: E402
+from gijiroku.dictionary import builtin_terms  # noqa: E402
 from gijiroku.domain import Transcript, Word  # noqa: E402
 from transcribe import (  # noqa: E402
     ModelSpec,
@@ -51,7 +51,7 @@ TUNED = ("committee-meeting-en", "committee-meeting-ja", "council-questions-ja")
 def transcribe(language: str, sample: Path, threads: int, folder: Path) -> Transcript:
     decoded = folder / f"{sample.stem}.f32"
     audio.decode(sample, decoded)
-    terms = tuple((e.language, e.text) for e in builtin_entries() if e.kind == "term")
+    terms = builtin_terms()
     whisper = load_transcriber(ModelSpec(model=embedded_model(language), device="cpu",
                                          cpu_threads=threads))
     return whisper.transcribe(np.array(audio.load(decoded)),
@@ -88,8 +88,7 @@ def main() -> int:
             transcript = kept[name]
             words: list[Word] = [w for s in transcript.segments for w in s.words]
             wrong, missing = word_errors(language, reference(sample), [w.text for w in words])
-            terms = doubt_terms(TranscriptionOptions(terms=tuple(
-                (e.language, e.text) for e in builtin_entries() if e.kind == "term")), language)
+            terms = doubt_terms(TranscriptionOptions(terms=builtin_terms()), language)
             found = [r for s in transcript.segments if s.words
                      for r in doubt.reasons(s.words, language, terms)]
             rows = {"before": [w.probability < 0.5 for w in words]}

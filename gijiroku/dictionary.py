@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -131,11 +132,20 @@ def remove_entry(engine: Engine, entry_id: int) -> Entry:
 # -- terms, for Whisper ------------------------------------------------------------------------
 
 
+def _terms(entries: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
+    return tuple((e.language, e.text) for e in entries if e.kind == "term")
+
+
 def terms(session: Session) -> tuple[tuple[str, str], ...]:
     """(language, term) for Whisper, the installation's first, then the built-in ones; the
     transcriber takes those of the recording's language within its hotword budget."""
-    return tuple((e.language, e.text) for e in [*own_entries(session), *builtin_entries()]
-                 if e.kind == "term")
+    return _terms([*own_entries(session), *builtin_entries()])
+
+
+def builtin_terms() -> tuple[tuple[str, str], ...]:
+    """(language, term) of the built-in vocabulary alone: what a new installation gives
+    Whisper (the benchmarks and tests transcribe with them as a meeting would)."""
+    return _terms(builtin_entries())
 
 
 # -- correction rules, on stored lines ----------------------------------------------------------

@@ -182,7 +182,7 @@ def recording_rate(speech: Sequence[Interval], segments: Sequence[Segment],
     return max(floor, units / seconds)
 
 
-def stretched(segment: Segment, speech: Sequence[Interval], language: str | None) -> bool:
+def stretched(segment: Segment, speech: Sequence[Interval]) -> bool:
     """Whether one of the segment's words runs on over speech its text cannot hold."""
     for word in segment.words:
         plausible = word.start + STRETCHED_BASE + STRETCHED_PER_LETTER * max(
@@ -245,7 +245,7 @@ def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
             judged.append(Stretch(segment.start, segment.end, "doubted", index))
         elif seconds >= MIN_SPARSE_SPEECH and text_units(segment.text, language) / seconds < bar:
             judged.append(Stretch(segment.start, segment.end, "sparse", index))
-        elif stretched(segment, speech, language):
+        elif stretched(segment, speech):
             judged.append(Stretch(segment.start, segment.end, "stretched", index))
     found: list[Stretch] = []
     for a, b in runs:
@@ -302,7 +302,7 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
     added: list[Segment] = []
     for stretch in stretches:
         start, end = max(0.0, stretch.start - PAD), min(duration, stretch.end + PAD)
-        own = stretch.segment  # the segment judged, for "sparse" and "doubted"
+        own = stretch.segment  # the segment judged, for all but "uncovered"
         if own is not None:
             old = [segments[own]]
         else:

@@ -32,9 +32,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 from gijiroku.domain import Segment, Word
+from transcribe.japanese import tokenizer
 
 #: Words Whisper gives a probability under this are doubtful (by language; "" the rest).
 #: Japanese words are Sudachi's, joined from Whisper's pieces with the lowest probability
@@ -56,20 +56,13 @@ def _kanji(text: str) -> int:
     return len(_KANJI.findall(text))
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
-
-
 @lru_cache(maxsize=8)
 def _frequencies(language: str) -> dict[str, float]:
     """wordfreq's frequencies for the language (empty when it has none)."""
     import wordfreq
 
     try:
-        return dict(wordfreq.get_frequency_dict(language))
+        return wordfreq.get_frequency_dict(language)
     except LookupError:
         return {}
 
@@ -81,7 +74,7 @@ def _rare(word: str, language: str) -> bool:
 
 def _reading(text: str) -> str:
     """The katakana reading of Japanese text (letters only)."""
-    return "".join(m.reading_form() for m in _tokenizer().tokenize(text)
+    return "".join(m.reading_form() for m in tokenizer().tokenize(text)
                    if _LETTERS.search(m.surface()))
 
 
@@ -104,7 +97,7 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
     if not text:
         return found
     owners = _owners(words)
-    morphemes = list(_tokenizer().tokenize(text))
+    morphemes = list(tokenizer().tokenize(text))
 
     def mark(begin: int, end: int, reason: str) -> None:
         for index in sorted(set(owners[begin:end])):
@@ -191,16 +184,15 @@ def reasons(words: Sequence[Word], language: str | None,
     return found
 
 
-def mark(segments: Sequence[Segment], language: str | None, terms: Sequence[str] = (),
-         marking: frozenset[str] = MARKING) -> None:
-    """Set each word's `doubtful` from the signals in `marking` (a word the completeness
+def mark(segments: Sequence[Segment], language: str | None, terms: Sequence[str] = ()) -> None:
+    """Set each word's `doubtful` from the signals in `MARKING` (a word the completeness
     check already found disputed stays doubtful)."""
     for segment in segments:
         if segment.gap or not segment.words:
             continue
         for word, own in zip(segment.words, reasons(segment.words, language, terms),
                              strict=True):
-            word.doubtful = word.doubtful or bool(own & marking)
+            word.doubtful = word.doubtful or bool(own & MARKING)
 
 
 __all__ = ["MARKING", "RARE", "UNSURE", "mark", "reasons"]

@@ -32,7 +32,8 @@ MAX_LINE_SECONDS = 30.0
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> Any:
+def tokenizer() -> Any:
+    """Sudachi (core dictionary, longest words), loaded once for the process."""
     from sudachipy import Dictionary, SplitMode
 
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
@@ -52,7 +53,7 @@ class _Morpheme:
 
 def morphemes(text: str) -> list[_Morpheme]:
     result = []
-    for m in _tokenizer().tokenize(text):
+    for m in tokenizer().tokenize(text):
         pos = m.part_of_speech()
         final = (pos[0] in ("助動詞", "動詞", "形容詞") and pos[5].startswith("終止形")) or (
             pos[0] == "助詞" and pos[1] == "終助詞")

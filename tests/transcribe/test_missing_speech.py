@@ -12,7 +12,7 @@ import pytest
 
 from bench.metrics import sentence_recall, sentences_ja
 from gijiroku import audio
-from gijiroku.dictionary import builtin_entries
+from gijiroku.dictionary import builtin_terms
 from gijiroku.domain import SAMPLE_RATE, Transcript
 from tests.conftest import speak
 from transcribe import TranscriptionOptions
@@ -90,7 +90,7 @@ def test_sentences_the_hotwords_make_whisper_skip_are_decoded_again(
     samples = np.array(audio.load(tmp_path / "questions.f32"))
     script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
     sentences = sentences_ja("".join(line["text"] for line in script["lines"]))
-    terms = tuple((e.language, e.text) for e in builtin_entries() if e.kind == "term")
+    terms = builtin_terms()
     options = TranscriptionOptions(language="ja", terms=terms)
 
     unchecked = multilingual.transcribe(samples, replace(options, completeness=False))
