@@ -6,8 +6,10 @@ bare faster-whisper against Gijiroku's transcriber and its whole pipeline.
 
 Samples: the two committee meetings (the settings were tuned on them), two held-out
 Japanese recordings, samples/council-questions-ja.flac and waste-committee-ja.flac (no
-setting of the transcriber was chosen on them), and, when the test assets are there
-(`python -m tests.assets`), pyannote's telephone call (.cache/assets, held out).
+setting of the transcriber was chosen on them; the completeness check's `thin` rule was
+then chosen on waste-committee-ja, and roads-committee-ja.flac made after it to test it),
+and, when the test assets are there (`python -m tests.assets`), pyannote's telephone call
+(.cache/assets, held out).
 
 For each sample (English: WER; Japanese: CER, see bench/metrics.py) and model it prints the
 error rate, sentence recall (sentences with at least 60 % of their characters or words
@@ -61,6 +63,7 @@ SAMPLES = {"committee-meeting-en": ("en", ROOT / "samples" / "committee-meeting-
            "committee-meeting-ja": ("ja", ROOT / "samples" / "committee-meeting-ja.flac"),
            "council-questions-ja": ("ja", ROOT / "samples" / "council-questions-ja.flac"),
            "waste-committee-ja": ("ja", ROOT / "samples" / "waste-committee-ja.flac"),
+           "roads-committee-ja": ("ja", ROOT / "samples" / "roads-committee-ja.flac"),
            "pyannote-call-en": ("en", ROOT / ".cache" / "assets" / "pyannote-sample" /
                                 "sample.wav")}
 MODELS = {"tiny.en": EMBEDDED_ENGLISH, "base": EMBEDDED_MULTILINGUAL}

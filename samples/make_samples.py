@@ -133,12 +133,43 @@ WASTE_COMMITTEE_JA = [
                "本日の委員会はこれで散会いたします。"),
 ]
 
+#: A construction committee voting on a bill, with the short answers members call out
+#: (「なし。」, 「異議なし。」, 「賛成。」) between the chair's lines: made after the completeness
+#: check's `thin` rule was chosen on the waste committee, to test it on speech it was not
+#: tuned on.
+VOICES_ROADS_JA = {
+    "委員長": ("jf_alpha", 1.05),
+    "道路課長": ("jf_gongitsune", 0.95),
+    "森委員": ("jf_nezumi", 1.0),
+    "石井委員": ("jm_kumo", 1.1),
+}
+
+ROADS_COMMITTEE_JA = [
+    ("委員長", "おはようございます。ただいまから建設常任委員会を開会いたします。"
+               "議案第四十五号、市道の補修に関する補正予算を議題といたします。"),
+    ("道路課長", "道路課長の岡田です。ご説明申し上げます。"
+                 "先月の大雨で路肩が崩れた市道三路線について、補修工事費として"
+                 "二千四百万円を計上するものでございます。"),
+    ("森委員", "工事はいつ終わる見込みですか。通学路も含まれていると聞いております。"),
+    ("道路課長", "通学路の一路線を優先し、来月末までに仮復旧を終える予定でございます。"),
+    ("委員長", "ほかに質疑はありませんか。"),
+    ("石井委員", "なし。"),
+    ("委員長", "質疑を終結いたします。討論はありませんか。"),
+    ("森委員", "異議なし。"),
+    ("委員長", "討論を終結し、採決いたします。"
+               "本案を原案のとおり可決すべきものと決することに賛成の方はお願いします。"),
+    ("石井委員", "賛成。"),
+    ("委員長", "全員賛成であります。よって、本案は原案のとおり可決すべきものと決しました。"
+               "以上で建設常任委員会を閉会いたします。"),
+]
+
 #: name -> (language, script, voices)
 SAMPLES = {
     "committee-meeting-en": ("en", COMMITTEE_MEETING, VOICES),
     "committee-meeting-ja": ("ja", COMMITTEE_MEETING_JA, VOICES_JA),
     "council-questions-ja": ("ja", COUNCIL_QUESTIONS_JA, VOICES_QUESTIONS_JA),
     "waste-committee-ja": ("ja", WASTE_COMMITTEE_JA, VOICES_WASTE_JA),
+    "roads-committee-ja": ("ja", ROADS_COMMITTEE_JA, VOICES_ROADS_JA),
 }
 
 

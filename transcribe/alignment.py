@@ -3,14 +3,18 @@
 faster-whisper can time words while it decodes (`word_timestamps=True`), but then it moves its
 reading position to the last timed word and may skip past speech: on a Japanese committee
 recording a whole sentence went missing that way (CER 0.074 -> 0.145). So the text is
-decoded without word timings, and the decoded tokens are timed afterwards against the same
-audio with Whisper's cross-attention alignment, in spans of at most 30 seconds. Nothing decoded
-is ever dropped here: a segment that cannot be aligned gets its words spread over its span.
+decoded without word timings, and the decoded tokens are timed afterwards with Whisper's
+cross-attention alignment. The sequential decoder's own encoder output is reused for that
+(`EncoderTap`, `align_decoded`): each window is encoded once, as when faster-whisper times
+words itself. Where no encoder output was kept (the batched GPU pipeline), the audio is
+encoded again in spans of at most 30 seconds (`align_words`). Nothing decoded is ever dropped
+here: a segment that cannot be aligned gets its words spread over its span.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,32 +79,77 @@ def align_words(
         features = model.feature_extractor(chunk)
         num_frames = features.shape[-1] - 1
         encoder_output = model.encode(_pad_or_trim(features))
-        subsegments = [
-            {"seek": start_frame, "start": segments[i].start, "end": segments[i].end,
-             "tokens": list(segments[i].tokens)}
-            for i in group
-        ]
-        try:
-            last_speech = model.add_word_timestamps(
-                [subsegments], tokenizer, encoder_output, num_frames, PREPEND, APPEND,
-                last_speech_timestamp=last_speech,
-            ) or last_speech
-        except (IndexError, ValueError) as exc:  # an alignment that does not fit the audio
-            log.warning("word alignment failed at %.1fs (%s); words spread evenly",
-                        first.start, exc)
-            for index in group:
-                timed[index] = spread(segments[index], tokenizer)
-            continue
-        for index, sub in zip(group, subsegments, strict=True):
-            words = [
-                TimedWord(float(w["start"]), float(w["end"]), w["word"],
-                          float(w["probability"]))
-                for w in sub.get("words", []) if w["word"].strip()
-            ]
-            timed[index] = ((float(sub["start"]), float(sub["end"])), words) if words else (
-                (segments[index].start, segments[index].end),
-                spread(segments[index], tokenizer)[1])
+        members = [segments[i] for i in group]
+        found, last_speech = _time(model, tokenizer, encoder_output, start_frame, num_frames,
+                                   members, last_speech)
+        for index, result in zip(group, found, strict=True):
+            timed[index] = result
     return timed
+
+
+def align_decoded(
+    model: Any, tokenizer: Any, encoder_output: Any, seek: int, num_frames: int,
+    segments: list[Any], last_speech: float,
+) -> tuple[list[tuple[Span, list[TimedWord]]], float]:
+    """The segments decoded from one window (at feature frame `seek`, `num_frames` frames
+    long), timed against the encoder output the decoder read them from; in the decoder's
+    seconds. Also the end of the last timed speech, for the next window."""
+    return _time(model, tokenizer, encoder_output, seek, num_frames, segments, last_speech)
+
+
+def _time(
+    model: Any, tokenizer: Any, encoder_output: Any, seek: int, num_frames: int,
+    segments: list[Any], last_speech: float,
+) -> tuple[list[tuple[Span, list[TimedWord]]], float]:
+    subsegments = [{"seek": seek, "start": s.start, "end": s.end, "tokens": list(s.tokens)}
+                   for s in segments]
+    try:
+        last_speech = model.add_word_timestamps(
+            [subsegments], tokenizer, encoder_output, num_frames, PREPEND, APPEND,
+            last_speech_timestamp=last_speech,
+        ) or last_speech
+    except (IndexError, ValueError) as exc:  # an alignment that does not fit the audio
+        log.warning("word alignment failed at %.1fs (%s); words spread evenly",
+                    segments[0].start, exc)
+        return [spread(s, tokenizer) for s in segments], last_speech
+    timed = []
+    for segment, sub in zip(segments, subsegments, strict=True):
+        words = [
+            TimedWord(float(w["start"]), float(w["end"]), w["word"], float(w["probability"]))
+            for w in sub.get("words", []) if w["word"].strip()
+        ]
+        timed.append(((float(sub["start"]), float(sub["end"])), words) if words else (
+            (segment.start, segment.end), spread(segment, tokenizer)[1]))
+    return timed, last_speech
+
+
+_taps = threading.local()
+
+
+class EncoderTap:
+    """While open, holds the encoder output the model computed last in this thread: the
+    window the decoder is reading (faster-whisper encodes a window, then yields the segments
+    decoded from it). The model must hand its outputs over with `tapped`."""
+
+    def __init__(self) -> None:
+        self.latest: Any = None
+        self._outer: EncoderTap | None = None
+
+    def __enter__(self) -> EncoderTap:
+        self._outer = getattr(_taps, "open", None)
+        _taps.open = self
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        _taps.open = self._outer
+        self.latest = None
+
+
+def tapped(encoder_output: Any) -> Any:
+    tap = getattr(_taps, "open", None)
+    if tap is not None:
+        tap.latest = encoder_output
+    return encoder_output
 
 
 def spread(segment: Any, tokenizer: Any) -> tuple[Span, list[TimedWord]]:

@@ -12,6 +12,9 @@ VAD's regions) is compared with where the timed words are:
   rate (characters in Japanese, Chinese and Korean, words elsewhere);
 - so is one with a word held over speech its letters cannot fill (a particle over a
   second speaker's words that Whisper merged into the first's: `stretched`);
+- so is an utterance between two pauses inside a segment that the segment's words say far
+  too little for (`thin`: a member's short 「異議なし。」 given to the first letter of the
+  chair's next words); only the speech around it is decoded again;
 - and a segment whose words Whisper doubts (mean word probability under `DOUBTED`) is
   decoded again alone: real speech, even misheard, is decoded again with confidence or to
   the same text; speech-like sound with no words in it (reversed speech:
@@ -36,11 +39,11 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gijiroku.domain import SAMPLE_RATE, Segment
+from gijiroku.domain import SAMPLE_RATE, Segment, Word
 
 Interval = tuple[float, float]
 
@@ -59,6 +62,11 @@ WORD_SLACK = 0.35
 MIN_MISSING = 1.5
 #: Parts of one run closer than this are one stretch.
 JOIN = 0.6
+#: A stretch of speech between pauses at least this long, inside a segment, whose words'
+#: text shared out over their time gives it under this share of the recording's rate is
+#: `thin`.
+THIN_SPEECH = 0.5
+THIN_SHARE = 0.3
 #: A segment with at least this much speech is checked for its rate of text ...
 MIN_SPARSE_SPEECH = 4.0
 #: ... and is suspect under this share of the recording's rate.
@@ -99,10 +107,12 @@ class Stretch:
     end: float
     #: "uncovered": speech with no timed word; "sparse": a segment with too little text;
     #: "stretched": a segment with a word held over speech; "doubted": a segment of words
-    #: Whisper doubts
+    #: Whisper doubts; "thin": speech inside a segment its words say far too little for
+    #: (`region`), with the speech before and after it up to the pauses around
     reason: str
-    #: for the last three: the index of the segment in the window's list
+    #: for all but "uncovered": the index of the segment in the window's list
     segment: int | None = None
+    region: Interval | None = None
 
 
 def text_units(text: str, language: str | None) -> float:
@@ -192,6 +202,21 @@ def stretched(segment: Segment, speech: Sequence[Interval]) -> bool:
     return False
 
 
+def thin(segment: Segment, speech: Sequence[Interval], rate: float,
+         language: str | None) -> Interval | None:
+    """The first stretch of speech inside the segment, between two pauses, whose words say
+    far too little for it: a word or two held over a whole utterance the text does not
+    have (a member's 「異議なし」 between the chair's question and 「ご異議なしと認め」, where
+    Whisper wrote only the second). Each word's text is shared out over its time."""
+    for start, end in speech:
+        if end - start < THIN_SPEECH or start < segment.start - JOIN or end > segment.end + JOIN:
+            continue
+        said = _said_over(segment, (start, end), language)
+        if 0 < said < THIN_SHARE * rate * (end - start):
+            return start, end
+    return None
+
+
 def doubted(segment: Segment) -> bool:
     """Whether Whisper doubts the segment's words enough to be asked again."""
     if len(segment.words) < DOUBTED_WORDS or segment.end - segment.start < DOUBTED_SECONDS:
@@ -237,14 +262,24 @@ def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
     speech inside or beside it: decoded again, its new text replaces the segment's whole."""
     uncovered = _subtract(_merge(speech), covered_by_words(segments))
     runs = [(a, b) for a, b in _merge(uncovered, JOIN) if b - a >= MIN_MISSING]
-    bar = SPARSE_SHARE * recording_rate(speech, segments, language)
+    rate = recording_rate(speech, segments, language)
     judged: list[Stretch] = []
     for index, segment in enumerate(segments):
         seconds = _overlap(speech, segment.start, segment.end)
         if doubted(segment):
             judged.append(Stretch(segment.start, segment.end, "doubted", index))
-        elif seconds >= MIN_SPARSE_SPEECH and text_units(segment.text, language) / seconds < bar:
+        elif (seconds >= MIN_SPARSE_SPEECH
+              and text_units(segment.text, language) / seconds < SPARSE_SHARE * rate):
             judged.append(Stretch(segment.start, segment.end, "sparse", index))
+        elif (region := thin(segment, speech, rate, language)) is not None:
+            # decoded again from the pause before the speech that came before it to the
+            # pause after the speech that follows: the rest of the segment keeps its text
+            inside = [(a, b) for a, b in _merge(speech)
+                      if a < segment.end + JOIN and b > segment.start - JOIN]
+            at = next(i for i, (a, b) in enumerate(inside) if a <= region[0] and b >= region[1])
+            start = max(segment.start, inside[max(0, at - 1)][0])
+            end = min(segment.end, inside[min(len(inside) - 1, at + 1)][1])
+            judged.append(Stretch(start, end, "thin", index, region))
         elif stretched(segment, speech):
             judged.append(Stretch(segment.start, segment.end, "stretched", index))
     found: list[Stretch] = []
@@ -255,7 +290,7 @@ def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
             found.append(Stretch(a, b, "uncovered"))
             continue
         s = judged[owner]  # the segment's text, decoded again, may account for it
-        judged[owner] = Stretch(min(s.start, a), max(s.end, b), s.reason, s.segment)
+        judged[owner] = replace(s, start=min(s.start, a), end=max(s.end, b))
     return sorted(found + judged, key=lambda s: s.start)
 
 
@@ -289,6 +324,51 @@ def _accounts_for_more(speech: Sequence[Interval], old: Sequence[Segment],
     return after >= before - 0.5 and again >= max(MORE_TEXT * said, said + 2)
 
 
+def _cut(segment: Segment, start: float, end: float,
+         language: str | None) -> tuple[Segment, list[Segment], Segment]:
+    """The segment in three: its words before `start`, between `start` and `end` (by their
+    middles), and after."""
+    parts: tuple[list[Word], list[Word], list[Word]] = ([], [], [])
+    for word in segment.words:
+        middle = (word.start + word.end) / 2
+        parts[0 if middle < start else 1 if middle <= end else 2].append(word)
+    joiner = "" if (language or "") in UNSPACED else " "
+    head, inside, tail = (
+        Segment(start=words[0].start if words else segment.start,
+                end=words[-1].end if words else segment.start,
+                text=joiner.join(w.text for w in words), words=words,
+                avg_logprob=segment.avg_logprob, no_speech_prob=segment.no_speech_prob)
+        for words in parts)
+    return head, [inside], tail
+
+
+def _fills(speech: Sequence[Interval], old: Sequence[Segment], new: Sequence[Segment],
+           stretch: Stretch, language: str | None) -> bool:
+    """Whether the new text of a thin stretch says enough over its thin speech and no less
+    than the old over the whole stretch."""
+    if stretch.region is None:
+        return False
+    said = sum(text_units(s.text, language) for s in old)
+    again = sum(text_units(s.text, language) for s in new)
+    merged = Segment(start=stretch.start, end=stretch.end, text="",
+                     words=[w for s in new for w in s.words])
+    rate = recording_rate(speech, [*old, *new], language)
+    return again > said and thin(merged, [stretch.region], rate, language) is None and (
+        _said_over(merged, stretch.region, language) > 0)
+
+
+def _said_over(segment: Segment, region: Interval, language: str | None) -> float:
+    """The segment's text shared out over its words' time, inside `region`."""
+    start, end = region
+    said = 0.0
+    for word in segment.words:
+        length = word.end - word.start
+        if length > 0 and word.end > start and word.start < end:
+            said += (min(end, word.end) - max(start, word.start)) / length * text_units(
+                word.text, language)
+    return said
+
+
 def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list[Stretch],
             decode: Decode, duration: float, log_prob_floor: float = -1.0,
             language: str | None = None) -> Recovered:
@@ -303,7 +383,9 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
     for stretch in stretches:
         start, end = max(0.0, stretch.start - PAD), min(duration, stretch.end + PAD)
         own = stretch.segment  # the segment judged, for all but "uncovered"
-        if own is not None:
+        if stretch.reason == "thin" and own is not None:
+            head, old, tail = _cut(segments[own], stretch.start, stretch.end, language)
+        elif own is not None:
             old = [segments[own]]
         else:
             old = [s for s in segments if s.start < stretch.end and s.end > stretch.start]
@@ -322,6 +404,16 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
         # a doubted segment's new text must also be heard with confidence: over sound with
         # no words in it Whisper writes more invented text as readily as less
         sure = stretch.reason != "doubted" or (lowest is not None and lowest >= SURE_AGAIN)
+        if stretch.reason == "thin" and own is not None:
+            if new and _fills(speech, old, new, stretch, language):
+                recovered += 1
+                replaced.add(own)
+                added.extend(part for part in (head, *new, tail) if part.words)
+            else:  # its text stays, and the words held over that speech are worth a look
+                for word in segments[own].words:
+                    if stretch.region and _overlap([stretch.region], word.start, word.end):
+                        word.doubtful = True
+            continue
         if new and sure and _accounts_for_more(speech, old, new, stretch, language):
             recovered += 1
             if own is not None:

@@ -26,7 +26,14 @@ from transcribe import (
     hotwords_for,
     japanese,
 )
-from transcribe.alignment import align_words
+from transcribe.alignment import (
+    EncoderTap,
+    Span,
+    TimedWord,
+    align_decoded,
+    align_words,
+    tapped,
+)
 from transcribe.phantoms import is_phantom, loudness_dbfs
 from transcribe.windows import plan_windows
 
@@ -166,15 +173,28 @@ def doubt_terms(options: TranscriptionOptions, language: str | None) -> list[str
             *(term for wanted, term in options.terms if not wanted or wanted == language)]
 
 
+@lru_cache(maxsize=1)
+def _tapped_model() -> type:
+    """faster-whisper's model, handing each encoder output to an open `EncoderTap` so the
+    word timing pass reuses it instead of encoding the audio a second time."""
+    from faster_whisper import WhisperModel
+
+    class TappedWhisperModel(WhisperModel):
+        def encode(self, features: np.ndarray) -> Any:
+            return tapped(super().encode(features))
+
+    return TappedWhisperModel
+
+
 class WhisperTranscriber:
     """One loaded Whisper model; `transcribe` may be called for many recordings."""
 
     def __init__(self, resolved: ResolvedModel) -> None:
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import BatchedInferencePipeline
 
         self.resolved = resolved
         try:
-            self.model = WhisperModel(
+            self.model = _tapped_model()(
                 resolved.path,
                 device=resolved.device,
                 compute_type=resolved.compute_type,
@@ -294,8 +314,6 @@ class WhisperTranscriber:
     ) -> Iterator[tuple[Segment, str | None, list[japanese.Piece]]]:
         """The window's segments, timed; `heard_until` follows the decoding as it goes (the
         word timings come after the window is decoded)."""
-        from faster_whisper.tokenizer import Tokenizer
-
         if language is None and self.multilingual and options.terms:
             # the terms to give Whisper depend on the language: find it first
             found, probability, _ = self.model.detect_language(audio=chunk, vad_filter=options.vad)
@@ -304,25 +322,15 @@ class WhisperTranscriber:
         if self.batched is not None:
             kwargs.pop("condition_on_previous_text")  # batched windows never share context
             raw, info = self.batched.transcribe(chunk, batch_size=options.batch_size, **kwargs)
+            kept = [item for item in raw if self._heard(item.text, item.start, item.end,
+                                                      item.no_speech_prob, chunk, offset,
+                                                      heard_until)]
+            tokenizer = self._tokenizer(info.language)
+            timed = align_words(self.model, tokenizer, chunk, kept)
         else:
-            raw, info = self.model.transcribe(chunk, **kwargs)
+            kept, timed, info = self._decode(chunk, offset, kwargs, heard_until)
         detected = info.language if info.language_probability >= 0.5 else None
-        kept = []
-        for item in raw:
-            heard_until(offset + item.end)
-            text = item.text.strip()
-            if not text:
-                continue
-            lo = max(0, int(item.start * SAMPLE_RATE))
-            hi = min(len(chunk), int(item.end * SAMPLE_RATE))
-            if is_phantom(text, loudness_dbfs(chunk[lo:hi]), item.no_speech_prob):
-                log.info("dropped phantom phrase %r at %.1fs", text, offset + item.start)
-                continue
-            kept.append(item)
-        tokenizer = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
-                              language=info.language if self.multilingual else "en")
-        for item, (span, timed) in zip(kept, align_words(self.model, tokenizer, chunk, kept),
-                                       strict=True):
+        for item, (span, timed_words) in zip(kept, timed, strict=True):
             words = [
                 Word(
                     start=round(offset + w.start, 3),
@@ -330,11 +338,11 @@ class WhisperTranscriber:
                     text=w.text.strip(),
                     probability=round(w.probability, 4),
                 )
-                for w in timed
+                for w in timed_words
             ]
             # Whisper's word pieces carry their own leading space where the language has one
             # ("part", "-time"; none at all in Japanese), so concatenation is exact.
-            text = "".join(w.text for w in timed).strip() or item.text.strip()
+            text = "".join(w.text for w in timed_words).strip() or item.text.strip()
             yield (
                 Segment(
                     start=round(offset + span[0], 3),
@@ -346,5 +354,98 @@ class WhisperTranscriber:
                 ),
                 detected,
                 [japanese.piece(w.text, offset + w.start, offset + w.end, w.probability)
-                 for w in timed],
+                 for w in timed_words],
             )
+
+    def _decode(
+        self,
+        chunk: np.ndarray,
+        offset: float,
+        kwargs: dict[str, Any],
+        heard_until: Callable[[float], None],
+    ) -> tuple[list[Any], list[tuple[Span, list[TimedWord]]], Any]:
+        """Sequential decoding, the words timed against the encoder output each window was
+        decoded from. The speech the VAD finds is put together and decoded, as faster-whisper's
+        own `vad_filter` does, and the times are carried back to `chunk`'s seconds here."""
+        from faster_whisper.vad import (
+            SpeechTimestampsMap,
+            VadOptions,
+            collect_chunks,
+            get_speech_timestamps,
+        )
+
+        speech, timeline = chunk, None
+        if kwargs.pop("vad_filter"):
+            regions = get_speech_timestamps(chunk, VadOptions())
+            speech = np.concatenate(collect_chunks(chunk, regions)[0]) if regions else chunk[:0]
+            timeline = SpeechTimestampsMap(regions, SAMPLE_RATE)
+        raw, info = self.model.transcribe(speech, vad_filter=False, **kwargs)
+        tokenizer = self._tokenizer(info.language)
+        frames = len(speech) // self.model.feature_extractor.hop_length
+        window_frames = self.model.feature_extractor.nb_max_frames
+
+        def back(at: float, near: float | None = None, is_end: bool = False) -> float:
+            """A time in the decoded speech as a time in `chunk` (`near`: a time in the
+            same stretch of speech, as faster-whisper restores a word by its middle)."""
+            if timeline is None:
+                return at
+            index = None if near is None else timeline.get_chunk_index(near)
+            return float(timeline.get_original_time(at, index, is_end=is_end))
+
+        kept: list[Any] = []
+        timed: list[tuple[Span, list[TimedWord]]] = []
+        window: list[Any] = []
+        seek: int | None = None
+        encoded: Any = None
+        last_speech = 0.0
+
+        def time_window() -> None:
+            nonlocal last_speech
+            if not window:
+                return
+            if encoded is None or seek is None:  # no encoder output seen: encode again
+                found = align_words(self.model, tokenizer, speech, window)
+            else:
+                found, last_speech = align_decoded(
+                    self.model, tokenizer, encoded, seek, min(window_frames, frames - seek),
+                    window, last_speech)
+            for (start, end), words in found:
+                moved = [TimedWord(back(w.start, (w.start + w.end) / 2),
+                                   back(w.end, (w.start + w.end) / 2), w.text, w.probability)
+                         for w in words]
+                first = (words[0].start + words[0].end) / 2 if words else None
+                last = (words[-1].start + words[-1].end) / 2 if words else None
+                timed.append(((back(start, first), back(end, last, is_end=True)), moved))
+            kept.extend(window)
+            window.clear()
+
+        with EncoderTap() as tap:
+            for item in raw:
+                if item.seek != seek:
+                    time_window()
+                    seek, encoded = item.seek, tap.latest
+                if self._heard(item.text, back(item.start), back(item.end, is_end=True),
+                               item.no_speech_prob, chunk, offset, heard_until):
+                    window.append(item)
+            time_window()
+        return kept, timed, info
+
+    def _heard(self, text: str, start: float, end: float, no_speech_prob: float,
+               chunk: np.ndarray, offset: float, heard_until: Callable[[float], None]) -> bool:
+        """Whether a decoded segment is kept: not empty and not a phantom phrase."""
+        heard_until(offset + end)
+        text = text.strip()
+        if not text:
+            return False
+        lo = max(0, int(start * SAMPLE_RATE))
+        hi = min(len(chunk), int(end * SAMPLE_RATE))
+        if is_phantom(text, loudness_dbfs(chunk[lo:hi]), no_speech_prob):
+            log.info("dropped phantom phrase %r at %.1fs", text, offset + start)
+            return False
+        return True
+
+    def _tokenizer(self, language: str | None) -> Any:
+        from faster_whisper.tokenizer import Tokenizer
+
+        return Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
+                         language=language if self.multilingual else "en")

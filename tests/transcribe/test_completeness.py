@@ -3,6 +3,8 @@ in tests/transcribe/test_missing_speech.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from gijiroku.domain import Segment, Word
 from transcribe.completeness import (
     MAX_WORD,
@@ -261,3 +263,54 @@ def test_more_text_for_a_doubted_segment_is_kept_only_when_heard_with_confidence
     sure = recover([invented], speech, suspects(speech, [invented], "en"),
                    second_decoding(more, -0.4), 6.0, language="en")
     assert [s.text for s in sure.segments] == [more] and sure.recovered == 1
+
+
+def test_speech_between_pauses_its_words_say_too_little_for_is_decoded_again_alone() -> None:
+    """The held-out waste committee with the built-in terms as hotwords: the chair's question,
+    a member's 「異議なし。」 (0.9 s) and the chair's 「ご異議なしと認め、」 written as the question
+    and 「ご意義なしと認め、」, its ご held over the member's words. Only the speech from the
+    question to 認め is decoded again, and the rest of the long segment keeps its text."""
+    speech = [(52.0, 59.0), (63.5, 68.3), (68.7, 69.7), (70.6, 72.1), (72.6, 74.9)]
+    before = said(52.0, 59.0, "個別に収集するふれあい収集を継続いたします")  # 20 letters
+    question = said(63.5, 68.0, "本件については継続審査とすることにご意義ありませんか")
+    merged = Segment(52.0, 74.9, "", [
+        *before.words, *question.words,
+        Word(68.48, 69.82, "ご", 0.49), Word(69.82, 71.06, "意義", 0.93),
+        Word(71.06, 71.36, "なし", 0.79), Word(71.36, 71.94, "と認め、", 0.4),
+        *said(72.6, 74.9, "継続審査と決定いたしました。").words])
+    merged.text = "".join(w.text for w in merged.words)
+    found = suspects(speech, [merged], "ja")
+    assert [(s.reason, s.start, s.end, s.region) for s in found] == [
+        ("thin", 63.5, 72.1, (68.7, 69.7))]
+    # the same segment with the member's words in it is not thin
+    heard = Segment(52.0, 74.9, "", [
+        *before.words, *question.words, *said(68.7, 69.7, "異議なし。").words,
+        *said(70.6, 72.1, "ご異議なしと認め、").words,
+        *said(72.6, 74.9, "継続審査と決定いたしました。").words])
+    heard.text = "".join(w.text for w in heard.words)
+    assert suspects(speech, [heard], "ja") == []
+
+    asked: list[tuple[float, float]] = []
+
+    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        asked.append((start, end))
+        return [said(63.5, 68.0, "本件については継続審査とすることにご異議ありませんか。"),
+                said(68.7, 69.7, "お義なし。"), said(70.6, 72.1, "ご異議なしと認め、")], -0.5
+
+    result = recover([merged], speech, found, decode, 80.0, language="ja")
+    assert asked == [pytest.approx((63.2, 72.4))]
+    assert [s.text for s in result.segments] == [
+        "個別に収集するふれあい収集を継続いたします",
+        "本件については継続審査とすることにご異議ありませんか。", "お義なし。",
+        "ご異議なしと認め、", "継続審査と決定いたしました。"]
+    assert (result.redecoded, result.recovered, result.gaps) == (1, 1, 0)
+
+    # nothing more heard there: the text stays, and the word held over the speech is doubtful
+    def same(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+        return [said(63.5, 72.0, "本件については継続審査とすることにご意義ありませんか"
+                          "ご意義なしと認め、")], -0.5
+
+    kept = recover([merged], speech, suspects(speech, [merged], "ja"), same, 80.0,
+                   language="ja")
+    assert [s.text for s in kept.segments] == [merged.text]
+    assert [w.text for w in kept.segments[0].words if w.doubtful] == ["ご"]

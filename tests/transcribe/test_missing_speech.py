@@ -79,36 +79,46 @@ def test_speech_like_sound_with_no_words_becomes_a_gap_not_invented_text(
 
 def test_sentences_the_hotwords_make_whisper_skip_are_decoded_again(
         multilingual, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The held-out council recording (samples/council-questions-ja.flac, a script and voices
-    no setting was tuned on) with the built-in council terms as hotwords, as every Japanese
-    meeting is transcribed: Whisper base skips from the middle of an answer to the end,
-    three sentences of two speakers, and gives the answer's words the thirty seconds
-    after them. The completeness check decodes that stretch again without hotwords and
-    keeps every sentence."""
-    recording = SAMPLES / "council-questions-ja.flac"
-    audio.decode(recording, tmp_path / "questions.f32")
-    samples = np.array(audio.load(tmp_path / "questions.f32"))
-    script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
-    sentences = sentences_ja("".join(line["text"] for line in script["lines"]))
-    terms = builtin_terms()
-    options = TranscriptionOptions(language="ja", terms=terms)
+    """The two held-out recordings (samples/council-questions-ja.flac and
+    waste-committee-ja.flac, scripts and voices no setting was tuned on) with the built-in
+    council terms as hotwords, as every Japanese meeting is transcribed. Which sentence the
+    hotwords make Whisper base skip moves with the libraries' versions: with some, three
+    sentences of two speakers in the council recording (the answer's words spread over the
+    thirty seconds after them); with onnxruntime 1.32 and CTranslate2 4.8.5, a member's
+    「異議なし。」 between the chair's question and 「ご異議なしと認め」, its 0.9 s given to
+    one letter. And a recording made after the check's rules were chosen
+    (samples/roads-committee-ja.flac), with no hotwords at all: a member's 「賛成。」 before
+    the chair's 「全員賛成であります。」, its time given to 全員. At least one of them must lose
+    a sentence without the check, and with it each keeps every sentence."""
+    lost_somewhere = []
+    for name, terms in (("council-questions-ja", builtin_terms()),
+                        ("waste-committee-ja", builtin_terms()), ("roads-committee-ja", ())):
+        recording = SAMPLES / f"{name}.flac"
+        audio.decode(recording, tmp_path / f"{name}.f32")
+        samples = np.array(audio.load(tmp_path / f"{name}.f32"))
+        script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
+        sentences = sentences_ja("".join(line["text"] for line in script["lines"]))
+        options = TranscriptionOptions(language="ja", terms=terms)
 
-    unchecked = multilingual.transcribe(samples, replace(options, completeness=False))
-    text = "".join(s.text for s in unchecked.segments)
-    shares = sentence_recall(sentences, text)
-    lost = [sentence for sentence, share in zip(sentences, shares, strict=True) if share < 0.6]
-    assert lost, "the hotwords no longer make Whisper skip: find another trigger"
+        unchecked = multilingual.transcribe(samples, replace(options, completeness=False))
+        text = "".join(s.text for s in unchecked.segments)
+        shares = sentence_recall(sentences, text)
+        lost = [sentence for sentence, share in zip(sentences, shares, strict=True)
+                if share < 0.6]
+        lost_somewhere.extend(lost)
 
-    checked = multilingual.transcribe(samples, options)
-    text = "".join(s.text for s in checked.segments)
-    recall = sentence_recall(sentences, text)
-    assert min(recall) >= 0.6, list(zip(sentences, recall, strict=True))
-    assert checked.redecoded >= 1 and not any(s.gap for s in checked.segments)
-    # each stretch of speech has its text once: nothing decoded twice is kept twice
-    starts = [s.start for s in checked.segments]
-    assert starts == sorted(starts)
-    assert all(b.start >= a.end - 0.5 for a, b in zip(checked.segments, checked.segments[1:],
-                                                             strict=False))
+        checked = multilingual.transcribe(samples, options)
+        text = "".join(s.text for s in checked.segments)
+        recall = sentence_recall(sentences, text)
+        assert min(recall) >= 0.6, (name, list(zip(sentences, recall, strict=True)))
+        assert checked.redecoded >= (1 if lost else 0)
+        assert not any(s.gap for s in checked.segments)
+        # each stretch of speech has its text once: nothing decoded twice is kept twice
+        starts = [s.start for s in checked.segments]
+        assert starts == sorted(starts)
+        assert all(b.start >= a.end - 0.5
+                   for a, b in zip(checked.segments, checked.segments[1:], strict=False))
+    assert lost_somewhere, "the hotwords no longer make Whisper skip: find another trigger"
 
 
 def test_silence_and_clear_speech_give_no_gap(multilingual, japanese: np.ndarray  # type: ignore[no-untyped-def]

@@ -77,6 +77,33 @@ def test_windows_cut_in_pauses_lose_no_words(
     assert starts == sorted(starts) and max(s.end for s in windowed.segments) > 28
 
 
+def test_each_window_is_encoded_once_and_its_words_timed_from_it(
+    transcriber, sample_audio: np.ndarray, pyannote_sample: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The word timings reuse the encoder output each window was decoded from: the recording
+    is encoded as often as bare faster-whisper encodes it to decode it, not twice, and the
+    words still fall where the reference has someone talking."""
+    model = transcriber.model
+    encode = model.encode
+    calls: list[int] = []
+    monkeypatch.setattr(model, "encode", lambda features: calls.append(1) or encode(features))
+    transcript = transcriber.transcribe(sample_audio, TranscriptionOptions(completeness=False))
+    ours = len(calls)
+    calls.clear()
+    bare, _ = model.transcribe(np.array(sample_audio), **whisper_kwargs(TranscriptionOptions(),
+                                                                        "en"))
+    assert [s.text for s in bare]
+    assert ours == len(calls) > 0
+
+    turns = [(float(start), float(end)) for _f, _c, _who, start, end, *_ in (
+        line.split(" ", 5) for line in (pyannote_sample / "sample.stm").read_text().splitlines())]
+    words = [w for s in transcript.segments for w in s.words]
+    talking = [w for w in words
+               if any(a - 0.3 <= (w.start + w.end) / 2 <= b + 0.3 for a, b in turns)]
+    assert len(words) > 60 and len(talking) >= 0.95 * len(words)
+
+
 def test_silence_gives_an_empty_transcript_without_phantoms(transcriber) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(1)
     room = rng.normal(0, 0.001, 20 * audio.SAMPLE_RATE).astype(np.float32)  # -60 dBFS hiss

@@ -24,7 +24,14 @@ let stale = false;     // the meeting changed while a line or an item was being 
 // `background`: nobody on this page asked for it (a job ended, another window changed the
 // meeting). Such a document is drawn only if no line or item is being edited once it has
 // arrived, or else when the editing ends (catchUp): drawing it would close the editor.
-async function load(background = false) {
+let loading = Promise.resolve();  // the last document asked for (waited on before a delete)
+function load(background = false) {
+  const asked = draw(background);
+  loading = asked.catch(() => {});
+  return asked;
+}
+
+async function draw(background) {
   const fresh = await api("GET", BASE);
   if (background && typingNow()) { stale = true; return false; }
   doc = fresh;
@@ -720,10 +727,19 @@ document.getElementById("rerun-speakers").addEventListener("click", async () => 
 
 document.getElementById("delete-meeting").addEventListener("click", async () => {
   if (!confirm(T.confirm_delete)) return;
+  // The page stops listening (and lets a document already asked for arrive) first: a change
+  // announced while the meeting is being removed would ask for a document already gone.
+  if (changes) changes.close();
+  if (source) { source.close(); source = null; }
+  await loading;
   try {
     await api("DELETE", BASE);
     location.href = "/";
-  } catch (error) { showError(error); }
+  } catch (error) {
+    showError(error);
+    watchChanges();
+    follow(doc.job);
+  }
 });
 
 const history = document.getElementById("history");
