@@ -13,8 +13,8 @@ and precision (marks on an error), for:
 - each signal of transcribe.doubt on its own ("disputed": words marked only by the
   completeness check's second decoding);
 - doubtful: the words the page underlines now.
-The rule was chosen on the committee meetings and council-questions-ja; waste-committee-ja
-and the pyannote call are held out.
+The rule was chosen on the committee meetings and council-questions-ja; waste-committee-ja,
+roads-committee-ja (made later) and the pyannote call are held out.
 """
 
 from __future__ import annotations
