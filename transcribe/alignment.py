@@ -80,8 +80,8 @@ def align_words(
         num_frames = features.shape[-1] - 1
         encoder_output = model.encode(_pad_or_trim(features))
         members = [segments[i] for i in group]
-        found, last_speech = _time(model, tokenizer, encoder_output, start_frame, num_frames,
-                                   members, last_speech)
+        found, last_speech = align_decoded(model, tokenizer, encoder_output, start_frame,
+                                           num_frames, members, last_speech)
         for index, result in zip(group, found, strict=True):
             timed[index] = result
     return timed
@@ -91,16 +91,10 @@ def align_decoded(
     model: Any, tokenizer: Any, encoder_output: Any, seek: int, num_frames: int,
     segments: list[Any], last_speech: float,
 ) -> tuple[list[tuple[Span, list[TimedWord]]], float]:
-    """The segments decoded from one window (at feature frame `seek`, `num_frames` frames
-    long), timed against the encoder output the decoder read them from; in the decoder's
-    seconds. Also the end of the last timed speech, for the next window."""
-    return _time(model, tokenizer, encoder_output, seek, num_frames, segments, last_speech)
-
-
-def _time(
-    model: Any, tokenizer: Any, encoder_output: Any, seek: int, num_frames: int,
-    segments: list[Any], last_speech: float,
-) -> tuple[list[tuple[Span, list[TimedWord]]], float]:
+    """The segments of one window (at feature frame `seek`, `num_frames` frames long), timed
+    against its encoder output (the decoder's own, or one computed for a span); in the
+    seconds of the audio the window was cut from. Also the end of the last timed speech,
+    for the next window."""
     subsegments = [{"seek": seek, "start": s.start, "end": s.end, "tokens": list(s.tokens)}
                    for s in segments]
     try:

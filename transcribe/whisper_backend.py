@@ -410,11 +410,10 @@ class WhisperTranscriber:
                     self.model, tokenizer, encoded, seek, min(window_frames, frames - seek),
                     window, last_speech)
             for (start, end), words in found:
-                moved = [TimedWord(back(w.start, (w.start + w.end) / 2),
-                                   back(w.end, (w.start + w.end) / 2), w.text, w.probability)
-                         for w in words]
-                first = (words[0].start + words[0].end) / 2 if words else None
-                last = (words[-1].start + words[-1].end) / 2 if words else None
+                middles = [(w.start + w.end) / 2 for w in words]
+                moved = [TimedWord(back(w.start, middle), back(w.end, middle), w.text,
+                                   w.probability) for w, middle in zip(words, middles, strict=True)]
+                first, last = (middles[0], middles[-1]) if words else (None, None)
                 timed.append(((back(start, first), back(end, last, is_end=True)), moved))
             kept.extend(window)
             window.clear()
