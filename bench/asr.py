@@ -64,6 +64,7 @@ SAMPLES = {"committee-meeting-en": ("en", ROOT / "samples" / "committee-meeting-
            "council-questions-ja": ("ja", ROOT / "samples" / "council-questions-ja.flac"),
            "waste-committee-ja": ("ja", ROOT / "samples" / "waste-committee-ja.flac"),
            "roads-committee-ja": ("ja", ROOT / "samples" / "roads-committee-ja.flac"),
+           "welfare-committee-ja": ("ja", ROOT / "samples" / "welfare-committee-ja.flac"),
            "pyannote-call-en": ("en", ROOT / ".cache" / "assets" / "pyannote-sample" /
                                 "sample.wav")}
 MODELS = {"tiny.en": EMBEDDED_ENGLISH, "base": EMBEDDED_MULTILINGUAL}

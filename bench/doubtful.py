@@ -14,7 +14,8 @@ and precision (marks on an error), for:
   completeness check's second decoding);
 - doubtful: the words the page underlines now.
 The rule was chosen on the committee meetings and council-questions-ja; waste-committee-ja,
-roads-committee-ja (made later) and the pyannote call are held out.
+roads-committee-ja and welfare-committee-ja (made later; welfare after the rule's last
+change) and the pyannote call are held out.
 """
 
 from __future__ import annotations

@@ -242,14 +242,17 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
             changes_from = segment.text
             segment.text = text
             session.add(segment)
+            doubtful = [w.doubtful for w in word_rows]
             for row, word in zip(word_rows, words, strict=True):
                 if row.text != word:
                     row.text = word
+                    row.doubtful = False  # a rule someone wrote chose this writing
                     session.add(row)
             pairs = [(rule.heard, rule.meant) for rule in used]
             session.add(EditRow(meeting_id=meeting_id, kind="dictionary",
                                 target=str(segment.number),
-                                before={"text": changes_from, "words": old_words},
+                                before={"text": changes_from, "words": old_words,
+                                        "doubtful": doubtful},
                                 after={"text": text, "words": words,
                                        "rules": [list(p) for p in pairs]}))
             changes.append(Change(segment.number, changes_from, text, pairs))
@@ -265,12 +268,16 @@ def line_state(session: Session, segment: SegmentRow) -> dict[str, Any]:
 
 
 def restore_line(session: Session, segment: SegmentRow, state: dict[str, Any]) -> None:
+    """Put back a line's text and its words' (and their doubtful marks, where the entry
+    recorded them: entries made before the marks did not)."""
     segment.text = state["text"]
     session.add(segment)
-    for row, text in zip(repository.word_rows(session, segment.id), state["words"],
-                         strict=False):
+    rows = repository.word_rows(session, segment.id)
+    for row, text in zip(rows, state["words"], strict=False):
         row.text = text
         session.add(row)
+    for row, doubtful in zip(rows, state.get("doubtful", ()), strict=False):
+        row.doubtful = doubtful
 
 
 __all__ = [

@@ -163,6 +163,32 @@ ROADS_COMMITTEE_JA = [
                "以上で建設常任委員会を閉会いたします。"),
 ]
 
+VOICES_WELFARE_JA = {
+    "委員長": ("jm_kumo", 0.95),
+    "福祉課長": ("jf_tebukuro", 1.05),
+    "中村委員": ("jf_alpha", 1.0),
+    "小林委員": ("jf_nezumi", 1.05),
+}
+
+#: Made after the doubtful-word rule's second choice, to check it on words it never saw: a
+#: welfare committee with a report of figures, two questions, a dissent and a vote.
+WELFARE_COMMITTEE_JA = [
+    ("委員長", "それでは、厚生常任委員会を再開いたします。"
+               "議案第十二号、子育て支援センターの指定管理者の指定についてを議題といたします。"),
+    ("福祉課長", "福祉課長の西村でございます。本議案は、駅前の子育て支援センターの管理を、"
+                 "令和九年四月から五年間、社会福祉法人みどり会に行わせるものでございます。"
+                 "昨年度の利用者は延べ一万二千人でございました。"),
+    ("中村委員", "選定にあたって、応募は何団体あったのでしょうか。"),
+    ("福祉課長", "応募は三団体で、外部委員を含む選定委員会で審査いたしました。"),
+    ("小林委員", "利用料の値上げにつながるおそれはありませんか。"
+                 "保護者の負担が増えるのであれば、賛成できません。"),
+    ("福祉課長", "利用料は条例で定めておりまして、今回の指定で変わることはございません。"),
+    ("委員長", "ほかにございませんか。なければ、採決いたします。"
+               "本案に賛成の委員の挙手を求めます。"),
+    ("委員長", "挙手多数であります。よって、本案は原案のとおり可決すべきものと決しました。"
+               "本日はこれをもって散会いたします。"),
+]
+
 #: name -> (language, script, voices)
 SAMPLES = {
     "committee-meeting-en": ("en", COMMITTEE_MEETING, VOICES),
@@ -170,6 +196,7 @@ SAMPLES = {
     "council-questions-ja": ("ja", COUNCIL_QUESTIONS_JA, VOICES_QUESTIONS_JA),
     "waste-committee-ja": ("ja", WASTE_COMMITTEE_JA, VOICES_WASTE_JA),
     "roads-committee-ja": ("ja", ROADS_COMMITTEE_JA, VOICES_ROADS_JA),
+    "welfare-committee-ja": ("ja", WELFARE_COMMITTEE_JA, VOICES_WELFARE_JA),
 }
 
 

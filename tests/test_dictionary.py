@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlmodel import col, select
 
 from api import create_app
 from gijiroku import editing
@@ -27,7 +28,7 @@ from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow
+from gijiroku.storage.tables import EditRow, SegmentRow, WordRow
 from tests.api.test_api import LOCAL
 from tests.conftest import Ran, ffmpeg
 from tests.processed import ProcessedMeetings, a_heard_word
@@ -133,6 +134,10 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     edited = min(expected)  # a person corrects one of those lines first
     editing.edit_segment(engine, plain, edited, text=before[edited - 1] + "（確認済み）")
     expected.discard(edited)
+    with session_scope(engine) as session:  # every word underlined, to see which stay so
+        session.exec(update(WordRow).where(col(WordRow.segment_id).in_(
+            select(SegmentRow.id).where(SegmentRow.meeting_id == plain))).values(
+                doubtful=True))
     changes = apply_dictionary(engine, plain)
     changed = {c.number for c in changes}
     assert changed == expected  # every line with the word but the hand-edited one
@@ -147,6 +152,10 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     for number in changed:
         segment = next(s for s in meeting.segments if s.id == number)
         assert "".join(w.text for w in segment.words) == segment.text
+        # the words a rule wrote are no longer doubtful; the rest of the line still is
+        fixed = [w.doubtful for w in segment.words if set(w.text) & set(meant)]
+        assert fixed and not any(fixed), segment.words
+        assert any(w.doubtful for w in segment.words), segment.words
     assert apply_dictionary(engine, plain) == []  # nothing left to correct
 
     # undo puts a line back; undoing twice is refused
@@ -155,6 +164,9 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     editing.undo(engine, plain, first.id or 0)
     restored = lines(engine, plain)
     assert heard in restored[number - 1] and meant not in restored[number - 1]
+    with session_scope(engine) as session:  # and its words are underlined again
+        words = repository.load_segment(session, plain, number).words
+    assert all(w.doubtful for w in words), words
     with pytest.raises(EditConflictError):
         editing.undo(engine, plain, first.id or 0)
     # so is undoing a correction after a later change of its line: the rule corrects the
@@ -175,7 +187,7 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     ffmpeg("-i", str(SAMPLE), "-t", str(OPENING), str(opening))
     said_first = replace(processed.meeting, segments=[
         s for s in processed.meeting.segments if s.end <= OPENING])
-    heard_first = a_heard_word(said_first, avoid=(TERM, heard))
+    heard_first = a_heard_word(said_first, avoid=(TERM, heard), unlike=TERM)
     add_entry(engine, "correction", heard_first, "〓冒頭〓")
     add_entry(engine, "term", TERM, note="委員会名")
     accepted = accept_file(engine, settings.data_dir, opening)
