@@ -47,6 +47,10 @@ class ModelSpec:
     compute_type: str = "auto"  # auto: float16 on CUDA, int8 on CPU
     cpu_threads: int = 0  # 0: every core
     models_dir: str | None = None  # where size names are looked up (downloaded once)
+    #: faster-whisper's batched pipeline (30-s windows decoded together); None: on CUDA only
+    #: (on CPU the sequential decoder is as fast and shares the encoder output with the word
+    #: timings)
+    batched: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

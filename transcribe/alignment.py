@@ -7,7 +7,8 @@ decoded without word timings, and the decoded tokens are timed afterwards with W
 cross-attention alignment. The sequential decoder's own encoder output is reused for that
 (`EncoderTap`, `align_decoded`): each window is encoded once, as when faster-whisper times
 words itself. Where no encoder output was kept (the batched GPU pipeline), the audio is
-encoded again in spans of at most 30 seconds (`align_words`). Nothing decoded is ever dropped
+encoded again in spans of at most 30 seconds (`align_words`): each batched clip, from the
+joined speech it was decoded from. Nothing decoded is ever dropped
 here: a segment that cannot be aligned gets its words spread over its span.
 """
 
@@ -24,9 +25,15 @@ from gijiroku.domain import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-#: The encoder sees 30 s; spans stay a little shorter so padding at both ends fits.
+#: The encoder sees 30 s; spans of several segments stay a little shorter so padding at both
+#: ends fits. One segment may fill the 30 s (the batched pipeline decodes clips of about 30 s
+#: as one segment each, with the VAD's padding up to `OVER` seconds more): it gets what
+#: padding is left, and is cut at 30 s (the last fraction of a second of the clip is the
+#: VAD's padding, heard as silence).
 MAX_SPAN = 29.0
 PAD = 0.2
+WINDOW = 30.0
+OVER = 1.0
 PREPEND = "\"'“¿([{-「『（"
 APPEND = "\"'.。,，!！?？:：”)]}、」』）"
 
@@ -63,14 +70,16 @@ def align_words(
     last_speech = 0.0
     for group in spans(segments):
         first, last = segments[group[0]], segments[group[-1]]
-        if last.end - first.start > MAX_SPAN:  # one segment stretched across cut silence
+        length = last.end - first.start
+        if length > WINDOW + OVER:  # one segment stretched across cut silence
             for index in group:
                 timed[index] = spread(segments[index], tokenizer)
             continue
+        pad = max(0.0, min(PAD, (WINDOW - length) / 2 - 0.01))
         # cut on a feature frame (10 ms) so the frame offset below is exact
-        start_frame = max(0, int((first.start - PAD) * 100))
+        start_frame = max(0, int((first.start - pad) * 100))
         lo = start_frame * (SAMPLE_RATE // 100)
-        hi = min(len(audio), int((last.end + PAD) * SAMPLE_RATE))
+        hi = min(len(audio), int((last.end + pad) * SAMPLE_RATE), lo + int(WINDOW * SAMPLE_RATE))
         chunk = np.ascontiguousarray(audio[lo:hi], dtype=np.float32)
         if chunk.size < SAMPLE_RATE // 10:
             for index in group:

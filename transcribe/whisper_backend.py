@@ -47,6 +47,7 @@ class ResolvedModel:
     device: str
     compute_type: str
     cpu_threads: int
+    batched: bool = False
 
 
 def named_model_dir(models_dir: str | Path, name: str) -> Path:
@@ -104,7 +105,8 @@ def resolve(spec: ModelSpec) -> ResolvedModel:
     if compute_type == "auto":
         compute_type = "float16" if device == "cuda" else "int8"
     threads = spec.cpu_threads or os.cpu_count() or 1
-    return ResolvedModel(_model_path(spec), device, compute_type, threads)
+    batched = device == "cuda" if spec.batched is None else spec.batched
+    return ResolvedModel(_model_path(spec), device, compute_type, threads, batched)
 
 
 def _model_path(spec: ModelSpec) -> str:
@@ -186,6 +188,46 @@ def _tapped_model() -> type:
     return TappedWhisperModel
 
 
+#: seconds of speech the batched pipeline decodes as one clip (Whisper's window)
+CLIP = 30.0
+
+Back = Callable[..., float]
+
+
+def _speech(chunk: np.ndarray, vad: Any) -> tuple[np.ndarray, list[dict[str, int]], Back]:
+    """The speech the VAD (`VadOptions`, None for none) finds in `chunk`, joined as
+    faster-whisper's own `vad_filter` joins it; its regions; and `back`, which turns a time
+    in the joined speech into a time in `chunk` (`near`: a time in the same stretch of
+    speech, as faster-whisper restores a word by its middle)."""
+    from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_timestamps
+
+    if vad is None:
+        return chunk, [], lambda at, near=None, is_end=False: at
+    regions = get_speech_timestamps(chunk, vad)
+    speech = np.concatenate(collect_chunks(chunk, regions)[0]) if regions else chunk[:0]
+    timeline = SpeechTimestampsMap(regions, SAMPLE_RATE)
+
+    def back(at: float, near: float | None = None, is_end: bool = False) -> float:
+        index = None if near is None else timeline.get_chunk_index(near)
+        return float(timeline.get_original_time(at, index, is_end=is_end))
+
+    return speech, regions, back
+
+
+def _carried_back(found: list[tuple[Span, list[TimedWord]]],
+                  back: Back) -> list[tuple[Span, list[TimedWord]]]:
+    """Timed segments of the joined speech, in the seconds of the audio it was cut from
+    (each word by its middle, so that it stays in its own stretch of speech)."""
+    timed = []
+    for (start, end), words in found:
+        middles = [(w.start + w.end) / 2 for w in words]
+        moved = [TimedWord(back(w.start, middle), back(w.end, middle), w.text, w.probability)
+                 for w, middle in zip(words, middles, strict=True)]
+        first, last = (middles[0], middles[-1]) if words else (None, None)
+        timed.append(((back(start, first), back(end, last, is_end=True)), moved))
+    return timed
+
+
 class WhisperTranscriber:
     """One loaded Whisper model; `transcribe` may be called for many recordings."""
 
@@ -206,10 +248,7 @@ class WhisperTranscriber:
                 f"{resolved.device} ({resolved.compute_type}): {exc}"
             ) from exc
         self.multilingual = bool(self.model.model.is_multilingual)
-        # The batched pipeline pays off on a GPU; on CPU the sequential one is as fast.
-        self.batched = (
-            BatchedInferencePipeline(model=self.model) if resolved.device == "cuda" else None
-        )
+        self.batched = BatchedInferencePipeline(model=self.model) if resolved.batched else None
 
     def check_language(self, language: str | None) -> None:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
@@ -319,14 +358,12 @@ class WhisperTranscriber:
             found, probability, _ = self.model.detect_language(audio=chunk, vad_filter=options.vad)
             language = found if probability >= 0.5 else None
         kwargs = whisper_kwargs(options, language)
-        if self.batched is not None:
-            kwargs.pop("condition_on_previous_text")  # batched windows never share context
-            raw, info = self.batched.transcribe(chunk, batch_size=options.batch_size, **kwargs)
-            kept = [item for item in raw if self._heard(item.text, item.start, item.end,
-                                                      item.no_speech_prob, chunk, offset,
-                                                      heard_until)]
-            tokenizer = self._tokenizer(info.language)
-            timed = align_words(self.model, tokenizer, chunk, kept)
+        # the batched pipeline decodes the VAD's speech clips side by side; audio decoded
+        # without the VAD (the completeness check's stretches, `vad` off) goes through the
+        # sequential decoder (faster-whisper's batched one refuses it)
+        if self.batched is not None and options.vad:
+            kept, timed, info = self._decode_batched(chunk, offset, options.batch_size,
+                                                     kwargs, heard_until)
         else:
             kept, timed, info = self._decode(chunk, offset, kwargs, heard_until)
         detected = info.language if info.language_probability >= 0.5 else None
@@ -367,30 +404,14 @@ class WhisperTranscriber:
         """Sequential decoding, the words timed against the encoder output each window was
         decoded from. The speech the VAD finds is put together and decoded, as faster-whisper's
         own `vad_filter` does, and the times are carried back to `chunk`'s seconds here."""
-        from faster_whisper.vad import (
-            SpeechTimestampsMap,
-            VadOptions,
-            collect_chunks,
-            get_speech_timestamps,
-        )
+        from faster_whisper.vad import VadOptions
 
-        speech, timeline = chunk, None
-        if kwargs.pop("vad_filter"):
-            regions = get_speech_timestamps(chunk, VadOptions())
-            speech = np.concatenate(collect_chunks(chunk, regions)[0]) if regions else chunk[:0]
-            timeline = SpeechTimestampsMap(regions, SAMPLE_RATE)
+        speech, _regions, back = _speech(chunk, VadOptions() if kwargs.pop("vad_filter")
+                                         else None)
         raw, info = self.model.transcribe(speech, vad_filter=False, **kwargs)
         tokenizer = self._tokenizer(info.language)
         frames = len(speech) // self.model.feature_extractor.hop_length
         window_frames = self.model.feature_extractor.nb_max_frames
-
-        def back(at: float, near: float | None = None, is_end: bool = False) -> float:
-            """A time in the decoded speech as a time in `chunk` (`near`: a time in the
-            same stretch of speech, as faster-whisper restores a word by its middle)."""
-            if timeline is None:
-                return at
-            index = None if near is None else timeline.get_chunk_index(near)
-            return float(timeline.get_original_time(at, index, is_end=is_end))
 
         kept: list[Any] = []
         timed: list[tuple[Span, list[TimedWord]]] = []
@@ -409,12 +430,7 @@ class WhisperTranscriber:
                 found, last_speech = align_decoded(
                     self.model, tokenizer, encoded, seek, min(window_frames, frames - seek),
                     window, last_speech)
-            for (start, end), words in found:
-                middles = [(w.start + w.end) / 2 for w in words]
-                moved = [TimedWord(back(w.start, middle), back(w.end, middle), w.text,
-                                   w.probability) for w, middle in zip(words, middles, strict=True)]
-                first, last = (middles[0], middles[-1]) if words else (None, None)
-                timed.append(((back(start, first), back(end, last, is_end=True)), moved))
+            timed.extend(_carried_back(found, back))
             kept.extend(window)
             window.clear()
 
@@ -428,6 +444,43 @@ class WhisperTranscriber:
                     window.append(item)
             time_window()
         return kept, timed, info
+
+    def _decode_batched(
+        self,
+        chunk: np.ndarray,
+        offset: float,
+        batch_size: int,
+        kwargs: dict[str, Any],
+        heard_until: Callable[[float], None],
+    ) -> tuple[list[Any], list[tuple[Span, list[TimedWord]]], Any]:
+        """faster-whisper's batched pipeline over the VAD's speech, put together as its own
+        VAD filter does (clips of at most 30 s), but decoded here from the joined speech so
+        that each clip's segment is timed against the audio it was decoded from (with the
+        silence left in, a clip's words could span more than the encoder's 30 s); times are
+        carried back to `chunk`'s seconds as the sequential decoder's are."""
+        from faster_whisper.vad import VadOptions, collect_chunks
+
+        kwargs.pop("vad_filter")
+        kwargs.pop("condition_on_previous_text")  # batched windows never share context
+        assert self.batched is not None
+        # a region of speech is cut at 29 s, so that with the VAD's padding it fits a clip (a
+        # clip over 30 s would be decoded only as far as 30 s)
+        speech, regions, back = _speech(chunk, VadOptions(max_speech_duration_s=CLIP - 1.0))
+        if not regions:  # nothing to batch: the sequential decoder says so as it always does
+            return self._decode(chunk, offset, {**kwargs, "vad_filter": False}, heard_until)
+        clips = [{"start": clip["offset"], "end": clip["offset"] + clip["duration"]}
+                 for clip in collect_chunks(chunk, regions, max_duration=CLIP)[1]
+                 if clip["duration"] > 0]
+        # with timestamps, a clip comes back in Whisper's own segments (sentences), not as
+        # one line of 30 s
+        raw, info = self.batched.transcribe(speech, batch_size=batch_size, vad_filter=False,
+                                            clip_timestamps=clips, without_timestamps=False,
+                                            **kwargs)
+        kept = [item for item in raw
+                if self._heard(item.text, back(item.start), back(item.end, is_end=True),
+                               item.no_speech_prob, chunk, offset, heard_until)]
+        tokenizer = self._tokenizer(info.language)
+        return kept, _carried_back(align_words(self.model, tokenizer, speech, kept), back), info
 
     def _heard(self, text: str, start: float, end: float, no_speech_prob: float,
                chunk: np.ndarray, offset: float, heard_until: Callable[[float], None]) -> bool:

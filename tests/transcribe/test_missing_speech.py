@@ -14,7 +14,8 @@ from bench.metrics import sentence_recall, sentences_ja
 from gijiroku import audio
 from gijiroku.dictionary import builtin_terms
 from gijiroku.domain import SAMPLE_RATE, Transcript
-from tests.conftest import speak
+from tests.conftest import require, speak
+from tests.cores import THREADS
 from transcribe import TranscriptionOptions
 
 pytestmark = pytest.mark.slow
@@ -152,3 +153,60 @@ def test_in_english_too(transcriber, tmp_path: Path) -> None:  # type: ignore[no
     text = " ".join(s.text for s in checked.segments if not s.gap).lower()
     assert "library building" in text and "meeting is adjourned" in text
     assert checked.redecoded >= 1
+
+
+def test_the_batched_pipeline_times_its_words_and_keeps_every_sentence(
+        tmp_path: Path) -> None:
+    """faster-whisper's batched pipeline (what a GPU runs; here on CPU) decodes clips of
+    about 30 s of speech as one segment each. Its words must be timed from the audio the clip
+    was decoded from, not spread out evenly with probability 0 (which they were for clips
+    longer than an alignment span: every segment then looked doubted, and the check turned
+    spoken lines into gaps), and the check's stretches, decoded without the VAD, must not
+    reach the batched decoder (it refuses audio without VAD clips). On the held-out council
+    and roads recordings the batched decoder loses a sentence without the check (one or
+    both, with these libraries); with it, none."""
+    from transcribe import EMBEDDED_MULTILINGUAL, ModelSpec, load_transcriber
+    from transcribe.whisper_backend import multilingual_base_path
+
+    require((multilingual_base_path() / "model.bin").is_file(),
+            "run `gijiroku models fetch-starter` (the multilingual Whisper base)")
+    batched = load_transcriber(ModelSpec(model=EMBEDDED_MULTILINGUAL, device="cpu",
+                                         cpu_threads=THREADS, batched=True))
+    assert batched.batched is not None
+    lost_somewhere = []
+    for name, terms in (("council-questions-ja", builtin_terms()), ("roads-committee-ja", ())):
+        recording = SAMPLES / f"{name}.flac"
+        audio.decode(recording, tmp_path / f"{name}.f32")
+        samples = np.array(audio.load(tmp_path / f"{name}.f32"))
+        script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
+        sentences = sentences_ja("".join(line["text"] for line in script["lines"]))
+        options = TranscriptionOptions(language="ja", terms=terms, batch_size=4)
+
+        unchecked = batched.transcribe(samples, replace(options, completeness=False))
+        words = [w for s in unchecked.segments for w in s.words]
+        assert sum(w.probability > 0 for w in words) >= 0.95 * len(words)
+        turns = [(line["start"], line["end"]) for line in script["lines"]]
+        inside = [w for w in words
+                  if any(a - 0.3 <= (w.start + w.end) / 2 <= b + 0.3 for a, b in turns)]
+        assert len(inside) >= 0.95 * len(words), (len(inside), len(words))
+        shares = sentence_recall(sentences, "".join(s.text for s in unchecked.segments))
+        lost_somewhere += [s for s, share in zip(sentences, shares, strict=True) if share < 0.6]
+
+        checked = batched.transcribe(samples, options)
+        recall = sentence_recall(sentences, "".join(s.text for s in checked.segments))
+        assert min(recall) >= 0.6, (name, list(zip(sentences, recall, strict=True)))
+        assert not any(s.gap for s in checked.segments)
+    assert lost_somewhere, "the batched decoder no longer loses a sentence here"
+
+    # in English too, and a clip comes back as Whisper's sentences, not one 30-s line
+    english = load_transcriber(ModelSpec(device="cpu", cpu_threads=THREADS, batched=True))
+    recording = SAMPLES / "committee-meeting-en.flac"
+    audio.decode(recording, tmp_path / "en.f32")
+    checked = english.transcribe(np.array(audio.load(tmp_path / "en.f32")),
+                                 TranscriptionOptions(language="en", batch_size=4))
+    script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
+    assert len(checked.segments) >= len(script["lines"])
+    assert max(s.end - s.start for s in checked.segments) < 15.0
+    text = " ".join(s.text for s in checked.segments)
+    said = [line["text"] for line in script["lines"]]
+    assert min(sentence_recall(said, text, language="en")) >= 0.6, (said, text)
