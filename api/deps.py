@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request, Response
+from fastapi import Depends, Header, Path, Query, Request, Response
 from sqlalchemy import Engine
 
 from gijiroku.config import Settings
@@ -52,3 +52,8 @@ Send = Annotated[Callable[[str], None], Depends(job_sender)]
 Minimal = Annotated[bool, Depends(prefers_minimal)]
 #: A row number in a path: within what the databases store (a bigger one is simply not found).
 Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
+#: a decision's or action item's id (the result document's "id")
+ItemId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")]
+#: the version a deletion was decided on (`?version=`): refused (409) when missing or stale
+ItemVersion = Annotated[int | None, Query(ge=1, le=2_147_483_647, description=(
+    "the item's version the deletion was decided on; refused when missing or older"))]

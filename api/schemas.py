@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from gijiroku import history
 from gijiroku.dictionary import Entry
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus, as_utc
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
@@ -84,6 +86,8 @@ class SpeakerOut(BaseModel):
 
 
 class DecisionOut(BaseModel):
+    id: str = Field(description="stable and unique in the meeting; a regenerated item gets "
+                    "a new one")
     text: str
     segments: list[int] = Field(description="the lines it rests on")
     flagged: bool = Field(description="cites no line: check it against the recording")
@@ -92,6 +96,7 @@ class DecisionOut(BaseModel):
 
 
 class ActionItemOut(BaseModel):
+    id: str
     task: str
     owner: str | None
     due: str | None = Field(description="as said")
@@ -290,18 +295,25 @@ class ActionItemPatch(BaseModel):
 
 class EditView(BaseModel):
     id: int
-    kind: str
+    kind: str = Field(description="what was changed: " + ", ".join(history.KINDS))
     target: str
+    summary: str = Field(description="the change as a clerk would say it, in the request's "
+                         "language")
+    undoable: bool = Field(description="undo may be asked for (not undone yet, and of a "
+                           "kind that can be undone)")
+    author: str | None = Field(description="who made it (null until people have accounts)")
     before: Any
     after: Any
     created_at: str
     undone_at: str | None
 
     @classmethod
-    def of(cls, edit: EditRow) -> EditView:
+    def of(cls, edit: EditRow, names: Mapping[str, str | None], language: str) -> EditView:
         return cls(
-            id=edit.id or 0, kind=edit.kind, target=edit.target, before=edit.before,
-            after=edit.after, created_at=utc_iso(edit.created_at),
+            id=edit.id or 0, kind=edit.kind, target=edit.target,
+            summary=history.describe(edit, names, language),
+            undoable=history.undoable(edit), author=edit.author,
+            before=edit.before, after=edit.after, created_at=utc_iso(edit.created_at),
             undone_at=utc_iso(edit.undone_at) if edit.undone_at else None,
         )
 

@@ -13,7 +13,9 @@ resident set of the server process, read from /proc every 50 ms, before and duri
 of a WAV file (a header and noise) of the given size; the server hashes it to disk as it comes.
 Line edits go to one more meeting, a 3-hour session (2,700 lines, ~100,000 words, as
 bench/export.py builds it), answered with the whole document and with `Prefer:
-return=minimal` (only the line), as the web view asks.
+return=minimal` (only the line), as the web view asks; then a replace over every line, a
+range of 500 lines given to a speaker and a merge of the session's two speakers (one
+request each).
 """
 
 from __future__ import annotations
@@ -97,6 +99,15 @@ def edits(client: httpx.Client, meeting: str, count: int, headers: dict[str, str
         times.append((time.perf_counter() - start) * 1000)
         answer.raise_for_status()
     return times
+
+
+def once(client: httpx.Client, method: str, path: str, body: dict[str, object]) -> float:
+    """One request's time in ms (the answer with `Prefer: return=minimal`)."""
+    start = time.perf_counter()
+    answer = client.request(method, path, json=body, headers={"Prefer": "return=minimal"})
+    took = (time.perf_counter() - start) * 1000
+    answer.raise_for_status()
+    return took
 
 
 def report(name: str, times: list[float]) -> None:
@@ -211,6 +222,16 @@ def main() -> None:
                 report(f"edit a line of the {hours}: whole", edits(client, session, 20, {}))
                 report(f"edit a line of the {hours}: minimal",
                        edits(client, session, 20, {"Prefer": "return=minimal"}))
+                # changes over every line of the session, one request each
+                base = f"/api/meetings/{session}"
+                report(f"replace in every line of the {hours}", [once(
+                    client, "POST", f"{base}/replace",
+                    {"find": "図書館", "replace": "市立図書館", "whole_word": False})])
+                report(f"give 500 lines of the {hours} a speaker", [once(
+                    client, "POST", f"{base}/segments/speaker",
+                    {"first": 1, "last": 500, "speaker": "S2"})])
+                report(f"merge two speakers of the {hours}", [once(
+                    client, "POST", f"{base}/speakers/S2/merge", {"into": "S1"})])
             print(f"server RSS after the reads: {rss_mb(server.pid):.0f} MB")
             before, peak, seconds = upload_memory(address, server.pid, args.upload_mb)
             print(f"upload {args.upload_mb} MB: server RSS {before:.0f} MB before, peak "

@@ -24,6 +24,8 @@ JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 #: A meeting, after its newest job (`processing` while that job runs).
 MeetingStatus = Literal["queued", "processing", "done", "failed", "cancelled"]
 #: The minutes: written, not asked for, no LLM configured, or the LLM failed.
+#: The lists of the minutes that hold items a person edits one by one.
+MinutesKind = Literal["decisions", "action_items"]
 MinutesStatus = Literal["done", "skipped", "not_configured", "failed"]
 #: A file taken from a watched folder: a meeting made, the same content seen, refused, left
 #: to settle (a copy still arriving, no disk space), or replaced by a later copy of the file.
@@ -129,6 +131,9 @@ class Decision:
     edited: bool = False
     #: Counts the item's changes: a save against an older one is refused.
     version: int = 1
+    #: Stable and unique in the meeting once stored ("" before); a regenerated item gets a
+    #: new one.
+    id: str = ""
 
 
 @dataclass(slots=True)
@@ -141,6 +146,7 @@ class ActionItem:
     flagged: bool = False
     edited: bool = False
     version: int = 1
+    id: str = ""
 
 
 @dataclass(slots=True)

@@ -4,22 +4,22 @@ there before, so it can be seen and undone.
 Changes the dictionary's correction rules made (`gijiroku.dictionary`) are kept in the same
 history and undone the same way. Segment edits mark the segment `edited`: a re-run of
 diarization, which rebuilds segments, must be asked explicitly to replace them. Decisions
-and action items are edited as whole lists (add, change, delete): the history keeps the list
-before and after.
+and action items are rows with stable ids (add, change, delete one item, each checked against
+the version it was made on): the history keeps the item before and after.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from dataclasses import replace as copy_with
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from gijiroku import lines
 from gijiroku.dictionary import line_state, restore_line
-from gijiroku.domain import ActionItem, Decision, Minutes
+from gijiroku.domain import ActionItem, Decision, Minutes, MinutesKind
 from gijiroku.errors import (
     EditConflictError,
     EditError,
@@ -27,13 +27,21 @@ from gijiroku.errors import (
     NotFoundError,
     StaleVersionError,
 )
+from gijiroku.history import undoable
 from gijiroku.options import TITLE_LIMIT, checked_date
 from gijiroku.result import item_document, segment_document
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, utcnow
+from gijiroku.storage.tables import (
+    EditRow,
+    MeetingRow,
+    MinutesItemRow,
+    SegmentRow,
+    SpeakerRow,
+    utcnow,
+)
 
-MinutesList = Literal["decisions", "action_items"]
-MINUTES_LISTS: tuple[MinutesList, ...] = ("decisions", "action_items")
+MinutesList = MinutesKind  # (the name other modules import)
+MINUTES_LISTS = repository.MINUTES_KINDS
 
 
 def _segment(session: Session, meeting_id: str, number: int) -> SegmentRow:
@@ -133,30 +141,14 @@ def rename_speaker(
         return _record(session, meeting_id, "speaker", speaker_id, before, after)
 
 
-def set_minutes_list(
-    engine: Engine, meeting_id: str, kind: str, items: list[dict[str, Any]]
-) -> EditRow:
-    """Replace the meeting's decisions or action items with `items` (as stored)."""
-    if kind not in MINUTES_LISTS:
-        raise EditError(f"Unknown minutes list {kind!r}.")
-    with session_scope(engine) as session:
-        meeting = repository.get_meeting_row(session, meeting_id)
-        minutes = dict(meeting.minutes or {})
-        before = list(minutes.get(kind, []))
-        minutes[kind] = items
-        meeting.minutes = minutes  # JSON columns track reassignment only
-        session.add(meeting)
-        return _record(session, meeting_id, kind, "", before, items)
-
-
-def _kind(item: Decision | ActionItem) -> MinutesList:
+def _kind(item: Decision | ActionItem) -> MinutesKind:
     return "decisions" if isinstance(item, Decision) else "action_items"
 
 
-def _by_hand(item: Decision | ActionItem, version: int = 1) -> dict[str, Any]:
+def _by_hand(item: Decision | ActionItem) -> Decision | ActionItem:
     """A person's item as stored: marked edited, so regenerated minutes keep it, and flagged
     when it cites no line, so it is checked against the recording."""
-    return asdict(copy_with(item, flagged=not item.segments, edited=True, version=version))
+    return copy_with(item, flagged=not item.segments, edited=True)
 
 
 def check_citations(engine: Engine, meeting_id: str, numbers: list[int]) -> None:
@@ -173,66 +165,150 @@ def check_citations(engine: Engine, meeting_id: str, numbers: list[int]) -> None
                                 code="invalid_citation", value=shown)
 
 
-def _items(engine: Engine, meeting_id: str, kind: MinutesList,
-           number: int | None = None) -> list[dict[str, Any]]:
-    with session_scope(engine) as session:
-        minutes = repository.get_meeting_row(session, meeting_id).minutes or {}
-    items = list(minutes.get(kind, []))
-    if number is not None and not 1 <= number <= len(items):
-        raise NotFoundError(f"No item {number} in {kind.replace('_', ' ')} "
-                            f"(there are {len(items)}).")
-    return items
-
-
 def _check_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) -> None:
     check_citations(engine, meeting_id, item.segments)
     if isinstance(item, ActionItem) and item.due_date:
         checked_date(item.due_date, "due_date")
 
 
+def item_state(row: MinutesItemRow) -> dict[str, Any]:
+    """A decision or action item as the history keeps it (and undo puts it back)."""
+    return {"id": row.id, "position": row.position, "version": row.version,
+            **{k: v for k, v in repository.item_values(repository.item_of(row)).items()}}
+
+
+def _item_row(session: Session, meeting_id: str, kind: MinutesKind,
+              item_id: str) -> MinutesItemRow:
+    row = session.get(MinutesItemRow, item_id, populate_existing=True)
+    if row is None or row.meeting_id != meeting_id or row.kind != kind:
+        raise NotFoundError(f"No {kind.replace('_', ' ')[:-1]} {item_id!r} in this meeting "
+                            "(the minutes may have been written again).",
+                            code="item_not_found", value=item_id)
+    return row
+
+
+def _claim(engine: Engine, session: Session, meeting_id: str, kind: MinutesKind,
+           item_id: str, version: int | None) -> MinutesItemRow:
+    """The item, taken for a change made on `version`: its version is counted on by the
+    transaction's first statement, which matches only while it is still `version` (see
+    MinutesItemRow), so of two saves made on one version exactly one gets here. A missing
+    or older version is refused with the item as it is now."""
+    if version is not None:
+        claimed = session.execute(
+            update(MinutesItemRow)
+            .where(col(MinutesItemRow.id) == item_id,
+                   col(MinutesItemRow.meeting_id) == meeting_id,
+                   col(MinutesItemRow.kind) == kind,
+                   col(MinutesItemRow.version) == version)
+            .values(version=MinutesItemRow.version + 1))
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return _item_row(session, meeting_id, kind, item_id)
+    with session_scope(engine) as other:  # why not: gone, or changed since
+        current = _item_row(other, meeting_id, kind, item_id)
+        shown = item_document(repository.item_of(current))
+    if version is None:
+        raise StaleVersionError(
+            f"Send the version of the item the change was made on (it is at version "
+            f"{current.version}).", shown, code="version_missing")
+    raise StaleVersionError(
+        f"This item was changed by someone else since it was opened (version {version}, "
+        f"now {current.version}); compare with the current text and save again.", shown)
+
+
+def _store_item(row: MinutesItemRow, item: Decision | ActionItem) -> None:
+    for name, value in repository.item_values(item).items():
+        setattr(row, name, value)
+
+
 def add_minutes_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) -> EditRow:
-    """A decision or action item a person adds, after the others."""
+    """A decision or action item a person adds, after the others (a new id, version 1)."""
     _check_item(engine, meeting_id, item)
-    items = _items(engine, meeting_id, _kind(item))
-    return set_minutes_list(engine, meeting_id, _kind(item), [*items, _by_hand(item)])
-
-
-def _stored_item(kind: MinutesList, stored: dict[str, Any]) -> Decision | ActionItem:
-    return Decision(**stored) if kind == "decisions" else ActionItem(**stored)
+    kind = _kind(item)
+    with session_scope(engine) as session:
+        repository.get_meeting_row(session, meeting_id)
+        last = session.exec(select(func.max(MinutesItemRow.position)).where(
+            MinutesItemRow.meeting_id == meeting_id, MinutesItemRow.kind == kind)).one()
+        row = MinutesItemRow(meeting_id=meeting_id, kind=kind,
+                             position=-1 if last is None else last + 1, version=1,
+                             **repository.item_values(_by_hand(item)))
+        session.add(row)
+        session.flush()
+        return _record(session, meeting_id, kind, row.id, None, item_state(row))
 
 
 def change_minutes_item(
-    engine: Engine, meeting_id: str, number: int, item: Decision | ActionItem,
-    version: int | None = None,
+    engine: Engine, meeting_id: str, item_id: str, item: Decision | ActionItem,
+    version: int | None,
 ) -> EditRow:
-    """Replace decision or action item `number` (from 1) with what a person wrote; with
-    `version`, refused when the item changed since that version."""
+    """Replace decision or action item `item_id` with what a person wrote, if it is still at
+    `version` (refused otherwise, and when no version is sent)."""
     _check_item(engine, meeting_id, item)
-    items = _items(engine, meeting_id, _kind(item), number)
-    current = _stored_item(_kind(item), items[number - 1])
-    check_version(current.version, version, item_document(current),
-                  f"Item {number}")
-    items[number - 1] = _by_hand(item, current.version + 1)
-    return set_minutes_list(engine, meeting_id, _kind(item), items)
+    kind = _kind(item)
+    with session_scope(engine) as session:
+        row = _claim(engine, session, meeting_id, kind, item_id, version)
+        before = {**item_state(row), "version": row.version - 1}
+        _store_item(row, _by_hand(item))
+        session.add(row)
+        session.flush()
+        return _record(session, meeting_id, kind, item_id, before, item_state(row))
 
 
 def patch_minutes_item(
-    engine: Engine, meeting_id: str, kind: MinutesList, number: int,
-    changes: dict[str, Any], version: int | None = None,
+    engine: Engine, meeting_id: str, kind: MinutesKind, item_id: str,
+    changes: dict[str, Any], version: int | None,
 ) -> EditRow:
-    """Change some fields of decision or action item `number` (from 1), keeping the rest;
-    with `version`, refused when the item changed since that version."""
-    current = _stored_item(kind, _items(engine, meeting_id, kind, number)[number - 1])
-    return change_minutes_item(engine, meeting_id, number, copy_with(current, **changes),
+    """Change some fields of decision or action item `item_id`, keeping the rest; refused
+    unless it is still at `version`."""
+    with session_scope(engine) as session:
+        current = repository.item_of(_item_row(session, meeting_id, kind, item_id))
+    return change_minutes_item(engine, meeting_id, item_id, copy_with(current, **changes),
                                version)
 
 
 def delete_minutes_item(
-    engine: Engine, meeting_id: str, kind: MinutesList, number: int
+    engine: Engine, meeting_id: str, kind: MinutesKind, item_id: str, version: int | None
 ) -> EditRow:
-    items = _items(engine, meeting_id, kind, number)
-    del items[number - 1]
-    return set_minutes_list(engine, meeting_id, kind, items)
+    """Remove decision or action item `item_id`, if it is still at `version`."""
+    with session_scope(engine) as session:
+        row = _claim(engine, session, meeting_id, kind, item_id, version)
+        before = {**item_state(row), "version": row.version - 1}
+        session.delete(row)
+        return _record(session, meeting_id, kind, item_id, before, None)
+
+
+def _content(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k not in ("version", "position")}
+
+
+def _undo_item(session: Session, meeting_id: str, edit: EditRow) -> None:
+    """Put a decision or action item back as it was before `edit`, when it is still as the
+    edit left it (an entry made before items had ids cannot be undone)."""
+    if not edit.target:
+        raise EditConflictError("This change was made before decisions and action items "
+                                "had their own ids; it cannot be undone.")
+    kind: MinutesKind = "decisions" if edit.kind == "decisions" else "action_items"
+    row = session.get(MinutesItemRow, edit.target, populate_existing=True)
+    now = item_state(row) if row is not None and row.meeting_id == meeting_id else None
+    # compared by what it says (an undone later edit leaves it as this edit left it, at a
+    # later version: versions only ever count on)
+    if (now is None) != (edit.after is None) or (
+            now is not None and _content(now) != _content(edit.after)):
+        raise EditConflictError(
+            "This item was changed again after that edit; undo the later edit first.")
+    if edit.before is None:  # an item added: it goes
+        session.delete(row)
+        return
+    before = dict(edit.before)
+    if row is None:  # an item deleted: it comes back, with its id
+        row = MinutesItemRow(id=before["id"], meeting_id=meeting_id, kind=kind,
+                             position=before["position"], text=before["text"])
+        version = before["version"] + 1
+    else:
+        version = row.version + 1
+    for name in ("text", "owner", "due", "due_date", "segments", "flagged", "edited"):
+        setattr(row, name, before[name])
+    row.version = version
+    session.add(row)
 
 
 #: The facts of a meeting a person can change at any time, with or without a language model.
@@ -257,7 +333,9 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
         meeting.options = copy_with(options, **{k: facts[k] for k in ("date", "place")
                                                 if k in facts}).to_stored()
     if "summary" in facts or "agenda" in facts:
-        minutes = dict(meeting.minutes or asdict(Minutes(status=meeting.minutes_status)))
+        minutes = dict(meeting.minutes or {
+            k: v for k, v in asdict(Minutes(status=meeting.minutes_status)).items()
+            if k not in MINUTES_LISTS})
         if "summary" in facts:
             minutes["summary"] = facts["summary"]
         if "agenda" in facts:
@@ -331,6 +409,10 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             raise NotFoundError(f"No edit {edit_id} in meeting {meeting_id!r}.")
         if edit.undone_at is not None:
             raise EditConflictError(f"Edit {edit_id} was already undone.")
+        if not undoable(edit):
+            raise EditError(f"Edits of kind {edit.kind!r} cannot be undone"
+                            + (" (made before items had their own ids)."
+                               if edit.kind in MINUTES_LISTS else "."))
         meeting = repository.get_meeting_row(session, meeting_id)
         if edit.kind == "segment":
             row = _segment(session, meeting_id, int(edit.target))
@@ -359,11 +441,7 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
             _check_current({name: facts[name] for name in edit.after}, edit)
             _set_facts(meeting, edit.before)
         elif edit.kind in MINUTES_LISTS:
-            minutes = dict(meeting.minutes or {})
-            _check_current(minutes.get(edit.kind, []), edit)
-            minutes[edit.kind] = edit.before
-            meeting.minutes = minutes
-            session.add(meeting)
+            _undo_item(session, meeting_id, edit)
         else:
             raise EditError(f"Edits of kind {edit.kind!r} cannot be undone.")
         edit.undone_at = utcnow()
@@ -397,9 +475,9 @@ __all__ = [
     "edit_segment",
     "edited_segments",
     "history",
+    "item_state",
     "meeting_facts",
     "patch_minutes_item",
     "rename_speaker",
-    "set_minutes_list",
     "undo",
 ]

@@ -161,8 +161,9 @@ class StaleVersionError(EditConflictError):
 
     code = "stale_version"
 
-    def __init__(self, message: str, current: dict[str, Any]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, current: dict[str, Any], *,
+                 code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.current = current
 
 

@@ -16,14 +16,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import Engine, bindparam, delete, func, insert
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from gijiroku.dictionary import Entry, Rule, add_entry, correct, share_out
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import EditConflictError, EditError, InvalidInputError, NotFoundError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow, SpeakerRow, WordRow
+from gijiroku.storage.tables import (
+    EditRow,
+    MeetingRow,
+    MinutesItemRow,
+    SegmentRow,
+    SpeakerRow,
+    WordRow,
+)
 
 #: The most hits a search shows (a misrecognition repeats dozens of times, not thousands).
 MAX_HITS = 2000
@@ -46,78 +54,131 @@ def _line(rows: list[SegmentRow], number: int) -> int:
                         value=number)
 
 
+#: Ids per `IN (...)` list: under SQLite's and PostgreSQL's limits on bound parameters.
+CHUNK = 900
+
+
 def _state(session: Session, row: SegmentRow) -> State:
-    words = repository.word_rows(session, row.id)
-    return {
+    return _states(session, [row])[0]
+
+
+def _states(session: Session, rows: list[SegmentRow]) -> list[State]:
+    """Lines as the history keeps them, their words read in one query per `CHUNK` lines
+    (a speaker merge in a 3-hour session touches a thousand lines)."""
+    ids = [row.id for row in rows]
+    words: dict[int | None, list[WordRow]] = {i: [] for i in ids}
+    for at in range(0, len(ids), CHUNK):
+        for word in session.exec(select(WordRow).where(
+                col(WordRow.segment_id).in_(ids[at:at + CHUNK]))
+                .order_by(col(WordRow.segment_id), col(WordRow.position))):
+            words[word.segment_id].append(word)
+    return [{
         "number": row.number, "start": row.start, "end": row.end, "text": row.text,
         "speaker": row.speaker_key, "edited": row.edited, "avg_logprob": row.avg_logprob,
         "no_speech_prob": row.no_speech_prob, "source": row.source, "gap": row.gap,
         "words": [[w.start, w.end, w.text, w.probability, w.speaker_key, w.doubtful]
-                  for w in words],
-    }
+                  for w in words[row.id]],
+    } for row in rows]
 
 
 def _write(session: Session, meeting_id: str, states: list[State],
            removed: list[int]) -> None:
     """Make the lines `states` hold (updated in place, so their versions count on, or
-    inserted) and delete the lines numbered `removed`."""
-    rows = {r.number: r for r in session.exec(select(SegmentRow).where(
-        SegmentRow.meeting_id == meeting_id,
-        col(SegmentRow.number).in_([s["number"] for s in states] + removed))).all()}
+    inserted) and delete the lines numbered `removed`: a few statements for any number of
+    lines (their rows in one flush, their words deleted and inserted in one each)."""
+    numbers = [s["number"] for s in states] + removed
+    rows: dict[int, SegmentRow] = {}
+    for at in range(0, len(numbers), CHUNK):
+        rows.update((r.number, r) for r in session.exec(select(SegmentRow).where(
+            SegmentRow.meeting_id == meeting_id,
+            col(SegmentRow.number).in_(numbers[at:at + CHUNK]))).all())
     for number in removed:
         if number in rows:
             session.delete(rows[number])
-    for state in states:
-        row = rows.get(state["number"]) or SegmentRow(meeting_id=meeting_id,
-                                                      number=state["number"], start=0.0,
-                                                      end=0.0, text="")
-        for name in ("start", "end", "text", "edited", "avg_logprob", "no_speech_prob",
-                     "source"):
-            setattr(row, name, state[name])
-        row.gap = bool(state.get("gap", False))  # (history written before gaps had none)
-        row.speaker_key = state["speaker"]
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        session.execute(delete(WordRow).where(col(WordRow.segment_id) == row.id))
-        session.add_all(
-            WordRow(segment_id=row.id, meeting_id=meeting_id, position=position, start=w[0],
-                    end=w[1], text=w[2], probability=w[3], speaker_key=w[4],
-                    # (history written before words were marked has five fields)
-                    doubtful=bool(w[5]) if len(w) > 5 else w[3] < 0.5)
-            for position, w in enumerate(state["words"]))
+
+    def columns(state: State) -> dict[str, Any]:
+        return {"start": state["start"], "end": state["end"], "text": state["text"],
+                "edited": state["edited"], "avg_logprob": state["avg_logprob"],
+                "no_speech_prob": state["no_speech_prob"], "source": state["source"],
+                # (history written before gaps had none)
+                "gap": bool(state.get("gap", False)), "speaker_key": state["speaker"]}
+
+    # lines that exist: one UPDATE run for all of them, each matched on the version read
+    # (a line changed meanwhile is refused, as the ORM's own version check would)
+    kept = [s for s in states if s["number"] in rows]
+    if kept:
+        table = SegmentRow.metadata.tables["segment"]
+        changed = session.execute(
+            table.update().where(table.c.id == bindparam("row_id"),
+                                 table.c.version == bindparam("row_version"))
+            .values(version=table.c.version + 1,
+                    **{name: bindparam(name) for name in columns(kept[0])}),
+            [{"row_id": rows[s["number"]].id, "row_version": rows[s["number"]].version,
+              **columns(s)} for s in kept])
+        if changed.rowcount != len(kept):  # type: ignore[attr-defined]
+            raise StaleDataError("A line was changed by someone else at the same moment.")
+    ids_of = {number: row.id for number, row in rows.items()}
+    for state in kept:  # read again if asked for (not here: one query per line)
+        session.expire(rows[state["number"]])
+    fresh_rows = [SegmentRow(meeting_id=meeting_id, number=s["number"], **columns(s))
+                  for s in states if s["number"] not in rows]  # split off, inserted, undone
+    session.add_all(fresh_rows)
+    session.flush()
+    ids_of.update((row.number, row.id) for row in fresh_rows)
+    ids = [ids_of[s["number"]] for s in states]
+    for at in range(0, len(ids), CHUNK):
+        session.execute(delete(WordRow).where(col(WordRow.segment_id).in_(ids[at:at + CHUNK])))
+    fresh = [
+        {"segment_id": row_id, "meeting_id": meeting_id, "position": position,
+         "start": w[0], "end": w[1], "text": w[2], "probability": w[3], "speaker_key": w[4],
+         # (history written before words were marked has five fields)
+         "doubtful": bool(w[5]) if len(w) > 5 else w[3] < 0.5}
+        for row_id, state in zip(ids, states, strict=True)
+        for position, w in enumerate(state["words"])]
+    if fresh:
+        session.execute(insert(WordRow), fresh)
     session.flush()
 
 
-def _minutes_lists(meeting: MeetingRow) -> dict[str, list[dict[str, Any]]] | None:
-    if not meeting.minutes:
-        return None
-    return {k: list(meeting.minutes.get(k, [])) for k in ("decisions", "action_items")}
+def _recite(session: Session, meeting: MeetingRow,
+            moved: dict[int, int | None]) -> tuple[Any, Any]:
+    """Citations of lines that merged into another (n -> m) or went (n -> None): each item
+    citing one changes (a new version; one left citing nothing is flagged). Returns the
+    changed items' citations before and after (id, version, segments, flagged), or
+    (None, None) when no item cited those lines."""
+    before: list[dict[str, Any]] = []
+    after: list[dict[str, Any]] = []
+    for row in repository.minutes_items(session, meeting.id):
+        cited = list(row.segments)
+        recited = list(dict.fromkeys(
+            m for m in (moved.get(n, n) for n in cited) if m is not None))
+        if recited == cited:
+            continue
+        before.append({"id": row.id, "version": row.version, "segments": cited,
+                       "flagged": row.flagged})
+        row.segments, row.flagged = recited, row.flagged or not recited
+        row.version += 1
+        session.add(row)
+        after.append({"id": row.id, "version": row.version, "segments": recited,
+                      "flagged": row.flagged})
+    return (before, after) if after else (None, None)
 
 
-def _recite(meeting: MeetingRow, moved: dict[int, int | None]) -> tuple[Any, Any]:
-    """Citations of lines that merged into another (n -> m) or went (n -> None); the
-    decisions and action items before and after, or (None, None) when none changed."""
-    before = _minutes_lists(meeting)
-    if before is None:
-        return None, None
-    after: dict[str, list[dict[str, Any]]] = {}
-    changed = False
-    for kind, items in before.items():
-        after[kind] = []
-        for item in items:
-            cited = list(item.get("segments", []))
-            recited = list(dict.fromkeys(
-                m for m in (moved.get(n, n) for n in cited) if m is not None))
-            if recited != cited:
-                changed = True
-                item = {**item, "segments": recited, "flagged": item.get("flagged", False)
-                        or not recited, "version": int(item.get("version", 1)) + 1}
-            after[kind].append(item)
-    if not changed:
-        return None, None
-    meeting.minutes = {**(meeting.minutes or {}), **after}
-    return before, after
+def _cite_again(session: Session, meeting: MeetingRow, before: Any, after: Any) -> None:
+    """Undo of `_recite`: each item's citations go back where they are still as the change
+    left them (an item cited otherwise since keeps citing lines that exist). History written
+    before items had ids (lists of items) is left as it is."""
+    if not isinstance(after, list):
+        return
+    was = {item["id"]: item for item in before}
+    for item in after:
+        row = session.get(MinutesItemRow, item["id"], populate_existing=True)
+        if row is None or row.meeting_id != meeting.id or (
+                list(row.segments), row.flagged) != (item["segments"], item["flagged"]):
+            continue
+        row.segments, row.flagged = was[item["id"]]["segments"], was[item["id"]]["flagged"]
+        row.version += 1
+        session.add(row)
 
 
 def _record(session: Session, meeting: MeetingRow, action: str, before: list[State],
@@ -158,7 +219,7 @@ def merge_with_next(engine: Engine, meeting_id: str, number: int) -> EditRow:
                                              for w in second["words"]]}
         if len(merged["text"]) > MAX_LINE:
             raise EditError("The merged line would be too long.")
-        minutes = _recite(meeting, {second["number"]: first["number"]})
+        minutes = _recite(session, meeting, {second["number"]: first["number"]})
         _write(session, meeting_id, [merged], [second["number"]])
         return _record(session, meeting, "merge", [first, second], [merged], minutes)
 
@@ -216,7 +277,7 @@ def delete_line(engine: Engine, meeting_id: str, number: int) -> EditRow:
         meeting = repository.get_meeting_row(session, meeting_id)
         rows = _ordered(session, meeting_id)
         line = _state(session, rows[_line(rows, number)])
-        minutes = _recite(meeting, {number: None})
+        minutes = _recite(session, meeting, {number: None})
         _write(session, meeting_id, [], [number])
         return _record(session, meeting, "delete", [line], [], minutes)
 
@@ -277,7 +338,7 @@ def set_speaker(engine: Engine, meeting_id: str, first: int, last: int,
         _known(session, meeting_id, speaker)
         rows = _ordered(session, meeting_id)
         a, b = sorted((_line(rows, first), _line(rows, last)))
-        before = [_state(session, row) for row in rows[a:b + 1]]
+        before = _states(session, rows[a:b + 1])
         after = [{**s, "speaker": speaker, "edited": True,
                   "words": [[*w[:4], speaker, *w[5:]] for w in s["words"]]} for s in before]
         _write(session, meeting_id, after, [])
@@ -348,9 +409,12 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
             return None
         separator = "" if meeting.language in NO_SPACE_LANGUAGES else " "
         by_number = {row.number: row for row in rows}
+        touched = list(dict.fromkeys(h.number for h in hits))
+        states = dict(zip(touched, _states(session, [by_number[n] for n in touched]),
+                          strict=True))
         before, after = [], []
-        for number in dict.fromkeys(h.number for h in hits):
-            state = _state(session, by_number[number])
+        for number in touched:
+            state = states[number]
             words = [str(w[2]) for w in state["words"]]
             line_hits = [h for h in hits if h.number == number]
             if only is None:
@@ -424,7 +488,7 @@ def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> E
             WordRow.meeting_id == meeting_id, WordRow.speaker_key == source).distinct()))
         rows = [r for r in _ordered(session, meeting_id)
                 if r.speaker_key == source or r.id in with_words]
-        before = [_state(session, row) for row in rows]
+        before = _states(session, rows)
         after = [{**s, "speaker": into if s["speaker"] == source else s["speaker"],
                   "words": [[*w[:4], into if w[4] == source else w[4], *w[5:]]
                             for w in s["words"]]}
@@ -447,7 +511,7 @@ def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> E
 def _current(session: Session, meeting_id: str, numbers: list[int]) -> dict[int, State]:
     rows = session.exec(select(SegmentRow).where(
         SegmentRow.meeting_id == meeting_id, col(SegmentRow.number).in_(numbers))).all()
-    return {r.number: _state(session, r) for r in rows}
+    return {state["number"]: state for state in _states(session, list(rows))}
 
 
 def _compared(state: State | None) -> State | None:
@@ -475,12 +539,10 @@ def undo(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     """Undo a `lines` or `speakers` entry of the history (editing.undo calls this)."""
     if edit.kind == "lines":
         _put_back(session, meeting, edit.before["lines"], edit.after["lines"])
-        minutes_before, minutes_after = edit.before["minutes"], edit.after["minutes"]
-        # citations go back only when no one changed those items since; otherwise they
-        # still cite lines that exist (the merged line), or a line that came back uncited
-        if minutes_before is not None and _minutes_lists(meeting) == minutes_after:
-            meeting.minutes = {**(meeting.minutes or {}), **minutes_before}
-            session.add(meeting)
+        # citations go back only to items no one changed since; the others still cite
+        # lines that exist (the merged line), or a line that came back uncited
+        if edit.after["minutes"] is not None:
+            _cite_again(session, meeting, edit.before["minutes"], edit.after["minutes"])
         return
     if edit.target == "add":
         key = edit.after["speaker"][0]

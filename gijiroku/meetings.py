@@ -21,7 +21,14 @@ from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.recordings import Accepted, accept_received, content_hash, meeting_dir
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, JobRow, SegmentRow, SpeakerRow, WordRow
+from gijiroku.storage.tables import (
+    EditRow,
+    JobRow,
+    MinutesItemRow,
+    SegmentRow,
+    SpeakerRow,
+    WordRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +85,7 @@ def replace_recording(
         session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
                             before=earlier,
                             after={"content_hash": digest, "size": original.stat().st_size}))
-        for table in (WordRow, SegmentRow, SpeakerRow):
+        for table in (WordRow, SegmentRow, SpeakerRow, MinutesItemRow):
             session.execute(delete(table).where(col(table.meeting_id) == meeting_id))
         repository.update_meeting(
             session, meeting_id, content_hash=digest, completed_stages=[], audio_path=None,

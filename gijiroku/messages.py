@@ -81,6 +81,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
                   "en": "Not found."},
     "line_not_found": {"ja": "発言 #{value} はこの会議にありません。",
                        "en": "Line {value} does not exist in this meeting."},
+    "item_not_found": {"ja": "この決定事項・今後の対応は見つかりません。議事録が作り直されたか、"
+                             "削除された可能性があります。",
+                       "en": "No such decision or action item; the minutes may have been "
+                             "written again, or it was deleted."},
+    "version_missing": {"ja": "変更のもとにした版（version）が送られていません。画面を開き"
+                              "直してから保存してください。",
+                        "en": "Send the version the change was made on; reload and save "
+                              "again."},
     "meeting_not_found": {"ja": "この会議は見つかりません。削除された可能性があります。",
                           "en": "No such meeting; it may have been deleted."},
     "job_not_found": {"ja": "この処理は見つかりません。",

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from gijiroku.errors import AudioFileNotFoundError, EmptyAudioError
-from gijiroku.options import MeetingOptions
+from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import new_id
 
@@ -181,7 +181,7 @@ def _register(
             meeting = repository.create_meeting(
                 session,
                 meeting_id=meeting_id,
-                title=(title or "").strip()[:500] or base,
+                title=checked_title(title) or base,  # every door checks the same rule
                 source_name=base + safe_suffix(name),
                 source_path=relative.as_posix(),
                 content_hash=content_hash,

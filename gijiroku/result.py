@@ -69,10 +69,10 @@ def minutes_document(minutes: Minutes) -> dict[str, Any]:
 def item_document(item: Decision | ActionItem) -> dict[str, Any]:
     """A decision or action item as the result document shows it."""
     if isinstance(item, Decision):
-        return {"text": item.text, "segments": item.segments, "flagged": item.flagged,
-                "edited": item.edited, "version": item.version}
+        return {"id": item.id, "text": item.text, "segments": item.segments,
+                "flagged": item.flagged, "edited": item.edited, "version": item.version}
     return {
-        "task": item.task, "owner": item.owner, "due": item.due, "due_date": item.due_date,
-        "segments": item.segments, "flagged": item.flagged, "edited": item.edited,
-        "version": item.version,
+        "id": item.id, "task": item.task, "owner": item.owner, "due": item.due,
+        "due_date": item.due_date, "segments": item.segments, "flagged": item.flagged,
+        "edited": item.edited, "version": item.version,
     }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from gijiroku.config import Settings
 from tests.conftest import Ran
 from tests.cores import THREADS
 from tests.processed import ProcessedMeetings
@@ -113,6 +114,29 @@ def test_invalid_configuration_stops_before_any_work(
     assert run.returncode == 2
     assert "GIJIROKU_DEVICE" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_a_title_the_web_view_would_refuse_is_refused_before_anything_is_stored(
+    media: dict[str, Path], tmp_path: Path, settings: Settings
+) -> None:
+    """`process --title` checks the title as the details form does (same message), so no
+    meeting can be stored with a title the form could never save again."""
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+    from tests.api.test_api import LOCAL
+
+    long = "第" * 201
+    run = gijiroku("process", str(media["wav"]), "--title", long, data_dir=tmp_path / "d")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "title is longer than 200 characters. [text_too_long]" in run.stderr
+    assert not (tmp_path / "d" / "meetings").exists()
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        form = client.post("/api/meetings", data={"title": long},
+                           files={"file": ("a.wav", media["wav"].read_bytes())},
+                           headers={"Accept-Language": "en"})
+    assert form.status_code == 422
+    assert form.json()["error"]["message"] == "title is longer than 200 characters."
 
 
 def test_forcing_japanese_on_the_english_model_says_what_to_do(
@@ -292,8 +316,6 @@ def stored(tmp_path: Path) -> tuple[Path, str]:
 def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
     stored: tuple[Path, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
-    from dataclasses import asdict
-
     from gijiroku import editing
     from gijiroku.config import Settings
     from gijiroku.domain import Decision
@@ -302,8 +324,8 @@ def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
 
     data, meeting_id = stored
     url = Settings(data_dir=data).resolved_database_url
-    by_hand = Decision(text="職員を二名増員する。", segments=[2], edited=True)
-    editing.set_minutes_list(open_database(url), meeting_id, "decisions", [asdict(by_hand)])
+    editing.add_minutes_item(open_database(url), meeting_id,
+                             Decision(text="職員を二名増員する。", segments=[2]))
     close_database(url)
     answer = {"summary": "日曜開館の試行に合意した。", "topics": ["図書館"],
               "decisions": [{"text": "日曜開館を試行する。", "segments": [2]}],

@@ -259,9 +259,9 @@ def test_a_file_that_changes_after_it_was_taken_replaces_its_meetings_recording(
 ) -> None:
     """Ogg declares no length to compare with: the half copy is taken, and the rest of it
     arriving later replaces that meeting's recording instead of making a second meeting."""
-    from gijiroku.domain import Segment, Transcript
+    from gijiroku.domain import Decision, Minutes, Segment, Transcript
     from gijiroku.storage import repository
-    from gijiroku.storage.tables import EditRow, SegmentRow
+    from gijiroku.storage.tables import EditRow, MinutesItemRow, SegmentRow
 
     folder = tmp_path / "share"
     folder.mkdir()
@@ -276,6 +276,8 @@ def test_a_file_that_changes_after_it_was_taken_replaces_its_meetings_recording(
                 repository.save_transcript(
                     session, meeting_id=first.meeting_id, transcript=Transcript(
                         "en", 15.0, [Segment(0.0, 4.0, "Only the first half was here.")]))
+                repository.save_minutes(session, first.meeting_id, Minutes(
+                    status="done", decisions=[Decision("Drawn from the first half.", [1])]))
         finally:
             writer.finish()
         assert wait_for(lambda: len(rows_of(engine)) == 2)
@@ -294,6 +296,7 @@ def test_a_file_that_changes_after_it_was_taken_replaces_its_meetings_recording(
         assert [j.status for j in jobs] == ["cancelled", "queued"]
         assert jobs[1].id == rows[1].job_id and jobs[1].stages is None
         assert session.exec(select(SegmentRow)).all() == []  # processed again from the start
+        assert session.exec(select(MinutesItemRow)).all() == []  # and its minutes too
         history = session.exec(select(EditRow)).all()
     assert [e.kind for e in history] == ["recording"]
     earlier = history[0].before

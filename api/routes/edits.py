@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import Engine
 
-from api.deps import Db, Minimal, Number
+from api.deps import Db, ItemId, ItemVersion, Minimal, Number
+from api.pages import page_language
 from api.routes.meetings import meeting_document
 from api.schemas import (
     ActionItemIn,
@@ -134,7 +135,7 @@ def _minutes_answer(db: Engine, meeting_id: str, minimal: bool) -> dict[str, Any
     if minimal:
         with session_scope(db) as session:
             row = repository.get_meeting_row(session, meeting_id)
-            return {"minutes": minutes_document(repository.minutes_of(row))}
+            return {"minutes": minutes_document(repository.minutes_of(session, row))}
     return meeting_document(db, meeting_id)
 
 
@@ -152,27 +153,27 @@ def add_decision(meeting_id: str, body: DecisionIn, db: Db, minimal: Minimal) ->
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.put("/meetings/{meeting_id}/decisions/{number}", summary="Change a decision")
-def put_decision(meeting_id: str, number: Number, body: DecisionIn, db: Db,
+@router.put("/meetings/{meeting_id}/decisions/{item_id}", summary="Change a decision")
+def put_decision(meeting_id: str, item_id: ItemId, body: DecisionIn, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, number, _decision(body), body.version)
+    editing.change_minutes_item(db, meeting_id, item_id, _decision(body), body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.patch("/meetings/{meeting_id}/decisions/{number}",
+@router.patch("/meetings/{meeting_id}/decisions/{item_id}",
               summary="Change part of a decision")
-def patch_decision(meeting_id: str, number: Number, body: DecisionPatch, db: Db,
+def patch_decision(meeting_id: str, item_id: ItemId, body: DecisionPatch, db: Db,
                    minimal: Minimal) -> dict[str, Any]:
-    editing.patch_minutes_item(db, meeting_id, "decisions", number,
+    editing.patch_minutes_item(db, meeting_id, "decisions", item_id,
                                body.model_dump(exclude={"version"}, exclude_none=True),
                                body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.delete("/meetings/{meeting_id}/decisions/{number}", summary="Delete a decision")
-def delete_decision(meeting_id: str, number: Number, db: Db,
-                    minimal: Minimal) -> dict[str, Any]:
-    editing.delete_minutes_item(db, meeting_id, "decisions", number)
+@router.delete("/meetings/{meeting_id}/decisions/{item_id}", summary="Delete a decision")
+def delete_decision(meeting_id: str, item_id: ItemId, db: Db, minimal: Minimal,
+                    version: ItemVersion = None) -> dict[str, Any]:
+    editing.delete_minutes_item(db, meeting_id, "decisions", item_id, version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -183,38 +184,46 @@ def add_action(meeting_id: str, body: ActionItemIn, db: Db, minimal: Minimal) ->
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.put("/meetings/{meeting_id}/action_items/{number}", summary="Change an action item")
-def put_action(meeting_id: str, number: Number, body: ActionItemIn, db: Db,
+@router.put("/meetings/{meeting_id}/action_items/{item_id}", summary="Change an action item")
+def put_action(meeting_id: str, item_id: ItemId, body: ActionItemIn, db: Db,
                minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, number, _action(body), body.version)
+    editing.change_minutes_item(db, meeting_id, item_id, _action(body), body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.patch("/meetings/{meeting_id}/action_items/{number}",
+@router.patch("/meetings/{meeting_id}/action_items/{item_id}",
               summary="Change part of an action item")
-def patch_action(meeting_id: str, number: Number, body: ActionItemPatch, db: Db,
+def patch_action(meeting_id: str, item_id: ItemId, body: ActionItemPatch, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
     # owner, due and due_date may be cleared with null; what is not sent stays
-    editing.patch_minutes_item(db, meeting_id, "action_items", number,
+    editing.patch_minutes_item(db, meeting_id, "action_items", item_id,
                                body.model_dump(exclude={"version"}, exclude_unset=True),
                                body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
-@router.delete("/meetings/{meeting_id}/action_items/{number}",
+@router.delete("/meetings/{meeting_id}/action_items/{item_id}",
                summary="Delete an action item")
-def delete_action(meeting_id: str, number: Number, db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.delete_minutes_item(db, meeting_id, "action_items", number)
+def delete_action(meeting_id: str, item_id: ItemId, db: Db, minimal: Minimal,
+                  version: ItemVersion = None) -> dict[str, Any]:
+    editing.delete_minutes_item(db, meeting_id, "action_items", item_id, version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.get("/meetings/{meeting_id}/history", response_model=list[EditView],
             summary="Every edit, oldest first")
-def get_history(meeting_id: str, db: Db) -> list[EditView]:
-    return [EditView.of(e) for e in editing.history(db, meeting_id)]
+def get_history(meeting_id: str, db: Db, request: Request) -> list[EditView]:
+    names, language = _speaker_names(db, meeting_id), page_language(request)
+    return [EditView.of(e, names, language) for e in editing.history(db, meeting_id)]
+
+
+def _speaker_names(db: Engine, meeting_id: str) -> dict[str, str | None]:
+    with session_scope(db) as session:
+        return {s.id: s.name for s in repository.load_speakers(session, meeting_id)}
 
 
 @router.post("/meetings/{meeting_id}/history/{edit_id}/undo", response_model=EditView,
              summary="Undo an edit")
-def undo(meeting_id: str, edit_id: Number, db: Db) -> EditView:
-    return EditView.of(editing.undo(db, meeting_id, edit_id))
+def undo(meeting_id: str, edit_id: Number, db: Db, request: Request) -> EditView:
+    edit = editing.undo(db, meeting_id, edit_id)
+    return EditView.of(edit, _speaker_names(db, meeting_id), page_language(request))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gijiroku.cli import dictionary, meetings, models, service
 from gijiroku.cli.common import EXIT_CONFIG, EXIT_FAILED
-from gijiroku.errors import GijirokuError
+from gijiroku.errors import GijirokuError, InvalidInputError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GijirokuError as exc:
         print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
         # a setting or an argument that cannot be used: nothing was done
-        return EXIT_CONFIG if exc.code in ("config_invalid", "invalid_input") else EXIT_FAILED
+        refused = isinstance(exc, InvalidInputError) or exc.code == "config_invalid"
+        return EXIT_CONFIG if refused else EXIT_FAILED
     except OSError as exc:  # a folder or file the settings name that cannot be used
         print(f"error: {exc.strerror or exc}"
               f"{f': {exc.filename}' if exc.filename else ''} [os_error]", file=sys.stderr)

@@ -24,7 +24,7 @@ from gijiroku.export import CLEANUPS, FORMATS, export_meeting
 from gijiroku.export.document import inaudible
 from gijiroku.jobs import JobQueue
 from gijiroku.meetings import delete_meeting
-from gijiroku.options import MeetingOptions
+from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.reruns import Rerun, retry, run_rerun
@@ -34,6 +34,7 @@ from gijiroku.storage import open_database, repository, session_scope
 
 def process(args: argparse.Namespace) -> int:
     settings = get_settings()
+    title = checked_title(args.title)  # the web view's rule, refused before anything is stored
     options = MeetingOptions.checked(  # refused here, before anything is stored
         language=args.language, hotwords=args.hotwords, initial_prompt=args.initial_prompt,
         num_speakers=args.num_speakers, min_speakers=args.min_speakers,
@@ -43,7 +44,7 @@ def process(args: argparse.Namespace) -> int:
     )
     engine = open_database(settings.resolved_database_url)
     accepted = accept_file(
-        engine, settings.data_dir, Path(args.path), title=args.title, options=options
+        engine, settings.data_dir, Path(args.path), title=title, options=options
     )
     failure: GijirokuError | None = None
     with TerminalProgress() as progress:

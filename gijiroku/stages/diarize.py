@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from diarize import DiarizerSpec, SpeakerHints, load_diarizer
 from diarize.assign import assign_speakers, carry_names, unsplit
 from gijiroku.config import Settings
@@ -11,11 +13,20 @@ from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 
+log = logging.getLogger(__name__)
+
 #: Why a re-run of diarization stops before it rebuilds lines a person corrected.
 EDITED_LINES = (
     "Lines of this meeting were edited by hand; finding the speakers again rebuilds the "
     "lines where speakers change and loses those edits. Run it again with --replace-edits "
     "(in the API: replace_edits=true) to go ahead."
+)
+
+
+#: Why a diarization stops instead of writing its lines.
+CHANGED_MEANWHILE = (
+    "Lines of this meeting were changed while the speakers were being found; nothing was "
+    "replaced. Run it again to find the speakers over the lines as they are now."
 )
 
 
@@ -54,6 +65,7 @@ class DiarizeStage:
             transcript = repository.load_transcript(session, context.meeting_id)
             old_speakers = repository.load_speakers(session, context.meeting_id)
             edited = repository.edited_segments(session, context.meeting_id)
+            read = repository.line_versions(session, context.meeting_id)
         if edited and not context.replace_edits:
             # checked again here: a line may have been edited after the re-run was queued
             raise EditConflictError(EDITED_LINES)
@@ -67,10 +79,20 @@ class DiarizeStage:
         speakers = carry_names(old_speakers, before, speakers, after)
         transcript.segments = segments
         with session_scope(context.engine) as session:
+            # the lines are taken before they are compared: a correction made while the
+            # speakers were found is never written over (even when edits may be replaced:
+            # those were the edits there when the re-run was asked for)
+            if repository.lock_lines(session, context.meeting_id) != read:
+                raise EditConflictError(CHANGED_MEANWHILE)
+            spans = repository.line_spans(session, context.meeting_id)
             repository.save_transcript(
                 session, meeting_id=context.meeting_id, transcript=transcript
             )
             repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
+            lost = repository.cite_by_time(session, context.meeting_id, spans, segments)
+        if lost:
+            log.warning("meeting %s: %d minutes item(s) cite speech no line holds now; "
+                        "flagged", context.meeting_id, lost)
 
 
-__all__ = ["EDITED_LINES", "DiarizeStage", "diarizer_spec", "speaker_hints"]
+__all__ = ["CHANGED_MEANWHILE", "EDITED_LINES", "DiarizeStage", "diarizer_spec", "speaker_hints"]

@@ -132,19 +132,6 @@ def build_request(
     )
 
 
-def keep_edits(new: Minutes, old: Minutes) -> Minutes:
-    """New minutes plus the decisions and action items a person edited or added."""
-    decisions = [d for d in old.decisions if d.edited]
-    actions = [a for a in old.action_items if a.edited]
-    kept_d = {d.text for d in decisions}
-    kept_a = {a.task for a in actions}
-    return copy_with(
-        new,
-        decisions=decisions + [d for d in new.decisions if d.text not in kept_d],
-        action_items=actions + [a for a in new.action_items if a.task not in kept_a],
-    )
-
-
 class MinutesStage:
     """Summary, topics, decisions and action items, each citing transcript segments."""
 
@@ -160,6 +147,7 @@ class MinutesStage:
             date = options.date or row.created_at.date().isoformat()
             meeting = repository.load_meeting(session, context.meeting_id)
         old = meeting.minutes
+        written = False
         try:
             chosen = backend(settings) if options.minutes else None
             if not options.minutes:
@@ -174,7 +162,8 @@ class MinutesStage:
                     settings.data_dir / "templates",
                 )
                 request = build_request(meeting, template, date, language)
-                minutes = self._write(chosen, request, meeting, old, context)
+                minutes = self._write(chosen, request, meeting, context)
+                written = True
         except (ConfigError, ModelError) as exc:  # a bad template, setting or model file
             minutes = copy_with(old, status="failed", error=exc.message)
         except (LLMTimeoutError, LLMUnavailableError) as exc:  # passing: maybe tried again
@@ -182,19 +171,24 @@ class MinutesStage:
             note = " The minutes step will be tried again." if again else ""
             minutes = copy_with(old, status="failed", error=exc.message + note)
             if again:
-                self._save(context, minutes)
+                self._save(context, minutes, written=False)
                 raise
         except LLMError as exc:  # unusable answers, after the writer's own repair
             minutes = copy_with(old, status="failed", error=exc.message)
-        self._save(context, minutes)
+        self._save(context, minutes, written)
 
     @staticmethod
-    def _save(context: StageContext, minutes: Minutes) -> None:
+    def _save(context: StageContext, minutes: Minutes, written: bool) -> None:
+        """New minutes replace the items no person touched; the items a person wrote or
+        changed, even while the model was writing, stay (all are replaced when the job
+        was asked to replace edits). Minutes not written (skipped, failed) change only
+        their status and message: the items stay as they are."""
         with session_scope(context.engine) as session:
-            repository.save_minutes(session, context.meeting_id, minutes)
+            repository.save_minutes(session, context.meeting_id, minutes, items=written,
+                                    keep_edited=not context.replace_edits)
 
     def _write(
-        self, chosen: Backend, request: MinutesRequest, meeting: Meeting, old: Minutes,
+        self, chosen: Backend, request: MinutesRequest, meeting: Meeting,
         context: StageContext,
     ) -> Minutes:
         label = chosen.config.model
@@ -204,5 +198,4 @@ class MinutesStage:
         writer = load_writer(chosen.config, chosen.count_tokens)
         out, _usage = writer.write(request, context.progress)
         speakers = {s.id: s.name for s in meeting.speakers}
-        new = copy_with(checked_minutes(out, request, speakers), model=label)
-        return new if context.replace_edits else keep_edits(new, old)
+        return copy_with(checked_minutes(out, request, speakers), model=label)

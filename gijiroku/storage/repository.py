@@ -17,6 +17,7 @@ from gijiroku.domain import (
     Meeting,
     MeetingStatus,
     Minutes,
+    MinutesKind,
     Segment,
     Speaker,
     Transcript,
@@ -40,6 +41,7 @@ from gijiroku.storage.job_repository import (  # noqa: F401  (re-exported: one e
 from gijiroku.storage.tables import (
     JobRow,
     MeetingRow,
+    MinutesItemRow,
     SegmentRow,
     SpeakerRow,
     WatchedFileRow,
@@ -186,6 +188,68 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
     )
 
 
+def lock_lines(session: Session, meeting_id: str) -> dict[int, int]:
+    """Take the meeting's lines for a stage that rewrites them; each line's number and
+    version as they are now. On SQLite the transaction's first statement writes (it then
+    holds the database's write lock before it reads); on PostgreSQL the lines' rows are
+    locked, so an edit in flight is committed (and seen) or waits (and then finds its line
+    rewritten, and is refused)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(MeetingRow).where(col(MeetingRow.id) == meeting_id)
+                        .values(updated_at=utcnow()))
+    rows = session.execute(sa_select(col(SegmentRow.number), col(SegmentRow.version)).where(
+        col(SegmentRow.meeting_id) == meeting_id).with_for_update()).all()
+    return {number: version for number, version in rows}
+
+
+def line_versions(session: Session, meeting_id: str) -> dict[int, int]:
+    """Each line's number and version (what `lock_lines` compares with later)."""
+    rows = session.execute(sa_select(col(SegmentRow.number), col(SegmentRow.version)).where(
+        col(SegmentRow.meeting_id) == meeting_id)).all()
+    return {number: version for number, version in rows}
+
+
+def line_spans(session: Session, meeting_id: str) -> dict[int, tuple[float, float]]:
+    rows = session.execute(sa_select(col(SegmentRow.number), col(SegmentRow.start),
+                                      col(SegmentRow.end))
+                           .where(col(SegmentRow.meeting_id) == meeting_id)).all()
+    return {number: (start, end) for number, start, end in rows}
+
+
+#: Seconds two lines must share to count as the same speech (lines that only touch do not).
+SHARED_SPEECH = 0.02
+
+
+def cite_by_time(session: Session, meeting_id: str, old: dict[int, tuple[float, float]],
+                 new: Sequence[Segment]) -> int:
+    """After the lines were rebuilt (numbered from 1 in `new`'s order), each decision's and
+    action item's citations move to the new lines that share speech with the old lines
+    they cited, so every cited stretch of speech is still cited. An item one of whose old
+    lines has no new line over its speech is flagged (never pointed somewhere else).
+    Returns how many items were flagged so."""
+    flagged = 0
+    for row in minutes_items(session, meeting_id):
+        if not row.segments:
+            continue
+        found: list[int] = []
+        lost = False
+        for number in row.segments:
+            span = old.get(number)
+            hits = [] if span is None else [
+                index for index, segment in enumerate(new, start=1)
+                if min(span[1], segment.end) - max(span[0], segment.start) > SHARED_SPEECH]
+            lost = lost or not hits
+            found.extend(hits)
+        cited = list(dict.fromkeys(found))
+        if cited == list(row.segments) and not lost:
+            continue
+        row.segments, row.flagged = cited, row.flagged or lost
+        flagged += lost
+        row.version += 1
+        session.add(row)
+    return flagged
+
+
 def save_speakers(session: Session, *, meeting_id: str, speakers: list[Speaker]) -> None:
     """Replace the meeting's speakers (ids S1, S2..., raw labels and names)."""
     session.execute(delete(SpeakerRow).where(col(SpeakerRow.meeting_id) == meeting_id))
@@ -296,15 +360,74 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         duration=row.duration,
         speakers=load_speakers(session, meeting_id),
         segments=_segments(session, meeting_id, with_words),
-        minutes=minutes_of(row),
+        minutes=minutes_of(session, row),
         redecoded=row.redecoded,
     )
 
 
-def save_minutes(session: Session, meeting_id: str, minutes: Minutes) -> None:
-    update_meeting(
-        session, meeting_id, minutes_status=minutes.status, minutes=asdict(minutes)
-    )
+#: The lists of the minutes whose items are rows (MinutesItemRow.kind).
+MINUTES_KINDS: tuple[MinutesKind, ...] = ("decisions", "action_items")
+
+
+def item_of(row: MinutesItemRow) -> Decision | ActionItem:
+    """A stored decision or action item as a domain object."""
+    if row.kind == "decisions":
+        return Decision(text=row.text, segments=list(row.segments), flagged=row.flagged,
+                        edited=row.edited, version=row.version, id=row.id)
+    return ActionItem(task=row.text, owner=row.owner, due=row.due, due_date=row.due_date,
+                      segments=list(row.segments), flagged=row.flagged, edited=row.edited,
+                      version=row.version, id=row.id)
+
+
+def item_values(item: Decision | ActionItem) -> dict[str, Any]:
+    """The columns a decision or action item fills (all but id, meeting, kind, position)."""
+    if isinstance(item, Decision):
+        return {"text": item.text, "owner": None, "due": None, "due_date": None,
+                "segments": list(item.segments), "flagged": item.flagged,
+                "edited": item.edited}
+    return {"text": item.task, "owner": item.owner, "due": item.due,
+            "due_date": item.due_date, "segments": list(item.segments),
+            "flagged": item.flagged, "edited": item.edited}
+
+
+def minutes_items(session: Session, meeting_id: str,
+                  kind: MinutesKind | None = None) -> list[MinutesItemRow]:
+    """The meeting's decisions and action items, each list in its order."""
+    query = select(MinutesItemRow).where(MinutesItemRow.meeting_id == meeting_id)
+    if kind is not None:
+        query = query.where(MinutesItemRow.kind == kind)
+    return list(session.exec(query.order_by(col(MinutesItemRow.kind),
+                                            col(MinutesItemRow.position))).all())
+
+
+def save_minutes(session: Session, meeting_id: str, minutes: Minutes, *,
+                 items: bool = True, keep_edited: bool = True) -> None:
+    """Store the minutes. With `items`, their decisions and action items replace the stored
+    ones, each with a new id, except (with `keep_edited`) the items a person wrote or
+    changed, which stay as they are now (one of the new items saying the same is left out).
+    Without `items`, only the summary, status and the rest change."""
+    if items:
+        # the transaction's first statement writes: SQLite gives it the write lock before
+        # it reads, so an item a person saves meanwhile is either edited before this looks
+        # (and kept) or finds its row gone (and is refused)
+        query = delete(MinutesItemRow).where(col(MinutesItemRow.meeting_id) == meeting_id)
+        if keep_edited:
+            query = query.where(col(MinutesItemRow.edited).is_(False))
+        session.execute(query)
+        kept = minutes_items(session, meeting_id)
+        for kind in MINUTES_KINDS:
+            have = [r for r in kept if r.kind == kind]
+            said = {r.text for r in have}
+            position = max((r.position for r in have), default=-1) + 1
+            for item in getattr(minutes, kind):
+                values = item_values(item)
+                if values["text"] in said:
+                    continue
+                session.add(MinutesItemRow(meeting_id=meeting_id, kind=kind,
+                                           position=position, version=1, **values))
+                position += 1
+    stored = {k: v for k, v in asdict(minutes).items() if k not in MINUTES_KINDS}
+    update_meeting(session, meeting_id, minutes_status=minutes.status, minutes=stored)
 
 
 def options_of(row: MeetingRow) -> MeetingOptions:
@@ -312,14 +435,17 @@ def options_of(row: MeetingRow) -> MeetingOptions:
     return MeetingOptions.stored(row.options)
 
 
-def minutes_of(row: MeetingRow) -> Minutes:
+def minutes_of(session: Session, row: MeetingRow) -> Minutes:
     """The stored minutes of a meeting row as domain objects."""
     stored = dict(row.minutes or {})
     stored.pop("status", None)
-    decisions = [Decision(**d) for d in stored.pop("decisions", [])]
-    actions = [ActionItem(**a) for a in stored.pop("action_items", [])]
+    for kind in MINUTES_KINDS:  # (rows since migration 0011)
+        stored.pop(kind, None)
+    found = minutes_items(session, row.id)
     return Minutes(
-        status=row.minutes_status, decisions=decisions, action_items=actions, **stored
+        status=row.minutes_status, **stored,
+        decisions=[d for d in map(item_of, found) if isinstance(d, Decision)],
+        action_items=[a for a in map(item_of, found) if isinstance(a, ActionItem)],
     )
 
 

@@ -179,6 +179,36 @@ class WatchedFileRow(SQLModel, table=True):
     created_at: datetime = _time()
 
 
+class MinutesItemRow(SQLModel, table=True):
+    """One decision or action item of a meeting's minutes. Its id is stable (a regenerated
+    item gets a new one, never an old one's) and its version counts its changes: a change
+    claims the row with `UPDATE ... WHERE version = <the version it was made on>` as the
+    first statement of its transaction, so of two saves made on one version one wins and
+    the other is refused, on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "minutes_item"
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], primary_key=True,
+                    max_length=32)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32,
+                            index=True)
+    kind: str = Field(max_length=20)  # decisions | action_items
+    position: int  # order within its kind
+    #: a decision's text, an action item's task
+    text: str = Field(sa_type=Text)
+    owner: str | None = Field(default=None, max_length=200)
+    due: str | None = Field(default=None, max_length=200)
+    due_date: str | None = Field(default=None, max_length=10)
+    #: the line numbers it rests on
+    segments: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flagged: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    edited: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False,
+                                                      server_default=sql_text("1")))
+
+
 class EditRow(SQLModel, table=True):
     """One change a person made, with what was there before, so it can be seen and undone."""
 
@@ -193,6 +223,8 @@ class EditRow(SQLModel, table=True):
     after: Any = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time()
     undone_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    #: who made it (None until people have accounts; a dictionary rule's change has none)
+    author: str | None = Field(default=None, max_length=200)
 
 
 class DictionaryEntryRow(SQLModel, table=True):

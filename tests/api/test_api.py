@@ -205,18 +205,25 @@ def test_every_edit_is_kept_in_the_history_and_can_be_undone(
     assert added.json()["minutes"]["decisions"][-1]["edited"] is True
     action = {"task": "勤務表を作る", "owner": "S3", "due": "2月末", "due_date": "2027-02-28",
               "segments": [7]}
-    assert client.post(f"{base}/action_items", json=action).status_code == 201
-    changed = client.put(f"{base}/action_items/1", json={**action, "owner": "佐藤"}).json()
+    decision = added.json()["minutes"]["decisions"][-1]
+    created = client.post(f"{base}/action_items", json=action)
+    assert created.status_code == 201
+    item = created.json()["minutes"]["action_items"][0]
+    changed = client.put(f"{base}/action_items/{item['id']}",
+                         json={**action, "owner": "佐藤", "version": 1}).json()
     assert changed["minutes"]["action_items"][0]["owner"] == "佐藤"
-    assert client.put(f"{base}/action_items/5", json=action).status_code == 404
-    assert client.delete(f"{base}/decisions/1").json()["minutes"]["decisions"] == []
-    assert client.put(f"{base}/action_items/1",
-                      json={**action, "due_date": "Feb"}).status_code == 422
+    assert client.put(f"{base}/action_items/abc5",
+                      json={**action, "version": 1}).status_code == 404
+    assert client.delete(f"{base}/decisions/{decision['id']}?version=1").json()[
+        "minutes"]["decisions"] == []
+    assert client.put(f"{base}/action_items/{item['id']}",
+                      json={**action, "due_date": "Feb", "version": 2}).status_code == 422
 
     history = client.get(f"{base}/history").json()
     assert [(h["kind"], h["target"]) for h in history] == [
-        ("segment", "1"), ("speaker", "S2"), ("decisions", ""), ("action_items", ""),
-        ("action_items", ""), ("decisions", ""),
+        ("segment", "1"), ("speaker", "S2"), ("decisions", decision["id"]),
+        ("action_items", item["id"]), ("action_items", item["id"]),
+        ("decisions", decision["id"]),
     ]
     assert history[0]["before"]["text"] == first["text"] and history[0]["created_at"]
     conflict = client.post(f"{base}/history/{history[3]['id']}/undo")

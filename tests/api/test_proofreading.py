@@ -82,21 +82,46 @@ def test_a_stale_minutes_item_is_refused_with_the_current_item(
     assert client.post(f"{base}/decisions", json={"text": "予算案を可決", "segments": [6]}
                        ).status_code == 201
     item = document(client, meeting)["minutes"]["decisions"][0]
-    assert item["version"] == 1
-    changed = client.patch(f"{base}/decisions/1", json={"text": "予算案を原案どおり可決",
-                                                        "version": 1})
+    assert item["version"] == 1 and item["id"]
+    path = f"{base}/decisions/{item['id']}"
+    changed = client.patch(path, json={"text": "予算案を原案どおり可決", "version": 1})
     assert changed.status_code == 200, changed.text
     assert changed.json()["minutes"]["decisions"][0]["version"] == 2
     assert changed.json()["minutes"]["decisions"][0]["segments"] == [6]  # kept by PATCH
-    stale = client.put(f"{base}/decisions/1", json={"text": "古い画面からの保存",
-                                                    "version": 1})
+    assert changed.json()["minutes"]["decisions"][0]["id"] == item["id"]
+    stale = client.put(path, json={"text": "古い画面からの保存", "version": 1})
     assert stale.status_code == 409
     assert stale.json()["current"]["text"] == "予算案を原案どおり可決"
+    # no version: refused too (an item is never saved over blindly), with the current item
+    blind = client.patch(path, json={"text": "版なし"})
+    assert blind.status_code == 409 and blind.json()["error"]["code"] == "version_missing"
+    assert blind.json()["current"]["version"] == 2
     assert client.post(f"{base}/action_items", json={"task": "資料を配布"}).status_code == 201
-    patched = client.patch(f"{base}/action_items/1", json={"owner": "総務課", "version": 1})
+    action = document(client, meeting)["minutes"]["action_items"][0]
+    apath = f"{base}/action_items/{action['id']}"
+    patched = client.patch(apath, json={"owner": "総務課", "version": 1})
     assert patched.json()["minutes"]["action_items"][0]["owner"] == "総務課"
-    stale = client.patch(f"{base}/action_items/1", json={"owner": "x", "version": 1})
+    stale = client.patch(apath, json={"owner": "x", "version": 1})
     assert stale.status_code == 409 and stale.json()["current"]["owner"] == "総務課"
+    # an id of the other list, or of no item, is not found
+    assert client.patch(f"{base}/decisions/{action['id']}",
+                        json={"text": "x", "version": 2}).status_code == 404
+    assert client.delete(f"{base}/decisions/0123abcd?version=1").status_code == 404
+
+    # DELETE needs the version too: missing or stale, refused with the item as it is
+    assert client.delete(path).status_code == 409
+    assert client.delete(f"{path}?version=1").json()["current"]["version"] == 2
+    assert client.delete(f"{path}?version=2").status_code == 200
+    assert document(client, meeting)["minutes"]["decisions"] == []
+    # undo brings the item back with its id (a later version), and undoing the add of the
+    # action item after a change of it is refused until the change is undone
+    undo_last(client, meeting)
+    back = document(client, meeting)["minutes"]["decisions"][0]
+    assert back["id"] == item["id"] and back["version"] == 3
+    assert back["text"] == "予算案を原案どおり可決"
+    history = client.get(f"{base}/history").json()
+    added = next(e for e in history if e["kind"] == "action_items" and e["before"] is None)
+    assert client.post(f"{base}/history/{added['id']}/undo").status_code == 409
 
 
 def test_merge_split_delete_insert_and_undo(client: TestClient, meeting: str) -> None:

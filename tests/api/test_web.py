@@ -289,7 +289,9 @@ def test_edits_can_answer_with_only_what_changed(client: TestClient, engine: Eng
     assert added.status_code == 201
     assert added.json() == {"minutes": client.get(base).json()["minutes"]}
     assert added.json()["minutes"]["action_items"][0]["task"] == "資料を配布する"
-    removed = client.delete(f"{base}/decisions/1", headers=prefer)
+    decision = client.get(base).json()["minutes"]["decisions"][0]
+    removed = client.delete(f"{base}/decisions/{decision['id']}?version={decision['version']}",
+                            headers=prefer)
     assert list(removed.json()) == ["minutes"] and removed.json()["minutes"]["decisions"] == []
 
     # refusals read the same either way

@@ -10,7 +10,6 @@ from gijiroku import editing, lines
 from gijiroku.errors import StaleVersionError
 from gijiroku.storage import repository, session_scope
 from tests.seed import seed_meeting
-from tests.storage.test_repository import db  # noqa: F401  (the fixture: SQLite, PostgreSQL)
 
 
 def snapshot(engine: Engine, meeting: str) -> tuple[list[tuple], list[tuple]]:  # type: ignore[type-arg]
@@ -23,7 +22,7 @@ def snapshot(engine: Engine, meeting: str) -> tuple[list[tuple], list[tuple]]:  
 
 
 def test_each_change_and_its_undo_on_both_databases(
-    db: Engine, tmp_path: Path  # noqa: F811
+    db: Engine, tmp_path: Path
 ) -> None:
     meeting = seed_meeting(db, tmp_path)
     original = snapshot(db, meeting)
@@ -49,7 +48,7 @@ def test_each_change_and_its_undo_on_both_databases(
 
 
 def test_versions_count_changes_and_refuse_stale_saves(
-    db: Engine, tmp_path: Path  # noqa: F811
+    db: Engine, tmp_path: Path
 ) -> None:
     meeting = seed_meeting(db, tmp_path)
     editing.edit_segment(db, meeting, 1, text="一", version=1)

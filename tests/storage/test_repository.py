@@ -1,31 +1,17 @@
 """Storage round trips on a real SQLite file and the real PostgreSQL server."""
 
-from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import SQLModel
 
-from gijiroku.config import Settings
 from gijiroku.domain import Segment, Transcript, Word
 from gijiroku.errors import MeetingNotFoundError
 from gijiroku.options import MeetingOptions
-from gijiroku.storage import close_database, open_database, repository, session_scope
-from gijiroku.storage.tables import MeetingRow, SegmentRow, WordRow
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        yield open_database(settings.resolved_database_url)
-        close_database(settings.resolved_database_url)
-        return
-    engine = open_database(request.getfixturevalue("postgres_url"))
-    yield engine
-    with session_scope(engine) as session:  # the PostgreSQL database is shared by tests
-        session.execute(delete(MeetingRow))
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import SegmentRow, WordRow
 
 
 def transcript() -> Transcript:

@@ -4,10 +4,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
+from gijiroku import editing
 from gijiroku.config import Settings
 from gijiroku.domain import Minutes
+from gijiroku.errors import NotFoundError
 from gijiroku.reruns import Rerun, run_rerun
 from gijiroku.storage import repository, session_scope
 from tests.llm_server import Reply, ScriptedLLM
@@ -227,3 +230,35 @@ def test_failed_regeneration_keeps_the_earlier_minutes(
     minutes = regenerate(engine, configured, meeting_id)
     assert minutes.status == "failed" and "HTTP 500" in (minutes.error or "")
     assert minutes.decisions[0].segments == [4]  # what was there is not lost
+
+
+def test_an_item_changed_while_the_minutes_are_written_again_is_kept(
+    engine: Engine, configured: Settings, llm: ScriptedLLM
+) -> None:
+    """A clerk corrects a decision and deletes an action item while the model writes the
+    minutes again: the corrected decision stays as corrected (its id too), the model's
+    items replace the rest with new ids (never an old one's), and a save made on an item
+    the new minutes replaced is refused, not written into a different item."""
+    meeting_id = store_meeting(engine)
+    llm.push(Reply(json.dumps(GOOD)))
+    run_minutes(engine, configured, meeting_id)
+    with session_scope(engine) as session:
+        first = repository.load_meeting(session, meeting_id).minutes
+    [decision], [action] = first.decisions, first.action_items
+    corrected = "Open the library on Sundays, 9:00-12:00, from April."
+
+    def while_writing(_request: dict[str, Any]) -> str:
+        editing.patch_minutes_item(engine, meeting_id, "decisions", decision.id,
+                                   {"text": corrected}, decision.version)
+        return json.dumps(GOOD)
+
+    llm.push(Reply(respond=while_writing))
+    again = regenerate(engine, configured, meeting_id)
+    assert [(d.text, d.edited) for d in again.decisions] == [
+        (corrected, True), ("Open the library on Sunday mornings from April.", False)]
+    assert again.decisions[0].id == decision.id and again.decisions[0].version == 2
+    new_ids = {again.decisions[1].id, *(a.id for a in again.action_items)}
+    assert not new_ids & {decision.id, action.id}
+    with pytest.raises(NotFoundError):  # the old action item was replaced meanwhile
+        editing.patch_minutes_item(engine, meeting_id, "action_items", action.id,
+                                   {"owner": "S2"}, action.version)

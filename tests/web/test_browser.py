@@ -439,7 +439,8 @@ def test_list_and_meeting_page_controls_in_the_browser(
     page.click("#history summary")
     newest = page.locator("#history-list li").nth(0)
     newest.locator("button", has_text="Undo").wait_for()
-    assert newest.inner_text().count("3 → 2") == 1
+    # (the history's words are the server's: what was deleted, by its text)
+    assert "Action item deleted: “Write the announcement for the" in newest.inner_text()
     with page.expect_response(lambda r: r.url.endswith("/undo")) as undone:
         newest.locator("button", has_text="Undo").click()
     assert undone.value.status == 200
@@ -554,7 +555,8 @@ def test_dictionary_page_and_apply_button_in_the_browser(
     page.wait_for_selector(f".seg:has-text('{meant}')")
     assert page.locator(f".seg:has-text('{heard}')").count() == 0
     page.click("#history summary")
-    page.wait_for_selector(f"#history-list li:has-text('{heard} → {meant}')")
+    page.wait_for_selector(
+        f"#history-list li:has-text('辞書の訂正で発言'):has-text('{heard}→{meant}')")
     assert problems == []
     context.close()
 

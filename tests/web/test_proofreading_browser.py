@@ -25,6 +25,7 @@ from gijiroku.storage import session_scope
 from gijiroku.storage.tables import SegmentRow, WordRow
 from tests.seed import seed_meeting
 from tests.serving import Server
+from tests.test_watch import wait_for
 from tests.web.test_browser import ARTIFACTS, watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -425,4 +426,75 @@ def test_a_gap_is_said_with_its_times_and_typed_into_becomes_a_line(
     assert page.locator("#segments .seg .text.gap").count() == 0
     assert texts(page)[2] == "平日に働く人が多いからです。"
     assert problems == []
+    context.close()
+
+
+def test_a_typed_line_survives_every_other_change_and_leaving_asks(
+    served: Served, browser: Any
+) -> None:
+    """Under the pages' real Content-Security-Policy, read only from the rendered page: a
+    correction typed into a line and not saved stays in its editor while the clerk renames a
+    speaker, replaces across the meeting, another window changes the meeting and a re-run of
+    the minutes finishes; closing the page then asks first; saving keeps it, and another
+    line can be opened afterwards (a rename used to leave no line openable)."""
+    import httpx
+
+    from gijiroku import editing
+
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
+    page, problems = open_meeting(context, served)
+    meeting = f"/api/meetings/{served.meeting}"
+    row = page.locator("#segments .seg").nth(1)
+    row.locator(".edit").click()
+    box = page.locator("#segments .seg textarea")
+    box.fill("図書館を日曜日の朝に開くのは（打ちかけ）")
+    typed = box.input_value()
+
+    # a speaker renamed in the speakers panel: names are drawn again on every line
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/speakers/" in r.url):
+        page.fill("#speakers input[data-speaker=S1]", "山田委員長")
+        page.press("#speakers input[data-speaker=S1]", "Enter")
+    page.locator("#segments .seg .who", has_text="山田委員長").first.wait_for()
+    assert box.count() == 1 and box.input_value() == typed
+
+    # replace across the meeting (not this line): the lines are drawn again
+    page.click("#find-box summary")
+    page.fill("#find-text", "総務医院会")
+    page.fill("#replace-text", "総務委員会")
+    page.locator("#find-form button[type=submit]").click()
+    page.locator("#hits .hit").first.wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/replace")):
+        page.click("#replace-all")
+    page.locator("#segments .seg .text", has_text="総務委員会").first.wait_for()
+    assert box.count() == 1 and box.input_value() == typed
+
+    # another window changes the meeting, and a re-run of the minutes finishes: both
+    # documents are kept for later, not drawn over the editor
+    editing.edit_meeting(served.server.database(), served.meeting, {"place": "第2委員会室"})
+    rerun = httpx.post(f"{served.address}{meeting}/rerun", json={"stage": "minutes"})
+    assert rerun.status_code == 202, rerun.text
+    job = rerun.json()["id"]
+    assert wait_for(lambda: httpx.get(f"{served.address}/api/jobs/{job}").json()["status"]
+                    == "done")
+    page.wait_for_timeout(1500)  # the page hears of both (server-sent events)
+    assert box.count() == 1 and box.input_value() == typed
+
+    # closing the page with the correction unsaved asks; answered "stay", it stays
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and not page.is_closed()
+    assert box.input_value() == typed
+
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/segments/" in r.url):
+        box.press("Control+Enter")
+    assert row.locator(".text").inner_text() == typed
+    page.locator("#segments .seg").nth(2).locator(".edit").click()  # another line opens
+    assert box.count() == 1
+    box.press("Escape")
+    assert "第2委員会室" in page.inner_text("#meta")  # the kept document, drawn after the save
+    page.close(run_before_unload=True)  # nothing unsaved: no question
+    assert asked == ["beforeunload"]
+    assert problems == [], problems
     context.close()

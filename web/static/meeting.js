@@ -192,10 +192,47 @@ function segmentText(segment) {
 }
 
 function renderSegments() {
+  const kept = draft(); // a line being typed in is opened again as it was, after the redraw
   starts = doc.segments.map((s) => s.start);
   const list = document.getElementById("segments");
   list.replaceChildren(...doc.segments.map(segmentRow));
   highlight(currentIndex, false);
+  if (kept) reopen(kept);
+}
+
+// The line being edited: what is typed in it, where the cursor is, and the line as it was
+// when the editing began (its version and text: what a save is checked against).
+function draft() {
+  const box = document.querySelector("#segments .text-edit");
+  if (editing === null || !box) return null;
+  return { line: box.segmentShown, text: box.value, from: box.selectionStart,
+           to: box.selectionEnd };
+}
+
+function unsavedLine() {
+  const kept = draft();
+  return Boolean(kept && kept.text.trim() !== kept.line.text.trim());
+}
+
+// Leaving the page with a correction typed and not saved asks first (the browser's question).
+function unsavedWork() {
+  const form = document.querySelector("#minutes form");
+  return unsavedLine() || Boolean(form && form.dataset.changed);
+}
+window.addEventListener("beforeunload", (event) => {
+  if (!unsavedWork()) return;
+  event.preventDefault();
+  event.returnValue = T.unsaved_leave;
+});
+
+function reopen(kept) {
+  editing = null;
+  const index = doc.segments.findIndex((s) => s.id === kept.line.id);
+  if (index >= 0) return edit(index, kept);
+  // the line is gone (deleted or merged elsewhere): what was typed is shown, not dropped
+  if (kept.text.trim() !== kept.line.text.trim()) {
+    showError({ message: fill(T.line_gone, { n: kept.line.id }) + " " + kept.text });
+  }
 }
 
 // One line drawn again after it changed; a 3-hour session has thousands of lines.
@@ -282,13 +319,17 @@ player.addEventListener("timeupdate", () => {
   if (found !== currentIndex) highlight(found, !player.paused && editing === null);
 });
 
-function edit(index) {
-  const segment = doc.segments[index];
+function edit(index, kept = null) {
+  const shown = doc.segments[index];
   const row = rowAt(index);
-  if (!segment || !row || editing !== null) return;
+  if (!shown || !row || editing !== null) return;
+  // opened again after a redraw: checked against the line as it was when the typing began,
+  // so a change made meanwhile (a replace-all, another window) is shown to compare on save
+  const segment = kept ? kept.line : shown;
   editing = segment.id;
   const box = el("textarea", { class: "text-edit", rows: "3", "aria-label": T.edit },
-                 segment.text);
+                 kept ? kept.text : segment.text);
+  box.segmentShown = segment;
   const done = () => { editing = null; renderRow(index); focusRow(index); catchUp(); };
   const commit = async () => {
     if (box.value.trim() === segment.text.trim()) return done();
@@ -314,21 +355,21 @@ function edit(index) {
   const split = async () => {
     const at = box.selectionStart;
     if (!(await first())) return;
-    await surgery("POST", BASE + "/segments/" + segment.id + "/split", { at });
+    await surgery("POST", BASE + "/segments/" + segment.id + "/split", { at }, true);
   };
   const merge = async () => {
     if (!(await first())) return;
-    await surgery("POST", BASE + "/segments/" + segment.id + "/merge");
+    await surgery("POST", BASE + "/segments/" + segment.id + "/merge", undefined, true);
   };
   const remove = async () => {
     if (!confirm(T.confirm_delete_line)) return;
-    await surgery("DELETE", BASE + "/segments/" + segment.id);
+    await surgery("DELETE", BASE + "/segments/" + segment.id, undefined, true);
   };
   const insert = async () => {
     if (!(await first())) return;
     const text = prompt(T.new_line_text);
     if (!text || !text.trim()) return;
-    await surgery("POST", BASE + "/segments", { after: segment.id, text: text.trim() });
+    await surgery("POST", BASE + "/segments", { after: segment.id, text: text.trim() }, true);
   };
   const actions = el("div", { class: "buttons" },
     el("button", { type: "button", class: "button", onclick: commit }, T.save),
@@ -345,13 +386,16 @@ function edit(index) {
   row.querySelector(".text").replaceWith(el("div", { class: "editor" }, box, actions));
   row.querySelector(".edit").hidden = true;
   box.focus();
-  box.setSelectionRange(box.value.length, box.value.length);
+  if (kept) box.setSelectionRange(kept.from, kept.to);
+  else box.setSelectionRange(box.value.length, box.value.length);
 }
 
 // A change that reshapes the lines (merge, split, delete, insert, speakers): the server
 // answers with the whole document, drawn again.
-async function surgery(method, path, body) {
-  editing = null;
+// `fromEditor`: the line being edited is the one reshaped (its text was saved first), so
+// its editor closes; a change from another panel keeps the line being typed in open.
+async function surgery(method, path, body, fromEditor = false) {
+  if (fromEditor) editing = null;
   ownChange = Date.now();
   try {
     doc = await api(method, path, body);
@@ -400,8 +444,8 @@ function compare(theirs, mine, message) {
 
 async function save(segment, patch) {
   editing = null;
-  const index = doc.segments.indexOf(segment);
-  if (index < 0) return false; // the document was reloaded meanwhile
+  const index = doc.segments.findIndex((s) => s.id === segment.id);
+  if (index < 0) return false; // the line is gone meanwhile
   const path = BASE + "/segments/" + segment.id;
   const stored = (answer) => { doc.segments[index] = answer.segment; };
   const saved = await change("PATCH", path, { ...patch, version: segment.version }, stored,
@@ -533,7 +577,10 @@ function citations(numbers) {
   }));
 }
 
-function renderMinutes() {
+// `force`: drawn again by the minutes panel itself (a save, a cancel); otherwise an open
+// item form is kept as typed and the panel is drawn once it closes.
+function renderMinutes(force = false) {
+  if (!force && document.querySelector("#minutes form")) { stale = true; return; }
   const minutes = doc.minutes || { status: "pending", decisions: [], action_items: [] };
   const box = document.getElementById("minutes");
   const parts = [];
@@ -568,71 +615,79 @@ function renderMinutes() {
   box.replaceChildren(...parts);
 }
 
-async function changeItem(kind, number, body, version) {
-  const path = BASE + "/" + kind + (number ? "/" + number : "");
-  const method = body === null ? "DELETE" : number ? "PUT" : "POST";
+// A decision or action item added (item null), changed, or deleted (body null), addressed by
+// its id and sent with the version it was shown at: a change someone made meanwhile is shown
+// to compare (a deletion is not made, and the item is shown as it is now).
+async function changeItem(kind, item, body) {
+  const id = item ? item.id : null;
+  const method = body === null ? "DELETE" : id ? "PUT" : "POST";
+  const path = BASE + "/" + kind + (id ? "/" + encodeURIComponent(id) : "");
+  const at = (version) => (method === "DELETE" ? path + "?version=" + version : path);
   const stored = (answer) => { doc.minutes = answer.minutes; };
-  const sent = body && version ? { ...body, version } : body;
-  const changed = await change(method, path, sent === null ? undefined : sent, stored,
+  const sent = method === "DELETE" ? undefined : method === "PUT" ? { ...body, version: item.version } : body;
+  const changed = await change(method, at(item ? item.version : 1), sent, stored,
     async (current) => {
-      const words = (item) => item.text || item.task || "";
-      if (!(await compare(words(current), words(body), ERR.stale_version))) {
-        doc.minutes[kind][number - 1] = current;
-        renderMinutes();
+      const words = (shown) => shown.text || shown.task || "";
+      if (method === "DELETE" || !(await compare(words(current), words(body), ERR.stale_version))) {
+        const list = doc.minutes[kind];
+        const index = list.findIndex((shown) => shown.id === id);
+        if (index >= 0) list[index] = current;
+        renderMinutes(true);
         return false;
       }
-      return change(method, path, { ...body, version: current.version }, stored);
+      return change(method, at(current.version), { ...body, version: current.version }, stored);
     });
-  if (changed) renderMinutes(); // refused: the form stays open with what was typed
+  if (changed) renderMinutes(true); // refused: the form stays open with what was typed
   catchUp();
   return changed;
 }
 
 function decisionList(decisions) {
-  const list = el("ol", { class: "decisions" }, decisions.map((decision, i) => {
+  const list = el("ol", { class: "decisions" }, decisions.map((decision) => {
     const item = el("li", { class: decision.flagged ? "flagged" : "" },
       el("p", {}, decision.text), citations(decision.segments),
       el("span", { class: "buttons inline" },
-        el("button", { type: "button", class: "link", onclick: () => decisionForm(item, decision, i + 1) }, T.edit),
-        el("button", { type: "button", class: "link danger", onclick: () => changeItem("decisions", i + 1, null) }, T.delete)));
+        el("button", { type: "button", class: "link", onclick: () => decisionForm(item, decision) }, T.edit),
+        el("button", { type: "button", class: "link danger", onclick: () => changeItem("decisions", decision, null) }, T.delete)));
     return item;
   }));
   const add = el("button", { type: "button", class: "button secondary", id: "add-decision" }, T.add_decision);
   add.addEventListener("click", () => {
     const item = el("li", {});
     list.append(item);
-    decisionForm(item, { text: "", segments: [] }, null);
+    decisionForm(item, null);
   });
   return el("div", {}, list, add);
 }
 
-function decisionForm(item, decision, number) {
+function decisionForm(item, shown) {
+  const decision = shown || { text: "", segments: [] };
   const text = el("textarea", { rows: "3", "aria-label": T.decisions }, decision.text);
   const cites = el("input", { type: "text", value: decision.segments.join(", "), "aria-label": T.cites, inputmode: "numeric" });
   const form = el("form", { class: "stack item-form" },
     text, el("label", {}, T.cites + " (#)", cites),
     el("div", { class: "buttons" },
       el("button", { type: "submit", class: "button" }, T.save),
-      el("button", { type: "button", class: "button secondary", onclick: () => { renderMinutes(); catchUp(); } }, T.cancel)));
+      el("button", { type: "button", class: "button secondary", onclick: () => { renderMinutes(true); catchUp(); } }, T.cancel)));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    changeItem("decisions", number, { text: text.value.trim(), segments: numbers(cites.value) },
-               decision.version);
+    changeItem("decisions", shown, { text: text.value.trim(), segments: numbers(cites.value) });
   });
   form.addEventListener("keydown", escapeCancels);
+  form.addEventListener("input", () => { form.dataset.changed = "1"; });
   item.replaceChildren(form);
   text.focus();
 }
 
 function actionTable(items) {
-  const body = el("tbody", {}, items.map((action, i) => {
+  const body = el("tbody", {}, items.map((action) => {
     const row = el("tr", { class: action.flagged ? "flagged" : "" },
       el("td", {}, action.task, el("div", { class: "small" }, citations(action.segments))),
       el("td", {}, action.owner || "–"),
       el("td", {}, action.due_date || action.due || "–"),
       el("td", { class: "buttons inline" },
-        el("button", { type: "button", class: "link", onclick: () => actionForm(row, action, i + 1) }, T.edit),
-        el("button", { type: "button", class: "link danger", onclick: () => changeItem("action_items", i + 1, null) }, T.delete)));
+        el("button", { type: "button", class: "link", onclick: () => actionForm(row, action) }, T.edit),
+        el("button", { type: "button", class: "link danger", onclick: () => changeItem("action_items", action, null) }, T.delete)));
     return row;
   }));
   const table = el("table", { class: "actions" },
@@ -642,12 +697,13 @@ function actionTable(items) {
   add.addEventListener("click", () => {
     const row = el("tr", {});
     body.append(row);
-    actionForm(row, { task: "", owner: "", due: "", segments: [] }, null);
+    actionForm(row, null);
   });
   return el("div", { class: "table-wrap" }, table, add);
 }
 
-function actionForm(row, action, number) {
+function actionForm(row, shown) {
+  const action = shown || { task: "", owner: "", due: "", segments: [] };
   const task = el("textarea", { rows: "2", "aria-label": T.task }, action.task);
   const owner = el("input", { type: "text", value: action.owner || "", maxlength: "200", "aria-label": T.owner, list: "speaker-names" });
   const due = el("input", { type: "text", value: action.due_date || action.due || "", maxlength: "200", "aria-label": T.due });
@@ -658,23 +714,24 @@ function actionForm(row, action, number) {
     el("datalist", { id: "speaker-names" }, doc.speakers.map((s) => el("option", { value: s.name || s.label }))),
     el("div", { class: "buttons" },
       el("button", { type: "submit", class: "button" }, T.save),
-      el("button", { type: "button", class: "button secondary", onclick: () => renderMinutes() }, T.cancel)));
+      el("button", { type: "button", class: "button secondary", onclick: () => { renderMinutes(true); catchUp(); } }, T.cancel)));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const dueText = due.value.trim();
     const isDate = /^\d{4}-\d{2}-\d{2}$/.test(dueText);
-    changeItem("action_items", number, {
+    changeItem("action_items", shown, {
       task: task.value.trim(), owner: owner.value.trim() || null,
       due: dueText || null, due_date: isDate ? dueText : null, segments: numbers(cites.value),
-    }, action.version);
+    });
   });
   form.addEventListener("keydown", escapeCancels);
+  form.addEventListener("input", () => { form.dataset.changed = "1"; });
   row.replaceChildren(el("td", { colspan: "4" }, form));
   task.focus();
 }
 
 function escapeCancels(event) {
-  if (event.key === "Escape") { event.preventDefault(); renderMinutes(); catchUp(); }
+  if (event.key === "Escape") { event.preventDefault(); renderMinutes(true); catchUp(); }
 }
 
 function numbers(text) {
@@ -745,57 +802,15 @@ document.getElementById("delete-meeting").addEventListener("click", async () => 
 const history = document.getElementById("history");
 history.addEventListener("toggle", () => { if (history.open) loadHistory().catch(showError); });
 
-function short(text) {
-  text = String(text === null || text === undefined ? T.unnamed : text);
-  return text.length > 50 ? text.slice(0, 49) + "…" : text;
-}
-
-// One line for a history entry: what changed, before → after.
-function describe(edit) {
-  const { before, after } = edit;
-  if (edit.kind === "segment") {
-    const what = before.text !== after.text
-      ? "“" + short(before.text) + "” → “" + short(after.text) + "”"
-      : short(speakerName(before.speaker)) + " → " + short(speakerName(after.speaker));
-    return T.line + " #" + edit.target + ": " + what;
-  }
-  if (edit.kind === "dictionary") {
-    const rules = (after.rules || []).map(([heard, meant]) => heard + " → " + meant).join(", ");
-    return T.dictionary + " · " + T.line + " #" + edit.target + ": “" + short(before.text) +
-      "” → “" + short(after.text) + "” (" + rules + ")";
-  }
-  if (edit.kind === "speaker") {
-    const speaker = doc.speakers.find((s) => s.id === edit.target);
-    return T.speakers + " " + (speaker ? speaker.label : edit.target) + ": " +
-      short(before) + " → " + short(after);
-  }
-  if (edit.kind === "lines") {
-    const tool = { merge: T.merge_next, split: T.split_here, delete: T.delete_line,
-                   insert: T.insert_after, speaker: T.speaker_range, replace: T.find_replace };
-    const numbers = [...new Set([...before.lines, ...after.lines].map((l) => "#" + l.number))];
-    const sample = after.lines[0] || before.lines[0];
-    return (tool[edit.target] || edit.target) + ": " + numbers.join(", ") +
-      (sample ? " “" + short(sample.text) + "”" : "");
-  }
-  if (edit.kind === "speakers") {
-    return edit.target === "add" ? T.add_speaker + ": " + after.speaker[0]
-      : T.merge_speakers + ": " + before.speaker[0] + " → " + before.into;
-  }
-  if (edit.kind === "meeting") {
-    return T.facts + ": " + Object.keys(after).map((k) => k + " “" + short(
-      Array.isArray(before[k]) ? before[k].join("、") : before[k]) + "” → “" + short(
-      Array.isArray(after[k]) ? after[k].join("、") : after[k]) + "”").join(", ");
-  }
-  return (T[edit.kind] || edit.kind) + ": " + before.length + " → " + after.length;
-}
-
 async function loadHistory() {
   const edits = await api("GET", BASE + "/history");
   const list = document.getElementById("history-list");
   if (!edits.length) return list.replaceChildren(el("li", { class: "muted" }, T.no_history));
   list.replaceChildren(...edits.slice().reverse().map((edit) => el("li", {},
-    el("span", { class: "muted" }, when(edit.created_at)), " ", describe(edit), " ",
-    edit.undone_at ? el("em", {}, T.undone) : el("button", {
+    // the server says what each entry was, in the page's language, and whether it can be
+    // undone (a replaced recording cannot)
+    el("span", { class: "muted" }, when(edit.created_at)), " ", edit.summary, " ",
+    edit.undone_at ? el("em", {}, T.undone) : !edit.undoable ? "" : el("button", {
       type: "button", class: "link", onclick: async () => {
         try {
           await api("POST", BASE + "/history/" + edit.id + "/undo");

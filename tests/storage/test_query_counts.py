@@ -1,0 +1,77 @@
+"""Edits over a whole 3-hour session run a bounded number of database statements, however
+many lines they touch: a speaker merge, a find and replace over every line, a range of lines
+given to a speaker. Counted on a real SQLite file and PostgreSQL server (each `execute`,
+an `executemany` counting once), on a synthetic session of 3,000 lines and one of 300."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Engine, event
+
+from gijiroku import lines
+from gijiroku.domain import Segment, Speaker, Transcript, Word
+from gijiroku.options import MeetingOptions
+from gijiroku.storage import repository, session_scope
+
+#: A 3-hour council session: a line every 3.6 s, eight words each, three speakers.
+LONG, SHORT = 3000, 300
+
+
+def session_of(engine: Engine, count: int) -> str:
+    segments = []
+    for n in range(count):
+        start, who = n * 3.6, f"S{n % 3 + 1}"
+        words = [Word(start + i * 0.4, start + i * 0.4 + 0.35, w, 0.9, who)
+                 for i, w in enumerate(["本日", "の", "議題", "は", "総務医院会", "の", "報告",
+                                        "です。"])]
+        segments.append(Segment(start, start + 3.4, "".join(w.text for w in words), words,
+                                speaker=who, source=n))
+    with session_scope(engine) as session:
+        meeting = repository.create_meeting(
+            session, title="定例会", source_name="x.flac", source_path="x/original.flac",
+            content_hash="0" * 64, options=MeetingOptions(language="ja"))
+        repository.save_transcript(session, meeting_id=meeting.id, transcript=Transcript(
+            language="ja", duration=count * 3.6, segments=segments))
+        repository.save_speakers(session, meeting_id=meeting.id, speakers=[
+            Speaker(id=f"S{i}", label=f"SPEAKER_0{i}") for i in (1, 2, 3)])
+        repository.update_meeting(session, meeting.id, language="ja")
+        return meeting.id
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+EDITS: dict[str, Callable[[Engine, str], object]] = {
+    "merge speakers": lambda e, m: lines.merge_speakers(e, m, "S2", "S1"),
+    "replace everywhere": lambda e, m: lines.replace(e, m, "総務医院会", "総務委員会"),
+    "lines to a speaker": lambda e, m: lines.set_speaker(e, m, 1, SHORT, "S3"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_over_a_whole_session_runs_a_bounded_number_of_statements(
+        db: Engine, edit: str) -> None:
+    used = {}
+    for count in (SHORT, LONG):
+        meeting_id = session_of(db, count)
+        with counted(db) as statements:
+            EDITS[edit](db, meeting_id)
+        used[count] = len(statements)
+    # the same for ten times the lines (the words are read and written in chunks of
+    # lines.CHUNK: a few statements more for the longer session, never one per line)
+    assert used[LONG] <= used[SHORT] + 2 * (LONG // lines.CHUNK + 1), used
+    assert used[LONG] <= 40, used

@@ -1,0 +1,89 @@
+"""The history as a clerk reads it: every kind of entry has a summary in Japanese and in
+English made by the server, and `undoable` says what undo then does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api import create_app
+from gijiroku import dictionary, editing, lines
+from gijiroku.config import Settings
+from gijiroku.domain import ActionItem, Decision
+from gijiroku.history import KINDS
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import EditRow
+from tests.api.test_api import LOCAL
+from tests.seed import seed_meeting
+
+JA = {"Accept-Language": "ja"}
+EN = {"Accept-Language": "en"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        yield client
+
+
+def every_kind(engine: Engine, meeting_id: str) -> None:
+    """One change of each kind there is (in the order a clerk might make them)."""
+    editing.edit_segment(engine, meeting_id, 1, text="ただいまから総務委員会を開会します。")
+    editing.edit_segment(engine, meeting_id, 6, speaker="S1")
+    editing.rename_speaker(engine, meeting_id, "S2", "田中委員")
+    editing.add_minutes_item(engine, meeting_id, Decision("予算案を可決", segments=[6]))
+    editing.add_minutes_item(engine, meeting_id, ActionItem("資料を配布", segments=[4]))
+    dictionary.add_entry(engine, "correction", "総務医院会", "総務委員会")
+    dictionary.apply_dictionary(engine, meeting_id)
+    lines.merge_with_next(engine, meeting_id, 2)
+    lines.split_line(engine, meeting_id, 2, 4)
+    lines.insert_line(engine, meeting_id, 4, "（資料配布）")
+    lines.set_speaker(engine, meeting_id, 4, 5, "S3")
+    lines.replace(engine, meeting_id, "確認", "承認")
+    added = lines.add_speaker(engine, meeting_id, "佐藤課長")
+    lines.merge_speakers(engine, meeting_id, added.after["speaker"][0], "S3")
+    lines.delete_line(engine, meeting_id, 7)
+    editing.edit_meeting(engine, meeting_id, {"title": "総務委員会（第4回）",
+                                              "agenda": ["予算"]})
+    with session_scope(engine) as session:  # as a replaced recording leaves it
+        session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
+                            before={"content_hash": "a"}, after={"content_hash": "b"}))
+
+
+def test_every_kind_reads_in_both_languages_and_undo_does_what_it_says(
+        client: TestClient, engine: Engine, settings: Settings) -> None:
+    meeting_id = seed_meeting(engine, settings.data_dir)
+    every_kind(engine, meeting_id)
+    base = f"/api/meetings/{meeting_id}"
+    ja = client.get(f"{base}/history", headers=JA).json()
+    en = client.get(f"{base}/history", headers=EN).json()
+    assert {e["kind"] for e in ja} == set(KINDS)  # every kind is made above
+    assert {e["target"] for e in ja if e["kind"] == "lines"} == {
+        "merge", "split", "insert", "speaker", "replace", "delete"}
+    for said, theirs in zip(ja, en, strict=True):
+        assert said["author"] is None and said["id"] == theirs["id"]
+        assert JAPANESE.search(said["summary"]), said
+        assert re.match(r"[A-Z][a-z]+ ", theirs["summary"]), theirs  # English words first
+        for text in (said["summary"], theirs["summary"]):
+            assert not re.search(r"undefined|None|null|\{|\[", text), text
+    # speakers read as the page names them: a name, else 話者3 / Speaker 3 (never S3)
+    speaker = next(e for e in ja if e["kind"] == "segment" and e["target"] == "6")
+    assert "話者3 → 話者1" in speaker["summary"]
+    assert "Speaker 3 → Speaker 1" in next(e for e in en if e["id"] == speaker["id"])["summary"]
+    renamed = next(e for e in ja if e["kind"] == "speaker")
+    assert renamed["summary"] == "話者の名前：話者2 → 田中委員"
+    item = next(e for e in ja if e["kind"] == "decisions")
+    assert item["summary"] == "決定事項を追加：「予算案を可決」"
+
+    # undo, newest first: what says it can be undone is undone, the rest is refused
+    for entry in reversed(ja):
+        answer = client.post(f"{base}/history/{entry['id']}/undo")
+        assert (answer.status_code == 200) == entry["undoable"], (entry, answer.text)
+    after = client.get(f"{base}/history", headers=JA).json()
+    assert [e["undoable"] for e in after] == [False] * len(after)  # undone, or not undoable
+    assert [e["kind"] for e in after if e["undone_at"] is None] == ["recording"]
