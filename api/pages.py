@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard, Refused, client_address
+from gijiroku import limits
 from gijiroku.errors import NotFoundError
 from gijiroku.messages import catalogue
 from gijiroku.storage import repository, session_scope
@@ -47,7 +48,7 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
             context={
                 "lang": language, "other_lang": "en" if language == "ja" else "ja",
                 "t": messages(language), "errors": catalogue(language),
-                "csrf": guard.csrf_token(request),
+                "csrf": guard.csrf_token(request), "limits": limits.FOR_PAGES,
                 "logged_in": guard.token is not None and guard.session_of(request) is not None,
                 **context,
             },

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from gijiroku import history
+from gijiroku import history, limits
 from gijiroku.dictionary import Entry
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus, as_utc
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
@@ -179,14 +179,14 @@ VERSION = Field(default=None, ge=1, description=(
 
 class SegmentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, max_length=20_000)
+    text: str | None = Field(default=None, max_length=limits.LINE)
     speaker: str | None = Field(default=None, max_length=16)
     version: int | None = VERSION
 
 
 class SplitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: int = Field(ge=1, le=20_000, description="characters into the line's text")
+    at: int = Field(ge=1, le=limits.LINE, description="characters into the line's text")
 
 
 class LineIn(BaseModel):
@@ -195,7 +195,7 @@ class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     after: LineNumber | None = Field(default=None, description="the line it follows; "
                                      "none: before the first")
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=limits.LINE)
     speaker: str | None = Field(default=None, max_length=16,
                                 description="none: the speaker of the line before")
 
@@ -209,7 +209,7 @@ class SpeakerOfLines(BaseModel):
 
 class SpeakerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=limits.NAME)
 
 
 class SpeakerMerge(BaseModel):
@@ -226,11 +226,11 @@ class Hit(BaseModel):
 
 class Replace(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    find: str = Field(min_length=1, max_length=200)
-    replace: str = Field(max_length=200)
+    find: str = Field(min_length=1, max_length=limits.FIND)
+    replace: str = Field(max_length=limits.FIND)
     whole_word: bool = Field(default=True, description="English: whole words only "
                              "(Japanese is matched exactly)")
-    only: list[tuple[LineNumber, Annotated[int, Field(ge=0, le=20_000)]]] | None = Field(
+    only: list[tuple[LineNumber, Annotated[int, Field(ge=0, le=limits.LINE)]]] | None = Field(
         default=None, max_length=2000, description="(line, character) of the hits to "
         "replace; none: every hit")
     add_to_dictionary: bool = Field(default=False, description="also keep the pair as a "
@@ -247,30 +247,30 @@ class MeetingPatch(BaseModel):
     """The meeting's facts, changed by a person (with or without a language model)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=limits.TITLE)
     date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD; '' clears")
-    place: str | None = Field(default=None, max_length=200)
-    summary: str | None = Field(default=None, max_length=5000)
-    agenda: list[str] | None = Field(default=None, max_length=50)
+    place: str | None = Field(default=None, max_length=limits.NAME)
+    summary: str | None = Field(default=None, max_length=limits.SUMMARY)
+    agenda: list[str] | None = Field(default=None, max_length=limits.AGENDA_ITEMS)
 
 
 class SpeakerPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=limits.NAME)
 
 
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=limits.ITEM)
     segments: list[LineNumber] = Field(default_factory=list, max_length=500)
     version: int | None = VERSION
 
 
 class ActionItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    task: str = Field(min_length=1, max_length=5000)
-    owner: str | None = Field(default=None, max_length=200)
-    due: str | None = Field(default=None, max_length=200)
+    task: str = Field(min_length=1, max_length=limits.ITEM)
+    owner: str | None = Field(default=None, max_length=limits.NAME)
+    due: str | None = Field(default=None, max_length=limits.NAME)
     due_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
     segments: list[LineNumber] = Field(default_factory=list, max_length=500)
     version: int | None = VERSION
@@ -278,16 +278,16 @@ class ActionItemIn(BaseModel):
 
 class DecisionPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, min_length=1, max_length=5000)
+    text: str | None = Field(default=None, min_length=1, max_length=limits.ITEM)
     segments: list[LineNumber] | None = Field(default=None, max_length=500)
     version: int | None = VERSION
 
 
 class ActionItemPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    task: str | None = Field(default=None, min_length=1, max_length=5000)
-    owner: str | None = Field(default=None, max_length=200)
-    due: str | None = Field(default=None, max_length=200)
+    task: str | None = Field(default=None, min_length=1, max_length=limits.ITEM)
+    owner: str | None = Field(default=None, max_length=limits.NAME)
+    due: str | None = Field(default=None, max_length=limits.NAME)
     due_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
     segments: list[LineNumber] | None = Field(default=None, max_length=500)
     version: int | None = VERSION
@@ -359,12 +359,13 @@ class DictionaryEntryIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["term", "correction"]
-    text: str = Field(min_length=1, max_length=100, description="the term, or what is misheard")
-    replacement: str | None = Field(default=None, max_length=100,
+    text: str = Field(min_length=1, max_length=limits.DICTIONARY,
+                      description="the term, or what is misheard")
+    replacement: str | None = Field(default=None, max_length=limits.DICTIONARY,
                                     description="what is meant (corrections only)")
     language: str = Field(default="ja", max_length=8,
                           description="meetings it applies to: ja, en..., or '' for every one")
-    note: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=limits.NAME)
 
 
 class DictionaryEntryView(BaseModel):

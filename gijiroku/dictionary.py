@@ -27,15 +27,17 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from gijiroku import limits
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import InvalidInputError, NotFoundError
+from gijiroku.limits import checked_text
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow
 
 Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
 BUILTIN = Path(__file__).parent / "vocabulary" / "council-ja.toml"
-MAX_TEXT = 100
+MAX_TEXT = limits.DICTIONARY
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = No
     else:
         replacement = None
     row = DictionaryEntryRow(kind=kind, text=text, replacement=replacement, language=language,
-                             note=" ".join(note.split())[:200])
+                             note=" ".join(checked_text(note, "note", limits.NAME).split()))
     try:
         with session_scope(engine) as session:
             session.add(row)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
-from gijiroku import lines
+from gijiroku import limits, lines
 from gijiroku.dictionary import line_state, restore_line
 from gijiroku.domain import ActionItem, Decision, Minutes, MinutesKind
 from gijiroku.errors import (
@@ -28,6 +28,7 @@ from gijiroku.errors import (
     StaleVersionError,
 )
 from gijiroku.history import undoable
+from gijiroku.limits import checked_text
 from gijiroku.options import TITLE_LIMIT, checked_date
 from gijiroku.result import item_document, segment_document
 from gijiroku.storage import repository, session_scope
@@ -133,6 +134,7 @@ def rename_speaker(
     engine: Engine, meeting_id: str, speaker_id: str, name: str | None
 ) -> EditRow | None:
     """Name a speaker; the name shows on every line of theirs."""
+    name = checked_text(name, "name", limits.NAME) or None
     with session_scope(engine) as session:
         repository.get_meeting_row(session, meeting_id)
         before, after = repository.rename_speaker(session, meeting_id, speaker_id, name)
@@ -313,7 +315,7 @@ def _undo_item(session: Session, meeting_id: str, edit: EditRow) -> None:
 
 #: The facts of a meeting a person can change at any time, with or without a language model.
 FACTS = ("title", "date", "place", "summary", "agenda")
-SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = 5000, 50, 200
+SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = limits.SUMMARY, limits.AGENDA_ITEMS, limits.AGENDA_ITEM
 
 
 def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
@@ -343,14 +345,7 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
         meeting.minutes = minutes
 
 
-def _text(value: Any, field: str, limit: int, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise InvalidInputError(f"{field} cannot be empty.", code="text_empty", field=field)
-    if len(text) > limit:
-        raise InvalidInputError(f"{field} is longer than {limit} characters.",
-                                code="text_too_long", field=field, limit=limit)
-    return text
+_text = checked_text
 
 
 def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,11 @@ from sqlalchemy import Engine, bindparam, delete, func, insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from gijiroku import limits
 from gijiroku.dictionary import Entry, Rule, add_entry, correct, share_out
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import EditConflictError, EditError, InvalidInputError, NotFoundError
+from gijiroku.limits import checked_text
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import (
     EditRow,
@@ -35,7 +37,7 @@ from gijiroku.storage.tables import (
 
 #: The most hits a search shows (a misrecognition repeats dozens of times, not thousands).
 MAX_HITS = 2000
-MAX_LINE = 20_000
+MAX_LINE = limits.LINE
 
 State = dict[str, Any]
 
@@ -361,9 +363,7 @@ def _pattern(query: str, language: str | None, whole_word: bool) -> re.Pattern[s
     Japanese sentence, where every character is a word character)."""
     if not query.strip():
         raise InvalidInputError("Type the text to find.", code="text_empty", field="find")
-    if len(query) > 200:
-        raise InvalidInputError("find is longer than 200 characters.", code="text_too_long",
-                                field="find", limit=200)
+    checked_text(query, "find", limits.FIND)
     escaped = re.escape(query)
     if whole_word and language not in NO_SPACE_LANGUAGES:
         escaped = r"(?<!\w)" + escaped + r"(?!\w)"
@@ -394,9 +394,9 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
     """Replace `query` with `replacement` everywhere, or only at the hits `only` names as
     (line, character) pairs: one entry in the history, undone as one. Words keep their
     times: the new text is shared out over the words it covers. None: nothing matched."""
-    if len(replacement) > 200:
-        raise InvalidInputError("replace is longer than 200 characters.",
-                                code="text_too_long", field="replace", limit=200)
+    if len(replacement) > limits.FIND:  # (spaces count: the replacement is kept as typed)
+        raise InvalidInputError(f"replace is longer than {limits.FIND} characters.",
+                                code="text_too_long", field="replace", limit=limits.FIND)
     with session_scope(engine) as session:
         meeting = repository.get_meeting_row(session, meeting_id)
         pattern = _pattern(query, meeting.language, whole_word)
@@ -451,10 +451,7 @@ def remember_correction(engine: Engine, meeting_id: str, query: str,
 
 def add_speaker(engine: Engine, meeting_id: str, name: str | None = None) -> EditRow:
     """A speaker the diarizer missed (next free id, S4 after S3), to give lines to."""
-    cleaned = (name or "").strip()
-    if len(cleaned) > 200:
-        raise InvalidInputError("name is longer than 200 characters.", code="text_too_long",
-                                field="name", limit=200)
+    cleaned = checked_text(name, "name", limits.NAME)
     with session_scope(engine) as session:
         meeting = repository.get_meeting_row(session, meeting_id)
         # never an id a merged-away speaker had: undoing that merge brings it back

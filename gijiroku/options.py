@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date as Date
 from typing import Any
 
+from gijiroku import limits
 from gijiroku.errors import InvalidInputError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -29,7 +30,7 @@ def checked_date(value: str, field: str = "date") -> str:
 
 
 #: The longest title a meeting may be given (upload, CLI, a later change).
-TITLE_LIMIT = 200
+TITLE_LIMIT = limits.TITLE
 
 
 def checked_title(value: str | None) -> str | None:

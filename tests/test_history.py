@@ -87,3 +87,31 @@ def test_every_kind_reads_in_both_languages_and_undo_does_what_it_says(
     after = client.get(f"{base}/history", headers=JA).json()
     assert [e["undoable"] for e in after] == [False] * len(after)  # undone, or not undoable
     assert [e["kind"] for e in after if e["undone_at"] is None] == ["recording"]
+
+
+def test_one_table_of_limits_for_every_door(client: TestClient, engine: Engine,
+                                            settings: Settings) -> None:
+    """gijiroku/limits.py: what the pages' fields allow is what the API takes; text over a
+    limit is refused with the limit, never cut short (a speaker's name, a dictionary note
+    and a title were cut at 200 characters by some doors and refused by others)."""
+    from gijiroku import limits
+
+    meeting_id = seed_meeting(engine, settings.data_dir)
+    page = client.get(f"/meetings/{meeting_id}").text
+    for field, limit in (("fact-title", limits.TITLE), ("fact-place", limits.NAME),
+                         ("find-text", limits.FIND), ("new-speaker", limits.NAME)):
+        assert re.search(rf'id="{field}"[^>]*maxlength="{limit}"', page), field
+    assert f'data-name-limit="{limits.NAME}"' in page
+    assert f'maxlength="{limits.DICTIONARY}"' in client.get("/dictionary").text
+    base = f"/api/meetings/{meeting_id}"
+    for path, body in ((f"{base}/speakers/S1", {"name": "名" * (limits.NAME + 1)}),
+                       (base, {"title": "題" * (limits.TITLE + 1)}),
+                       (base, {"summary": "要" * (limits.SUMMARY + 1)})):
+        refused = client.patch(path, json=body, headers=EN)
+        assert refused.status_code == 422, (path, refused.text)
+    with pytest.raises(Exception, match="longer than 200"):
+        editing.rename_speaker(engine, meeting_id, "S1", "名" * (limits.NAME + 1))
+    with pytest.raises(Exception, match="longer than 200"):
+        dictionary.add_entry(engine, "term", "総務委員会", note="注" * (limits.NAME + 1))
+    named = editing.rename_speaker(engine, meeting_id, "S1", "名" * limits.NAME)
+    assert named is not None and named.after == "名" * limits.NAME

@@ -34,7 +34,7 @@ from api.schemas import (
     SpeakerPatch,
     SplitIn,
 )
-from gijiroku import editing, lines
+from gijiroku import editing, limits, lines
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.result import minutes_document, segment_document, speakers_document
 from gijiroku.storage import repository, session_scope
@@ -90,7 +90,7 @@ def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db) -> dict[str,
 
 @router.get("/meetings/{meeting_id}/find", response_model=list[Hit],
             summary="Find text in the transcript")
-def find(meeting_id: str, db: Db, q: Annotated[str, Query(min_length=1, max_length=200)],
+def find(meeting_id: str, db: Db, q: Annotated[str, Query(min_length=1, max_length=limits.FIND)],
          whole_word: bool = True) -> list[Hit]:
     return [Hit(**asdict(hit)) for hit in lines.find(db, meeting_id, q, whole_word)]
 

@@ -25,7 +25,7 @@ from api.schemas import (
     utc_iso,
 )
 from api.uploads import discard, receive_upload, release
-from gijiroku import audio, editing, meetings
+from gijiroku import audio, editing, limits, meetings
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -96,7 +96,7 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
 @router.get("/meetings", response_model=MeetingPage, summary="List and search meetings")
 def list_meetings(
     db: Db,
-    q: Annotated[str | None, Query(max_length=200, description="title or text")] = None,
+    q: Annotated[str | None, Query(max_length=limits.FIND, description="title or text")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     with session_scope(db) as session:

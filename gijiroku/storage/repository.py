@@ -273,7 +273,7 @@ def rename_speaker(
 ) -> tuple[str | None, str | None]:
     """Set a speaker's name (blank: none); returns the name before and the name now."""
     row = get_speaker_row(session, meeting_id, speaker_id)
-    before, row.name = row.name, (name or "").strip()[:200] or None
+    before, row.name = row.name, (name or "").strip() or None  # checked by the caller
     session.add(row)
     return before, row.name
 

@@ -10,6 +10,7 @@ const root = document.getElementById("meeting");
 const ID = root.dataset.meetingId;
 const BASE = "/api/meetings/" + encodeURIComponent(ID);
 const FORMATS = root.dataset.formats ? root.dataset.formats.split(",") : [];
+const NAME_LIMIT = root.dataset.nameLimit; // (gijiroku/limits.py, as every field's)
 const player = document.getElementById("player");
 
 let doc = null;        // the result document
@@ -138,7 +139,7 @@ function renderSpeakers() {
   const list = document.getElementById("speakers");
   list.replaceChildren(...doc.speakers.map((speaker) => {
     const input = el("input", {
-      type: "text", value: speaker.name || "", placeholder: speaker.id, maxlength: "200",
+      type: "text", value: speaker.name || "", placeholder: speaker.id, maxlength: NAME_LIMIT,
       "aria-label": speaker.id, dataset: { speaker: speaker.id },
     });
     input.addEventListener("keydown", (event) => {
@@ -705,8 +706,8 @@ function actionTable(items) {
 function actionForm(row, shown) {
   const action = shown || { task: "", owner: "", due: "", segments: [] };
   const task = el("textarea", { rows: "2", "aria-label": T.task }, action.task);
-  const owner = el("input", { type: "text", value: action.owner || "", maxlength: "200", "aria-label": T.owner, list: "speaker-names" });
-  const due = el("input", { type: "text", value: action.due_date || action.due || "", maxlength: "200", "aria-label": T.due });
+  const owner = el("input", { type: "text", value: action.owner || "", maxlength: NAME_LIMIT, "aria-label": T.owner, list: "speaker-names" });
+  const due = el("input", { type: "text", value: action.due_date || action.due || "", maxlength: NAME_LIMIT, "aria-label": T.due });
   const cites = el("input", { type: "text", value: action.segments.join(", "), "aria-label": T.cites });
   const form = el("form", { class: "stack item-form" },
     el("label", {}, T.task, task), el("label", {}, T.owner, owner), el("label", {}, T.due, due),
