@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -115,3 +116,17 @@ def test_one_table_of_limits_for_every_door(client: TestClient, engine: Engine,
         dictionary.add_entry(engine, "term", "総務委員会", note="注" * (limits.NAME + 1))
     named = editing.rename_speaker(engine, meeting_id, "S1", "名" * limits.NAME)
     assert named is not None and named.after == "名" * limits.NAME
+
+
+def test_an_unnamed_speaker_reads_the_same_in_the_cli_and_the_exports(
+        engine: Engine, settings: Settings, cli: Any) -> None:
+    """話者2 in `gijiroku show`, in the Markdown export and in the history alike (the page
+    says it the same way: web/static/meeting.js speakerLabel)."""
+    meeting_id = seed_meeting(engine, settings.data_dir)
+    editing.rename_speaker(engine, meeting_id, "S1", "山田委員長")
+    shown = cli("show", meeting_id, data_dir=settings.data_dir).stdout
+    assert " 山田委員長: " in shown and " 話者2: 図書館を" in shown and " S2:" not in shown
+    markdown = cli("export", meeting_id, "--format", "md", "--output",
+                   str(settings.data_dir / "m.md"), data_dir=settings.data_dir)
+    assert markdown.returncode == 0, markdown.stderr
+    assert "話者2" in (settings.data_dir / "m.md").read_text(encoding="utf-8")

@@ -33,13 +33,36 @@ from api.schemas import (
     SpeakerOfLines,
     SpeakerPatch,
     SplitIn,
+    utc_iso,
 )
 from gijiroku import editing, limits, lines
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.result import minutes_document, segment_document, speakers_document
 from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow
 
 router = APIRouter()
+
+
+def _lines_answer(db: Engine, meeting_id: str, edit: EditRow,
+                  minimal: bool) -> dict[str, Any]:
+    """What a change of the lines answers: the whole document, or with `Prefer:
+    return=minimal` the lines it wrote (as they are now), the numbers of those it removed,
+    and the speakers and minutes (a merge moves citations; a speaker may have gone)."""
+    if not minimal:
+        return meeting_document(db, meeting_id)
+    states = edit.after.get("lines", []) if edit.after else []
+    written = [s["number"] for s in states]
+    removed = sorted({s["number"] for s in (edit.before or {}).get("lines", [])}
+                     - set(written))
+    with session_scope(db) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        return {"lines": [segment_document(s) for s in
+                          repository.load_segments(session, meeting_id, written)],
+                "removed": removed,
+                "speakers": speakers_document(repository.load_speakers(session, meeting_id)),
+                "minutes": minutes_document(repository.minutes_of(session, row)),
+                "updated_at": utc_iso(row.updated_at)}
 
 
 @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
@@ -56,36 +79,38 @@ def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
 
 @router.post("/meetings/{meeting_id}/segments/{segment_id}/merge",
              summary="Merge a line with the next")
-def merge_segment(meeting_id: str, segment_id: Number, db: Db) -> dict[str, Any]:
-    lines.merge_with_next(db, meeting_id, segment_id)
-    return meeting_document(db, meeting_id)
+def merge_segment(meeting_id: str, segment_id: Number, db: Db,
+                  minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.merge_with_next(db, meeting_id, segment_id),
+                         minimal)
 
 
 @router.post("/meetings/{meeting_id}/segments/{segment_id}/split",
              summary="Split a line at a character")
 def split_segment(meeting_id: str, segment_id: Number, body: SplitIn,
-                  db: Db) -> dict[str, Any]:
-    lines.split_line(db, meeting_id, segment_id, body.at)
-    return meeting_document(db, meeting_id)
+                  db: Db, minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.split_line(db, meeting_id, segment_id, body.at),
+                         minimal)
 
 
 @router.delete("/meetings/{meeting_id}/segments/{segment_id}", summary="Delete a line")
-def delete_segment(meeting_id: str, segment_id: Number, db: Db) -> dict[str, Any]:
-    lines.delete_line(db, meeting_id, segment_id)
-    return meeting_document(db, meeting_id)
+def delete_segment(meeting_id: str, segment_id: Number, db: Db,
+                   minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.delete_line(db, meeting_id, segment_id), minimal)
 
 
 @router.post("/meetings/{meeting_id}/segments", status_code=201, summary="Insert a line")
-def insert_segment(meeting_id: str, body: LineIn, db: Db) -> dict[str, Any]:
-    lines.insert_line(db, meeting_id, body.after, body.text, body.speaker)
-    return meeting_document(db, meeting_id)
+def insert_segment(meeting_id: str, body: LineIn, db: Db, minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.insert_line(
+        db, meeting_id, body.after, body.text, body.speaker), minimal)
 
 
 @router.post("/meetings/{meeting_id}/segments/speaker",
              summary="Give a range of lines to a speaker")
-def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db) -> dict[str, Any]:
-    lines.set_speaker(db, meeting_id, body.first, body.last, body.speaker)
-    return meeting_document(db, meeting_id)
+def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db,
+                     minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.set_speaker(
+        db, meeting_id, body.first, body.last, body.speaker), minimal)
 
 
 @router.get("/meetings/{meeting_id}/find", response_model=list[Hit],
@@ -118,17 +143,16 @@ def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
 
 
 @router.post("/meetings/{meeting_id}/speakers", status_code=201, summary="Add a speaker")
-def add_speaker(meeting_id: str, body: SpeakerIn, db: Db) -> dict[str, Any]:
-    lines.add_speaker(db, meeting_id, body.name)
-    return meeting_document(db, meeting_id)
+def add_speaker(meeting_id: str, body: SpeakerIn, db: Db, minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.add_speaker(db, meeting_id, body.name), minimal)
 
 
 @router.post("/meetings/{meeting_id}/speakers/{speaker_id}/merge",
              summary="Merge a speaker into another")
 def merge_speaker(meeting_id: str, speaker_id: str, body: SpeakerMerge,
-                  db: Db) -> dict[str, Any]:
-    lines.merge_speakers(db, meeting_id, speaker_id, body.into)
-    return meeting_document(db, meeting_id)
+                  db: Db, minimal: Minimal) -> dict[str, Any]:
+    return _lines_answer(db, meeting_id, lines.merge_speakers(db, meeting_id, speaker_id,
+                                                              body.into), minimal)
 
 
 def _minutes_answer(db: Engine, meeting_id: str, minimal: bool) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
 from gijiroku.export.document import inaudible
+from gijiroku.history import speaker_label
 from gijiroku.jobs import JobQueue
 from gijiroku.meetings import delete_meeting
 from gijiroku.options import MeetingOptions, checked_title
@@ -160,7 +161,9 @@ def show(args: argparse.Namespace) -> int:
     engine = open_database(settings.resolved_database_url)
     with session_scope(engine) as session:
         meeting = repository.load_meeting(session, args.id)
-    names = {s.id: s.name or s.id for s in meeting.speakers}
+    # unnamed speakers as the page, the history and the exports call them (話者2, Speaker 2)
+    names = {s.id: speaker_label(s.id, s.name, meeting.language or "en")
+             for s in meeting.speakers}
     duration = clock(meeting.duration or 0.0, decimals=2)
     checked = ""
     if meeting.redecoded is not None:  # transcribed with the completeness check

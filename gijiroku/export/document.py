@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker, as_utc, clock, join_words
+from gijiroku.history import speaker_label
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
@@ -38,7 +39,7 @@ NOTES = {
                        "（AI草稿）です。発言記録と録音で確認してください。",
            "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
            "no_date": "未入力（録音の追加：{added}）",
-           "unnamed": "話者{number}", "inaudible": "〔聴取不能〕"},
+           "inaudible": "〔聴取不能〕"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
            "no_transcript": "There is no transcript yet.",
@@ -51,7 +52,7 @@ NOTES = {
            "flagged": "Items marked ※ cite no transcript line; check them against the "
                       "recording.",
            "no_date": "not given (recording added {added})",
-           "unnamed": "Speaker {number}", "inaudible": "[inaudible]"},
+           "inaudible": "[inaudible]"},
 }
 
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
@@ -166,10 +167,7 @@ def build_document(
 def shown_name(speaker: Speaker, language: str) -> str:
     """The name a reader sees: the one a person gave, else 「話者2」 / "Speaker 2" for S2 (the
     number the review page shows; the diarizer's SPEAKER_01 means nothing on paper)."""
-    if speaker.name:
-        return speaker.name
-    number = speaker.id[1:] if speaker.id[:1] == "S" and speaker.id[1:].isdigit() else speaker.id
-    return NOTES["ja" if language == "ja" else "en"]["unnamed"].format(number=number)
+    return speaker_label(speaker.id, speaker.name, language)
 
 
 def inaudible(language: str | None) -> str:

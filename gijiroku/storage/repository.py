@@ -295,11 +295,11 @@ def load_transcript(session: Session, meeting_id: str) -> Transcript:
 
 
 def _segments(session: Session, meeting_id: str, with_words: bool = True,
-              number: int | None = None) -> list[Segment]:
-    """Every line of the meeting, or only line `number`."""
+              numbers: Sequence[int] | None = None) -> list[Segment]:
+    """Every line of the meeting, or only the lines numbered `numbers`."""
     query = select(SegmentRow).where(SegmentRow.meeting_id == meeting_id)
-    if number is not None:
-        query = query.where(SegmentRow.number == number)
+    if numbers is not None:
+        query = query.where(col(SegmentRow.number).in_(list(numbers)))
     # in time order: a line inserted or split off later has a higher number but sorts where
     # it is said (numbers are kept stable, since minutes and the history cite them)
     rows = session.exec(query.order_by(col(SegmentRow.start), col(SegmentRow.number))).all()
@@ -307,7 +307,7 @@ def _segments(session: Session, meeting_id: str, with_words: bool = True,
         col(WordRow.segment_id), col(WordRow.start), col(WordRow.end), col(WordRow.text),
         col(WordRow.probability), col(WordRow.speaker_key), col(WordRow.doubtful),
     ).where(col(WordRow.meeting_id) == meeting_id)
-    if number is not None:
+    if numbers is not None:
         word_query = word_query.where(col(WordRow.segment_id).in_([r.id for r in rows]))
     words: dict[int, list[Word]] = defaultdict(list)
     # plain tuples, not ORM objects: a 3-hour meeting has ~100,000 words
@@ -342,10 +342,15 @@ def word_rows(session: Session, segment_id: int | None) -> list[WordRow]:
 
 def load_segment(session: Session, meeting_id: str, number: int) -> Segment:
     """One line with its words (what an edit of that line changes)."""
-    found = _segments(session, meeting_id, number=number)
+    found = _segments(session, meeting_id, numbers=[number])
     if not found:
         raise NotFoundError(f"No line {number} in meeting {meeting_id!r}.")
     return found[0]
+
+
+def load_segments(session: Session, meeting_id: str, numbers: Sequence[int]) -> list[Segment]:
+    """The lines numbered `numbers` that exist, with their words, in time order."""
+    return _segments(session, meeting_id, numbers=numbers) if numbers else []
 
 
 def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> Meeting:

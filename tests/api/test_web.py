@@ -299,3 +299,39 @@ def test_edits_can_answer_with_only_what_changed(client: TestClient, engine: Eng
         == 404
     assert client.patch(f"{base}/segments/1", json={"text": " "}, headers=prefer).status_code \
         == 422
+
+
+def test_line_surgery_answers_only_what_it_changed(client: TestClient, engine: Engine) -> None:
+    """Merge, split, delete, insert, a range given to a speaker, a speaker added and two
+    merged, each with `Prefer: return=minimal`: the lines written and the numbers removed
+    (with the speakers and minutes), which put into the document held before give the
+    whole document the server has now (the page does just that)."""
+    meeting_id = stored_meeting(engine)
+    base = f"/api/meetings/{meeting_id}"
+    prefer = {"Prefer": "return=minimal"}
+    with_citation = client.post(f"{base}/decisions", json={"text": "可決", "segments": [3]})
+    assert with_citation.status_code == 201
+    changes = [("post", f"{base}/segments/2/merge", None),
+               ("post", f"{base}/segments/1/split", {"at": 3}),
+               ("post", f"{base}/segments", {"after": 1, "text": "（資料配布）"}),
+               ("delete", f"{base}/segments/2", None),
+               ("post", f"{base}/segments/speaker", {"first": 1, "last": 3, "speaker": "S2"}),
+               ("post", f"{base}/speakers", {"name": "佐藤課長"}),
+               ("post", f"{base}/speakers/S1/merge", {"into": "S2"})]
+    for method, path, body in changes:
+        held = client.get(base).json()
+        answer = client.request(method.upper(), path, json=body, headers=prefer)
+        assert answer.status_code in (200, 201), (path, answer.text)
+        assert answer.headers["preference-applied"] == "return=minimal"
+        small = answer.json()
+        assert set(small) == {"lines", "removed", "speakers", "minutes", "updated_at"}
+        written = {line["id"]: line for line in small["lines"]}
+        if path.endswith("/2/merge"):  # only the merged line, and the one merged into it
+            assert (list(written), small["removed"]) == ([2], [3])
+        segments = [s for s in held["segments"]
+                    if s["id"] not in written and s["id"] not in small["removed"]]
+        segments = sorted([*segments, *written.values()], key=lambda s: (s["start"], s["id"]))
+        now = client.get(base).json()
+        assert segments == now["segments"], path
+        assert (small["speakers"], small["minutes"], small["updated_at"]) == (
+            now["speakers"], now["minutes"], now["updated_at"]), path

@@ -127,7 +127,15 @@ function follow(job) {
 
 function speakerName(id) {
   const speaker = doc.speakers.find((s) => s.id === id);
-  return speaker ? speaker.name || speaker.id : "";
+  return speaker ? speakerLabel(speaker) : "";
+}
+
+// A speaker as people read it: the name given, else 話者2 / Speaker 2, as the history and the
+// exports say it (gijiroku/history.py speaker_label); the chip keeps the short id S2.
+function speakerLabel(speaker) {
+  if (speaker.name) return speaker.name;
+  const number = /^S\d+$/.test(speaker.id) ? speaker.id.slice(1) : speaker.id;
+  return fill(T.unnamed_speaker, { n: number });
 }
 
 function hue(id) {
@@ -139,7 +147,8 @@ function renderSpeakers() {
   const list = document.getElementById("speakers");
   list.replaceChildren(...doc.speakers.map((speaker) => {
     const input = el("input", {
-      type: "text", value: speaker.name || "", placeholder: speaker.id, maxlength: NAME_LIMIT,
+      type: "text", value: speaker.name || "", placeholder: speakerLabel({ id: speaker.id }),
+      maxlength: NAME_LIMIT,
       "aria-label": speaker.id, dataset: { speaker: speaker.id },
     });
     input.addEventListener("keydown", (event) => {
@@ -249,7 +258,7 @@ function renderRow(index) {
 function segmentRow(segment, index) {
   const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
     doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
-                               s.name || s.id)));
+                               speakerLabel(s))));
   if (!segment.speaker) select.prepend(el("option", { value: "", selected: true }, "–"));
   select.addEventListener("change", () => save(segment, { speaker: select.value }));
   const item = el("li", {
@@ -399,7 +408,7 @@ async function surgery(method, path, body, fromEditor = false) {
   if (fromEditor) editing = null;
   ownChange = Date.now();
   try {
-    doc = await api(method, path, body);
+    applyLines(await api(method, path, body, { Prefer: "return=minimal" }));
   } catch (error) {
     showError(error);
     renderSegments();
@@ -409,6 +418,20 @@ async function surgery(method, path, body, fromEditor = false) {
   toast(T.saved);
   if (history.open) loadHistory().catch(showError);
   return true;
+}
+
+// What a change of the lines answers (only what it changed, not a 3-hour session's 10 MB):
+// the lines it wrote, put in or replaced, and those it removed, taken out, in time order as
+// the server keeps them; the speakers and the minutes as they are now.
+function applyLines(answer) {
+  const written = new Map(answer.lines.map((line) => [line.id, line]));
+  const removed = new Set(answer.removed);
+  doc.segments = doc.segments.filter((s) => !removed.has(s.id) && !written.has(s.id))
+    .concat([...written.values()])
+    .sort((a, b) => a.start - b.start || a.id - b.id);
+  doc.speakers = answer.speakers;
+  doc.minutes = answer.minutes;
+  doc.updated_at = answer.updated_at;
 }
 
 // One change sent to the API with `Prefer: return=minimal`: it answers with only what changed
@@ -684,7 +707,7 @@ function actionTable(items) {
   const body = el("tbody", {}, items.map((action) => {
     const row = el("tr", { class: action.flagged ? "flagged" : "" },
       el("td", {}, action.task, el("div", { class: "small" }, citations(action.segments))),
-      el("td", {}, action.owner || "–"),
+      el("td", {}, speakerName(action.owner) || action.owner || "–"),
       el("td", {}, action.due_date || action.due || "–"),
       el("td", { class: "buttons inline" },
         el("button", { type: "button", class: "link", onclick: () => actionForm(row, action) }, T.edit),
@@ -712,7 +735,7 @@ function actionForm(row, shown) {
   const form = el("form", { class: "stack item-form" },
     el("label", {}, T.task, task), el("label", {}, T.owner, owner), el("label", {}, T.due, due),
     el("label", {}, T.cites + " (#)", cites),
-    el("datalist", { id: "speaker-names" }, doc.speakers.map((s) => el("option", { value: s.name || s.label }))),
+    el("datalist", { id: "speaker-names" }, doc.speakers.map((s) => el("option", { value: speakerLabel(s) }))),
     el("div", { class: "buttons" },
       el("button", { type: "submit", class: "button" }, T.save),
       el("button", { type: "button", class: "button secondary", onclick: () => { renderMinutes(true); catchUp(); } }, T.cancel)));
