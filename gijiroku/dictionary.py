@@ -30,9 +30,10 @@ from sqlmodel import Session, col, select
 from gijiroku import limits
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import InvalidInputError, NotFoundError
+from gijiroku.history import record
 from gijiroku.limits import checked_text
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import DictionaryEntryRow, EditRow, SegmentRow
+from gijiroku.storage.tables import DictionaryEntryRow, SegmentRow
 
 Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
@@ -251,12 +252,10 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
                     row.doubtful = False  # a rule someone wrote chose this writing
                     session.add(row)
             pairs = [(rule.heard, rule.meant) for rule in used]
-            session.add(EditRow(meeting_id=meeting_id, kind="dictionary",
-                                target=str(segment.number),
-                                before={"text": changes_from, "words": old_words,
-                                        "doubtful": doubtful},
-                                after={"text": text, "words": words,
-                                       "rules": [list(p) for p in pairs]}))
+            record(session, meeting_id, "dictionary", str(segment.number),
+                   {"text": changes_from, "words": old_words, "doubtful": doubtful},
+                   {"text": text, "words": words, "rules": [list(p) for p in pairs]},
+                   touch=False)  # (once for all the lines, below)
             changes.append(Change(segment.number, changes_from, text, pairs))
         if changes:
             repository.update_meeting(session, meeting_id)

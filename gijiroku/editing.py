@@ -27,7 +27,7 @@ from gijiroku.errors import (
     NotFoundError,
     StaleVersionError,
 )
-from gijiroku.history import undoable
+from gijiroku.history import record, undoable
 from gijiroku.limits import checked_text
 from gijiroku.options import TITLE_LIMIT, checked_date
 from gijiroku.result import item_document, segment_document
@@ -72,13 +72,7 @@ def _apply_segment(session: Session, row: SegmentRow, state: dict[str, Any]) -> 
         session.add(word)
 
 
-def _record(session: Session, meeting_id: str, kind: str, target: str, before: Any,
-            after: Any) -> EditRow:
-    edit = EditRow(meeting_id=meeting_id, kind=kind, target=target, before=before, after=after)
-    session.add(edit)
-    repository.update_meeting(session, meeting_id)  # bumps updated_at
-    session.flush()
-    return edit
+_record = record  # (gijiroku.history: the one way into the history)
 
 
 def check_version(stored: int, sent: int | None, current: Any, what: str) -> None:

@@ -13,6 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
+
+from gijiroku.storage import repository
 from gijiroku.storage.tables import EditRow
 
 #: How long a quoted text may be in a summary (the entry itself keeps all of it).
@@ -182,6 +185,22 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
 )}
 
 
+def record(session: Session, meeting_id: str, kind: str, target: str, before: Any,
+           after: Any, *, touch: bool = True) -> EditRow:
+    """The one way a change enters a meeting's history: an entry of one of `KINDS`, with
+    what was there and what is now (its author: None until people have accounts). With
+    `touch`, the meeting's `updated_at` moves on (other windows hear of the change)."""
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not a kind of history entry")
+    edit = EditRow(meeting_id=meeting_id, kind=kind, target=target, before=before,
+                   after=after, author=None)
+    session.add(edit)
+    if touch:
+        repository.update_meeting(session, meeting_id)
+    session.flush()
+    return edit
+
+
 def undoable(edit: EditRow) -> bool:
     """Whether undo may be asked for: not undone yet, and of a kind that can be."""
     kind = KINDS.get(edit.kind)
@@ -197,4 +216,4 @@ def describe(edit: EditRow, names: Mapping[str, str | None], language: str) -> s
     return kind.summary(edit, context)
 
 
-__all__ = ["KINDS", "Context", "Kind", "describe", "speaker_label", "undoable"]
+__all__ = ["KINDS", "Context", "Kind", "describe", "record", "speaker_label", "undoable"]

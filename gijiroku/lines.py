@@ -24,6 +24,7 @@ from gijiroku import limits
 from gijiroku.dictionary import Entry, Rule, add_entry, correct, share_out
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import EditConflictError, EditError, InvalidInputError, NotFoundError
+from gijiroku.history import record
 from gijiroku.limits import checked_text
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import (
@@ -185,13 +186,9 @@ def _cite_again(session: Session, meeting: MeetingRow, before: Any, after: Any) 
 
 def _record(session: Session, meeting: MeetingRow, action: str, before: list[State],
             after: list[State], minutes: tuple[Any, Any] = (None, None)) -> EditRow:
-    edit = EditRow(meeting_id=meeting.id, kind="lines", target=action,
-                   before={"lines": before, "minutes": minutes[0]},
-                   after={"lines": after, "minutes": minutes[1]})
-    session.add(edit)
-    repository.update_meeting(session, meeting.id)  # bumps updated_at
-    session.flush()
-    return edit
+    return record(session, meeting.id, "lines", action,
+                  {"lines": before, "minutes": minutes[0]},
+                  {"lines": after, "minutes": minutes[1]})
 
 
 def _next_number(session: Session, meeting_id: str) -> int:
@@ -463,12 +460,8 @@ def add_speaker(engine: Engine, meeting_id: str, name: str | None = None) -> Edi
         key = f"S{max(taken, default=0) + 1}"
         session.add(SpeakerRow(meeting_id=meeting_id, key=key, label=key,
                                name=cleaned or None))
-        edit = EditRow(meeting_id=meeting_id, kind="speakers", target="add",
-                       before=None, after={"speaker": [key, key, cleaned or None]})
-        session.add(edit)
-        repository.update_meeting(session, meeting.id)
-        session.flush()
-        return edit
+        return record(session, meeting.id, "speakers", "add", None,
+                      {"speaker": [key, key, cleaned or None]})
 
 
 def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> EditRow:
@@ -493,13 +486,9 @@ def merge_speakers(engine: Engine, meeting_id: str, source: str, into: str) -> E
         speaker = [gone.key, gone.label, gone.name]
         session.delete(gone)
         _write(session, meeting_id, after, [])
-        edit = EditRow(meeting_id=meeting_id, kind="speakers", target="merge",
-                       before={"speaker": speaker, "lines": before, "into": into},
-                       after={"lines": after, "into": into})
-        session.add(edit)
-        repository.update_meeting(session, meeting.id)
-        session.flush()
-        return edit
+        return record(session, meeting.id, "speakers", "merge",
+                      {"speaker": speaker, "lines": before, "into": into},
+                      {"lines": after, "into": into})
 
 
 # -- undo -------------------------------------------------------------------------------------

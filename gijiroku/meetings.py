@@ -16,13 +16,13 @@ from sqlmodel import col
 
 from gijiroku import audio
 from gijiroku.domain import FINISHED
+from gijiroku.history import record
 from gijiroku.jobs import cancel
 from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.recordings import Accepted, accept_received, content_hash, meeting_dir
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import (
-    EditRow,
     JobRow,
     MinutesItemRow,
     SegmentRow,
@@ -82,9 +82,9 @@ def replace_recording(
     for made in (audio.DECODED_NAME, audio.PLAYBACK_NAME):  # from the earlier content
         (meeting_dir(data_dir, meeting_id) / made).unlink(missing_ok=True)
     with session_scope(engine) as session:
-        session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
-                            before=earlier,
-                            after={"content_hash": digest, "size": original.stat().st_size}))
+        record(session, meeting_id, "recording", "", earlier,
+               {"content_hash": digest, "size": original.stat().st_size},
+               touch=False)  # (the meeting is updated below)
         for table in (WordRow, SegmentRow, SpeakerRow, MinutesItemRow):
             session.execute(delete(table).where(col(table.meeting_id) == meeting_id))
         repository.update_meeting(
