@@ -167,6 +167,18 @@ def _recite(session: Session, meeting: MeetingRow,
     return (before, after) if after else (None, None)
 
 
+def _uncite(session: Session, meeting: MeetingRow, gone: set[int]) -> None:
+    """Items citing lines that no longer exist drop those citations and are flagged."""
+    if not gone:
+        return
+    for row in repository.minutes_items(session, meeting.id):
+        if gone & set(row.segments):
+            row.segments = [n for n in row.segments if n not in gone]
+            row.flagged = True
+            row.version += 1
+            session.add(row)
+
+
 def _cite_again(session: Session, meeting: MeetingRow, before: Any, after: Any) -> None:
     """Undo of `_recite`: each item's citations go back where they are still as the change
     left them (an item cited otherwise since keeps citing lines that exist). History written
@@ -192,9 +204,13 @@ def _record(session: Session, meeting: MeetingRow, action: str, before: list[Sta
 
 
 def _next_number(session: Session, meeting_id: str) -> int:
+    """The next line number, never one the meeting gave before (MeetingRow.last_line)."""
+    meeting = repository.get_meeting_row(session, meeting_id)
     highest = session.execute(select(func.max(SegmentRow.number)).where(
         SegmentRow.meeting_id == meeting_id)).scalar_one()
-    return int(highest or 0) + 1
+    meeting.last_line = max(int(highest or 0), meeting.last_line) + 1
+    session.add(meeting)
+    return meeting.last_line
 
 
 def _joined(a: State, b: State, language: str | None) -> str:
@@ -529,6 +545,11 @@ def undo(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
         # lines that exist (the merged line), or a line that came back uncited
         if edit.after["minutes"] is not None:
             _cite_again(session, meeting, edit.before["minutes"], edit.after["minutes"])
+        # a line the undone change had made (inserted, split off) is gone again: items
+        # citing it lose that citation and are flagged (never pointed at another line)
+        gone = ({s["number"] for s in edit.after["lines"]}
+                - {s["number"] for s in edit.before["lines"]})
+        _uncite(session, meeting, gone)
         return
     if edit.target == "add":
         key = edit.after["speaker"][0]

@@ -183,8 +183,10 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
         )
     if word_rows:
         session.execute(insert(WordRow), word_rows)
+    # numbered from 1 again (a diarization moved the citations by time, see cite_by_time)
     update_meeting(
-        session, meeting_id, language=transcript.language, duration=transcript.duration
+        session, meeting_id, language=transcript.language, duration=transcript.duration,
+        last_line=len(transcript.segments),
     )
 
 

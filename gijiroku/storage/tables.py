@@ -62,6 +62,11 @@ class MeetingRow(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     minutes_status: MinutesStatus = Field(default="not_configured", sa_type=String(20))
+    #: The highest line number the meeting has given since its lines were last built: a
+    #: line split off or inserted takes the next, so a number is never given twice (a
+    #: decision citing a line undone away must not come to cite another remark).
+    last_line: int = Field(default=0, sa_column=Column(Integer, nullable=False,
+                                                        server_default=sql_text("0")))
     minutes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time()
     updated_at: datetime = _time()

@@ -315,7 +315,7 @@ def test_line_surgery_answers_only_what_it_changed(client: TestClient, engine: E
                ("post", f"{base}/segments/1/split", {"at": 3}),
                ("post", f"{base}/segments", {"after": 1, "text": "（資料配布）"}),
                ("delete", f"{base}/segments/2", None),
-               ("post", f"{base}/segments/speaker", {"first": 1, "last": 3, "speaker": "S2"}),
+               ("post", f"{base}/segments/speaker", {"first": 1, "last": 4, "speaker": "S2"}),
                ("post", f"{base}/speakers", {"name": "佐藤課長"}),
                ("post", f"{base}/speakers/S1/merge", {"into": "S2"})]
     for method, path, body in changes:

@@ -58,3 +58,34 @@ def test_versions_count_changes_and_refuse_stale_saves(
     with pytest.raises(StaleVersionError) as refused:
         editing.edit_segment(db, meeting, 1, text="三", version=2)
     assert refused.value.current["text"] == "二" and refused.value.current["version"] == 3
+
+
+def test_a_line_number_is_never_given_twice_and_a_citation_of_a_line_undone_away_is_flagged(
+    db: Engine, tmp_path: Path
+) -> None:
+    """Insert a line (#7), cite it in a decision, undo the insert: the decision loses that
+    citation and is flagged; the next insert is #8, never #7 again (the decision would
+    have come to cite an unrelated remark). The same for a line split off and undone."""
+    from gijiroku.domain import Decision
+
+    meeting = seed_meeting(db, tmp_path)
+    inserted = lines.insert_line(db, meeting, 4, "（資料配布）")
+    [number] = [s["number"] for s in inserted.after["lines"]]
+    assert number == 7
+    editing.add_minutes_item(db, meeting, Decision("資料を配布した", segments=[number, 5]))
+    editing.undo(db, meeting, inserted.id or 0)
+    with session_scope(db) as session:
+        [decision] = repository.load_meeting(session, meeting).minutes.decisions
+    assert decision.segments == [5] and decision.flagged and decision.version == 2
+    again = lines.insert_line(db, meeting, 4, "（資料配布）")
+    assert [s["number"] for s in again.after["lines"]] == [8]
+
+    split = lines.split_line(db, meeting, 2, 4)
+    off = max(s["number"] for s in split.after["lines"])
+    assert off == 9
+    editing.add_minutes_item(db, meeting, Decision("図書館の開館", segments=[off]))
+    editing.undo(db, meeting, split.id or 0)
+    with session_scope(db) as session:
+        decisions = repository.load_meeting(session, meeting).minutes.decisions
+    assert (decisions[1].segments, decisions[1].flagged) == ([], True)
+    assert max(s["number"] for s in lines.split_line(db, meeting, 2, 4).after["lines"]) == 10

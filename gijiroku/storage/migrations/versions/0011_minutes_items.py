@@ -1,4 +1,5 @@
-"""decisions and action items as rows with stable ids; the author of each history entry
+"""decisions and action items as rows with stable ids; the author of each history entry;
+the highest line number each meeting has given
 
 Revision ID: 0011
 Revises: 0010
@@ -38,6 +39,11 @@ def upgrade() -> None:
     op.create_index("ix_minutes_item_meeting_id", "minutes_item", ["meeting_id"])
     with op.batch_alter_table("edit") as batch:
         batch.add_column(sa.Column("author", sa.String(200), nullable=True))
+    with op.batch_alter_table("meeting") as batch:
+        batch.add_column(sa.Column("last_line", sa.Integer(), nullable=False,
+                                   server_default=sa.text("0")))
+    op.execute("UPDATE meeting SET last_line = (SELECT COALESCE(MAX(number), 0) FROM segment "
+               "WHERE segment.meeting_id = meeting.id)")
     # the items stored inside each meeting's minutes move to rows (each gets an id)
     connection = op.get_bind()
     meeting = sa.table("meeting", sa.column("id", sa.String), sa.column("minutes", sa.JSON))
@@ -85,6 +91,8 @@ def downgrade() -> None:
             meeting.c.id == meeting_id)).scalar() or {}
         connection.execute(meeting.update().where(meeting.c.id == meeting_id)
                            .values(minutes={**minutes, **found}))
+    with op.batch_alter_table("meeting") as batch:
+        batch.drop_column("last_line")
     with op.batch_alter_table("edit") as batch:
         batch.drop_column("author")
     op.drop_index("ix_minutes_item_meeting_id", "minutes_item")
