@@ -15,9 +15,10 @@ installation's own entries; an installation's rule for the same misheard text wi
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,8 @@ Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
 BUILTIN = Path(__file__).parent / "vocabulary" / "council-ja.toml"
 MAX_TEXT = limits.DICTIONARY
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,11 @@ def rules_for(all_entries: list[Entry], language: str | None) -> list[Rule]:
     return rules
 
 
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for `re.sub` that is only ever `text` itself."""
+    return lambda _match: text
+
+
 def correct(text: str, words: list[str], language: str | None,
             rules: list[Rule]) -> tuple[str, list[str], list[Rule]]:
     """A line's text and its words' texts after the rules, and the rules that changed them.
@@ -188,7 +196,8 @@ def correct(text: str, words: list[str], language: str | None,
     for rule in rules:
         if not rule.pattern.search(text):
             continue
-        text = rule.pattern.sub(rule.meant, text)
+        # the replacement is text, never a template: \\1, \\g<0> or C:\\new stay as typed
+        text = rule.pattern.sub(_literal(rule.meant), text)
         used.append(rule)
         joined = separator.join(words)
         matches = list(rule.pattern.finditer(joined))
@@ -241,6 +250,11 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
             old_words = [w.text for w in word_rows]
             text, words, used = correct(segment.text, old_words, meeting.language, rules)
             if not used:
+                continue
+            if len(text) > limits.LINE:  # rules that would grow the line past its limit
+                log.warning("meeting %s: line %d left as it is: the dictionary's corrections "
+                            "would make it longer than %d characters", meeting_id,
+                            segment.number, limits.LINE)
                 continue
             changes_from = segment.text
             segment.text = text

@@ -414,10 +414,12 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
         meeting = repository.get_meeting_row(session, meeting_id)
         pattern = _pattern(query, meeting.language, whole_word)
         rows = _ordered(session, meeting_id)
-        hits = _hits(rows, pattern)
-        if only is not None:
+        if only is None:  # every hit, however many (the preview shows the first MAX_HITS)
+            hits = [Hit(row.number, m.start(), m.end(), row.text)
+                    for row in rows for m in pattern.finditer(row.text)]
+        else:
             wanted = set(only)
-            hits = [h for h in hits if (h.number, h.start) in wanted]
+            hits = [h for h in _hits(rows, pattern) if (h.number, h.start) in wanted]
         if not hits:
             return None
         separator = "" if meeting.language in NO_SPACE_LANGUAGES else " "
@@ -442,6 +444,9 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
                         words = share_out(words, separator, hit.start, hit.end, replacement)
             if not text.strip():
                 raise EditError(f"Line {number} would be left empty; delete it instead.")
+            if len(text) > MAX_LINE:  # nothing is changed: all the hits or none
+                raise EditError(f"Line {number} would be longer than {MAX_LINE} characters; "
+                                "nothing was replaced.")
             before.append(state)
             after.append({**state, "text": text, "edited": True,
                           "words": [[*w[:2], new, *w[3:]]

@@ -125,7 +125,8 @@ class WordRow(SQLModel, table=True):
     position: int
     start: float
     end: float
-    text: str = Field(max_length=200)
+    #: (a replacement shared out over the words may make one long: no length of its own)
+    text: str = Field(sa_type=Text)
     probability: float
     speaker_key: str | None = Field(default=None, max_length=16)
     #: See domain.Word.doubtful.

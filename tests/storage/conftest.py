@@ -7,7 +7,7 @@ from sqlalchemy import Engine, delete
 
 from gijiroku.config import Settings
 from gijiroku.storage import close_database, open_database, session_scope
-from gijiroku.storage.tables import MeetingRow
+from gijiroku.storage.tables import DictionaryEntryRow, MeetingRow
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -20,3 +20,4 @@ def db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Engine]:
     yield engine
     with session_scope(engine) as session:  # the PostgreSQL database is shared by tests
         session.execute(delete(MeetingRow))
+        session.execute(delete(DictionaryEntryRow))

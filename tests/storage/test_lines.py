@@ -89,3 +89,51 @@ def test_a_line_number_is_never_given_twice_and_a_citation_of_a_line_undone_away
         decisions = repository.load_meeting(session, meeting).minutes.decisions
     assert (decisions[1].segments, decisions[1].flagged) == ([], True)
     assert max(s["number"] for s in lines.split_line(db, meeting, 2, 4).after["lines"]) == 10
+
+
+def texts_of(engine: Engine, meeting: str) -> list[str]:
+    with session_scope(engine) as session:
+        return [s.text for s in repository.load_meeting(session, meeting).segments]
+
+
+@pytest.mark.parametrize("replacement", [r"\1", r"\g<0>", "C:\\new\\table"])
+def test_replacement_text_is_stored_as_typed(db: Engine, tmp_path: Path,
+                                             replacement: str) -> None:
+    """Find/replace and dictionary rules used the replacement as a regex template: `\\1`
+    answered 500 (and a rule with it failed every later job), `\\g<0>` doubled the match,
+    a Windows path stored a newline and a tab (issue 29, finding 4)."""
+    from gijiroku.dictionary import add_entry, apply_dictionary
+
+    meeting = seed_meeting(db, tmp_path)
+    assert lines.replace(db, meeting, "総務医院会", replacement) is not None
+    assert texts_of(db, meeting)[0] == f"ただいまから{replacement}を開会します。"
+    add_entry(db, "correction", "それでは", replacement)
+    assert [c.after for c in apply_dictionary(db, meeting)] == [f"{replacement}採決します。"]
+
+
+def test_replace_all_is_all_or_nothing_and_never_grows_a_line_past_its_limit(
+    db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replace-all changed only the hits the preview listed (2,000) and said so as if it
+    were all; a replacement could grow a line without limit (issue 29, finding 5)."""
+    from gijiroku.dictionary import add_entry, apply_dictionary
+    from gijiroku.errors import EditError
+
+    meeting = seed_meeting(db, tmp_path)
+    monkeypatch.setattr(lines, "MAX_HITS", 2)  # the preview's cap, below the 3 hits
+    assert len(lines.find(db, meeting, "総務医院会")) == 2
+    replaced = lines.replace(db, meeting, "総務医院会", "総務委員会")
+    assert replaced is not None and len(replaced.after["lines"]) == 3
+    assert not any("総務医院会" in text for text in texts_of(db, meeting))
+
+    grown = lines.replace(db, meeting, "の", "Q" * 200)
+    assert grown is not None
+    before = texts_of(db, meeting)
+    with pytest.raises(EditError, match=r"Line \d+ would be longer than 20000"):
+        lines.replace(db, meeting, "Q", "Q" * 200)
+    assert texts_of(db, meeting) == before  # nothing changed, not even the shorter lines
+    # two dictionary rules that feed each other leave a line as it is rather than grow it
+    add_entry(db, "correction", "Q", "!" * 100)
+    add_entry(db, "correction", "!", "?" * 100)
+    apply_dictionary(db, meeting)
+    assert all(len(text) <= 20_000 for text in texts_of(db, meeting))

@@ -1,5 +1,5 @@
 """decisions and action items as rows with stable ids; the author of each history entry;
-the highest line number each meeting has given
+the highest line number each meeting has given; a word's text without a length limit
 
 Revision ID: 0011
 Revises: 0010
@@ -44,6 +44,10 @@ def upgrade() -> None:
                                    server_default=sa.text("0")))
     op.execute("UPDATE meeting SET last_line = (SELECT COALESCE(MAX(number), 0) FROM segment "
                "WHERE segment.meeting_id = meeting.id)")
+    # a replacement shared out over a line's words can make one word longer than 200
+    with op.batch_alter_table("word") as batch:
+        batch.alter_column("text", type_=sa.Text(), existing_type=sa.String(200),
+                           existing_nullable=False)
     # the items stored inside each meeting's minutes move to rows (each gets an id)
     connection = op.get_bind()
     meeting = sa.table("meeting", sa.column("id", sa.String), sa.column("minutes", sa.JSON))
@@ -91,6 +95,9 @@ def downgrade() -> None:
             meeting.c.id == meeting_id)).scalar() or {}
         connection.execute(meeting.update().where(meeting.c.id == meeting_id)
                            .values(minutes={**minutes, **found}))
+    with op.batch_alter_table("word") as batch:
+        batch.alter_column("text", type_=sa.String(200), existing_type=sa.Text(),
+                           existing_nullable=False)
     with op.batch_alter_table("meeting") as batch:
         batch.drop_column("last_line")
     with op.batch_alter_table("edit") as batch:
