@@ -111,6 +111,7 @@ def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = No
             raise InvalidInputError(
                 f"{replacement!r} contains {text!r}: the rule would change its own result "
                 "again each time it is applied.")
+        _refuse_chains(engine, text, replacement, language)
     else:
         replacement = None
     row = DictionaryEntryRow(kind=kind, text=text, replacement=replacement, language=language,
@@ -122,6 +123,22 @@ def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = No
             return _entry(row)
     except IntegrityError as exc:
         raise InvalidInputError(f"{text!r} is already in the dictionary as a {kind}.") from exc
+
+
+def _refuse_chains(engine: Engine, heard: str, meant: str, language: str) -> None:
+    """A rule whose result another rule for the same meetings would change again (or the
+    other way round) is refused: applied together, two such rules grow every line they
+    touch each time (`.` → `!!!`, then `!` → `???`)."""
+    for other in [*entries(engine), *builtin_entries()]:
+        if other.kind != "correction" or not other.replacement:
+            continue
+        if language and other.language and other.language != language:
+            continue  # never applied to the same meeting
+        if other.text in meant or heard in other.replacement:
+            raise InvalidInputError(
+                f"The rule {heard!r} -> {meant!r} and the rule {other.text!r} -> "
+                f"{other.replacement!r} would change each other's results; change or remove "
+                "one of them first.")
 
 
 def remove_entry(engine: Engine, entry_id: int) -> Entry:

@@ -117,7 +117,7 @@ def test_replace_all_is_all_or_nothing_and_never_grows_a_line_past_its_limit(
     """Replace-all changed only the hits the preview listed (2,000) and said so as if it
     were all; a replacement could grow a line without limit (issue 29, finding 5)."""
     from gijiroku.dictionary import add_entry, apply_dictionary
-    from gijiroku.errors import EditError
+    from gijiroku.errors import EditError, InvalidInputError
 
     meeting = seed_meeting(db, tmp_path)
     monkeypatch.setattr(lines, "MAX_HITS", 2)  # the preview's cap, below the 3 hits
@@ -132,8 +132,13 @@ def test_replace_all_is_all_or_nothing_and_never_grows_a_line_past_its_limit(
     with pytest.raises(EditError, match=r"Line \d+ would be longer than 20000"):
         lines.replace(db, meeting, "Q", "Q" * 200)
     assert texts_of(db, meeting) == before  # nothing changed, not even the shorter lines
-    # two dictionary rules that feed each other leave a line as it is rather than grow it
+    # a rule that would grow a line past the limit leaves that line as it is; a second rule
+    # that would change the first one's result is refused (the two fed each other)
     add_entry(db, "correction", "Q", "!" * 100)
-    add_entry(db, "correction", "!", "?" * 100)
+    with pytest.raises(InvalidInputError, match="change each other's results"):
+        add_entry(db, "correction", "!", "?" * 100)
+    with pytest.raises(InvalidInputError, match="change each other's results"):
+        add_entry(db, "correction", "P", "QQ", language="")  # for every language
     apply_dictionary(db, meeting)
     assert all(len(text) <= 20_000 for text in texts_of(db, meeting))
+    assert sum("Q" in text for text in texts_of(db, meeting)) >= 1  # those lines kept
