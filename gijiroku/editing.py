@@ -72,9 +72,6 @@ def _apply_segment(session: Session, row: SegmentRow, state: dict[str, Any]) -> 
         session.add(word)
 
 
-_record = record  # (gijiroku.history: the one way into the history)
-
-
 def check_version(stored: int, sent: int | None, current: Any, what: str) -> None:
     """Refuse a save made against `sent` when the stored thing is at `stored` (StaleVersion
     with the `current` object); no version sent: saved as before versions existed."""
@@ -121,7 +118,7 @@ def edit_segment(
             return None
         after["edited"] = True
         _apply_segment(session, row, after)
-        return _record(session, meeting_id, "segment", str(number), before, after)
+        return record(session, meeting_id, "segment", str(number), before, after)
 
 
 def rename_speaker(
@@ -134,7 +131,7 @@ def rename_speaker(
         before, after = repository.rename_speaker(session, meeting_id, speaker_id, name)
         if before == after:
             return None
-        return _record(session, meeting_id, "speaker", speaker_id, before, after)
+        return record(session, meeting_id, "speaker", speaker_id, before, after)
 
 
 def _kind(item: Decision | ActionItem) -> MinutesKind:
@@ -170,7 +167,7 @@ def _check_item(engine: Engine, meeting_id: str, item: Decision | ActionItem) ->
 def item_state(row: MinutesItemRow) -> dict[str, Any]:
     """A decision or action item as the history keeps it (and undo puts it back)."""
     return {"id": row.id, "position": row.position, "version": row.version,
-            **{k: v for k, v in repository.item_values(repository.item_of(row)).items()}}
+            **repository.item_values(repository.item_of(row))}
 
 
 def _item_row(session: Session, meeting_id: str, kind: MinutesKind,
@@ -229,7 +226,7 @@ def add_minutes_item(engine: Engine, meeting_id: str, item: Decision | ActionIte
                              **repository.item_values(_by_hand(item)))
         session.add(row)
         session.flush()
-        return _record(session, meeting_id, kind, row.id, None, item_state(row))
+        return record(session, meeting_id, kind, row.id, None, item_state(row))
 
 
 def change_minutes_item(
@@ -246,7 +243,7 @@ def change_minutes_item(
         _store_item(row, _by_hand(item))
         session.add(row)
         session.flush()
-        return _record(session, meeting_id, kind, item_id, before, item_state(row))
+        return record(session, meeting_id, kind, item_id, before, item_state(row))
 
 
 def patch_minutes_item(
@@ -269,7 +266,7 @@ def delete_minutes_item(
         row = _claim(engine, session, meeting_id, kind, item_id, version)
         before = {**item_state(row), "version": row.version - 1}
         session.delete(row)
-        return _record(session, meeting_id, kind, item_id, before, None)
+        return record(session, meeting_id, kind, item_id, before, None)
 
 
 def _content(state: dict[str, Any]) -> dict[str, Any]:
@@ -339,9 +336,6 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
         meeting.minutes = minutes
 
 
-_text = checked_text
-
-
 def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
     """What a person sent, checked: a title of 1 to 200 characters, an existing date (or
     none), a place, a summary and up to 50 agenda items. Unknown names are refused."""
@@ -350,15 +344,15 @@ def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInputError(f"Unknown meeting fact(s): {', '.join(sorted(unknown))}.")
     facts: dict[str, Any] = {}
     if "title" in changes:
-        facts["title"] = _text(changes["title"], "title", TITLE_LIMIT, required=True)
+        facts["title"] = checked_text(changes["title"], "title", TITLE_LIMIT, required=True)
     if "date" in changes:
         facts["date"] = checked_date(str(changes["date"])) if changes["date"] else None
     if "place" in changes:
-        facts["place"] = _text(changes["place"], "place", 200) or None
+        facts["place"] = checked_text(changes["place"], "place", limits.NAME) or None
     if "summary" in changes:
-        facts["summary"] = _text(changes["summary"], "summary", SUMMARY_LIMIT)
+        facts["summary"] = checked_text(changes["summary"], "summary", SUMMARY_LIMIT)
     if "agenda" in changes:
-        items = [_text(item, "agenda", AGENDA_LIMIT) for item in changes["agenda"] or []]
+        items = [checked_text(item, "agenda", AGENDA_LIMIT) for item in changes["agenda"] or []]
         if len(items) > AGENDA_ITEMS:
             raise InvalidInputError(f"At most {AGENDA_ITEMS} agenda items.",
                                     code="text_too_long", field="agenda", limit=AGENDA_ITEMS)
@@ -378,7 +372,7 @@ def edit_meeting(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> Ed
             return None
         _set_facts(meeting, changed)
         session.add(meeting)
-        return _record(session, meeting_id, "meeting", "",
+        return record(session, meeting_id, "meeting", "",
                        {k: current[k] for k in changed}, changed)
 
 

@@ -65,16 +65,20 @@ def _ja(context: Context, ja: str, en: str) -> str:
     return ja if context.language == "ja" else en
 
 
+def _quoting(c: Context, ja: str, en: str, *texts: Any) -> str:
+    """「ja：「a」 → 「b」」 or "en: “a” → “b”": what was changed, then the texts quoted."""
+    quoted = " → ".join(_quote(text, c.language) for text in texts)
+    return _ja(c, f"{ja}：{quoted}", f"{en}: {quoted}")
+
+
 def _segment(edit: EditRow, c: Context) -> str:
     before, after, n = edit.before or {}, edit.after or {}, edit.target
     if before.get("text") != after.get("text"):
         if before.get("gap"):
-            return _ja(c, f"聞き取れなかった発言 #{n} に入力：{_quote(after.get('text'), 'ja')}",
-                       f"Line #{n}, unheard, typed in: {_quote(after.get('text'), 'en')}")
-        return _ja(c, f"発言 #{n} を修正：{_quote(before.get('text'), 'ja')} → "
-                      f"{_quote(after.get('text'), 'ja')}",
-                   f"Line #{n} corrected: {_quote(before.get('text'), 'en')} → "
-                   f"{_quote(after.get('text'), 'en')}")
+            return _quoting(c, f"聞き取れなかった発言 #{n} に入力",
+                            f"Line #{n}, unheard, typed in", after.get("text"))
+        return _quoting(c, f"発言 #{n} を修正", f"Line #{n} corrected", before.get("text"),
+                        after.get("text"))
     return _ja(c, f"発言 #{n} の話者：{c.speaker(before.get('speaker'))} → "
                   f"{c.speaker(after.get('speaker'))}",
                f"Line #{n} speaker: {c.speaker(before.get('speaker'))} → "
@@ -95,15 +99,11 @@ def _item(label_ja: str, label_en: str) -> Summary:
             return _ja(c, f"{label}を変更（{len(before or [])}件 → {len(after or [])}件）",
                        f"{label}: {len(before or [])} → {len(after or [])} items")
         if before is None:
-            return _ja(c, f"{label}を追加：{_quote(after['text'], 'ja')}",
-                       f"{label} added: {_quote(after['text'], 'en')}")
+            return _quoting(c, f"{label}を追加", f"{label} added", after["text"])
         if after is None:
-            return _ja(c, f"{label}を削除：{_quote(before['text'], 'ja')}",
-                       f"{label} deleted: {_quote(before['text'], 'en')}")
-        return _ja(c, f"{label}を変更：{_quote(before['text'], 'ja')} → "
-                      f"{_quote(after['text'], 'ja')}",
-                   f"{label} changed: {_quote(before['text'], 'en')} → "
-                   f"{_quote(after['text'], 'en')}")
+            return _quoting(c, f"{label}を削除", f"{label} deleted", before["text"])
+        return _quoting(c, f"{label}を変更", f"{label} changed", before["text"],
+                        after["text"])
     return summary
 
 
@@ -127,8 +127,7 @@ def _lines(edit: EditRow, c: Context) -> str:
         return _ja(c, f"発言 {numbers} を削除", f"Line {numbers} deleted")
     if action == "insert":
         text = (edit.after or {}).get("lines", [{}])[0].get("text")
-        return _ja(c, f"発言 {numbers} を挿入：{_quote(text, 'ja')}",
-                   f"Line {numbers} inserted: {_quote(text, 'en')}")
+        return _quoting(c, f"発言 {numbers} を挿入", f"Line {numbers} inserted", text)
     if action == "speaker":
         who = c.speaker(((edit.after or {}).get("lines") or [{}])[0].get("speaker"))
         return _ja(c, f"発言 {numbers} の話者を{who}に変更",

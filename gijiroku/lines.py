@@ -424,14 +424,15 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
             return None
         separator = "" if meeting.language in NO_SPACE_LANGUAGES else " "
         by_number = {row.number: row for row in rows}
-        touched = list(dict.fromkeys(h.number for h in hits))
-        states = dict(zip(touched, _states(session, [by_number[n] for n in touched]),
+        by_line: dict[int, list[Hit]] = {}  # (in the lines' order: hits come in it)
+        for hit in hits:
+            by_line.setdefault(hit.number, []).append(hit)
+        states = dict(zip(by_line, _states(session, [by_number[n] for n in by_line]),
                           strict=True))
         before, after = [], []
-        for number in touched:
+        for number, line_hits in by_line.items():
             state = states[number]
             words = [str(w[2]) for w in state["words"]]
-            line_hits = [h for h in hits if h.number == number]
             if only is None:
                 text, words, _ = correct(state["text"], words, meeting.language,
                                          [Rule(query, replacement, pattern)])

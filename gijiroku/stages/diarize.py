@@ -82,7 +82,7 @@ class DiarizeStage:
             # the lines are taken before they are compared: a correction made while the
             # speakers were found is never written over (even when edits may be replaced:
             # those were the edits there when the re-run was asked for)
-            if repository.lock_lines(session, context.meeting_id) != read:
+            if repository.line_versions(session, context.meeting_id, lock=True) != read:
                 raise EditConflictError(CHANGED_MEANWHILE)
             spans = repository.line_spans(session, context.meeting_id)
             repository.save_transcript(

@@ -190,24 +190,18 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
     )
 
 
-def lock_lines(session: Session, meeting_id: str) -> dict[int, int]:
-    """Take the meeting's lines for a stage that rewrites them; each line's number and
-    version as they are now. On SQLite the transaction's first statement writes (it then
-    holds the database's write lock before it reads); on PostgreSQL the lines' rows are
-    locked, so an edit in flight is committed (and seen) or waits (and then finds its line
-    rewritten, and is refused)."""
-    if session.get_bind().dialect.name == "sqlite":
+def line_versions(session: Session, meeting_id: str, *, lock: bool = False) -> dict[int, int]:
+    """Each line's number and version. With `lock`, the lines are taken for a stage that
+    rewrites them (call it first in the transaction): on SQLite its first statement writes
+    (the transaction then holds the database's write lock before it reads); on PostgreSQL
+    the lines' rows are locked, so an edit in flight is committed (and seen) or waits (and
+    then finds its line rewritten, and is refused)."""
+    if lock and session.get_bind().dialect.name == "sqlite":
         session.execute(update(MeetingRow).where(col(MeetingRow.id) == meeting_id)
                         .values(updated_at=utcnow()))
-    rows = session.execute(sa_select(col(SegmentRow.number), col(SegmentRow.version)).where(
-        col(SegmentRow.meeting_id) == meeting_id).with_for_update()).all()
-    return {number: version for number, version in rows}
-
-
-def line_versions(session: Session, meeting_id: str) -> dict[int, int]:
-    """Each line's number and version (what `lock_lines` compares with later)."""
-    rows = session.execute(sa_select(col(SegmentRow.number), col(SegmentRow.version)).where(
-        col(SegmentRow.meeting_id) == meeting_id)).all()
+    query = sa_select(col(SegmentRow.number), col(SegmentRow.version)).where(
+        col(SegmentRow.meeting_id) == meeting_id)
+    rows = session.execute(query.with_for_update() if lock else query).all()
     return {number: version for number, version in rows}
 
 
@@ -397,14 +391,11 @@ def item_values(item: Decision | ActionItem) -> dict[str, Any]:
             "flagged": item.flagged, "edited": item.edited}
 
 
-def minutes_items(session: Session, meeting_id: str,
-                  kind: MinutesKind | None = None) -> list[MinutesItemRow]:
+def minutes_items(session: Session, meeting_id: str) -> list[MinutesItemRow]:
     """The meeting's decisions and action items, each list in its order."""
-    query = select(MinutesItemRow).where(MinutesItemRow.meeting_id == meeting_id)
-    if kind is not None:
-        query = query.where(MinutesItemRow.kind == kind)
-    return list(session.exec(query.order_by(col(MinutesItemRow.kind),
-                                            col(MinutesItemRow.position))).all())
+    return list(session.exec(
+        select(MinutesItemRow).where(MinutesItemRow.meeting_id == meeting_id)
+        .order_by(col(MinutesItemRow.kind), col(MinutesItemRow.position))).all())
 
 
 def save_minutes(session: Session, meeting_id: str, minutes: Minutes, *,
