@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from gijiroku import history, limits
+from gijiroku import limits
 from gijiroku.dictionary import Entry
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus, as_utc
+from gijiroku.edits import history
 from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
 
 

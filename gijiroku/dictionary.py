@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -31,10 +31,9 @@ from sqlmodel import Session, col, select
 from gijiroku import limits
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import InvalidInputError, NotFoundError
-from gijiroku.history import record
 from gijiroku.limits import checked_text
-from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import DictionaryEntryRow, SegmentRow
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import DictionaryEntryRow
 
 Kind = Literal["term", "correction"]
 KINDS: tuple[Kind, ...] = ("term", "correction")
@@ -239,80 +238,7 @@ def share_out(words: list[str], separator: str, start: int, end: int,
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    number: int
-    before: str
-    after: str
-    rules: list[tuple[str, str]]
-
-
-def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
-    """Apply the correction rules to the meeting's lines that no person edited; each changed
-    line is one entry of the meeting's history (kind `dictionary`), which undo puts back."""
-    with session_scope(engine) as session:
-        meeting = repository.get_meeting_row(session, meeting_id)
-        rules = rules_for([*own_entries(session), *builtin_entries()], meeting.language)
-        if not rules:
-            return []
-        changes = []
-        segments = session.exec(
-            select(SegmentRow).where(SegmentRow.meeting_id == meeting_id,
-                                     col(SegmentRow.edited).is_(False))
-            .order_by(col(SegmentRow.number))).all()
-        for segment in segments:
-            if not any(rule.pattern.search(segment.text) for rule in rules):
-                continue  # most lines: no word rows to read
-            word_rows = repository.word_rows(session, segment.id)
-            old_words = [w.text for w in word_rows]
-            text, words, used = correct(segment.text, old_words, meeting.language, rules)
-            if not used:
-                continue
-            if len(text) > limits.LINE:  # rules that would grow the line past its limit
-                log.warning("meeting %s: line %d left as it is: the dictionary's corrections "
-                            "would make it longer than %d characters", meeting_id,
-                            segment.number, limits.LINE)
-                continue
-            changes_from = segment.text
-            segment.text = text
-            session.add(segment)
-            doubtful = [w.doubtful for w in word_rows]
-            for row, word in zip(word_rows, words, strict=True):
-                if row.text != word:
-                    row.text = word
-                    row.doubtful = False  # a rule someone wrote chose this writing
-                    session.add(row)
-            pairs = [(rule.heard, rule.meant) for rule in used]
-            record(session, meeting_id, "dictionary", str(segment.number),
-                   {"text": changes_from, "words": old_words, "doubtful": doubtful},
-                   {"text": text, "words": words, "rules": [list(p) for p in pairs]},
-                   touch=False)  # (once for all the lines, below)
-            changes.append(Change(segment.number, changes_from, text, pairs))
-        if changes:
-            repository.update_meeting(session, meeting_id)
-        return changes
-
-
-def line_state(session: Session, segment: SegmentRow) -> dict[str, Any]:
-    """What a dictionary change replaced and what undo compares and restores."""
-    return {"text": segment.text,
-            "words": [w.text for w in repository.word_rows(session, segment.id)]}
-
-
-def restore_line(session: Session, segment: SegmentRow, state: dict[str, Any]) -> None:
-    """Put back a line's text and its words' (and their doubtful marks, where the entry
-    recorded them: entries made before the marks did not)."""
-    segment.text = state["text"]
-    session.add(segment)
-    rows = repository.word_rows(session, segment.id)
-    for row, text in zip(rows, state["words"], strict=False):
-        row.text = text
-        session.add(row)
-    for row, doubtful in zip(rows, state.get("doubtful", ()), strict=False):
-        row.doubtful = doubtful
-
-
 __all__ = [
-    "KINDS", "Change", "Entry", "Rule", "add_entry", "apply_dictionary", "builtin_entries",
+    "KINDS", "Entry", "Rule", "add_entry", "builtin_entries",
     "correct", "entries", "remove_entry", "rules_for", "share_out", "terms",
 ]

@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from gijiroku import audio
 from gijiroku.domain import FINISHED
-from gijiroku.history import record
+from gijiroku.edits.history import record
 from gijiroku.jobs import cancel
 from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.recordings import Accepted, accept_received, content_hash, meeting_dir

@@ -192,10 +192,10 @@ def test_rerun_diarization_with_new_hints_keeps_given_names(
     assert len([w for s in document["segments"] for w in s["words"]]) == len(words_before)
 
     # a line corrected by hand: diarization asks first, and keeps the correction meanwhile
-    from gijiroku import editing
+    from gijiroku import edits
 
     corrected = "Hello, this is Diane from the Kita ward office."
-    editing.edit_segment(open_database(url), meeting_id, 1, text=corrected)
+    edits.edit_segment(open_database(url), meeting_id, 1, text=corrected)
     close_database(url)
     refused = cli("diarize", meeting_id, "--num-speakers", "2", data_dir=data)
     assert refused.returncode == 1
@@ -316,7 +316,7 @@ def stored(tmp_path: Path) -> tuple[Path, str]:
 def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
     stored: tuple[Path, str], tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
-    from gijiroku import editing
+    from gijiroku import edits
     from gijiroku.config import Settings
     from gijiroku.domain import Decision
     from gijiroku.storage import close_database, open_database
@@ -324,7 +324,7 @@ def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
 
     data, meeting_id = stored
     url = Settings(data_dir=data).resolved_database_url
-    editing.add_minutes_item(open_database(url), meeting_id,
+    edits.add_minutes_item(open_database(url), meeting_id,
                              Decision(text="職員を二名増員する。", segments=[2]))
     close_database(url)
     answer = {"summary": "日曜開館の試行に合意した。", "topics": ["図書館"],

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -301,3 +302,24 @@ def test_the_image_gets_the_code_and_no_secrets_or_models() -> None:
     assert all((ROOT / source).exists() for source in sources), sources
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", "models", "data", ".venv"} <= set(ignored)  # the build context stays small
+
+
+@pytest.mark.slow
+def test_the_installed_package_has_every_file_of_the_web_view(tmp_path: Path) -> None:
+    """The image installs the project as a wheel, not editable as ./dev.sh does: every page,
+    script (the meeting page's modules in their own folder too), style and message file of
+    the web view is in it, or the page breaks only in the image."""
+    source = tmp_path / "source"  # a clean copy: no build folder of an earlier run to reuse
+    for part in ("gijiroku", "transcribe", "diarize", "summarize", "api", "web"):
+        shutil.copytree(ROOT / part, source / part,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--quiet", "--wheel-dir", str(tmp_path), str(source)],
+                   check=True, timeout=300, capture_output=True)
+    names = set(zipfile.ZipFile(next(tmp_path.glob("gijiroku-*.whl"))).namelist())
+    wanted = {path.relative_to(ROOT).as_posix() for path in (ROOT / "web").rglob("*")
+              if path.suffix in {".js", ".css", ".html", ".json", ".svg"}}
+    assert any(name.startswith("web/static/meeting/") for name in wanted)
+    assert wanted <= names, sorted(wanted - names)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from gijiroku import editing, lines
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.domain import ActionItem, Decision, Meeting
 from gijiroku.errors import EditConflictError
@@ -43,13 +43,13 @@ def test_citations_follow_the_speech_and_a_correction_meanwhile_stops_the_rerun(
     assert len(numbers) >= 6
     # a clerk splits one line and merges two others, then cites them (and an untouched one)
     first = meeting.segments[1]
-    lines.split_line(engine, meeting_id, first.id, len(first.text) // 2)
-    lines.merge_with_next(engine, meeting_id, numbers[3])
+    edits.split_line(engine, meeting_id, first.id, len(first.text) // 2)
+    edits.merge_with_next(engine, meeting_id, numbers[3])
     proofread = stored(engine, meeting_id)
     split_off = max(s.id for s in proofread.segments)
-    editing.add_minutes_item(engine, meeting_id, Decision(
+    edits.add_minutes_item(engine, meeting_id, Decision(
         "Keep the call going.", segments=[first.id, split_off]))
-    editing.add_minutes_item(engine, meeting_id, ActionItem(
+    edits.add_minutes_item(engine, meeting_id, ActionItem(
         "Send the notes.", segments=[numbers[3], numbers[-1]]))
     items = stored(engine, meeting_id).minutes
     cited = {item.id: spans(proofread, item.segments)
@@ -76,7 +76,7 @@ def test_citations_follow_the_speech_and_a_correction_meanwhile_stops_the_rerun(
     def correct_once(stage: str, _done: float, _total: float) -> None:
         if stage == "diarize" and not correct_once.done:  # type: ignore[attr-defined]
             correct_once.done = True  # type: ignore[attr-defined]
-            editing.edit_segment(engine, meeting_id, 2, text=corrected)
+            edits.edit_segment(engine, meeting_id, 2, text=corrected)
 
     correct_once.done = False  # type: ignore[attr-defined]
     with pytest.raises(EditConflictError, match="changed while the speakers"):

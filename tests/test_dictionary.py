@@ -13,17 +13,17 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from api import create_app
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.dictionary import (
     add_entry,
-    apply_dictionary,
     builtin_entries,
     correct,
     entries,
     remove_entry,
     rules_for,
 )
+from gijiroku.edits import apply_dictionary
 from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
@@ -105,7 +105,7 @@ def lines(engine: Engine, meeting_id: str) -> list[str]:
 
 def corrections(engine: Engine, meeting_id: str) -> list[EditRow]:
     """The meeting's history entries made by the dictionary, oldest first."""
-    return [e for e in editing.history(engine, meeting_id) if e.kind == "dictionary"]
+    return [e for e in edits.history_of(engine, meeting_id) if e.kind == "dictionary"]
 
 
 #: a committee's name in the Japanese sample, given to Whisper as a term
@@ -132,7 +132,7 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     expected = {n for n, text in enumerate(before, 1) if heard in text}
     assert len(expected) >= 2, (heard, before)
     edited = min(expected)  # a person corrects one of those lines first
-    editing.edit_segment(engine, plain, edited, text=before[edited - 1] + "（確認済み）")
+    edits.edit_segment(engine, plain, edited, text=before[edited - 1] + "（確認済み）")
     expected.discard(edited)
     with session_scope(engine) as session:  # every word underlined, to see which stay so
         session.exec(update(WordRow).where(col(WordRow.segment_id).in_(
@@ -161,23 +161,23 @@ def test_terms_and_rules_change_a_japanese_meeting_and_show_in_its_history(
     # undo puts a line back; undoing twice is refused
     first = history[0]
     number = int(first.target)
-    editing.undo(engine, plain, first.id or 0)
+    edits.undo(engine, plain, first.id or 0)
     restored = lines(engine, plain)
     assert heard in restored[number - 1] and meant not in restored[number - 1]
     with session_scope(engine) as session:  # and its words are underlined again
         words = repository.load_segment(session, plain, number).words
     assert all(w.doubtful for w in words), words
     with pytest.raises(EditConflictError):
-        editing.undo(engine, plain, first.id or 0)
+        edits.undo(engine, plain, first.id or 0)
     # so is undoing a correction after a later change of its line: the rule corrects the
     # line again, a person then rewrites it, and the correction can no longer be undone
     [again] = apply_dictionary(engine, plain)
     assert again.number == number
     again_entry = corrections(engine, plain)[-1]
     assert again_entry.target == str(number) and again_entry.undone_at is None
-    editing.edit_segment(engine, plain, number, text="書き直した行です。")
+    edits.edit_segment(engine, plain, number, text="書き直した行です。")
     with pytest.raises(EditConflictError):
-        editing.undo(engine, plain, again_entry.id or 0)
+        edits.undo(engine, plain, again_entry.id or 0)
     assert lines(engine, plain)[number - 1] == "書き直した行です。"
 
     # A term given before processing makes Whisper hear it; the rules apply by themselves.

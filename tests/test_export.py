@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api import create_app
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.domain import ActionItem, Decision, Minutes, Segment, Speaker, Transcript, Word
 from gijiroku.errors import InvalidInputError
@@ -164,7 +164,7 @@ def _whole_words(line: str, words: list[str]) -> bool:
 
 def test_english_subtitles_and_a_retyped_line(engine: Engine) -> None:
     meeting = store(engine, EN_LINES, "en", None)
-    editing.edit_segment(engine, meeting, 2, text="We decided to open the library on Sunday "
+    edits.edit_segment(engine, meeting, 2, text="We decided to open the library on Sunday "
                          "mornings from April, as a one-year trial.")
     cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
     assert cues[0].content.startswith("Chair: Um, good morning")
@@ -256,7 +256,7 @@ def test_pdf_carries_japanese_and_english_text_and_renders(engine: Engine,
     from tests.conftest import require
 
     meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
-    editing.edit_segment(engine, meeting, 3, text="事務局は二月末までに勤務表 (staff rota) を"
+    edits.edit_segment(engine, meeting, 3, text="事務局は二月末までに勤務表 (staff rota) を"
                          "作成してください。")
     path = tmp_path / "minutes.pdf"
     path.write_bytes(export_meeting(engine, meeting, "pdf").content)
@@ -296,7 +296,7 @@ def test_control_characters_from_any_source_never_break_an_export(engine: Engine
     lines = [("S1", ["Bell\x07", "rings\x1b."]), *EN_LINES]  # a line as a recogniser gave it
     meeting = store(engine, lines, "en", Minutes(status="done", summary="ok\x00\x0b",
                                                  decisions=[Decision(text="\x01可決\x1f")]))
-    editing.rename_speaker(engine, meeting, "S2", "Clerk\x08")
+    edits.rename_speaker(engine, meeting, "S2", "Clerk\x08")
     texts: dict[str, str] = {}
     for format in ("md", "srt", "vtt"):
         texts[format] = export_meeting(engine, meeting, format).content.decode("utf-8")

@@ -9,9 +9,10 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
-from gijiroku import editing, lines
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.domain import Segment, Transcript, Word
+from gijiroku.errors import EditError
 from gijiroku.export import export_meeting
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -68,28 +69,28 @@ def test_a_gap_typed_into_is_a_line_and_a_dismissed_one_comes_back_on_undo(
     engine: Engine
 ) -> None:
     meeting_id = store(engine, "en")
-    typed = editing.edit_segment(engine, meeting_id, 2, text="The minutes were approved.")
+    typed = edits.edit_segment(engine, meeting_id, 2, text="The minutes were approved.")
     assert typed is not None
     line = load(engine, meeting_id).segments[1]
     assert (line.gap, line.text) == (False, "The minutes were approved.")
-    editing.undo(engine, meeting_id, typed.id or 0)
+    edits.undo(engine, meeting_id, typed.id or 0)
     line = load(engine, meeting_id).segments[1]
     assert (line.gap, line.text) == (True, "")
 
-    dismissed = lines.delete_line(engine, meeting_id, 2)
+    dismissed = edits.delete_line(engine, meeting_id, 2)
     assert [s.id for s in load(engine, meeting_id).segments] == [1, 3]
     assert result_document(load(engine, meeting_id))["completeness"]["gaps"] == 0
-    editing.undo(engine, meeting_id, dismissed.id or 0)
+    edits.undo(engine, meeting_id, dismissed.id or 0)
     back = load(engine, meeting_id).segments
     assert [(s.id, s.gap) for s in back] == [(1, False), (2, True), (3, False)]
-    kinds = [e.kind for e in editing.history(engine, meeting_id)]
+    kinds = [e.kind for e in edits.history_of(engine, meeting_id)]
     assert len(kinds) == 2, kinds
 
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_a_gap_cannot_be_saved_empty(engine: Engine, text: str) -> None:
     meeting_id = store(engine, "en")
-    with pytest.raises(editing.EditError):
-        editing.edit_segment(engine, meeting_id, 2, text=text)
+    with pytest.raises(EditError):
+        edits.edit_segment(engine, meeting_id, 2, text=text)
     assert load(engine, meeting_id).segments[1].gap
 

@@ -84,9 +84,9 @@ def test_subtitles_show_angle_brackets_as_text(settings: Settings, engine: Engin
         row = repository.get_meeting_row(session, meeting)
         row.language = "en"
         session.add(row)
-    from gijiroku import editing
+    from gijiroku import edits
 
-    editing.edit_segment(engine, meeting, 1, text="<font color=red>Vote</font> {\\an8}now <b>")
+    edits.edit_segment(engine, meeting, 1, text="<font color=red>Vote</font> {\\an8}now <b>")
     srt = export_meeting(engine, meeting, "srt").content.decode()
     assert "<font" not in srt and "<b>" not in srt and "{\\an8}" not in srt
     assert "＜font color=red＞Vote＜/font＞" in srt and "｛\\an8}now ＜b＞" in srt

@@ -17,7 +17,7 @@ from docx import Document
 from sqlalchemy import Engine
 
 from bench.metrics import cer, normalize_ja, sentence_recall, sentences_ja
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.export import export_meeting
 from gijiroku.export.text import line_width
@@ -127,7 +127,7 @@ def test_filler_cleanup_takes_japanese_fillers_out(
     # the recogniser wrote down besides: the script says えー, あのー and まあ)
     meeting_id = processed_meetings["committee-ja"].store(engine, settings.data_dir)
     line = meeting_of((engine, meeting_id)).segments[-1]
-    editing.edit_segment(engine, meeting_id, line.id or 0, text="まあ、" + line.text)
+    edits.edit_segment(engine, meeting_id, line.id or 0, text="まあ、" + line.text)
     verbatim = export_meeting(engine, meeting_id, "md").content.decode()
     cleaned = export_meeting(engine, meeting_id, "md", cleanup="fillers").content.decode()
     assert "まあ、" + line.text in verbatim

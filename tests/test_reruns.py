@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.errors import EditConflictError, InvalidInputError, StageError
 from gijiroku.pipeline import Pipeline
@@ -32,7 +32,7 @@ def line(engine: Engine, meeting_id: str, number: int) -> str:
 
 def test_diarization_over_hand_edited_lines_is_refused_unless_asked(engine: Engine) -> None:
     meeting_id = store_meeting(engine)
-    editing.edit_segment(engine, meeting_id, 2, text="Corrected by the clerk.")
+    edits.edit_segment(engine, meeting_id, 2, text="Corrected by the clerk.")
     with pytest.raises(EditConflictError, match="--replace-edits"):
         queue_rerun(engine, meeting_id, Rerun("diarize", num_speakers=2))
     with session_scope(engine) as session:  # nothing was queued or forgotten
@@ -53,7 +53,7 @@ def test_a_line_edited_after_the_rerun_was_queued_stops_it_when_it_runs(
 ) -> None:
     meeting_id = store_meeting(engine)
     job_id = queue_rerun(engine, meeting_id, Rerun("diarize"))  # nothing edited yet
-    editing.edit_segment(engine, meeting_id, 3, text="Edited while the job waited.")
+    edits.edit_segment(engine, meeting_id, 3, text="Edited while the job waited.")
     outcome = Pipeline(engine, settings).execute(job_id)
     assert outcome.status == "failed" and isinstance(outcome.error, EditConflictError)
     with session_scope(engine) as session:

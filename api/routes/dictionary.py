@@ -12,7 +12,7 @@ from api.schemas import (
     DictionaryEntryIn,
     DictionaryEntryView,
 )
-from gijiroku import dictionary
+from gijiroku import dictionary, edits
 
 router = APIRouter()
 
@@ -41,7 +41,7 @@ def remove_entry(entry_id: Number, db: Db) -> DictionaryEntryView:
              description="Lines edited by hand are left alone; each changed line is an entry "
                          "of the meeting's history and can be undone.")
 def apply(meeting_id: str, db: Db) -> DictionaryApplied:
-    changes = dictionary.apply_dictionary(db, meeting_id)
+    changes = edits.apply_dictionary(db, meeting_id)
     return DictionaryApplied(changes=[
         DictionaryChangeView(number=c.number, before=c.before, after=c.after, rules=c.rules)
         for c in changes])

@@ -35,7 +35,7 @@ from api.schemas import (
     SplitIn,
     utc_iso,
 )
-from gijiroku import editing, limits, lines
+from gijiroku import edits, limits
 from gijiroku.domain import ActionItem, Decision
 from gijiroku.result import minutes_document, segment_document, speakers_document
 from gijiroku.storage import repository, session_scope
@@ -68,7 +68,7 @@ def _lines_answer(db: Engine, meeting_id: str, edit: EditRow,
 @router.patch("/meetings/{meeting_id}/segments/{segment_id}", summary="Edit a line")
 def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
                   db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.edit_segment(db, meeting_id, segment_id, text=patch.text, speaker=patch.speaker,
+    edits.edit_segment(db, meeting_id, segment_id, text=patch.text, speaker=patch.speaker,
                          version=patch.version)
     if minimal:
         with session_scope(db) as session:
@@ -81,7 +81,7 @@ def patch_segment(meeting_id: str, segment_id: Number, patch: SegmentPatch,
              summary="Merge a line with the next")
 def merge_segment(meeting_id: str, segment_id: Number, db: Db,
                   minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.merge_with_next(db, meeting_id, segment_id),
+    return _lines_answer(db, meeting_id, edits.merge_with_next(db, meeting_id, segment_id),
                          minimal)
 
 
@@ -89,19 +89,19 @@ def merge_segment(meeting_id: str, segment_id: Number, db: Db,
              summary="Split a line at a character")
 def split_segment(meeting_id: str, segment_id: Number, body: SplitIn,
                   db: Db, minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.split_line(db, meeting_id, segment_id, body.at),
+    return _lines_answer(db, meeting_id, edits.split_line(db, meeting_id, segment_id, body.at),
                          minimal)
 
 
 @router.delete("/meetings/{meeting_id}/segments/{segment_id}", summary="Delete a line")
 def delete_segment(meeting_id: str, segment_id: Number, db: Db,
                    minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.delete_line(db, meeting_id, segment_id), minimal)
+    return _lines_answer(db, meeting_id, edits.delete_line(db, meeting_id, segment_id), minimal)
 
 
 @router.post("/meetings/{meeting_id}/segments", status_code=201, summary="Insert a line")
 def insert_segment(meeting_id: str, body: LineIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.insert_line(
+    return _lines_answer(db, meeting_id, edits.insert_line(
         db, meeting_id, body.after, body.text, body.speaker), minimal)
 
 
@@ -109,7 +109,7 @@ def insert_segment(meeting_id: str, body: LineIn, db: Db, minimal: Minimal) -> d
              summary="Give a range of lines to a speaker")
 def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db,
                      minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.set_speaker(
+    return _lines_answer(db, meeting_id, edits.set_speaker(
         db, meeting_id, body.first, body.last, body.speaker), minimal)
 
 
@@ -117,15 +117,15 @@ def speaker_of_lines(meeting_id: str, body: SpeakerOfLines, db: Db,
             summary="Find text in the transcript")
 def find(meeting_id: str, db: Db, q: Annotated[str, Query(min_length=1, max_length=limits.FIND)],
          whole_word: bool = True) -> list[Hit]:
-    return [Hit(**asdict(hit)) for hit in lines.find(db, meeting_id, q, whole_word)]
+    return [Hit(**asdict(hit)) for hit in edits.find(db, meeting_id, q, whole_word)]
 
 
 @router.post("/meetings/{meeting_id}/replace", response_model=Replaced,
              summary="Replace text in the transcript (one undoable change)")
 def replace(meeting_id: str, body: Replace, db: Db) -> Replaced:
     only = [(n, at) for n, at in body.only] if body.only is not None else None
-    edit = lines.replace(db, meeting_id, body.find, body.replace, body.whole_word, only)
-    entry = (lines.remember_correction(db, meeting_id, body.find, body.replace).id
+    edit = edits.replace(db, meeting_id, body.find, body.replace, body.whole_word, only)
+    entry = (edits.remember_correction(db, meeting_id, body.find, body.replace).id
              if body.add_to_dictionary else None)
     return Replaced(replaced=len(edit.after["lines"]) if edit else 0,
                     edit_id=edit.id if edit else None, dictionary_entry=entry)
@@ -134,7 +134,7 @@ def replace(meeting_id: str, body: Replace, db: Db) -> Replaced:
 @router.patch("/meetings/{meeting_id}/speakers/{speaker_id}", summary="Rename a speaker")
 def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
                   db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.rename_speaker(db, meeting_id, speaker_id, patch.name)
+    edits.rename_speaker(db, meeting_id, speaker_id, patch.name)
     if minimal:
         with session_scope(db) as session:
             return {"speakers": speakers_document(
@@ -144,14 +144,14 @@ def patch_speaker(meeting_id: str, speaker_id: str, patch: SpeakerPatch,
 
 @router.post("/meetings/{meeting_id}/speakers", status_code=201, summary="Add a speaker")
 def add_speaker(meeting_id: str, body: SpeakerIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.add_speaker(db, meeting_id, body.name), minimal)
+    return _lines_answer(db, meeting_id, edits.add_speaker(db, meeting_id, body.name), minimal)
 
 
 @router.post("/meetings/{meeting_id}/speakers/{speaker_id}/merge",
              summary="Merge a speaker into another")
 def merge_speaker(meeting_id: str, speaker_id: str, body: SpeakerMerge,
                   db: Db, minimal: Minimal) -> dict[str, Any]:
-    return _lines_answer(db, meeting_id, lines.merge_speakers(db, meeting_id, speaker_id,
+    return _lines_answer(db, meeting_id, edits.merge_speakers(db, meeting_id, speaker_id,
                                                               body.into), minimal)
 
 
@@ -173,14 +173,14 @@ def _action(body: ActionItemIn) -> ActionItem:
 
 @router.post("/meetings/{meeting_id}/decisions", status_code=201, summary="Add a decision")
 def add_decision(meeting_id: str, body: DecisionIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.add_minutes_item(db, meeting_id, _decision(body))
+    edits.add_minutes_item(db, meeting_id, _decision(body))
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.put("/meetings/{meeting_id}/decisions/{item_id}", summary="Change a decision")
 def put_decision(meeting_id: str, item_id: ItemId, body: DecisionIn, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, item_id, _decision(body), body.version)
+    edits.change_minutes_item(db, meeting_id, item_id, _decision(body), body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -188,7 +188,7 @@ def put_decision(meeting_id: str, item_id: ItemId, body: DecisionIn, db: Db,
               summary="Change part of a decision")
 def patch_decision(meeting_id: str, item_id: ItemId, body: DecisionPatch, db: Db,
                    minimal: Minimal) -> dict[str, Any]:
-    editing.patch_minutes_item(db, meeting_id, "decisions", item_id,
+    edits.patch_minutes_item(db, meeting_id, "decisions", item_id,
                                body.model_dump(exclude={"version"}, exclude_none=True),
                                body.version)
     return _minutes_answer(db, meeting_id, minimal)
@@ -197,21 +197,21 @@ def patch_decision(meeting_id: str, item_id: ItemId, body: DecisionPatch, db: Db
 @router.delete("/meetings/{meeting_id}/decisions/{item_id}", summary="Delete a decision")
 def delete_decision(meeting_id: str, item_id: ItemId, db: Db, minimal: Minimal,
                     version: ItemVersion = None) -> dict[str, Any]:
-    editing.delete_minutes_item(db, meeting_id, "decisions", item_id, version)
+    edits.delete_minutes_item(db, meeting_id, "decisions", item_id, version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.post("/meetings/{meeting_id}/action_items", status_code=201,
              summary="Add an action item")
 def add_action(meeting_id: str, body: ActionItemIn, db: Db, minimal: Minimal) -> dict[str, Any]:
-    editing.add_minutes_item(db, meeting_id, _action(body))
+    edits.add_minutes_item(db, meeting_id, _action(body))
     return _minutes_answer(db, meeting_id, minimal)
 
 
 @router.put("/meetings/{meeting_id}/action_items/{item_id}", summary="Change an action item")
 def put_action(meeting_id: str, item_id: ItemId, body: ActionItemIn, db: Db,
                minimal: Minimal) -> dict[str, Any]:
-    editing.change_minutes_item(db, meeting_id, item_id, _action(body), body.version)
+    edits.change_minutes_item(db, meeting_id, item_id, _action(body), body.version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -220,7 +220,7 @@ def put_action(meeting_id: str, item_id: ItemId, body: ActionItemIn, db: Db,
 def patch_action(meeting_id: str, item_id: ItemId, body: ActionItemPatch, db: Db,
                  minimal: Minimal) -> dict[str, Any]:
     # owner, due and due_date may be cleared with null; what is not sent stays
-    editing.patch_minutes_item(db, meeting_id, "action_items", item_id,
+    edits.patch_minutes_item(db, meeting_id, "action_items", item_id,
                                body.model_dump(exclude={"version"}, exclude_unset=True),
                                body.version)
     return _minutes_answer(db, meeting_id, minimal)
@@ -230,7 +230,7 @@ def patch_action(meeting_id: str, item_id: ItemId, body: ActionItemPatch, db: Db
                summary="Delete an action item")
 def delete_action(meeting_id: str, item_id: ItemId, db: Db, minimal: Minimal,
                   version: ItemVersion = None) -> dict[str, Any]:
-    editing.delete_minutes_item(db, meeting_id, "action_items", item_id, version)
+    edits.delete_minutes_item(db, meeting_id, "action_items", item_id, version)
     return _minutes_answer(db, meeting_id, minimal)
 
 
@@ -238,7 +238,7 @@ def delete_action(meeting_id: str, item_id: ItemId, db: Db, minimal: Minimal,
             summary="Every edit, oldest first")
 def get_history(meeting_id: str, db: Db, request: Request) -> list[EditView]:
     names, language = _speaker_names(db, meeting_id), page_language(request)
-    return [EditView.of(e, names, language) for e in editing.history(db, meeting_id)]
+    return [EditView.of(e, names, language) for e in edits.history_of(db, meeting_id)]
 
 
 def _speaker_names(db: Engine, meeting_id: str) -> dict[str, str | None]:
@@ -249,5 +249,5 @@ def _speaker_names(db: Engine, meeting_id: str) -> dict[str, str | None]:
 @router.post("/meetings/{meeting_id}/history/{edit_id}/undo", response_model=EditView,
              summary="Undo an edit")
 def undo(meeting_id: str, edit_id: Number, db: Db, request: Request) -> EditView:
-    edit = editing.undo(db, meeting_id, edit_id)
+    edit = edits.undo(db, meeting_id, edit_id)
     return EditView.of(edit, _speaker_names(db, meeting_id), page_language(request))

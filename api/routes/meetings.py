@@ -25,7 +25,7 @@ from api.schemas import (
     utc_iso,
 )
 from api.uploads import discard, receive_upload, release
-from gijiroku import audio, editing, limits, meetings
+from gijiroku import audio, edits, limits, meetings
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -121,7 +121,7 @@ def get_meeting(meeting_id: str, db: Db) -> Response:
 @router.patch("/meetings/{meeting_id}", response_model=MeetingDocument,
               summary="Change the title, date, place, summary or agenda items")
 def patch_meeting(meeting_id: str, patch: MeetingPatch, db: Db) -> Response:
-    editing.edit_meeting(db, meeting_id, patch.model_dump(exclude_unset=True))
+    edits.edit_meeting(db, meeting_id, patch.model_dump(exclude_unset=True))
     return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
                     media_type="application/json")
 

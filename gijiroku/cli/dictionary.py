@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from gijiroku.config import get_settings
-from gijiroku.dictionary import add_entry, apply_dictionary, entries, remove_entry
+from gijiroku.dictionary import add_entry, entries, remove_entry
+from gijiroku.edits import apply_dictionary
 from gijiroku.storage import open_database
 
 

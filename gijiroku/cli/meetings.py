@@ -19,10 +19,10 @@ from gijiroku.cli.common import (
 )
 from gijiroku.config import get_settings
 from gijiroku.domain import MeetingStatus, as_utc, clock
+from gijiroku.edits.history import speaker_label
 from gijiroku.errors import GijirokuError
 from gijiroku.export import CLEANUPS, FORMATS, export_meeting
 from gijiroku.export.document import inaudible
-from gijiroku.history import speaker_label
 from gijiroku.jobs import JobQueue
 from gijiroku.meetings import delete_meeting
 from gijiroku.options import MeetingOptions, checked_title

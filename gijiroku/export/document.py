@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker, as_utc, clock, join_words
-from gijiroku.history import speaker_label
+from gijiroku.edits.history import speaker_label
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from gijiroku.dictionary import apply_dictionary
+from gijiroku.edits import apply_dictionary
 from gijiroku.stages.base import StageContext
 
 log = logging.getLogger(__name__)

@@ -242,10 +242,10 @@ def test_find_and_replace_all_is_one_undoable_change(client: TestClient, meeting
 def test_whole_words_in_english_exact_text_in_japanese(
     client: TestClient, settings: Settings, engine: Engine, meeting: str
 ) -> None:
-    from gijiroku import lines
+    from gijiroku import edits
     from gijiroku.storage import repository, session_scope
 
-    assert len(lines.find(engine, meeting, "会", whole_word=True)) >= 4  # inside words
+    assert len(edits.find(engine, meeting, "会", whole_word=True)) >= 4  # inside words
     with session_scope(engine) as session:
         repository.update_meeting(session, meeting, language="en")
     client.patch(f"/api/meetings/{meeting}/segments/6", json={"text": "The cat sat on a cat."})

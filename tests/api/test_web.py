@@ -1,6 +1,7 @@
 """The web view's pages and the rules that guard the service: host names, cross-site requests,
 the login form and its cookie; downloads and watched-folder failures as the pages use them."""
 
+import posixpath
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -69,11 +70,41 @@ def test_pages_and_static_files(client: TestClient) -> None:
     assert 'data-formats="docx,pdf,md,srt,vtt,json"' in page.text
     missing = client.get("/meetings/nope")
     assert missing.status_code == 404 and "No such meeting" in missing.text
-    for name in ("app.css", "common.js", "list.js", "meeting.js"):
-        answer = client.get(f"/static/{name}")
-        assert answer.status_code == 200 and len(answer.content) > 500
+    assert client.get("/static/app.css").status_code == 200
+    # each page's script is an ES module: every module it imports, and theirs, is served as
+    # JavaScript (a browser refuses a module of another type) and names what it imports
+    for html in (page.text, client.get("/").text, client.get("/dictionary").text):
+        entry = re.search(r'<script type="module" src="(/static/[^"]+)"', html)
+        assert entry, "a page without its module"
+        modules = _modules(client, entry.group(1))
+        assert "/static/common.js" in modules
+    assert len(_modules(client, "/static/meeting/main.js")) >= 10  # one per subject
     assert client.get("/static/../api/app.py").status_code == 404
     assert meeting["created_at"].endswith("+00:00")  # times carry their offset
+
+
+def _modules(client: TestClient, entry: str) -> set[str]:
+    """The module `entry` and every module it imports, directly or not (each one checked)."""
+    seen: set[str] = set()
+    waiting = [entry]
+    while waiting:
+        path = waiting.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert "javascript" in answer.headers["content-type"], path
+        source = answer.text
+        for names, target in re.findall(r'import \{([^}]*)\} from "([^"]+)"', source):
+            imported = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            exported = client.get(imported).text
+            for name in filter(None, (n.strip() for n in names.split(","))):
+                assert re.search(rf"export (async )?(function|const|class|let) {name}\b",
+                                 exported), f"{path} imports {name}, which {imported} lacks"
+        for target in re.findall(r'(?:import|from) "(\.[^"]+)"', source):
+            waiting.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+    return seen
 
 
 def test_untrusted_host_names_are_refused(settings: Settings, engine: Engine) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from gijiroku import editing, lines
+from gijiroku import edits
 from gijiroku.errors import StaleVersionError
 from gijiroku.storage import repository, session_scope
 from tests.seed import seed_meeting
@@ -27,21 +27,21 @@ def test_each_change_and_its_undo_on_both_databases(
     meeting = seed_meeting(db, tmp_path)
     original = snapshot(db, meeting)
     changes = [
-        lambda: lines.merge_with_next(db, meeting, 2),
-        lambda: lines.split_line(db, meeting, 4, 5),
-        lambda: lines.delete_line(db, meeting, 6),
-        lambda: lines.insert_line(db, meeting, 1, "（休憩）"),
-        lambda: lines.set_speaker(db, meeting, 1, 4, "S2"),
-        lambda: lines.replace(db, meeting, "総務医院会", "総務委員会"),
-        lambda: lines.merge_speakers(db, meeting, "S3", "S1"),
-        lambda: lines.add_speaker(db, meeting, "事務局"),
+        lambda: edits.merge_with_next(db, meeting, 2),
+        lambda: edits.split_line(db, meeting, 4, 5),
+        lambda: edits.delete_line(db, meeting, 6),
+        lambda: edits.insert_line(db, meeting, 1, "（休憩）"),
+        lambda: edits.set_speaker(db, meeting, 1, 4, "S2"),
+        lambda: edits.replace(db, meeting, "総務医院会", "総務委員会"),
+        lambda: edits.merge_speakers(db, meeting, "S3", "S1"),
+        lambda: edits.add_speaker(db, meeting, "事務局"),
     ]
     for change in changes:
         edit = change()
         assert edit is not None
         # every change shows, a speaker merged or added (no line changed) in the speakers
         assert snapshot(db, meeting) != original, edit.target
-        editing.undo(db, meeting, edit.id or 0)
+        edits.undo(db, meeting, edit.id or 0)
         assert snapshot(db, meeting) == original, edit.target
     with session_scope(db) as session:
         assert [s.id for s in repository.load_speakers(session, meeting)] == ["S1", "S2", "S3"]
@@ -51,12 +51,12 @@ def test_versions_count_changes_and_refuse_stale_saves(
     db: Engine, tmp_path: Path
 ) -> None:
     meeting = seed_meeting(db, tmp_path)
-    editing.edit_segment(db, meeting, 1, text="一", version=1)
-    lines.replace(db, meeting, "一", "二")  # any change counts, a dictionary's or a search's
+    edits.edit_segment(db, meeting, 1, text="一", version=1)
+    edits.replace(db, meeting, "一", "二")  # any change counts, a dictionary's or a search's
     with session_scope(db) as session:
         assert repository.load_segment(session, meeting, 1).version == 3
     with pytest.raises(StaleVersionError) as refused:
-        editing.edit_segment(db, meeting, 1, text="三", version=2)
+        edits.edit_segment(db, meeting, 1, text="三", version=2)
     assert refused.value.current["text"] == "二" and refused.value.current["version"] == 3
 
 
@@ -69,26 +69,26 @@ def test_a_line_number_is_never_given_twice_and_a_citation_of_a_line_undone_away
     from gijiroku.domain import Decision
 
     meeting = seed_meeting(db, tmp_path)
-    inserted = lines.insert_line(db, meeting, 4, "（資料配布）")
+    inserted = edits.insert_line(db, meeting, 4, "（資料配布）")
     [number] = [s["number"] for s in inserted.after["lines"]]
     assert number == 7
-    editing.add_minutes_item(db, meeting, Decision("資料を配布した", segments=[number, 5]))
-    editing.undo(db, meeting, inserted.id or 0)
+    edits.add_minutes_item(db, meeting, Decision("資料を配布した", segments=[number, 5]))
+    edits.undo(db, meeting, inserted.id or 0)
     with session_scope(db) as session:
         [decision] = repository.load_meeting(session, meeting).minutes.decisions
     assert decision.segments == [5] and decision.flagged and decision.version == 2
-    again = lines.insert_line(db, meeting, 4, "（資料配布）")
+    again = edits.insert_line(db, meeting, 4, "（資料配布）")
     assert [s["number"] for s in again.after["lines"]] == [8]
 
-    split = lines.split_line(db, meeting, 2, 4)
+    split = edits.split_line(db, meeting, 2, 4)
     off = max(s["number"] for s in split.after["lines"])
     assert off == 9
-    editing.add_minutes_item(db, meeting, Decision("図書館の開館", segments=[off]))
-    editing.undo(db, meeting, split.id or 0)
+    edits.add_minutes_item(db, meeting, Decision("図書館の開館", segments=[off]))
+    edits.undo(db, meeting, split.id or 0)
     with session_scope(db) as session:
         decisions = repository.load_meeting(session, meeting).minutes.decisions
     assert (decisions[1].segments, decisions[1].flagged) == ([], True)
-    assert max(s["number"] for s in lines.split_line(db, meeting, 2, 4).after["lines"]) == 10
+    assert max(s["number"] for s in edits.split_line(db, meeting, 2, 4).after["lines"]) == 10
 
 
 def texts_of(engine: Engine, meeting: str) -> list[str]:
@@ -102,10 +102,11 @@ def test_replacement_text_is_stored_as_typed(db: Engine, tmp_path: Path,
     """Find/replace and dictionary rules used the replacement as a regex template: `\\1`
     answered 500 (and a rule with it failed every later job), `\\g<0>` doubled the match,
     a Windows path stored a newline and a tab (issue 29, finding 4)."""
-    from gijiroku.dictionary import add_entry, apply_dictionary
+    from gijiroku.dictionary import add_entry
+    from gijiroku.edits import apply_dictionary
 
     meeting = seed_meeting(db, tmp_path)
-    assert lines.replace(db, meeting, "総務医院会", replacement) is not None
+    assert edits.replace(db, meeting, "総務医院会", replacement) is not None
     assert texts_of(db, meeting)[0] == f"ただいまから{replacement}を開会します。"
     add_entry(db, "correction", "それでは", replacement)
     assert [c.after for c in apply_dictionary(db, meeting)] == [f"{replacement}採決します。"]
@@ -116,21 +117,22 @@ def test_replace_all_is_all_or_nothing_and_never_grows_a_line_past_its_limit(
 ) -> None:
     """Replace-all changed only the hits the preview listed (2,000) and said so as if it
     were all; a replacement could grow a line without limit (issue 29, finding 5)."""
-    from gijiroku.dictionary import add_entry, apply_dictionary
+    from gijiroku.dictionary import add_entry
+    from gijiroku.edits import apply_dictionary
     from gijiroku.errors import EditError, InvalidInputError
 
     meeting = seed_meeting(db, tmp_path)
-    monkeypatch.setattr(lines, "MAX_HITS", 2)  # the preview's cap, below the 3 hits
-    assert len(lines.find(db, meeting, "総務医院会")) == 2
-    replaced = lines.replace(db, meeting, "総務医院会", "総務委員会")
+    monkeypatch.setattr(edits.transcript, "MAX_HITS", 2)  # the preview's cap, below the 3 hits
+    assert len(edits.find(db, meeting, "総務医院会")) == 2
+    replaced = edits.replace(db, meeting, "総務医院会", "総務委員会")
     assert replaced is not None and len(replaced.after["lines"]) == 3
     assert not any("総務医院会" in text for text in texts_of(db, meeting))
 
-    grown = lines.replace(db, meeting, "の", "Q" * 200)
+    grown = edits.replace(db, meeting, "の", "Q" * 200)
     assert grown is not None
     before = texts_of(db, meeting)
     with pytest.raises(EditError, match=r"Line \d+ would be longer than 20000"):
-        lines.replace(db, meeting, "Q", "Q" * 200)
+        edits.replace(db, meeting, "Q", "Q" * 200)
     assert texts_of(db, meeting) == before  # nothing changed, not even the shorter lines
     # a rule that would grow a line past the limit leaves that line as it is; a second rule
     # that would change the first one's result is refused (the two fed each other)
@@ -142,3 +144,28 @@ def test_replace_all_is_all_or_nothing_and_never_grows_a_line_past_its_limit(
     apply_dictionary(db, meeting)
     assert all(len(text) <= 20_000 for text in texts_of(db, meeting))
     assert sum("Q" in text for text in texts_of(db, meeting)) >= 1  # those lines kept
+
+
+def test_a_line_retyped_keeps_its_words_and_a_new_speaker_goes_to_them(
+        db: Engine, tmp_path: Path) -> None:
+    """A text edit writes the line alone (its words, with their times and marks, stay the
+    rows they were); a speaker change gives every word the speaker; undo puts both back."""
+    from gijiroku.edits import line
+
+    meeting = seed_meeting(db, tmp_path)
+
+    def words() -> list[tuple[int | None, str | None]]:
+        with session_scope(db) as session:
+            row = line.row_of(session, meeting, 2)
+            return [(w.id, w.speaker_key) for w in repository.word_rows(session, row.id)]
+
+    kept = words()
+    retyped = edits.edit_segment(db, meeting, 2, text="図書館を日曜日の朝から開くのは、")
+    assert retyped is not None and words() == kept
+    moved = edits.edit_segment(db, meeting, 2, speaker="S1")
+    assert moved is not None and {who for _, who in words()} == {"S1"}
+    edits.undo(db, meeting, moved.id)
+    edits.undo(db, meeting, retyped.id)
+    assert [who for _, who in words()] == [who for _, who in kept]
+    with session_scope(db) as session:
+        assert line.row_of(session, meeting, 2).edited is False

@@ -10,9 +10,9 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.domain import ActionItem, Decision, Minutes
 from gijiroku.errors import GijirokuError, NotFoundError, StaleVersionError
 from gijiroku.options import MeetingOptions
@@ -67,7 +67,7 @@ def test_two_saves_of_one_item_on_one_version_give_one_success_and_one_refusal(
     version = item.version
     for round_ in range(ROUNDS):
         outcomes = at_once(*(
-            partial(editing.patch_minutes_item, db, meeting_id, "decisions", item.id,
+            partial(edits.patch_minutes_item, db, meeting_id, "decisions", item.id,
                     {"text": f"{who} の修正 {round_}"}, version)
             for who in ("A", "B")))
         assert sorted(outcomes) == ["saved", "stale"], (round_, outcomes)
@@ -77,7 +77,7 @@ def test_two_saves_of_one_item_on_one_version_give_one_success_and_one_refusal(
             assert row is not None and row.version == version
             assert row.text.endswith(f"の修正 {round_}")
     # the history has one entry per save that went through, each undoable in turn
-    entries = [e for e in editing.history(db, meeting_id) if e.kind == "decisions"]
+    entries = [e for e in edits.history_of(db, meeting_id) if e.kind == "decisions"]
     assert len(entries) == ROUNDS
     assert [e.before["version"] for e in entries] == list(range(1, ROUNDS + 1))
 
@@ -89,9 +89,9 @@ def test_a_change_and_a_deletion_at_once_one_wins(db: Engine) -> None:
             [action] = repository.minutes_of(
                 session, repository.get_meeting_row(session, meeting_id)).action_items
         outcomes = at_once(
-            partial(editing.patch_minutes_item, db, meeting_id, "action_items", action.id,
+            partial(edits.patch_minutes_item, db, meeting_id, "action_items", action.id,
                     {"owner": "財政課"}, action.version),
-            partial(editing.delete_minutes_item, db, meeting_id, "action_items", action.id,
+            partial(edits.delete_minutes_item, db, meeting_id, "action_items", action.id,
                     action.version))
         assert sorted(outcomes) in (["saved", "stale"], ["gone", "saved"]), (round_, outcomes)
         with session_scope(db) as session:
@@ -157,3 +157,20 @@ def test_items_stored_inside_the_minutes_become_rows_and_go_back(tmp_path: Any) 
     assert back["decisions"] == minutes["decisions"]
     assert back["action_items"] == minutes["action_items"]
     engine.dispose()
+
+
+def test_a_due_date_typed_as_a_day_is_the_items_date(db: Engine) -> None:
+    """The page sends what was typed; the core decides whether it is a day (not the page)."""
+    meeting_id = a_meeting(db)
+    for typed, day in (("2027-02-26", "2027-02-26"), (" 2027-02-26 ", "2027-02-26"),
+                       ("2027-02-30", None), ("来月末", None), (None, None)):
+        edits.add_minutes_item(db, meeting_id, ActionItem("資料を配布", due=typed))
+        with session_scope(db) as session:
+            row = session.exec(select(MinutesItemRow).where(
+                MinutesItemRow.meeting_id == meeting_id)
+                .order_by(col(MinutesItemRow.position).desc())).first()
+            assert row is not None and row.due_date == day, typed
+    # a worked-out date sent beside words (as the minutes stage gives them) is kept
+    edits.add_minutes_item(db, meeting_id, ActionItem("報告", due="2月末", due_date="2027-02-28"))
+    with session_scope(db) as session:
+        assert "2027-02-28" in [r.due_date for r in session.exec(select(MinutesItemRow))]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine, event
 
-from gijiroku import lines
+from gijiroku import edits
 from gijiroku.domain import Segment, Speaker, Transcript, Word
 from gijiroku.options import MeetingOptions
 from gijiroku.storage import repository, session_scope
@@ -56,9 +56,9 @@ def counted(engine: Engine) -> Iterator[list[str]]:
 
 
 EDITS: dict[str, Callable[[Engine, str], object]] = {
-    "merge speakers": lambda e, m: lines.merge_speakers(e, m, "S2", "S1"),
-    "replace everywhere": lambda e, m: lines.replace(e, m, "総務医院会", "総務委員会"),
-    "lines to a speaker": lambda e, m: lines.set_speaker(e, m, 1, SHORT, "S3"),
+    "merge speakers": lambda e, m: edits.merge_speakers(e, m, "S2", "S1"),
+    "replace everywhere": lambda e, m: edits.replace(e, m, "総務医院会", "総務委員会"),
+    "lines to a speaker": lambda e, m: edits.set_speaker(e, m, 1, SHORT, "S3"),
 }
 
 
@@ -72,6 +72,38 @@ def test_an_edit_over_a_whole_session_runs_a_bounded_number_of_statements(
             EDITS[edit](db, meeting_id)
         used[count] = len(statements)
     # the same for ten times the lines (the lines and words are read, and the words
-    # deleted, in chunks of lines.CHUNK: a few statements more, never one per line)
-    assert used[LONG] <= used[SHORT] + 3 * (LONG // lines.CHUNK + 1), used
+    # deleted, in chunks of edits.line.CHUNK: a few statements more, never one per line)
+    assert used[LONG] <= used[SHORT] + 3 * (LONG // edits.line.CHUNK + 1), used
     assert used[LONG] <= 40, used
+
+
+def test_a_minutes_item_change_is_one_transaction(db: Engine) -> None:
+    """A change of a decision (claimed at its version, read, checked, written, recorded)
+    takes one connection from the pool, once; a refused one reads the current item in a
+    second (what the 409 shows)."""
+    from gijiroku.domain import Decision
+    from gijiroku.errors import StaleVersionError
+
+    meeting_id = session_of(db, 10)
+    edits.add_minutes_item(db, meeting_id, Decision("予算案を可決", segments=[1]))
+    with session_scope(db) as session:
+        [item] = repository.minutes_items(session, meeting_id)
+        item_id, version = item.id, item.version
+    taken: list[int] = []
+
+    def take(*_: object) -> None:
+        taken.append(1)
+
+    event.listen(db, "checkout", take)
+    try:
+        with counted(db) as statements:
+            edits.patch_minutes_item(db, meeting_id, "decisions", item_id,
+                                     {"segments": [1, 2]}, version)
+        assert len(taken) == 1 and len(statements) <= 10, (taken, statements)
+        taken.clear()
+        with pytest.raises(StaleVersionError):
+            edits.patch_minutes_item(db, meeting_id, "decisions", item_id,
+                                     {"text": "古い版からの変更"}, version)
+        assert len(taken) == 2, taken
+    finally:
+        event.remove(db, "checkout", take)

@@ -79,13 +79,13 @@ def test_saving_again_replaces_instead_of_duplicating(db: Engine) -> None:
 
 
 def test_lines_saved_again_refuse_an_edit_from_a_page_opened_before(db: Engine) -> None:
-    from gijiroku import editing
+    from gijiroku import edits
     from gijiroku.errors import StaleVersionError
 
     meeting_id = new_meeting(db)
     with session_scope(db) as session:
         repository.save_transcript(session, meeting_id=meeting_id, transcript=transcript())
-    editing.edit_segment(db, meeting_id, 2, text="Agreed by all.", version=1)  # now 2
+    edits.edit_segment(db, meeting_id, 2, text="Agreed by all.", version=1)  # now 2
     opened = {s.id: s.version for s in _lines(db, meeting_id)}
     assert opened == {1: 1, 2: 2}
     with session_scope(db) as session:  # diarization again: the lines are rebuilt
@@ -93,9 +93,9 @@ def test_lines_saved_again_refuse_an_edit_from_a_page_opened_before(db: Engine) 
     assert {s.version for s in _lines(db, meeting_id)} == {3}  # above every earlier one
     for number, version in opened.items():  # the page opened before is out of date
         with pytest.raises(StaleVersionError):
-            editing.edit_segment(db, meeting_id, number, text="Stale.", version=version)
+            edits.edit_segment(db, meeting_id, number, text="Stale.", version=version)
     assert [s.text for s in _lines(db, meeting_id)] == ["本日の会議を始めます。", "Agreed."]
-    editing.edit_segment(db, meeting_id, 2, text="Agreed by all.", version=3)
+    edits.edit_segment(db, meeting_id, 2, text="Agreed by all.", version=3)
     with session_scope(db) as session:  # and the ids of the words still follow their lines
         repository.save_transcript(session, meeting_id=meeting_id, transcript=transcript())
     lines = _lines(db, meeting_id)

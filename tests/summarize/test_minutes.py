@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from gijiroku import editing
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.domain import Minutes
 from gijiroku.errors import NotFoundError
@@ -248,7 +248,7 @@ def test_an_item_changed_while_the_minutes_are_written_again_is_kept(
     corrected = "Open the library on Sundays, 9:00-12:00, from April."
 
     def while_writing(_request: dict[str, Any]) -> str:
-        editing.patch_minutes_item(engine, meeting_id, "decisions", decision.id,
+        edits.patch_minutes_item(engine, meeting_id, "decisions", decision.id,
                                    {"text": corrected}, decision.version)
         return json.dumps(GOOD)
 
@@ -260,5 +260,5 @@ def test_an_item_changed_while_the_minutes_are_written_again_is_kept(
     new_ids = {again.decisions[1].id, *(a.id for a in again.action_items)}
     assert not new_ids & {decision.id, action.id}
     with pytest.raises(NotFoundError):  # the old action item was replaced meanwhile
-        editing.patch_minutes_item(engine, meeting_id, "action_items", action.id,
+        edits.patch_minutes_item(engine, meeting_id, "action_items", action.id,
                                    {"owner": "S2"}, action.version)

@@ -87,9 +87,39 @@ def store_processed(served: Server, processed_meetings: ProcessedMeetings, name:
     return processed_meetings[name].store(served.database(), served.data_dir, title=title)
 
 
-# The walks below ask the pages questions with Playwright's string expressions, which the
-# pages' Content-Security-Policy refuses (no eval): their contexts bypass it, and
-# tests/test_hardening.py opens every page under the policy and checks nothing breaks.
+# The walks run under the pages' real Content-Security-Policy and read the page as drawn
+# (rows, inputs, the player element, the data-* the page writes), never its scripts' state.
+PLAYER = "document.getElementById('player')"
+ROWS = """rows => rows.map((row) => ({
+    id: Number(row.dataset.id), index: Number(row.dataset.index),
+    start: Number(row.dataset.start), end: Number(row.dataset.end),
+    speaker: row.dataset.speaker, version: Number(row.dataset.version),
+    text: row.querySelector('.text') ? row.querySelector('.text').textContent : null,
+    gap: Boolean(row.querySelector('.text.gap'))}))"""
+
+
+def rows(page: Any) -> list[dict[str, Any]]:
+    """The transcript as the page draws it: each line's number, times, speaker, version, text."""
+    return page.locator("#segments .seg").evaluate_all(ROWS)  # type: ignore[no-any-return]
+
+
+def current_line(page: Any) -> int:
+    """The index of the line the page marks as being played (-1: none)."""
+    current = page.locator("#segments .seg.current")
+    return int(current.get_attribute("data-index")) if current.count() else -1
+
+
+def job_done(job_id: str) -> str:
+    """A condition for wait_for_function: the page shows job `job_id` as done."""
+    return (f"() => document.getElementById('meeting').dataset.jobId === '{job_id}' && "
+            "document.getElementById('meeting').dataset.jobStatus === 'done'")
+
+
+def shown_speaker(name: str) -> str:
+    """A condition for wait_for_function: some line shows `name` as its speaker."""
+    return ("() => [...document.querySelectorAll('#segments .seg select.who')].some("
+            f"(s) => s.options[s.selectedIndex].text === {name!r})")
+
 
 
 def watched(context: Any) -> tuple[Any, list[str]]:
@@ -111,7 +141,7 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     run, took 47 s of it; the walk then re-runs diarization. The only test that follows an
     upload from the page to a finished meeting."""
     context = browser.new_context(
-        bypass_csp=True, locale="en-GB", viewport={"width": 1366, "height": 900})
+        locale="en-GB", viewport={"width": 1366, "height": 900})
     page, problems = watched(context)
 
     page.goto(server + "/")
@@ -136,39 +166,43 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     assert 2 <= page.locator("#speakers input").count() <= 4  # three voices
 
     # doubtful words are marked (whatever their probability); a retyped line is shown as typed
-    marked = page.evaluate("""segmentText({text: "We vote now.", words: [
-        {text: "We", probability: 0.9, doubtful: false},
-        {text: "vote", probability: 0.3, doubtful: true},
-        {text: "now.", probability: 0.8, doubtful: false}]})
-        .map(p => p.className ? "[" + p.textContent + "]" : p)""")
-    assert marked == ["We", " ", "[vote]", " ", "now."]
-    japanese = page.evaluate("""segmentText({text: "本県は可決します。", words: [
-        {text: "本県", probability: 0.9, doubtful: true},
-        {text: "は", probability: 0.9, doubtful: false},
-        {text: "可決", probability: 0.2, doubtful: false},
-        {text: "します。", probability: 0.9, doubtful: false}]})
-        .map(p => p.className ? "[" + p.textContent + "]" : p).join("")""")
-    assert japanese == "[本県]は可決します。"
-    assert page.evaluate("segmentText({text: 'retyped', words: [{text: 'x', probability: 0.1,"
-                         " doubtful: true}]})") == ["retyped"]
-    doubtful = page.evaluate("doc.segments.flatMap(s => s.words).filter(w => w.doubtful).length")
+    # (the transcript module's own function, imported as the page imports it)
+    def segment_text(line: dict[str, Any]) -> list[str]:
+        return page.evaluate(  # type: ignore[no-any-return]
+            """line => import("/static/meeting/transcript.js").then((module) =>
+                module.segmentText(line).map(p => p.className ? "[" + p.textContent + "]" : p))""",
+            line)
+    assert segment_text({"text": "We vote now.", "words": [
+        {"text": "We", "probability": 0.9, "doubtful": False},
+        {"text": "vote", "probability": 0.3, "doubtful": True},
+        {"text": "now.", "probability": 0.8, "doubtful": False}]}) == \
+        ["We", " ", "[vote]", " ", "now."]
+    assert "".join(segment_text({"text": "本県は可決します。", "words": [
+        {"text": "本県", "probability": 0.9, "doubtful": True},
+        {"text": "は", "probability": 0.9, "doubtful": False},
+        {"text": "可決", "probability": 0.2, "doubtful": False},
+        {"text": "します。", "probability": 0.9, "doubtful": False}]})) == "[本県]は可決します。"
+    assert segment_text({"text": "retyped", "words": [
+        {"text": "x", "probability": 0.1, "doubtful": True}]}) == ["retyped"]
+    stored = page.request.get(page.url.replace("/meetings/", "/api/meetings/")).json()
+    doubtful = sum(w["doubtful"] for line in stored["segments"] for w in line["words"])
     assert page.locator("#segments .low").count() == doubtful
 
     # a click on a line seeks the player there and marks it as the current line
     target = segments.nth(3)
-    start = page.evaluate("n => doc.segments[n].start", 3)
+    start = rows(page)[3]["start"]
     target.locator(".text").click()
-    position = page.evaluate("document.getElementById('player').currentTime")
+    position = page.evaluate(f"{PLAYER}.currentTime")
     assert start - 0.1 <= position <= start + 2.0, (start, position)
     assert "current" in (target.get_attribute("class") or "")
 
     # keyboard alone: pause, next line, previous line, edit
     page.keyboard.press("p")
     page.keyboard.press("j")
-    assert page.evaluate("currentIndex") == 4
+    assert current_line(page) == 4
     page.keyboard.press("k")
     page.keyboard.press("k")
-    assert page.evaluate("currentIndex") == 2
+    assert current_line(page) == 2
     page.keyboard.press("e")
     editor = page.locator("#segments .seg textarea")
     editor.wait_for()
@@ -180,27 +214,26 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     assert answered.value.headers["preference-applied"] == "return=minimal"
     assert list(answered.value.json()) == ["segment"]
     page.wait_for_selector(f"#segments .seg .text:has-text('{edited_text}')")
-    assert page.locator("#segments .seg").count() == len(page.evaluate("doc.segments"))
+    assert [line["id"] for line in rows(page)] == [line["id"] for line in stored["segments"]]
 
     # rename a speaker: every line of theirs follows, at once and after a reload
-    first = page.evaluate("doc.speakers[0].id")
+    first = page.locator("#speakers input").first.get_attribute("data-speaker")
     name_box = page.locator(f"#speakers input[data-speaker='{first}']")
     name_box.fill("Chair Tanaka")
     name_box.press("Enter")
-    page.wait_for_function("doc.speakers[0].name === 'Chair Tanaka'")
-    first_line = page.evaluate(f"doc.segments.find(s => s.speaker === '{first}').id")
+    page.wait_for_function(shown_speaker("Chair Tanaka"))  # after the server's answer
+    first_line = next(line["id"] for line in rows(page) if line["speaker"] == first)
     page.wait_for_function(
-        f"""(() => {{ const s = document.querySelector(
+        f"""() => {{ const s = document.querySelector(
             "#segments .seg[data-id='{first_line}'] select.who");
-            return s.options[s.selectedIndex].text === 'Chair Tanaka'; }})()""")
+            return s.options[s.selectedIndex].text === 'Chair Tanaka'; }}""")
 
     page.reload()
     page.wait_for_selector("#segments .seg")
     assert page.locator(f"#speakers input[data-speaker='{first}']").input_value() == \
         "Chair Tanaka"
     assert page.locator("#segments .seg .text").nth(2).inner_text() == edited_text
-    lines_of_first = page.evaluate(
-        f"doc.segments.filter(s => s.speaker === '{first}').map(s => s.id)")
+    lines_of_first = [line["id"] for line in rows(page) if line["speaker"] == first]
     assert lines_of_first
     shown = page.locator(f"#segments .seg[data-id='{lines_of_first[0]}'] select.who")
     assert shown.evaluate("s => s.options[s.selectedIndex].text") == "Chair Tanaka"
@@ -230,7 +263,7 @@ def test_upload_follow_review_and_edit_in_the_browser(server: str, browser: Any)
     context.close()
 
     tablet = browser.new_context(
-        bypass_csp=True, locale="ja-JP", viewport={"width": 820, "height": 1180},
+        locale="ja-JP", viewport={"width": 820, "height": 1180},
                                  has_touch=True)
     tablet_page = tablet.new_page()
     tablet_page.goto(page.url)
@@ -273,7 +306,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
     assert wait_for(lambda: httpx.get(api, timeout=30).json()["minutes"]["status"] == "done",
                     timeout=60)
     context = browser.new_context(
-        bypass_csp=True, locale="en-GB", viewport={"width": 1366, "height": 900})
+        locale="en-GB", viewport={"width": 1366, "height": 900})
     page, problems = watched(context)
     dialogs: list[str] = []
     replies: list[bool] = []  # how the person answers each confirm(), in turn
@@ -340,27 +373,29 @@ def test_list_and_meeting_page_controls_in_the_browser(
     # -- the meeting page: the highlight follows playback ------------------------------------
     page.locator("#meetings tr", has_text="Education committee").locator("a").click()
     page.wait_for_selector("#segments .seg")
-    assert page.evaluate("ID") == meeting_id
-    page.evaluate("player.muted = true; player.playbackRate = 2")
+    assert page.locator("#meeting").get_attribute("data-meeting-id") == meeting_id
+    page.evaluate(f"{PLAYER}.muted = true; {PLAYER}.playbackRate = 2")
     page.locator("#segments .seg").nth(1).locator(".text").click()  # plays from line 2
-    assert page.evaluate("currentIndex") == 1
-    page.wait_for_function("!player.paused && player.currentTime > doc.segments[3].start + 0.2",
-                           timeout=60_000)
-    page.wait_for_function("""currentIndex >= 3
-        && document.querySelector('#segments .seg.current').dataset.index == currentIndex
-        && starts[currentIndex] <= player.currentTime + 0.05
-        && (currentIndex + 1 >= starts.length || starts[currentIndex + 1] > player.currentTime)
-    """)
+    assert current_line(page) == 1
+    page.wait_for_function(f"start => !{PLAYER}.paused && {PLAYER}.currentTime > start",
+                           arg=rows(page)[3]["start"] + 0.2, timeout=60_000)
+    page.wait_for_function(f"""() => {{
+        const time = {PLAYER}.currentTime;
+        const lines = [...document.querySelectorAll('#segments .seg')];
+        const at = lines.findIndex((row) => row.classList.contains('current'));
+        return at >= 3 && Number(lines[at].dataset.start) <= time + 0.05
+            && (at + 1 >= lines.length || Number(lines[at + 1].dataset.start) > time);
+    }}""")
     assert page.locator("#segments .seg.current").count() == 1
 
     # -- Space plays and pauses; Esc leaves a line unchanged ---------------------------------
     page.keyboard.press(" ")
-    page.wait_for_function("player.paused")
+    page.wait_for_function(f"() => {PLAYER}.paused")
     page.keyboard.press(" ")
-    page.wait_for_function("!player.paused")
+    page.wait_for_function(f"() => !{PLAYER}.paused")
     page.keyboard.press(" ")
-    page.wait_for_function("player.paused")
-    index = page.evaluate("currentIndex")
+    page.wait_for_function(f"() => {PLAYER}.paused")
+    index = current_line(page)
     shown = page.locator("#segments .seg .text").nth(index).inner_text()
     sent = len(changes)
     page.keyboard.press("e")
@@ -396,11 +431,11 @@ def test_list_and_meeting_page_controls_in_the_browser(
     with page.expect_response(lambda r: r.request.method == "POST") as saved:
         form.locator("button[type=submit]").click()
     assert saved.value.status == 201
-    page.wait_for_function("document.querySelectorAll('#minutes ol.decisions > li').length"
+    page.wait_for_function("() => document.querySelectorAll('#minutes ol.decisions > li').length"
                            " === 3")
     with page.expect_response(lambda r: r.request.method == "DELETE"):
         decisions.nth(1).locator("button", has_text="Delete").click()
-    page.wait_for_function("document.querySelectorAll('#minutes ol.decisions > li').length"
+    page.wait_for_function("() => document.querySelectorAll('#minutes ol.decisions > li').length"
                            " === 2")
     stored = httpx.get(api, timeout=30).json()["minutes"]["decisions"]
     assert [d["text"] for d in stored] == [
@@ -424,11 +459,11 @@ def test_list_and_meeting_page_controls_in_the_browser(
     form.locator("input[aria-label='Lines']").fill("#4")
     with page.expect_response(lambda r: r.request.method == "POST"):
         form.locator("button[type=submit]").click()
-    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+    page.wait_for_function("() => document.querySelectorAll('#minutes table.actions tbody tr')"
                            ".length === 3")
     with page.expect_response(lambda r: r.request.method == "DELETE"):
         actions.nth(1).locator("button", has_text="Delete").click()  # the newsletter item
-    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+    page.wait_for_function("() => document.querySelectorAll('#minutes table.actions tbody tr')"
                            ".length === 2")
     stored = httpx.get(api, timeout=30).json()["minutes"]["action_items"]
     assert [(a["task"], a["owner"], a["due"], a["due_date"], a["segments"]) for a in stored] \
@@ -444,7 +479,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
     with page.expect_response(lambda r: r.url.endswith("/undo")) as undone:
         newest.locator("button", has_text="Undo").click()
     assert undone.value.status == 200
-    page.wait_for_function("document.querySelectorAll('#minutes table.actions tbody tr')"
+    page.wait_for_function("() => document.querySelectorAll('#minutes table.actions tbody tr')"
                            ".length === 3")
     page.wait_for_selector("#history-list li:first-child em:has-text('undone')")
     stored = httpx.get(api, timeout=30).json()["minutes"]["action_items"]
@@ -458,7 +493,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
         page.click("#rerun-minutes")
     assert rerun.value.status == 202
     job_id = rerun.value.json()["id"]
-    page.wait_for_function(f"doc.job.id === '{job_id}' && doc.job.status === 'done'",
+    page.wait_for_function(job_done(job_id),
                            timeout=120_000)
     assert len(llm.requests) > asked
     assert page.is_hidden("#job")
@@ -486,7 +521,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
         page.click("#rerun-speakers")
     assert '"replace_edits":true' in (rerun.value.request.post_data or "").replace(" ", "")
     job_id = rerun.value.json()["id"]
-    page.wait_for_function(f"doc.job.id === '{job_id}' && doc.job.status === 'done'",
+    page.wait_for_function(job_done(job_id),
                            timeout=180_000)
     document = httpx.get(api, timeout=30).json()
     # diarized again with the same settings: the speakers the first run found
@@ -524,7 +559,7 @@ def test_dictionary_page_and_apply_button_in_the_browser(
     heard = a_heard_word(processed_meetings["committee-ja"].meeting)
     meant = "〓訂正〓"
     context = browser.new_context(
-        bypass_csp=True, locale="ja-JP", viewport={"width": 1280, "height": 900})
+        locale="ja-JP", viewport={"width": 1280, "height": 900})
     page, problems = watched(context)
 
     page.goto(server + "/")
@@ -601,7 +636,7 @@ def test_a_page_of_another_site_cannot_frame_the_meeting_page(
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{framer.server_address[1]}/")
         # the framed load has ended: chromium refused the page or showed it
-        page.wait_for_function("window.frameLoaded === true")
+        page.wait_for_function("() => window.frameLoaded === true")
         framed = [f for f in page.frames if f != page.main_frame]
         assert framed, "the frame element is there"
         # chromium refuses to show it: an error page, not the meeting page's lines

@@ -1,14 +1,13 @@
-// Shared by the pages: UI text, calls to the JSON API, small DOM and formatting helpers.
-"use strict";
-
-const T = JSON.parse(document.getElementById("messages").textContent);
+// Shared by the pages (ES modules, loaded without a bundler): UI text, calls to the JSON API,
+// small DOM and formatting helpers.
+export const T = JSON.parse(document.getElementById("messages").textContent);
 // What each error code says in the page's language (gijiroku.messages): stored failures
 // carry a code and an English message, shown in the clerk's language by their code.
-const ERR = JSON.parse(document.getElementById("error-messages").textContent);
-const CSRF = document.querySelector('meta[name="csrf-token"]').content;
-const LANG = document.documentElement.lang;
+export const ERR = JSON.parse(document.getElementById("error-messages").textContent);
+export const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+export const LANG = document.documentElement.lang;
 
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(status, code, message, body) {
     super(message);
     this.status = status;
@@ -18,7 +17,7 @@ class ApiError extends Error {
 }
 
 // One call to the API; changes carry the page's CSRF token. Answers the parsed JSON (or null).
-async function api(method, path, body, headers) {
+export async function api(method, path, body, headers) {
   const options = {
     method, headers: { ...headers, "X-CSRF-Token": CSRF }, credentials: "same-origin",
   };
@@ -42,7 +41,7 @@ async function api(method, path, body, headers) {
 }
 
 // el("li", {class: "x", onclick: f}, "text", child...): an element with attributes and children.
-function el(tag, attributes, ...children) {
+export function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes || {})) {
     if (value === null || value === undefined || value === false) continue;
@@ -58,27 +57,29 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
-function clock(seconds) {
+export function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds || 0));
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   const two = (n) => String(n).padStart(2, "0");
   return (h ? h + ":" + two(m) : String(m)) + ":" + two(r);
 }
 
-function when(iso) {
+export function when(iso) {
   return new Date(iso).toLocaleString(LANG === "ja" ? "ja-JP" : "en-GB",
     { dateStyle: "medium", timeStyle: "short" });
 }
 
-function statusText(job, status) {
+export function statusText(job, status) {
   const state = job ? job.status : status;
   let text = T["status_" + state] || state;
-  if (job && job.status === "running" && job.stage) text += " · " + (T["stage_" + job.stage] || job.stage);
+  if (job && job.status === "running" && job.stage) {
+    text += " · " + (T["stage_" + job.stage] || job.stage);
+  }
   return text;
 }
 
 let toastTimer = null;
-function toast(message, kind) {
+export function toast(message, kind) {
   const box = document.getElementById("toast");
   box.textContent = message;
   box.className = kind || "";
@@ -88,15 +89,15 @@ function toast(message, kind) {
 }
 
 // A failed job's reason in the page's language.
-function failureText(job) {
+export function failureText(job) {
   return (job && (ERR[job.error_code] || job.error)) || ERR.error;
 }
 
 // "{n} found" with the values filled in.
-function fill(text, values) {
+export function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
-function showError(error) {
+export function showError(error) {
   toast(T.error + ": " + (error.message || error), "error");
 }

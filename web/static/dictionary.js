@@ -1,5 +1,5 @@
 // The dictionary page: the installation's terms and correction rules, then the built-in ones.
-"use strict";
+import { T, api, el, showError, toast } from "./common.js";
 
 const entriesBody = document.getElementById("entries");
 

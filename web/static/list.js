@@ -1,6 +1,8 @@
 // The meeting list: upload with a progress bar (picker or drag-and-drop), search, paging,
 // live status while jobs run, and watched-folder files that failed.
-"use strict";
+import {
+  CSRF, T, api, clock, el, failureText, showError, statusText, toast, when,
+} from "./common.js";
 
 const state = { q: "", page: 1, pages: 1, timer: null };
 const fileInput = document.getElementById("file");

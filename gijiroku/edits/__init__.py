@@ -1,0 +1,58 @@
+"""The editing core: every change a person (or a dictionary rule) makes to a stored meeting,
+organised by subject, each one entry of the meeting's history that can be seen and undone.
+
+Modules:
+- `line`: the one typed model of a line and its words (`Line`, `Word`), read from the
+  database (`snapshots`) and written back (`write`), and put back by undo (`put_back`).
+  Every change that touches lines goes through it.
+- `history`: the registry of entry kinds (`KINDS`: payload, whether it can be undone, the
+  sentence a clerk reads in Japanese and English) and `record`, the one way an entry is made.
+- `transcript`: a line's text and speaker, line surgery (merge, split, delete, insert),
+  find and replace; citations of the minutes follow the lines.
+- `speakers`: name, add, merge speakers; a range of lines given to one.
+- `minutes`: decisions and action items as rows with stable ids and versions.
+- `facts`: the meeting's title, date, place, summary and agenda.
+- `corrections`: the dictionary's rules applied to a stored meeting.
+- `undo`: the history listed, and undo dispatched to the subject of each entry.
+
+Limits on what may be typed live in `gijiroku.limits`, shared with the API and the CLI.
+"""
+
+from gijiroku.edits.corrections import Change, apply_dictionary
+from gijiroku.edits.facts import FACTS, checked_facts, edit_meeting, meeting_facts
+from gijiroku.edits.history import KINDS, describe, record, speaker_label, undoable
+from gijiroku.edits.minutes import (
+    MINUTES_LISTS,
+    MinutesList,
+    add_minutes_item,
+    change_minutes_item,
+    check_citations,
+    delete_minutes_item,
+    item_state,
+    patch_minutes_item,
+)
+from gijiroku.edits.speakers import add_speaker, merge_speakers, rename_speaker, set_speaker
+from gijiroku.edits.transcript import (
+    MAX_HITS,
+    Hit,
+    check_version,
+    delete_line,
+    edit_segment,
+    find,
+    insert_line,
+    merge_with_next,
+    remember_correction,
+    replace,
+    split_line,
+)
+from gijiroku.edits.undo import edited_segments, history_of, undo
+
+__all__ = [
+    "FACTS", "KINDS", "MAX_HITS", "MINUTES_LISTS", "Change", "Hit", "MinutesList",
+    "add_minutes_item", "add_speaker", "apply_dictionary", "change_minutes_item",
+    "check_citations", "check_version", "checked_facts", "delete_line", "delete_minutes_item",
+    "describe", "edit_meeting", "edit_segment", "edited_segments", "find", "history_of",
+    "insert_line", "item_state", "meeting_facts", "merge_speakers", "merge_with_next",
+    "patch_minutes_item", "record", "remember_correction", "rename_speaker", "replace",
+    "set_speaker", "speaker_label", "split_line", "undo", "undoable",
+]

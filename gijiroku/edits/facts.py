@@ -1,0 +1,108 @@
+"""The meeting's facts a person can change at any time, with or without a language model:
+title, date, place, summary and agenda items, checked against the limits every door shares
+(`gijiroku.limits`); one history entry holds what each was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from dataclasses import replace as copy_with
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from gijiroku import limits
+from gijiroku.domain import Minutes
+from gijiroku.edits.history import record
+from gijiroku.errors import EditConflictError, InvalidInputError
+from gijiroku.limits import checked_text
+from gijiroku.options import TITLE_LIMIT, checked_date
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow, MeetingRow
+
+MINUTES_LISTS = repository.MINUTES_KINDS
+
+
+#: The facts of a meeting a person can change at any time, with or without a language model.
+FACTS = ("title", "date", "place", "summary", "agenda")
+SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = limits.SUMMARY, limits.AGENDA_ITEMS, limits.AGENDA_ITEM
+
+
+def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
+    """Title, date, place, summary and agenda items as stored (where each one lives)."""
+    options = repository.options_of(meeting)
+    minutes = meeting.minutes or {}
+    return {"title": meeting.title, "date": options.date, "place": options.place,
+            "summary": minutes.get("summary", ""),
+            "agenda": [str(t) for t in minutes.get("topics", [])]}
+
+
+def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
+    if "title" in facts:
+        meeting.title = facts["title"]
+    if "date" in facts or "place" in facts:
+        options = repository.options_of(meeting)
+        meeting.options = copy_with(options, **{k: facts[k] for k in ("date", "place")
+                                                if k in facts}).to_stored()
+    if "summary" in facts or "agenda" in facts:
+        minutes = dict(meeting.minutes or {
+            k: v for k, v in asdict(Minutes(status=meeting.minutes_status)).items()
+            if k not in MINUTES_LISTS})
+        if "summary" in facts:
+            minutes["summary"] = facts["summary"]
+        if "agenda" in facts:
+            minutes["topics"] = facts["agenda"]
+        meeting.minutes = minutes
+
+
+def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
+    """What a person sent, checked: a title of 1 to 200 characters, an existing date (or
+    none), a place, a summary and up to 50 agenda items. Unknown names are refused."""
+    unknown = set(changes) - set(FACTS)
+    if unknown:
+        raise InvalidInputError(f"Unknown meeting fact(s): {', '.join(sorted(unknown))}.")
+    facts: dict[str, Any] = {}
+    if "title" in changes:
+        facts["title"] = checked_text(changes["title"], "title", TITLE_LIMIT, required=True)
+    if "date" in changes:
+        facts["date"] = checked_date(str(changes["date"])) if changes["date"] else None
+    if "place" in changes:
+        facts["place"] = checked_text(changes["place"], "place", limits.NAME) or None
+    if "summary" in changes:
+        facts["summary"] = checked_text(changes["summary"], "summary", SUMMARY_LIMIT)
+    if "agenda" in changes:
+        items = [checked_text(item, "agenda", AGENDA_LIMIT) for item in changes["agenda"] or []]
+        if len(items) > AGENDA_ITEMS:
+            raise InvalidInputError(f"At most {AGENDA_ITEMS} agenda items.",
+                                    code="text_too_long", field="agenda", limit=AGENDA_ITEMS)
+        facts["agenda"] = [item for item in items if item]
+    return facts
+
+
+def edit_meeting(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> EditRow | None:
+    """Change the meeting's title, date, place, summary or agenda items (one history entry
+    holding what each was); None when nothing changed."""
+    facts = checked_facts(changes)
+    with session_scope(engine) as session:
+        meeting = repository.get_meeting_row(session, meeting_id)
+        current = meeting_facts(meeting)
+        changed = {k: v for k, v in facts.items() if current[k] != v}
+        if not changed:
+            return None
+        _set_facts(meeting, changed)
+        session.add(meeting)
+        return record(session, meeting_id, "meeting", "",
+                       {k: current[k] for k in changed}, changed)
+
+
+def undo_facts(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
+    """Undo an entry of kind `meeting`: the facts it changed, if still as it left them."""
+    facts = meeting_facts(meeting)
+    if {name: facts[name] for name in edit.after} != edit.after:
+        raise EditConflictError(
+            "This was changed again after that edit; undo the later edit first.")
+    _set_facts(meeting, edit.before)
+
+
+__all__ = ["FACTS", "checked_facts", "edit_meeting", "meeting_facts", "undo_facts"]

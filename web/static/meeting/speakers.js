@@ -1,0 +1,99 @@
+// Speakers: the list with their names (rename, or merge into the speaker already so named),
+// adding one, merging two, giving a range of lines to one.
+import { T, el, fill } from "../common.js";
+import { renderMinutes } from "./minutes.js";
+import { BASE, NAME_LIMIT, state } from "./page.js";
+import { change, surgery } from "./sync.js";
+import { renderSegments } from "./transcript.js";
+
+export function speakerName(id) {
+  const speaker = state.doc.speakers.find((s) => s.id === id);
+  return speaker ? speakerLabel(speaker) : "";
+}
+
+// A speaker as people read it: the name given, else 話者2 / Speaker 2, as the history and the
+// exports say it (gijiroku/edits/history.py speaker_label); the chip keeps the short id S2.
+export function speakerLabel(speaker) {
+  if (speaker.name) return speaker.name;
+  const number = /^S\d+$/.test(speaker.id) ? speaker.id.slice(1) : speaker.id;
+  return fill(T.unnamed_speaker, { n: number });
+}
+
+export function hue(id) {
+  const index = state.doc.speakers.findIndex((s) => s.id === id);
+  return index < 0 ? 0 : (index * 137) % 360;
+}
+
+export function renderSpeakers() {
+  const speakers = state.doc.speakers;
+  document.getElementById("speakers").replaceChildren(...speakers.map((speaker) => {
+    const input = el("input", {
+      type: "text", value: speaker.name || "", placeholder: speakerLabel({ id: speaker.id }),
+      maxlength: NAME_LIMIT,
+      "aria-label": speaker.id, dataset: { speaker: speaker.id },
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); input.blur(); }
+      if (event.key === "Escape") { input.value = speaker.name || ""; input.blur(); }
+    });
+    input.addEventListener("change", () => rename(speaker, input));
+    return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
+      el("span", { class: "chip", title: speaker.label }, speaker.id), input);
+  }));
+}
+
+async function rename(speaker, input) {
+  // the name of another speaker: the same person, twice in the list; offer to merge
+  const name = input.value.trim();
+  const other = name && state.doc.speakers.find((s) => s.id !== speaker.id && s.name === name);
+  if (other && confirm(fill(T.same_name_merge, { name, other: other.id }))) {
+    await surgery("POST", BASE + "/speakers/" + encodeURIComponent(speaker.id) + "/merge",
+                  { into: other.id });
+    return;
+  }
+  const path = BASE + "/speakers/" + encodeURIComponent(speaker.id);
+  const named = await change("PATCH", path, { name: name || null },
+                             (answer) => { state.doc.speakers = answer.speakers; });
+  if (!named) input.value = speaker.name || "";
+  renderSpeakers();
+  renderSpeakerTools();
+  renderSegments(); // names show on every line and in the minutes
+  renderMinutes();
+}
+
+export function renderSpeakerTools() {
+  const speakers = state.doc.speakers;
+  const options = () => speakers.map(
+    (s) => el("option", { value: s.id }, s.id + (s.name ? " " + s.name : "")));
+  document.getElementById("merge-from").replaceChildren(...options());
+  document.getElementById("merge-into").replaceChildren(...options());
+  document.getElementById("range-speaker").replaceChildren(...options());
+  if (speakers.length > 1) document.getElementById("merge-into").selectedIndex = 1;
+}
+
+document.getElementById("add-speaker").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = document.getElementById("new-speaker");
+  if (await surgery("POST", BASE + "/speakers", { name: name.value.trim() || null })) {
+    name.value = "";
+  }
+});
+
+document.getElementById("merge-speakers").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const from = document.getElementById("merge-from").value;
+  const into = document.getElementById("merge-into").value;
+  const question = fill(T.confirm_merge_speakers,
+                        { from: speakerName(from), into: speakerName(into) });
+  if (!confirm(question)) return;
+  await surgery("POST", BASE + "/speakers/" + encodeURIComponent(from) + "/merge", { into });
+});
+
+document.getElementById("speaker-range").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await surgery("POST", BASE + "/segments/speaker", {
+    first: Number(document.getElementById("range-first").value),
+    last: Number(document.getElementById("range-last").value),
+    speaker: document.getElementById("range-speaker").value,
+  });
+});

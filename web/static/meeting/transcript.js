@@ -1,0 +1,161 @@
+// The transcript: lines drawn with their doubtful words, the line being played, moving
+// through the lines (click, keyboard) and playing from one.
+import { T, clock, el, fill } from "../common.js";
+import { draft, edit, reopen, save } from "./editor.js";
+import { player, state } from "./page.js";
+import { hue, speakerLabel } from "./speakers.js";
+
+let starts = []; // line start times, in order, for finding the line being played
+
+// A line's text with the words worth checking against the recording underlined.
+export function segmentText(segment) {
+  // Words are stored without the spaces between them (none in Japanese), so each is found
+  // in the line's text in turn; a line retyped so that a word is gone is shown as typed.
+  const text = segment.text;
+  const parts = [];
+  let position = 0;
+  for (const word of segment.words) {
+    const token = word.text.trim();
+    if (!token) continue;
+    const at = text.indexOf(token, position);
+    if (at < 0) return [text];
+    if (at > position) parts.push(text.slice(position, at));
+    // (which words are doubtful was chosen when the recording was transcribed)
+    parts.push(word.doubtful
+      ? el("span", { class: "low", title: Math.round(word.probability * 100) + "%" }, token)
+      : token);
+    position = at + token.length;
+  }
+  if (position < text.length) parts.push(text.slice(position));
+  return parts;
+}
+
+export function renderSegments() {
+  const kept = draft(); // a line being typed in is opened again as it was, after the redraw
+  const segments = state.doc.segments;
+  starts = segments.map((s) => s.start);
+  document.getElementById("segments").replaceChildren(...segments.map(segmentRow));
+  highlight(state.currentIndex, false);
+  if (kept) reopen(kept);
+}
+
+// One line drawn again after it changed; a 3-hour session has thousands of lines.
+export function renderRow(index) {
+  const row = rowAt(index);
+  const segment = state.doc.segments[index];
+  if (!row || !segment) return renderSegments();
+  const fresh = segmentRow(segment, index);
+  fresh.tabIndex = row.tabIndex;
+  row.replaceWith(fresh);
+  if (index === state.currentIndex) highlight(index, false);
+}
+
+// A line as a row; its number, start, speaker and version are on the row (data-*) too.
+function segmentRow(segment, index) {
+  const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
+    state.doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
+                                     speakerLabel(s))));
+  if (!segment.speaker) select.prepend(el("option", { value: "", selected: true }, "–"));
+  select.addEventListener("change", () => save(segment, { speaker: select.value }));
+  const item = el("li", {
+    class: "seg", tabindex: index === Math.max(state.currentIndex, 0) ? "0" : "-1",
+    style: "--hue:" + hue(segment.speaker),
+    dataset: { id: segment.id, index, start: segment.start, end: segment.end,
+               speaker: segment.speaker || "", version: segment.version },
+  },
+    el("button", { type: "button", class: "time", title: T.play_from + " (#" + segment.id + ")",
+                   onclick: () => seek(index, true) }, clock(segment.start),
+       el("span", { class: "number" }, "#" + segment.id)),
+    select,
+    segment.gap  // speech heard but not made out: said so, for the clerk to listen to
+      ? el("p", { class: "text gap" },
+           fill(T.gap_line, { from: clock(segment.start), to: clock(segment.end) }))
+      : el("p", { class: "text" }, segmentText(segment)),
+    el("button", { type: "button", class: "edit link", onclick: () => edit(index) }, T.edit));
+  item.addEventListener("click", (event) => {
+    if (event.target.closest("select, button, textarea")) return;
+    seek(index, true);
+  });
+  item.addEventListener("dblclick", (event) => {
+    if (!event.target.closest("select, button, textarea")) edit(index);
+  });
+  return item;
+}
+
+export function rowAt(index) {
+  return document.querySelector('#segments .seg[data-index="' + index + '"]');
+}
+
+export function indexOf(number) {
+  return state.doc.segments.findIndex((s) => s.id === number);
+}
+
+export function seek(index, play) {
+  const segment = state.doc.segments[index];
+  if (!segment) return;
+  player.currentTime = segment.start;
+  highlight(index, false);
+  focusRow(index);
+  if (play) player.play().catch(() => {});
+}
+
+export function focusRow(index) {
+  const row = rowAt(index);
+  if (!row) return;
+  for (const other of document.querySelectorAll("#segments .seg[tabindex='0']")) {
+    other.tabIndex = -1;
+  }
+  row.tabIndex = 0;
+  row.focus({ preventScroll: true });
+  row.scrollIntoView({ block: "nearest" });
+}
+
+function highlight(index, scroll) {
+  const previous = document.querySelector("#segments .seg.current");
+  if (previous) previous.classList.remove("current");
+  state.currentIndex = index;
+  const row = rowAt(index);
+  if (!row) return;
+  row.classList.add("current");
+  if (scroll) row.scrollIntoView({ block: "nearest", behavior: "smooth" });
+}
+
+// the line being played: the last one that starts at or before the player's time
+player.addEventListener("timeupdate", () => {
+  const time = player.currentTime + 0.05;
+  let low = 0, high = starts.length - 1, found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid] <= time) { found = mid; low = mid + 1; } else { high = mid - 1; }
+  }
+  if (found !== state.currentIndex) {
+    highlight(found, !player.paused && state.editing === null);
+  }
+});
+
+// Keyboard: the page is usable without a mouse (j/k or the arrows move, e edits, space or p
+// plays).
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (target.closest("input, textarea, select, [contenteditable]") || event.altKey ||
+      event.ctrlKey || event.metaKey || !state.doc) return;
+  const focused = target.closest ? target.closest("#segments .seg") : null;
+  const current = state.currentIndex;
+  const index = focused ? Number(focused.dataset.index) : Math.max(current, 0);
+  const key = event.key;
+  if (key === " " && target.closest("button, a, summary")) return; // their own action
+  if (key === " " || key === "p" || key === "P") {
+    event.preventDefault();
+    if (player.paused) player.play().catch(() => {}); else player.pause();
+  } else if (key === "j" || key === "J" || key === "ArrowDown") {
+    event.preventDefault();
+    seek(Math.min(index + (focused || current >= 0 ? 1 : 0), state.doc.segments.length - 1),
+         false);
+  } else if (key === "k" || key === "K" || key === "ArrowUp") {
+    event.preventDefault();
+    seek(Math.max(index - 1, 0), false);
+  } else if ((key === "Enter" && focused && target === focused) || key === "e" || key === "E") {
+    event.preventDefault();
+    edit(index);
+  }
+});
