@@ -19,7 +19,7 @@ from gijiroku.edits.history import record
 from gijiroku.edits.line import Line
 from gijiroku.errors import EditConflictError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, SegmentRow
+from gijiroku.storage.tables import EditRow, MeetingRow, SegmentRow
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +75,14 @@ def apply_dictionary(engine: Engine, meeting_id: str) -> list[Change]:
         return changes
 
 
-def undo_line(session: Session, meeting_id: str, edit: EditRow) -> None:
+def undo_line(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     """Undo an entry of kind `dictionary`: the line as it was, if still as the rules left it."""
     if "number" in edit.before:
         after = {k: v for k, v in edit.after.items() if k != "rules"}
-        line.put_back(session, meeting_id, [edit.before], [after])  # type: ignore[list-item]
+        line.put_back(session, meeting.id, [edit.before], [after])  # type: ignore[list-item]
         return
     # written before lines had one shape: the text and the words' texts (and their marks)
-    row = line.row_of(session, meeting_id, int(edit.target))
+    row = line.row_of(session, meeting.id, int(edit.target))
     words = repository.word_rows(session, row.id)
     if {"text": row.text, "words": [w.text for w in words]} != {
             "text": edit.after["text"], "words": edit.after["words"]}:

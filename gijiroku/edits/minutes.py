@@ -19,7 +19,7 @@ from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError,
 from gijiroku.options import checked_date
 from gijiroku.result import item_document
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, MinutesItemRow, SegmentRow
+from gijiroku.storage.tables import EditRow, MeetingRow, MinutesItemRow, SegmentRow
 
 MinutesList = MinutesKind  # (the name other modules import)
 MINUTES_LISTS = repository.MINUTES_KINDS
@@ -180,7 +180,7 @@ def _content(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k not in ("version", "position")}
 
 
-def undo_item(session: Session, meeting_id: str, edit: EditRow) -> None:
+def undo_item(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     """Put a decision or action item back as it was before `edit`, when it is still as the
     edit left it (an entry made before items had ids cannot be undone)."""
     if not edit.target:
@@ -188,7 +188,7 @@ def undo_item(session: Session, meeting_id: str, edit: EditRow) -> None:
                                 "had their own ids; it cannot be undone.")
     kind: MinutesKind = "decisions" if edit.kind == "decisions" else "action_items"
     row = session.get(MinutesItemRow, edit.target, populate_existing=True)
-    now = item_state(row) if row is not None and row.meeting_id == meeting_id else None
+    now = item_state(row) if row is not None and row.meeting_id == meeting.id else None
     # compared by what it says (an undone later edit leaves it as this edit left it, at a
     # later version: versions only ever count on)
     if (now is None) != (edit.after is None) or (
@@ -200,7 +200,7 @@ def undo_item(session: Session, meeting_id: str, edit: EditRow) -> None:
         return
     before = dict(edit.before)
     if row is None:  # an item deleted: it comes back, with its id
-        row = MinutesItemRow(id=before["id"], meeting_id=meeting_id, kind=kind,
+        row = MinutesItemRow(id=before["id"], meeting_id=meeting.id, kind=kind,
                              position=before["position"], text=before["text"])
         version = before["version"] + 1
     else:

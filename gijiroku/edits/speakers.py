@@ -123,10 +123,10 @@ def undo_speakers(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     session.add(SpeakerRow(meeting_id=meeting.id, key=key, label=label, name=name))
 
 
-def undo_rename(session: Session, meeting_id: str, edit: EditRow) -> None:
+def undo_rename(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     """Undo an entry of kind `speaker` (a name given)."""
     try:
-        speaker = repository.get_speaker_row(session, meeting_id, edit.target)
+        speaker = repository.get_speaker_row(session, meeting.id, edit.target)
     except NotFoundError as exc:
         raise EditConflictError("That speaker no longer exists (diarization re-ran).") from exc
     if speaker.name != edit.after:

@@ -82,13 +82,13 @@ def edit_segment(
         return record(session, meeting_id, "segment", str(number), before, after)
 
 
-def undo_segment(session: Session, meeting_id: str, edit: EditRow) -> None:
+def undo_segment(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     """Undo an entry of kind `segment`: the line as it was, if still as the edit left it."""
     if "number" in edit.before:
-        line.put_back(session, meeting_id, [edit.before], [edit.after])
+        line.put_back(session, meeting.id, [edit.before], [edit.after])
         return
     # written before lines had one shape: text, speaker, edited, gap and the words' speakers
-    row = line.row_of(session, meeting_id, int(edit.target))
+    row = line.row_of(session, meeting.id, int(edit.target))
     words = repository.word_rows(session, row.id)
     now = {"text": row.text, "speaker": row.speaker_key, "edited": row.edited, "gap": row.gap,
            "word_speakers": [w.speaker_key for w in words]}

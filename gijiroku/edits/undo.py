@@ -4,14 +4,28 @@ back by the module of its subject, only when what it changed is still as it left
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from gijiroku.edits import corrections, facts, minutes, speakers, transcript
 from gijiroku.edits.history import undoable
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
-from gijiroku.storage.tables import EditRow, utcnow
+from gijiroku.storage.tables import EditRow, MeetingRow, utcnow
+
+#: Who puts back each kind of entry (`edits.history.KINDS` says which kinds can be undone).
+UNDO: dict[str, Callable[[Session, MeetingRow, EditRow], None]] = {
+    "segment": transcript.undo_segment,
+    "lines": transcript.undo_lines,
+    "speaker": speakers.undo_rename,
+    "speakers": speakers.undo_speakers,
+    "dictionary": corrections.undo_line,
+    "meeting": facts.undo_facts,
+    "decisions": minutes.undo_item,
+    "action_items": minutes.undo_item,
+}
 
 
 def history_of(engine: Engine, meeting_id: str) -> list[EditRow]:
@@ -36,22 +50,7 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
                             + (" (made before items had their own ids)."
                                if edit.kind in minutes.MINUTES_LISTS else "."))
         meeting = repository.get_meeting_row(session, meeting_id)
-        if edit.kind == "segment":
-            transcript.undo_segment(session, meeting_id, edit)
-        elif edit.kind == "speaker":
-            speakers.undo_rename(session, meeting_id, edit)
-        elif edit.kind == "dictionary":
-            corrections.undo_line(session, meeting_id, edit)
-        elif edit.kind == "lines":
-            transcript.undo_lines(session, meeting, edit)
-        elif edit.kind == "speakers":
-            speakers.undo_speakers(session, meeting, edit)
-        elif edit.kind == "meeting":
-            facts.undo_facts(session, meeting, edit)
-        elif edit.kind in minutes.MINUTES_LISTS:
-            minutes.undo_item(session, meeting_id, edit)
-        else:
-            raise EditError(f"Edits of kind {edit.kind!r} cannot be undone.")
+        UNDO[edit.kind](session, meeting, edit)
         edit.undone_at = utcnow()
         session.add(edit)
         repository.update_meeting(session, meeting_id)  # bumps updated_at
