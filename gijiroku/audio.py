@@ -38,6 +38,15 @@ DECODED_NAME = "audio.f32"
 _STDERR_TAIL = 2_000
 
 
+#: Demuxers that read other files or addresses than the one they are given: playlists,
+#: lists of files, image sequences, session descriptions, scripts, generated sources. A
+#: recording never needs one, and one would let an upload read files outside its folder.
+REFERENCING_FORMATS = frozenset({
+    "hls", "applehttp", "concat", "image2", "dash", "sdp", "rtp", "rtsp", "imf",
+    "webm_dash_manifest", "avisynth", "vapoursynth", "lavfi", "ffmetadata",
+})
+
+
 @dataclass(frozen=True, slots=True)
 class AudioInfo:
     """What probing a recording found, before decoding it."""
@@ -46,7 +55,7 @@ class AudioInfo:
     codec: str
     sample_rate: int
     channels: int
-    container: str
+    container: str  # the demuxer that reads it (decoding is told to use that one alone)
     has_video: bool
 
 
@@ -183,6 +192,12 @@ def probe(path: str | os.PathLike[str], *, name: str | None = None) -> AudioInfo
     _check_file(path, name)
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
+            formats = container.format.name.split(",")
+            if REFERENCING_FORMATS.intersection(formats):
+                raise AudioDecodeError(
+                    f"The file {name!r} is a {formats[0]} file, which points to other files "
+                    "or addresses: give the recording itself.",
+                    code="audio_references_files", value=formats[0])
             audio = container.streams.audio
             if not audio:
                 raise NoAudioStreamError(
@@ -200,7 +215,7 @@ def probe(path: str | os.PathLike[str], *, name: str | None = None) -> AudioInfo
                 codec=stream.codec_context.name,
                 sample_rate=stream.codec_context.sample_rate or 0,
                 channels=stream.codec_context.channels or 0,
-                container=container.format.name,
+                container=formats[0],
                 has_video=bool(container.streams.video),
             )
     except av.error.FFmpegError as exc:
@@ -217,6 +232,7 @@ def decode(
     progress: Progress = no_progress,
     name: str | None = None,
     limits: Limits | None = None,
+    container: str | None = None,
 ) -> float:
     """Decode `source` to raw 16 kHz mono float32 at `destination`; return the duration.
 
@@ -224,10 +240,13 @@ def decode(
     leaves a truncated file that looks finished. With `limits`, a recording that declares
     its length is refused before anything is written when it is too long or too big for the
     disk, and one that does not declare it is stopped at the longest length allowed.
+    ffmpeg reads `source` with the demuxer probing found (`container`, probed now when not
+    given) and the plain file protocol alone, never by its name or what its content claims.
     """
     source, destination = Path(source), Path(destination)
     name = name or source.name
     _check_file(source, name)
+    container = container or probe(source, name=name).container
     destination.parent.mkdir(parents=True, exist_ok=True)
     limits = limits or Limits()
     check_limits(duration_hint, name, limits, destination.parent)
@@ -237,7 +256,7 @@ def decode(
     stop_at = [] if limits.max_seconds is None else ["-t", f"{limits.max_seconds + 1:.0f}"]
     command = [
         find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
-        "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn", *stop_at,
+        *_only(source, container), "-map", "0:a:0", "-vn", "-sn", "-dn", *stop_at,
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le",
         "-progress", "pipe:1", "-nostats", "-y", str(partial),
     ]
@@ -307,7 +326,8 @@ def playable_copy(source: str | os.PathLike[str], destination: str | os.PathLike
         return destination
     partial = destination.with_name(f"{destination.name}.{os.getpid()}.part")
     command = [
-        find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(source),
+        find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
+        *_only(source, probe(source).container),
         "-map", "0:a:0", "-vn", "-ac", "1", "-c:a", "libopus", "-b:a", "32k",
         "-f", "ogg", "-y", str(partial),
     ]
@@ -319,6 +339,14 @@ def playable_copy(source: str | os.PathLike[str], destination: str | os.PathLike
         raise AudioDecodeError(f"The recording could not be made playable: {detail}")
     os.replace(partial, destination)
     return destination
+
+
+def _only(source: Path, container: str) -> list[str]:
+    """ffmpeg's input options for `source` read as `container` from the file alone."""
+    if container in REFERENCING_FORMATS:
+        raise AudioDecodeError(f"{container} files point to other files; not read.",
+                               code="audio_references_files", value=container)
+    return ["-protocol_whitelist", "file", "-f", container, "-i", str(source)]
 
 
 def load(path: str | os.PathLike[str]) -> np.memmap:

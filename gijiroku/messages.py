@@ -56,6 +56,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audio_undecodable": {"ja": "音声として読み取れないファイルです。壊れていないか、音声・"
                                 "動画のファイルかを確認してください。",
                           "en": "The file cannot be decoded as audio or video."},
+    "audio_references_files": {"ja": "ほかのファイルを参照する形式（プレイリストなど）は"
+                                     "取り込めません。録音ファイルそのものを選んでください。",
+                               "en": "Playlists and other files that point to other files "
+                                     "cannot be taken in; give the recording itself."},
     "audio_zero_duration": {"ja": "録音の長さが 0 秒です。",
                             "en": "The recording lasts zero seconds."},
     "recording_too_long": {"ja": "録音が長すぎるため受け付けられません。上限は管理者が設定して"

@@ -2,7 +2,9 @@
 
 The name a file arrives with is kept for display only; on disk the recording is stored as
 `meetings/<id>/original.<ext>`, so `../`, absolute paths or NUL bytes in a name cannot reach
-the file system. The original is copied in chunks (never read whole) and never modified.
+the file system; `<ext>` is the name's own only for audio and video formats (`bin` else), and
+decoding never goes by it (`gijiroku.audio` reads the format probing found). The original
+is copied in chunks (never read whole) and never modified.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from gijiroku.storage.tables import new_id
 
 CHUNK = 1024 * 1024
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
+#: Extensions a stored recording keeps (the player serves these as they are): audio and video
+#: formats, IC recorders' included. Anything else is stored as `original.bin`.
+MEDIA_EXTENSIONS = frozenset({
+    "wav", "wave", "mp3", "m4a", "mp4", "m4v", "aac", "flac", "ogg", "oga", "opus", "webm",
+    "weba", "wma", "wmv", "asf", "amr", "3gp", "3g2", "mkv", "mka", "mov", "avi", "aif",
+    "aiff", "aifc", "caf", "au", "snd", "ac3", "mpg", "mpeg", "mp2", "ts", "mts", "m2ts",
+    "wv", "ape", "dss", "ds2", "w64",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +99,12 @@ def safe_extension(name: str) -> str:
     return ext if _EXTENSION.match(ext) else "bin"
 
 
+def stored_extension(name: str) -> str:
+    """The extension the stored copy gets: the name's own for audio and video, else "bin"."""
+    extension = safe_extension(name)
+    return extension if extension in MEDIA_EXTENSIONS else "bin"
+
+
 def display_title(name: str) -> str:
     """A title from a file name: its stem, with control characters and path parts removed."""
     base = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
@@ -139,7 +155,7 @@ def accept_file(
     if path.stat().st_size == 0:
         raise EmptyAudioError(f"The recording {path.name!r} is empty (0 bytes).")
     meeting_id = new_id()
-    relative = Path("meetings") / meeting_id / f"original.{safe_extension(path.name)}"
+    relative = Path("meetings") / meeting_id / f"original.{stored_extension(path.name)}"
     target = data_dir / relative
     digest = content_hash(path, copy_to=target)
     return _register(engine, data_dir, meeting_id, relative, path.name, digest,
@@ -159,7 +175,7 @@ def accept_received(
     """Store a file already received into the data directory (an upload) as a new meeting,
     moving it rather than copying. `name` is the name it was sent with, for display only."""
     meeting_id = new_id()
-    relative = Path("meetings") / meeting_id / f"original.{safe_extension(name)}"
+    relative = Path("meetings") / meeting_id / f"original.{stored_extension(name)}"
     (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
     os.replace(received, data_dir / relative)
     return _register(engine, data_dir, meeting_id, relative, name, content_hash, title, options)

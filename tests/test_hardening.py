@@ -210,3 +210,55 @@ def test_uploads_too_long_or_too_big_for_the_disk_are_refused_before_decoding(
         assert japanese in in_japanese.json()["error"]["message"]
         assert client.get("/api/meetings").json()["total"] == 0
     assert not any((settings.data_dir / "uploads").iterdir())  # nothing kept
+
+
+def test_a_playlist_upload_never_reads_a_file_outside_its_folder(
+        client: TestClient, settings: Settings, tmp_path: Path) -> None:
+    """Finding 1: an HLS playlist line naming a file elsewhere on the disk, then MP3 frames,
+    uploaded as agenda.m3u8. Its content probes as MP3: it is stored as `original.bin`, and
+    decoding and the player's copy read it as MP3 alone, so the other file is never decoded
+    or served. A file whose probing finds a playlist (the same bytes named .m3u8 in a watched
+    folder) is refused."""
+    from gijiroku import audio
+    from gijiroku.errors import AudioDecodeError
+    from tests.api.test_api import stored_files, upload
+    from tests.conftest import ffmpeg
+
+    elsewhere = tmp_path / "elsewhere.flac"  # 20 s, where 3 s of MP3 follow the playlist
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=880:duration=20", "-ac", "1", str(elsewhere))
+    tone = tmp_path / "tone.mp3"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "1", "-ar", "16000",
+           "-c:a", "libmp3lame", str(tone))
+    playlist = (b"#EXTM3U\n#EXT-X-TARGETDURATION:20\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:20,\n"
+                + str(elsewhere).encode() + b"\n#EXT-X-ENDLIST\n") + tone.read_bytes()
+
+    accepted = upload(client, "agenda.m3u8", playlist)
+    assert accepted.status_code == 201, accepted.text
+    [stored] = [p for p in stored_files(settings) if p.name.startswith("original.")]
+    assert stored.name == "original.bin"  # no extension of the sender's choosing
+    assert audio.probe(stored).container == "mp3"
+    assert audio.decode(stored, tmp_path / "out.f32") == pytest.approx(3.1, abs=0.3)
+    served = client.get(f"/api/meetings/{accepted.json()['id']}/audio")
+    assert served.status_code == 200  # the player's Ogg copy, of the MP3 alone
+    copy = _written(tmp_path / "served.ogg", served.content)
+    assert audio.probe(copy).duration == pytest.approx(3.1, abs=0.3)
+    # the bytes as ffmpeg would have read them by their name: what was found elsewhere
+    named = _written(tmp_path / "agenda.m3u8", playlist)
+    with pytest.raises(AudioDecodeError) as caught:
+        audio.probe(named)
+    assert caught.value.code == "audio_references_files"
+    with pytest.raises(AudioDecodeError):
+        audio.decode(named, tmp_path / "named.f32")
+
+
+def _written(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def test_a_stored_recording_keeps_only_an_audio_or_video_extension() -> None:
+    from gijiroku.recordings import stored_extension
+
+    assert [stored_extension(n) for n in (
+        "会議.M4A", "agenda.m3u8", "list.ffconcat", "x.sdp", "録音.DSS", "a.txt", "noext")] == [
+        "m4a", "bin", "bin", "bin", "dss", "bin", "bin"]

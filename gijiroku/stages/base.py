@@ -62,7 +62,7 @@ def decode_recording(source: Path, target: Path, name: str, settings: Settings,
     """Probe, check the limits (length, disk space) and decode; the duration in seconds."""
     info = audio.probe(source, name=name)
     return audio.decode(source, target, duration_hint=info.duration, progress=progress,
-                        name=name, limits=settings.limits)
+                        name=name, limits=settings.limits, container=info.container)
 
 
 def drop_decoded(data_dir: Path, meeting_id: str) -> None:
