@@ -4,7 +4,7 @@ error becomes a status code. Every API error answers `{"error": {"code", "messag
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import pages
+from api.bodies import BodyLimit
 from api.routes import api_router
 from api.schemas import Health, error_response
 from api.security import Guard, Refused
@@ -107,6 +108,15 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         """The message in the language the request asks for (gijiroku.messages)."""
         return messages.message(code, pages.page_language(request), english, params,
                                 fallback)
+
+    def too_large(scope: MutableMapping[str, Any], limit: int) -> Response:
+        request = Request(scope)
+        return error_response(413, "body_too_large", said(
+            request, "body_too_large", f"The request body is longer than this address takes "
+            f"({limit:,} bytes).", limit=f"{limit:,}"))
+
+    # (under the guard: a request it refuses is never read)
+    app.add_middleware(BodyLimit, refuse=too_large)
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:

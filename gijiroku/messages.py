@@ -56,6 +56,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audio_undecodable": {"ja": "音声として読み取れないファイルです。壊れていないか、音声・"
                                 "動画のファイルかを確認してください。",
                           "en": "The file cannot be decoded as audio or video."},
+    "body_too_large": {"ja": "送信された内容が大きすぎます（上限 {limit} バイト）。",
+                       "en": "The request body is too long for this address ({limit} bytes "
+                             "at most)."},
     "audio_references_files": {"ja": "ほかのファイルを参照する形式（プレイリストなど）は"
                                      "取り込めません。録音ファイルそのものを選んでください。",
                                "en": "Playlists and other files that point to other files "

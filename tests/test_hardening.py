@@ -262,3 +262,68 @@ def test_a_stored_recording_keeps_only_an_audio_or_video_extension() -> None:
     assert [stored_extension(n) for n in (
         "会議.M4A", "agenda.m3u8", "list.ffconcat", "x.sdp", "録音.DSS", "a.txt", "noext")] == [
         "m4a", "bin", "bin", "bin", "dss", "bin", "bin"]
+
+
+def _answer_to(port: int, head: str, first: bytes = b"", timeout: float = 10) -> str:
+    """Send a request's head (and the start of its body) and read the answer's first line,
+    without sending the rest of the body: an answer comes only if the server refuses the
+    request without reading it all."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(timeout)
+        sock.sendall(head.encode() + first)
+        return sock.recv(4096).decode(errors="replace").split("\r\n", 1)[0]
+
+
+def test_bodies_are_bounded_before_they_are_parsed_and_before_the_token(
+        tmp_path: Path) -> None:
+    """Finding 2: the login form (which anyone may post to) takes a few kilobytes, a JSON
+    route a megabyte; a larger body is refused (413) by its Content-Length before a byte of
+    it is read, and a body without one once it passes the limit; a request without the
+    token is refused (401) without its body being read at all. The server's memory stays
+    flat under a 200 MB login body."""
+    token = "k3-Zq8vN1xT0pLw7"
+    server = Server(tmp_path / "data", tmp_path / "serve.log", GIJIROKU_API_TOKEN=token)
+    port = int(server.start().rsplit(":", 1)[1])
+    host = f"Host: 127.0.0.1:{port}\r\n"
+    try:
+        form = "Content-Type: application/x-www-form-urlencoded\r\n"
+        assert " 413 " in _answer_to(port, f"POST /login HTTP/1.1\r\n{host}{form}"
+                                           "Content-Length: 400000000\r\n\r\n", b"token=")
+        boundary = "----gijiroku"
+        multipart = f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        part = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"token\"; "
+                f"filename=\"x.bin\"\r\n\r\n").encode() + b"x" * 65536
+        chunked = "Transfer-Encoding: chunked\r\n\r\n"
+        assert " 413 " in _answer_to(port, f"POST /login HTTP/1.1\r\n{host}{multipart}{chunked}",
+                                     f"{len(part):x}\r\n".encode() + part + b"\r\n")
+        bearer = f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        assert " 413 " in _answer_to(port, f"PATCH /api/meetings/x HTTP/1.1\r\n{host}{bearer}"
+                                           "Content-Length: 200000000\r\n\r\n", b'{"summary')
+        json = "Content-Type: application/json\r\n"
+        assert " 401 " in _answer_to(port, f"PATCH /api/meetings/x HTTP/1.1\r\n{host}{json}"
+                                           "Content-Length: 1000\r\n\r\n")
+        # a form of 200 fields of 1 MB, sent whole: refused, and never held
+        assert server.process is not None
+        before = _peak_rss_kb(server.process.pid)
+        field = b"a=" + b"x" * (1024 * 1024 - 2)
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(f"POST /login HTTP/1.1\r\n{host}{form}Transfer-Encoding: chunked"
+                         "\r\n\r\n".encode())
+            answer = b""
+            try:
+                for _ in range(200):
+                    sock.sendall(f"{len(field) + 1:x}\r\n".encode() + field + b"&\r\n")
+            except OSError:
+                pass  # refused and closed while it was still sending
+            sock.settimeout(10)
+            answer = sock.recv(4096)
+        assert b" 413 " in answer.split(b"\r\n", 1)[0]
+        assert _peak_rss_kb(server.process.pid) - before < 50_000  # kB: not 200 MB held
+    finally:
+        server.close()
+
+
+def _peak_rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines()
+                    if line.startswith("VmHWM:")))
