@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     #: Host names the service answers to, comma-separated ("*": any). Default: the loopback
     #: names, or any name once an API token guards the service.
     allowed_hosts: str | None = None
+    #: Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed,
+    #: comma-separated (IP addresses or networks, e.g. 10.0.0.5,172.18.0.0/16). Default: none,
+    #: so every client is the address it connects from (what the wrong-token wait keys on).
+    trusted_proxies: str | None = None
 
     @property
     def limits(self) -> Limits:
@@ -140,6 +144,20 @@ class Settings(BaseSettings):
 
         return Limits(max_seconds=self.max_duration_hours * 3600,
                       min_free_bytes=self.min_free_mb * 1024 * 1024)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        for proxy in (value or "").split(","):
+            if proxy.strip():
+                try:
+                    ipaddress.ip_network(proxy.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{proxy.strip()!r} is not an IP address or network "
+                                     "(e.g. 10.0.0.5 or 172.18.0.0/16)") from None
+        return value
 
     @field_validator("redis_url")
     @classmethod
@@ -209,6 +227,11 @@ class Settings(BaseSettings):
         if self.api_token is not None:
             return ["*"]
         return ["localhost", "127.0.0.1", "::1"]
+
+    @property
+    def proxies(self) -> list[str]:
+        """`trusted_proxies` as a list (checked when the settings were read)."""
+        return [p.strip() for p in (self.trusted_proxies or "").split(",") if p.strip()]
 
     @property
     def watch_dirs(self) -> list[Path]:

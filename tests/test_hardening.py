@@ -327,3 +327,33 @@ def _peak_rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines()
                     if line.startswith("VmHWM:")))
+
+
+@pytest.mark.parametrize("proxies", ["", "127.0.0.1"])
+def test_forwarded_addresses_count_only_from_a_trusted_proxy(
+        tmp_path: Path, proxies: str) -> None:
+    """Finding 3: X-Forwarded-For from a client that is not a configured proxy changes
+    nothing (every guess counts for the address it comes from, so the second waits); from
+    a proxy named in GIJIROKU_TRUSTED_PROXIES, each forwarded client is counted apart."""
+    import httpx
+
+    token = "k3-Zq8vN1xT0pLw7"
+    server = Server(tmp_path / "data", tmp_path / "serve.log", GIJIROKU_API_TOKEN=token,
+                    GIJIROKU_TRUSTED_PROXIES=proxies)
+    address = server.start()
+    try:
+        def guess(client: str) -> int:
+            return httpx.get(f"{address}/api/meetings", timeout=30, headers={
+                "Authorization": "Bearer a-wrong-guess-000",
+                "X-Forwarded-For": client}).status_code
+
+        codes = [guess("10.0.0.1"), guess("10.0.0.2"), guess("10.0.0.1")]
+        if proxies:
+            assert codes == [401, 401, 429]  # two clients behind the proxy, each counted
+        else:
+            assert codes == [401, 429, 429]  # one client, whatever it claims
+            right = httpx.get(f"{address}/api/meetings", timeout=30, headers={
+                "Authorization": f"Bearer {token}", "X-Forwarded-For": "10.9.9.9"})
+            assert right.status_code == 429  # no way around the wait
+    finally:
+        server.close()

@@ -44,7 +44,11 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app(settings, Service(settings))
     print(f"Gijiroku is running at http://{args.host}:{args.port}/ (Ctrl-C stops it).",
           file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # forwarded headers are believed only from the proxies named (none by default: uvicorn
+    # would otherwise believe any local client's X-Forwarded-For)
+    proxies = settings.proxies
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     return 0
 
 
