@@ -215,25 +215,37 @@ def correct(text: str, words: list[str], language: str | None,
         # the replacement is text, never a template: \\1, \\g<0> or C:\\new stay as typed
         text = rule.pattern.sub(_literal(rule.meant), text)
         used.append(rule)
-        joined = separator.join(words)
-        matches = list(rule.pattern.finditer(joined))
-        for match in reversed(matches):
-            words = share_out(words, separator, match.start(), match.end(), rule.meant)
+        spans = [m.span() for m in rule.pattern.finditer(separator.join(words))]
+        words = share_out(words, separator, spans, rule.meant)
     return text, words, used
 
 
-def share_out(words: list[str], separator: str, start: int, end: int,
-               meant: str) -> list[str]:
-    result, cursor = [], 0
+def share_out(words: list[str], separator: str, spans: list[tuple[int, int]],
+              meant: str) -> list[str]:
+    """The words after `meant` replaced each span (start, end) of their joined text, in
+    order and not overlapping: each word covering part of a span gets the matching share of
+    `meant`, so the words keep their number (and times) and still spell the line. One pass
+    over the words and the spans: linear in the line's length, however many spans."""
+    result: list[str] = []
+    cursor, at = 0, 0  # where the word starts in the joined text; the first span not done
     for word in words:
         lo, hi = cursor, cursor + len(word)
-        a, b = max(lo, start), min(hi, end)
-        if a < b:
-            # this word holds characters [a, b) of the match: give it the matching share
-            first = round((a - start) * len(meant) / (end - start))
-            last = round((b - start) * len(meant) / (end - start)) if b < end else len(meant)
-            word = word[: a - lo] + meant[first:last] + word[b - lo:]
-        result.append(word)
+        pieces, position = [], lo
+        while at < len(spans) and spans[at][0] < hi:
+            start, end = spans[at]
+            a, b = max(position, start), min(hi, end)
+            if a < b:
+                # this word holds characters [a, b) of the span: give it the matching share
+                first = round((a - start) * len(meant) / (end - start))
+                last = round((b - start) * len(meant) / (end - start)) if b < end else len(meant)
+                pieces.append(word[position - lo:a - lo])
+                pieces.append(meant[first:last])
+                position = b
+            if end > hi:
+                break  # the span goes on into the next word
+            at += 1
+        pieces.append(word[position - lo:])
+        result.append("".join(pieces))
         cursor = hi + len(separator)
     return result
 

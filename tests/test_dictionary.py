@@ -3,10 +3,12 @@ council vocabulary; checked on the Japanese sample with the embedded models."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import hypothesis
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
@@ -22,6 +24,7 @@ from gijiroku.dictionary import (
     entries,
     remove_entry,
     rules_for,
+    share_out,
 )
 from gijiroku.edits import apply_dictionary
 from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
@@ -236,3 +239,42 @@ def test_the_dictionary_through_the_api(settings: Settings, engine: Engine) -> N
         assert client.post("/api/meetings/nosuch/dictionary").status_code == 404
         page = client.get("/dictionary", headers={"Accept-Language": "ja"})
         assert page.status_code == 200 and "訂正を追加" in page.text
+
+
+def _shared_one_at_a_time(words: list[str], separator: str, start: int, end: int,
+                          meant: str) -> list[str]:
+    """The sharing as it was done before, one span per pass over the words (the reference
+    the one-pass `share_out` must agree with)."""
+    result, cursor = [], 0
+    for word in words:
+        lo, hi = cursor, cursor + len(word)
+        a, b = max(lo, start), min(hi, end)
+        if a < b:
+            first = round((a - start) * len(meant) / (end - start))
+            last = round((b - start) * len(meant) / (end - start)) if b < end else len(meant)
+            word = word[: a - lo] + meant[first:last] + word[b - lo:]
+        result.append(word)
+        cursor = hi + len(separator)
+    return result
+
+
+@hypothesis.given(
+    words=hypothesis.strategies.lists(
+        hypothesis.strategies.text(alphabet="あいうab", min_size=1, max_size=4), max_size=12),
+    separator=hypothesis.strategies.sampled_from(["", " "]),
+    heard=hypothesis.strategies.text(alphabet="あいうab ", min_size=1, max_size=5),
+    meant=hypothesis.strategies.text(alphabet="漢字XY", max_size=7))
+@hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
+def test_sharing_a_replacement_in_one_pass_gives_what_one_span_at_a_time_gave(
+        words: list[str], separator: str, heard: str, meant: str) -> None:
+    """Every replacement of a line's words is shared out in one pass over the words and the
+    hits (linear in the line's length: a line with thousands of hits does not take
+    quadratic time), with the same words as the earlier sharing one hit at a time."""
+    joined = separator.join(words)
+    spans = [m.span() for m in re.finditer(re.escape(heard), joined)]
+    expected = words
+    for start, end in reversed(spans):
+        expected = _shared_one_at_a_time(expected, separator, start, end, meant)
+    shared = share_out(words, separator, spans, meant)
+    assert shared == expected
+    assert len(shared) == len(words)

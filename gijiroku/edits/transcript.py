@@ -369,12 +369,15 @@ def replace(engine: Engine, meeting_id: str, query: str, replacement: str,
                 text, words, _ = correct(state["text"], words, meeting.language,
                                          [Rule(query, replacement, pattern)])
             else:
-                text = state["text"]
-                aligned = separator.join(words) == text
-                for hit in reversed(line_hits):
-                    text = text[:hit.start] + replacement + text[hit.end:]
-                    if aligned:
-                        words = share_out(words, separator, hit.start, hit.end, replacement)
+                old = state["text"]
+                spans = sorted((hit.start, hit.end) for hit in line_hits)
+                pieces, position = [], 0
+                for start, end in spans:
+                    pieces += [old[position:start], replacement]
+                    position = end
+                text = "".join(pieces) + old[position:]
+                if separator.join(words) == old:  # (else the words no longer spell it)
+                    words = share_out(words, separator, spans, replacement)
             if not text.strip():
                 raise EditError(f"Line {number} would be left empty; delete it instead.")
             if len(text) > limits.LINE:  # nothing is changed: all the hits or none
