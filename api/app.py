@@ -148,6 +148,16 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
                                  "current": exc.current}, status_code=status)
         return error_response(status, exc.code, text)
 
+    @app.exception_handler(Exception)
+    async def _fault(request: Request, exc: Exception) -> JSONResponse:
+        """A fault of ours (the traceback goes to the log): 500, with the security headers,
+        as this answer is made outside the middleware that adds them to every other."""
+        response = error_response(500, "internal_error", said(
+            request, "internal_error", "Something went wrong on the server; its log says "
+            "what."))
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     @app.exception_handler(StaleDataError)
     async def _raced(request: Request, exc: StaleDataError) -> JSONResponse:
         """Two saves of one line at the same instant: the second finds it changed."""

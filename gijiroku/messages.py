@@ -56,6 +56,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audio_undecodable": {"ja": "音声として読み取れないファイルです。壊れていないか、音声・"
                                 "動画のファイルかを確認してください。",
                           "en": "The file cannot be decoded as audio or video."},
+    "internal_error": {"ja": "サーバーで問題が起きました。管理者に連絡してください（詳細は"
+                             "サーバーのログにあります）。",
+                       "en": "Something went wrong on the server; its log says what."},
     "body_too_large": {"ja": "送信された内容が大きすぎます（上限 {limit} バイト）。",
                        "en": "The request body is too long for this address ({limit} bytes "
                              "at most)."},

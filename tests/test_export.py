@@ -333,3 +333,32 @@ def test_a_three_hour_transcript_exports_to_every_format(engine: Engine) -> None
     assert sum(p.text.endswith("増員とします。") for p in word.paragraphs) == 1500
     cues = list(srt.parse(export_meeting(engine, meeting, "srt").content.decode()))
     assert len(cues) >= 1500 and cues[-1].start.total_seconds() > 2.5 * 3600
+
+
+def test_the_longest_line_and_item_export_to_pdf_and_word_whole(engine: Engine) -> None:
+    """Finding 6: a line of 20,000 characters (the line limit) and an action item of 5,000
+    (the item limit) are longer than a page; the PDF splits them over rows and pages instead
+    of failing, and both the PDF and the Word file carry every character."""
+    import docx
+    from pypdf import PdfReader
+
+    from gijiroku import limits
+
+    sentence = "本日の議題は市民窓口のデジタル化についてであり、各課の意見を伺います。"
+    line = (sentence * (limits.LINE // len(sentence) + 1))[:limits.LINE]
+    task = ("English words that wrap at spaces, " * 200)[:limits.ITEM].strip()
+    words = [line[i:i + 50] for i in range(0, len(line), 50)]
+    meeting = store(engine, [("S1", words), *JA_LINES], "ja", Minutes(
+        status="done", action_items=[ActionItem(task=task, owner="S2", segments=[1])]))
+    pdf = PdfReader(io.BytesIO(export_meeting(engine, meeting, "pdf").content))
+    # the pages' text without what repeats on each page (the header with the title, the
+    # table's heading row, the page number) and the item's other cells
+    repeated = re.compile(r"第3回総務委員会|時刻発言者発言|内容担当期限根拠|\d+/\d+|話者2–#1")
+    flat = repeated.sub("", "".join("".join(p.extract_text() for p in pdf.pages).split()))
+    assert len(pdf.pages) >= 10
+    assert line in flat  # every character, in order, across the pages
+    assert "".join(task.split()) in flat
+    word = docx.Document(io.BytesIO(export_meeting(engine, meeting, "docx").content))
+    cells = "".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+    body = "".join(p.text for p in word.paragraphs) + cells
+    assert line in "".join(body.split()) and task in body

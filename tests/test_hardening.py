@@ -357,3 +357,24 @@ def test_forwarded_addresses_count_only_from_a_trusted_proxy(
             assert right.status_code == 429  # no way around the wait
     finally:
         server.close()
+
+
+def test_a_fault_of_ours_answers_500_with_the_security_headers(settings: Settings) -> None:
+    """Finding 6: an answer made because a route failed carries the same headers as every
+    other (it is made outside the middleware that adds them), and says nothing of the
+    fault itself."""
+    app = create_app(settings)
+
+    def broken() -> None:
+        raise RuntimeError("a secret detail of the fault")
+
+    app.add_api_route("/api/broken", broken)
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
+        for language in ("en", "ja"):
+            answer = client.get("/api/broken", headers={"Accept-Language": language})
+            assert answer.status_code == 500
+            for name, value in SECURITY_HEADERS.items():
+                assert answer.headers[name] == value, name
+            assert answer.json()["error"]["code"] == "internal_error"
+            assert "secret" not in answer.text
+        assert "サーバーで問題が起きました" in answer.json()["error"]["message"]

@@ -57,6 +57,18 @@ class _Minutes(FPDF):
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="C")
 
 
+def _page_pieces(pdf: FPDF, text: str, width: float, line_height: float,
+                 wrap: WrapMode) -> list[str]:
+    """`text` as it wraps in a table cell `width` mm wide (in the current font), cut into
+    pieces that each fit on a page: a table row cannot be taller than a page, so a line of
+    the longest length a transcript line may have takes several rows."""
+    lines: list[str] = pdf.multi_cell(width, line_height, text, wrapmode=wrap, dry_run=True,
+                                      output="LINES")  # type: ignore[assignment]
+    room = int((pdf.h - pdf.t_margin - pdf.b_margin - 30) / line_height)
+    pieces = ["\n".join(lines[at:at + room]) for at in range(0, len(lines), room)]
+    return pieces or [text]
+
+
 def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
     font = font or bundled_font()
     if not font.is_file():
@@ -124,8 +136,10 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
         ) as table:
             table.row([h["task"], h["owner"], h["due"], h["lines"]])
             for item in document.action_items:
-                table.row([("※ " if item.flagged else "") + item.task, item.owner or "–",
-                           item.due or "–", refs(item.lines) or "–"])
+                task = ("※ " if item.flagged else "") + item.task
+                for at, piece in enumerate(_page_pieces(pdf, task, 80 - 5, 6, wrap)):
+                    table.row([piece, item.owner or "–", item.due or "–",
+                               refs(item.lines) or "–"] if at == 0 else [piece, "", "", ""])
     if document.with_transcript and document.lines:
         heading(h["transcript"])
         pdf.set_font(FAMILY, size=9.5)
@@ -138,8 +152,10 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
             table.row([h["time"], h["speaker"], h["text"]])
             grey = FontFace(color=MUTED)
             for line in document.lines:
-                row = table.row()
-                row.cell(clock(line.start), style=grey)
-                row.cell(line.speaker or "–")
-                row.cell(line.text)
+                # (a line longer than a page goes on in the rows after its first)
+                for at, piece in enumerate(_page_pieces(pdf, line.text, 120 - 5, 5.2, wrap)):
+                    row = table.row()
+                    row.cell(clock(line.start) if at == 0 else "", style=grey)
+                    row.cell((line.speaker or "–") if at == 0 else "")
+                    row.cell(piece)
     return bytes(pdf.output())
