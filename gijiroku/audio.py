@@ -36,6 +36,9 @@ SAMPLE_DTYPE = np.dtype("<f4")
 #: (230 MB an hour of recording), made again if a later re-run needs it.
 DECODED_NAME = "audio.f32"
 _STDERR_TAIL = 2_000
+#: Kept free below the reserve when decoding: ffmpeg stops writing only after a chunk passes
+#: its size limit.
+_SLACK = 1024 * 1024
 
 
 #: Demuxers that read other files or addresses than the one they are given: playlists,
@@ -254,6 +257,11 @@ def decode(
     partial = destination.with_name(f"{destination.name}.{os.getpid()}-"
                                     f"{secrets.token_hex(3)}.part")
     stop_at = [] if limits.max_seconds is None else ["-t", f"{limits.max_seconds + 1:.0f}"]
+    # the reserve holds whatever the header says: ffmpeg writes no more than leaves it free
+    room = None
+    if limits.min_free_bytes:
+        room = shutil.disk_usage(destination.parent).free - limits.min_free_bytes - _SLACK
+        stop_at += ["-fs", str(max(room, 0))]
     command = [
         find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
         *_only(source, container), "-map", "0:a:0", "-vn", "-sn", "-dn", *stop_at,
@@ -283,7 +291,15 @@ def decode(
                 "written); free some space and retry.",
                 needed=f"{written / 1e6:,.0f}", free="0")
         raise AudioDecodeError(f"The recording {name!r} could not be decoded: {detail}")
-    samples = partial.stat().st_size // SAMPLE_DTYPE.itemsize
+    written = partial.stat().st_size
+    if room is not None and written >= room:
+        partial.unlink(missing_ok=True)  # it lied about its length, or the disk filled
+        raise DiskFullError(
+            f"Decoding {name!r} was stopped at {written / 1e6:,.0f} MB: more would leave less "
+            f"than the {limits.min_free_bytes / 1e6:,.0f} MB that must stay free "
+            "(GIJIROKU_MIN_FREE_MB); free some space and retry.",
+            needed=f"> {written / 1e6:,.0f}", free=f"{(room + _SLACK) / 1e6:,.0f}")
+    samples = written // SAMPLE_DTYPE.itemsize
     if samples == 0:
         partial.unlink(missing_ok=True)
         raise ZeroDurationError(f"The recording {name!r} contains no audio samples.")

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +111,42 @@ def test_decoding_refuses_what_is_too_long_or_too_big_for_the_disk(
     duration = audio.decode(media["wav"], out, duration_hint=info.duration,
                             limits=audio.Limits(max_seconds=31, min_free_bytes=1))
     assert duration == pytest.approx(30.0, abs=0.1)
+
+
+def _claiming_one_second(path: Path) -> None:
+    """Rewrite a FLAC file's STREAMINFO so that it says the recording has one second of
+    samples (what an edited or broken header says; every frame is still there)."""
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"fLaC" and data[4] & 0x7F == 0  # STREAMINFO first
+    info = 8  # after "fLaC" and the block's header
+    rate = (data[info + 10] << 12) | (data[info + 11] << 4) | (data[info + 12] >> 4)
+    # total samples: the low 4 bits of byte 13, then bytes 14-17 (36 bits)
+    data[info + 13] &= 0xF0
+    data[info + 14:info + 18] = rate.to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+
+
+def test_a_header_that_understates_the_length_cannot_eat_the_reserve(tmp_path: Path) -> None:
+    """Finding 7: a 5-minute FLAC whose header says one second passes the check made from
+    the header; decoding itself stops before what it writes would leave less than
+    GIJIROKU_MIN_FREE_MB free, and says so (disk_full, which a retry can pass)."""
+    from tests.conftest import ffmpeg
+
+    lying = tmp_path / "lying.flac"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=300:sample_rate=16000",
+           "-ac", "1", "-c:a", "flac", str(lying))
+    _claiming_one_second(lying)
+    info = audio.probe(lying)
+    assert info.duration == pytest.approx(1.0, abs=0.01)  # what the header claims
+    out = tmp_path / "meeting" / "audio.f32"
+    out.parent.mkdir()
+    # room for 8 MB of decoded samples (about 2 minutes): the whole would be 19 MB
+    reserve = shutil.disk_usage(out.parent).free - 8 * 1024 * 1024
+    with pytest.raises(DiskFullError, match="was stopped at") as caught:
+        audio.decode(lying, out, duration_hint=info.duration,
+                     limits=audio.Limits(min_free_bytes=reserve))
+    assert caught.value.code == "disk_full" and not caught.value.permanent
+    assert list(out.parent.iterdir()) == []  # what was written is gone again
+    # with room enough, the whole five minutes decode (the header is not believed)
+    assert audio.decode(lying, out, limits=audio.Limits(min_free_bytes=1)) == \
+        pytest.approx(300.0, abs=0.5)
