@@ -86,6 +86,7 @@ class FolderWatcher:
         self.poll_seconds = poll_seconds
         self._seen: dict[Path, _Seen] = {}
         self._done: set[tuple[Path, int, float]] = set()
+        self._refused: set[Path] = set()  # links seen (said once in the log)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -94,9 +95,21 @@ class FolderWatcher:
         #: on it to show that nothing more is taken, whatever the machine's speed).
         self.checks = 0
 
+    def inside(self, path: Path) -> bool:
+        """A regular file (not a link) whose real path is inside a watched folder: a link,
+        or a linked folder, could lead anywhere on the disk."""
+        if path.is_symlink() or not path.is_file():
+            return False
+        real = path.resolve()
+        return any(real.is_relative_to(folder.resolve()) for folder in self.folders)
+
     def notice(self, path: Path) -> None:
         """A file appeared or changed (from an event or a scan)."""
-        if ignored(path) or not path.is_file():
+        if ignored(path) or not self.inside(path):
+            if path.is_symlink() and path not in self._refused:
+                self._refused.add(path)
+                log.warning("watched folder: %s is a link, not taken (copy the recording "
+                            "itself into the folder)", path)
             return
         with self._lock:
             self._seen.setdefault(path, _Seen(-1, -1.0, time.monotonic()))
@@ -113,6 +126,8 @@ class FolderWatcher:
         with self._lock:
             for path, seen in list(self._seen.items()):
                 try:
+                    if not self.inside(path):  # gone, or made a link since it was seen
+                        raise FileNotFoundError(path)
                     stat = path.stat()
                 except FileNotFoundError:  # moved away or renamed before it settled
                     del self._seen[path]

@@ -84,6 +84,31 @@ def test_files_there_before_start_are_found_by_the_start_up_scan(tmp_path: Path)
     assert [p.name for p in taken] == ["while-we-were-down.m4a"]
 
 
+def test_links_leading_out_of_the_folder_are_never_taken(tmp_path: Path) -> None:
+    """Finding 8: a symbolic link to a file elsewhere, and a linked folder, are not taken
+    (regular files inside the folder only), whether found by the start-up scan or after."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "private").mkdir(parents=True)
+    (elsewhere / "secret.wav").write_bytes(b"x" * 1000)
+    (elsewhere / "private" / "inside.wav").write_bytes(b"y" * 1000)
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "link.wav").symlink_to(elsewhere / "secret.wav")
+    (folder / "linked-folder").symlink_to(elsewhere / "private", target_is_directory=True)
+    taken: list[Path] = []
+    watcher = FolderWatcher([folder], taken.append, stable_seconds=0.3, poll_seconds=0.1)
+    watcher.start()
+    try:
+        (folder / "later.wav").symlink_to(elsewhere / "secret.wav")
+        (folder / "real.wav").write_bytes(b"z" * 1000)
+        assert wait_for(lambda: taken)
+        checks = watcher.checks
+        assert wait_for(lambda: watcher.checks >= checks + 5)  # and nothing else comes
+    finally:
+        watcher.stop()
+    assert [p.name for p in taken] == ["real.wav"]
+
+
 @pytest.mark.parametrize("name", [
     ".hidden.wav", "rec.wav.part", "rec.mp3.tmp", "~$minutes.docx", "rec.wav~",
     "download.crdownload", "movie.mp4.filepart",
