@@ -4,6 +4,7 @@ error becomes a status code. Every API error answers `{"error": {"code", "messag
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -62,6 +63,8 @@ STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
 #: On every answer: no framing by other sites (clickjacking), scripts and styles from this
 #: site only (the pages' JSON data blocks are not scripts), no referrer to elsewhere, no
 #: sniffing, no camera/microphone/location.
+log = logging.getLogger(__name__)
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'self'")
@@ -83,6 +86,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            guard.forget_other_tokens()
+        except OperationalError as exc:  # the database is down: /healthz says so
+            log.warning("sessions of earlier tokens not cleared: %s", exc.orig)
         if service is not None:
             service.start()
         try:

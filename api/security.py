@@ -11,7 +11,8 @@ Rules, checked by `Guard` before any route runs:
 - With `GIJIROKU_API_TOKEN` set, `/api/*` needs `Authorization: Bearer TOKEN` or the session
   cookie that the login form gives; pages without that cookie go to the login form. Sessions
   are rows in the database (`WebSessionRow`): logging out deletes the row, and a new token
-  ends every session made with the old one.
+  ends every session made with the old one (deleted when the service starts with it, so a
+  token changed back does not bring them back).
 - Wrong tokens, sent as a bearer header or typed into the login form, are counted per client
   address (`Throttle`): after each one that address must wait longer before it may try again
   (1 s, 2 s, 4 s... up to 60 s), and after 10 in a row it is locked out for 15 minutes. While
@@ -184,6 +185,15 @@ class Guard:
                 client=client[:64], created_at=now,
                 expires_at=now + timedelta(seconds=SESSION_SECONDS)))
         return f"{nonce}.{self._sign(f'session:{nonce}')}"
+
+    def forget_other_tokens(self) -> int:
+        """Delete the sessions made under any other token (at start: a token changed and
+        then changed back must not bring the sessions of its first time back). Returns how
+        many went."""
+        with session_scope(self._db()) as session:
+            gone = session.exec(delete(WebSessionRow).where(
+                WebSessionRow.token_fingerprint != self._fingerprint))  # type: ignore[arg-type]
+            return int(gone.rowcount)
 
     def _nonce(self, request: Request) -> str | None:
         """The cookie's random part when its signature is this service's."""

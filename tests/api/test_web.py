@@ -366,3 +366,23 @@ def test_line_surgery_answers_only_what_it_changed(client: TestClient, engine: E
         assert segments == now["segments"], path
         assert (small["speakers"], small["minutes"], small["updated_at"]) == (
             now["speakers"], now["minutes"], now["updated_at"]), path
+
+
+def test_a_token_changed_and_changed_back_does_not_bring_its_sessions_back(
+        settings: Settings, engine: Engine) -> None:
+    """Finding 10: a session belongs to the token it was made under. Starting with another
+    token deletes it, so going back to the first token later finds no session to revive."""
+    first = settings.model_copy(update={"api_token": SecretStr(TOKEN)})
+    second = settings.model_copy(update={"api_token": SecretStr("another-token-42xyZ")})
+    with TestClient(create_app(first), base_url=LOCAL) as client:
+        form = client.get("/login")
+        client.post("/login", data={"token": TOKEN, "csrf": csrf_of(form.text)})
+        cookie = client.cookies[SESSION_COOKIE]
+        assert client.get("/api/meetings").status_code == 200
+    with TestClient(create_app(second), base_url=LOCAL):
+        pass  # the service ran a while with the second token
+    with session_scope(engine) as session:
+        assert session.exec(select(WebSessionRow)).all() == []
+    with TestClient(create_app(first), base_url=LOCAL) as client:
+        client.cookies.set(SESSION_COOKIE, cookie)
+        assert client.get("/api/meetings").status_code == 401
