@@ -8,6 +8,8 @@ PATCH) checks the same rule with `checked_text`.
 
 from __future__ import annotations
 
+import re
+
 from gijiroku.errors import InvalidInputError
 
 #: a meeting's title
@@ -34,9 +36,22 @@ FOR_PAGES = {"title": TITLE, "name": NAME, "line": LINE, "summary": SUMMARY,
              "dictionary": DICTIONARY}
 
 
-def checked_text(value: object, field: str, limit: int, *, required: bool = False) -> str:
-    """`value` stripped, refused when empty (if `required`) or longer than `limit`."""
-    text = str(value or "").strip()
+#: Characters that reorder the text around them (U+202E makes "gnp.exe" read "exe.png"):
+#: dropped from whatever a person types, and from every export.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Line breaks of every kind, which a name or a title cannot hold.
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+
+
+def checked_text(value: object, field: str, limit: int, *, required: bool = False,
+                 one_line: bool = False) -> str:
+    """`value` stripped and without bidirectional controls, refused when empty (if
+    `required`), longer than `limit`, or (if `one_line`: names, titles) holding a line
+    break."""
+    text = BIDI_CONTROLS.sub("", str(value or "")).strip()
+    if one_line and LINE_BREAKS.search(text):
+        raise InvalidInputError(f"{field} must be one line (it holds a line break).",
+                                code="text_has_line_break", field=field)
     if required and not text:
         raise InvalidInputError(f"{field} cannot be empty.", code="text_empty", field=field)
     if len(text) > limit:
@@ -45,5 +60,5 @@ def checked_text(value: object, field: str, limit: int, *, required: bool = Fals
     return text
 
 
-__all__ = ["AGENDA_ITEM", "AGENDA_ITEMS", "DICTIONARY", "FIND", "FOR_PAGES", "ITEM", "LINE", "NAME",
-           "SUMMARY", "TITLE", "checked_text"]
+__all__ = ["AGENDA_ITEM", "AGENDA_ITEMS", "BIDI_CONTROLS", "DICTIONARY", "FIND", "FOR_PAGES",
+           "ITEM", "LINE", "LINE_BREAKS", "NAME", "SUMMARY", "TITLE", "checked_text"]

@@ -59,6 +59,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "internal_error": {"ja": "サーバーで問題が起きました。管理者に連絡してください（詳細は"
                              "サーバーのログにあります）。",
                        "en": "Something went wrong on the server; its log says what."},
+    "text_has_line_break": {"ja": "「{field}」は改行を含めず 1 行で入力してください。",
+                            "en": "{field} must be one line."},
     "body_too_large": {"ja": "送信された内容が大きすぎます（上限 {limit} バイト）。",
                        "en": "The request body is too long for this address ({limit} bytes "
                              "at most)."},

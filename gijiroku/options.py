@@ -35,7 +35,7 @@ TITLE_LIMIT = limits.TITLE
 
 def checked_title(value: str | None) -> str | None:
     """A meeting's title of at most TITLE_LIMIT characters (None or blank: none given)."""
-    text = " ".join((value or "").split())
+    text = " ".join(limits.BIDI_CONTROLS.sub("", value or "").split())
     if len(text) > TITLE_LIMIT:
         raise InvalidInputError(f"title is longer than {TITLE_LIMIT} characters.",
                                 code="text_too_long", field="title", limit=TITLE_LIMIT)

@@ -362,3 +362,58 @@ def test_the_longest_line_and_item_export_to_pdf_and_word_whole(engine: Engine) 
     cells = "".join(c.text for t in word.tables for r in t.rows for c in r.cells)
     body = "".join(p.text for p in word.paragraphs) + cells
     assert line in "".join(body.split()) and task in body
+
+
+def test_reordering_characters_and_line_breaks_cannot_disguise_or_break_an_export(
+        engine: Engine) -> None:
+    """Finding 10: U+202E made "gnp.exe" read "exe.png", and a line break in a speaker's
+    name or a line split subtitle cues (text dropped out) and made headings, list items and
+    table rows in Markdown. What a person types is cleaned or refused at the door; what was
+    stored before (or came from elsewhere) is made harmless in every export."""
+    import docx
+    from pypdf import PdfReader
+    from sqlmodel import select as where
+
+    from gijiroku.storage.tables import SegmentRow, SpeakerRow
+
+    # at the door: names are one line and lose their reordering characters
+    meeting = store(engine, JA_LINES, "ja", JA_MINUTES)
+    edits.rename_speaker(engine, meeting, "S2", "\u202egnp.exe")
+    for refused in (lambda: edits.rename_speaker(engine, meeting, "S2", "田中\n# 見出し"),
+                    lambda: edits.edit_meeting(engine, meeting, {"title": "第3回\n- 項目"}),
+                    lambda: edits.add_minutes_item(engine, meeting, ActionItem(
+                        "資料", owner="事務局\r\n| 表 |"))):
+        with pytest.raises(InvalidInputError) as caught:
+            refused()
+        assert caught.value.code == "text_has_line_break"
+    edits.edit_segment(engine, meeting, 1, text="議事\u202eを開きます")
+    with session_scope(engine) as session:
+        assert session.exec(where(SpeakerRow.name).where(
+            SpeakerRow.meeting_id == meeting, SpeakerRow.key == "S2")).one() == "gnp.exe"
+        # what an older version stored, unchecked
+        speaker = session.exec(where(SpeakerRow).where(
+            SpeakerRow.meeting_id == meeting, SpeakerRow.key == "S1")).one()
+        speaker.name = "議長\n# 偽の見出し"
+        line = session.exec(where(SegmentRow).where(
+            SegmentRow.meeting_id == meeting, SegmentRow.number == 2)).one()
+        line.text = "前半です。\n\n後半も記録です。\n- 偽の項目\n1. 偽の番号 \u202egnp.exe"
+        session.add_all([speaker, line])
+    texts = {format: export_meeting(engine, meeting, format).content.decode("utf-8")
+             for format in ("md", "srt", "vtt")}
+    word = docx.Document(io.BytesIO(export_meeting(engine, meeting, "docx").content))
+    texts["docx"] = "\n".join([p.text for p in word.paragraphs] + [
+        c.text for t in word.tables for r in t.rows for c in r.cells])
+    pdf = PdfReader(io.BytesIO(export_meeting(engine, meeting, "pdf").content))
+    texts["pdf"] = "".join(page.extract_text() for page in pdf.pages)
+    for format, text in texts.items():
+        assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f]", text), format
+        assert "後半も記録です。" in text and "偽の番号" in text, format
+    markdown = texts["md"].splitlines()
+    assert not [row for row in markdown if re.match(r"(#|- |1\. )\s*偽の", row)], markdown
+    assert not any(row.startswith("# 偽の見出し") for row in markdown)
+    cues = list(srt.parse(texts["srt"]))
+    assert all("\n\n" not in cue.content for cue in cues)
+    assert any("後半も記録です。" in cue.content for cue in cues)  # nothing dropped out
+    captions = webvtt.from_buffer(io.StringIO(texts["vtt"]))
+    assert any("後半も記録です。" in caption.text for caption in captions)
+    assert len(captions) == len(cues)

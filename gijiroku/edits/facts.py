@@ -64,15 +64,18 @@ def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInputError(f"Unknown meeting fact(s): {', '.join(sorted(unknown))}.")
     facts: dict[str, Any] = {}
     if "title" in changes:
-        facts["title"] = checked_text(changes["title"], "title", TITLE_LIMIT, required=True)
+        facts["title"] = checked_text(changes["title"], "title", TITLE_LIMIT, required=True,
+                                       one_line=True)
     if "date" in changes:
         facts["date"] = checked_date(str(changes["date"])) if changes["date"] else None
     if "place" in changes:
-        facts["place"] = checked_text(changes["place"], "place", limits.NAME) or None
+        facts["place"] = checked_text(changes["place"], "place", limits.NAME,
+                                       one_line=True) or None
     if "summary" in changes:
         facts["summary"] = checked_text(changes["summary"], "summary", SUMMARY_LIMIT)
     if "agenda" in changes:
-        items = [checked_text(item, "agenda", AGENDA_LIMIT) for item in changes["agenda"] or []]
+        items = [checked_text(item, "agenda", AGENDA_LIMIT, one_line=True)
+                 for item in changes["agenda"] or []]
         if len(items) > AGENDA_ITEMS:
             raise InvalidInputError(f"At most {AGENDA_ITEMS} agenda items.",
                                     code="text_too_long", field="agenda", limit=AGENDA_ITEMS)

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
+from gijiroku import limits
 from gijiroku.domain import ActionItem, Decision, MinutesKind
 from gijiroku.edits.history import record
 from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError, StaleVersionError
+from gijiroku.limits import checked_text
 from gijiroku.options import checked_date
 from gijiroku.result import item_document
 from gijiroku.storage import repository, session_scope
@@ -33,8 +35,15 @@ def _by_hand(item: Decision | ActionItem) -> Decision | ActionItem:
     """A person's item as stored: marked edited, so regenerated minutes keep it, and flagged
     when it cites no line, so it is checked against the recording. A due date typed as a
     day (2027-02-26) is also the item's `due_date`, as the minutes stage gives it."""
-    if isinstance(item, ActionItem) and item.due and _is_day(item.due):
-        item = copy_with(item, due=item.due.strip(), due_date=item.due.strip())
+    if isinstance(item, ActionItem):
+        item = copy_with(
+            item, task=checked_text(item.task, "task", limits.ITEM),
+            owner=checked_text(item.owner, "owner", limits.NAME, one_line=True) or None,
+            due=checked_text(item.due, "due", limits.NAME, one_line=True) or None)
+        if item.due and _is_day(item.due):
+            item = copy_with(item, due_date=item.due)
+    else:
+        item = copy_with(item, text=checked_text(item.text, "text", limits.ITEM))
     return copy_with(item, flagged=not item.segments, edited=True)
 
 

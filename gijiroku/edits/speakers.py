@@ -22,7 +22,7 @@ def rename_speaker(
     engine: Engine, meeting_id: str, speaker_id: str, name: str | None
 ) -> EditRow | None:
     """Name a speaker; the name shows on every line of theirs."""
-    name = checked_text(name, "name", limits.NAME) or None
+    name = checked_text(name, "name", limits.NAME, one_line=True) or None
     with session_scope(engine) as session:
         repository.get_meeting_row(session, meeting_id)
         before, after = repository.rename_speaker(session, meeting_id, speaker_id, name)
@@ -62,7 +62,7 @@ def set_speaker(engine: Engine, meeting_id: str, first: int, last: int,
 
 def add_speaker(engine: Engine, meeting_id: str, name: str | None = None) -> EditRow:
     """A speaker the diarizer missed (next free id, S4 after S3), to give lines to."""
-    cleaned = checked_text(name, "name", limits.NAME)
+    cleaned = checked_text(name, "name", limits.NAME, one_line=True)
     with session_scope(engine) as session:
         meeting = repository.get_meeting_row(session, meeting_id)
         # never an id a merged-away speaker had: undoing that merge brings it back

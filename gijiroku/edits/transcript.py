@@ -65,7 +65,7 @@ def edit_segment(
         before = line.snapshot(session, row)
         after = Line(**before)
         if text is not None:
-            cleaned = text.strip()
+            cleaned = checked_text(text, "text", limits.LINE)
             if not cleaned:
                 raise EditError("A line cannot be empty; delete words instead of the line.")
             after["text"] = cleaned

@@ -63,8 +63,10 @@ _JA_FILLER = re.compile(
 )
 _EN_FILLER = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h+m+)\b[,.]?\s*", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(\w+)(\s+\1\b)+", re.IGNORECASE)
-# Characters no document format may hold (XML 1.0 forbids them; they show as boxes elsewhere)
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters no document format may hold (XML 1.0 forbids them; they show as boxes elsewhere),
+# and the bidirectional controls, which reorder what a reader sees ("gnp.exe" as "exe.png")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                          "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:

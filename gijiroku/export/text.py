@@ -17,6 +17,7 @@ from gijiroku.export.document import (
     refs,
     tidy_text,
 )
+from gijiroku.limits import LINE_BREAKS
 
 MAX_CUE_SECONDS = 7.0
 MAX_LINES = 2
@@ -131,10 +132,16 @@ def all_cues(document: ExportDocument) -> list[Cue]:
     return [cue for line in document.lines for cue in cues_of(line, document)]
 
 
+def one_line(text: str) -> str:
+    """Line breaks folded into spaces: a subtitle cue ends at a blank line, and a Markdown
+    line break inside a name or a line would start a heading, a list or a table row."""
+    return LINE_BREAKS.sub(" ", text)
+
+
 def _srt_safe(text: str) -> str:
     """SRT has no escapes, and players read <i>, <font ...> and {\\an8} in it as markup:
     what was said is shown with look-alike full-width brackets instead."""
-    return text.replace("<", "＜").replace(">", "＞").replace("{\\", "｛\\")
+    return one_line(text).replace("<", "＜").replace(">", "＞").replace("{\\", "｛\\")
 
 
 def to_srt(document: ExportDocument) -> str:
@@ -151,7 +158,7 @@ def to_srt(document: ExportDocument) -> str:
 
 
 def _vtt_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_vtt(document: ExportDocument) -> str:
@@ -166,8 +173,10 @@ def to_vtt(document: ExportDocument) -> str:
 
 
 def _md(text: str) -> str:
-    """Text that Markdown shows as written (no accidental emphasis, links or tables)."""
-    return re.sub(r"([\\`*\[\]<>|#])", r"\\\1", text)
+    """Text that Markdown shows as written, on one line (no accidental emphasis, links,
+    tables, headings or list items)."""
+    escaped = re.sub(r"([\\`*\[\]<>|#])", r"\\\1", one_line(text))
+    return re.sub(r"^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)  # (at the start of a line)
 
 
 def to_markdown(document: ExportDocument) -> str:
@@ -176,8 +185,11 @@ def to_markdown(document: ExportDocument) -> str:
     out += [f"- **{label}**: {_md(value)}" for label, value in facts(document, ", ")]
     if document.notes:
         out += ["", f"## {h['notes']}", ""] + [f"- {_md(n)}" for n in document.notes]
-    if document.summary:
-        out += ["", f"## {h['summary']}", "", _md(document.summary)]
+    if document.summary:  # its paragraphs as paragraphs
+        out += ["", f"## {h['summary']}"]
+        for paragraph in LINE_BREAKS.split(document.summary):
+            if paragraph.strip():
+                out += ["", _md(paragraph)]
     if document.topics:
         out += ["", f"## {h['topics']}", ""] + [f"- {_md(t)}" for t in document.topics]
     out += ["", f"## {h['decisions']}", ""]

@@ -40,6 +40,13 @@ export async function api(method, path, body, headers) {
   return data;
 }
 
+// Characters that reorder the text around them (U+202E shows "gnp.exe" as "exe.png"): the
+// server drops them from what is typed; text stored before is shown without them too.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function harmless(text) {
+  return String(text).replace(BIDI_CONTROLS, "");
+}
+
 // el("li", {class: "x", onclick: f}, "text", child...): an element with attributes and children.
 export function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
@@ -52,7 +59,7 @@ export function el(tag, attributes, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
+    node.append(child instanceof Node ? child : harmless(child));
   }
   return node;
 }

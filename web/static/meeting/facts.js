@@ -1,19 +1,21 @@
 // The meeting's facts: the heading (title, state, date, place, length, language) and the
 // form for the title, date, place, agenda items and summary.
-import { T, api, clock, failureText, showError, statusText, toast } from "../common.js";
+import {
+  T, api, clock, failureText, harmless, showError, statusText, toast,
+} from "../common.js";
 import { BASE, state } from "./page.js";
 import { render } from "./sync.js";
 
 export function renderHeading() {
   const doc = state.doc;
-  document.getElementById("title").textContent = doc.title;
+  document.getElementById("title").textContent = harmless(doc.title);
   document.title = doc.title + " · " + T.app_name;
   const meta = [statusText(doc.job, doc.status)];
   if (doc.date) meta.push(doc.date);
   if (doc.place) meta.push(doc.place);
   if (doc.duration) meta.push(clock(doc.duration));
   if (doc.language) meta.push(T["lang_" + doc.language] || doc.language);
-  document.getElementById("meta").textContent = meta.join(" · ");
+  document.getElementById("meta").textContent = harmless(meta.join(" · "));
   const failed = doc.job && ["failed", "cancelled"].includes(doc.job.status);
   document.getElementById("failure").hidden = !failed;
   if (failed) document.getElementById("failure-text").textContent = failureText(doc.job);

@@ -2,7 +2,7 @@
 // (server-sent events), a job's progress, and the two ways this page sends a change
 // (`change`: one line, speaker or item; `surgery`: a change that reshapes the lines).
 // Lines and items carry a version: a save over someone else's change shows both to compare.
-import { ERR, T, api, showError, statusText, toast } from "../common.js";
+import { ERR, T, api, harmless, showError, statusText, toast } from "../common.js";
 import { renderActions } from "./actions.js";
 import { renderFacts, renderHeading } from "./facts.js";
 import { refreshHistory } from "./history.js";
@@ -163,8 +163,8 @@ export async function change(method, path, body, apply, conflict) {
 // Theirs and mine side by side: keep theirs, or save mine over it (with their version).
 export function compare(theirs, mine, message = ERR.stale_version) {
   const dialog = document.getElementById("conflict");
-  document.getElementById("conflict-theirs").textContent = theirs;
-  document.getElementById("conflict-mine").textContent = mine;
+  document.getElementById("conflict-theirs").textContent = harmless(theirs);
+  document.getElementById("conflict-mine").textContent = harmless(mine);
   document.getElementById("conflict-message").textContent = message || "";
   return new Promise((resolve) => {
     const answer = (value) => () => { dialog.close(); resolve(value); };
