@@ -15,9 +15,13 @@ and action items a clerk would write. With `--from-recordings`, files that name 
 `recording` are processed by the whole pipeline first (speech recognition and diarization),
 and items are then matched by their text alone.
 
-Reported per meeting and in total: reference items found (a produced item of the same kind
-matches it), produced items that match no reference item, and citations that point at a
-segment that exists.
+Reported per meeting, per language and in total: reference items found (a produced item of
+the same kind matches it), produced items that match no reference item, produced items whose
+cited lines carry them (at least half of the item's words, or character pairs in Japanese,
+are in those lines), duplicates (an item that repeats another, of either kind), decisions
+that are a question, a greeting or an agenda announcement copied from the transcript, and
+seconds per meeting. Citations of segments that do not exist are dropped by the checks and
+counted as invalid.
 """
 
 from __future__ import annotations
@@ -47,12 +51,40 @@ from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
 
 
+#: Share of an item's words (character pairs in Japanese) that its cited lines must hold: at
+#: 0.35 every reference item's own citations carry it (a clerk's item restates the line it
+#: cites; 0.38 the lowest in the folder), while a line copied from the line before or after
+#: the one cited shares far less.
+CARRIED = 0.35
+#: Lines that are never a decision: questions, greetings, opening and closing courtesies,
+#: agenda announcements. (A motion put to the meeting, 「〜とします。よろしいでしょうか」 or
+#: 「ご異議ありませんか」, asks for assent to a decision: it is not counted as a question.)
+NOT_DECISIONS = re.compile(
+    r"(?:[?？]|でしょうか|ますか|ですか|ませんか)[。」]?$|^(?:おはよう|こんにちは|お疲れさま|"
+    r"本日はお集まり|ただいまから|これで|以上で|本日の議題|次に|それでは始め|.{0,15}を始めます)|"
+    r"ありがとうござ(?:いました|います)。?$|"
+    r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|the (?:one )?item|"
+    r"next item|the meeting is (?:closed|open))", re.IGNORECASE)
+MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
+
+
+def not_a_decision(line: str) -> bool:
+    """A question, greeting, courtesy or agenda announcement (see NOT_DECISIONS)."""
+    line = line.strip()
+    return bool(NOT_DECISIONS.search(line)) and not MOTION.search(line)
+
+
 @dataclass
 class Score:
+    meetings: int = 0
+    seconds: float = 0.0
     reference: int = 0
     found: int = 0
     produced: int = 0
     unmatched: int = 0
+    carried: int = 0
+    duplicates: int = 0
+    not_decisions: int = 0
     citations: int = 0
     valid_citations: int = 0
 
@@ -84,7 +116,32 @@ def score_items(produced: list[str], reference: list[str]) -> tuple[int, int]:
     return found, unmatched
 
 
-def evaluate(minutes: Minutes, reference: dict[str, Any]) -> Score:
+#: English words too common to say whether a line carries an item.
+COMMON = frozenset({"a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by",
+                    "with", "from", "is", "are", "be", "we", "i", "it", "that", "this", "will",
+                    "all"})
+
+
+def containment(item: str, lines: str) -> float:
+    """The share of the item's words (character pairs in Japanese; common English words
+    left out) found in `lines`."""
+    wanted, held = tokens(item) - COMMON, tokens(lines)
+    return len(wanted & held) / len(wanted) if wanted else 0.0
+
+
+def evaluate(minutes: Minutes, reference: dict[str, Any],
+             segments: dict[int, str] | None = None) -> Score:
+    """How `minutes` compare with the `reference` of a meeting whose lines are `segments`
+    (number -> text)."""
+    segments = segments or {}
+    items = [(d.text, d.segments) for d in minutes.decisions] + [
+        (a.task, a.segments) for a in minutes.action_items]
+    carried = sum(1 for text, cited in items if containment(
+        text, " ".join(segments.get(n, "") for n in cited)) >= CARRIED)
+    duplicates = sum(1 for i, (text, _) in enumerate(items)
+                     if any(similarity(text, other) >= MATCH for other, _ in items[:i]))
+    copied = sum(1 for d in minutes.decisions for line in segments.values()
+                 if not_a_decision(line) and similarity(d.text, line) >= 0.7)
     decisions = [d.text for d in minutes.decisions]
     actions = [a.task for a in minutes.action_items]
     found_d, extra_d = score_items(decisions, [d["text"] for d in reference["decisions"]])
@@ -93,6 +150,7 @@ def evaluate(minutes: Minutes, reference: dict[str, Any]) -> Score:
         len(a.segments) for a in minutes.action_items
     )
     return Score(
+        meetings=1, carried=carried, duplicates=duplicates, not_decisions=copied,
         reference=len(reference["decisions"]) + len(reference["action_items"]),
         found=found_d + found_a,
         produced=len(decisions) + len(actions),
@@ -181,8 +239,7 @@ def main(argv: list[str] | None = None) -> int:
               f"context {config.context_tokens}: started in "
               f"{time.monotonic() - started:.1f} s")
     writer = OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
-    total = Score()
-    seconds = 0.0
+    totals: dict[str, Score] = {}
     meetings: list[Meeting] = []
     for path in sorted(args.folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -196,20 +253,26 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         out, usage = writer.write(request)
         took = time.monotonic() - started
-        seconds += took
         minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
-        score = evaluate(minutes, data["reference"])
-        total.add(score)
+        lines = {s.id: s.text for s in meeting.segments if s.id is not None}
+        score = evaluate(minutes, data["reference"], lines)
+        score.seconds = took
+        for key in (meeting.language or "?", "TOTAL"):
+            totals.setdefault(key, Score()).add(score)
         print(f"{path.name}: found {score.found}/{score.reference} reference items, "
               f"{score.unmatched}/{score.produced} produced items match none, "
+              f"{score.carried}/{score.produced} carried by their lines, "
+              f"{score.duplicates} duplicates, {score.not_decisions} copied non-decisions, "
               f"{score.valid_citations}/{score.citations} citations valid "
               f"({usage.calls} calls, {took:.1f} s)")
-    if total.reference:
-        print(f"TOTAL: found {total.found}/{total.reference} "
-              f"({100 * total.found / total.reference:.0f} %), "
+    for key, total in sorted(totals.items(), key=lambda kv: kv[0] == "TOTAL"):
+        found = f"{100 * total.found / total.reference:.0f} %" if total.reference else "-"
+        print(f"{key}: found {total.found}/{total.reference} ({found}), "
               f"unmatched {total.unmatched}/{total.produced}, "
+              f"carried {total.carried}/{total.produced}, duplicates {total.duplicates}, "
+              f"copied non-decisions {total.not_decisions}, "
               f"valid citations {total.valid_citations}/{total.citations}, "
-              f"{seconds / len(meetings):.1f} s per meeting")
+              f"{total.seconds / max(total.meetings, 1):.1f} s per meeting")
     for language in sorted({m.language for m in meetings} if args.long_minutes else []):
         same = [m for m in meetings if m.language == language]
         long = long_meeting(same, args.long_minutes)

@@ -44,13 +44,17 @@ def test_evaluation_reports_found_unmatched_and_valid_citations() -> None:
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     meetings = len(list(REFERENCE.glob("*.json")))
-    assert meetings >= 8 and len(lines) == meetings + 1  # each meeting and the total
+    assert meetings >= 8 and len(lines) == meetings + 3  # each meeting, en, ja, the total
     for line in lines[:meetings]:
         found = re.search(r"found (\d+)/(\d+) reference items", line)
         unmatched = re.search(r"(\d+)/(\d+) produced items match none", line)
         assert found is not None and unmatched is not None, line
         assert found.group(1) == found.group(2)  # every reference item was found
         assert unmatched.group(1) == "1"  # the zeppelin
+        # every reference item is carried by the lines it cites; the zeppelin by none
+        carried = re.search(r"(\d+)/(\d+) carried by their lines", line)
+        assert carried is not None and int(carried.group(1)) == int(carried.group(2)) - 1
+        assert "0 duplicates, 0 copied non-decisions" in line
     citations = re.search(r"valid citations (\d+)/(\d+)", lines[-1])
     assert citations is not None
     valid, cited = map(int, citations.groups())
