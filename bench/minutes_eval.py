@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,32 +44,15 @@ from gijiroku.stages.minutes import backend, build_request  # noqa: E402
 from summarize import load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
 from summarize.embedded import default_model_path  # noqa: E402
+from summarize.grounding import (  # noqa: E402
+    CARRIED,
+    containment,
+    not_a_decision,
+    similarity,
+)
 from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
-
-
-#: Share of an item's words (character pairs in Japanese) that its cited lines must hold: at
-#: 0.35 every reference item's own citations carry it (a clerk's item restates the line it
-#: cites; 0.38 the lowest in the folder), while a line copied from the line before or after
-#: the one cited shares far less.
-CARRIED = 0.35
-#: Lines that are never a decision: questions, greetings, opening and closing courtesies,
-#: agenda announcements. (A motion put to the meeting, 「〜とします。よろしいでしょうか」 or
-#: 「ご異議ありませんか」, asks for assent to a decision: it is not counted as a question.)
-NOT_DECISIONS = re.compile(
-    r"(?:[?？]|でしょうか|ますか|ですか|ませんか)[。」]?$|^(?:おはよう|こんにちは|お疲れさま|"
-    r"本日はお集まり|ただいまから|これで|以上で|本日の議題|次に|それでは始め|.{0,15}を始めます)|"
-    r"ありがとうござ(?:いました|います)。?$|"
-    r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|the (?:one )?item|"
-    r"next item|the meeting is (?:closed|open))", re.IGNORECASE)
-MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
-
-
-def not_a_decision(line: str) -> bool:
-    """A question, greeting, courtesy or agenda announcement (see NOT_DECISIONS)."""
-    line = line.strip()
-    return bool(NOT_DECISIONS.search(line)) and not MOTION.search(line)
 
 
 @dataclass
@@ -93,40 +74,11 @@ class Score:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def tokens(text: str) -> set[str]:
-    """Words for spaced languages; character pairs for Japanese (no spaces to split on)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    words = re.findall(r"[a-z0-9]+", text)
-    cjk = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)
-    return set(words) | {cjk[i : i + 2] for i in range(len(cjk) - 1)}
-
-
-def similarity(a: str, b: str) -> float:
-    left, right = tokens(a), tokens(b)
-    if not left or not right:
-        return 0.0
-    common = len(left & right)
-    return 2 * common / (len(left) + len(right))
-
-
 def score_items(produced: list[str], reference: list[str]) -> tuple[int, int]:
     """(reference items found, produced items matching no reference item)."""
     found = sum(1 for ref in reference if any(similarity(ref, p) >= MATCH for p in produced))
     unmatched = sum(1 for p in produced if all(similarity(ref, p) < MATCH for ref in reference))
     return found, unmatched
-
-
-#: English words too common to say whether a line carries an item.
-COMMON = frozenset({"a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by",
-                    "with", "from", "is", "are", "be", "we", "i", "it", "that", "this", "will",
-                    "all"})
-
-
-def containment(item: str, lines: str) -> float:
-    """The share of the item's words (character pairs in Japanese; common English words
-    left out) found in `lines`."""
-    wanted, held = tokens(item) - COMMON, tokens(lines)
-    return len(wanted & held) / len(wanted) if wanted else 0.0
 
 
 def evaluate(minutes: Minutes, reference: dict[str, Any],

@@ -1,5 +1,8 @@
 """What the model wrote, made into minutes a clerk can trust: citations that exist (others
-dropped and counted), uncited items flagged, owners resolved to speakers, real dates only."""
+dropped and counted) and that carry their item (an off-by-one citation moved to the line
+that does; an item nothing carries flagged), no question, greeting or agenda announcement
+as a decision, no item both a decision and an action item or twice, owners as the speakers
+they name (so they follow a rename), and due dates only when they were said."""
 
 from __future__ import annotations
 
@@ -8,7 +11,13 @@ from datetime import date
 
 from gijiroku.domain import ActionItem, Decision, Minutes
 from summarize import MinutesRequest
+from summarize.grounding import grounded, not_a_decision, said_day, said_in, similarity
 from summarize.schema import MinutesOut
+
+#: Where a sentence ends (an item is judged by its sentences).
+SENTENCE = re.compile(r"(?<=[。？！?!])\s*")
+#: Two items this alike say the same thing.
+SAME = 0.6
 
 
 def checked_minutes(
@@ -25,21 +34,32 @@ def checked_minutes(
         dropped += len(set(ids)) - len(kept)
         return kept
 
-    decisions = []
+    lines = {line.id: line.text for line in request.lines}
+
+    decisions: list[Decision] = []
     for d in out.decisions:
-        ids = cite(d.segments)
-        decisions.append(Decision(d.text.strip(), ids, flagged=not ids))
-    actions = []
+        text = d.text.strip()
+        if text and all(not_a_decision(s) for s in SENTENCE.split(text) if s.strip()):
+            continue  # a question, a greeting or an agenda announcement: not a decision
+        ids, carried = grounded(text, cite(d.segments), lines)
+        decisions.append(Decision(text, ids, flagged=not ids or not carried))
+    actions: list[ActionItem] = []
     for a in out.action_items:
-        ids = cite(a.segments)
+        task = a.task.strip()
+        ids, carried = grounded(task, cite(a.segments), lines)
+        due = (a.due or "").strip() or None
+        said = " ".join(lines.get(n, "") for n in ids)
+        if due is not None and not said_in(due, said):
+            due = None  # not said where the item was: made up
         actions.append(ActionItem(
-            task=a.task.strip(),
+            task=task,
             owner=resolve_owner(a.owner, speakers),
-            due=(a.due or "").strip() or None,
+            due=due,
             segments=ids,
-            due_date=_iso_date(a.due_date),
-            flagged=not ids,
+            due_date=(_iso_date(a.due_date) or said_day(due, request.date)) if due else None,
+            flagged=not ids or not carried,
         ))
+    decisions, actions = _once(decisions, actions)
     return Minutes(
         status="done",
         summary=out.summary.strip(),
@@ -53,18 +73,51 @@ def checked_minutes(
 
 
 def resolve_owner(owner: str | None, speakers: dict[str, str | None]) -> str | None:
-    """A speaker id becomes the name a person gave it (or stays the id); a name that matches
-    a speaker's given name is kept; anything else is kept as the model wrote it."""
+    """The speaker an owner names, by its id (S2), so that the page and the exports show
+    the speaker's name as it is now, after any rename: the model's "S2", "S2 (Ms. Suzuki)"
+    or "Ms. Suzuki" (a name a person gave a speaker) all become S2. Anything else is kept as
+    the model wrote it."""
     if owner is None or not owner.strip():
         return None
     text = owner.strip()
     key = text.upper()
     if key in speakers:
-        return speakers[key] or key
+        return key
     match = re.match(r"^(S\d+)\b", key)  # "S2 (Ms. Suzuki)"
     if match and match.group(1) in speakers:
-        return speakers[match.group(1)] or match.group(1)
-    return text
+        return match.group(1)
+    named = [k for k, name in speakers.items() if name and name.strip() == text]
+    return named[0] if len(named) == 1 else text
+
+
+def _once(decisions: list[Decision], actions: list[ActionItem],
+          ) -> tuple[list[Decision], list[ActionItem]]:
+    """Each item once: a repeated decision or action item goes (its citations join the
+    first), and an item given as both keeps the kind that says more (an action item with an
+    owner or a due date, else the decision)."""
+    kept_decisions: list[Decision] = []
+    for decision in decisions:
+        same = next((d for d in kept_decisions if similarity(d.text, decision.text) >= SAME),
+                    None)
+        if same is None:
+            kept_decisions.append(decision)
+        else:
+            same.segments = sorted({*same.segments, *decision.segments})
+    kept_actions: list[ActionItem] = []
+    for action in actions:
+        same_action = next((a for a in kept_actions if similarity(a.task, action.task) >= SAME),
+                           None)
+        if same_action is not None:
+            same_action.segments = sorted({*same_action.segments, *action.segments})
+            continue
+        twin = next((d for d in kept_decisions if similarity(d.text, action.task) >= SAME),
+                    None)
+        if twin is None:
+            kept_actions.append(action)
+        elif action.owner or action.due:
+            kept_decisions.remove(twin)
+            kept_actions.append(action)
+    return kept_decisions, kept_actions
 
 
 def _iso_date(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,9 @@ from gijiroku.export import export_meeting
 from gijiroku.export.text import line_width
 from gijiroku.pipeline import Pipeline
 from gijiroku.storage import close_database, open_database, repository, session_scope
+from summarize.checks import SAME, SENTENCE
 from summarize.embedded import DEFAULT_MODEL_NAME
+from summarize.grounding import grounded, not_a_decision, said_in, similarity
 from tests.cores import THREADS
 from tests.processed import ProcessedMeetings
 from transcribe.japanese import SENTENCE_ENDS
@@ -92,6 +95,23 @@ def test_minutes_are_drafted_in_japanese_citing_real_lines(processed) -> None:  
     cited = [d.segments for d in minutes.decisions] + [a.segments for a in minutes.action_items]
     assert any(cited), "at least one decision or action item cites the transcript"
     assert all(set(ids) <= lines for ids in cited)
+    # what the real model wrote went through the checks (summarize/checks.py): no question,
+    # greeting or agenda line as a decision, no item twice or as both kinds, every item
+    # either carried by the lines it cites or flagged, no due date nobody said, owners by id
+    text = {s.id: s.text for s in meeting.segments}
+    for decision in minutes.decisions:
+        assert not all(not_a_decision(part) for part in SENTENCE.split(decision.text)
+                       if part.strip()), decision.text
+    items = [d.text for d in minutes.decisions] + [a.task for a in minutes.action_items]
+    assert all(similarity(a, b) < SAME for i, a in enumerate(items) for b in items[:i]), items
+    for item, ids, flagged in [(d.text, d.segments, d.flagged) for d in minutes.decisions] + [
+            (a.task, a.segments, a.flagged) for a in minutes.action_items]:
+        assert flagged or grounded(item, ids, text)[1], item
+    for action in minutes.action_items:
+        said = " ".join(text[n] for n in action.segments)
+        assert action.due is None or said_in(action.due, said), action.due
+        speakers = {s.id for s in meeting.speakers}  # "S2 (委員長)" is stored as S2
+        assert not re.match(r"S\d+\b", action.owner or "") or action.owner in speakers
     engine, meeting_id = processed
     markdown = export_meeting(engine, meeting_id, "md").content.decode()
     assert f"言語モデル {DEFAULT_MODEL_NAME} が作成した下書き" in markdown

@@ -38,7 +38,15 @@ def test_good_output_is_stored_with_citations_and_resolved_owners(
         ("Open the library on Sunday mornings from April.", [4], False)]
     (action,) = minutes.action_items
     assert (action.owner, action.due, action.due_date, action.segments) == (
-        "Mr. Sato", "by the end of February", "2027-02-28", [5])
+        "S3", "by the end of February", "2027-02-28", [5])
+    # the owner is the speaker: shown by the name it has now, after a rename too
+    from gijiroku.export import export_meeting
+
+    assert "| Prepare the new staff schedule | Mr. Sato |" in \
+        export_meeting(engine, meeting_id, "md").content.decode()
+    edits.rename_speaker(engine, meeting_id, "S3", "Ms. Sato")
+    assert "| Prepare the new staff schedule | Ms. Sato |" in \
+        export_meeting(engine, meeting_id, "md").content.decode()
     assert minutes.headings["decisions"] == "Decisions" and minutes.template == "en"
     # the prompt carries segment ids, times and speaker names, and the meeting date
     (request,) = llm.requests

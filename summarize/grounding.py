@@ -1,0 +1,125 @@
+"""Whether what the model wrote rests on the transcript: the words (character pairs in
+Japanese) an item shares with the lines it cites, which lines are never a decision, and
+which due dates were said.
+
+Small models cite the line before or after the one that carries an item, copy a member's
+question or the chair's agenda announcement as a "decision", and invent due dates. These
+checks run on every answer (`summarize.checks`) and in `bench/minutes_eval.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+#: Share of an item's words (character pairs in Japanese) that its cited lines must hold: at
+#: 0.35 every reference item of bench/minutes_reference is carried by the lines it cites (a
+#: clerk's item restates the line; 0.38 the lowest there), while a line copied from the
+#: line before or after the one cited shares far less.
+CARRIED = 0.35
+#: English words too common to say whether a line carries an item.
+COMMON = frozenset({"a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by",
+                    "with", "from", "is", "are", "be", "we", "i", "it", "that", "this", "will",
+                    "all"})
+#: Lines that are never a decision: questions, greetings, opening and closing courtesies,
+#: agenda announcements.
+NOT_DECISIONS = re.compile(
+    r"(?:[?？]|でしょうか|ますか|ですか|ませんか)[。」]?(?:…+|⋯+|\.{3})?$|^(?:おはよう|こんにちは|お疲れさま|"
+    r"本日はお集まり|ただいまから|これで|以上で|本日の議題|次に|それでは始め|.{0,15}を始めます)|"
+    r"ありがとうござ(?:いました|います)。?$|"
+    r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|the (?:one )?item|"
+    r"next item|the meeting is (?:closed|open))", re.IGNORECASE)
+#: A motion put to the meeting asks for assent to a decision: not a question.
+MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
+
+
+def tokens(text: str) -> set[str]:
+    """Words for spaced languages; character pairs for Japanese (no spaces to split on)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"[a-z0-9]+", text)
+    cjk = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)
+    return set(words) | {cjk[i:i + 2] for i in range(len(cjk) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two texts' tokens (0: nothing shared, 1: the same)."""
+    left, right = tokens(a), tokens(b)
+    if not left or not right:
+        return 0.0
+    return 2 * len(left & right) / (len(left) + len(right))
+
+
+def containment(item: str, lines: str) -> float:
+    """The share of the item's words (character pairs in Japanese; common English words
+    left out) found in `lines`."""
+    wanted, held = tokens(item) - COMMON, tokens(lines)
+    return len(wanted & held) / len(wanted) if wanted else 0.0
+
+
+def not_a_decision(line: str) -> bool:
+    """A question, greeting, courtesy or agenda announcement (a motion is none of them)."""
+    line = line.strip()
+    return bool(NOT_DECISIONS.search(line)) and not MOTION.search(line)
+
+
+def grounded(text: str, cited: list[int], lines: dict[int, str],
+             reach: int = 2) -> tuple[list[int], bool]:
+    """The citations of an item whose `text` the lines `cited` should carry: kept when they
+    do; else moved to the line within `reach` of them that carries it best (a small model's
+    off-by-one); else kept, and the item is not grounded (it must be flagged)."""
+    if cited and containment(text, " ".join(lines.get(n, "") for n in cited)) >= CARRIED:
+        return cited, True
+    near = sorted({n + step for n in cited for step in range(-reach, reach + 1)} & set(lines))
+    best = max(near, key=lambda n: containment(text, lines[n]), default=None)
+    if best is not None and containment(text, lines[best]) >= CARRIED:
+        return [best], True
+    return cited, False
+
+
+_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                 "八": 8, "九": 9}
+
+
+def _number(text: str) -> int | None:
+    """12, １２ or 十二 as a number (up to 99)."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _KANJI_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return int("".join(str(_KANJI_DIGITS[ch]) for ch in text))
+    tens, _, ones = text.partition("十")
+    return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS.get(ones, 0)
+                                                                if ones else 0)
+
+
+_NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
+_MONTH_DAY = re.compile(f"({_NUMERAL})月({_NUMERAL})日")
+
+
+def said_day(due: str, meeting_date: str | None) -> str | None:
+    """「十二月十日」 or 12月10日 as an ISO date in the meeting's year (the next year when
+    that day has passed by the meeting), when the meeting's date is known."""
+    found = _MONTH_DAY.search(due)
+    if not found or not meeting_date:
+        return None
+    month, day = _number(found.group(1)), _number(found.group(2))
+    try:
+        held = date.fromisoformat(meeting_date)
+        when = date(held.year, month or 0, day or 0)
+        return (when if when >= held else date(held.year + 1, when.month, when.day)).isoformat()
+    except ValueError:
+        return None
+
+
+def said_in(due: str, lines: str) -> bool:
+    """Whether the due date `due` was said in `lines` (most of its words or characters are
+    there): an invented date is not."""
+    return containment(due, lines) >= 0.5 or unicodedata.normalize("NFKC", due).strip() in \
+        unicodedata.normalize("NFKC", lines)
+
+
+__all__ = ["CARRIED", "containment", "grounded", "not_a_decision", "said_day", "said_in",
+           "similarity", "tokens"]
