@@ -112,6 +112,18 @@ def evaluate(minutes: Minutes, reference: dict[str, Any],
     )
 
 
+def print_totals(totals: dict[str, Score]) -> None:
+    """A line per language, then the total."""
+    for key, total in sorted(totals.items(), key=lambda kv: kv[0] == "TOTAL"):
+        found = f"{100 * total.found / total.reference:.0f} %" if total.reference else "-"
+        print(f"{key}: found {total.found}/{total.reference} ({found}), "
+              f"unmatched {total.unmatched}/{total.produced}, "
+              f"carried {total.carried}/{total.produced}, duplicates {total.duplicates}, "
+              f"copied non-decisions {total.not_decisions}, "
+              f"valid citations {total.valid_citations}/{total.citations}, "
+              f"{total.seconds / max(total.meetings, 1):.1f} s per meeting")
+
+
 def meeting_from_file(data: dict[str, Any]) -> Meeting:
     return Meeting(
         id="eval", title=data["title"], status="done", language=data["language"],
@@ -217,14 +229,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{score.duplicates} duplicates, {score.not_decisions} copied non-decisions, "
               f"{score.valid_citations}/{score.citations} citations valid "
               f"({usage.calls} calls, {took:.1f} s)")
-    for key, total in sorted(totals.items(), key=lambda kv: kv[0] == "TOTAL"):
-        found = f"{100 * total.found / total.reference:.0f} %" if total.reference else "-"
-        print(f"{key}: found {total.found}/{total.reference} ({found}), "
-              f"unmatched {total.unmatched}/{total.produced}, "
-              f"carried {total.carried}/{total.produced}, duplicates {total.duplicates}, "
-              f"copied non-decisions {total.not_decisions}, "
-              f"valid citations {total.valid_citations}/{total.citations}, "
-              f"{total.seconds / max(total.meetings, 1):.1f} s per meeting")
+    print_totals(totals)
     for language in sorted({m.language for m in meetings} if args.long_minutes else []):
         same = [m for m in meetings if m.language == language]
         long = long_meeting(same, args.long_minutes)

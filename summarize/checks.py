@@ -11,7 +11,14 @@ from datetime import date
 
 from gijiroku.domain import ActionItem, Decision, Minutes
 from summarize import MinutesRequest
-from summarize.grounding import grounded, not_a_decision, said_day, said_in, similarity
+from summarize.grounding import (
+    commitment,
+    grounded,
+    not_a_decision,
+    said_day,
+    said_in,
+    similarity,
+)
 from summarize.schema import MinutesOut
 
 #: Where a sentence ends (an item is judged by its sentences).
@@ -59,7 +66,9 @@ def checked_minutes(
             due_date=(_iso_date(a.due_date) or said_day(due, request.date)) if due else None,
             flagged=not ids or not carried,
         ))
-    decisions, actions = _once(decisions, actions)
+    speaker_of = {line.id: _key(line.speaker) for line in request.lines}
+    chair = speaker_of.get(request.lines[0].id) if request.lines else None
+    decisions, actions = _once(decisions, actions, lines, speaker_of, chair)
     return Minutes(
         status="done",
         summary=out.summary.strip(),
@@ -90,33 +99,46 @@ def resolve_owner(owner: str | None, speakers: dict[str, str | None]) -> str | N
     return named[0] if len(named) == 1 else text
 
 
-def _once(decisions: list[Decision], actions: list[ActionItem],
+def _key(speaker: str | None) -> str | None:
+    """A transcript line's speaker as its id ("S2 (Ms. Suzuki)" -> "S2")."""
+    return speaker.split(" ", 1)[0] if speaker else None
+
+
+def _once(decisions: list[Decision], actions: list[ActionItem], lines: dict[int, str],
+          speaker_of: dict[int, str | None], chair: str | None,
           ) -> tuple[list[Decision], list[ActionItem]]:
-    """Each item once: a repeated decision or action item goes (its citations join the
-    first), and an item given as both keeps the kind that says more (an action item with an
-    owner or a due date, else the decision)."""
-    kept_decisions: list[Decision] = []
-    for decision in decisions:
-        same = next((d for d in kept_decisions if similarity(d.text, decision.text) >= SAME),
-                    None)
-        if same is None:
-            kept_decisions.append(decision)
-        else:
-            same.segments = sorted({*same.segments, *decision.segments})
+    """Each item once and of one kind. A repeated item goes (its citations join the first).
+    A "decision" whose lines are someone taking a task on becomes an action item of theirs
+    (`grounding.commitment`); an item given as both kinds keeps the kind its lines say. A
+    decision no line carries stays a flagged decision (its lines say nothing of its kind)."""
+    def commits(text: str, ids: list[int]) -> bool:
+        return commitment(text, ids, lines, speaker_of, chair)
+
     kept_actions: list[ActionItem] = []
     for action in actions:
-        same_action = next((a for a in kept_actions if similarity(a.task, action.task) >= SAME),
-                           None)
-        if same_action is not None:
-            same_action.segments = sorted({*same_action.segments, *action.segments})
+        same = next((a for a in kept_actions if similarity(a.task, action.task) >= SAME), None)
+        if same is None:
+            kept_actions.append(action)
+        else:
+            same.segments = sorted({*same.segments, *action.segments})
+    kept_decisions: list[Decision] = []
+    for decision in decisions:
+        same_decision = next(
+            (d for d in kept_decisions if similarity(d.text, decision.text) >= SAME), None)
+        if same_decision is not None:
+            same_decision.segments = sorted({*same_decision.segments, *decision.segments})
             continue
-        twin = next((d for d in kept_decisions if similarity(d.text, action.task) >= SAME),
+        twin = next((a for a in kept_actions if similarity(a.task, decision.text) >= SAME),
                     None)
-        if twin is None:
-            kept_actions.append(action)
-        elif action.owner or action.due:
-            kept_decisions.remove(twin)
-            kept_actions.append(action)
+        if decision.flagged or not commits(decision.text, decision.segments):
+            kept_decisions.append(decision)
+            if twin is not None and not commits(twin.task, twin.segments):
+                kept_actions.remove(twin)  # the same thing settled, not taken on
+        elif twin is None:  # a task someone took on, given as a decision
+            owner = speaker_of.get(decision.segments[0]) if decision.segments else None
+            kept_actions.append(ActionItem(task=decision.text, owner=owner,
+                                           segments=decision.segments,
+                                           flagged=decision.flagged))
     return kept_decisions, kept_actions
 
 

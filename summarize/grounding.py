@@ -18,6 +18,8 @@ from datetime import date
 #: clerk's item restates the line; 0.38 the lowest there), while a line copied from the
 #: line before or after the one cited shares far less.
 CARRIED = 0.35
+#: Share with which a line anywhere in the meeting, not only near the citation, says the item.
+PLAINLY = 0.6
 #: English words too common to say whether a line carries an item.
 COMMON = frozenset({"a", "an", "the", "to", "of", "for", "and", "or", "in", "on", "at", "by",
                     "with", "from", "is", "are", "be", "we", "i", "it", "that", "this", "will",
@@ -32,6 +34,33 @@ NOT_DECISIONS = re.compile(
     r"next item|the meeting is (?:closed|open))", re.IGNORECASE)
 #: A motion put to the meeting asks for assent to a decision: not a question.
 MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
+
+
+#: A line where someone takes a task on themselves ("I will send", 「私が」, 「承知しました」).
+TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to)\b|私が|私のほうで|承知しました|"
+                      r"引き受けます|担当します", re.IGNORECASE)
+#: A line where the meeting settles something ("Agreed.", "Then we...", 「〜とします」).
+SETTLES = re.compile(r"\b(?:agreed|we (?:decide|agree|will|award|approve)|then we|we award|"
+                     r"approved|decided)\b|とします|ことにします|ことといたします|"
+                     r"ことに(?:決定|いたし)|決定します|決まりました|変更します|"
+                     r"採用(?:する|します)", re.IGNORECASE)
+
+
+def commitment(text: str, cited: list[int], lines: dict[int, str],
+               speakers: dict[int, str | None], chair: str | None) -> bool:
+    """Whether the item `text` is someone taking a task on (an action item) rather than the
+    meeting settling something (a decision), judged on the cited line that carries it most:
+    said so in the line ("I will", 「承知しました」; "Agreed.", 「〜とします」), else by who
+    says it (the chair, who opened the meeting, settles; anyone else takes a task on)."""
+    if not cited:
+        return False
+    line = max(cited, key=lambda n: containment(text, lines.get(n, "")))
+    said = lines.get(line, "")
+    if TAKES_ON.search(said):
+        return True
+    if SETTLES.search(said):
+        return False
+    return speakers.get(line) not in (None, chair)
 
 
 def tokens(text: str) -> set[str]:
@@ -67,13 +96,18 @@ def grounded(text: str, cited: list[int], lines: dict[int, str],
              reach: int = 2) -> tuple[list[int], bool]:
     """The citations of an item whose `text` the lines `cited` should carry: kept when they
     do; else moved to the line within `reach` of them that carries it best (a small model's
-    off-by-one); else kept, and the item is not grounded (it must be flagged)."""
+    off-by-one), or to the line anywhere that plainly says it (`PLAINLY`); else kept, and
+    the item is not grounded (it must be flagged)."""
     if cited and containment(text, " ".join(lines.get(n, "") for n in cited)) >= CARRIED:
         return cited, True
     near = sorted({n + step for n in cited for step in range(-reach, reach + 1)} & set(lines))
     best = max(near, key=lambda n: containment(text, lines[n]), default=None)
     if best is not None and containment(text, lines[best]) >= CARRIED:
         return [best], True
+    # cited far off: the one line anywhere that plainly says it (a stricter share)
+    anywhere = max(lines, key=lambda n: containment(text, lines[n]), default=None)
+    if anywhere is not None and containment(text, lines[anywhere]) >= PLAINLY:
+        return [anywhere], True
     return cited, False
 
 
@@ -121,5 +155,5 @@ def said_in(due: str, lines: str) -> bool:
         unicodedata.normalize("NFKC", lines)
 
 
-__all__ = ["CARRIED", "containment", "grounded", "not_a_decision", "said_day", "said_in",
-           "similarity", "tokens"]
+__all__ = ["CARRIED", "commitment", "containment", "grounded", "not_a_decision", "said_day",
+           "said_in", "similarity", "tokens"]

@@ -118,3 +118,40 @@ def test_an_owner_is_the_speaker_it_names_and_follows_a_rename() -> None:
          "owner": "the caretaker", "segments": [11]}]})
     assert [a.owner for a in minutes.action_items] == ["S2", "S4", "the caretaker"]
     assert containment("Send the award letter", "I will send the award letter") == 1.0
+
+
+def test_items_given_as_both_kinds_keep_the_kind_their_lines_say() -> None:
+    """What the embedded model gave on it-weekly-en (bench/minutes_eval.py, 2026-12-06):
+    every item as both a decision and an action item, two of them citing the line after the
+    one that says them. The meeting settled two things ("Agreed. We will replace...",
+    "Then we send...") and two people took tasks on ("I will place...", "I will change...")."""
+    items = [("Replace the forty tax office laptops in January", "S1", [4, 5]),
+             ("Place the order with the vendor by December fifth", "S2", [6]),
+             ("Send backup alerts to the team channel from now on", "S1", [9, 10]),
+             ("Change the alert settings tomorrow and add a disk space warning", "S3", [11])]
+    minutes = checked("it-weekly-en", {
+        "decisions": [{"text": text, "segments": ids} for text, _, ids in items],
+        "action_items": [{"task": text, "owner": owner, "due": None, "segments": ids}
+                         for text, owner, ids in items]})
+    assert [d.text for d in minutes.decisions] == [items[0][0], items[2][0]]
+    assert [(a.task, a.owner, a.segments) for a in minutes.action_items] == [
+        (items[1][0], "S2", [5]), (items[3][0], "S3", [10])]
+    # a task a person took on, given only as a decision, becomes their action item
+    taken = checked("jinji-kanai-ja", {"decisions": [
+        {"text": "外部講師への依頼文は二月二十日までに作成して、課長に確認していただきます。",
+         "segments": [9]}]})
+    assert taken.decisions == []
+    assert [(a.owner, a.segments) for a in taken.action_items] == [("S3", [9])]
+
+
+def test_a_decision_cited_far_off_goes_to_the_line_that_plainly_says_it() -> None:
+    """What the embedded model gave on cleaning-tender-en: the award cited at lines 11-12
+    (a walk-through and the closing). No line near them carries it; line 7 says it plainly.
+    A decision nothing carries stays a decision, flagged, and is never taken for the task of
+    whoever spoke the line it cited."""
+    minutes = checked("cleaning-tender-en", {"decisions": [
+        {"text": "Brightway Services was awarded the cleaning contract for two years, "
+                 "starting in February.", "segments": [11, 12]},
+        {"text": "Paint the civic centre blue.", "segments": [11]}]})
+    assert [(d.segments, d.flagged) for d in minutes.decisions] == [([7], False), ([11], True)]
+    assert minutes.action_items == []

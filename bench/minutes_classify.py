@@ -1,0 +1,123 @@
+"""An experiment for issue 30: minutes by classifying lines instead of composing items.
+
+    .venv/bin/python bench/minutes_classify.py        # the embedded model, the reference folder
+
+One call per meeting asks the model only which lines record a decision and which a task
+someone takes on (a small model classifies far better than it composes); the items are then
+the lines themselves, trimmed of the chair's connectives and the motion's question, with the
+line's speaker as owner and a date only when one is said in the line. Scored exactly as
+bench/minutes_eval.py scores the composing method (its `evaluate`), through the same checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openai  # noqa: E402
+
+from bench.minutes_eval import Score, evaluate, meeting_from_file, print_totals  # noqa: E402
+from gijiroku.config import Settings  # noqa: E402
+from gijiroku.stages.minutes import backend, build_request  # noqa: E402
+from summarize import load_template  # noqa: E402
+from summarize.checks import checked_minutes  # noqa: E402
+from summarize.embedded import default_model_path  # noqa: E402
+from summarize.schema import MinutesOut  # noqa: E402
+from summarize.writer import format_line  # noqa: E402
+
+PROMPT = {
+    "ja": ("次の会議の文字起こしの各行は [番号] 発言者: 発言 の形です。\n"
+           "1. 会議として決まったこと・合意されたことを述べている行（議長の「〜とします」"
+           "「〜ことにします」「決定します」など）の番号を decision_lines に。質問、あいさつ、"
+           "議題の紹介、提案や意見だけの行は含めない。\n"
+           "2. だれかが作業を引き受けた行（「〜します」「〜を作成します」「承知しました」など、"
+           "これから行う仕事を述べた行）の番号を task_lines に。\n"
+           "JSON {\"decision_lines\": [...], \"task_lines\": [...]} だけで答えること。"),
+    "en": ("Each line of this meeting transcript is [number] speaker: text.\n"
+           "1. decision_lines: the numbers of lines where the meeting decides or agrees "
+           "something (the chair's \"we decide\", \"then we award\", \"agreed\"). Never a "
+           "question, a greeting, an agenda announcement, or a proposal or opinion alone.\n"
+           "2. task_lines: the numbers of lines where someone takes on a task to do "
+           "(\"I will send...\", \"I'll arrange...\").\n"
+           "Answer with JSON {\"decision_lines\": [...], \"task_lines\": [...]} only."),
+}
+SCHEMA = {"type": "object", "properties": {
+    "decision_lines": {"type": "array", "items": {"type": "integer"}, "maxItems": 12},
+    "task_lines": {"type": "array", "items": {"type": "integer"}, "maxItems": 12}},
+    "required": ["decision_lines", "task_lines"]}
+LEAD = re.compile(r"^(?:それでは|それなら|では|じゃあ|次に|Then|So|OK|Okay|And)[、,]?\s*",
+                  re.IGNORECASE)
+MOTION = re.compile(r"(?:。|、)?\s*(?:よろしいでしょうか|ご?異議ありませんか)[。？?]?$")
+NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
+DUE = re.compile(f"((?:{NUMERAL}月)?(?:{NUMERAL}日|末|中旬|上旬|下旬)(?:まで)?|今月末|来月|来週|"
+                 r"(?:by|before) (?:friday|monday|tuesday|wednesday|thursday|"
+                 r"the end of \w+|\w+ \d+))", re.IGNORECASE)
+
+
+def trimmed(text: str) -> str:
+    return MOTION.sub("。", LEAD.sub("", text.strip())).strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=ROOT / "bench" / "minutes_reference")
+    args = parser.parse_args()
+    settings = Settings(llm_backend="embedded", llm_model_file=default_model_path(),
+                        llm_threads=2)
+    chosen = backend(settings)
+    assert chosen is not None
+    config = chosen.config
+    client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "none",
+                           timeout=config.timeout)
+    totals: dict[str, Score] = {}
+    for path in sorted(args.folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        meeting = meeting_from_file(data)
+        language = meeting.language or "en"
+        request = build_request(meeting, load_template(None, language), data.get("date"))
+        transcript = "\n".join(format_line(line) for line in request.lines)
+        started = time.monotonic()
+        answer = client.chat.completions.create(
+            model=config.model, temperature=0.0, max_tokens=200,
+            messages=[{"role": "system", "content": PROMPT[language]},
+                      {"role": "user", "content": transcript}],
+            response_format={"type": "json_schema", "json_schema": {
+                "name": "lines", "schema": SCHEMA, "strict": True}})
+        took = time.monotonic() - started
+        found = json.loads(answer.choices[0].message.content or "{}")
+        lines = {line.id: line for line in request.lines}
+        decisions = [{"text": trimmed(lines[n].text), "segments": [n]}
+                     for n in found.get("decision_lines", []) if n in lines]
+        tasks = []
+        for n in found.get("task_lines", []):
+            if n not in lines:
+                continue
+            due = DUE.search(lines[n].text)
+            tasks.append({"task": trimmed(lines[n].text), "owner": lines[n].speaker,
+                          "due": due.group(1) if due else None, "due_date": None,
+                          "segments": [n]})
+        out = MinutesOut.model_validate({"summary": "", "topics": [], "decisions": decisions,
+                                         "action_items": tasks})
+        minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
+        score = evaluate(minutes, data["reference"],
+                         {s.id: s.text for s in meeting.segments if s.id is not None})
+        score.seconds = took
+        for key in (language, "TOTAL"):
+            totals.setdefault(key, Score()).add(score)
+        print(f"{path.name}: found {score.found}/{score.reference}, unmatched "
+              f"{score.unmatched}/{score.produced}, carried {score.carried}/{score.produced}, "
+              f"duplicates {score.duplicates}, copied non-decisions {score.not_decisions} "
+              f"({took:.1f} s) {found}")
+    print_totals(totals)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
