@@ -12,9 +12,11 @@ from datetime import date
 from gijiroku.domain import ActionItem, Decision, Minutes
 from summarize import MinutesRequest
 from summarize.grounding import (
+    by_speaker,
     commitment,
     grounded,
     not_a_decision,
+    numbers,
     said_day,
     said_in,
     similarity,
@@ -107,38 +109,43 @@ def _key(speaker: str | None) -> str | None:
 def _once(decisions: list[Decision], actions: list[ActionItem], lines: dict[int, str],
           speaker_of: dict[int, str | None], chair: str | None,
           ) -> tuple[list[Decision], list[ActionItem]]:
-    """Each item once and of one kind. A repeated item goes (its citations join the first).
-    A "decision" whose lines are someone taking a task on becomes an action item of theirs
-    (`grounding.commitment`); an item given as both kinds keeps the kind its lines say. A
-    decision no line carries stays a flagged decision (its lines say nothing of its kind)."""
-    def commits(text: str, ids: list[int]) -> bool:
+    """Each item once and of one kind. A repeated item goes (its citations join the first;
+    items naming different numbers, 議案第1号 and 第2号, are never the same). A "decision"
+    whose line says someone takes it on ("I will", 「承知しました」) becomes their action item;
+    an item given as both kinds keeps the kind its line says, else the kind its speaker
+    suggests (`grounding.by_speaker`). A decision no line carries stays a flagged decision."""
+    def commits(text: str, ids: list[int]) -> bool | None:
         return commitment(text, ids, lines, speaker_of, chair)
+
+    def same(a: str, b: str) -> bool:
+        return similarity(a, b) >= SAME and numbers(a) == numbers(b)
 
     kept_actions: list[ActionItem] = []
     for action in actions:
-        same = next((a for a in kept_actions if similarity(a.task, action.task) >= SAME), None)
-        if same is None:
+        repeat = next((a for a in kept_actions if same(a.task, action.task)), None)
+        if repeat is None:
             kept_actions.append(action)
         else:
-            same.segments = sorted({*same.segments, *action.segments})
+            repeat.segments = sorted({*repeat.segments, *action.segments})
     kept_decisions: list[Decision] = []
     for decision in decisions:
-        same_decision = next(
-            (d for d in kept_decisions if similarity(d.text, decision.text) >= SAME), None)
-        if same_decision is not None:
-            same_decision.segments = sorted({*same_decision.segments, *decision.segments})
+        repeat_decision = next((d for d in kept_decisions if same(d.text, decision.text)), None)
+        if repeat_decision is not None:
+            repeat_decision.segments = sorted({*repeat_decision.segments, *decision.segments})
             continue
-        twin = next((a for a in kept_actions if similarity(a.task, decision.text) >= SAME),
-                    None)
-        if decision.flagged or not commits(decision.text, decision.segments):
-            kept_decisions.append(decision)
-            if twin is not None and not commits(twin.task, twin.segments):
-                kept_actions.remove(twin)  # the same thing settled, not taken on
-        elif twin is None:  # a task someone took on, given as a decision
+        twin = next((a for a in kept_actions if same(a.task, decision.text)), None)
+        said = None if decision.flagged else commits(decision.text, decision.segments)
+        if twin is not None and said is None:
+            said = by_speaker(decision.segments, speaker_of, chair)
+        if said is True and twin is None:  # a task someone said they take on
             owner = speaker_of.get(decision.segments[0]) if decision.segments else None
             kept_actions.append(ActionItem(task=decision.text, owner=owner,
                                            segments=decision.segments,
                                            flagged=decision.flagged))
+        elif not said:  # settled (or not said otherwise): a decision
+            kept_decisions.append(decision)
+            if twin is not None:
+                kept_actions.remove(twin)
     return kept_decisions, kept_actions
 
 

@@ -47,20 +47,26 @@ SETTLES = re.compile(r"\b(?:agreed|we (?:decide|agree|will|award|approve)|then w
 
 
 def commitment(text: str, cited: list[int], lines: dict[int, str],
-               speakers: dict[int, str | None], chair: str | None) -> bool:
-    """Whether the item `text` is someone taking a task on (an action item) rather than the
-    meeting settling something (a decision), judged on the cited line that carries it most:
-    said so in the line ("I will", 「承知しました」; "Agreed.", 「〜とします」), else by who
-    says it (the chair, who opened the meeting, settles; anyone else takes a task on)."""
+               speakers: dict[int, str | None], chair: str | None) -> bool | None:
+    """Whether the item `text` is someone taking a task on (True: an action item) or the
+    meeting settling something (False: a decision), judged on the cited line that carries
+    it most, when that line says so ("I will", 「承知しました」; "Agreed.", 「〜とします」);
+    None when it does not (`by_speaker` then guesses)."""
     if not cited:
-        return False
+        return None
     line = max(cited, key=lambda n: containment(text, lines.get(n, "")))
     said = lines.get(line, "")
     if TAKES_ON.search(said):
         return True
     if SETTLES.search(said):
         return False
-    return speakers.get(line) not in (None, chair)
+    return None
+
+
+def by_speaker(cited: list[int], speakers: dict[int, str | None], chair: str | None) -> bool:
+    """A guess when the lines do not say: the chair, who opened the meeting, settles; anyone
+    else takes a task on."""
+    return bool(cited) and speakers.get(cited[0]) not in (None, chair)
 
 
 def tokens(text: str) -> set[str]:
@@ -69,6 +75,12 @@ def tokens(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]+", text)
     cjk = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)
     return set(words) | {cjk[i:i + 2] for i in range(len(cjk) - 1)}
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers a text names (議案第1号, 12月, "5 staff"), in order: two items that name
+    different ones are different items, however alike their words."""
+    return re.findall(r"[0-9]+|[〇一二三四五六七八九十百千]+", unicodedata.normalize("NFKC", text))
 
 
 def similarity(a: str, b: str) -> float:
@@ -155,5 +167,6 @@ def said_in(due: str, lines: str) -> bool:
         unicodedata.normalize("NFKC", lines)
 
 
-__all__ = ["CARRIED", "commitment", "containment", "grounded", "not_a_decision", "said_day",
+__all__ = ["CARRIED", "by_speaker", "commitment", "containment", "grounded", "not_a_decision",
+           "numbers", "said_day",
            "said_in", "similarity", "tokens"]

@@ -18,10 +18,13 @@ def answer_from_prompt(body: dict[str, Any]) -> str:
     """Minutes of whatever the request holds: a transcript part, or partial minutes."""
     user = body["messages"][-1]["content"]
     ids = [int(i) for i in re.findall(r"^\[(\d+)\]", user, re.MULTILINE)]
-    if ids:  # a part of the transcript: one decision citing its first and last line
+    if ids:  # a part of the transcript: one decision citing its first and last line, in
+        # the words of the first (so the lines it cites carry it)
+        first = re.search(rf"^\[{ids[0]}\] [^:]*: (.*)$", user, re.MULTILINE)
+        assert first is not None
         return json.dumps({
             "summary": f"{ids[0]}から{ids[-1]}までの審議。", "topics": [f"議題{ids[0]}"],
-            "decisions": [{"text": f"第{ids[0]}行の件を承認", "segments": [ids[0], ids[-1]]}],
+            "decisions": [{"text": first.group(1), "segments": [ids[0], ids[-1]]}],
             "action_items": [],
         }, ensure_ascii=False)
     parts = [json.loads(p) for p in re.findall(r"^Part \d+:\n(.*)$", user, re.MULTILINE)]

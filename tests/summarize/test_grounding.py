@@ -82,6 +82,15 @@ def test_questions_greetings_and_agenda_lines_are_never_decisions() -> None:
                               "オンライン申請の対象を広げることといたします。よろしいでしょうか。")
 
 
+def test_items_naming_different_numbers_are_never_merged() -> None:
+    minutes = checked("somu-iinkai-ja", {"decisions": [
+        {"text": "議案第1号を原案のとおり可決する。", "segments": [6]},
+        {"text": "議案第2号を原案のとおり可決する。", "segments": [6]},
+        {"text": "議案第1号を原案のとおり可決する", "segments": [6]}]})
+    assert [d.text for d in minutes.decisions] == ["議案第1号を原案のとおり可決する。",
+                                                  "議案第2号を原案のとおり可決する。"]
+
+
 def test_an_item_is_once_and_never_both_a_decision_and_an_action_item() -> None:
     minutes = checked("cashless-pj-ja", {
         "decisions": [{"text": "決済端末はA社の機種を採用する。", "segments": [7]},
@@ -136,12 +145,16 @@ def test_items_given_as_both_kinds_keep_the_kind_their_lines_say() -> None:
     assert [d.text for d in minutes.decisions] == [items[0][0], items[2][0]]
     assert [(a.task, a.owner, a.segments) for a in minutes.action_items] == [
         (items[1][0], "S2", [5]), (items[3][0], "S3", [10])]
-    # a task a person took on, given only as a decision, becomes their action item
-    taken = checked("jinji-kanai-ja", {"decisions": [
+    # a task a person said they take on, given only as a decision, becomes their action
+    # item; a line that does not say which stays what the model called it
+    taken = checked("cleaning-tender-en", {"decisions": [
+        {"text": "Send the award letter to Brightway.", "segments": [8]}]})
+    assert taken.decisions == []
+    assert [(a.owner, a.segments) for a in taken.action_items] == [("S2", [8])]
+    kept = checked("jinji-kanai-ja", {"decisions": [
         {"text": "外部講師への依頼文は二月二十日までに作成して、課長に確認していただきます。",
          "segments": [9]}]})
-    assert taken.decisions == []
-    assert [(a.owner, a.segments) for a in taken.action_items] == [("S3", [9])]
+    assert [d.segments for d in kept.decisions] == [[9]] and kept.action_items == []
 
 
 def test_a_decision_cited_far_off_goes_to_the_line_that_plainly_says_it() -> None:
