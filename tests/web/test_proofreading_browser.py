@@ -512,3 +512,23 @@ def test_a_typed_line_survives_every_other_change_and_leaving_asks(
     assert asked == ["beforeunload"]
     assert problems == [], problems
     context.close()
+
+
+def test_a_speaker_name_being_typed_survives_a_redraw(served: Served, browser: Any) -> None:
+    """A name typed into the speakers panel, not yet sent, is kept when the meeting is drawn
+    again under it (here another window's change; a page's own echo does the same)."""
+    from gijiroku import edits
+
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    box = page.locator("#speakers input[data-speaker='S2']")
+    box.fill("山田委員")
+    title = page.inner_text("#title")
+    edits.edit_meeting(served.server.database(), served.meeting, {"title": title + "（再）"})
+    page.locator("#title", has_text=title + "（再）").wait_for()  # drawn again
+    assert box.input_value() == "山田委員"
+    assert page.evaluate("document.activeElement.dataset.speaker") == "S2"
+    box.press("Enter")
+    page.wait_for_function(shown_speaker("山田委員"))
+    assert problems == []
+    context.close()

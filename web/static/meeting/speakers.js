@@ -25,6 +25,12 @@ export function hue(id) {
 }
 
 export function renderSpeakers() {
+  // a name being typed survives the redraw (another window's change, this page's own echo)
+  const active = document.activeElement;
+  const typing = active && active.matches("#speakers input[data-speaker]")
+    ? { speaker: active.dataset.speaker, value: active.value, from: active.selectionStart,
+        to: active.selectionEnd }
+    : null;
   const speakers = state.doc.speakers;
   document.getElementById("speakers").replaceChildren(...speakers.map((speaker) => {
     const input = el("input", {
@@ -40,6 +46,13 @@ export function renderSpeakers() {
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
       el("span", { class: "chip", title: speaker.label }, speaker.id), input);
   }));
+  const box = typing && [...document.querySelectorAll("#speakers input[data-speaker]")]
+    .find((input) => input.dataset.speaker === typing.speaker);
+  if (box) {
+    box.value = typing.value;
+    box.focus();
+    box.setSelectionRange(typing.from, typing.to);
+  }
 }
 
 async function rename(speaker, input) {
