@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 #: Share of an item's words (character pairs in Japanese) that its cited lines must hold: at
 #: 0.35 every reference item of bench/minutes_reference is carried by the lines it cites (a
@@ -69,12 +70,14 @@ def by_speaker(cited: list[int], speakers: dict[int, str | None], chair: str | N
     return bool(cited) and speakers.get(cited[0]) not in (None, chair)
 
 
-def tokens(text: str) -> set[str]:
-    """Words for spaced languages; character pairs for Japanese (no spaces to split on)."""
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> frozenset[str]:
+    """Words for spaced languages; character pairs for Japanese (no spaces to split on).
+    Kept for the texts seen last: every item is compared with the same transcript lines."""
     text = unicodedata.normalize("NFKC", text).casefold()
     words = re.findall(r"[a-z0-9]+", text)
     cjk = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)
-    return set(words) | {cjk[i:i + 2] for i in range(len(cjk) - 1)}
+    return frozenset(words) | {cjk[i:i + 2] for i in range(len(cjk) - 1)}
 
 
 def numbers(text: str) -> list[str]:

@@ -21,9 +21,6 @@ from gijiroku.options import TITLE_LIMIT, checked_date
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import EditRow, MeetingRow
 
-MINUTES_LISTS = repository.MINUTES_KINDS
-
-
 #: The facts of a meeting a person can change at any time, with or without a language model.
 FACTS = ("title", "date", "place", "summary", "agenda")
 SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = limits.SUMMARY, limits.AGENDA_ITEMS, limits.AGENDA_ITEM
@@ -48,7 +45,7 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
     if "summary" in facts or "agenda" in facts:
         minutes = dict(meeting.minutes or {
             k: v for k, v in asdict(Minutes(status=meeting.minutes_status)).items()
-            if k not in MINUTES_LISTS})
+            if k not in repository.MINUTES_KINDS})
         if "summary" in facts:
             minutes["summary"] = facts["summary"]
         if "agenda" in facts:
