@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from gijiroku.config import Settings  # noqa: E402
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import backend, build_request  # noqa: E402
-from summarize import load_template  # noqa: E402
+from summarize import MinutesWriter, load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
 from summarize.embedded import default_model_path  # noqa: E402
 from summarize.grounding import (  # noqa: E402
@@ -50,6 +50,7 @@ from summarize.grounding import (  # noqa: E402
     not_a_decision,
     similarity,
 )
+from summarize.stepwise import StepwiseMinutesWriter  # noqa: E402
 from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
@@ -184,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--from-recordings", action="store_true")
     parser.add_argument("--long-minutes", type=float, default=0.0)
+    parser.add_argument("--method", choices=["stepwise", "compose"], default="stepwise",
+                        help="stepwise (the default): items found from the meeting's words, "
+                        "stated by the model; compose: the whole minutes in one answer")
+    parser.add_argument("--restate", action="store_true",
+                        help="stepwise with the model restating each item "
+                        "(GIJIROKU_MINUTES_RESTATE): what the model adds")
     args = parser.parse_args(argv)
     if args.base_url and not args.model:
         parser.error("--model names the model on the server given by --base-url")
@@ -202,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"embedded {config.model} ({args.model_file.name}), {args.threads} threads, "
               f"context {config.context_tokens}: started in "
               f"{time.monotonic() - started:.1f} s")
-    writer = OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
+    writer: MinutesWriter = (
+        OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
+        if args.method == "compose" else
+        StepwiseMinutesWriter(config, count_tokens=chosen.count_tokens, state=args.restate))
+    print(f"method: {args.method}{' with the model restating items' if args.restate else ''}")
     totals: dict[str, Score] = {}
     meetings: list[Meeting] = []
     for path in sorted(args.folder.glob("*.json")):

@@ -88,6 +88,16 @@ class Settings(BaseSettings):
     #: Default: 2048 for a server, 1024 for the embedded model.
     llm_max_output_tokens: int | None = Field(default=None, ge=256)
     minutes_template: str | None = None  # default: the built-in one for the language
+    #: `stepwise`: decisions and tasks found from how the meeting states them, each stated
+    #: by the model in one sentence (what a small model does well); `compose`: the model
+    #: writes the whole minutes at once (for large models; bench/minutes_eval.py compares).
+    minutes_method: Literal["stepwise", "compose"] = "stepwise"
+    #: Stepwise: the model restates each found item in one sentence (used only when the
+    #: item's lines carry it). Off by default: the embedded model's restatements matched
+    #: the reference items less often than the items' own sentences (bench/minutes_eval.py).
+    minutes_restate: bool = False
+    #: Japanese minutes in である調 (`dearu`) or です・ます調 (`desumasu`).
+    minutes_style: Literal["dearu", "desumasu"] = "dearu"
 
     # Jobs and workers
     redis_url: str | None = None  # empty: the queue is a SQLite file in the data directory

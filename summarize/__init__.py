@@ -2,6 +2,11 @@
 transcript segments it rests on, written by an LLM behind any OpenAI-compatible server:
 by default the embedded one (`summarize.embedded`: llama.cpp with a small local model).
 
+Two methods (`Method`): `stepwise`, the default, finds decisions and tasks from the way the
+meeting states them (`summarize.cues`) and asks the model only to state each in one short
+sentence and to write the summary (`summarize.stepwise`); `compose` asks the model for the
+whole minutes at once (`summarize.writer`), which only larger models do well.
+
 `MinutesRequest` carries what the writer may see (segment ids, times, speaker names, text,
 the meeting's title, date and language); `write_minutes` returns checked `Minutes`: citations
 to segments that do not exist are dropped and counted, and an item left without a citation is
@@ -12,9 +17,9 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from gijiroku.domain import Progress
 from gijiroku.errors import ConfigError
@@ -24,6 +29,8 @@ if TYPE_CHECKING:
 
 BUILT_IN = Path(__file__).with_name("templates")
 LANGUAGE_NAMES = {"ja": "Japanese (日本語)", "en": "English"}
+Method = Literal["stepwise", "compose"]
+Style = Literal["dearu", "desumasu"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,8 @@ class MinutesRequest:
     attendees: list[str]
     lines: list[TranscriptLine]
     template: Template
+    #: Japanese minutes in である調 or です・ます調 (the template's `[styles]`).
+    style: Style = "dearu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +76,23 @@ class Template:
     system: str
     map: str
     reduce: str
+    #: The stepwise method's prompts: summary, merge, decision, action.
+    steps: dict[str, str] = field(default_factory=dict)
+    styles: dict[str, str] = field(default_factory=dict)
 
     def system_prompt(self, request: MinutesRequest) -> str:
+        return self.fill(self.system, request)
+
+    def fill(self, text: str, request: MinutesRequest) -> str:
+        """`text` with the meeting's placeholders filled in."""
         values = {
             "title": request.title,
             "date": request.date or "unknown",
             "attendees": ", ".join(request.attendees) or "unknown",
             "language_name": LANGUAGE_NAMES.get(request.language, request.language),
+            "style": self.styles.get(request.style, ""),
         }
-        return self.system.format_map(_Blank(values)).strip()
+        return text.format_map(_Blank(values)).strip()
 
 
 class _Blank(dict[str, Any]):
@@ -109,15 +126,25 @@ def load_template(name: str | None, language: str, user_dir: Path | None = None)
     try:
         data = tomllib.loads(templates[chosen].read_text(encoding="utf-8"))
         prompt = data["prompt"]
+        written_in = data.get("language", language)
+        # a template of one's own without the stepwise prompts gets the built-in ones of its
+        # language, and its own system prompt for the summary
+        builtin = BUILT_IN / f"{written_in if written_in in LANGUAGE_NAMES else 'en'}.toml"
+        base = tomllib.loads(builtin.read_text(encoding="utf-8"))
+        own = dict(data.get("steps", {}))
+        if "steps" not in data:
+            own["summary"] = prompt["system"]
         return Template(
             name=chosen,
-            language=data.get("language", language),
+            language=written_in,
             headings=dict(data["headings"]),
             system=prompt["system"],
             map=prompt["map"],
             reduce=prompt["reduce"],
+            steps={**base["steps"], **own},
+            styles={**base["styles"], **dict(data.get("styles", {}))},
         )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"The minutes template {chosen!r} is not valid: {exc}") from exc
 
 
@@ -132,16 +159,22 @@ class MinutesWriter(Protocol):
 
 
 def load_writer(
-    config: LLMConfig, count_tokens: Callable[[str], int] | None = None
+    config: LLMConfig, count_tokens: Callable[[str], int] | None = None,
+    method: Method = "stepwise", restate: bool = False,
 ) -> MinutesWriter:
     """The writer for an OpenAI-compatible server (the embedded one, vLLM, llama.cpp...);
-    `count_tokens` is the server's tokenizer when it offers one (else tokens are estimated)."""
+    `count_tokens` is the server's tokenizer when it offers one (else tokens are estimated);
+    `restate`: the stepwise method asks the model to state each item."""
     from summarize.writer import OpenAIMinutesWriter
 
-    return OpenAIMinutesWriter(config, count_tokens=count_tokens)
+    if method == "compose":
+        return OpenAIMinutesWriter(config, count_tokens=count_tokens)
+    from summarize.stepwise import StepwiseMinutesWriter
+
+    return StepwiseMinutesWriter(config, count_tokens=count_tokens, state=restate)
 
 
 __all__ = [
-    "LLMConfig", "MinutesRequest", "MinutesWriter", "Template", "TranscriptLine", "Usage",
-    "available_templates", "load_template", "load_writer",
+    "LLMConfig", "Method", "MinutesRequest", "MinutesWriter", "Style", "Template",
+    "TranscriptLine", "Usage", "available_templates", "load_template", "load_writer",
 ]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
+
+from summarize.cues import sentences, settles, takes_on
 
 #: Share of an item's words (character pairs in Japanese) that its cited lines must hold: at
 #: 0.35 every reference item of bench/minutes_reference is carried by the lines it cites (a
@@ -37,30 +39,21 @@ NOT_DECISIONS = re.compile(
 MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
 
 
-#: A line where someone takes a task on themselves ("I will send", 「私が」, 「承知しました」).
-TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to)\b|私が|私のほうで|承知しました|"
-                      r"引き受けます|担当します", re.IGNORECASE)
-#: A line where the meeting settles something ("Agreed.", "Then we...", 「〜とします」).
-SETTLES = re.compile(r"\b(?:agreed|we (?:decide|agree|will|award|approve)|then we|we award|"
-                     r"approved|decided)\b|とします|ことにします|ことといたします|"
-                     r"ことに(?:決定|いたし)|決定します|決まりました|変更します|"
-                     r"採用(?:する|します)", re.IGNORECASE)
-
-
 def commitment(text: str, cited: list[int], lines: dict[int, str],
                speakers: dict[int, str | None], chair: str | None) -> bool | None:
     """Whether the item `text` is someone taking a task on (True: an action item) or the
-    meeting settling something (False: a decision), judged on the cited line that carries
-    it most, when that line says so ("I will", 「承知しました」; "Agreed.", 「〜とします」);
-    None when it does not (`by_speaker` then guesses)."""
-    if not cited:
+    meeting settling something (False: a decision), judged on the sentence of the cited
+    lines that carries it most, by the meeting's own formulae (`summarize.cues`: "I will",
+    「承知しました」; "Agreed.", 「〜とします」); None when that sentence says neither
+    (`by_speaker` then guesses)."""
+    said = [(n, s) for n in cited for s in sentences(lines.get(n, ""))]
+    if not said:
         return None
-    line = max(cited, key=lambda n: containment(text, lines.get(n, "")))
-    said = lines.get(line, "")
-    if TAKES_ON.search(said):
-        return True
-    if SETTLES.search(said):
+    line, sentence = max(said, key=lambda pair: containment(text, pair[1]))
+    if settles(sentence, speakers.get(line) == chair):
         return False
+    if takes_on(sentence):
+        return True
     return None
 
 
@@ -146,19 +139,103 @@ def _number(text: str) -> int | None:
 
 _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 _MONTH_DAY = re.compile(f"({_NUMERAL})月({_NUMERAL})日")
+_MONTH_END = re.compile(f"(?:({_NUMERAL})月|今月)末")
+
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"]
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+             "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?|(" + "|".join(_ORDINALS) + r")|(twenty|thirty)[- ](first|" \
+    r"second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+_EN_MONTH_END = re.compile(rf"\bend of {_MONTH}\b", re.IGNORECASE)
+_EN_DAY_MONTH = re.compile(rf"\b(?:the )?(?:{_DAY}) of {_MONTH}\b", re.IGNORECASE)
+_EN_MONTH_DAY = re.compile(rf"\b{_MONTH} (?:the )?(?:{_DAY})\b", re.IGNORECASE)
+
+
+def _english_day(due: str) -> tuple[int, int] | None:
+    """"December fifth", "the twelfth of June", "June 12" as (month, day)."""
+    for pattern, month_first in ((_EN_MONTH_DAY, True), (_EN_DAY_MONTH, False)):
+        found = pattern.search(due)
+        if not found:
+            continue
+        groups = found.groups()
+        month_name = groups[0] if month_first else groups[-1]
+        digits, ordinal, tens, ones = groups[1:5] if month_first else groups[:4]
+        if digits:
+            day = int(digits)
+        elif ordinal:
+            day = _ORDINALS.index(ordinal.lower()) + 1
+        else:
+            day = (20 if tens.lower() == "twenty" else 30) + _ORDINALS.index(ones.lower()) + 1
+        return _MONTHS.index(month_name.lower()) + 1, day
+    return None
+
+
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6, "月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5,
+             "日": 6}
+_RELATIVE = re.compile(r"\b(?:(next )?(monday|tuesday|wednesday|thursday|friday|saturday|"
+                       r"sunday)|(tomorrow))\b|(来週の?)?([月火水木金土日])曜日?|(明後日|明日)",
+                       re.IGNORECASE)
+
+
+def _relative_day(due: str, held: date) -> date | None:
+    """"Friday", "next Friday", "tomorrow", 「来週の金曜日」, 「明日」 counted from the meeting."""
+    found = _RELATIVE.search(due)
+    if not found:
+        return None
+    next_en, weekday_en, tomorrow, next_ja, weekday_ja, day_ja = found.groups()
+    if tomorrow or day_ja:
+        return held + timedelta(days=2 if day_ja == "明後日" else 1)
+    weekday = _WEEKDAYS[(weekday_en or weekday_ja).lower()]
+    if next_en or next_ja:  # that day of the week after the meeting's
+        monday = held + timedelta(days=7 - held.weekday())
+        return monday + timedelta(days=weekday)
+    return held + timedelta(days=(weekday - held.weekday() - 1) % 7 + 1)
 
 
 def said_day(due: str, meeting_date: str | None) -> str | None:
-    """「十二月十日」 or 12月10日 as an ISO date in the meeting's year (the next year when
-    that day has passed by the meeting), when the meeting's date is known."""
-    found = _MONTH_DAY.search(due)
-    if not found or not meeting_date:
+    """「十二月十日」, 12月10日 or "December tenth" as an ISO date in the meeting's year (the
+    next year when that day has passed by the meeting), "Friday", "tomorrow" or 「来週の
+    金曜日」 from the meeting's day, when the meeting's date is known."""
+    if not meeting_date:
         return None
-    month, day = _number(found.group(1)), _number(found.group(2))
     try:
         held = date.fromisoformat(meeting_date)
-        when = date(held.year, month or 0, day or 0)
-        return (when if when >= held else date(held.year + 1, when.month, when.day)).isoformat()
+    except ValueError:
+        return None
+    when = _relative_day(due, held) or _month_end(due, held) or _month_day(due, held)
+    return when.isoformat() if when else None
+
+
+def _month_end(due: str, held: date) -> date | None:
+    """「九月末」「今月末」 "the end of February": that month's last day, next year's when
+    it has passed by the meeting."""
+    english = _EN_MONTH_END.search(due)
+    said = _MONTH_END.search(due)
+    month: int | None = None
+    if english:
+        month = _MONTHS.index(english.group(1).lower()) + 1
+    elif said:
+        month = held.month if said.group(0).startswith("今月") else _number(said.group(1))
+    if not month or not 1 <= month <= 12:
+        return None
+    year = held.year + (month < held.month)
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _month_day(due: str, held: date) -> date | None:
+    """「十二月十日」, 12月10日, "December tenth": that day, next year's when it has passed."""
+    found = _MONTH_DAY.search(due)
+    said = (_number(found.group(1)), _number(found.group(2))) if found else _english_day(due)
+    if said is None or not said[0] or not said[1]:
+        return None
+    try:
+        when = date(held.year, said[0], said[1])
+        return when if when >= held else date(held.year + 1, when.month, when.day)
     except ValueError:
         return None
 

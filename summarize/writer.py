@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import openai
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from gijiroku.errors import LLMOutputError, LLMTimeoutError, LLMUnavailableError
 from summarize import LLMConfig, MinutesRequest, TranscriptLine, Usage
@@ -27,6 +27,7 @@ from summarize.schema import MinutesOut, json_schema
 Progress = Callable[[str, float, float], None]
 TokenCounter = Callable[[str], int]
 T = TypeVar("T")
+Answer = TypeVar("Answer", bound=BaseModel)
 STAGE = "minutes"
 #: Room kept free in every call for the chat format's own tokens and estimation error.
 MARGIN = 0.15
@@ -70,7 +71,12 @@ def chunk_lines(
 
 def parse_minutes(content: str) -> MinutesOut:
     """JSON (optionally inside a Markdown code fence) that fits the schema."""
-    return MinutesOut.model_validate(json.loads(_FENCE.sub("", content.strip())))
+    return parse_answer(content, MinutesOut)
+
+
+def parse_answer(content: str, shape: type[Answer]) -> Answer:
+    """JSON (optionally inside a Markdown code fence) that fits `shape`."""
+    return shape.model_validate(json.loads(_FENCE.sub("", content.strip())))
 
 
 class OpenAIMinutesWriter:
@@ -147,33 +153,40 @@ class OpenAIMinutesWriter:
     def _ask(self, system: str, user: str, usage: Usage, ids: list[int]) -> MinutesOut:
         """One call; `ids` are the line ids the answer may cite (the schema allows no
         other, so a server that enforces it cannot invent one)."""
+        return self.ask(system, user, MinutesOut, json_schema(ids), usage)
+
+    def ask(self, system: str, user: str, shape: type[Answer], schema: dict[str, Any],
+            usage: Usage) -> Answer:
+        """One call answered in JSON that fits `shape` (its `schema` sent to servers that
+        constrain their output); an answer that does not fit gets one repair attempt."""
         messages: list[dict[str, str]] = [
             {"role": "system", "content": system},
             {"role": "user", "content": user},
         ]
-        content = self._complete(messages, usage, ids)
+        content = self._complete(messages, usage, schema)
         try:
-            return parse_minutes(content)
+            return parse_answer(content, shape)
         except (json.JSONDecodeError, ValidationError) as first:
             usage.repairs += 1
+            keys = ", ".join(schema.get("properties", {}))
             messages += [
                 {"role": "assistant", "content": content},
                 {"role": "user", "content": (
                     f"That answer is not valid ({_short(first)}). Answer again with only the "
-                    "corrected JSON object with the keys summary, topics, decisions, "
-                    "action_items."
+                    f"corrected JSON object with the keys {keys}."
                 )},
             ]
-            content = self._complete(messages, usage, ids)
+            content = self._complete(messages, usage, schema)
             try:
-                return parse_minutes(content)
+                return parse_answer(content, shape)
             except (json.JSONDecodeError, ValidationError) as second:
                 raise LLMOutputError(
                     "The minutes server answered with invalid minutes twice "
                     f"({_short(second)})."
                 ) from second
 
-    def _complete(self, messages: list[dict[str, str]], usage: Usage, ids: list[int]) -> str:
+    def _complete(self, messages: list[dict[str, str]], usage: Usage,
+                  schema: dict[str, Any]) -> str:
         while True:
             usage.calls += 1
             try:
@@ -183,7 +196,7 @@ class OpenAIMinutesWriter:
                     messages=messages,
                     temperature=self.config.temperature,
                     max_tokens=self.config.max_output_tokens,
-                    response_format=self._format(ids),
+                    response_format=self._format(schema),
                 )
             except openai.BadRequestError as exc:
                 if self.response_format == "json_schema":  # not supported: JSON mode instead
@@ -214,12 +227,9 @@ class OpenAIMinutesWriter:
                 )
             return choice.message.content or ""
 
-    def _format(self, ids: list[int]) -> dict[str, Any]:
+    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
         if self.response_format == "json_schema":
-            return {
-                "type": "json_schema",
-                "json_schema": {"name": "minutes", "schema": json_schema(ids)},
-            }
+            return {"type": "json_schema", "json_schema": {"name": "minutes", "schema": schema}}
         return {"type": "json_object"}
 
 

@@ -246,7 +246,8 @@ def test_process_writes_minutes_with_a_configured_llm(
         run = cli("process", str(media["wav"]), "--language", "en", "--date", "2026-11-20",
                   "--json", str(out),
                   data_dir=tmp_path / "d", GIJIROKU_LLM_BASE_URL=llm.base_url,
-                  GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0")
+                  GIJIROKU_LLM_MODEL="local-test", GIJIROKU_LLM_MAX_RETRIES="0",
+                  GIJIROKU_MINUTES_METHOD="compose")  # the scripted model composes items
         assert run.returncode == 0, run.stderr
         minutes = json.loads(out.read_text())["minutes"]
         assert minutes["status"] == "done" and minutes["decisions"][0]["segments"] == [1, 2]
@@ -334,7 +335,8 @@ def test_minutes_again_keeps_a_persons_decision_unless_replace_is_given(
     with ScriptedLLM() as llm:
         llm.default = Reply(json.dumps(answer, ensure_ascii=False))
         env = {"GIJIROKU_LLM_BASE_URL": llm.base_url, "GIJIROKU_LLM_MODEL": "local-test",
-               "GIJIROKU_LLM_MAX_RETRIES": "0"}
+               "GIJIROKU_LLM_MAX_RETRIES": "0",
+               "GIJIROKU_MINUTES_METHOD": "compose"}  # the scripted model composes items
         kept = cli("minutes", meeting_id, "--json", str(out), data_dir=data, **env)
         assert kept.returncode == 0, kept.stderr
         decisions = json.loads(out.read_text())["minutes"]["decisions"]

@@ -30,6 +30,7 @@ from gijiroku.storage import repository, session_scope
 from summarize import (
     LLMConfig,
     MinutesRequest,
+    Style,
     Template,
     TranscriptLine,
     load_template,
@@ -110,7 +111,8 @@ def backend(settings: Settings) -> Backend | None:
 
 
 def build_request(
-    meeting: Meeting, template: Template, date: str | None, language: str | None = None
+    meeting: Meeting, template: Template, date: str | None, language: str | None = None,
+    style: Style = "dearu",
 ) -> MinutesRequest:
     """What the writer sees; minutes are in the meeting's language unless `language` says."""
 
@@ -129,6 +131,7 @@ def build_request(
             if segment.text.strip()
         ],
         template=template,
+        style=style,
     )
 
 
@@ -161,7 +164,8 @@ class MinutesStage:
                     language,
                     settings.data_dir / "templates",
                 )
-                request = build_request(meeting, template, date, language)
+                request = build_request(meeting, template, date, language,
+                                        settings.minutes_style)
                 minutes = self._write(chosen, request, meeting, context)
                 written = True
         except (ConfigError, ModelError) as exc:  # a bad template, setting or model file
@@ -195,7 +199,8 @@ class MinutesStage:
         if not request.lines:  # nothing was said: no call, empty minutes
             return Minutes(status="done", template=request.template.name,
                            headings=dict(request.template.headings))
-        writer = load_writer(chosen.config, chosen.count_tokens)
+        writer = load_writer(chosen.config, chosen.count_tokens,
+                             context.settings.minutes_method, context.settings.minutes_restate)
         out, _usage = writer.write(request, context.progress)
         speakers = {s.id: s.name for s in meeting.speakers}
         return copy_with(checked_minutes(out, request, speakers), model=label)

@@ -45,6 +45,7 @@ def test_three_hour_japanese_transcript_fits_an_8k_context(
         "llm_backend": "openai", "llm_base_url": llm.base_url, "llm_model": "small-8k",
         "llm_context_tokens": 8192,
         "llm_max_output_tokens": 2048, "llm_max_retries": 0,
+        "minutes_method": "compose",  # each part's items composed, then merged
     })
     llm.default = Reply(respond=answer_from_prompt)
     job, meeting = run_minutes(engine, configured, store_meeting(engine, lines, language="ja"))

@@ -62,6 +62,7 @@ def test_good_output_is_stored_with_citations_and_resolved_owners(
 def test_invented_segment_ids_are_dropped_counted_and_flagged(
     engine: Engine, configured: Settings, llm: ScriptedLLM
 ) -> None:
+    configured = configured.model_copy(update={"minutes_method": "compose"})  # items cited
     invented = dict(GOOD, decisions=[
         {"text": "Open on Sundays.", "segments": [4, 99]},
         {"text": "Buy a new bus.", "segments": [42]},
@@ -174,7 +175,7 @@ def test_japanese_template_gives_japanese_headings_and_prompt(
     assert (minutes.headings["owner"], minutes.headings["due"]) == ("担当", "期限")
     assert minutes.decisions[0].text == "四月から日曜開館とする。"
     system = llm.requests[0]["messages"][0]["content"]
-    assert "決定事項" in system and "日本語" in system
+    assert "要旨" in system and "日本語" in system
 
 
 def test_minutes_in_another_language_when_asked(
@@ -193,16 +194,22 @@ def test_user_template_from_the_data_directory(
     folder = configured.data_dir / "templates"
     folder.mkdir(parents=True)
     built_in = (Path(__file__).resolve().parents[2] / "summarize" / "templates" / "en.toml")
+    text = built_in.read_text().replace('summary = "Summary"', 'summary = "Gist of the session"')
     (folder / "council.toml").write_text(
-        built_in.read_text().replace('summary = "Summary"', 'summary = "Gist of the session"')
-        .replace("You write the minutes", "You write council minutes"))
-    meeting_id = store_meeting(engine)
-    with session_scope(engine) as session:
-        repository.update_meeting(session, meeting_id, options={"template": "council"})
-    llm.push(Reply(json.dumps(GOOD)))
-    _, meeting = run_minutes(engine, configured, meeting_id)
-    assert meeting.minutes.headings["summary"] == "Gist of the session"
-    assert "You write council minutes" in llm.requests[0]["messages"][0]["content"]
+        text.replace("You write the summary of a meeting", "You summarise a council session"))
+    # a template written before the stepwise prompts existed: its own prompt for the summary
+    (folder / "older.toml").write_text(
+        text.split("\n[steps]")[0].replace("You write the minutes", "You write council minutes"))
+    for name, prompt in (("council", "You summarise a council session"),
+                         ("older", "You write council minutes")):
+        meeting_id = store_meeting(engine)
+        with session_scope(engine) as session:
+            repository.update_meeting(session, meeting_id, options={"template": name})
+        llm.push(Reply(json.dumps(GOOD)))
+        _, meeting = run_minutes(engine, configured, meeting_id)
+        assert meeting.minutes.headings["summary"] == "Gist of the session"
+        assert prompt in llm.requests[-1]["messages"][0]["content"]
+        assert meeting.minutes.summary == GOOD["summary"]
 
 
 def test_regenerating_keeps_items_a_person_edited_unless_replaced(

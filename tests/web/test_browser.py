@@ -65,10 +65,12 @@ def llm() -> Iterator[ScriptedLLM]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, llm: ScriptedLLM) -> Iterator[Server]:
-    """`gijiroku serve` on the embedded defaults, the minutes from the scripted server."""
+    """`gijiroku serve` on the embedded defaults, the minutes from the scripted server (a
+    model that composes the whole minutes, whose items the tests know)."""
     folder = tmp_path_factory.mktemp("web")
     server = Server(folder / "data", folder / "serve.log", GIJIROKU_LLM_MODEL="local",
-                    GIJIROKU_LLM_BASE_URL=llm.base_url, GIJIROKU_LLM_MAX_RETRIES="0")
+                    GIJIROKU_LLM_BASE_URL=llm.base_url, GIJIROKU_LLM_MAX_RETRIES="0",
+                    GIJIROKU_MINUTES_METHOD="compose")
     try:
         server.start()
         yield server
@@ -489,8 +491,19 @@ def test_list_and_meeting_page_controls_in_the_browser(
                                            "Write the announcement for the newsletter",
                                            "Ask the budget office about overtime"]
 
-    # -- write the minutes again: the LLM is asked again, a person's items are kept ----------
+    # -- write the minutes again: asked first (items no one edited are replaced), then the
+    # LLM is asked again and a person's items are kept -----------------------------------
     asked = len(llm.requests)
+    shown = httpx.get(api, timeout=30).json()["minutes"]
+    items = shown["decisions"] + shown["action_items"]
+    unedited = sum(1 for item in items if not item["edited"])
+    assert 0 < unedited < len(items)
+    replies.append(False)  # "... replaces the N items no one has edited ... Go ahead?" -> no
+    page.click("#rerun-minutes")
+    assert f"replaces the {unedited} decisions and action items no one has edited" in \
+        dialogs[-1] and f"({len(items) - unedited} edited by a person" in dialogs[-1]
+    assert not [c for c in changes if c.endswith("/rerun")]  # nothing was asked of the server
+    replies.append(True)  # and now yes
     with page.expect_response(lambda r: r.url.endswith("/rerun")) as rerun:
         page.click("#rerun-minutes")
     assert rerun.value.status == 202
@@ -543,7 +556,7 @@ def test_list_and_meeting_page_controls_in_the_browser(
     page.locator("#meetings tr", has_text="Winter roads").wait_for()
     assert page.locator("#meetings tr", has_text="Education committee").count() == 0
 
-    assert replies == [] and len(dialogs) == 4
+    assert replies == [] and len(dialogs) == 6
     rerun_refusals = [p for p in problems if p.startswith("409 POST") and "/rerun" in p]
     assert len(rerun_refusals) == 2  # the edit guard, answered once "no" and once "yes"
     assert [p for p in problems if p not in rerun_refusals] == []

@@ -27,6 +27,15 @@ document.getElementById("export-transcript").addEventListener("change", renderEx
 document.getElementById("export-cleanup").addEventListener("change", renderExports);
 
 document.getElementById("rerun-minutes").addEventListener("click", async () => {
+  // items no person edited are replaced by the new minutes: ask before losing them
+  const minutes = state.doc.minutes || {};
+  const items = [...(minutes.decisions || []), ...(minutes.action_items || [])];
+  const unedited = items.filter((item) => !item.edited).length;
+  if (unedited && !confirm(T.rerun_minutes_confirm.replace("{unedited}", String(unedited))
+                                                 .replace("{edited}",
+                                                          String(items.length - unedited)))) {
+    return;
+  }
   try {
     follow(await api("POST", BASE + "/rerun", { stage: "minutes" }));
     toast(T.processing);

@@ -1,0 +1,262 @@
+"""Where a meeting settles something or someone takes a task on, found from the way meetings
+speak, not by the model: the chair's settling formulae (「〜ことといたします」「〜に決定しま
+した」「可決すべきものと決定」, "we award", "the motion carries"), a speaker committing to
+a task (「〜を作成します」「承知しました」, "I will", "I'll"), a request (「〜してください」
+「お願いします」, "could you") and the answer that takes it on.
+
+Why rules: the embedded 1.5B model, asked to classify lines, marks nearly every line as a
+decision (bench/minutes_classify.py, 2026-12-06 and 2026-12-07: 64 % and 0 % of lines told
+apart), while these formulae are how Japanese meetings, council committees above all, state
+their outcomes. The model then states each found item in one short sentence
+(`summarize.stepwise`); the rules alone decide what is an item, the same on every server.
+
+A found item carries its lines (the request and the answer that takes it on, or a motion and
+the line that carries it), the speaker who owns a task, and the deadline as said in them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["decision", "action"]
+
+#: Where a sentence ends.
+SENTENCE = re.compile(r"(?<=[。？！?!])\s*|(?<=[.])\s+(?=[A-Z\"'])")
+#: Words that open a sentence and add nothing to an item ("Then", 「それでは」).
+LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|"
+                  r"(?:then|so|okay|ok|and|also|great|good|right|yes|sure)\b)[、,.!。]?\s*)+",
+                  re.IGNORECASE)
+
+# -- Japanese -------------------------------------------------------------------------------
+#: The meeting settles something: 「〜ことといたします」「〜とします」「決定しました」
+#: 「可決すべきものと決定」「〜ことにしましょう」「〜で進めましょう」.
+JA_SETTLES = re.compile(
+    r"(?:こと|もの)?(?:と|に)(?:いた)?し(?:ます|ました)[。]?$|"
+    r"決定(?:いた)?し(?:ます|ました)|決(?:し|定し)ました|決まりました|"
+    r"(?:可決|否決|承認|了承|採択|不採択|認定)(?:すべきもの)?と(?:決定|決)|"
+    r"(?:可決|否決|承認|了承|採択)(?:されました|いたしました|しました|します)|"
+    r"(?:で|に|と)(?:進め|し|決め)ましょう|ことに(?:なりました|決まりました)|"
+    r"に変更(?:いた)?します")
+#: The chair concluding (「では、」「それでは、」) with a plain future: 「では、稼働開始は
+#: 七月一日に変更します」 settles it for the meeting.
+JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,]")
+#: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
+#: 「〜を作成します」「〜しておきます」「〜までに送付します」.
+JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します|"
+                         r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
+                         r"わかりました|分かりました")
+#: A sentence ending in a verb of doing in the polite future (「作ります」「送付します」
+#: 「まとめておきます」「ご報告いたします」)...
+JA_WILL_DO = re.compile(r"ます[。]?$")
+#: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
+#: 「なります」「できます」「おります」).
+JA_NOT_DOING = re.compile(r"(?:思い|考えてい|てい|でい|あり|なり|でき|お願いし|ござい|おり|"
+                          r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり)"
+                          r"ます[。]?$")
+#: Acts of the meeting itself, done as they are said, never a task: 「説明します」
+#: 「開会します」「終わります」.
+JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案)(?:いた)?します|"
+                          r"から(?:確認|検討|議論|審査|協議)(?:いた)?します|"
+                          r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?します|"
+                          r"(?:開会|閉会|散会|休憩|再開|開議|始め|開き|終わり|終了|移り|入り)"
+                          r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
+                          r"(?:説明|発言|答弁)を求めます")
+#: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
+ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|分かりました|かしこまりました|"
+                         r"sure|yes|ok|okay|of course|will do)\b", re.IGNORECASE)
+#: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」.
+JA_ASKS = re.compile(r"(?:て|で)(?:ください|下さい)|(?<!よろしく)お願い(?:いた)?します|"
+                     r"(?:て|で)(?:もらえ|いただけ|くれ)ます(?:か|でしょうか)|ようお願い")
+#: A motion put to the meeting, and the answer that carries it.
+JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
+                       r"(?:ありませんか|ございませんか)")
+JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致")
+
+# -- English --------------------------------------------------------------------------------
+EN_SETTLES = re.compile(
+    r"\b(?:we (?:decide|agree|award|approve|adopt|will|shall)|we'll (?!need|have to|see|talk)|"
+    r"let's (?:go with|go ahead|do|keep|use|adopt|make)|then we\b|agreed\b|"
+    r"(?:is|are|was|were) (?:approved|adopted|agreed|carried|decided)|"
+    r"(?:motion|proposal|item|resolution) (?:carries|passes|is carried|is approved)|"
+    r"(?:it's|it is) decided)", re.IGNORECASE)
+EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|will do|"
+                         r"I'll take|leave it (?:with|to) me|I'm on it)\b", re.IGNORECASE)
+EN_ASKS = re.compile(r"\b(?:could you|can you|would you|will you|please)\b", re.IGNORECASE)
+EN_MOTION = re.compile(r"\bI (?:move|propose) that\b", re.IGNORECASE)
+EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
+                        r"\ball in favou?r\b", re.IGNORECASE)
+#: Questions, greetings and courtesies: never an item on their own.
+EN_COURTESY = re.compile(r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|"
+                         r"hi\b|hello)|\?$|adjourned|meeting is (?:closed|open)|"
+                         r"that's all", re.IGNORECASE)
+#: A greeting or a thanks (a request may be a question; it is never one of these).
+GREETING = re.compile(r"ありがとう|お疲れさま|おはよう|よろしくお願い|^(?:good (?:morning|"
+                      r"afternoon|evening)|thank(?:s| you)|welcome|hi\b|hello)", re.IGNORECASE)
+JA_COURTESY = re.compile(r"[？?]|でしょうか[。]?$|ま(?:す|せん)か[。]?$|ですか[。]?$|"
+                         r"ありがとうござ|お疲れさま|おはよう|よろしくお願い|^本日の議題|^次に")
+
+# -- deadlines ------------------------------------------------------------------------------
+_NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
+JA_DUE = re.compile(
+    f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
+    r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜日)?|今週の.曜日|"
+    r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日)"
+    r"(?:まで(?:に)?)?")
+EN_DUE = re.compile(
+    r"\b(?:by|before|until) (?:the end of \w+|(?:next )?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)|the \w+ of \w+|\w+ \d{1,2}(?:st|nd|rd|th)?|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december) \w+|tomorrow|the freeze|the meeting|they start|\w+)|"
+    r"\b(?:tomorrow|this week|next week|today|a week ahead|end of (?:the )?\w+)\b",
+    re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Found:
+    """An item the rules found: its kind, the lines it rests on (the one that says it
+    first), the sentence that says it, the speaker who owns a task, the deadline as said."""
+
+    kind: Kind
+    lines: list[int]
+    sentence: str
+    owner: str | None = None
+    due: str | None = None
+    context: list[int] = field(default_factory=list)  # lines before it that it answers
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    id: int
+    speaker: str | None
+    text: str
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE.split(text) if s and s.strip()]
+
+
+def japanese(text: str) -> bool:
+    return bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text))
+
+
+def settles(sentence: str, by_chair: bool = False) -> bool:
+    """The sentence settles something for the meeting (`by_chair`: the chair said it)."""
+    if japanese(sentence):
+        if JA_PROCEDURE.search(sentence) or re.search(r"(?:思|考え)(?:い|て)", sentence):
+            return False
+        return bool(JA_SETTLES.search(sentence)) or (
+            by_chair and bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
+    return bool(EN_SETTLES.search(sentence)) and not sentence.rstrip().endswith("?")
+
+
+def takes_on(sentence: str) -> bool:
+    """The speaker takes a task on themselves."""
+    if japanese(sentence):
+        if JA_PROCEDURE.search(sentence) or JA_COURTESY.search(sentence) or \
+                JA_ASKS.search(sentence):
+            return False
+        return bool(JA_TAKES_ON.search(sentence)) or (
+            bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence))
+    return bool(EN_TAKES_ON.search(sentence)) and not sentence.rstrip().endswith("?")
+
+
+def accepts(sentence: str) -> bool:
+    """A bare yes to a request ("Will do.", 「承知しました。」): the task is the request's."""
+    bare = LEAD.sub("", sentence).strip(" 。.!！")
+    return bool(re.fullmatch(r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
+                             r"わかりました|分かりました|will do|on it|i'm on it|i can do that|"
+                             r"i'll do (?:it|that)|no problem", bare, re.IGNORECASE))
+
+
+def asks(sentence: str) -> bool:
+    """A request that someone do something."""
+    if japanese(sentence):
+        return bool(JA_ASKS.search(sentence)) and not JA_PROCEDURE.search(sentence)
+    return bool(EN_ASKS.search(sentence))
+
+
+def courtesy(sentence: str) -> bool:
+    pattern = JA_COURTESY if japanese(sentence) else EN_COURTESY
+    return bool(pattern.search(sentence.strip()))
+
+
+def carries_motion(sentence: str) -> bool:
+    pattern = JA_CARRIED if japanese(sentence) else EN_CARRIED
+    return bool(pattern.search(sentence))
+
+
+def is_motion(sentence: str) -> bool:
+    pattern = JA_MOTION if japanese(sentence) else EN_MOTION
+    return bool(pattern.search(sentence))
+
+
+def due_in(text: str) -> str | None:
+    """The deadline a text says (「二月十五日までに」 → 二月十五日, "by Friday"), if any."""
+    text = unicodedata.normalize("NFKC", text) if not japanese(text) else text
+    pattern = JA_DUE if japanese(text) else EN_DUE
+    found = [m.group(0) for m in pattern.finditer(text)]
+    if not found:
+        return None
+    # the last one said is the deadline ("in October ... by the end of September")
+    due = found[-1]
+    return re.sub(r"まで(?:に)?$", "", due).strip() or None
+
+
+def find(lines: list[Said], chair: str | None) -> list[Found]:
+    """The decisions and tasks the lines state, in order, each once."""
+    items: list[Found] = []
+    asked: tuple[int, str | None] | None = None  # the last request: its line, its speaker
+    motion: int | None = None  # the last motion put to the meeting
+    for index, line in enumerate(lines):
+        parts = sentences(line.text)
+        decided = [s for s in parts if settles(s, line.speaker == chair) and not courtesy(s)]
+        carried = any(carries_motion(s) for s in parts)
+        if carried and motion is not None:  # the motion's words, or this line's own
+            own = [s for s in decided if not carries_motion(s)] or [
+                s for s in sentences(_text(lines, motion)) if not courtesy(s)]
+            items.append(Found("decision", [motion, line.id],
+                               _join(own or sentences(_text(lines, motion)))))
+        elif carried and items and items[-1].kind == "decision" and \
+                line.id - items[-1].lines[-1] <= 3 and not decided:
+            items[-1].lines.append(line.id)  # "The motion carries." after the decision
+        elif decided:
+            items.append(Found("decision", [line.id], _join(decided)))
+        if carried or decided:
+            motion = None
+        elif any(is_motion(s) for s in parts) and \
+                (not japanese(line.text) or line.speaker == chair):
+            motion = line.id
+        answered = bool(index) and asked is not None and asked[1] != line.speaker and \
+            lines[index - 1].id == asked[0]
+        commits = [s for s in parts if takes_on(s) and not settles(s, line.speaker == chair)]
+        if answered and not commits and parts and ANSWERS_YES.search(parts[0]):
+            commits = [s for s in parts if not courtesy(s)]  # 「はい、…確認していただきます」
+        if commits and not decided:
+            told = [s for s in commits if not accepts(s)]
+            if told or answered:
+                context = [asked[0]] if answered and asked is not None else []
+                sentence = _join(told) if told else _join(
+                    [s for s in sentences(_text(lines, context[0])) if asks(s)])
+                item_lines = [*context, line.id]
+                said = " ".join(_text(lines, n) for n in item_lines)
+                items.append(Found("action", item_lines, sentence, owner=line.speaker,
+                                   due=due_in(_text(lines, line.id)) or due_in(said),
+                                   context=context))
+        requests = [s for s in parts if asks(s) and not GREETING.search(s)]
+        asked = (line.id, line.speaker) if requests else None
+    return items
+
+
+def _text(lines: list[Said], number: int) -> str:
+    return next((line.text for line in lines if line.id == number), "")
+
+
+def _join(parts: list[str]) -> str:
+    return "".join(p if japanese(p) else p + " " for p in parts).strip()
+
+
+__all__ = ["Found", "Said", "accepts", "asks", "courtesy", "due_in", "find", "sentences",
+           "settles", "takes_on"]

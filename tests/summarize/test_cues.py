@@ -1,0 +1,132 @@
+"""Decisions and tasks found from how a meeting states them, and how each reads in the
+minutes (`summarize.cues`, `summarize.wording`): no model, so these run everywhere.
+
+The meetings here are written for these tests, not taken from the bench's references."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.cues import Said, due_in, find
+from summarize.grounding import said_day
+from summarize.wording import plain, stands_alone
+
+
+def meeting(*lines: tuple[str, str]) -> list[Said]:
+    return [Said(n, speaker, text) for n, (speaker, text) in enumerate(lines, start=1)]
+
+
+LIBRARY = meeting(
+    ("S1", "おはようございます。ただいまから図書館協議会を開会します。"),
+    ("S1", "本日の議題は、移動図書館の運行ルートについてです。"),
+    ("S2", "現在のルートでは、東地区の停留所の利用が月に十件ほどしかありません。"),
+    ("S3", "西地区の学校を回るルートに変えてはどうでしょうか。"),
+    ("S1", "ほかにご意見はありませんか。"),
+    ("S1", "それでは、来年度から東地区の停留所を西地区の小学校に移すことといたします。"
+           "よろしいでしょうか。"),
+    ("S3", "異議ありません。"),
+    ("S1", "新しいルートの時刻表は、図書館のほうで作ってください。"),
+    ("S2", "承知しました。"),
+    ("S4", "学校への案内文は、私から三月五日までに送ります。"),
+    ("S2", "利用が増えるかどうか見守りたいと思います。"),
+    ("S1", "本日はありがとうございました。以上で閉会します。"),
+)
+
+
+def test_japanese_decisions_and_tasks_are_found_with_their_lines_owners_and_deadlines(
+) -> None:
+    found = find(LIBRARY, "S1")
+    assert [(f.kind, f.lines, f.owner, f.due) for f in found] == [
+        ("decision", [6], None, None),
+        ("action", [8, 9], "S2", None),  # the request and the answer that takes it on
+        ("action", [10], "S4", "三月五日"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "おはようございます。ただいまから図書館協議会を開会します。",
+    "本日の議題は、移動図書館の運行ルートについてです。",
+    "西地区の学校を回るルートに変えてはどうでしょうか。",
+    "ほかにご意見はありませんか。",
+    "利用が増えるかどうか見守りたいと思います。",
+    "本日はありがとうございました。以上で閉会します。",
+    "予算について説明します。",
+    "Good morning, everyone, and welcome.",
+    "Could we move the stop to the school instead?",
+    "I think the old route was better.",
+    "That's all for today, thank you.",
+])
+def test_greetings_questions_agenda_and_opinions_are_never_items(text: str) -> None:
+    assert find(meeting(("S1", text), ("S2", text)), "S1") == []
+
+
+def test_a_motion_and_the_line_that_carries_it_make_one_decision() -> None:
+    board = meeting(
+        ("S1", "Good evening. The first item is the skate park lighting."),
+        ("S2", "I move that we install the new lights before the autumn."),
+        ("S3", "Seconded."),
+        ("S1", "All in favour? The motion carries."),
+        ("S2", "Could you ask the electrician for a date?"),
+        ("S4", "Yes, I'll call her tomorrow."),
+    )
+    found = find(board, "S1")
+    assert [(f.kind, f.lines, f.owner, f.due) for f in found] == [
+        ("decision", [2, 4], None, None),
+        ("action", [5, 6], "S4", "tomorrow"),
+    ]
+    said = {line.id: line.text for line in board}
+    assert stands_alone(found[0], said) == "Install the new lights before the autumn."
+    # "I'll call her" says less than the request it answers
+    assert stands_alone(found[1], said) == "Ask the electrician for a date"
+
+
+def test_a_council_vote_is_a_decision_quoting_its_result() -> None:
+    council = meeting(
+        ("S1", "議案第五号は原案のとおり可決すべきものと決することにご異議ありませんか。"),
+        ("S2", "異議なし。"),
+        ("S1", "ご異議なしと認めます。よって、議案第五号は原案のとおり可決すべきものと"
+               "決定いたしました。"),
+    )
+    found = find(council, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [1, 3])]
+    assert stands_alone(found[0], {n.id: n.text for n in council}) == \
+        "よって、議案第五号は原案のとおり可決すべきものと決定した。"
+
+
+def test_items_read_as_minutes_do_in_the_chosen_style() -> None:
+    said = {line.id: line.text for line in LIBRARY}
+    decision, asked, told = find(LIBRARY, "S1")
+    assert stands_alone(decision, said) == "来年度から東地区の停留所を西地区の小学校に移す。"
+    assert stands_alone(decision, said, "desumasu") == \
+        "来年度から東地区の停留所を西地区の小学校に移すことといたします。"
+    # the task asked for, in the plain form; the owner and the deadline have their columns
+    assert stands_alone(asked, said) == "新しいルートの時刻表は、作る。"
+    assert stands_alone(told, said) == "学校への案内文は、送る。"
+
+
+@pytest.mark.parametrize(("polite", "plain_form"), [
+    ("報告書を渡します。", "報告書を渡す。"),
+    ("次回の会議でご報告いたします。", "次回の会議で報告する。"),
+    ("結果をお示しします。", "結果を示す。"),
+    ("その形で進めましょう。", "その形で進める。"),
+    ("案内を送付しました。", "案内を送付した。"),
+    ("問題はありません。", "問題はありません。"),  # not a verb of doing: left as said
+])
+def test_the_plain_form_of_a_polite_ending(polite: str, plain_form: str) -> None:
+    assert plain(polite) == plain_form
+
+
+@pytest.mark.parametrize(("text", "due", "day"), [
+    ("案内は九月末までに送付します。", "九月末", "2027-09-30"),
+    ("二月十五日までに広報課へ渡します。", "二月十五日", "2027-02-15"),
+    ("来週の金曜日までにまとめます。", "来週の金曜日", "2026-11-27"),
+    ("I will send it by Friday.", "by Friday", "2026-11-20"),
+    ("I'll have the figures by the third of December.", "by the third of December",
+     "2026-12-03"),
+    ("I'll change the settings tomorrow.", "tomorrow", "2026-11-19"),
+    ("I will write the announcement.", None, None),
+])
+def test_deadlines_are_found_as_said_and_dated_from_the_meeting(
+        text: str, due: str | None, day: str | None) -> None:
+    assert due_in(text) == due
+    assert (said_day(due, "2026-11-18") if due else None) == day  # a Wednesday
