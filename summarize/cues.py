@@ -26,7 +26,7 @@ Kind = Literal["decision", "action"]
 #: Where a sentence ends.
 SENTENCE = re.compile(r"(?<=[。？！?!])\s*|(?<=[.])\s+(?=[A-Z\"'])")
 #: Words that open a sentence and add nothing to an item ("Then", 「それでは」).
-LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|"
+LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|よって|"
                   r"(?:then|so|okay|ok|and|also|great|good|right|yes|sure)\b)[、,.!。]?\s*)+",
                   re.IGNORECASE)
 
@@ -53,15 +53,17 @@ JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課�
 JA_WILL_DO = re.compile(r"ます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
-JA_NOT_DOING = re.compile(r"(?:思い|考えてい|てい|でい|あり|なり|でき|お願いし|ござい|おり|"
-                          r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり)"
+JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
+                          r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
+                          r"求め)"
                           r"ます[。]?$")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
-JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案)(?:いた)?します|"
-                          r"から(?:確認|検討|議論|審査|協議)(?:いた)?します|"
+JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
+                          r"(?:から|について)(?:の)?(?:確認|検討|議論|審査|協議|質疑)(?:を)?"
+                          r"(?:行い|いた)?(?:し)?ます|(?:起立|挙手|発言|説明|答弁)を求め|"
                           r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?します|"
-                          r"(?:開会|閉会|散会|休憩|再開|開議|始め|開き|終わり|終了|移り|入り)"
+                          r"(?:開会|閉会|散会|休憩|再開|開議|開催|始め|開き|終わり|終了|移り|入り)"
                           r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
                           r"(?:説明|発言|答弁)を求めます")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
@@ -69,11 +71,14 @@ ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|�
                          r"sure|yes|ok|okay|of course|will do)\b", re.IGNORECASE)
 #: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」.
 JA_ASKS = re.compile(r"(?:て|で)(?:ください|下さい)|(?<!よろしく)お願い(?:いた)?します|"
-                     r"(?:て|で)(?:もらえ|いただけ|くれ)ます(?:か|でしょうか)|ようお願い")
+                     r"(?:て|で)(?:もらえ|いただけ|くれ)ます(?:か|でしょうか)|ようお願い|"
+                     r"(?:て|で)(?:もらって|いただいて)(?:も)?(?:いい|よろしい)(?:です|でしょう)か|"
+                     r"を(?:お)?願い(?:いた)?します|を(?:お)?願います")
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
-                       r"(?:ありませんか|ございませんか)")
-JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致")
+                       r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
+JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致|"
+                        r"(?:起立|挙手)(?:多数|少数|全員)")
 
 # -- English --------------------------------------------------------------------------------
 EN_SETTLES = re.compile(
@@ -91,7 +96,7 @@ EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is 
 #: Questions, greetings and courtesies: never an item on their own.
 EN_COURTESY = re.compile(r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|"
                          r"hi\b|hello)|\?$|adjourned|meeting is (?:closed|open)|"
-                         r"that's all", re.IGNORECASE)
+                         r"that's all|to order\b|quorum", re.IGNORECASE)
 #: A greeting or a thanks (a request may be a question; it is never one of these).
 GREETING = re.compile(r"ありがとう|お疲れさま|おはよう|よろしくお願い|^(?:good (?:morning|"
                       r"afternoon|evening)|thank(?:s| you)|welcome|hi\b|hello)", re.IGNORECASE)
@@ -103,6 +108,7 @@ _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
     r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜日)?|今週の.曜日|"
+    r"[月火水木金土日]曜(?:日)?|"
     r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日)"
     r"(?:まで(?:に)?)?")
 EN_DUE = re.compile(
@@ -160,7 +166,7 @@ def takes_on(sentence: str) -> bool:
             return False
         return bool(JA_TAKES_ON.search(sentence)) or (
             bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence))
-    return bool(EN_TAKES_ON.search(sentence)) and not sentence.rstrip().endswith("?")
+    return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 
 def accepts(sentence: str) -> bool:

@@ -29,6 +29,8 @@ _SELF = re.compile(r"^(?:agreed[.,]?|I will|I'll|I can|I'm going to|I am going t
 _JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1,8}(?:課|係|室|部|センター)|"
                        r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)?のほう)"
                        r"(?:で|から|が|より)(?:は)?、?")
+#: The person a request is made to, named first (「田中さん、」「道路課長、」).
+_JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|ご?異議ありませんか)[。？?]?$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
@@ -36,8 +38,9 @@ _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます
                        r"こと(?:で|に)決定(?:いた)?し(?:ます|ました)")
 #: A request's own words: 「〜してください」 「〜してもらえますか」, "could you".
 _JA_ASKING = re.compile(r"(?:て|で)(?:ください|下さい|もらえますか|いただけますか|くれますか|"
-                        r"もらえませんか|いただけませんか)|ようお願い(?:いた)?します|"
-                        r"を?お願い(?:いた)?します")
+                        r"もらえませんか|いただけませんか|(?:もらって|いただいて)(?:も)?"
+                        r"(?:いい|よろしい)(?:です|でしょう)か)|ようお願い(?:いた)?します|"
+                        r"を?お願い(?:いた)?します|を(?:お)?願い(?:ます|いたします)")
 _EN_ASKING = re.compile(r"^.*?\b(?:could you|can you|would you|will you|please)\s+",
                         re.IGNORECASE)
 #: Verbs that say little on their own ("have the quotes", "do it").
@@ -72,10 +75,10 @@ def plain(text: str) -> str:
     base = verb.dictionary_form()
     if base in ("いたす", "致す"):
         base = "する"
-    if ending.startswith("ました"):  # a past: only する's is certain
-        if base != "する":
+    if ending.startswith("ました"):  # a past: only する's (決する, 送付する) is certain
+        if not base.endswith("する"):
             return text
-        base = "した"
+        base = base[:-2] + "した"
     if base in ("する", "した") and len(morphemes) >= 4 and \
             morphemes[-3].part_of_speech()[0] == "動詞" and morphemes[-4].surface() == "お":
         # 「お示しします」 → 「示す」
@@ -106,8 +109,9 @@ def _ja_request(sentence: str) -> str | None:
         if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞":
             return None
         head = "".join(m.surface() for m in morphemes[:-1]) + morphemes[-1].dictionary_form()
-    elif found.group(0).endswith("お願いします") and not found.group(0).startswith("よう"):
-        head += "をする" if not head.endswith("を") else "する"
+    elif found.group(0).startswith("を") or (found.group(0).endswith("お願いします")
+                                            and not found.group(0).startswith("よう")):
+        head = head.removesuffix("を") + "をする"
     return head.rstrip("、") + "。"
 
 
@@ -154,6 +158,7 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
         text = _SELF.sub("", LEAD.sub("", text.strip())).strip()
     text = _TAIL.sub("", text).strip()
     if japanese(text):
+        text = _JA_CALLED.sub("", text)
         asked_for = _ja_request(text)
         if asked_for and item.kind == "action":
             text = asked_for

@@ -90,7 +90,7 @@ def test_a_council_vote_is_a_decision_quoting_its_result() -> None:
     found = find(council, "S1")
     assert [(f.kind, f.lines) for f in found] == [("decision", [1, 3])]
     assert stands_alone(found[0], {n.id: n.text for n in council}) == \
-        "よって、議案第五号は原案のとおり可決すべきものと決定した。"
+        "議案第五号は原案のとおり可決すべきものと決定した。"
 
 
 def test_items_read_as_minutes_do_in_the_chosen_style() -> None:
