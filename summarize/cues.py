@@ -38,7 +38,7 @@ JA_SETTLES = re.compile(
     r"決定(?:いた)?し(?:ます|ました)|決(?:し|定し)ました|決まりました|"
     r"(?:可決|否決|承認|了承|採択|不採択|認定)(?:すべきもの)?と(?:決定|決)|"
     r"(?:可決|否決|承認|了承|採択)(?:されました|いたしました|しました|します)|"
-    r"(?:で|に|と)(?:進め|し|決め)ましょう|ことに(?:なりました|決まりました)|"
+    r"(?:で|に|と)(?:進め|し|決め|いき)ましょう|ことに(?:なりました|決まりました)|"
     r"に変更(?:いた)?します")
 #: The chair concluding (「では、」「それでは、」) with a plain future: 「では、稼働開始は
 #: 七月一日に変更します」 settles it for the meeting.
@@ -53,7 +53,8 @@ JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課�
 JA_WILL_DO = re.compile(r"ます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
-JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
+JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|伺い|"
+                          r"尋ねし|質問し|問いし|"
                           r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
                           r"求め)"
                           r"ます[。]?$")
@@ -82,14 +83,16 @@ JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全
 
 # -- English --------------------------------------------------------------------------------
 EN_SETTLES = re.compile(
-    r"\b(?:we (?:decide|agree|award|approve|adopt|will|shall)|we'll (?!need|have to|see|talk)|"
+    r"\b(?:we (?:decide|agree|award|approve|adopt|will|shall)|"
+    r"we'll (?!need|have to|see|talk|meet|be back|hear)|"
     r"let's (?:go with|go ahead|do|keep|use|adopt|make)|then we\b|agreed\b|"
     r"(?:is|are|was|were) (?:approved|adopted|agreed|carried|decided)|"
     r"(?:motion|proposal|item|resolution) (?:carries|passes|is carried|is approved)|"
     r"(?:it's|it is) decided)", re.IGNORECASE)
 EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|will do|"
                          r"I'll take|leave it (?:with|to) me|I'm on it)\b", re.IGNORECASE)
-EN_ASKS = re.compile(r"\b(?:could you|can you|would you|will you|please)\b", re.IGNORECASE)
+EN_ASKS = re.compile(r"\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|please)\b",
+                     re.IGNORECASE)
 EN_MOTION = re.compile(r"\bI (?:move|propose) that\b", re.IGNORECASE)
 EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
                         r"\ball in favou?r\b", re.IGNORECASE)
@@ -158,14 +161,16 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
     return bool(EN_SETTLES.search(sentence)) and not sentence.rstrip().endswith("?")
 
 
-def takes_on(sentence: str) -> bool:
-    """The speaker takes a task on themselves."""
+def takes_on(sentence: str, by_chair: bool = False) -> bool:
+    """The speaker takes a task on themselves. The chair's plain 「〜を行います」「〜と認め
+    ます」 run the meeting (`by_chair`): only 「私が」「私のほうで」 make one of them a task."""
     if japanese(sentence):
         if JA_PROCEDURE.search(sentence) or JA_COURTESY.search(sentence) or \
                 JA_ASKS.search(sentence):
             return False
         return bool(JA_TAKES_ON.search(sentence)) or (
-            bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence))
+            not by_chair and bool(JA_WILL_DO.search(sentence))
+            and not JA_NOT_DOING.search(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 
@@ -237,7 +242,8 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             motion = line.id
         answered = bool(index) and asked is not None and asked[1] != line.speaker and \
             lines[index - 1].id == asked[0]
-        commits = [s for s in parts if takes_on(s) and not settles(s, line.speaker == chair)]
+        commits = [s for s in parts if takes_on(s, line.speaker == chair)
+                   and not settles(s, line.speaker == chair)]
         if answered and not commits and parts and ANSWERS_YES.search(parts[0]):
             commits = [s for s in parts if not courtesy(s)]  # 「はい、…確認していただきます」
         if commits and not decided:

@@ -22,7 +22,8 @@ from summarize.cues import EN_DUE, JA_DUE, LEAD, Found, japanese, sentences
 from summarize.grounding import COMMON, tokens
 
 #: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
-_SELF = re.compile(r"^(?:agreed[.,]?|I will|I'll|I can|I'm going to|I am going to|"
+_SELF = re.compile(r"^(?:agreed[.,]?|it(?:'s| is) decided,? (?:then)?[:,]?|I will|I'll|I can|"
+                   r"I'm going to|I am going to|"
                    r"we (?:will|shall|decide to|agree to)|we'll|we|let's|"
                    r"I move that we|I move that|I propose that we)\s+(?:also\s+)?",
                    re.IGNORECASE)
@@ -41,8 +42,8 @@ _JA_ASKING = re.compile(r"(?:て|で)(?:ください|下さい|もらえます�
                         r"もらえませんか|いただけませんか|(?:もらって|いただいて)(?:も)?"
                         r"(?:いい|よろしい)(?:です|でしょう)か)|ようお願い(?:いた)?します|"
                         r"を?お願い(?:いた)?します|を(?:お)?願い(?:ます|いたします)")
-_EN_ASKING = re.compile(r"^.*?\b(?:could you|can you|would you|will you|please)\s+",
-                        re.IGNORECASE)
+_EN_ASKING = re.compile(r"^.*?\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|"
+                        r"please)\s+", re.IGNORECASE)
 #: Verbs that say little on their own ("have the quotes", "do it").
 _LIGHT_VERBS = frozenset({"have", "do", "get", "make", "take", "handle", "sort", "look",
                           "into", "out", "up"})
@@ -69,6 +70,10 @@ def plain(text: str) -> str:
     if len(morphemes) < 2 or morphemes[-1].dictionary_form() != "ます" or \
             morphemes[-2].part_of_speech()[0] != "動詞":
         return text
+    if len(morphemes) >= 4 and morphemes[-2].dictionary_form() in ("まいる", "参る", "いく") \
+            and morphemes[-3].surface() == "て" and morphemes[-4].part_of_speech()[0] == "動詞":
+        # 「取りまとめてまいります」 → 「取りまとめる」
+        morphemes = [*morphemes[:-3], morphemes[-1]]
     verb = morphemes[-2]
     ending = morphemes[-1].surface() + ("た" if past else "")
     head = "".join(m.surface() for m in morphemes[:-2])
