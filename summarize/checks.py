@@ -11,6 +11,7 @@ from datetime import date
 
 from gijiroku.domain import ActionItem, Decision, Minutes
 from summarize import MinutesRequest
+from summarize.cues import speaker_id
 from summarize.grounding import (
     by_speaker,
     commitment,
@@ -68,7 +69,7 @@ def checked_minutes(
             due_date=(_iso_date(a.due_date) or said_day(due, request.date)) if due else None,
             flagged=not ids or not carried,
         ))
-    speaker_of = {line.id: _key(line.speaker) for line in request.lines}
+    speaker_of = {line.id: speaker_id(line.speaker) for line in request.lines}
     chair = speaker_of.get(request.lines[0].id) if request.lines else None
     decisions, actions = _once(decisions, actions, lines, speaker_of, chair)
     return Minutes(
@@ -99,11 +100,6 @@ def resolve_owner(owner: str | None, speakers: dict[str, str | None]) -> str | N
         return match.group(1)
     named = [k for k, name in speakers.items() if name and name.strip() == text]
     return named[0] if len(named) == 1 else text
-
-
-def _key(speaker: str | None) -> str | None:
-    """A transcript line's speaker as its id ("S2 (Ms. Suzuki)" -> "S2")."""
-    return speaker.split(" ", 1)[0] if speaker else None
 
 
 def _once(decisions: list[Decision], actions: list[ActionItem], lines: dict[int, str],

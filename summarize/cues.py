@@ -53,8 +53,8 @@ JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課�
 JA_WILL_DO = re.compile(r"ます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
-JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|伺い|"
-                          r"尋ねし|質問し|問いし|"
+JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
+                          r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
                           r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
                           r"求め)"
                           r"ます[。]?$")
@@ -141,6 +141,11 @@ class Said:
     id: int
     speaker: str | None
     text: str
+
+
+def speaker_id(speaker: str | None) -> str | None:
+    """A transcript line's speaker as its id ("S2 (Ms. Suzuki)" -> "S2")."""
+    return speaker.split(" ", 1)[0] if speaker else None
 
 
 def sentences(text: str) -> list[str]:
@@ -271,4 +276,4 @@ def _join(parts: list[str]) -> str:
 
 
 __all__ = ["Found", "Said", "accepts", "asks", "courtesy", "due_in", "find", "sentences",
-           "settles", "takes_on"]
+           "settles", "speaker_id", "takes_on"]

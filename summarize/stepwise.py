@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gijiroku.errors import LLMOutputError
 from summarize import LLMConfig, MinutesRequest, Usage
-from summarize.cues import Found, Said, find, japanese
+from summarize.cues import Found, Said, find, japanese, speaker_id
 from summarize.grounding import CARRIED, containment, numbers
 from summarize.schema import (
     MAX_ITEMS,
@@ -100,11 +100,6 @@ def acceptable(statement: str, source: str, said: str) -> bool:
     if not set(numbers(statement)) <= set(numbers(said)):
         return False
     return len(statement) <= LONGER * len(source) + 10
-
-
-def speaker_id(speaker: str | None) -> str | None:
-    """A transcript line's speaker as its id ("S2 (Ms. Suzuki)" -> "S2")."""
-    return speaker.split(" ", 1)[0] if speaker else None
 
 
 class StepwiseMinutesWriter:

@@ -116,7 +116,10 @@ def _ja_request(sentence: str) -> str | None:
         head = "".join(m.surface() for m in morphemes[:-1]) + morphemes[-1].dictionary_form()
     elif found.group(0).startswith("を") or (found.group(0).endswith("お願いします")
                                             and not found.group(0).startswith("よう")):
-        head = head.removesuffix("を") + "をする"
+        # 「説明は、公園緑地課でお願いします」 → 「説明をする」
+        head = _JA_AGENT.sub("", head).rstrip("、 ")
+        head = (head.removesuffix("を").removesuffix("は").removesuffix("も")
+                .rstrip("、 ") + "をする")
     return head.rstrip("、") + "。"
 
 

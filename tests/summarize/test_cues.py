@@ -130,3 +130,23 @@ def test_deadlines_are_found_as_said_and_dated_from_the_meeting(
         text: str, due: str | None, day: str | None) -> None:
     assert due_in(text) == due
     assert (said_day(due, "2026-11-18") if due else None) == day  # a Wednesday
+
+
+def test_a_request_answered_with_a_bare_yes_reads_as_the_task_asked_for() -> None:
+    office = meeting(
+        ("S1", "地元の自治会への説明は、公園緑地課でお願いします。"),
+        ("S2", "承知しました。"),
+        ("S1", "鈴木さん、議事録の案を作ってもらっていいですか。"),
+        ("S3", "はい。"),
+    )
+    found = find(office, "S1")
+    said = {line.id: line.text for line in office}
+    assert [(f.lines, f.owner, stands_alone(f, said)) for f in found] == [
+        ([1, 2], "S2", "地元の自治会への説明をする。"),
+        ([3, 4], "S3", "議事録の案を作る。"),  # a 「はい。」 to a request takes it on
+    ]
+    # said with its deadline, the deadline goes to its column
+    office[3] = Said(4, "S3", "はい、金曜日までに作ります。")
+    found = find(office, "S1")
+    assert [(f.lines, f.owner, f.due, stands_alone(f, said | {4: office[3].text}))
+            for f in found][1] == ([3, 4], "S3", "金曜日", "議事録の案を作る。")

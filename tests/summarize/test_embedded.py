@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from gijiroku import edits
 from gijiroku.config import Settings
 from gijiroku.domain import Meeting
 from gijiroku.export import export_meeting
@@ -27,6 +28,7 @@ from gijiroku.stages import MinutesStage
 from gijiroku.stages.minutes import backend, llm_server
 from gijiroku.storage import repository, session_scope
 from summarize.embedded import DEFAULT_MODEL_NAME, EmbeddedServer, default_model_path
+from summarize.grounding import grounded, numbers
 from tests.summarize.meetings import run_minutes, store_meeting
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
@@ -203,3 +205,50 @@ def test_a_file_that_is_no_model_fails_the_minutes_with_llama_cpp_s_reason(
     job, meeting = run_minutes(engine, settings, store_meeting(engine))
     assert job.status == "done" and meeting.minutes.status == "failed"
     assert "did not start with broken.gguf" in (meeting.minutes.error or "")
+
+
+PARKS = [  # written for this test: a question, a motion carried, a request and its answer
+    ("S1", "おはようございます。ただいまから環境建設委員会を開会します。"),
+    ("S1", "本日の議題は、中央公園の遊具の更新についてです。"),
+    ("S2", "公園緑地課です。中央公園の遊具は設置から三十年が経ち、三基が使用禁止になっています。"),
+    ("S3", "更新の費用はどのくらいかかるのですか。"),
+    ("S2", "三基で約二千四百万円を見込んでいます。"),
+    ("S1", "それでは、中央公園の遊具三基を来年度に更新することといたします。よろしいでしょうか。"),
+    ("S3", "異議ありません。"),
+    ("S1", "地元の自治会への説明は、公園緑地課でお願いします。"),
+    ("S2", "承知しました。二月二十日までに自治会長へ説明に伺います。"),
+    ("S1", "以上で本日の委員会を閉会します。"),
+]
+
+
+def test_japanese_minutes_by_the_default_method_on_the_embedded_model(
+    engine: Engine, embedded: Settings
+) -> None:
+    """The stepwise method, nothing configured: items from the chair's and the members' own
+    words, the embedded model's summary in Japanese; with the model restating the items, a
+    restatement is used only when the item's lines carry it."""
+    meeting_id = store_meeting(engine, PARKS, language="ja")
+    job, meeting = run_minutes(engine, embedded, meeting_id)
+    minutes = meeting.minutes
+    assert job.status == "done" and minutes.status == "done", minutes.error
+    assert sum(1 for ch in minutes.summary if "\u3040" <= ch <= "\u9fff") >= 10
+    assert [(d.text, d.segments, d.flagged) for d in minutes.decisions] == [
+        ("中央公園の遊具三基を来年度に更新する。", [6], False)]
+    assert [(a.owner, a.due, a.due_date, a.segments) for a in minutes.action_items] == [
+        ("S2", "二月二十日", "2027-02-20", [8, 9])]
+    # the member's question and the chair's agenda line are no item of either kind
+    items = [d.text for d in minutes.decisions] + [a.task for a in minutes.action_items]
+    assert not any("どのくらい" in item or "議題" in item for item in items)
+    # the owner is the speaker, by the name it has now
+    edits.rename_speaker(engine, meeting_id, "S2", "公園緑地課長")
+    assert "公園緑地課長" in export_meeting(engine, meeting_id, "md").content.decode()
+
+    restating = embedded.model_copy(update={"minutes_restate": True})
+    _, again = run_minutes(engine, restating, store_meeting(engine, PARKS, language="ja"))
+    said = {s.id: s.text for s in again.segments}
+    restated = [(d.text, d.segments) for d in again.minutes.decisions] + [
+        (a.task, a.segments) for a in again.minutes.action_items]
+    assert [ids for _, ids in restated] == [[6], [8, 9]]  # the same items, the same lines
+    for text, ids in restated:  # each carried by its lines, naming no number they do not
+        assert grounded(text, ids, said)[1], text
+        assert set(numbers(text)) <= set(numbers(" ".join(said[n] for n in ids))), text
