@@ -1,12 +1,17 @@
 """An experiment for issue 30: minutes by classifying lines instead of composing items.
 
     .venv/bin/python bench/minutes_classify.py        # the embedded model, the reference folder
+    .venv/bin/python bench/minutes_classify.py --per-line
 
 One call per meeting asks the model only which lines record a decision and which a task
 someone takes on (a small model classifies far better than it composes); the items are then
 the lines themselves, trimmed of the chair's connectives and the motion's question, with the
 line's speaker as owner and a date only when one is said in the line. Scored exactly as
 bench/minutes_eval.py scores the composing method (its `evaluate`), through the same checks.
+
+With --per-line the model is asked about each line on its own (decision, action or none,
+the transcript before the question so llama.cpp reuses it), and the labels are printed under
+the reference's: how well the model tells the lines apart at all.
 """
 
 from __future__ import annotations
@@ -65,9 +70,56 @@ def trimmed(text: str) -> str:
     return MOTION.sub("。", LEAD.sub("", text.strip())).strip()
 
 
+LINE_QUESTION = {
+    "ja": ("行[{n}]（{speaker}）「{text}」\nこの行の発言はどれに当たりますか。\n"
+           "decision: 会議としての決定・合意を述べている\n"
+           "action: 発言者がこれから行う作業を引き受けている\n"
+           "none: それ以外（説明、報告、質問、意見、提案、依頼だけ、あいさつ、議題の紹介）"),
+    "en": ("Line [{n}] ({speaker}): \"{text}\"\nWhich is this line?\n"
+           "decision: states what the meeting decided or agreed\n"
+           "action: the speaker takes on a task to do\n"
+           "none: anything else (explanation, question, opinion, proposal, greeting, agenda)"),
+}
+LINE_SCHEMA = {"type": "object", "properties": {"kind": {"enum": ["decision", "action",
+                                                                  "none"]}},
+               "required": ["kind"]}
+
+
+def per_line(client: openai.OpenAI, model: str, folder: Path) -> int:
+    """Each line labelled on its own; D, A or . per line, the model's over the reference's."""
+    said = told = 0
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        language = data["language"]
+        transcript = "\n".join(f"[{s['id']}] {s['speaker']}: {s['text']}"
+                               for s in data["segments"])
+        decided = {n for d in data["reference"]["decisions"] for n in d["segments"]}
+        taken = {n for a in data["reference"]["action_items"] for n in a["segments"]}
+        labels = ""
+        for segment in data["segments"]:
+            question = LINE_QUESTION[language].format(n=segment["id"],
+                                                      speaker=segment["speaker"],
+                                                      text=segment["text"])
+            answer = client.chat.completions.create(
+                model=model, temperature=0.0, max_tokens=20,
+                messages=[{"role": "user", "content": transcript + "\n\n" + question}],
+                response_format={"type": "json_schema", "json_schema": {
+                    "name": "kind", "schema": LINE_SCHEMA}})
+            kind = json.loads(answer.choices[0].message.content or "{}").get("kind", "none")
+            labels += {"decision": "D", "action": "A"}.get(kind, ".")
+        reference = "".join("D" if s["id"] in decided else "A" if s["id"] in taken else "."
+                            for s in data["segments"])
+        said += len(labels)
+        told += labels.count("D")
+        print(f"{path.name:28s} model     {labels}\n{'':28s} reference {reference}")
+    print(f"lines called a decision: {told}/{said}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "bench" / "minutes_reference")
+    parser.add_argument("--per-line", action="store_true")
     args = parser.parse_args()
     settings = Settings(llm_backend="embedded", llm_model_file=default_model_path(),
                         llm_threads=2)
@@ -76,6 +128,8 @@ def main() -> int:
     config = chosen.config
     client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "none",
                            timeout=config.timeout)
+    if args.per_line:
+        return per_line(client, config.model, args.folder)
     totals: dict[str, Score] = {}
     for path in sorted(args.folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))

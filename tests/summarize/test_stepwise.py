@@ -55,6 +55,13 @@ def test_items_come_from_the_lines_and_the_model_writes_only_the_summary(
     assert "| Prepare the new staff schedule | Ms. Sato |" in \
         export_meeting(engine, meeting_id, "md").content.decode()
     assert len(meeting.segments) == len(LINES)
+    # written again (say after proofreading that changed nothing): the same items
+    llm.push(Reply(json.dumps({**SUMMARY, "summary": "Worded otherwise this time."})))
+    _, again = run_minutes(engine, configured, meeting_id)
+    assert [(d.text, d.segments) for d in again.minutes.decisions] == \
+        [(d.text, d.segments) for d in minutes.decisions]
+    assert [(a.task, a.owner, a.due, a.segments) for a in again.minutes.action_items] == \
+        [(a.task, a.owner, a.due, a.segments) for a in minutes.action_items]
 
 
 def test_japanese_minutes_in_the_chosen_style_with_the_deadline_dated(
