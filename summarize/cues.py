@@ -6,7 +6,7 @@ a task (「〜を作成します」「承知しました」, "I will", "I'll"), 
 
 Why rules: the embedded 1.5B model does not tell these lines apart. Asked to list them
 (bench/minutes_classify.py), it listed runs of consecutive lines (Japanese: 5 of 13 reference
-items, 39 of 44 listed lines carried none); asked line by line (`--per-line`), it called 90
+items, 39 of 44 listed lines carried none); asked line by line (`--per-line`), it called 94
 of the 97 lines of the eight reference meetings a decision (2026-12-06). These formulae are
 how meetings, council committees above all, state their outcomes; the rules decide what is
 an item, the same on every server, and the model writes the summary (`summarize.stepwise`).
