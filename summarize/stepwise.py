@@ -160,7 +160,6 @@ class StepwiseMinutesWriter:
             else:
                 actions.append(ActionItemOut(task=text, owner=item.owner, due=item.due,
                                              segments=item.lines))
-        report(STAGE, steps, steps)
         return MinutesOut(summary=summary.summary, topics=summary.topics,
                           decisions=decisions, action_items=actions), usage
 
