@@ -26,11 +26,14 @@ export function hue(id) {
 
 export function renderSpeakers() {
   // a name being typed survives the redraw (another window's change, this page's own echo)
+  // and is not sent by it: the box it moves out of says so, and only leaving the new box
+  // (Enter, Tab, a click elsewhere) sends the name
   const active = document.activeElement;
   const typing = active && active.matches("#speakers input[data-speaker]")
     ? { speaker: active.dataset.speaker, value: active.value, from: active.selectionStart,
         to: active.selectionEnd }
     : null;
+  if (typing) active.dataset.moved = "1";
   const speakers = state.doc.speakers;
   document.getElementById("speakers").replaceChildren(...speakers.map((speaker) => {
     const input = el("input", {
@@ -42,7 +45,10 @@ export function renderSpeakers() {
       if (event.key === "Enter") { event.preventDefault(); input.blur(); }
       if (event.key === "Escape") { input.value = speaker.name || ""; input.blur(); }
     });
-    input.addEventListener("change", () => rename(speaker, input));
+    input.addEventListener("blur", () => {
+      if (input.dataset.moved) return; // redrawn while typed in: the new box has the typing
+      if (input.value.trim() !== (speaker.name || "")) rename(speaker, input);
+    });
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
       el("span", { class: "chip", title: speaker.label }, speaker.id), input);
   }));
