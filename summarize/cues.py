@@ -44,6 +44,11 @@ JA_SETTLES = re.compile(
 #: The chair concluding (「では、」「それでは、」) with a plain future: 「では、稼働開始は
 #: 七月一日に変更します」 settles it for the meeting.
 JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,]")
+#: The chair proposing what is done (「来月から試行しましょう」): the meeting's conclusion,
+#: unless it defers or runs the meeting (「次回話しましょう」「始めましょう」).
+JA_PROPOSES = re.compile(r"ましょう[。]?$")
+JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|休憩し|移り|進み|確認し|考え|検討し|相談し|"
+                       r"聞き|伺い|待ち|見守り|続け)ましょう[。]?$|次回|改めて|持ち帰")
 #: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
 #: 「〜を作成します」「〜しておきます」「〜までに送付します」.
 JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します|"
@@ -162,8 +167,9 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
     if japanese(sentence):
         if JA_PROCEDURE.search(sentence) or re.search(r"(?:思|考え)(?:い|て)", sentence):
             return False
-        return bool(JA_SETTLES.search(sentence)) or (
-            by_chair and bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
+        return bool(JA_SETTLES.search(sentence)) or (by_chair and (
+            (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
+            or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))))
     return bool(EN_SETTLES.search(sentence)) and not sentence.rstrip().endswith("?")
 
 

@@ -32,6 +32,8 @@ _JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1
                        r"(?:で|から|が|より)(?:は)?、?")
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
 _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員)、")
+#: A reason given before a decision (「〜額ですので、」「〜ため、」).
+_REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|ご?異議ありませんか)[。？?]?$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
@@ -165,6 +167,8 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
     for _ in range(3):
         text = _SELF.sub("", LEAD.sub("", text.strip())).strip()
     text = _TAIL.sub("", text).strip()
+    if japanese(text) and item.kind == "decision":
+        text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
     if japanese(text):
         text = _JA_CALLED.sub("", text)
         asked_for = _ja_request(text)

@@ -150,3 +150,18 @@ def test_a_request_answered_with_a_bare_yes_reads_as_the_task_asked_for() -> Non
     found = find(office, "S1")
     assert [(f.lines, f.owner, f.due, stands_alone(f, said | {4: office[3].text}))
             for f in found][1] == ([3, 4], "S3", "金曜日", "議事録の案を作る。")
+
+
+def test_the_chair_proposing_what_is_done_is_a_decision_deferring_is_not() -> None:
+    said = meeting(
+        ("S1", "今日は備品の更新の件です。"),
+        ("S2", "コピー機が古く、修理の部品がもう手に入りません。"),
+        ("S1", "予算の範囲で買えるので、コピー機は来月入れ替えましょう。"),
+        ("S3", "賛成です。"),
+        ("S1", "机の件は、また次回話しましょう。"),
+        ("S2", "では、私も入れ替えましょう。"),  # not the chair: a proposal, nothing settled
+    )
+    found = find(said, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [3])]
+    assert stands_alone(found[0], {line.id: line.text for line in said}) == \
+        "コピー機は来月入れ替える。"
