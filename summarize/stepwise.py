@@ -44,7 +44,7 @@ from summarize.writer import (
     TokenCounter,
     chunk_lines,
     format_line,
-    pack,
+    merge_in_groups,
 )
 
 #: A statement longer than its source sentence by this much says more than was said.
@@ -151,9 +151,9 @@ class StepwiseMinutesWriter:
         decisions: list[DecisionOut] = []
         actions: list[ActionItemOut] = []
         for item in found:
-            text = self._stated(item, request, texts, usage) if self.state else None
-            text = text or stands_alone(item, texts, request.style)
+            text = stands_alone(item, texts, request.style)
             if self.state:
+                text = self._stated(item, text, request, texts, usage) or text
                 step()
             if item.kind == "decision":
                 decisions.append(DecisionOut(text=text, segments=item.lines))
@@ -167,24 +167,22 @@ class StepwiseMinutesWriter:
                 usage: Usage) -> SummaryOut:
         """One summary from the parts' summaries, merged in groups that fit the context."""
         instruction = request.template.fill(request.template.steps["merge"], request)
-        while len(parts) > 1:
-            groups = pack(parts, lambda p: self.count(p.model_dump_json()), budget)
-            if len(groups) == len(parts):
-                groups = [parts[i:i + 2] for i in range(0, len(parts), 2)]
-            parts = [group[0] if len(group) == 1 else self.client.ask(
+        merged = merge_in_groups(
+            parts, lambda p: self.count(p.model_dump_json()), budget,
+            lambda group: self.client.ask(
                 instruction, "\n\n".join(p.model_dump_json() for p in group), SummaryOut,
-                summary_schema(), usage) for group in groups]
-        return parts[0] if parts else SummaryOut(summary="")
+                summary_schema(), usage))
+        return merged[0] if merged else SummaryOut(summary="")
 
-    def _stated(self, item: Found, request: MinutesRequest, texts: dict[int, str],
-                usage: Usage) -> str | None:
-        """The model's one-sentence statement of `item`, or None when it is not usable (an
-        answer that does not parse counts as not usable: the item keeps its sentence)."""
-        numbers_ = sorted({*item.context, *item.lines})
-        shown = [line for line in request.lines if line.id in numbers_]
+    def _stated(self, item: Found, source: str, request: MinutesRequest,
+                texts: dict[int, str], usage: Usage) -> str | None:
+        """The model's one-sentence statement of `item` (`source`: its own sentence standing
+        alone), or None when it is not usable (an answer that does not parse counts as not
+        usable: the item keeps its sentence)."""
+        cited = {*item.context, *item.lines}
+        shown = [line for line in request.lines if line.id in cited]
         instruction = request.template.fill(request.template.steps[item.kind], request)
-        source = stands_alone(item, texts, request.style)
-        said = " ".join(texts.get(n, "") for n in numbers_)
+        said = " ".join(texts.get(n, "") for n in sorted(cited))
         cue = ("\n\n" + ("この発言の「" + source + "」の部分です。" if japanese(source)
                          else f'The part: "{source}"'))
         try:

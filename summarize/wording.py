@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from summarize.cues import EN_DUE, JA_DUE, LEAD, Found, japanese, sentences
+from summarize.cues import EN_ASKS, EN_DUE, JA_DUE, LEAD, Found, japanese, sentences
 from summarize.grounding import COMMON, tokens
 
 #: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
@@ -44,8 +44,8 @@ _JA_ASKING = re.compile(r"(?:て|で)(?:ください|下さい|もらえます�
                         r"もらえませんか|いただけませんか|(?:もらって|いただいて)(?:も)?"
                         r"(?:いい|よろしい)(?:です|でしょう)か)|ようお願い(?:いた)?します|"
                         r"を?お願い(?:いた)?します|を(?:お)?願い(?:ます|いたします)")
-_EN_ASKING = re.compile(r"^.*?\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|"
-                        r"please)\s+", re.IGNORECASE)
+#: ...and its English words, up to the task ("Tom, can you update..." → "update...").
+_EN_ASKING = re.compile(r"^.*?" + EN_ASKS.pattern + r"\s+", re.IGNORECASE)
 #: Verbs that say little on their own ("have the quotes", "do it").
 _LIGHT_VERBS = frozenset({"have", "do", "get", "make", "take", "handle", "sort", "look",
                           "into", "out", "up"})
@@ -142,18 +142,19 @@ def _says_little(text: str) -> bool:
     return len(tokens(text) - COMMON - _LIGHT_VERBS) < 2
 
 
-def _bare(sentence: str) -> str:
-    text = sentence
+def _unprefaced(text: str) -> str:
+    """`text` without its opening connectives and the speaker's own part ("Then we",
+    "Okay, I'll", 「それでは、」), however they are stacked (up to three)."""
     for _ in range(3):
         text = _SELF.sub("", LEAD.sub("", text.strip())).strip()
-    return _without_due(text)
+    return text
 
 
 def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str:
     """The sentence the minutes give `item` (`said`: the meeting's lines by number)."""
     sentence = item.sentence
     if item.kind == "action" and item.context and (
-            _POINTS_BACK.search(sentence) or _says_little(_bare(sentence))):
+            _POINTS_BACK.search(sentence) or _says_little(_without_due(_unprefaced(sentence)))):
         asked = [s for s in sentences(said.get(item.context[0], ""))
                  if _JA_ASKING.search(s) or _EN_ASKING.search(s)]
         if asked:
@@ -163,10 +164,7 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
         # 「手続きは私のほうで進めます。今月末までに見積もりを取り直して起案します。」: the
         # sentence that says what is done, not who does it
         parts = [max(parts, key=len)]
-    text = " ".join(parts)
-    for _ in range(3):
-        text = _SELF.sub("", LEAD.sub("", text.strip())).strip()
-    text = _TAIL.sub("", text).strip()
+    text = _TAIL.sub("", _unprefaced(" ".join(parts))).strip()
     if japanese(text) and item.kind == "decision":
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
     if japanese(text):

@@ -62,6 +62,18 @@ def pack(items: list[T], cost: Callable[[T], int], budget: int) -> list[list[T]]
     return groups
 
 
+def merge_in_groups(parts: list[Answer], cost: Callable[[Answer], int], budget: int,
+                    merge: Callable[[list[Answer]], Answer]) -> list[Answer]:
+    """Parts merged (`merge` on each group of two or more) in groups whose cost fits
+    `budget`, round after round, until one is left (none stays none)."""
+    while len(parts) > 1:
+        groups = pack(parts, cost, budget)
+        if len(groups) == len(parts):  # no two fit together: pair them up anyway
+            groups = [parts[i : i + 2] for i in range(0, len(parts), 2)]
+        parts = [group[0] if len(group) == 1 else merge(group) for group in groups]
+    return parts
+
+
 def chunk_lines(
     lines: list[TranscriptLine], budget: int, count: TokenCounter = estimate_tokens
 ) -> list[list[TranscriptLine]]:
@@ -134,21 +146,14 @@ class OpenAIMinutesWriter:
         usage: Usage, ids: list[int],
     ) -> MinutesOut:
         """Merge partial minutes, in groups that fit the context, until one remains."""
-        while len(partials) > 1:
-            groups = pack(partials, lambda p: self.count(p.model_dump_json()), budget)
-            if len(groups) == len(partials):  # no two fit together: pair them up anyway
-                groups = [partials[i : i + 2] for i in range(0, len(partials), 2)]
-            merged = []
-            for group in groups:
-                if len(group) == 1:
-                    merged.append(group[0])
-                    continue
-                body = "\n\n".join(
-                    f"Part {n}:\n{p.model_dump_json()}" for n, p in enumerate(group, start=1)
-                )
-                merged.append(self._ask(system + "\n\n" + instruction, body, usage, ids))
-            partials = merged
-        return partials[0]
+        def merge(group: list[MinutesOut]) -> MinutesOut:
+            body = "\n\n".join(
+                f"Part {n}:\n{p.model_dump_json()}" for n, p in enumerate(group, start=1)
+            )
+            return self._ask(system + "\n\n" + instruction, body, usage, ids)
+
+        return merge_in_groups(partials, lambda p: self.count(p.model_dump_json()), budget,
+                               merge)[0]
 
     def _ask(self, system: str, user: str, usage: Usage, ids: list[int]) -> MinutesOut:
         """One call; `ids` are the line ids the answer may cite (the schema allows no
