@@ -8,6 +8,8 @@
 Without --base-url the embedded llama.cpp server runs the embedded model (or --model-file)
 on --threads CPU threads, as a worker would. --long-minutes N also times the minutes of a
 transcript of about N minutes (the reference meetings repeated, ids and times continued).
+--rules-only scores the stepwise method's items without starting a model (they do not
+depend on it unless --restate); --show prints each item, matched or not.
 
 Each JSON file in the folder holds a meeting's transcript (`segments` with ids, times,
 speakers), its `speakers`, `title`, `date`, `language`, and a `reference` with the decisions
@@ -41,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from gijiroku.config import Settings  # noqa: E402
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import backend, build_request  # noqa: E402
-from summarize import MinutesWriter, load_template  # noqa: E402
+from summarize import MinutesRequest, MinutesWriter, Usage, load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
 from summarize.embedded import default_model_path  # noqa: E402
 from summarize.grounding import (  # noqa: E402
@@ -50,7 +52,8 @@ from summarize.grounding import (  # noqa: E402
     not_a_decision,
     similarity,
 )
-from summarize.stepwise import StepwiseMinutesWriter  # noqa: E402
+from summarize.schema import MinutesOut  # noqa: E402
+from summarize.stepwise import StepwiseMinutesWriter, as_minutes, found_items  # noqa: E402
 from summarize.writer import OpenAIMinutesWriter  # noqa: E402
 
 MATCH = 0.5  # text similarity at which a produced item counts as the reference item
@@ -170,6 +173,30 @@ def long_meeting(meetings: list[Meeting], minutes: float) -> Meeting:
                    duration=offset, speakers=first.speakers, segments=segments)
 
 
+class RulesOnly:
+    """The stepwise method's items without a model (and so without a summary)."""
+
+    def write(self, request: MinutesRequest, progress: Any = None) -> tuple[MinutesOut, Usage]:
+        return as_minutes(found_items(request)), Usage()
+
+
+def show(minutes: Minutes, reference: dict[str, Any]) -> None:
+    """Every produced item (+ matches a reference item, - matches none) and every missed
+    reference item (!), decisions then action items."""
+    for kind, produced, wanted in (
+        ("decision", [d.text for d in minutes.decisions],
+         [d["text"] for d in reference.get("decisions", [])]),
+        ("action", [a.task for a in minutes.action_items],
+         [a["task"] for a in reference.get("action_items", [])]),
+    ):
+        for text in produced:
+            mark = "+" if any(similarity(ref, text) >= MATCH for ref in wanted) else "-"
+            print(f"   {mark} {kind}: {text}")
+        for ref in wanted:
+            if not any(similarity(ref, text) >= MATCH for text in produced):
+                print(f"   ! {kind}: {ref}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="an OpenAI-compatible server (default: embedded)")
@@ -188,12 +215,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=["stepwise", "compose"], default="stepwise",
                         help="stepwise (the default): items found from the meeting's words, "
                         "stated by the model; compose: the whole minutes in one answer")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="stepwise items without the model (no summary): the items are "
+                        "the same as with it unless --restate; seconds are the rules' only")
+    parser.add_argument("--show", action="store_true",
+                        help="print every produced item and every reference item missed")
     parser.add_argument("--restate", action="store_true",
                         help="stepwise with the model restating each item "
                         "(GIJIROKU_MINUTES_RESTATE): what the model adds")
     args = parser.parse_args(argv)
     if args.base_url and not args.model:
         parser.error("--model names the model on the server given by --base-url")
+    if args.rules_only and (args.method != "stepwise" or args.restate or args.long_minutes):
+        parser.error("--rules-only is the stepwise method's items alone")
     # the backend the minutes stage would use with these settings (embedded: started here)
     settings = Settings(
         llm_backend="openai" if args.base_url else "embedded", llm_base_url=args.base_url,
@@ -201,19 +235,23 @@ def main(argv: list[str] | None = None) -> int:
         llm_threads=args.threads, llm_context_tokens=args.context_tokens,
         llm_max_output_tokens=args.max_output_tokens,
     )
-    started = time.monotonic()
-    chosen = backend(settings)
-    assert chosen is not None
-    config = chosen.config
-    if not args.base_url:
-        print(f"embedded {config.model} ({args.model_file.name}), {args.threads} threads, "
-              f"context {config.context_tokens}: started in "
-              f"{time.monotonic() - started:.1f} s")
-    writer: MinutesWriter = (
-        OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
-        if args.method == "compose" else
-        StepwiseMinutesWriter(config, count_tokens=chosen.count_tokens, state=args.restate))
-    print(f"method: {args.method}{' with the model restating items' if args.restate else ''}")
+    writer: MinutesWriter = RulesOnly()
+    if not args.rules_only:
+        started = time.monotonic()
+        chosen = backend(settings)
+        assert chosen is not None
+        config = chosen.config
+        if not args.base_url:
+            print(f"embedded {config.model} ({args.model_file.name}), {args.threads} "
+                  f"threads, context {config.context_tokens}: started in "
+                  f"{time.monotonic() - started:.1f} s")
+        writer = (
+            OpenAIMinutesWriter(config, count_tokens=chosen.count_tokens)
+            if args.method == "compose" else
+            StepwiseMinutesWriter(config, count_tokens=chosen.count_tokens,
+                                  state=args.restate))
+    print(f"method: {args.method}{' with the model restating items' if args.restate else ''}"
+          f"{' (items only, no model)' if args.rules_only else ''}")
     totals: dict[str, Score] = {}
     meetings: list[Meeting] = []
     for path in sorted(args.folder.glob("*.json")):
@@ -231,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
         lines = {s.id: s.text for s in meeting.segments if s.id is not None}
         score = evaluate(minutes, data["reference"], lines)
+        if args.show:
+            show(minutes, data["reference"])
         score.seconds = took
         for key in (meeting.language or "?", "TOTAL"):
             totals.setdefault(key, Score()).add(score)

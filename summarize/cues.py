@@ -28,6 +28,7 @@ Kind = Literal["decision", "action"]
 SENTENCE = re.compile(r"(?<=[。？！?!])\s*|(?<=[.])\s+(?=[A-Z\"'])")
 #: Words that open a sentence and add nothing to an item ("Then", 「それでは」).
 LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|よって|"
+                  r"それは|その件は|そちらは|[^、。]{1,12}におかれましては|"
                   r"(?:then|so|okay|ok|and|also|great|good|right|yes|sure)\b)[、,.!。]?\s*)+",
                   re.IGNORECASE)
 
@@ -49,11 +50,20 @@ JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,
 JA_PROPOSES = re.compile(r"ましょう[。]?$")
 JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|休憩し|移り|進み|確認し|考え|検討し|相談し|"
                        r"聞き|伺い|待ち|見守り|続け)ましょう[。]?$|次回|改めて|持ち帰")
+#: The chair approving what was just proposed (「追加する方向で結構です」「それでいいです」).
+JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です[。]?$|"
+                         r"了承(?:します|しました|いたします)[。]?$")
+#: A proposal made to the meeting: 「〜を追加したいと考えています」「〜してはどうでしょうか」.
+JA_PROPOSAL = re.compile(r"たい(?:と(?:考えて|思って)(?:い|おり)ます|です)[。]?$|"
+                         r"(?:ては|では)どうでしょうか[。？?]?$|を提案(?:いた)?します[。]?$")
 #: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
 #: 「〜を作成します」「〜しておきます」「〜までに送付します」.
 JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します|"
                          r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
                          r"わかりました|分かりました")
+#: A speaker naming themselves as the one who does it: with another sentence that says what
+#: is done, this one only says who.
+JA_WHO = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します")
 #: A sentence ending in a verb of doing in the polite future (「作ります」「送付します」
 #: 「まとめておきます」「ご報告いたします」)...
 JA_WILL_DO = re.compile(r"ます[。]?$")
@@ -61,9 +71,18 @@ JA_WILL_DO = re.compile(r"ます[。]?$")
 #: 「なります」「できます」「おります」).
 JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
-                          r"いただき|もらい|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
-                          r"求め)"
+                          r"いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
+                          r"求め|"
+                          # what happens, not what someone does: 「印刷費が上がります」
+                          r"上がり|下がり|出|増え|減り|かかり|掛かり|変わり|始まり|"
+                          r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ)"
                           r"ます[。]?$")
+#: A sentence ending in a state or a refusal (「こちらで確認するのは難しいです」
+#: 「私からは以上ありません」): whatever it names, nobody takes a task on.
+JA_STATE = re.compile(r"(?:い|ない|ません|ではない|じゃない)です[。]?$|ません[。]?$")
+#: A consequence under a condition (「補助を使えば、半分が出ます」「イラストの場合、〜」): what
+#: would happen, not a task.
+JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場合(?:は|には)?|(?<!それ)なら)、")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
 JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
@@ -72,15 +91,22 @@ JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提�
                           r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?します|"
                           r"(?:開会|閉会|散会|休憩|再開|開議|開催|始め|開き|終わり|終了|移り|入り)"
                           r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
-                          r"(?:説明|発言|答弁)を求めます")
+                          r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
 ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|分かりました|かしこまりました|"
                          r"sure|yes|ok|okay|of course|will do)\b", re.IGNORECASE)
-#: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」.
-JA_ASKS = re.compile(r"(?:て|で)(?:ください|下さい)|(?<!よろしく)お願い(?:いた)?します|"
-                     r"(?:て|で)(?:もらえ|いただけ|くれ)ます(?:か|でしょうか)|ようお願い|"
-                     r"(?:て|で)(?:もらって|いただいて)(?:も)?(?:いい|よろしい)(?:です|でしょう)か|"
-                     r"を(?:お)?願い(?:いた)?します|を(?:お)?願います")
+#: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」
+#: 「確認をお願いできますか」「報告を願います」「お示しいただきたい」「ご確認ください」
+#: (never 「よろしくお願いします」). The one pattern
+#: of a Japanese request: `summarize.wording` cuts the task from where it starts.
+JA_ASKS = re.compile(
+    r"(?:て|で)(?:ください|下さい|(?:もらえ|いただけ|くれ)(?:ます|ません)(?:か|でしょうか)|"
+    r"(?:もらって|いただいて)(?:も)?(?:いい|よろしい)(?:です|でしょう)か)|"
+    r"(?:て|で)(?:いただき|もらい)たい|"
+    r"[おご][一-龥]{1,4}(?<=[一-龥])し?(?:ください|下さい|いただきたい|いただけますか|願います)|"
+    r"ようお願い(?:いた)?します|"
+    r"(?<!よろしく)(?<!よろしくお)を?(?:お)?願い(?:いた)?(?:します|ます)|"
+    r"を?お願いでき(?:ます|ません)(?:か|でしょうか)")
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
@@ -90,18 +116,30 @@ JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全
 # -- English --------------------------------------------------------------------------------
 EN_SETTLES = re.compile(
     r"\b(?:we (?:decide|agree|award|approve|adopt|will|shall)|"
-    r"we'll (?!need|have to|see|talk|meet|be back|hear)|"
+    r"we'll (?!need|have to|see|talk|meet|be back|hear|decide|discuss|revisit|come back|"
+    r"look|think|wait|check)|"
     r"let's (?:go with|go ahead|do|keep|use|adopt|make)|then we\b|agreed\b|"
     r"(?:is|are|was|were) (?:approved|adopted|agreed|carried|decided)|"
     r"(?:motion|proposal|item|resolution) (?:carries|passes|is carried|is approved)|"
+    r"(?:^|, )we (?:keep|go with|stick with|stay with|hold|use|drop)\b|"
+    r"\b(?:the )?(?:committee|board|council) (?:recommends|approves|agrees|decides|adopts|"
+    r"resolves)\b|"
     r"(?:it's|it is) decided)", re.IGNORECASE)
+#: The chair proposing what is done ("So let's run the drive over three weeks"), unless it
+#: runs the meeting or puts the matter off ("let's move on", "let's look at prices first").
+EN_PROPOSES = re.compile(r"\blet's (?!not\b)\w+", re.IGNORECASE)
+EN_DEFERS = re.compile(r"\blet's (?:start|begin|get started|move on|turn|go on|go to|go back|"
+                       r"take a (?:break|look)|look|see|talk|discuss|think|hear|wait|meet|"
+                       r"come back|revisit|check|hold off|park|table|keep (?:it|this) short)\b|"
+                       r"\b(?:first|later|next (?:week|month|time|meeting))\b", re.IGNORECASE)
 EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|will do|"
                          r"I'll take|leave it (?:with|to) me|I'm on it)\b", re.IGNORECASE)
 EN_ASKS = re.compile(r"\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|please)\b",
                      re.IGNORECASE)
 EN_MOTION = re.compile(r"\bI (?:move|propose) that\b", re.IGNORECASE)
 EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
-                        r"\ball in favou?r\b", re.IGNORECASE)
+                        r"\ball in favou?r\b|\b(?:that's|that is|it's|it is) (?:settled|agreed)\b",
+                        re.IGNORECASE)
 #: Questions, greetings and courtesies: never an item on their own.
 EN_COURTESY = re.compile(r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|"
                          r"hi\b|hello)|\?$|adjourned|meeting is (?:closed|open)|"
@@ -118,13 +156,13 @@ JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
     r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜日)?|今週の.曜日|"
     r"[月火水木金土日]曜(?:日)?|"
-    r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日)"
+    r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日|本日中|今日中)"
     r"(?:まで(?:に)?)?")
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of \w+|(?:next )?(?:monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday)|the \w+ of \w+|\w+ \d{1,2}(?:st|nd|rd|th)?|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december) \w+|tomorrow|the freeze|the meeting|they start|\w+)|"
+    r"december) [\w-]+|tomorrow|the freeze|the meeting|they start|\w+)|"
     r"\b(?:tomorrow|this week|next week|today|a week ahead|end of (?:the )?\w+)\b",
     re.IGNORECASE)
 
@@ -167,10 +205,15 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
     if japanese(sentence):
         if JA_PROCEDURE.search(sentence) or re.search(r"(?:思|考え)(?:い|て)", sentence):
             return False
+        if JA_PROPOSES.search(sentence) and JA_DEFERS.search(sentence):
+            return False  # 「その件は次回にしましょう」
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (
             (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
             or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))))
-    return bool(EN_SETTLES.search(sentence)) and not sentence.rstrip().endswith("?")
+    if sentence.rstrip().endswith("?"):
+        return False
+    return bool(EN_SETTLES.search(sentence)) or (
+        by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
 
 
 def takes_on(sentence: str, by_chair: bool = False) -> bool:
@@ -180,9 +223,11 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
         if JA_PROCEDURE.search(sentence) or JA_COURTESY.search(sentence) or \
                 JA_ASKS.search(sentence):
             return False
+        if JA_STATE.search(sentence):
+            return False
         return bool(JA_TAKES_ON.search(sentence)) or (
             not by_chair and bool(JA_WILL_DO.search(sentence))
-            and not JA_NOT_DOING.search(sentence))
+            and not JA_NOT_DOING.search(sentence) and not JA_IF.search(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 
@@ -247,6 +292,12 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             items[-1].lines.append(line.id)  # "The motion carries." after the decision
         elif decided:
             items.append(Found("decision", [line.id], _join(decided)))
+        elif line.speaker == chair and index and lines[index - 1].speaker != chair and \
+                any(JA_APPROVES.search(s) for s in parts) and (proposed := [
+                    s for s in sentences(lines[index - 1].text) if JA_PROPOSAL.search(s)]):
+            # 「図書館と公民館を追加したいと考えています」「追加する方向で結構です」
+            decided = proposed
+            items.append(Found("decision", [lines[index - 1].id, line.id], _join(proposed)))
         if carried or decided:
             motion = None
         elif any(is_motion(s) for s in parts) and \
@@ -258,20 +309,33 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                    and not settles(s, line.speaker == chair)]
         if answered and not commits and parts and ANSWERS_YES.search(parts[0]):
             commits = [s for s in parts if not courtesy(s)]  # 「はい、…確認していただきます」
-        if commits and not decided:
+        if commits:
             told = [s for s in commits if not accepts(s)]
             if told or answered:
                 context = [asked[0]] if answered and asked is not None else []
-                sentence = _join(told) if told else _join(
-                    [s for s in sentences(_text(lines, context[0])) if asks(s)])
-                item_lines = [*context, line.id]
-                said = " ".join(_text(lines, n) for n in item_lines)
-                items.append(Found("action", item_lines, sentence, owner=line.speaker,
-                                   due=due_in(_text(lines, line.id)) or due_in(said),
-                                   context=context))
+                tasks = _tasks(told) if told else [_join(
+                    [s for s in sentences(_text(lines, context[0])) if asks(s)])]
+                for number, sentence in enumerate(tasks):
+                    # the request answered belongs to the first task said
+                    cited = context if number == 0 else []
+                    item_lines = [*cited, line.id]
+                    said = " ".join(_text(lines, n) for n in item_lines)
+                    its_own = sentence if len(tasks) > 1 else _text(lines, line.id)
+                    items.append(Found("action", item_lines, sentence, owner=line.speaker,
+                                       due=due_in(its_own) or (due_in(said) if number == 0
+                                                           else None),
+                                       context=cited))
         requests = [s for s in parts if asks(s) and not GREETING.search(s)]
         asked = (line.id, line.speaker) if requests else None
     return items
+
+
+def _tasks(told: list[str]) -> list[str]:
+    """The tasks an answer takes on, one per sentence that says what is done: 「はい、本日中に
+    両園に連絡します。修繕の見積もりも取ります。」 is two; in 「契約の手続きは私のほうで進めます。
+    今月末までに見積もりを取り直して起案します。」 the first says who, the second what."""
+    what = [s for s in told if not JA_WHO.search(s)]
+    return what if what else [_join(told)]
 
 
 def _text(lines: list[Said], number: int) -> str:

@@ -36,7 +36,9 @@ NOT_DECISIONS = re.compile(
     r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|the (?:one )?item|"
     r"next item|the meeting is (?:closed|open))", re.IGNORECASE)
 #: A motion put to the meeting asks for assent to a decision: not a question.
-MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)")
+MOTION = re.compile(r"よろしいでしょうか|(?:ご)?異議(?:は)?(?:ありませんか|ございませんか)|"
+                    r"\bany objections\b|\b(?:does )?anyone object\b|\ball in favou?r\b",
+                    re.IGNORECASE)
 
 
 def commitment(text: str, cited: list[int], lines: dict[int, str],
@@ -178,16 +180,19 @@ _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday":
              "saturday": 5, "sunday": 6, "月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5,
              "日": 6}
 _RELATIVE = re.compile(r"\b(?:(next )?(monday|tuesday|wednesday|thursday|friday|saturday|"
-                       r"sunday)|(tomorrow))\b|(来週の?)?([月火水木金土日])曜日?|(明後日|明日)",
-                       re.IGNORECASE)
+                       r"sunday)|(tomorrow))\b|(来週の?)?([月火水木金土日])曜日?|(明後日|明日)|"
+                       r"(\btoday\b|本日中|今日中)", re.IGNORECASE)
 
 
 def _relative_day(due: str, held: date) -> date | None:
-    """"Friday", "next Friday", "tomorrow", 「来週の金曜日」, 「明日」 counted from the meeting."""
+    """"Friday", "next Friday", "tomorrow", "today", 「来週の金曜日」, 「明日」, 「本日中」
+    counted from the meeting."""
     found = _RELATIVE.search(due)
     if not found:
         return None
-    next_en, weekday_en, tomorrow, next_ja, weekday_ja, day_ja = found.groups()
+    next_en, weekday_en, tomorrow, next_ja, weekday_ja, day_ja, today = found.groups()
+    if today:
+        return held
     if tomorrow or day_ja:
         return held + timedelta(days=2 if day_ja == "明後日" else 1)
     weekday = _WEEKDAYS[(weekday_en or weekday_ja).lower()]

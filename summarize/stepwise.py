@@ -102,6 +102,30 @@ def acceptable(statement: str, source: str, said: str) -> bool:
     return len(statement) <= LONGER * len(source) + 10
 
 
+def found_items(request: MinutesRequest) -> list[tuple[Found, str]]:
+    """Steps 1 and 2: the items the meeting's words state, each with its sentence standing
+    alone. No call: the same on every server (the bench scores them without a model)."""
+    lines = [Said(line.id, speaker_id(line.speaker), line.text) for line in request.lines]
+    texts = {line.id: line.text for line in request.lines}
+    return [(item, stands_alone(item, texts, request.style))
+            for item in find(lines, lines[0].speaker if lines else None)]
+
+
+def as_minutes(items: list[tuple[Found, str]], summary: str = "",
+               topics: list[str] | None = None) -> MinutesOut:
+    """The minutes of the stated items (and the summary, when written)."""
+    decisions: list[DecisionOut] = []
+    actions: list[ActionItemOut] = []
+    for item, text in items:
+        if item.kind == "decision":
+            decisions.append(DecisionOut(text=text, segments=item.lines))
+        else:
+            actions.append(ActionItemOut(task=text, owner=item.owner, due=item.due,
+                                         segments=item.lines))
+    return MinutesOut(summary=summary, topics=topics or [], decisions=decisions,
+                      action_items=actions)
+
+
 class StepwiseMinutesWriter:
     """Writes minutes in the three steps above through any OpenAI-compatible server."""
 
@@ -119,8 +143,7 @@ class StepwiseMinutesWriter:
     ) -> tuple[MinutesOut, Usage]:
         usage = Usage()
         report: Callable[[str, float, float], None] = progress or (lambda *_: None)
-        lines = [Said(line.id, speaker_id(line.speaker), line.text) for line in request.lines]
-        found = find(lines, lines[0].speaker if lines else None)
+        found = found_items(request)
         template = request.template
         system = template.fill(template.steps["summary"], request)
         budget = int((self.config.context_tokens - self.config.max_output_tokens)
@@ -148,20 +171,13 @@ class StepwiseMinutesWriter:
         if len(parts) > 1:
             step()
         texts = {line.id: line.text for line in request.lines}
-        decisions: list[DecisionOut] = []
-        actions: list[ActionItemOut] = []
-        for item in found:
-            text = stands_alone(item, texts, request.style)
+        stated: list[tuple[Found, str]] = []
+        for item, text in found:
             if self.state:
                 text = self._stated(item, text, request, texts, usage) or text
                 step()
-            if item.kind == "decision":
-                decisions.append(DecisionOut(text=text, segments=item.lines))
-            else:
-                actions.append(ActionItemOut(task=text, owner=item.owner, due=item.due,
-                                             segments=item.lines))
-        return MinutesOut(summary=summary.summary, topics=summary.topics,
-                          decisions=decisions, action_items=actions), usage
+            stated.append((item, text))
+        return as_minutes(stated, summary.summary, summary.topics), usage
 
     def _merged(self, parts: list[SummaryOut], request: MinutesRequest, budget: int,
                 usage: Usage) -> SummaryOut:
@@ -194,4 +210,4 @@ class StepwiseMinutesWriter:
         return statement if acceptable(statement, source, said) else None
 
 
-__all__ = ["StepwiseMinutesWriter", "acceptable"]
+__all__ = ["StepwiseMinutesWriter", "acceptable", "as_minutes", "found_items"]

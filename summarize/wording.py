@@ -18,16 +18,31 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from summarize.cues import EN_ASKS, EN_DUE, JA_DUE, LEAD, Found, japanese, sentences
-from summarize.grounding import COMMON, tokens
+from summarize.cues import (
+    EN_ASKS,
+    EN_DUE,
+    JA_ASKS,
+    JA_DUE,
+    JA_PROPOSAL,
+    LEAD,
+    Found,
+    japanese,
+    sentences,
+)
+from summarize.grounding import COMMON, containment, tokens
 
+#: Share of an answer's words found in the request it answers for it to be a repetition.
+REPEATS = 0.5
+#: How much more a request must name than a vague answer to be the task instead.
+NAMES_MORE = 1.5
 #: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
 _SELF = re.compile(r"^(?:agreed[.,]?|it(?:'s| is) decided,? (?:then)?[:,]?|I will|I'll|I can|"
                    r"I'm going to|I am going to|"
                    r"we (?:will|shall|decide to|agree to)|we'll|we|let's|"
                    r"I move that we|I move that|I propose that we)\s+(?:also\s+)?",
                    re.IGNORECASE)
-_JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1,8}(?:課|係|室|部|センター)|"
+_JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1,8}(?:課|係|室|部|局|センター)|"
+                       r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)|"
                        r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)?のほう)"
                        r"(?:で|から|が|より)(?:は)?、?")
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
@@ -39,16 +54,14 @@ _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|ご?異議�
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
                        r"こと(?:で|に)決定(?:いた)?し(?:ます|ました)")
-#: A request's own words: 「〜してください」 「〜してもらえますか」, "could you".
-_JA_ASKING = re.compile(r"(?:て|で)(?:ください|下さい|もらえますか|いただけますか|くれますか|"
-                        r"もらえませんか|いただけませんか|(?:もらって|いただいて)(?:も)?"
-                        r"(?:いい|よろしい)(?:です|でしょう)か)|ようお願い(?:いた)?します|"
-                        r"を?お願い(?:いた)?します|を(?:お)?願い(?:ます|いたします)")
 #: ...and its English words, up to the task ("Tom, can you update..." → "update...").
 _EN_ASKING = re.compile(r"^.*?" + EN_ASKS.pattern + r"\s+", re.IGNORECASE)
 #: Verbs that say little on their own ("have the quotes", "do it").
 _LIGHT_VERBS = frozenset({"have", "do", "get", "make", "take", "handle", "sort", "look",
                           "into", "out", "up"})
+#: An answer whose object is a word for whatever was asked (「資料を」「書類は」), or "have"
+#: something done ("I'll have a draft out by Friday").
+_VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を|は|も)|^have\b", re.IGNORECASE)
 #: An answer that points at the request instead of saying the task ("I'll do it").
 _POINTS_BACK = re.compile(r"\b(?:it|that|those|them|this|these|her|him|one)\b|"
                           r"そのように|それ|その点|そちら", re.IGNORECASE)
@@ -107,12 +120,23 @@ def styled(text: str, style: str) -> str:
 
 def _ja_request(sentence: str) -> str | None:
     """A Japanese request as the task it asks for: 「まとめてもらえますか」 → 「まとめる」."""
-    found = _JA_ASKING.search(sentence)
+    found = JA_ASKS.search(sentence)
     if not found:
         return None
     head = sentence[:found.start()]
+    honorific = re.fullmatch(r"[おご](?!願)([一-龥]{1,4})(し?)(?:ください|下さい|いただきたい|"
+                             r"いただけますか|願います)", found.group(0))
+    if honorific:  # 「お示しいただきたい」 → 「示す」, 「ご確認ください」 → 「確認する」
+        stem, verbal = honorific.groups()
+        if not verbal:
+            return head.rstrip("、") + stem + "する。"
+        morphemes = list(_tokenizer().tokenize(stem + "します"))
+        if not morphemes or morphemes[0].part_of_speech()[0] != "動詞":
+            return None
+        return head.rstrip("、") + morphemes[0].dictionary_form() + "。"
     if found.group(0).startswith(("て", "で")):  # the verb in its て form before it
-        morphemes = list(_tokenizer().tokenize(head))
+        # analysed with its て (「まとめ」 alone reads as a noun)
+        morphemes = list(_tokenizer().tokenize(head + found.group(0)[0]))[:-1]
         if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞":
             return None
         head = "".join(m.surface() for m in morphemes[:-1]) + morphemes[-1].dictionary_form()
@@ -125,12 +149,30 @@ def _ja_request(sentence: str) -> str | None:
     return head.rstrip("、") + "。"
 
 
+def _ja_proposal(sentence: str) -> str | None:
+    """A Japanese proposal as what it proposes: 「図書館を追加したいと考えています」 → 「図書館を
+    追加する」, 「二回に増やしてはどうでしょうか」 → 「二回に増やす」."""
+    found = JA_PROPOSAL.search(sentence)
+    if not found:
+        return None
+    head = sentence[:found.start()]
+    if found.group(0).startswith("を提案"):
+        return head + "とする。"
+    # analysed with what follows the verb (「追加し」 alone may read as a noun)
+    joint = "たい" if found.group(0).startswith("たい") else found.group(0)[0]
+    morphemes = list(_tokenizer().tokenize(head + joint))[:-1]
+    if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞":
+        return None
+    return "".join(m.surface() for m in morphemes[:-1]) + morphemes[-1].dictionary_form() + "。"
+
+
 def _without_due(text: str) -> str:
     """The task without its deadline (「十月末までに」「今週中に」, "by Friday"); a meeting it
     is to be reported at (「次回の委員会で報告する」) is part of the task."""
     if japanese(text):
-        return re.sub(f"(?:{JA_DUE.pattern})(?:まで(?:に)?|に(?!ついて))、?", "",
-                      text).replace("、、", "、")
+        # 「試算を、次回までにお示し」 → 「試算をお示し」: the comma went with the deadline
+        return re.sub(f"(?:(?<=[をはもが])、)?(?:{JA_DUE.pattern})(?:まで(?:に)?|に(?!ついて))、?",
+                      "", text).replace("、、", "、")
     return EN_DUE.sub("", text).replace("  ", " ").strip()
 
 
@@ -150,23 +192,55 @@ def _unprefaced(text: str) -> str:
     return text
 
 
+def _asked_in(line: str) -> str | None:
+    """The request a line makes (its last), if any."""
+    asked = [s for s in sentences(line) if JA_ASKS.search(s) or _EN_ASKING.search(s)]
+    return asked[-1] if asked else None
+
+
+def _task(text: str) -> str:
+    """A Japanese task less the connectives, the deadline, the doer and whom it is asked of."""
+    return _JA_AGENT.sub("", _without_due(_JA_CALLED.sub("", _unprefaced(text))))
+
+
+def _named(text: str) -> int:
+    """How much a Japanese task names: its kana and kanji."""
+    return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", _task(text)))
+
+
+def _answer_part(sentence: str) -> str:
+    """Of an answer's sentences, the one that says what is done (the longest), not who does
+    it: 「手続きは私のほうで進めます。今月末までに見積もりを取り直して起案します。」"""
+    return max(sentences(sentence) or [sentence], key=len)
+
+
 def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str:
     """The sentence the minutes give `item` (`said`: the meeting's lines by number)."""
     sentence = item.sentence
-    if item.kind == "action" and item.context and (
-            _POINTS_BACK.search(sentence) or _says_little(_without_due(_unprefaced(sentence)))):
-        asked = [s for s in sentences(said.get(item.context[0], ""))
-                 if _JA_ASKING.search(s) or _EN_ASKING.search(s)]
-        if asked:
-            sentence = asked[-1]
+    if item.kind == "action" and item.context:
+        asked = _asked_in(said.get(item.context[0], ""))
+        answer = _answer_part(sentence)
+        if asked and (
+                _POINTS_BACK.search(sentence)
+                or _says_little(_without_due(_unprefaced(answer)))
+                # 「移行の手順書はまとめてもらえますか」「はい、手順書はまとめておきます」: a
+                # clerk writes what was asked when the answer repeats less of it
+                or (japanese(answer) and (request := _ja_request(_unprefaced(asked)))
+                    and _named(request) > _named(plain(answer))
+                    and containment(_task(answer), asked) >= REPEATS)
+                # 「資料をまとめて提出します」, "I'll have a draft out": the request names it
+                or (_VAGUE.search(_task(answer) if japanese(answer) else _unprefaced(answer))
+                    and (not japanese(answer) or (
+                        (request := _ja_request(_unprefaced(asked)))
+                        and _named(request) >= NAMES_MORE * _named(plain(answer)))))):
+            sentence = asked
     parts = sentences(sentence)
     if item.kind == "action" and len(parts) > 1:
-        # 「手続きは私のほうで進めます。今月末までに見積もりを取り直して起案します。」: the
-        # sentence that says what is done, not who does it
-        parts = [max(parts, key=len)]
+        parts = [_answer_part(sentence)]
     text = _TAIL.sub("", _unprefaced(" ".join(parts))).strip()
     if japanese(text) and item.kind == "decision":
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
+        text = _ja_proposal(text) or text  # a proposal the chair approved
     if japanese(text):
         text = _JA_CALLED.sub("", text)
         asked_for = _ja_request(text)

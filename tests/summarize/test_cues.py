@@ -125,6 +125,9 @@ def test_the_plain_form_of_a_polite_ending(polite: str, plain_form: str) -> None
      "2026-12-03"),
     ("I'll change the settings tomorrow.", "tomorrow", "2026-11-19"),
     ("I will write the announcement.", None, None),
+    ("本日中に両園へ連絡します。", "本日中", "2026-11-18"),
+    ("I'll email them today.", "today", "2026-11-18"),
+    ("I'll send the draft by March twenty-sixth.", "by March twenty-sixth", "2027-03-26"),
 ])
 def test_deadlines_are_found_as_said_and_dated_from_the_meeting(
         text: str, due: str | None, day: str | None) -> None:
@@ -165,3 +168,82 @@ def test_the_chair_proposing_what_is_done_is_a_decision_deferring_is_not() -> No
     assert [(f.kind, f.lines) for f in found] == [("decision", [3])]
     assert stands_alone(found[0], {line.id: line.text for line in said}) == \
         "コピー機は来月入れ替える。"
+
+
+def test_an_answer_that_repeats_less_than_was_asked_reads_as_the_request() -> None:
+    office = meeting(
+        ("S1", "来月の防災訓練の避難経路図は田中さんのほうで作り直してもらえますか。"),
+        ("S2", "はい、経路図は十日までに作り直しておきます。"),  # the request, less of it
+        ("S1", "議会には、訓練の実施結果と参加者数を、次回の委員会までに"
+               "お示しいただきたいと思います。"),
+        ("S3", "承知いたしました。次回の委員会までに資料をまとめて提出いたします。"),  # 「資料」
+        ("S1", "備品の発注は山本さんにお願いします。"),
+        ("S4", "わかりました。今週中に見積もりを三社から取ります。"),  # says more: kept
+    )
+    found = find(office, "S1")
+    said = {line.id: line.text for line in office}
+    assert [(f.lines, f.owner, f.due, stands_alone(f, said)) for f in found] == [
+        ([1, 2], "S2", "十日", "来月の防災訓練の避難経路図は作り直す。"),
+        ([3, 4], "S3", "次回の委員会", "議会には、訓練の実施結果と参加者数を示す。"),
+        ([5, 6], "S4", "今週中", "見積もりを三社から取る。"),
+    ]
+
+
+def test_each_task_an_answer_takes_on_is_its_own_item() -> None:
+    said = meeting(
+        ("S1", "破損した案内板は、すぐに撤去してください。"),
+        ("S2", "はい、本日中に業者に連絡して撤去してもらいます。"
+               "新しい案内板の見積もりも取ります。"),
+        ("S3", "会場の予約は私のほうで進めます。来週までに公民館を押さえます。"),  # who, then what
+    )
+    found = find(said, "S1")
+    lines = {line.id: line.text for line in said}
+    assert [(f.lines, f.owner, f.due, stands_alone(f, lines)) for f in found] == [
+        ([1, 2], "S2", "本日中", "業者に連絡して撤去してもらう。"),
+        ([2], "S2", None, "新しい案内板の見積もりも取る。"),
+        ([3], "S3", "来週", "公民館を押さえる。"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "国の補助を使えば、工事費の三分の一が出ます。",  # a consequence under a condition
+    "紙を変えた場合、印刷費が一割ほど上がります。",
+    "来年度は利用者が二割ほど増えます。",  # what happens, not what someone does
+    "名簿をこちらで一件ずつ確認するのは難しいです。",  # a state, though 「こちらで」
+    "審査の経過と結果をご報告申し上げます。",  # a report made as it is said
+])
+def test_what_will_happen_is_not_a_task(text: str) -> None:
+    assert find(meeting(("S1", "では始めます。"), ("S2", text)), "S1") == []
+
+
+def test_the_chair_approving_a_proposal_decides_it_and_may_take_a_task_on() -> None:
+    said = meeting(
+        ("S1", "次は夏の節電対策です。"),
+        ("S2", "昨年の対策に加えて、庁舎の照明を半分に減らしたいと考えています。"),
+        ("S1", "減らす方向で結構です。"),
+        ("S1", "それでは、研修は七月に二回とします。講師の依頼は私のほうでやります。"),
+        ("S1", "空調の件は次回にしましょう。"),  # put off: nothing settled
+    )
+    found = find(said, "S1")
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, stands_alone(f, lines)) for f in found] == [
+        ("decision", [2, 3], "昨年の対策に加えて、庁舎の照明を半分に減らす。"),
+        ("decision", [4], "研修は七月に二回とする。"),
+        ("action", [4], "講師の依頼はやる。"),  # the chair's own task on the same line
+    ]
+
+
+def test_english_proposals_settled_and_put_off() -> None:
+    said = meeting(
+        ("S1", "So let's move the book sale to the library lawn this year. Any objections?"),
+        ("S2", "None, it has more shade."),
+        ("S1", "Good, that's settled then. Ana, could you update the poster for the lawn?"),
+        ("S3", "Sure, I'll have a new version out by October twenty-first."),
+        ("S1", "We'll decide on the raffle prizes next month. Let's move on."),
+    )
+    found = find(said, "S1")
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, f.owner, f.due, stands_alone(f, lines)) for f in found] == [
+        ("decision", [1, 3], None, None, "Move the book sale to the library lawn this year."),
+        ("action", [3, 4], "S3", "by October twenty-first", "Update the poster for the lawn"),
+    ]
