@@ -143,6 +143,8 @@ class MeetingDocument(BaseModel):
     completeness: Completeness
     date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
     place: str | None = None
+    kind: str | None = Field(default=None, description="honkaigi, iinkai or other")
+    start_time: str | None = Field(default=None, description="when the recording began")
     updated_at: str | None = Field(default=None, description="when anything in it last "
                                    "changed")
     job: JobView | None
@@ -251,6 +253,10 @@ class MeetingPatch(BaseModel):
     title: str | None = Field(default=None, max_length=limits.TITLE)
     date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD; '' clears")
     place: str | None = Field(default=None, max_length=limits.NAME)
+    kind: str | None = Field(default=None, max_length=10,
+                             description="honkaigi, iinkai or other; '' clears")
+    start_time: str | None = Field(default=None, max_length=5,
+                                   description="when the recording began, HH:MM; '' clears")
     summary: str | None = Field(default=None, max_length=limits.SUMMARY)
     agenda: list[str] | None = Field(default=None, max_length=limits.AGENDA_ITEMS)
 
@@ -394,3 +400,99 @@ class DictionaryChangeView(BaseModel):
 
 class DictionaryApplied(BaseModel):
     changes: list[DictionaryChangeView]
+
+
+# -- the council's record (会議録) ----------------------------------------------------------
+class AgendaEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    item: str | None = Field(default=None, max_length=limits.NAME,
+                             description="「日程第2」; null when the agenda is not numbered")
+    bill: str | None = Field(default=None, max_length=limits.NAME,
+                             description="「議案第98号」 (算用数字); null for an item that is "
+                             "no bill")
+    title: str = Field(default="", max_length=limits.NAME)
+    segments: list[int] = Field(default_factory=list, max_length=1000)
+
+
+class VoteEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bill: str | None = Field(default=None, max_length=limits.NAME)
+    method: Literal["異議なし", "起立", "挙手", "記名"] | None = Field(
+        default=None, description="null when no vote was taken (a referral by the chair)")
+    result: Literal["可決", "否決", "承認", "認定", "同意", "採択", "不採択", "継続審査", "付託"]
+    segments: list[int] = Field(default_factory=list, max_length=1000)
+    committee: str | None = Field(default=None, max_length=limits.NAME,
+                                  description="where a bill was referred")
+
+
+class EventEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["開会", "開議", "休憩", "再開", "散会", "延会", "閉会", "署名議員指名",
+                  "発言取消し"]
+    at: str | None = Field(default=None, max_length=5,
+                           description="HH:MM on the clock; null when the recording's start "
+                           "time is unknown")
+    segments: list[int] = Field(default_factory=list, max_length=1000)
+
+
+class ProceedingsOut(BaseModel):
+    agenda: list[AgendaEntry]
+    votes: list[VoteEntry]
+    events: list[EventEntry]
+    edited: bool = Field(description="a person corrected them (else recognised from the "
+                         "transcript as it stands)")
+
+
+class ProceedingsPatch(BaseModel):
+    """Lists given replace those lists; `recognise: true` drops every correction."""
+
+    model_config = ConfigDict(extra="forbid")
+    agenda: list[AgendaEntry] | None = Field(default=None, max_length=500)
+    votes: list[VoteEntry] | None = Field(default=None, max_length=500)
+    events: list[EventEntry] | None = Field(default=None, max_length=500)
+    recognise: bool = False
+
+
+class RecordStyle(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    marker: str = Field(default="○", max_length=2, description="before each speaker heading")
+    honorific: str = Field(default="君", max_length=4,
+                           description="after a member's name: 君, 議員, 委員 or none")
+    era: Literal["wareki", "seireki"] = Field(default="wareki",
+                                              description="dates in 令和 or in 西暦")
+
+
+class RecordView(BaseModel):
+    """What the council's record says beyond the transcript."""
+
+    model_config = ConfigDict(extra="forbid")
+    body: str | None = Field(default=None, max_length=limits.NAME,
+                             description="「○○市議会」「総務常任委員会」")
+    session: str | None = Field(default=None, max_length=limits.NAME,
+                                description="「令和８年第４回定例会」")
+    number: int | None = Field(default=None, ge=1, le=999, description="第N号")
+    chair: str | None = Field(default=None, max_length=limits.NAME,
+                              description="the chair's name, who signs first: 「大西　健一郎」")
+    present: list[str] = Field(default_factory=list, max_length=200)
+    absent: list[str] = Field(default_factory=list, max_length=200)
+    officials: list[str] = Field(default_factory=list, max_length=200,
+                                 description="説明のため出席した者")
+    staff: list[str] = Field(default_factory=list, max_length=200,
+                             description="職務のため出席した事務局職員")
+    signers: list[str] = Field(default_factory=list, max_length=10,
+                               description="会議録署名議員")
+    style: RecordStyle = Field(default_factory=RecordStyle)
+
+
+class RecordPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: str | None = Field(default=None, max_length=limits.NAME)
+    session: str | None = Field(default=None, max_length=limits.NAME)
+    number: int | None = Field(default=None, ge=1, le=999)
+    chair: str | None = Field(default=None, max_length=limits.NAME)
+    present: list[str] | None = Field(default=None, max_length=200)
+    absent: list[str] | None = Field(default=None, max_length=200)
+    officials: list[str] | None = Field(default=None, max_length=200)
+    staff: list[str] | None = Field(default=None, max_length=200)
+    signers: list[str] | None = Field(default=None, max_length=10)
+    style: RecordStyle | None = None

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
 
     # Exports: a TrueType font for PDF (default: IPAex Gothic, bundled)
     pdf_font: Path | None = None
+    #: A Word document whose styles (named 「会議録 表題」「会議録 発言者」...) and page set-up
+    #: the 会議録 layout uses (default: the built-in styles).
+    kaigiroku_template: Path | None = None
 
     # Web
     max_upload_mb: int = Field(default=2048, gt=0)

@@ -33,7 +33,8 @@ from gijiroku.storage.tables import (
 log = logging.getLogger(__name__)
 
 #: The upload form's optional fields that are meeting options (`title` is the meeting's own).
-FORM_OPTIONS = ("date", "place", "language", "num_speakers", "min_speakers", "max_speakers")
+FORM_OPTIONS = ("date", "place", "language", "num_speakers", "min_speakers", "max_speakers",
+                "kind", "start_time")
 
 
 def options_from_form(fields: Mapping[str, str]) -> MeetingOptions:

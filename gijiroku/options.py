@@ -29,6 +29,30 @@ def checked_date(value: str, field: str = "date") -> str:
                             code="invalid_date", field=field, value=value)
 
 
+#: What kind of meeting it is: a council's plenary sitting (本会議), a committee (委員会) or
+#: anything else; the first two get the council's proceedings and 会議録 layout.
+KINDS = ("honkaigi", "iinkai", "other")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def checked_kind(value: str, field: str = "kind") -> str:
+    text = value.strip().lower()
+    if text not in KINDS:
+        raise InvalidInputError(f"{field}: {value!r} is not a kind of meeting "
+                                f"({', '.join(KINDS)}).", code="invalid_kind", field=field,
+                                value=value)
+    return text
+
+
+def checked_clock(value: str, field: str = "start_time") -> str:
+    """A time of day written H:MM or HH:MM, as HH:MM."""
+    found = _CLOCK.match(value.strip())
+    if not found:
+        raise InvalidInputError(f"{field}: {value!r} is not a time of day written HH:MM.",
+                                code="invalid_time", field=field, value=value)
+    return f"{int(found.group(1)):02d}:{found.group(2)}"
+
+
 #: The longest title a meeting may be given (upload, CLI, a later change).
 TITLE_LIMIT = limits.TITLE
 
@@ -66,6 +90,8 @@ class MeetingOptions:
     minutes_language: str | None = None  # None: the meeting's language
     date: str | None = None  # YYYY-MM-DD; None: the day it was uploaded
     place: str | None = None
+    kind: str | None = None  # KINDS; None: other
+    start_time: str | None = None  # HH:MM the recording began (the 会議録's times)
     minutes: bool = True  # False: the person asked for no minutes
 
     @classmethod
@@ -88,6 +114,10 @@ class MeetingOptions:
                 values[name] = checked_language(code, name)
         if "date" in values:
             values["date"] = checked_date(str(values["date"]))
+        if "kind" in values:
+            values["kind"] = checked_kind(str(values["kind"]))
+        if "start_time" in values:
+            values["start_time"] = checked_clock(str(values["start_time"]))
         for name, limit in _TEXT_LIMITS.items():
             if name in values and len(str(values[name])) > limit:
                 raise InvalidInputError(f"{name} is longer than {limit} characters.",
@@ -132,4 +162,5 @@ class MeetingOptions:
         return stored
 
 
-__all__ = ["TITLE_LIMIT", "MeetingOptions", "checked_date", "checked_language", "checked_title"]
+__all__ = ["KINDS", "TITLE_LIMIT", "MeetingOptions", "checked_clock", "checked_date",
+           "checked_kind", "checked_language", "checked_title"]

@@ -319,6 +319,21 @@ def test_control_characters_from_any_source_never_break_an_export(engine: Engine
         assert "Bell rings." in texts[format] and "Clerk" in texts[format], format
     for format in ("md", "docx", "pdf"):  # the formats that carry the minutes
         assert "可決" in texts[format], format
+    # the 会議録 layout: from the lines, the speakers' names and the record a person typed
+    edits.edit_meeting(engine, meeting, {"title": "本会議\x1b"})
+    edits.edit_segment(engine, meeting, 2, text="議案第1号、\x07条例を議題といたします。")
+    record = edits.edit_record(engine, meeting, {"present": ["1番\x01"], "session": "定例会"})
+    assert record is not None
+    word = export_meeting(engine, meeting, "docx", layout="kaigiroku").content
+    pdf = PdfReader(io.BytesIO(export_meeting(engine, meeting, "pdf", layout="kaigiroku").content))
+    council = {
+        "md": export_meeting(engine, meeting, "md", layout="kaigiroku").content.decode(),
+        "docx": "\n".join(p.text for p in docx.Document(io.BytesIO(word)).paragraphs),
+        "pdf": "".join(page.extract_text() for page in pdf.pages),
+    }
+    for format, text in council.items():
+        assert not CONTROL.search(text), (format, CONTROL.findall(text))
+        assert "Bell rings." in text and "条例" in text, format
 
 
 def test_a_three_hour_transcript_exports_to_every_format(engine: Engine) -> None:

@@ -50,7 +50,11 @@ def every_kind(engine: Engine, meeting_id: str) -> None:
     edits.merge_speakers(engine, meeting_id, added.after["speaker"][0], "S3")
     edits.delete_line(engine, meeting_id, 7)
     edits.edit_meeting(engine, meeting_id, {"title": "総務委員会（第4回）",
-                                              "agenda": ["予算"]})
+                                              "agenda": ["予算"], "kind": "iinkai"})
+    edits.edit_record(engine, meeting_id, {"body": "総務委員会", "signers": ["田中委員"],
+                                           "proceedings": {"votes": [{
+                                               "bill": "議案第1号", "method": "挙手",
+                                               "result": "可決", "segments": [5]}]}})
     with session_scope(engine) as session:  # as a replaced recording leaves it
         session.add(EditRow(meeting_id=meeting_id, kind="recording", target="",
                             before={"content_hash": "a"}, after={"content_hash": "b"}))

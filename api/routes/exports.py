@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import Config, Db
-from gijiroku.export import Format, export_meeting
+from gijiroku.export import Format, Layout, export_meeting
 from gijiroku.export.document import Cleanup
 
 router = APIRouter()
@@ -28,9 +28,12 @@ def export(
     format: Annotated[Format, Query()] = "md",
     transcript: Annotated[bool, Query(description="include the transcript")] = True,
     cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
+    layout: Annotated[Layout, Query(description="minutes, or kaigiroku: the council's "
+                                    "record (docx, pdf, md)")] = "minutes",
 ) -> Response:
     exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
-                              cleanup=cleanup, pdf_font=settings.pdf_font)
+                              cleanup=cleanup, pdf_font=settings.pdf_font, layout=layout,
+                              template=settings.kaigiroku_template)
     headers = {"Content-Disposition": attachment(exported.filename)}
     if exported.notes:  # what the file lacks, for scripts; the file says it too
         headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))

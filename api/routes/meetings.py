@@ -42,6 +42,10 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
             "title": {"type": "string", "maxLength": 200},
             "date": {"type": "string", "format": "date", "description": "the meeting's date"},
             "place": {"type": "string", "maxLength": 200},
+            "kind": {"type": "string", "enum": ["honkaigi", "iinkai", "other"],
+                     "description": "本会議, 委員会 or another meeting"},
+            "start_time": {"type": "string", "pattern": "^[0-2]?[0-9]:[0-5][0-9]$",
+                           "description": "when the recording began, HH:MM"},
             "language": {"type": "string", "description": "auto, ja, en, ..."},
             "num_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
             "min_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
@@ -58,8 +62,8 @@ def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
         row = repository.get_meeting_row(session, meeting_id)
         document = result_document(repository.load_meeting(session, meeting_id))
         options = repository.options_of(row)
-        document.update(date=options.date, place=options.place,
-                        updated_at=utc_iso(row.updated_at))
+        document.update(date=options.date, place=options.place, kind=options.kind,
+                        start_time=options.start_time, updated_at=utc_iso(row.updated_at))
         job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
     document["job"] = JobView.of(job).model_dump() if job else None
     return document
@@ -69,7 +73,7 @@ def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
              summary="Upload a recording", openapi_extra=UPLOAD_BODY)
 async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict[str, Any]:
     """multipart/form-data: `file` (any audio or video), optional `title`, `date`,
-    `place`, `language`,
+    `place`, `kind` (honkaigi, iinkai, other), `start_time` (HH:MM), `language`,
     `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
     probed, so a file that holds no audio is refused whatever its name; one longer than
     GIJIROKU_MAX_DURATION_HOURS is refused with 413, one the disk has no room to decode with

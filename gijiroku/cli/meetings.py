@@ -21,11 +21,11 @@ from gijiroku.config import get_settings
 from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.edits.history import speaker_label
 from gijiroku.errors import GijirokuError
-from gijiroku.export import CLEANUPS, FORMATS, export_meeting
+from gijiroku.export import CLEANUPS, FORMATS, LAYOUTS, export_meeting
 from gijiroku.export.document import inaudible
 from gijiroku.jobs import JobQueue
 from gijiroku.meetings import delete_meeting
-from gijiroku.options import MeetingOptions, checked_title
+from gijiroku.options import KINDS, MeetingOptions, checked_title
 from gijiroku.pipeline import Pipeline
 from gijiroku.recordings import accept_file
 from gijiroku.reruns import Rerun, retry, run_rerun
@@ -41,7 +41,7 @@ def process(args: argparse.Namespace) -> int:
         num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, template=args.template,
         minutes_language=args.minutes_language, date=args.date, place=args.place,
-        minutes=not args.no_minutes,
+        kind=args.kind, start_time=args.start_time, minutes=not args.no_minutes,
     )
     engine = open_database(settings.resolved_database_url)
     accepted = accept_file(
@@ -186,7 +186,7 @@ def export(args: argparse.Namespace) -> int:
     exported = export_meeting(
         open_database(settings.resolved_database_url), args.id, args.format,
         with_transcript=not args.minutes_only, cleanup=args.cleanup,
-        pdf_font=settings.pdf_font,
+        pdf_font=settings.pdf_font, layout=args.layout, template=settings.kaigiroku_template,
     )
     output = Path(args.output)
     partial = output.with_name(output.name + ".part")
@@ -213,6 +213,10 @@ def add_commands(commands: Any) -> None:
     )
     parser.add_argument("--date", type=iso_date, help="meeting date, YYYY-MM-DD")
     parser.add_argument("--place", help="where the meeting was held (for the minutes)")
+    parser.add_argument("--kind", choices=KINDS,
+                        help="honkaigi (本会議), iinkai (委員会) or other (default)")
+    parser.add_argument("--start-time", metavar="HH:MM",
+                        help="when the recording began (times in the 会議録)")
     parser.add_argument("--json", metavar="OUT", help="write the result document here")
     parser.set_defaults(handler=process)
 
@@ -276,6 +280,9 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("-o", "--output", required=True, help="file to write")
     parser.add_argument("--minutes-only", action="store_true",
                         help="the minutes without the transcript (docx, pdf, md)")
+    parser.add_argument("--layout", choices=LAYOUTS, default="minutes",
+                        help="minutes (default), or kaigiroku: the council's record "
+                        "(docx, pdf, md)")
     parser.add_argument("--cleanup", choices=CLEANUPS, default="verbatim",
                         help="transcript wording: verbatim, fillers removed (fillers), or "
                              "also repeated words (tidy); the stored text never changes")

@@ -11,7 +11,9 @@ Modules:
   find and replace; citations of the minutes follow the lines.
 - `speakers`: name, add, merge speakers; a range of lines given to one.
 - `minutes`: decisions and action items as rows with stable ids and versions.
-- `facts`: the meeting's title, date, place, summary and agenda.
+- `facts`: the meeting's title, date, place, kind, start time, summary and agenda.
+- `record`: the council's record (会議録): body, session, attendance, signing members, the
+  proceedings as corrected.
 - `corrections`: the dictionary's rules applied to a stored meeting.
 - `undo`: the history listed, and undo dispatched to the subject of each entry.
 
@@ -31,6 +33,7 @@ from gijiroku.edits.minutes import (
     item_state,
     patch_minutes_item,
 )
+from gijiroku.edits.record import edit_record, meeting_proceedings, meeting_record
 from gijiroku.edits.speakers import add_speaker, merge_speakers, rename_speaker, set_speaker
 from gijiroku.edits.transcript import (
     MAX_HITS,
@@ -48,11 +51,44 @@ from gijiroku.edits.transcript import (
 from gijiroku.edits.undo import edited_segments, history_of, undo
 
 __all__ = [
-    "FACTS", "KINDS", "MAX_HITS", "MINUTES_LISTS", "Change", "Hit", "MinutesList",
-    "add_minutes_item", "add_speaker", "apply_dictionary", "change_minutes_item",
-    "check_citations", "check_version", "checked_facts", "delete_line", "delete_minutes_item",
-    "describe", "edit_meeting", "edit_segment", "edited_segments", "find", "history_of",
-    "insert_line", "item_state", "meeting_facts", "merge_speakers", "merge_with_next",
-    "patch_minutes_item", "record", "remember_correction", "rename_speaker", "replace",
-    "set_speaker", "speaker_label", "split_line", "undo", "undoable",
+    "FACTS",
+    "KINDS",
+    "MAX_HITS",
+    "MINUTES_LISTS",
+    "Change",
+    "Hit",
+    "MinutesList",
+    "add_minutes_item",
+    "add_speaker",
+    "apply_dictionary",
+    "change_minutes_item",
+    "check_citations",
+    "check_version",
+    "checked_facts",
+    "delete_line",
+    "delete_minutes_item",
+    "describe",
+    "edit_meeting",
+    "edit_record",
+    "edit_segment",
+    "edited_segments",
+    "find",
+    "history_of",
+    "insert_line",
+    "item_state",
+    "meeting_facts",
+    "meeting_proceedings",
+    "meeting_record",
+    "merge_speakers",
+    "merge_with_next",
+    "patch_minutes_item",
+    "record",
+    "remember_correction",
+    "rename_speaker",
+    "replace",
+    "set_speaker",
+    "speaker_label",
+    "split_line",
+    "undo",
+    "undoable",
 ]

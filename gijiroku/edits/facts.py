@@ -1,6 +1,6 @@
 """The meeting's facts a person can change at any time, with or without a language model:
-title, date, place, summary and agenda items, checked against the limits every door shares
-(`gijiroku.limits`); one history entry holds what each was.
+title, date, place, kind of meeting, start time, summary and agenda items, checked against
+the limits every door shares (`gijiroku.limits`); one history entry holds what each was.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from gijiroku.domain import Minutes
 from gijiroku.edits.history import record
 from gijiroku.errors import EditConflictError, InvalidInputError
 from gijiroku.limits import checked_text
-from gijiroku.options import TITLE_LIMIT, checked_date
+from gijiroku.options import TITLE_LIMIT, checked_clock, checked_date, checked_kind
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import EditRow, MeetingRow
 
 #: The facts of a meeting a person can change at any time, with or without a language model.
-FACTS = ("title", "date", "place", "summary", "agenda")
+FACTS = ("title", "date", "place", "kind", "start_time", "summary", "agenda")
+#: The facts kept with what was asked for the meeting (its options).
+_OPTIONS = ("date", "place", "kind", "start_time")
 SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = limits.SUMMARY, limits.AGENDA_ITEMS, limits.AGENDA_ITEM
 
 
@@ -31,6 +33,7 @@ def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
     options = repository.options_of(meeting)
     minutes = meeting.minutes or {}
     return {"title": meeting.title, "date": options.date, "place": options.place,
+            "kind": options.kind, "start_time": options.start_time,
             "summary": minutes.get("summary", ""),
             "agenda": [str(t) for t in minutes.get("topics", [])]}
 
@@ -38,9 +41,9 @@ def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
 def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
     if "title" in facts:
         meeting.title = facts["title"]
-    if "date" in facts or "place" in facts:
+    if any(k in facts for k in _OPTIONS):
         options = repository.options_of(meeting)
-        meeting.options = copy_with(options, **{k: facts[k] for k in ("date", "place")
+        meeting.options = copy_with(options, **{k: facts[k] for k in _OPTIONS
                                                 if k in facts}).to_stored()
     if "summary" in facts or "agenda" in facts:
         minutes = dict(meeting.minutes or {
@@ -68,6 +71,11 @@ def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
     if "place" in changes:
         facts["place"] = checked_text(changes["place"], "place", limits.NAME,
                                        one_line=True) or None
+    if "kind" in changes:
+        facts["kind"] = checked_kind(str(changes["kind"])) if changes["kind"] else None
+    if "start_time" in changes:
+        facts["start_time"] = (checked_clock(str(changes["start_time"]))
+                               if changes["start_time"] else None)
     if "summary" in changes:
         facts["summary"] = checked_text(changes["summary"], "summary", SUMMARY_LIMIT)
     if "agenda" in changes:

@@ -151,8 +151,16 @@ def _speakers(edit: EditRow, c: Context) -> str:
 
 
 FACT_NAMES = {"title": ("タイトル", "title"), "date": ("日付", "date"),
-              "place": ("場所", "place"), "summary": ("要約", "summary"),
-              "agenda": ("議題", "agenda")}
+              "place": ("場所", "place"), "kind": ("会議の種類", "kind of meeting"),
+              "start_time": ("録音の開始時刻", "recording start time"),
+              "summary": ("要約", "summary"), "agenda": ("議題", "agenda")}
+RECORD_NAMES = {"body": ("会議体", "body"), "session": ("会期", "session"),
+                "number": ("号数", "sitting number"), "chair": ("議長", "chair"),
+                "present": ("出席者", "present"), "absent": ("欠席者", "absent"),
+                "officials": ("説明のため出席した者", "officials"),
+                "staff": ("事務局職員", "secretariat staff"),
+                "signers": ("署名議員", "signing members"), "style": ("書式", "style"),
+                "proceedings": ("議事経過", "proceedings")}
 
 
 def _meeting(edit: EditRow, c: Context) -> str:
@@ -160,6 +168,13 @@ def _meeting(edit: EditRow, c: Context) -> str:
              for k in (edit.after or {})]
     return _ja(c, f"会議の情報を変更：{'、'.join(names)}",
                f"Meeting details changed: {', '.join(names)}")
+
+
+def _record(edit: EditRow, c: Context) -> str:
+    names = [RECORD_NAMES.get(k, (k, k))[0 if c.language == "ja" else 1]
+             for k in (edit.after or {})]
+    return _ja(c, f"会議録の情報を変更：{'、'.join(names)}",
+               f"Council record changed: {', '.join(names)}")
 
 
 def _recording(_edit: EditRow, c: Context) -> str:
@@ -180,6 +195,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("lines", _always, _lines),
     Kind("speakers", _always, _speakers),
     Kind("meeting", _always, _meeting),
+    Kind("record", _always, _record),
     Kind("recording", lambda _e: False, _recording),
 )}
 

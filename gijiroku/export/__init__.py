@@ -2,7 +2,8 @@
 CLI (`gijiroku export`), the API's downloads and the web view's buttons give the same file.
 
 Formats: docx and pdf (the minutes as a document), md, srt and vtt (subtitles), json (the
-result document)."""
+result document). Layouts of docx, pdf and md: `minutes` (the minutes and the transcript) or
+`kaigiroku` (the council's record, `gijiroku.export.kaigiroku`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import Literal, get_args
 
 from sqlalchemy import Engine
 
+from gijiroku.council.record import Record, proceedings_of
+from gijiroku.domain import as_utc
 from gijiroku.errors import InvalidInputError
 from gijiroku.export.document import CLEANUPS, Cleanup, ExportDocument, build_document
 from gijiroku.export.text import to_markdown, to_srt, to_vtt
@@ -21,6 +24,8 @@ from gijiroku.storage import repository, session_scope
 
 Format = Literal["docx", "pdf", "md", "srt", "vtt", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
+Layout = Literal["minutes", "kaigiroku"]
+LAYOUTS: tuple[str, ...] = get_args(Layout)
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -45,9 +50,18 @@ def export_meeting(
     with_transcript: bool = True,
     cleanup: Cleanup = "verbatim",
     pdf_font: Path | None = None,
+    layout: str = "minutes",
+    template: Path | None = None,
 ) -> Exported:
     if format not in FORMATS:
         raise InvalidInputError(f"Unknown export format {format!r} (use {', '.join(FORMATS)}).")
+    if layout not in LAYOUTS:
+        raise InvalidInputError(f"Unknown layout {layout!r} (use {', '.join(LAYOUTS)}).")
+    if layout == "kaigiroku":
+        if format not in ("docx", "pdf", "md"):
+            raise InvalidInputError("The 会議録 layout is made as docx, pdf or md.",
+                                    code="invalid_layout", field="layout", value=layout)
+        return _kaigiroku(engine, meeting_id, format, cleanup, pdf_font, template)
     with session_scope(engine) as session:
         # word timings serve the subtitles and the JSON document only
         meeting = repository.load_meeting(session, meeting_id,
@@ -75,5 +89,32 @@ def export_meeting(
                     document.notes)
 
 
-__all__ = ["CLEANUPS", "FORMATS", "ExportDocument", "Exported", "build_document",
+def _kaigiroku(engine: Engine, meeting_id: str, format: str, cleanup: Cleanup,
+               pdf_font: Path | None, template: Path | None) -> Exported:
+    from gijiroku.export.kaigiroku import build_kaigiroku, to_markdown
+
+    with session_scope(engine) as session:
+        meeting = repository.load_meeting(session, meeting_id, with_words=False)
+        row = repository.get_meeting_row(session, meeting_id)
+        options = repository.options_of(row)
+        record = Record.stored(row.record)
+    proceedings, _ = proceedings_of(record, meeting.segments, options.start_time,
+                                    options.date)
+    document = build_kaigiroku(meeting, record, proceedings, kind=options.kind,
+                               meeting_date=options.date or f"{as_utc(row.created_at):%Y-%m-%d}",
+                               cleanup=cleanup)
+    if format == "docx":
+        from gijiroku.export.kaigiroku_word import to_docx
+
+        content = to_docx(document, template)
+    elif format == "pdf":
+        from gijiroku.export.kaigiroku_pdf import to_pdf
+
+        content = to_pdf(document, pdf_font)
+    else:
+        content = to_markdown(document).encode()
+    return Exported(content, MEDIA_TYPES[format], f"{document.title}.{format}", document.notes)
+
+
+__all__ = ["CLEANUPS", "FORMATS", "LAYOUTS", "ExportDocument", "Exported", "build_document",
            "export_meeting"]

@@ -69,13 +69,17 @@ def page_numbers(section: Section) -> None:
     _field(footer, "NUMPAGES")
 
 
-def to_docx(document: ExportDocument) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
+def a4(section: Section, margin: float) -> None:
+    """An A4 page with `margin` mm on every side and page numbers below."""
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(22))
+        setattr(section, side, Mm(margin))
     page_numbers(section)
+
+
+def to_docx(document: ExportDocument) -> bytes:
+    doc = Document()
+    a4(doc.sections[0], 22)
     for name in ("Normal", "Title", "Heading 1", "List Bullet", "List Number"):
         _east_asian(doc.styles[name])
     doc.styles["Normal"].font.size = Pt(10.5)

@@ -68,6 +68,10 @@ class MeetingRow(SQLModel, table=True):
     last_line: int = Field(default=0, sa_column=Column(Integer, nullable=False,
                                                         server_default=sql_text("0")))
     minutes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    #: What a council's record (会議録) says beyond the transcript, as a person gave it: body
+    #: and session, attendance, signing members, and the proceedings as corrected (absent:
+    #: recognised from the transcript each time). `gijiroku.council.record`.
+    record: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time()
     updated_at: datetime = _time()
 

@@ -1,0 +1,71 @@
+"""The council's record of a meeting (`gijiroku.council.record`) changed by a person: body,
+session, attendance, signing members, how speakers are headed, and the proceedings as
+corrected. One history entry holds what each field was; undo puts it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from gijiroku.council.proceedings import Proceedings
+from gijiroku.council.record import Record, checked_record, proceedings_of
+from gijiroku.edits.history import record as record_entry
+from gijiroku.errors import EditConflictError
+from gijiroku.storage import repository, session_scope
+from gijiroku.storage.tables import EditRow, MeetingRow
+
+
+def meeting_record(engine: Engine, meeting_id: str) -> Record:
+    with session_scope(engine) as session:
+        return Record.stored(repository.get_meeting_row(session, meeting_id).record)
+
+
+def meeting_proceedings(engine: Engine, meeting_id: str) -> tuple[Proceedings, bool]:
+    """The proceedings (as corrected, else recognised from the transcript as it stands) and
+    whether a person corrected them."""
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        options = repository.options_of(row)
+        segments = repository.load_meeting(session, meeting_id, with_words=False).segments
+        return proceedings_of(Record.stored(row.record), segments, options.start_time,
+                              options.date)
+
+
+def edit_record(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> EditRow | None:
+    """Change fields of the record (one history entry); None when nothing changed.
+    `proceedings` replaces the proceedings as a whole (None: recognised again)."""
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        lines = {s.id for s in repository.load_meeting(session, meeting_id,
+                                                       with_words=False).segments
+                 if s.id is not None}
+        checked = checked_record(changes, lines)
+        current = Record.stored(row.record).to_stored()
+        was = {name: current.get(name) for name in checked}
+        changed = {name: value for name, value in checked.items()
+                   if Record.stored({name: value}).to_stored().get(name) != was[name]}
+        if not changed:
+            return None
+        _write(row, {**current, **changed})
+        session.add(row)
+        return record_entry(session, meeting_id, "record", "",
+                            {name: was[name] for name in changed}, changed)
+
+
+def _write(row: MeetingRow, data: dict[str, Any]) -> None:
+    row.record = Record.stored({k: v for k, v in data.items() if v is not None}).to_stored()
+
+
+def undo_record(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
+    """Undo an entry of kind `record`, if the fields it changed are still as it left them."""
+    current = Record.stored(meeting.record).to_stored()
+    after = Record.stored(edit.after).to_stored()
+    if any(current.get(name) != after.get(name) for name in edit.after):
+        raise EditConflictError(
+            "This was changed again after that edit; undo the later edit first.")
+    _write(meeting, {**current, **(edit.before or {})})
+
+
+__all__ = ["edit_record", "meeting_proceedings", "meeting_record", "undo_record"]

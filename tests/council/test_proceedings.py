@@ -1,0 +1,95 @@
+"""The proceedings of a council sitting recognised from the chair's formulae
+(`gijiroku.council.proceedings`): from the plenary sample's script, and from lines as a speech
+recogniser writes them. No model: these run everywhere."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from gijiroku.council.numerals import bills_in, to_int
+from gijiroku.council.proceedings import Line, recognise
+from samples.make_samples import PLENARY_JA
+
+
+def script_lines(script: list[tuple[str, str]], seconds_per_line: float = 20.0) -> list[Line]:
+    return [Line(n, speaker, text, (n - 1) * seconds_per_line, n * seconds_per_line - 2)
+            for n, (speaker, text) in enumerate(script, start=1)]
+
+
+def test_every_agenda_item_vote_and_event_of_the_plenary_script_is_found() -> None:
+    found = recognise(script_lines(PLENARY_JA), time(10, 0))
+    assert [(a.item, a.bill, a.title, a.segments) for a in found.agenda] == [
+        ("日程第1", None, "会議録署名議員の指名", [3]),
+        ("日程第2", "議案第98号", "令和八年度市一般会計補正予算第三号", [4]),
+        ("日程第3", "議案第99号", "市税条例の一部を改正する条例", [20]),
+        ("日程第4", "議案第100号", "市立保育所条例の一部を改正する条例", [28]),
+        ("日程第4", "議案第101号", "市営住宅条例の一部を改正する条例", [28]),
+        ("日程第5", "請願第3号", "学校給食費の無償化を求める請願", [37]),
+    ]
+    assert [(v.bill, v.method, v.result, v.committee, v.segments) for v in found.votes] == [
+        ("議案第98号", "起立", "可決", None, [18, 19]),
+        # the committee's report (line 21) is not this meeting's vote
+        ("議案第99号", "異議なし", "可決", None, [23, 24, 25]),
+        ("議案第100号", "異議なし", "付託", "厚生常任委員会", [34, 35, 36]),
+        ("議案第101号", "異議なし", "付託", "厚生常任委員会", [34, 35, 36]),
+        ("請願第3号", "起立", "不採択", None, [39, 40]),
+    ]
+    # a recess at the end of the chair's words, anything else when the line begins
+    assert [(e.kind, e.at, e.segments) for e in found.events] == [
+        ("開議", "10:00", [1]),
+        ("署名議員指名", "10:00", [3]),
+        ("休憩", "10:08", [26]),
+        ("再開", "10:08", [27]),
+        ("散会", "10:13", [42]),
+    ]
+
+
+def test_without_a_start_time_events_have_no_clock_time() -> None:
+    assert {e.at for e in recognise(script_lines(PLENARY_JA)).events} == {None}
+
+
+def test_numbers_as_the_recogniser_writes_them() -> None:
+    assert [to_int(t) for t in ("九十八", "百一", "一〇〇", "９８", "二千四百", "二万四千")] == \
+        [98, 101, 100, 98, 2400, 24000]
+    assert bills_in("議案 第 98 号及び議案第百一号、請願第三号") == \
+        ["議案第98号", "議案第101号", "請願第3号"]
+
+
+def test_a_committee_meeting_in_the_recogniser_s_words() -> None:
+    """No 日程, digits where the script had kanji, 「御異議」, a show of hands, and a
+    member's remark that names a bill: only the chair's formulae count."""
+    lines = [
+        Line(1, "S1", "ただいまから建設常任委員会を開会いたします。", 0, 4),
+        Line(2, "S1", "議案第42号、市道路線の認定についてを議題とします。", 5, 9),
+        Line(3, "S2", "議案第42号は原案のとおり可決すべきだと考えます。", 10, 14),
+        Line(4, "S1", "採決いたします。賛成の委員の挙手を求めます。", 15, 19),
+        Line(5, "S1", "挙手全員です。よって、議案第42号は原案のとおり可決すべきものと決しました。",
+             20, 26),
+        Line(6, "S1", "陳情第七号を議題とします。継続審査とすることに御異議ありませんか。", 27, 33),
+        Line(7, "S3", "異議なし。", 34, 35),
+        Line(8, "S1", "御異議なしと認めます。よって、陳情第７号は継続審査とすることに決しました。",
+             36, 41),
+        Line(9, "S1", "以上で本日の委員会を閉会いたします。", 42, 45),
+    ]
+    found = recognise(lines, time(13, 30))
+    assert [(a.item, a.bill, a.title) for a in found.agenda] == [
+        (None, "議案第42号", "市道路線の認定"), (None, "陳情第7号", "")]
+    assert [(v.bill, v.method, v.result, v.segments) for v in found.votes] == [
+        ("議案第42号", "挙手", "可決", [4, 5]),
+        ("陳情第7号", "異議なし", "継続審査", [6, 7, 8]),
+    ]
+    assert [(e.kind, e.at) for e in found.events] == [("開会", "13:30"), ("閉会", "13:30")]
+
+
+@pytest.mark.parametrize("text", [
+    "委員会では慎重に審査した結果、原案のとおり可決すべきものと決定いたしました。",
+    "質疑を行います。質疑はありませんか。",
+    "次の本会議は、十二月十五日午前十時から開きます。",
+    "閉会中の継続審査とすることについて伺います。",
+])
+def test_what_is_not_a_vote_an_agenda_item_or_an_event(text: str) -> None:
+    found = recognise([Line(1, "S1", "これより本日の会議を開きます。", 0, 3),
+                       Line(2, "S1", text, 4, 8)])
+    assert (found.agenda, found.votes, [e.kind for e in found.events]) == ([], [], ["開議"])
