@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -225,6 +227,37 @@ def probe(path: str | os.PathLike[str], *, name: str | None = None) -> AudioInfo
         raise AudioDecodeError(
             f"The file {name!r} is not a recording that can be decoded ({exc.strerror})."
         ) from exc
+
+
+def recorded_at(path: str | os.PathLike[str]) -> datetime | None:
+    """When the recording was made, as its file says (local time): an MP4/M4A/MOV
+    `creation_time` (UTC, made local), or a Broadcast WAV's `origination_date` and
+    `origination_time` (IC recorders; local already). None when it says nothing usable."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            tags = {**{k.lower(): v for k, v in container.metadata.items()},
+                    **{k.lower(): v for s in container.streams.audio[:1]
+                       for k, v in s.metadata.items() if k.lower() not in container.metadata}}
+    except (av.error.FFmpegError, OSError):
+        return None
+    # FFmpeg reads a Broadcast WAV's origination date and time as `date` and a
+    # `creation_time` holding the time alone
+    day = tags.get("origination_date") or tags.get("date") or ""
+    clock_time = tags.get("origination_time") or tags.get("creation_time") or ""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and \
+                re.fullmatch(r"\d{2}[:-]\d{2}[:-]\d{2}", clock_time):
+            return datetime.fromisoformat(f"{day}T{clock_time.replace('-', ':')}")
+        if tags.get("creation_time"):
+            made = datetime.fromisoformat(tags["creation_time"].replace("Z", "+00:00"))
+            if made.year < 1990:  # a recorder whose clock was never set (1970, 1904)
+                return None
+            return made.astimezone().replace(tzinfo=None) if made.tzinfo else made
+    except ValueError:
+        return None
+    return None
 
 
 def decode(

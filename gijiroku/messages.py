@@ -27,6 +27,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "YYYY-MM-DD の形で入力してください。",
                      "en": "{field}: {value} is not a date; write an existing date as "
                            "YYYY-MM-DD."},
+    "invalid_kind": {"ja": "会議の種類「{value}」は指定できません。honkaigi（本会議）、iinkai"
+                           "（委員会）、other（その他）のいずれかを指定してください。",
+                     "en": "{value} is not a kind of meeting: use honkaigi, iinkai or other."},
+    "invalid_time": {"ja": "「{field}」の時刻「{value}」は正しくありません。HH:MM の形で"
+                           "入力してください。",
+                     "en": "{field}: {value} is not a time of day; write it as HH:MM."},
+    "invalid_layout": {"ja": "会議録の体裁は Word（docx）、PDF、Markdown（md）で出力できます。",
+                       "en": "The 会議録 layout is made as docx, pdf or md."},
+    "no_such_line": {"ja": "この会議に発言 #{value} はありません。",
+                     "en": "This meeting has no line {value}."},
     "invalid_language": {"ja": "言語「{value}」は文字起こしモデルが扱えません。ja（日本語）、"
                                "en（英語）などを指定してください。",
                          "en": "{value} is not a language the speech model knows; use ja, "

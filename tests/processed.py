@@ -118,6 +118,10 @@ RECIPES: dict[str, tuple[Path, Callable[[Path], Settings], str | None, MeetingOp
     # tests/test_japanese runs on its copy): language detected, the multilingual model, five
     # voices (tests/test_japanese, tests/test_dictionary, the dictionary page).
     "committee-ja": (SAMPLES / "committee-meeting-ja.flac", quiet, None, MeetingOptions()),
+    # The plenary sample (6.6 min, 42 turns), as a clerk would give it: a plenary sitting
+    # that began at 10:00 (tests/council/test_recording)
+    "plenary-ja": (SAMPLES / "council-plenary-ja.flac", quiet, "本会議",
+                   MeetingOptions(kind="honkaigi", start_time="10:00", date="2026-12-10")),
     # pyannote's 30 s two-speaker telephone call, two speakers asked for (tests/test_cli)
     "pyannote-sample": (PYANNOTE_SAMPLE / "sample.wav", quiet, None,
                         MeetingOptions(num_speakers=2)),

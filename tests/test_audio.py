@@ -150,3 +150,26 @@ def test_a_header_that_understates_the_length_cannot_eat_the_reserve(tmp_path: P
     # with room enough, the whole five minutes decode (the header is not believed)
     assert audio.decode(lying, out, limits=audio.Limits(min_free_bytes=1)) == \
         pytest.approx(300.0, abs=0.5)
+
+
+def test_when_a_recording_was_made_as_its_file_says(pyannote_sample: Path,
+                                                    tmp_path: Path) -> None:
+    """An M4A's creation_time (UTC, given as local time), a Broadcast WAV's origination
+    date and time (an IC recorder's, local already), a clock never set, and no date."""
+    from datetime import UTC, datetime
+
+    from tests.conftest import ffmpeg
+
+    source = str(pyannote_sample / "sample.wav")
+    ffmpeg("-i", source, "-metadata", "creation_time=2026-12-10T01:00:00Z",
+           str(tmp_path / "phone.m4a"))
+    local = datetime(2026, 12, 10, 1, 0, tzinfo=UTC).astimezone().replace(tzinfo=None)
+    assert audio.recorded_at(tmp_path / "phone.m4a") == local
+    ffmpeg("-i", source, "-write_bext", "1", "-metadata", "origination_date=2026-12-10",
+           "-metadata", "origination_time=10:02:03", str(tmp_path / "recorder.wav"))
+    assert audio.recorded_at(tmp_path / "recorder.wav") == datetime(2026, 12, 10, 10, 2, 3)
+    ffmpeg("-i", source, "-metadata", "creation_time=1970-01-01T00:00:00Z",
+           str(tmp_path / "unset.m4a"))
+    assert audio.recorded_at(tmp_path / "unset.m4a") is None
+    assert audio.recorded_at(pyannote_sample / "sample.wav") is None
+    assert audio.recorded_at(tmp_path / "missing.wav") is None

@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
+import regex
+
+from gijiroku.council.hearing import flatten, hear, sounds
 from gijiroku.council.numerals import BILL, NUMBER, bill_name, bills_in, to_int
 
 #: How a vote was taken.
@@ -81,50 +84,167 @@ class Proceedings:
 
 
 # -- the chair's formulae ------------------------------------------------------------------
+# Each is found in the text as written or, as it sounds (`gijiroku.council.hearing`), in the
+# text as a speech recogniser misspelt it: (pattern on the text, formula in katakana).
 _SENTENCE = re.compile(r"(?<=[。？！?!])\s*")
-#: 「日程第二、」: the agenda's numbering.
-_ITEM = re.compile(r"日程\s*第\s*(" + NUMBER + r")\s*[、,，]?\s*")
+#: 「日程第二、」: the agenda's numbering (「日程」 misheard: 「日帝」「日定」「にって」: one of its
+#: two characters, or its sound).
+_NUMBERED = re.compile(r"^\s*([^、。,，\s]{1,4}?)\s*[第大台題代]\s*(" + NUMBER +
+                       r")(?!般)\s*[、,，]?\s*")  # 「日程第一一般質問」: 第一, 一般質問
+_ITEM_SAID = "ニッテイ"
 #: What is put before the meeting: 「〜を議題といたします」「〜を一括議題とします」, or an item
 #: that is an act: 「日程第一、会議録署名議員の指名を行います」「日程第三、一般質問を行います」.
-_PUT = re.compile(r"を(?:一括)?議題と(?:いた)?(?:し|致し)ます|(?<=[^、。])を行います")
+_PUT = re.compile(r"を?(?:一括)?議題と(?:いた)?(?:し|致し)ます|(?<=[^、。])を行います")
+_PUT_SAID = "ギダイトイタシマス|ギダイトシマス"
+#: A bill as heard: its kind (checked by sound), 第 or a homophone, a number, 号 or 合.
+_BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
+                         r")\s*[号合]")
+_KINDS_SAID = {"議案": "ギアン", "請願": "セイガン", "陳情": "チンジョウ", "報告": "ホウコク",
+               "認定": "ニンテイ", "諮問": "シモン", "同意": "ドウイ", "発議": "ハツギ",
+               "意見書案": "イケンショアン", "決議案": "ケツギアン", "選挙": "センキョ",
+               "承認": "ショウニン"}
+#: A committee's subject said plainly: 「本日の議題は、〜についてです」「本日は、〜について
+#: 審査を行います」.
+_TOPIC = re.compile(r"^(?:本日の)?議題は[、,，]?(.+?)(?:について)?(?:です|であります)[。]?$|"
+                    r"^(?:本日は[、,，]?)?(.+?)について[、,，]?(?:の)?(?:審査|審議|調査)を行います")
 #: A title's ending and joints that are not the title: 「〜について」「及び」「の二件」.
 _TITLE_TAIL = re.compile(r"(?:について|の件)?(?:[、,，\s]*(?:及び|並びに|と))?[、,，\s]*$")
 _COUNT = re.compile(r"の" + NUMBER + r"件$")
 #: The way a vote is taken.
 _METHOD = (
-    ("記名", re.compile(r"記名投票")),
-    ("起立", re.compile(r"起立(?:によって|により|をもって|を求め|多数|少数|全員|総員)")),
-    ("挙手", re.compile(r"挙手(?:によって|により|を求め|多数|少数|全員|総員)")),
+    ("記名", re.compile(r"記名投票"), "キメイトウヒョウ"),
+    ("起立", re.compile(r"起立(?:によって|により|をもって|を求め|多数|少数|全員|総員)"),
+     "キリツニヨッテ|キリツヲモトメ|キリツタスウ|キリツショウスウ|キリツゼンイン"),
+    ("挙手", re.compile(r"挙手(?:によって|により|を求め|多数|少数|全員|総員)"),
+     "キョシュニヨッテ|キョシュヲモトメ|キョシュタスウ|キョシュショウスウ|キョシュゼンイン"),
     ("異議なし", re.compile(r"(?:ご|御)?異議(?:は)?(?:ありませんか|ございませんか)|"
-                          r"(?:ご|御)?異議なしと認め")),
+                          r"(?:ご|御)?異議なしと認め"),
+     "イギアリマセンカ|イギゴザイマセンカ|イギナシトミトメ"),
 )
 #: A motion put to the meeting, where a vote's lines begin.
 _MOTION = re.compile(r"お諮り|採決(?:いた)?します|採決に入り|(?:ご|御)?異議(?:は)?(?:ありま|ござ)"
                      r"せんか|(?:起立|挙手)を求め|記名投票")
+_MOTION_SAID = ("オハカリ|サイケツイタシマス|サイケツシマス|イギアリマセンカ|キリツヲモトメ|"
+                "キョシュヲモトメ|キメイトウヒョウ")
 #: The result the chair declares: after 「よって、」, the result's word and its verb.
 _DECLARED = re.compile(r"よって[、,，]?")
 _RESULT = re.compile(
     r"(不採択|採択|可決|否決|承認|認定|同意)(?:と)?(?:すべきもの|することに|とすることに)?"
-    r"(?:と)?(?:決し|決定|され|いたし|し)|"
+    r"(?:と)?(?:決し|決定|され|いたし|し)|原案の(?:とおり|通り)(可)?決定|"
     r"(継続審査)と(?:すること|いたすこと)?に?決|"
     r"([^、。]{1,20}委員会)に付託(?:すること|いたすこと)?(?:に決し|いたし|し|と)")
+#: The chair finding the vote carried, which may declare the result in the same sentence
+#: or the next.
+_CARRIED = re.compile(r"(?:ご|御)?異議なしと認め|(?:起立|挙手)(?:多数|少数|全員|総員)|全員賛成|"
+                      r"賛成(?:多数|少数|全員)")
+_CARRIED_SAID = ("イギナシトミトメ|キリツタスウ|キリツショウスウ|キリツゼンイン|キョシュタスウ|"
+                 "キョシュショウスウ|キョシュゼンイン|ゼンインサンセイ|サンセイゼンイン|"
+                 "サンセイタスウ")
+#: ...and as heard: the result's word, then a verb of deciding.
+_RESULTS_SAID = (("不採択", "フサイタク"), ("採択", "サイタク"), ("可決", "カケツ"),
+                 ("否決", "ヒケツ"), ("承認", "ショウニン"), ("認定", "ニンテイ"),
+                 ("同意", "ドウイ"), ("継続審査", "ケイゾクシンサ"), ("付託", "フタク"))
+_DECIDING_SAID = regex.compile(flatten("ケッシ|サレ|ケッテイ|イタシ|シマシタ|スルコト"))
+#: Referred to a committee whatever the verb was heard as: 「〜委員会に二くすることに決し」.
+_TO_COMMITTEE = re.compile(r"([^、。]{1,20}委員会)に[^、。]{0,4}?(?:すること|いたすこと)に決")
 #: The chair referring bills without a vote: 「議案第百号は、厚生常任委員会に付託いたします」.
 _REFERRED = re.compile(r"([^、。]{1,20}委員会)に(?:審査を)?付託(?:いた)?します")
 _EVENTS = (
-    ("再開", re.compile(r"休憩前に引き続き|会議を再開|再開(?:いた)?します")),
-    ("休憩", re.compile(r"(?<!前に引き続き)休憩(?:いた)?します|休憩とします")),
-    ("開議", re.compile(r"(?:本日の|これより|ただいまから)?会議を開きます|開議(?:いた)?します")),
+    ("再開", re.compile(r"休憩前に引き続き|会議を再開|再開(?:いた)?します"),
+     "キュウケイマエニヒキツヅキ|カイギヲサイカイ|サイカイイタシマス|サイカイシマス"),
+    ("休憩", re.compile(r"(?<!前に引き続き)休憩(?:いた)?します|休憩とします"),
+     "キュウケイイタシマス|キュウケイシマス|キュウケイトシマス"),
+    ("散会", re.compile(r"散会(?:いた)?します|散会とします"),
+     "サンカイイタシマス|サンカイシマス|サンカイトシマス"),
+    ("延会", re.compile(r"延会(?:いた)?します"), "エンカイイタシマス|エンカイシマス"),
+    ("閉会", re.compile(r"閉会(?:いた)?します|会議を閉じます|閉会とします"),
+     "ヘイカイイタシマス|ヘイカイシマス|カイギヲトジマス"),
+    ("開議", re.compile(r"(?:本日の|これより|ただいまから)?会議を開きます|開議(?:いた)?します"),
+     "カイギヲヒラキマス|カイギイタシマス"),
     ("開会", re.compile(r"(?:定例会|臨時会|委員会|協議会|審査会)を開会(?:いた)?します|"
-                      r"(?:委員会|協議会)を開きます")),
-    ("散会", re.compile(r"散会(?:いた)?します|散会とします")),
-    ("延会", re.compile(r"延会(?:いた)?します")),
-    ("閉会", re.compile(r"閉会(?:いた)?します|会議を閉じます|閉会とします")),
-    ("署名議員指名", re.compile(r"署名議員.*指名(?:いた)?します|指名(?:いた)?します.*署名")),
-    ("発言取消し", re.compile(r"取り?消し.*許可|許可.*取り?消し")),
+                      r"(?:委員会|協議会)を開きます"),
+     "カイカイイタシマス|イインカイヲヒラキマス"),
+    ("署名議員指名", re.compile(r"署名議員.*指名(?:いた)?します|指名(?:いた)?します.*署名"),
+     None),
+    ("発言取消し", re.compile(r"取り?消し.*許可|許可.*取り?消し"), None),
 )
 #: Words only the chair says: who says them most often is the chair.
 _CHAIR = re.compile(r"議題と|と認めます|採決|休憩|散会|閉会|開きます|お諮り|を求めます|"
                     r"発言を許します|ありませんか")
+_CHAIR_SAID = "ギダイト|ミトメマス|サイケツ|オハカリ|アリマセンカ|モトメマス|キュウケイ"
+
+
+def _says(sentence: str, written: re.Pattern[str], said: str | None,
+          errors: int | None = None) -> bool:
+    """The sentence says it, as written or as it sounds."""
+    return bool(written.search(sentence)) or (
+        said is not None and sounds(hear(sentence), said, errors) is not None)
+
+
+def _bills(sentence: str) -> list[str]:
+    """The bills a sentence names, as written or as heard: 「性感大産号」 is 請願第3号."""
+    written = bills_in(sentence)
+    if written:
+        return written
+    heard: list[str] = []
+    for mark in _BILL_HEARD.finditer(sentence):
+        kind = _kind_heard(mark.group(1))
+        if kind:
+            heard.append(bill_name(kind, mark.group(2)))
+    return list(dict.fromkeys(heard))
+
+
+def _kind_heard(before: str) -> str | None:
+    """The kind of bill the last few characters before 第 sound like, if any."""
+    for size in range(min(len(before), 5), 1, -1):
+        flat = hear(before[-size:]).kana
+        for kind, said in _KINDS_SAID.items():
+            target = flatten(said)
+            if flat == target or (len(target) >= 3 and len(flat) >= 3 and regex.fullmatch(
+                    f"(?:{target}){{e<=1}}", flat)):
+                return kind
+    return None
+
+
+def _carries(sentence: str) -> bool:
+    """The chair finds the vote carried (or lost): 「異議なしと認めます」「起立多数であります」."""
+    return bool(_CARRIED.search(sentence)) or sounds(hear(sentence), _CARRIED_SAID) is not None
+
+
+def _result(sentence: str, carried: bool = False) -> tuple[str, str | None] | None:
+    """The result the chair declares in the sentence (and the committee of a referral):
+    after 「よって、」, or in the sentence that finds the vote carried or the one after it
+    (`carried`: 「ご異議なしと認め。」「継続審査と決定いたしました。」)."""
+    declared = _DECLARED.search(sentence) or _CARRIED.search(sentence)
+    start = declared.end() if declared else 0 if carried else None
+    if start is not None:
+        written = _RESULT.search(sentence[start:])
+        if written:
+            if written.group(0).startswith("原案の"):  # 「本件は原案のとおり決定」
+                return "可決", None
+            return written.group(1) or written.group(3) or "付託", written.group(4)
+        to_committee = _TO_COMMITTEE.search(sentence[start:])
+        if to_committee:
+            return "付託", to_committee.group(1)
+    heard = hear(sentence)
+    after = sounds(heard, "ヨッテ", 0)
+    if after is None and not carried:
+        # 「よって」 heard as 「予定」 where a sentence begins
+        begins = regex.match(f"(?:{flatten('ヨッテ')}){{e<=1}}", heard.kana)
+        after = begins if begins and begins.end() <= 3 else None
+    if after is None and not carried:
+        return None
+    rest = heard.kana[after.end():] if after is not None else heard.kana
+    for word, said in _RESULTS_SAID:
+        found = regex.search(flatten(said), rest)
+        if found and _DECIDING_SAID.search(rest[found.end():found.end() + 12]) and not (
+                word == "採択" and rest[max(found.start() - 1, 0):found.start()] == "フ"):
+            committee = _REFERRED_TO.search(sentence)
+            return word, committee.group(1) if word == "付託" and committee else None
+    return None
+
+
+_REFERRED_TO = re.compile(r"([^、。]{1,20}委員会)に")
 
 
 def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> Proceedings:
@@ -135,79 +255,148 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
     current: list[str] = []  # the bills of the agenda item under discussion
     method: str | None = None
     motion: int | None = None  # the line where the vote's motion was put
+    carried = ""  # the chair's 「よって、〜は」 still waiting for its result
+    found_carried = False  # the chair's last sentence found the vote carried
     for index, line in enumerate(lines):
         by_chair = chair is None or line.speaker == chair
         for sentence in (s for s in _SENTENCE.split(line.text) if s.strip()):
-            if by_chair and _PUT.search(sentence):
+            if by_chair:
                 items = _agenda(sentence, line.id)
                 if items:
                     found.agenda.extend(items)
                     current = [a.bill for a in items if a.bill]
                     method, motion = None, None
-            if by_chair:
-                for kind, pattern in _EVENTS:
-                    if pattern.search(sentence) and not (
-                            kind == "開議" and _EVENTS[0][1].search(sentence)):
-                        found.events.append(Event(kind, _at(started, line, kind), [line.id]))
-                        break
-            for name, pattern in _METHOD:
-                if pattern.search(sentence):
+                event = _event(sentence)
+                last = found.events[-1] if found.events else None
+                if event and last and last.kind == event and \
+                        last.segments[-1] in (line.id, lines[index - 1].id):
+                    # one event said over two sentences or two lines (a line the recogniser
+                    # cut): one event
+                    if last.segments[-1] != line.id:
+                        last.segments.append(line.id)
+                elif event:
+                    found.events.append(Event(event, _at(started, line, event), [line.id]))
+            for name, written, said in _METHOD:
+                if _says(sentence, written, said):
                     method = name
                     break
-            if by_chair and _MOTION.search(sentence) and motion is None:
+            if by_chair and motion is None and _says(sentence, _MOTION, _MOTION_SAID):
                 motion = line.id
-            declared = _DECLARED.search(sentence)
-            result = _RESULT.search(sentence[declared.end():]) if declared else None
-            if by_chair and result:
-                word = result.group(1) or result.group(2) or "付託"
-                said: list[str | None] = [*(bills_in(sentence) or current)]
+            # 「よって、議案第九十八号は」 | 「原案のとおり可決されました」: a sentence the
+            # recogniser cut in two is read whole
+            whole = carried + sentence
+            result = _result(whole, found_carried) if by_chair else None
+            carried = whole if by_chair and result is None and _declares(sentence) else ""
+            if by_chair:
+                found_carried = result is None and _carries(sentence)
+            if result:
+                sentence = whole
+                word, committee = result
+                said_bills: list[str | None] = [*(_bills(sentence) or current)]
                 first = motion if motion is not None else line.id
                 segments = [x.id for x in lines[:index + 1] if x.id >= first]
-                for bill in said or [None]:
-                    found.votes.append(Vote(bill, method, word, segments,
-                                            committee=result.group(3)))
+                for bill in said_bills or [None]:
+                    found.votes.append(Vote(bill, method, word, segments, committee=committee))
+                    _on_the_agenda(found.agenda, bill)
                 method, motion = None, None
             elif by_chair and (referred := _REFERRED.search(sentence)) and \
                     not _MOTION.search(sentence):
-                referred_bills: list[str | None] = [*(bills_in(sentence) or current)]
+                referred_bills: list[str | None] = [*(_bills(sentence) or current)]
                 for bill in referred_bills or [None]:
                     found.votes.append(Vote(bill, None, "付託", [line.id],
                                             committee=referred.group(1)))
     return found
 
 
+def _declares(sentence: str) -> bool:
+    return bool(_DECLARED.search(sentence)) or sounds(hear(sentence), "ヨッテ", 0) is not None
+
+
+def _on_the_agenda(agenda: list[AgendaItem], bill: str | None) -> None:
+    """A bill voted on that no agenda item names belongs to the item under discussion (its
+    name was misheard where the item was put: 「議案第博務…及び議案第百一号」), with no
+    title until a person gives it."""
+    if bill is None or not agenda or any(a.bill == bill for a in agenda):
+        return
+    last = agenda[-1]
+    if last.item is not None:
+        agenda.append(AgendaItem(last.item, bill, "", list(last.segments)))
+
+
+def _event(sentence: str) -> str | None:
+    """The event a sentence of the chair's declares: as written, else the one it sounds most
+    like (「3回いたします」 is 散会, not 再開)."""
+    for kind, written, _ in _EVENTS:
+        if written.search(sentence):
+            return kind
+    heard = hear(sentence)
+    best: tuple[int, str] | None = None
+    for kind, _, said in _EVENTS:
+        for formula in (said or "").split("|"):
+            # one kana off in a long formula; a short one as it sounds exactly
+            # (「お願いします」 is one kana off 「閉会します」)
+            found = sounds(heard, formula, 1 if len(flatten(formula)) >= 8 else 0) \
+                if formula else None
+            if found is not None and (best is None or sum(found.fuzzy_counts) < best[0]):
+                best = (sum(found.fuzzy_counts), kind)
+    if best:
+        return best[1]
+    if sounds(heard, "ショメイギイン") and sounds(heard, "シメイ", 0):
+        return "署名議員指名"
+    return None
+
+
 def _chair(lines: list[Line]) -> str | None:
-    counts = Counter(line.speaker for line in lines
-                     if line.speaker and _CHAIR.search(line.text))
+    counts = Counter(line.speaker for line in lines if line.speaker and (
+        _CHAIR.search(line.text) or sounds(hear(line.text), _CHAIR_SAID, 0)))
     return counts.most_common(1)[0][0] if counts else None
 
 
 def _agenda(sentence: str, line: int) -> list[AgendaItem]:
     """The agenda items a sentence puts before the meeting (one per bill it names)."""
+    topic = _TOPIC.search(sentence)
     put = _PUT.search(sentence)
-    if not put:
-        return []
-    said = sentence[:put.start()]
-    numbered = _ITEM.search(said)
+    if topic and (put is None or put.group(0) == "を行います"):  # 「本日の議題は、〜です」
+        said = topic.group(1) or topic.group(2)
+        bills = bills_in(said)
+        return [AgendaItem(None, bill, _title(BILL.sub("", said)), [line])
+                for bill in bills] or [AgendaItem(None, None, _title(said), [line])]
+    if put:
+        said = sentence[:put.start()]
+        act = put.group(0) == "を行います"
+    else:
+        heard = hear(sentence)
+        sounded = sounds(heard, _PUT_SAID, 1)
+        if sounded is None:
+            return []
+        said, act = sentence[:heard.at(sounded.start())].rstrip("をお"), False
+    numbered = _NUMBERED.search(said)
+    if numbered and not (re.fullmatch(r"日.|.程", numbered.group(1)) or
+                         sounds(hear(numbered.group(1)), _ITEM_SAID, 1)):
+        numbered = None
     if numbered:
         said = said[numbered.end():]
-    elif put.group(0) == "を行います":
+    elif act:
         return []  # 「質疑を行います」: an act, not an agenda item
-    item = f"日程第{to_int(numbered.group(1))}" if numbered else None
-    marks = list(BILL.finditer(said))
+    item = f"日程第{to_int(numbered.group(2))}" if numbered else None
+    marks = [(m.start(), m.end(), bill_name(m.group(1), m.group(2)))
+             for m in BILL.finditer(said)] or [
+        (m.start(), m.end(), bill_name(kind, m.group(2)))
+        for m in _BILL_HEARD.finditer(said) if (kind := _kind_heard(m.group(1)))]
     if not marks:
         title = _title(said)
         return [AgendaItem(item, None, title, [line])] if title else []
     items = []
-    for number, mark in enumerate(marks):
-        end = marks[number + 1].start() if number + 1 < len(marks) else len(said)
-        title = _title(said[mark.end():end])
-        items.append(AgendaItem(item, bill_name(mark.group(1), mark.group(2)), title, [line]))
+    for number, (_, end, bill) in enumerate(marks):
+        stop = marks[number + 1][0] if number + 1 < len(marks) else len(said)
+        items.append(AgendaItem(item, bill, _title(said[end:stop]), [line]))
     return items
 
 
 def _title(text: str) -> str:
-    text = re.sub(r"^[、,，\s]+", "", text)
+    # 「次に、〜について、お議題と」: the chair's connective, and the を before 議題 heard as お
+    text = re.sub(r"^(?:次に|続いて|それでは|では|引き続き)?[、,，\s]*", "", text)
+    text = re.sub(r"[、,，\s]*[をお]?[、,，\s]*$", "", text)
     text = _COUNT.sub("", _TITLE_TAIL.sub("", text).strip())
     return _TITLE_TAIL.sub("", text).strip("、,， ")
 

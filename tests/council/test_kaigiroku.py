@@ -214,3 +214,24 @@ def test_layouts_and_formats_that_do_not_go_together_are_refused(engine: Engine)
         export_meeting(engine, meeting, "srt", layout="kaigiroku")
     with pytest.raises(InvalidInputError, match="Unknown layout"):
         export_meeting(engine, meeting, "md", layout="gazette")
+
+
+def test_the_recording_s_own_time_is_the_start_time_unless_a_person_gave_one(
+        engine: Engine) -> None:
+    from datetime import datetime
+
+    from gijiroku.stages.decode import _when_recorded
+    from gijiroku.storage import repository, session_scope
+
+    unset = store_plenary(engine, start_time=None)
+    given = store_plenary(engine, start_time="13:00")
+    with session_scope(engine) as session:
+        for meeting in (unset, given):
+            _when_recorded(session, meeting, datetime(2026, 12, 11, 9, 58, 30))
+    with session_scope(engine) as session:
+        first = repository.options_of(repository.get_meeting_row(session, unset))
+        second = repository.options_of(repository.get_meeting_row(session, given))
+    # the date a person gave stays; the time is the recorder's
+    assert (first.start_time, first.date) == ("09:58", "2026-12-10")
+    assert (second.start_time, second.date) == ("13:00", "2026-12-10")
+    assert edits.meeting_proceedings(engine, unset)[0].events[0].at == "09:58"

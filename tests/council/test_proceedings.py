@@ -93,3 +93,71 @@ def test_what_is_not_a_vote_an_agenda_item_or_an_event(text: str) -> None:
     found = recognise([Line(1, "S1", "これより本日の会議を開きます。", 0, 3),
                        Line(2, "S1", text, 4, 8)])
     assert (found.agenda, found.votes, [e.kind for e in found.events]) == ([], [], ["開議"])
+
+
+def test_the_formulae_as_a_recogniser_misspells_them() -> None:
+    """Heard, not written: 「日程」 as 「日帝」, 第 as 大, 号 as 合, 「陳情」 as 「沈情」,
+    「起立」 as 「切りつ」, 「可決」 in kana, 「認めます」 as 「見止めます」, 「散会」 as
+    「3回」, and the chair's sentence cut over two lines after 「よって、」."""
+    lines = [
+        Line(1, "S1", "これより本日の会議を開きます。", 0, 3),
+        Line(2, "S1", "日帝第2、議案大十五合、手数料条例の改正についてを議題といたします。", 4, 9),
+        Line(3, "S2", "手数料を見直すものであります。", 10, 13),
+        Line(4, "S1", "本案に賛成の議員の切りつを求めます。", 14, 17),
+        Line(5, "S1", "切りつたすであります。よって、議案第十五号は、", 18, 21),
+        Line(6, "S1", "原案のとおりかけつされました。", 22, 24),
+        Line(7, "S1", "次に、沈情大三合を議題といたします。", 25, 28),
+        Line(8, "S1", "ご異議ありませんか。", 29, 30),
+        Line(9, "S3", "異議なし。", 31, 32),
+        Line(10, "S1", "異議なしと見止めます。よって、陳情第三号は継続審査とすることに決しました。",
+             33, 38),
+        Line(11, "S1", "本日はこれにて3回いたします。", 39, 41),
+    ]
+    found = recognise(lines)
+    assert [(a.item, a.bill, a.title) for a in found.agenda] == [
+        ("日程第2", "議案第15号", "手数料条例の改正"), (None, "陳情第3号", "")]
+    assert [(v.bill, v.method, v.result, v.segments) for v in found.votes] == [
+        ("議案第15号", "起立", "可決", [4, 5, 6]),
+        ("陳情第3号", "異議なし", "継続審査", [8, 9, 10]),
+    ]
+    assert [e.kind for e in found.events] == ["開議", "散会"]
+
+
+def test_a_committee_s_plain_words() -> None:
+    """A subject said plainly, a result in the sentence that finds the vote carried, 「原案の
+    とおり決定」, and what only sounds like a formula."""
+    lines = [
+        Line(1, "S1", "ただいまから総務常任委員会を開会いたします。", 0, 3),
+        Line(2, "S1", "本日の議題は、窓口の電子申請についてです。", 4, 7),
+        Line(3, "S2", "資料の三ページをご覧ください。よろしくお願いします。", 8, 12),
+        Line(4, "S1", "本件は原案のとおり決定することにご異議ありませんか。", 13, 16),
+        Line(5, "S2", "異議なし。", 17, 18),
+        Line(6, "S1", "異議なしと認めます。よって、本件は原案のとおり決定いたしました。", 19, 23),
+        Line(7, "S1", "次に、公共交通の見直しについて審査を行います。", 24, 27),
+        Line(8, "S1", "ご異議なしと認め、継続審査と決定いたしました。", 28, 31),
+    ]
+    found = recognise(lines)
+    assert [(a.bill, a.title) for a in found.agenda] == [
+        (None, "窓口の電子申請"), (None, "公共交通の見直し")]
+    assert [(v.method, v.result, v.segments) for v in found.votes] == [
+        ("異議なし", "可決", [4, 5, 6]), ("異議なし", "継続審査", [8])]
+    # 「お願いします」 is one kana off 「閉会します」: not an event
+    assert [e.kind for e in found.events] == ["開会"]
+
+
+def test_a_result_after_the_vote_is_found_carried_and_a_misheard_yotte() -> None:
+    lines = [
+        Line(1, "S1", "日定第一一般質問を行います。", 0, 3),  # 第一, then 一般質問
+        Line(2, "S1", "議案第7号を議題とします。本案に賛成の方の挙手を求めます。", 4, 8),
+        Line(3, "S1", "賛成全員であります。", 9, 10),
+        Line(4, "S1", "予定、本案は原案のとおりかけつすべきものと決しました。", 11, 14),
+        Line(5, "S1", "継続審査とすることにご異議ありませんか。ご異議なしと認め。", 15, 19),
+        Line(6, "S1", "継続審査と決定いたしました。", 20, 22),
+    ]
+    found = recognise(lines)
+    assert [(a.item, a.bill, a.title) for a in found.agenda] == [
+        ("日程第1", None, "一般質問"), (None, "議案第7号", "")]
+    assert [(v.bill, v.method, v.result, v.segments) for v in found.votes] == [
+        ("議案第7号", "挙手", "可決", [2, 3, 4]),
+        ("議案第7号", "異議なし", "継続審査", [5, 6]),
+    ]
