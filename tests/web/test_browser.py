@@ -684,3 +684,70 @@ def test_a_page_of_another_site_cannot_frame_the_meeting_page(
         context.close()
         framer.shutdown()
         framer.server_close()
+
+
+def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
+                                                 tmp_path: Path) -> None:
+    """A clerk opens a plenary sitting (the plenary sample's script stored as its lines),
+    corrects a vote's method in the 会議録 panel, gives the record's body and members
+    present, downloads the 会議録, and goes back to the proceedings found from the
+    transcript."""
+    from tests.council.plenary import store_plenary
+
+    server = served.address
+    meeting = store_plenary(served.database())
+    api = f"{server}/api/meetings/{meeting}"
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    page, problems = watched(context)
+    page.goto(f"{server}/meetings/{meeting}")
+    assert page.locator("#fact-kind").input_value() == "honkaigi"
+    votes = page.locator("#vote-rows .proceedings-row")
+    votes.first.wait_for()
+    assert votes.count() == 5
+    assert page.locator("#agenda-rows .proceedings-row input[data-key='bill']").evaluate_all(
+        "inputs => inputs.map((i) => i.value)")[:2] == ["", "議案第98号"]
+    first = votes.first
+    assert first.locator("select[data-key='method']").input_value() == "起立"
+    first.locator("select[data-key='method']").select_option("記名")
+    page.locator("#event-rows .proceedings-row").nth(1).locator("button[data-remove]").click()
+    page.click("#proceedings button[type=submit]")
+    page.wait_for_selector("#proceedings-edited:not([hidden])")
+    found = httpx.get(f"{api}/proceedings").json()
+    assert found["edited"] is True
+    assert found["votes"][0]["method"] == "記名" and found["votes"][0]["segments"] == [18, 19]
+    assert [e["kind"] for e in found["events"]] == ["開議", "休憩", "再開", "散会"]
+    # the record's details
+    page.click("#council details.tool summary")
+    page.fill("#record-body", "○○市議会")
+    page.fill("#record-session", "令和８年第４回○○市議会定例会")
+    page.fill("#record-number", "2")
+    page.fill("#record-present", "１番　青木　一郎\n３番　木村　誠\n")
+    page.click("#record button[type=submit]")
+    wait_for(lambda: httpx.get(f"{api}/record").json()["number"] == 2)
+    record = httpx.get(f"{api}/record").json()
+    assert record["present"] == ["１番　青木　一郎", "３番　木村　誠"]
+    assert record["session"] == "令和８年第４回○○市議会定例会"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#proceedings").screenshot(path=str(ARTIFACTS / "council-panel.png"))
+    # the 会議録 in Word, as the clerk downloads it
+    link = page.locator("#exports a[data-layout='kaigiroku']").first
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "kaigiroku.docx"
+    download.value.save_as(path)
+    from docx import Document
+
+    texts = [p.text for p in Document(str(path)).paragraphs]
+    assert texts[0] == "令和８年第４回○○市議会定例会会議録（第２号）"
+    assert "３番　木村　誠" in texts
+    # back to what the transcript says, after the clerk confirms
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#recognise-again")
+    page.wait_for_selector("#proceedings-edited[hidden]", state="attached")
+    wait_for(lambda: httpx.get(f"{api}/proceedings").json()["edited"] is False)
+    assert page.locator("#vote-rows .proceedings-row").first.locator(
+        "select[data-key='method']").input_value() == "起立"
+    # (the meeting was stored from the script: there is no recording to play)
+    assert [p for p in problems if not p.endswith(f"{meeting}/audio")] == []
+    context.close()

@@ -17,11 +17,17 @@ export function renderActions() {
 function renderExports() {
   const transcript = document.getElementById("export-transcript").checked;
   const cleanup = document.getElementById("export-cleanup").value;
+  const council = ["docx", "pdf"].map((format) => {
+    const query = new URLSearchParams({ format, layout: "kaigiroku", cleanup });
+    return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "",
+                     "data-layout": "kaigiroku" },
+              T.kaigiroku_export + " " + format.toUpperCase());
+  });
   document.getElementById("exports").replaceChildren(...FORMATS.map((format) => {
     const query = new URLSearchParams({ format, transcript: String(transcript), cleanup });
     return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "" },
               format.toUpperCase());
-  }));
+  }), ...council);
 }
 document.getElementById("export-transcript").addEventListener("change", renderExports);
 document.getElementById("export-cleanup").addEventListener("change", renderExports);

@@ -29,6 +29,8 @@ export function renderFacts() {
   document.getElementById("fact-title").value = doc.title;
   document.getElementById("fact-date").value = doc.date || "";
   document.getElementById("fact-place").value = doc.place || "";
+  document.getElementById("fact-kind").value = doc.kind || "";
+  document.getElementById("fact-start-time").value = doc.start_time || "";
   document.getElementById("fact-agenda").value = (minutes.topics || []).join("\n");
   document.getElementById("fact-summary").value = minutes.summary || "";
 }
@@ -41,6 +43,8 @@ document.getElementById("facts").addEventListener("submit", async (event) => {
       title: document.getElementById("fact-title").value,
       date: document.getElementById("fact-date").value,
       place: document.getElementById("fact-place").value,
+      kind: document.getElementById("fact-kind").value,
+      start_time: document.getElementById("fact-start-time").value,
       agenda: document.getElementById("fact-agenda").value.split("\n"),
       summary: document.getElementById("fact-summary").value,
     });

@@ -4,6 +4,7 @@
 // Lines and items carry a version: a save over someone else's change shows both to compare.
 import { ERR, T, api, harmless, showError, statusText, toast } from "../common.js";
 import { renderActions } from "./actions.js";
+import { renderCouncil } from "./council.js";
 import { renderFacts, renderHeading } from "./facts.js";
 import { refreshHistory } from "./history.js";
 import { renderMinutes } from "./minutes.js";
@@ -43,6 +44,7 @@ export function render() {
   renderMinutes();
   renderFacts();
   renderActions();
+  renderCouncil();
 }
 
 // Another window's change: the document again, unless it is this page's own echo or a line
