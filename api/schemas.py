@@ -460,6 +460,9 @@ class RecordStyle(BaseModel):
                            description="after a member's name: 君, 議員, 委員 or none")
     era: Literal["wareki", "seireki"] = Field(default="wareki",
                                               description="dates in 令和 or in 西暦")
+    numbers: Literal["arabic", "kanji"] = Field(
+        default="arabic", description="in a 整文 (cleanup=tidy) record: numbers said in kanji "
+        "written in 算用数字 where they count something, or left as written")
 
 
 class RecordView(BaseModel):

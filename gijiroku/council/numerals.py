@@ -66,4 +66,39 @@ def bills_in(text: str) -> list[str]:
     return list(dict.fromkeys(bill_name(m.group(1), m.group(2)) for m in BILL.finditer(text)))
 
 
-__all__ = ["BILL", "NUMBER", "bill_name", "bills_in", "to_int"]
+
+
+
+#: Counters and units after which a number said in kanji is written in 算用数字 in a 整文
+#: record: bill numbers, dates and times, amounts, counts of people and things.
+_COUNTED = ("号", "年度", "年", "月", "日", "時", "分", "円", "名", "人", "件", "か所", "箇所",
+            "ヶ所", "校", "世帯", "割", "パーセント", "％", "歳", "回", "台", "路線", "団体",
+            "期", "条", "項", "款")
+_SAID_NUMBER = re.compile(
+    r"(?<![〇一二三四五六七八九十百千万億])([〇一二三四五六七八九十百千万億]+)(?=(?:"
+    + "|".join(sorted(_COUNTED, key=len, reverse=True)) + "))")
+
+
+def arabic(text: str) -> str:
+    """Numbers said in kanji written in 算用数字 where they count something: 「議案第九十八号」
+    → 「議案第98号」, 「十二月十日」 → 「12月10日」, 「二億四千万円」 → 「2億4000万円」. Words that
+    only look like numbers (一部, 一般, 一律, 一番大事) stay as written."""
+    def written(found: re.Match[str]) -> str:
+        said, before, after = found.group(1), text[:found.start()], text[found.end():]
+        if (after.startswith("分") and not before.endswith("時")) or \
+                re.match(r"時(?:的|金|停止|休憩|中断|保育|預かり)|人ひとり", after):
+            return said  # 「十分な」「一時的」「一人ひとり」: no count
+        parts = re.split(r"(億|万)", said)
+        out = []
+        for part in parts:
+            if part in ("億", "万"):
+                out.append(part)
+            elif part:
+                value = to_int(part)
+                if value is None:
+                    return said
+                out.append(str(value))
+        return "".join(out)
+
+    return _SAID_NUMBER.sub(written, text)
+__all__ = ["BILL", "NUMBER", "arabic", "bill_name", "bills_in", "to_int"]

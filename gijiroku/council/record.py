@@ -35,10 +35,12 @@ TEXTS = ("body", "session", "chair")
 #: The lists of the record: one person (or staff member) a line, as the 会議録 prints them
 #: (「１番　木村　誠」「市長　長谷川　宏」).
 LISTS = ("present", "absent", "officials", "staff", "signers")
-#: How speakers are headed: a marker, an honorific after a member's name, and the era dates
-#: are written in.
-STYLE_DEFAULTS = {"marker": "○", "honorific": "君", "era": "wareki"}
+#: The house style: how speakers are headed (a marker, an honorific after a name), the era
+#: dates are written in, and how numbers said in kanji are written in a 整文 record
+#: (`arabic`: 算用数字 for what they count, `kanji`: as the recogniser wrote them).
+STYLE_DEFAULTS = {"marker": "○", "honorific": "君", "era": "wareki", "numbers": "arabic"}
 ERAS = ("wareki", "seireki")
+NUMBERS = ("arabic", "kanji")
 FIELDS = (*TEXTS, "number", *LISTS, "style", "proceedings")
 PEOPLE = 200  # the most names a list may hold
 
@@ -138,6 +140,9 @@ def _checked_style(style: dict[str, Any]) -> dict[str, str]:
                                 "of at most 4.", field="style")
     if checked["era"] not in ERAS:
         raise InvalidInputError(f"style: era is one of {', '.join(ERAS)}.", field="style")
+    if checked["numbers"] not in NUMBERS:
+        raise InvalidInputError(f"style: numbers is one of {', '.join(NUMBERS)}.",
+                                field="style")
     return checked
 
 
@@ -211,5 +216,5 @@ def proceedings_of(record: Record, segments: list[Segment],
                       if not s.gap], started), False
 
 
-__all__ = ["ERAS", "FIELDS", "LISTS", "STYLE_DEFAULTS", "TEXTS", "Record", "checked_proceedings",
-           "checked_record", "proceedings_of"]
+__all__ = ["ERAS", "FIELDS", "LISTS", "NUMBERS", "STYLE_DEFAULTS", "TEXTS", "Record",
+           "checked_proceedings", "checked_record", "proceedings_of"]

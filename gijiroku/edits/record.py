@@ -1,13 +1,15 @@
 """The council's record of a meeting (`gijiroku.council.record`) changed by a person: body,
 session, attendance, signing members, how speakers are headed, and the proceedings as
-corrected. One history entry holds what each field was; undo puts it back."""
+corrected. One history entry holds what each field was; undo puts it back. Naming the body
+fills what the person left empty (members, officials, staff, chair, style) from that body's
+last meeting."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from gijiroku.council.proceedings import Proceedings
 from gijiroku.council.record import Record, checked_record, proceedings_of
@@ -48,10 +50,32 @@ def edit_record(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> Edi
                    if Record.stored({name: value}).to_stored().get(name) != was[name]}
         if not changed:
             return None
+        if changed.get("body"):
+            for name, value in _from_before(session, meeting_id, changed["body"]).items():
+                if name not in checked and not current.get(name):
+                    was[name], changed[name] = current.get(name), value
         _write(row, {**current, **changed})
         session.add(row)
         return record_entry(session, meeting_id, "record", "",
                             {name: was[name] for name in changed}, changed)
+
+
+#: What a body's next meeting starts from: the same members, officials, staff, chair and
+#: house style as its last one (a clerk changes who was absent, not the whole list).
+CARRIED_OVER = ("present", "absent", "officials", "staff", "chair", "style")
+
+
+def _from_before(session: Session, meeting_id: str, body: str) -> dict[str, Any]:
+    """The record's details of the body's most recent other meeting, as defaults."""
+    rows = session.exec(
+        select(MeetingRow).where(MeetingRow.id != meeting_id,
+                                 col(MeetingRow.record).is_not(None))
+        .order_by(col(MeetingRow.created_at).desc()).limit(500)).all()
+    for other in rows:
+        stored = Record.stored(other.record).to_stored()
+        if stored.get("body") == body:
+            return {name: stored[name] for name in CARRIED_OVER if stored.get(name)}
+    return {}
 
 
 def _write(row: MeetingRow, data: dict[str, Any]) -> None:

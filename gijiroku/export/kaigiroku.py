@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from typing import Literal
 
+from gijiroku.council.numerals import arabic
 from gijiroku.council.proceedings import Proceedings
 from gijiroku.council.record import Record
 from gijiroku.domain import Meeting
@@ -89,6 +90,14 @@ def clock_ja(at: str) -> str:
     return half + zenkaku(f"{hours if hours <= 12 else hours - 12}時{minutes:02d}分")
 
 
+def house_style(text: str, style: dict[str, str], cleanup: Cleanup) -> str:
+    """A 整文 record's words as the house style writes them: numbers that count something in
+    算用数字 (「議案第九十八号」 → 「議案第98号」) unless the style keeps them as written."""
+    if cleanup != "tidy" or style.get("numbers", "arabic") != "arabic":
+        return text
+    return arabic(text)
+
+
 def heading(name: str, style: dict[str, str]) -> str:
     """A speaker heading from the speaker's name as the clerk gave it: 「議長 大西健一郎」 →
     「○議長（大西健一郎君）」, 「8番 石川隆之」 → 「○８番（石川隆之君）」, 「市長」 → 「○市長」."""
@@ -105,6 +114,9 @@ def build_kaigiroku(meeting: Meeting, record: Record, proceedings: Proceedings, 
                     cleanup: Cleanup = "verbatim") -> Kaigiroku:
     committee = kind == "iinkai"
     style = record.style
+    proceedings = Proceedings(  # titles in the house style too
+        [replace(a, title=house_style(a.title, style, cleanup)) for a in proceedings.agenda],
+        proceedings.votes, proceedings.events)
     names = {s.id: printable(shown_name(s, "ja")) for s in meeting.speakers}
     day = Date.fromisoformat(meeting_date) if meeting_date else None
     title = printable(record.session or meeting.title)
@@ -182,7 +194,7 @@ def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
             blocks.append(Block("agenda", "△" + "　".join(x for x in (first, said) if x)))
             last_speaker = None
         text = "〔聴取不能〕" if segment.gap else printable(
-            tidy_text(segment.text, "ja", cleanup))
+            house_style(tidy_text(segment.text, "ja", cleanup), style, cleanup))
         if segment.speaker != chair and _FLOOR.match(text.strip()):
             blocks.append(Block("note", f"〔「{text.strip().rstrip('。！!')}」と呼ぶ者あり〕"))
             last_speaker = None

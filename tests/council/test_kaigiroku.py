@@ -86,7 +86,7 @@ def test_the_record_s_facts_are_kept_checked_and_in_the_history(client: TestClie
     meeting = store_plenary(engine)
     path = f"/api/meetings/{meeting}/record"
     assert client.get(path).json()["style"] == {"marker": "○", "honorific": "君",
-                                                 "era": "wareki"}
+                                                 "era": "wareki", "numbers": "arabic"}
     answer = client.patch(path, json=RECORD)
     assert answer.status_code == 200, answer.text
     assert answer.json()["officials"] == RECORD["officials"]
@@ -235,3 +235,41 @@ def test_the_recording_s_own_time_is_the_start_time_unless_a_person_gave_one(
     assert (first.start_time, first.date) == ("09:58", "2026-12-10")
     assert (second.start_time, second.date) == ("13:00", "2026-12-10")
     assert edits.meeting_proceedings(engine, unset)[0].events[0].at == "09:58"
+
+
+def test_the_text_levels_of_the_record(engine: Engine) -> None:
+    """素起こし as said; 整文 with the house style's numbers (算用数字 for what they count,
+    never 「十分な」 or 「一部」) and fillers gone; the style may keep the numbers as said."""
+    meeting = store_plenary(engine)
+    edits.edit_segment(engine, meeting, 9, text="えー、お答えいたします。対象はおよそ一万二千"
+                       "世帯で、二月中の支給を予定しており、十分な準備を一部で始めております。")
+    said = export_meeting(engine, meeting, "md", layout="kaigiroku").content.decode()
+    assert "えー、お答えいたします。対象はおよそ一万二千世帯で、二月中" in said
+    tidy = export_meeting(engine, meeting, "md", layout="kaigiroku",
+                          cleanup="tidy").content.decode()
+    assert "　お答えいたします。対象はおよそ1万2000世帯で、2月中の支給を予定しており、" \
+        "十分な準備を一部で始めております。" in tidy
+    assert "△日程第２　議案第９８号　令和８年度市一般会計補正予算第３号" in tidy
+    assert "議案第98号について" in tidy  # the chair's and the mayor's words alike
+    edits.edit_record(engine, meeting, {"style": {"numbers": "kanji"}})
+    kept = export_meeting(engine, meeting, "md", layout="kaigiroku",
+                          cleanup="tidy").content.decode()
+    assert "対象はおよそ一万二千世帯" in kept and "えー" not in kept
+
+
+def test_a_body_s_next_meeting_starts_from_its_last_record(engine: Engine) -> None:
+    first = store_plenary(engine)
+    edits.edit_record(engine, first, {**RECORD, "body": "○○市議会",
+                                      "style": {"honorific": "議員"}})
+    other = store_plenary(engine)
+    edits.edit_record(engine, other, {"body": "建設常任委員会", "present": ["委員長　森"]})
+    second = store_plenary(engine)
+    entry = edits.edit_record(engine, second, {"body": "○○市議会", "absent": []})
+    assert entry is not None
+    record = edits.meeting_record(engine, second)
+    assert record.present == RECORD["present"] and record.officials == RECORD["officials"]
+    assert record.chair == RECORD["chair"] and record.style["honorific"] == "議員"
+    assert record.absent == []  # given in the change: kept as given
+    assert record.session is None and record.signers == []  # the sitting's own
+    edits.undo(engine, second, entry.id)  # one entry: the defaults go with the body
+    assert edits.meeting_record(engine, second).present == []

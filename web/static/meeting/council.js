@@ -78,6 +78,7 @@ function drawRecord(record) {
   document.getElementById("record-marker").value = record.style.marker;
   document.getElementById("record-honorific").value = record.style.honorific;
   document.getElementById("record-era").value = record.style.era;
+  document.getElementById("record-numbers").value = record.style.numbers;
 }
 
 // Drawn when the meeting page draws, once per document: a redraw while the clerk is typing
@@ -128,7 +129,8 @@ document.getElementById("record").addEventListener("submit", async (event) => {
       body: value("body"), session: value("session"), chair: value("chair"),
       number: value("number") ? Number(value("number")) : null,
       ...Object.fromEntries(LISTS.map((name) => [name, lines(name)])),
-      style: { marker: value("marker"), honorific: value("honorific"), era: value("era") },
+      style: { marker: value("marker"), honorific: value("honorific"), era: value("era"),
+               numbers: value("numbers") },
     });
     state.ownChange = Date.now();
     drawRecord(record);
