@@ -499,3 +499,11 @@ class RecordPatch(BaseModel):
     staff: list[str] | None = Field(default=None, max_length=200)
     signers: list[str] | None = Field(default=None, max_length=10)
     style: RecordStyle | None = None
+
+
+class TidySuggestion(BaseModel):
+    segment: int
+    version: int
+    text: str
+    proposed: str = Field(description="the line without the words said twice or restarted")
+    kinds: list[Literal["repeat", "false_start"]]

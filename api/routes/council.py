@@ -9,7 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import Db
-from api.schemas import ProceedingsOut, ProceedingsPatch, RecordPatch, RecordView
+from api.schemas import (
+    ProceedingsOut,
+    ProceedingsPatch,
+    RecordPatch,
+    RecordView,
+    TidySuggestion,
+)
 from gijiroku import edits
 
 router = APIRouter()
@@ -56,3 +62,12 @@ def patch_record(meeting_id: str, patch: RecordPatch, db: Db) -> dict[str, Any]:
     fields given change (a list replaces the list). One history entry, undoable."""
     edits.edit_record(db, meeting_id, patch.model_dump(exclude_unset=True))
     return edits.meeting_record(db, meeting_id).view()
+
+
+@router.get("/meetings/{meeting_id}/suggestions", response_model=list[TidySuggestion],
+            summary="整文 suggestions, line by line")
+def get_suggestions(meeting_id: str, db: Db) -> list[dict[str, Any]]:
+    """For a Japanese meeting: each line with a word said twice or a false start, and the
+    line as it would read without them. Nothing changes until a person accepts one (an
+    ordinary edit of the line, `PATCH .../segments/{n}` with `text` and `version`)."""
+    return edits.tidy_suggestions(db, meeting_id)

@@ -48,6 +48,11 @@ def _tokenizer() -> Any:
     return lambda text: tokenizer.tokenize(text, SplitMode.C)
 
 
+def morphemes(text: str) -> Any:
+    """Sudachi's words of a text (long units: 「会議録署名議員」 is one)."""
+    return _tokenizer()(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Heard:
     """A sentence as it sounds: `kana` (flattened), and for each kana the offset in the
@@ -122,4 +127,4 @@ def sounds(heard: Heard, formula: str, errors: int | None = None) -> regex.Match
         heard.kana)
 
 
-__all__ = ["Heard", "allowance", "flatten", "hear", "number_reading", "sounds"]
+__all__ = ["Heard", "allowance", "flatten", "hear", "morphemes", "number_reading", "sounds"]

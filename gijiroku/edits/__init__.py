@@ -33,7 +33,12 @@ from gijiroku.edits.minutes import (
     item_state,
     patch_minutes_item,
 )
-from gijiroku.edits.record import edit_record, meeting_proceedings, meeting_record
+from gijiroku.edits.record import (
+    edit_record,
+    meeting_proceedings,
+    meeting_record,
+    tidy_suggestions,
+)
 from gijiroku.edits.speakers import add_speaker, merge_speakers, rename_speaker, set_speaker
 from gijiroku.edits.transcript import (
     MAX_HITS,
@@ -89,6 +94,7 @@ __all__ = [
     "set_speaker",
     "speaker_label",
     "split_line",
+    "tidy_suggestions",
     "undo",
     "undoable",
 ]

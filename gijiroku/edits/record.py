@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from gijiroku.council.proceedings import Proceedings
 from gijiroku.council.record import Record, checked_record, proceedings_of
+from gijiroku.council.seibun import suggest
 from gijiroku.edits.history import record as record_entry
 from gijiroku.errors import EditConflictError
 from gijiroku.storage import repository, session_scope
@@ -33,6 +34,22 @@ def meeting_proceedings(engine: Engine, meeting_id: str) -> tuple[Proceedings, b
         segments = repository.load_meeting(session, meeting_id, with_words=False).segments
         return proceedings_of(Record.stored(row.record), segments, options.start_time,
                               options.date)
+
+
+def tidy_suggestions(engine: Engine, meeting_id: str) -> list[dict[str, Any]]:
+    """整文 suggestions for a Japanese meeting's lines (a word said twice, a false start), one
+    per line that has any, with the line's version to send back when one is accepted."""
+    with session_scope(engine) as session:
+        meeting = repository.load_meeting(session, meeting_id, with_words=False)
+    if not (meeting.language or "").startswith("ja"):
+        return []
+    found = []
+    for line in meeting.segments:
+        suggestion = None if line.gap else suggest(line.text)
+        if suggestion:
+            found.append({"segment": line.id, "version": line.version, "text": line.text,
+                          "proposed": suggestion.proposed, "kinds": list(suggestion.kinds)})
+    return found
 
 
 def edit_record(engine: Engine, meeting_id: str, changes: dict[str, Any]) -> EditRow | None:
@@ -92,4 +109,5 @@ def undo_record(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     _write(meeting, {**current, **(edit.before or {})})
 
 
-__all__ = ["edit_record", "meeting_proceedings", "meeting_record", "undo_record"]
+__all__ = ["edit_record", "meeting_proceedings", "meeting_record", "tidy_suggestions",
+           "undo_record"]

@@ -718,7 +718,7 @@ def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
     assert found["votes"][0]["method"] == "記名" and found["votes"][0]["segments"] == [18, 19]
     assert [e["kind"] for e in found["events"]] == ["開議", "休憩", "再開", "散会"]
     # the record's details
-    page.click("#council details.tool summary")
+    page.click("#record-box summary")
     page.fill("#record-body", "○○市議会")
     page.fill("#record-session", "令和８年第４回○○市議会定例会")
     page.fill("#record-number", "2")
@@ -741,6 +741,16 @@ def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
     texts = [p.text for p in Document(str(path)).paragraphs]
     assert texts[0] == "令和８年第４回○○市議会定例会会議録（第２号）"
     assert "３番　木村　誠" in texts
+    # 整文: the suggestion for a line with a word said twice, accepted by the clerk
+    line = httpx.get(api).json()["segments"][8]
+    assert httpx.patch(f"{api}/segments/{line['id']}", json={
+        "text": "その、その件につきましては、対象はおよそ一万二千世帯です。"}).status_code == 200
+    page.click("#tidy-box summary")
+    accept = page.locator(f"#tidy-list button[data-accept='{line['id']}']")
+    accept.click()
+    wait_for(lambda: httpx.get(api).json()["segments"][8]["text"] ==
+             "その件につきましては、対象はおよそ一万二千世帯です。")
+    assert httpx.get(f"{api}/history").json()[-1]["kind"] == "segment"
     # back to what the transcript says, after the clerk confirms
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#recognise-again")

@@ -4,6 +4,7 @@
 import { T, api, el, showError, toast } from "../common.js";
 import { refreshHistory } from "./history.js";
 import { BASE, state } from "./page.js";
+import { load } from "./sync.js";
 
 const METHODS = ["", "異議なし", "起立", "挙手", "記名"];
 const RESULTS = ["可決", "否決", "承認", "認定", "同意", "採択", "不採択", "継続審査", "付託"];
@@ -137,4 +138,33 @@ document.getElementById("record").addEventListener("submit", async (event) => {
     toast(T.saved);
     refreshHistory();
   } catch (error) { showError(error); }
+});
+
+// 整文 suggestions, line by line: shown when the box is opened, each accepted by the clerk
+// as an edit of its line (the line's version is sent: a line changed since is refused).
+async function showSuggestions() {
+  const list = document.getElementById("tidy-list");
+  try {
+    const found = await api("GET", BASE + "/suggestions");
+    list.replaceChildren(...(found.length ? found.map((item) => el("li", {},
+      el("span", { class: "muted small" }, "#" + item.segment + " "),
+      el("del", {}, item.text), " → ", el("ins", {}, item.proposed), " ",
+      el("button", {
+        type: "button", class: "button secondary small", "data-accept": String(item.segment),
+        onclick: async (event) => {
+          try {
+            state.ownChange = Date.now();
+            await api("PATCH", BASE + "/segments/" + item.segment,
+                      { text: item.proposed, version: item.version });
+            event.target.closest("li").remove();
+            toast(T.saved);
+            await load(true);
+            refreshHistory();
+          } catch (error) { showError(error); }
+        },
+      }, T.accept))) : [el("li", { class: "muted" }, T.tidy_none)]));
+  } catch (error) { showError(error); }
+}
+document.getElementById("tidy-box").addEventListener("toggle", (event) => {
+  if (event.target.open) showSuggestions();
 });
