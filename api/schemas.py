@@ -119,6 +119,8 @@ class MinutesOut(BaseModel):
     dropped_citations: int
     #: The language model that drafted them (shown as an AI draft of it)
     model: str | None
+    #: A person reviewed them: no longer shown or exported as an AI draft
+    reviewed: bool = False
     error: str | None
 
 
@@ -259,6 +261,8 @@ class MeetingPatch(BaseModel):
                                    description="when the recording began, HH:MM; '' clears")
     summary: str | None = Field(default=None, max_length=limits.SUMMARY)
     agenda: list[str] | None = Field(default=None, max_length=limits.AGENDA_ITEMS)
+    reviewed: bool | None = Field(default=None, description="a person reviewed the drafted "
+                                  "minutes: no longer labelled an AI draft")
 
 
 class SpeakerPatch(BaseModel):

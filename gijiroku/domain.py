@@ -164,6 +164,9 @@ class Minutes:
     dropped_citations: int = 0
     #: The language model that drafted them (shown as "AI draft of <model>").
     model: str | None = None
+    #: A person reviewed the drafted minutes: no longer shown or exported as an AI draft
+    #: (minutes written again are a new draft).
+    reviewed: bool = False
 
 
 @dataclass(slots=True)

@@ -62,6 +62,7 @@ def minutes_document(minutes: Minutes) -> dict[str, Any]:
         "headings": minutes.headings,
         "dropped_citations": minutes.dropped_citations,
         "model": minutes.model,
+        "reviewed": minutes.reviewed,
         "error": minutes.error,
     }
 

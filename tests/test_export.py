@@ -432,3 +432,19 @@ def test_reordering_characters_and_line_breaks_cannot_disguise_or_break_an_expor
     captions = webvtt.from_buffer(io.StringIO(texts["vtt"]))
     assert any("後半も記録です。" in caption.text for caption in captions)
     assert len(captions) == len(cues)
+
+
+def test_minutes_a_person_reviewed_are_no_longer_an_ai_draft(engine: Engine) -> None:
+    minutes = Minutes(status="done", summary="合意した。", model="qwen-test",
+                      decisions=[Decision(text="試行する。", segments=[2])])
+    meeting = store(engine, JA_LINES, "ja", minutes)
+    assert "AI草稿" in export_meeting(engine, meeting, "md").content.decode()
+    entry = edits.edit_meeting(engine, meeting, {"reviewed": True})
+    assert entry is not None and entry.after == {"reviewed": True}
+    for format in ("md", "docx", "pdf"):
+        assert not any("AI" in note for note in export_meeting(engine, meeting, format).notes)
+    assert "AI草稿" not in export_meeting(engine, meeting, "md").content.decode()
+    with pytest.raises(InvalidInputError):
+        edits.edit_meeting(engine, meeting, {"reviewed": "yes"})
+    edits.undo(engine, meeting, entry.id)
+    assert "AI草稿" in export_meeting(engine, meeting, "md").content.decode()

@@ -22,7 +22,7 @@ from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import EditRow, MeetingRow
 
 #: The facts of a meeting a person can change at any time, with or without a language model.
-FACTS = ("title", "date", "place", "kind", "start_time", "summary", "agenda")
+FACTS = ("title", "date", "place", "kind", "start_time", "summary", "agenda", "reviewed")
 #: The facts kept with what was asked for the meeting (its options).
 _OPTIONS = ("date", "place", "kind", "start_time")
 SUMMARY_LIMIT, AGENDA_ITEMS, AGENDA_LIMIT = limits.SUMMARY, limits.AGENDA_ITEMS, limits.AGENDA_ITEM
@@ -35,7 +35,8 @@ def meeting_facts(meeting: MeetingRow) -> dict[str, Any]:
     return {"title": meeting.title, "date": options.date, "place": options.place,
             "kind": options.kind, "start_time": options.start_time,
             "summary": minutes.get("summary", ""),
-            "agenda": [str(t) for t in minutes.get("topics", [])]}
+            "agenda": [str(t) for t in minutes.get("topics", [])],
+            "reviewed": bool(minutes.get("reviewed", False))}
 
 
 def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
@@ -45,7 +46,7 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
         options = repository.options_of(meeting)
         meeting.options = copy_with(options, **{k: facts[k] for k in _OPTIONS
                                                 if k in facts}).to_stored()
-    if "summary" in facts or "agenda" in facts:
+    if "summary" in facts or "agenda" in facts or "reviewed" in facts:
         minutes = dict(meeting.minutes or {
             k: v for k, v in asdict(Minutes(status=meeting.minutes_status)).items()
             if k not in repository.MINUTES_KINDS})
@@ -53,6 +54,8 @@ def _set_facts(meeting: MeetingRow, facts: dict[str, Any]) -> None:
             minutes["summary"] = facts["summary"]
         if "agenda" in facts:
             minutes["topics"] = facts["agenda"]
+        if "reviewed" in facts:
+            minutes["reviewed"] = facts["reviewed"]
         meeting.minutes = minutes
 
 
@@ -85,6 +88,10 @@ def checked_facts(changes: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInputError(f"At most {AGENDA_ITEMS} agenda items.",
                                     code="text_too_long", field="agenda", limit=AGENDA_ITEMS)
         facts["agenda"] = [item for item in items if item]
+    if "reviewed" in changes:
+        if not isinstance(changes["reviewed"], bool):
+            raise InvalidInputError("reviewed is true or false.", field="reviewed")
+        facts["reviewed"] = changes["reviewed"]
     return facts
 
 

@@ -153,7 +153,8 @@ def _speakers(edit: EditRow, c: Context) -> str:
 FACT_NAMES = {"title": ("タイトル", "title"), "date": ("日付", "date"),
               "place": ("場所", "place"), "kind": ("会議の種類", "kind of meeting"),
               "start_time": ("録音の開始時刻", "recording start time"),
-              "summary": ("要約", "summary"), "agenda": ("議題", "agenda")}
+              "summary": ("要約", "summary"), "agenda": ("議題", "agenda"),
+              "reviewed": ("議事要旨の確認", "minutes reviewed")}
 RECORD_NAMES = {"body": ("会議体", "body"), "session": ("会期", "session"),
                 "number": ("号数", "sitting number"), "chair": ("議長", "chair"),
                 "present": ("出席者", "present"), "absent": ("欠席者", "absent"),

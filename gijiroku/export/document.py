@@ -207,7 +207,7 @@ def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
         notes.append(text["failed"].format(error=minutes.error or "?"))
     elif minutes.status != "done":
         notes.append(text["pending"])
-    elif minutes.model:
+    elif minutes.model and not minutes.reviewed:
         notes.append(text["ai_draft"].format(model=minutes.model))
     if any(d.flagged or not d.segments for d in minutes.decisions) or any(
         a.flagged or not a.segments for a in minutes.action_items

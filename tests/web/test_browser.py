@@ -411,8 +411,13 @@ def test_list_and_meeting_page_controls_in_the_browser(
     # -- decisions: change, Esc, add, delete ------------------------------------------------
     decisions = page.locator("#minutes ol.decisions > li")
     assert decisions.count() == 2
-    # the minutes say whose draft they are
+    # the minutes say whose draft they are, until the clerk says they reviewed them
     assert page.inner_text("#ai-draft").startswith("AI draft by local:")
+    page.click("#mark-reviewed")
+    page.wait_for_selector("#reviewed")
+    assert page.locator("#ai-draft").count() == 0
+    page.click("#unmark-reviewed")
+    page.wait_for_selector("#ai-draft")
     form = page.locator("#minutes form.item-form")
     decisions.nth(0).locator("button", has_text="Edit").click()
     form.locator("textarea").fill("Open the library on Sunday mornings from May.")

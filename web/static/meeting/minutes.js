@@ -1,6 +1,6 @@
 // The minutes: how far they are, the summary and agenda, decisions and action items with
 // the lines they cite; each item edited, added or deleted with the version it was shown at.
-import { T, el } from "../common.js";
+import { T, api, el, showError, toast } from "../common.js";
 import { BASE, NAME_LIMIT, busy, setStale, state } from "./page.js";
 import { speakerLabel, speakerName } from "./speakers.js";
 import { catchUp, change, compare } from "./sync.js";
@@ -57,9 +57,16 @@ export function renderMinutes(force = false) {
     said(T.minutes_failed + "：" + (minutes.error || ""), "error");
   } else if (minutes.status !== "done") {
     said(T.minutes_pending);
-  } else if (minutes.model) {
+  } else if (minutes.model && !minutes.reviewed) {
     parts.push(el("p", { class: "ai-draft", id: "ai-draft" },
-                  T.ai_draft.replace("{model}", minutes.model)));
+                  T.ai_draft.replace("{model}", minutes.model)),
+               el("button", { type: "button", class: "button secondary small", id: "mark-reviewed",
+                              onclick: () => markReviewed(true) }, T.mark_reviewed));
+  } else if (minutes.model) {
+    parts.push(el("p", { class: "muted small", id: "reviewed" }, T.minutes_reviewed, " ",
+                  el("button", { type: "button", class: "button secondary small",
+                                 id: "unmark-reviewed", onclick: () => markReviewed(false) },
+                     T.unmark_reviewed)));
   }
   if (minutes.summary) {
     parts.push(el("h3", {}, T.summary), el("p", { class: "summary" }, minutes.summary));
@@ -193,3 +200,14 @@ function numbers(text) {
   return text.split(/[^0-9]+/).filter(Boolean).map(Number);
 }
 
+
+// The clerk says the drafted minutes have been reviewed (or takes that back): exports and
+// this page stop (or start again) calling them an AI draft. One entry of the history.
+async function markReviewed(reviewed) {
+  state.ownChange = Date.now();
+  try {
+    state.doc = await api("PATCH", BASE, { reviewed });
+    renderMinutes();
+    toast(T.saved);
+  } catch (error) { showError(error); }
+}
