@@ -29,6 +29,7 @@ import regex
 
 from gijiroku.council.hearing import flatten, hear, sounds
 from gijiroku.council.numerals import BILL, NUMBER, bill_name, bills_in, to_int
+from gijiroku.domain import Decision
 
 #: How a vote was taken.
 METHODS = ("異議なし", "起立", "挙手", "記名")
@@ -413,4 +414,29 @@ def _at(started: datetime | time | None, line: Line, kind: str) -> str | None:
 
 
 __all__ = ["EVENTS", "METHODS", "RESULTS", "AgendaItem", "Event", "Line", "Proceedings", "Vote",
-           "recognise"]
+           "decisions_of", "recognise"]
+
+
+_DECIDED = {"可決": "可決された", "否決": "否決された", "承認": "承認された",
+            "認定": "認定された", "同意": "同意された", "採択": "採択された",
+            "不採択": "不採択とされた", "継続審査": "継続審査とされた", "付託": "付託された"}
+_TAKEN = {"異議なし": "異議なし", "起立": "起立採決", "挙手": "挙手採決", "記名": "記名投票"}
+
+
+def decisions_of(found: Proceedings) -> list[Decision]:
+    """A council meeting's decisions are its votes, stated as a 会議録 states them:
+    「議案第98号（令和八年度…補正予算第三号）は可決された。（起立採決）」, each citing the
+    lines from the motion to the result."""
+    titles = {a.bill: a.title for a in found.agenda if a.bill and a.title}
+    decisions = []
+    for vote in found.votes:
+        name = vote.bill or "本件"
+        if vote.bill in titles:
+            name += f"（{titles[vote.bill]}）"
+        decided = _DECIDED[vote.result]
+        if vote.result == "付託" and vote.committee:
+            decided = f"{vote.committee}に{decided}"
+        taken = f"（{_TAKEN[vote.method]}）" if vote.method else ""
+        decisions.append(Decision(text=f"{name}は{decided}。{taken}",
+                                  segments=list(vote.segments)))
+    return decisions

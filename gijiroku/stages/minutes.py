@@ -15,9 +15,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace as copy_with
+from typing import Any
 
 from gijiroku.config import Settings
-from gijiroku.domain import Meeting, Minutes
+from gijiroku.council.proceedings import decisions_of
+from gijiroku.council.record import Record, proceedings_of
+from gijiroku.domain import Decision, Meeting, Minutes
 from gijiroku.errors import (
     ConfigError,
     LLMError,
@@ -25,6 +28,7 @@ from gijiroku.errors import (
     LLMUnavailableError,
     ModelError,
 )
+from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
 from summarize import (
@@ -110,6 +114,15 @@ def backend(settings: Settings) -> Backend | None:
     )
 
 
+def council_decisions(meeting: Meeting, options: MeetingOptions,
+                      record: dict[str, Any] | None) -> list[Decision]:
+    """A plenary's or a committee's decisions: the votes its chair declared
+    (`gijiroku.council.proceedings`), as a person corrected them if they did."""
+    found, _ = proceedings_of(Record.stored(record), meeting.segments, options.start_time,
+                              options.date)
+    return decisions_of(found)
+
+
 def build_request(
     meeting: Meeting, template: Template, date: str | None, language: str | None = None,
     style: Style = "dearu",
@@ -147,14 +160,20 @@ class MinutesStage:
         with session_scope(context.engine) as session:
             row = repository.get_meeting_row(session, context.meeting_id)
             options = repository.options_of(row)
+            record = row.record
             date = options.date or row.created_at.date().isoformat()
             meeting = repository.load_meeting(session, context.meeting_id)
         old = meeting.minutes
         written = False
         try:
             chosen = backend(settings) if options.minutes else None
+            council = options.kind in ("honkaigi", "iinkai")
             if not options.minutes:
                 minutes = copy_with(old, status="skipped", error=None)
+            elif chosen is None and council:  # the chair's words decide, no model needed
+                minutes = copy_with(old, status="not_configured", error=None,
+                                    decisions=council_decisions(meeting, options, record))
+                written = True
             elif chosen is None:
                 minutes = copy_with(old, status="not_configured", error=None)
             else:
@@ -167,6 +186,9 @@ class MinutesStage:
                 request = build_request(meeting, template, date, language,
                                         settings.minutes_style)
                 minutes = self._write(chosen, request, meeting, context)
+                if council:  # a council's decisions are its votes, not the model's reading
+                    minutes = copy_with(minutes, decisions=council_decisions(meeting, options,
+                                                                             record))
                 written = True
         except (ConfigError, ModelError) as exc:  # a bad template, setting or model file
             minutes = copy_with(old, status="failed", error=exc.message)

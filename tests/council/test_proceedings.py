@@ -161,3 +161,18 @@ def test_a_result_after_the_vote_is_found_carried_and_a_misheard_yotte() -> None
         ("議案第7号", "挙手", "可決", [2, 3, 4]),
         ("議案第7号", "異議なし", "継続審査", [5, 6]),
     ]
+
+
+def test_a_council_s_decisions_are_its_votes() -> None:
+    from gijiroku.council.proceedings import decisions_of
+
+    decisions = decisions_of(recognise(script_lines(PLENARY_JA)))
+    assert [(d.text, d.segments) for d in decisions] == [
+        ("議案第98号（令和八年度市一般会計補正予算第三号）は可決された。（起立採決）", [18, 19]),
+        ("議案第99号（市税条例の一部を改正する条例）は可決された。（異議なし）", [23, 24, 25]),
+        ("議案第100号（市立保育所条例の一部を改正する条例）は厚生常任委員会に付託された。"
+         "（異議なし）", [34, 35, 36]),
+        ("議案第101号（市営住宅条例の一部を改正する条例）は厚生常任委員会に付託された。"
+         "（異議なし）", [34, 35, 36]),
+        ("請願第3号（学校給食費の無償化を求める請願）は不採択とされた。（起立採決）", [39, 40]),
+    ]

@@ -40,6 +40,15 @@ def test_the_plenary_recording_s_proceedings_and_kaigiroku(
         have = Counter(shape(x) for x in got[name])
         assert sum((want & have).values()) >= 0.9 * sum(want.values()), (name, got[name])
         assert not have - want, (name, "invented", have - want)
+    # with no language model, the minutes' decisions are the votes the chair declared
+    from gijiroku.storage import repository, session_scope
+
+    with session_scope(engine) as session:
+        minutes = repository.load_meeting(session, meeting, with_words=False).minutes
+    assert minutes.status == "not_configured"
+    assert [d.segments == v["segments"] for d, v in zip(minutes.decisions, got["votes"],
+                                                         strict=True)] == [True] * 5
+    assert minutes.decisions[0].text.startswith("議案第98号")
     # the times come from the recording's clock: 10:00 plus where each was said
     assert got["events"][0]["at"] == "10:00"
     assert all(e["at"] and "10:00" <= e["at"] <= "10:07" for e in got["events"])
