@@ -268,15 +268,8 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                     current = [a.bill for a in items if a.bill]
                     method, motion = None, None
                 event = _event(sentence)
-                last = found.events[-1] if found.events else None
-                if event and last and last.kind == event and \
-                        last.segments[-1] in (line.id, lines[index - 1].id):
-                    # one event said over two sentences or two lines (a line the recogniser
-                    # cut): one event
-                    if last.segments[-1] != line.id:
-                        last.segments.append(line.id)
-                elif event:
-                    found.events.append(Event(event, _at(started, line, event), [line.id]))
+                if event:
+                    _add_event(found, event, lines, index, started)
             for name, written, said in _METHOD:
                 if _says(sentence, written, said):
                     method = name
@@ -306,7 +299,27 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                 for bill in referred_bills or [None]:
                     found.votes.append(Vote(bill, None, "付託", [line.id],
                                             committee=referred.group(1)))
+        # a withdrawal asked for in one sentence and permitted in the next
+        if by_chair and _WITHDRAWN.search(line.text):
+            _add_event(found, "発言取消し", lines, index, started)
     return found
+
+
+_WITHDRAWN = next(written for kind, written, _ in _EVENTS if kind == "発言取消し")
+
+
+def _add_event(found: Proceedings, kind: str, lines: list[Line], index: int,
+               started: datetime | time | None) -> None:
+    """An event of `lines[index]`; one said over sentences or lines close together (a line
+    the recogniser cut; a withdrawal asked for, 「異議なし」, permitted) is one event."""
+    line = lines[index]
+    last = found.events[-1] if found.events else None
+    if last and last.kind == kind and \
+            last.segments[-1] in {x.id for x in lines[max(index - 3, 0):index + 1]}:
+        if last.segments[-1] != line.id:
+            last.segments.append(line.id)
+        return
+    found.events.append(Event(kind, _at(started, line, kind), [line.id]))
 
 
 def _declares(sentence: str) -> bool:

@@ -176,3 +176,18 @@ def test_a_council_s_decisions_are_its_votes() -> None:
          "（異議なし）", [34, 35, 36]),
         ("請願第3号（学校給食費の無償化を求める請願）は不採択とされた。（起立採決）", [39, 40]),
     ]
+
+
+def test_a_withdrawal_of_remarks_permitted_is_one_event_with_its_lines() -> None:
+    lines = [
+        Line(1, "S1", "これより本日の会議を開きます。", 0, 3),
+        Line(2, "S1", "先ほどの八番議員の発言について、取り消したいとの申し出がありました。"
+                      "これを許可することにご異議ありませんか。", 4, 10),
+        Line(3, "S2", "異議なし。", 11, 12),
+        Line(4, "S1", "ご異議なしと認めます。よって、発言の取り消しを許可することに決しました。",
+             13, 18),
+    ]
+    found = recognise(lines, time(13, 0))
+    assert [(e.kind, e.at, e.segments) for e in found.events] == [
+        ("開議", "13:00", [1]), ("発言取消し", "13:00", [2, 4])]
+    assert found.votes == []  # a permission, not a vote on a bill
