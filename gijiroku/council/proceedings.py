@@ -255,7 +255,8 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
     found = Proceedings()
     current: list[str] = []  # the bills of the agenda item under discussion
     method: str | None = None
-    motion: int | None = None  # the line where the vote's motion was put
+    motion: int | None = None  # where the vote's motion was put (an index in `lines`: a
+    # line split during proofreading takes a new number, so numbers are not in order)
     carried = ""  # the chair's 「よって、〜は」 still waiting for its result
     found_carried = False  # the chair's last sentence found the vote carried
     for index, line in enumerate(lines):
@@ -275,7 +276,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                     method = name
                     break
             if by_chair and motion is None and _says(sentence, _MOTION, _MOTION_SAID):
-                motion = line.id
+                motion = index
             # 「よって、議案第九十八号は」 | 「原案のとおり可決されました」: a sentence the
             # recogniser cut in two is read whole
             whole = carried + sentence
@@ -287,8 +288,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                 sentence = whole
                 word, committee = result
                 said_bills: list[str | None] = [*(_bills(sentence) or current)]
-                first = motion if motion is not None else line.id
-                segments = [x.id for x in lines[:index + 1] if x.id >= first]
+                segments = [x.id for x in lines[index if motion is None else motion:index + 1]]
                 for bill in said_bills or [None]:
                     found.votes.append(Vote(bill, method, word, segments, committee=committee))
                     _on_the_agenda(found.agenda, bill)

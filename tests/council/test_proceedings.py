@@ -191,3 +191,18 @@ def test_a_withdrawal_of_remarks_permitted_is_one_event_with_its_lines() -> None
     assert [(e.kind, e.at, e.segments) for e in found.events] == [
         ("開議", "13:00", [1]), ("発言取消し", "13:00", [2, 4])]
     assert found.votes == []  # a permission, not a vote on a bill
+
+
+def test_a_vote_s_lines_follow_the_transcript_s_order_not_its_numbers() -> None:
+    """A line split while proofreading takes the next free number (here 40, the call to
+    stand split off line 4): the vote still cites the lines from the motion to the result
+    as they stand."""
+    lines = [
+        Line(4, "S1", "これで討論を終わります。", 0, 3),
+        Line(40, "S1", "本案に賛成の議員の起立を求めます。", 3, 5),
+        Line(5, "S1", "起立多数であります。", 6, 7),
+        Line(6, "S1", "よって、議案第二号は原案のとおり可決されました。", 8, 11),
+        Line(7, "S1", "次に、報告第一号を議題といたします。", 12, 14),
+    ]
+    assert [(v.bill, v.method, v.segments) for v in recognise(lines).votes] == [
+        ("議案第2号", "起立", [40, 5, 6])]
