@@ -40,17 +40,12 @@ def flatten(kana: str) -> str:
     return "".join(out).translate(_VOICED).translate(_SMALL)
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
-
-    tokenizer = Dictionary(dict="core").tokenizer()
-    return lambda text: tokenizer.tokenize(text, SplitMode.C)
-
-
 def morphemes(text: str) -> Any:
-    """Sudachi's words of a text (long units: 「会議録署名議員」 is one)."""
-    return _tokenizer()(text)
+    """Sudachi's words of a text (long units: 「会議録署名議員」 is one), by the tokenizer the
+    transcription loads once for the process."""
+    from transcribe.japanese import tokenizer
+
+    return tokenizer().tokenize(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +86,7 @@ def number_reading(number: int) -> str:
 def hear(text: str) -> Heard:
     kana: list[str] = []
     where: list[int] = []
-    for morpheme in _tokenizer()(text):
+    for morpheme in morphemes(text):
         surface = morpheme.surface()
         if re.fullmatch(r"[\s、。,.，．！？!?「」『』（）()]+", surface):
             continue

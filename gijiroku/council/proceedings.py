@@ -29,7 +29,7 @@ import regex
 
 from gijiroku.council.hearing import flatten, hear, sounds
 from gijiroku.council.numerals import BILL, NUMBER, bill_name, bills_in, to_int
-from gijiroku.domain import Decision
+from gijiroku.domain import Decision, Segment
 
 #: How a vote was taken.
 METHODS = ("異議なし", "起立", "挙手", "記名")
@@ -251,7 +251,7 @@ _REFERRED_TO = re.compile(r"([^、。]{1,20}委員会)に")
 def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> Proceedings:
     """The proceedings the lines state; `started`: when the recording began (event times)."""
     lines = list(lines)
-    chair = _chair(lines)
+    chair = chair_of(lines)
     found = Proceedings()
     current: list[str] = []  # the bills of the agenda item under discussion
     method: str | None = None
@@ -360,7 +360,15 @@ def _event(sentence: str) -> str | None:
     return None
 
 
-def _chair(lines: list[Line]) -> str | None:
+def lines_of(segments: Iterable[Segment]) -> list[Line]:
+    """A stored meeting's lines as the proceedings read them (lines heard but not made out
+    say nothing)."""
+    return [Line(s.id or 0, s.speaker, s.text, s.start, s.end) for s in segments if not s.gap]
+
+
+def chair_of(lines: list[Line]) -> str | None:
+    """The chair: the speaker who says the chair's words (「議題と」「と認めます」「採決」…)
+    most often, as written or as heard."""
     counts = Counter(line.speaker for line in lines if line.speaker and (
         _CHAIR.search(line.text) or sounds(hear(line.text), _CHAIR_SAID, 0)))
     return counts.most_common(1)[0][0] if counts else None
@@ -427,7 +435,7 @@ def _at(started: datetime | time | None, line: Line, kind: str) -> str | None:
 
 
 __all__ = ["EVENTS", "METHODS", "RESULTS", "AgendaItem", "Event", "Line", "Proceedings", "Vote",
-           "decisions_of", "recognise"]
+           "chair_of", "decisions_of", "lines_of", "recognise"]
 
 
 _DECIDED = {"可決": "可決された", "否決": "否決された", "承認": "承認された",

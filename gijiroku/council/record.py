@@ -20,9 +20,9 @@ from gijiroku.council.proceedings import (
     RESULTS,
     AgendaItem,
     Event,
-    Line,
     Proceedings,
     Vote,
+    lines_of,
     recognise,
 )
 from gijiroku.domain import Segment
@@ -212,8 +212,7 @@ def proceedings_of(record: Record, segments: list[Segment],
     started = None
     if start_time:
         started = datetime.fromisoformat(f"{date or '2000-01-01'}T{start_time}")
-    return recognise([Line(s.id or 0, s.speaker, s.text, s.start, s.end) for s in segments
-                      if not s.gap], started), False
+    return recognise(lines_of(segments), started), False
 
 
 __all__ = ["ERAS", "FIELDS", "LISTS", "NUMBERS", "STYLE_DEFAULTS", "TEXTS", "Record",

@@ -19,7 +19,7 @@ from datetime import date as Date
 from typing import Literal
 
 from gijiroku.council.numerals import arabic
-from gijiroku.council.proceedings import Proceedings
+from gijiroku.council.proceedings import Proceedings, chair_of, lines_of
 from gijiroku.council.record import Record
 from gijiroku.domain import Meeting
 from gijiroku.export.document import Cleanup, printable, shown_name, tidy_text
@@ -124,7 +124,7 @@ def build_kaigiroku(meeting: Meeting, record: Record, proceedings: Proceedings, 
     if record.number:
         title += f"（第{zenkaku(str(record.number))}号）"
     opening = next((e for e in proceedings.events if e.kind in ("開議", "開会") and e.at), None)
-    agenda_lines = _agenda_lines(proceedings)
+    agenda_lines = [text for _, text in _agenda_texts(proceedings)]
     front = [
         ("出席委員" if committee else "出席議員", record.present or ["（未入力）"]),
         ("欠席委員" if committee else "欠席議員", record.absent or ["なし"]),
@@ -148,31 +148,25 @@ def build_kaigiroku(meeting: Meeting, record: Record, proceedings: Proceedings, 
     )
 
 
-def _agenda_lines(proceedings: Proceedings) -> list[str]:
-    """「日程第１　議案第98号　令和八年度…」, one line per agenda item (bills of one item
-    joined by 「及び」)."""
-    lines: list[str] = []
-    grouped: dict[tuple[str | None, int], list[str]] = {}
+def _agenda_texts(proceedings: Proceedings) -> list[tuple[int | None, str]]:
+    """Each agenda item as the 会議録 writes it, with the line that put it before the meeting:
+    「日程第４　議案第１００号　…及び議案第１０１号　…」 (the bills of one item joined)."""
+    grouped: dict[tuple[str | None, int | None], list[str]] = {}
     for item in proceedings.agenda:
-        key = (item.item, item.segments[0] if item.segments else 0)
-        said = zenkaku("　".join(x for x in (item.bill, item.title) if x))
-        grouped.setdefault(key, []).append(said)
-    for (number, _), bills in grouped.items():
-        lines.append("　".join(x for x in (zenkaku(number) if number else None,
-                                           "及び".join(bills)) if x))
-    return lines
+        key = (item.item, item.segments[0] if item.segments else None)
+        grouped.setdefault(key, []).append(
+            zenkaku("　".join(x for x in (item.bill, item.title) if x)))
+    return [(line, "　".join(x for x in (zenkaku(number) if number else None,
+                                         "及び".join(bills)) if x))
+            for (number, line), bills in grouped.items()]
 
 
 def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
             style: dict[str, str], cleanup: Cleanup) -> list[Block]:
     agenda_at: dict[int, list[str]] = {}
-    for item in proceedings.agenda:
-        if item.segments:
-            said = zenkaku("　".join(x for x in (item.bill, item.title) if x))
-            agenda_at.setdefault(item.segments[0], [])
-            if item.item and not agenda_at[item.segments[0]]:
-                agenda_at[item.segments[0]].append(zenkaku(item.item))
-            agenda_at[item.segments[0]].append(said)
+    for line, text in _agenda_texts(proceedings):
+        if line is not None:
+            agenda_at.setdefault(line, []).append("△" + text)
     timed: dict[tuple[int, str], list[str]] = {}
     for event in proceedings.events:
         place = _TIMED.get(event.kind)
@@ -180,7 +174,7 @@ def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
             line = event.segments[0] if place == "before" else event.segments[-1]
             text = f"（{clock_ja(event.at)}{event.kind}）" if event.at else f"（{event.kind}）"
             timed.setdefault((line, place), []).append(text)
-    chair = _chair(meeting, proceedings)
+    chair = chair_of(lines_of(meeting.segments))
     blocks: list[Block] = []
     last_speaker: str | None = None
     for segment in meeting.segments:
@@ -188,10 +182,8 @@ def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
         for text in timed.get((number, "before"), []):
             blocks.append(Block("time", text))
             last_speaker = None
-        if number in agenda_at:
-            first, *rest = agenda_at[number]
-            said = "及び".join(rest) if rest else ""
-            blocks.append(Block("agenda", "△" + "　".join(x for x in (first, said) if x)))
+        for text in agenda_at.get(number, []):
+            blocks.append(Block("agenda", text))
             last_speaker = None
         text = "〔聴取不能〕" if segment.gap else printable(
             house_style(tidy_text(segment.text, "ja", cleanup), style, cleanup))
@@ -212,19 +204,6 @@ def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
             blocks.append(Block("time", text))
             last_speaker = None
     return blocks
-
-
-def _chair(meeting: Meeting, proceedings: Proceedings) -> str | None:
-    """The speaker who said the lines the proceedings rest on most often."""
-    cited = [n for entries in (proceedings.agenda, proceedings.votes, proceedings.events)
-             for entry in entries for n in entry.segments]
-    speakers = {s.id: s.speaker for s in meeting.segments}
-    counts: dict[str, int] = {}
-    for number in cited:
-        speaker = speakers.get(number)
-        if speaker:
-            counts[speaker] = counts.get(speaker, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 #: A signing member as the chair names one: 「三番、木村誠議員」.

@@ -273,3 +273,14 @@ def test_a_body_s_next_meeting_starts_from_its_last_record(engine: Engine) -> No
     assert record.session is None and record.signers == []  # the sitting's own
     edits.undo(engine, second, entry.id)  # one entry: the defaults go with the body
     assert edits.meeting_record(engine, second).present == []
+
+
+def test_bills_put_together_read_alike_in_the_agenda_and_in_its_heading(
+        engine: Engine) -> None:
+    """A committee's item without 日程: its bills joined by 及び in both places."""
+    meeting = store_plenary(engine, kind="iinkai")
+    edits.edit_record(engine, meeting, {"proceedings": {"agenda": [
+        {"item": None, "bill": "議案第1号", "title": "甲条例", "segments": [4]},
+        {"item": None, "bill": "議案第2号", "title": "乙条例", "segments": [4]}]}})
+    text = kaigiroku_markdown(engine, meeting)
+    assert "**△議案第１号　甲条例及び議案第２号　乙条例**" in text
