@@ -39,13 +39,8 @@ def get_proceedings(meeting_id: str, db: Db) -> dict[str, Any]:
 def patch_proceedings(meeting_id: str, patch: ProceedingsPatch, db: Db) -> dict[str, Any]:
     """Each list given replaces that list (the others stay as they are now);
     `recognise: true` drops every correction. One history entry, undoable."""
-    if patch.recognise:
-        edits.edit_record(db, meeting_id, {"proceedings": None})
-        return _proceedings(db, meeting_id)
-    current = _proceedings(db, meeting_id)
-    given = patch.model_dump(exclude_unset=True, exclude={"recognise"})
-    corrected = {name: given.get(name, current[name]) for name in ("agenda", "votes", "events")}
-    edits.edit_record(db, meeting_id, {"proceedings": corrected})
+    edits.correct_proceedings(db, meeting_id, None if patch.recognise else patch.model_dump(
+        exclude_unset=True, exclude={"recognise"}))
     return _proceedings(db, meeting_id)
 
 

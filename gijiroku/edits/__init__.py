@@ -34,6 +34,7 @@ from gijiroku.edits.minutes import (
     patch_minutes_item,
 )
 from gijiroku.edits.record import (
+    correct_proceedings,
     edit_record,
     meeting_proceedings,
     meeting_record,
@@ -70,6 +71,7 @@ __all__ = [
     "check_citations",
     "check_version",
     "checked_facts",
+    "correct_proceedings",
     "delete_line",
     "delete_minutes_item",
     "describe",

@@ -36,6 +36,19 @@ def meeting_proceedings(engine: Engine, meeting_id: str) -> tuple[Proceedings, b
                               options.date)
 
 
+def correct_proceedings(engine: Engine, meeting_id: str,
+                        lists: dict[str, Any] | None) -> EditRow | None:
+    """The proceedings as a person corrected them: each of `agenda`, `votes`, `events` given
+    replaces that list, the others stay as they are now; None drops every correction (they
+    are recognised from the transcript again). One history entry."""
+    if lists is None:
+        return edit_record(engine, meeting_id, {"proceedings": None})
+    current, _ = meeting_proceedings(engine, meeting_id)
+    corrected = {name: lists.get(name, entries)
+                 for name, entries in current.to_dict().items()}
+    return edit_record(engine, meeting_id, {"proceedings": corrected})
+
+
 def tidy_suggestions(engine: Engine, meeting_id: str) -> list[dict[str, Any]]:
     """整文 suggestions for a Japanese meeting's lines (a word said twice, a false start), one
     per line that has any, with the line's version to send back when one is accepted."""
@@ -109,5 +122,5 @@ def undo_record(session: Session, meeting: MeetingRow, edit: EditRow) -> None:
     _write(meeting, {**current, **(edit.before or {})})
 
 
-__all__ = ["edit_record", "meeting_proceedings", "meeting_record", "tidy_suggestions",
-           "undo_record"]
+__all__ = ["correct_proceedings", "edit_record", "meeting_proceedings", "meeting_record",
+           "tidy_suggestions", "undo_record"]
