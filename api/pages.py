@@ -76,6 +76,10 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
     def dictionary_page(request: Request) -> Response:
         return render(request, "dictionary.html")
 
+    @pages.get("/roster", response_class=HTMLResponse)
+    def roster_page(request: Request) -> Response:
+        return render(request, "roster.html")
+
     @pages.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/") -> Response:
         if guard.token is None:

@@ -80,10 +80,31 @@ class SegmentOut(BaseModel):
     words: list[WordOut]
 
 
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    reading: str = Field(description="in kana")
+    title: str = Field(description="on the meeting's roster: 議長, 市長, 総務部長...")
+    seat: int | None = Field(description="議席番号, for members")
+    group: str = Field(description="会派 or department")
+
+
+class SuggestionOut(BaseModel):
+    person: str = Field(description="the roster person's name")
+    person_id: int
+    score: float = Field(description="similarity of the voices, 0-1")
+
+
 class SpeakerOut(BaseModel):
     id: str = Field(description="S1, S2... in order of first appearance")
     label: str = Field(description="the diarizer's own label")
     name: str | None = Field(description="the name a person gave")
+    confirmed: bool = Field(default=False, description="a person confirmed them as a roster "
+                            "person (`person`)")
+    person: PersonOut | None = None
+    suggestion: SuggestionOut | None = Field(
+        default=None, description="the roster person whose voiceprint matched, until a "
+        "person confirms or corrects it")
 
 
 class DecisionOut(BaseModel):
@@ -147,6 +168,8 @@ class MeetingDocument(BaseModel):
     place: str | None = None
     kind: str | None = Field(default=None, description="honkaigi, iinkai or other")
     start_time: str | None = Field(default=None, description="when the recording began")
+    roster: str | None = Field(default=None, description="the roster (名簿) of the body "
+                               "that met")
     updated_at: str | None = Field(default=None, description="when anything in it last "
                                    "changed")
     job: JobView | None
@@ -511,3 +534,42 @@ class TidySuggestion(BaseModel):
     text: str
     proposed: str = Field(description="the line without the words said twice or restarted")
     kinds: list[Literal["repeat", "false_start"]]
+
+
+class PersonIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    roster: str | None = Field(default=None, max_length=200,
+                               description="which roster (default: 'default')")
+    reading: str | None = Field(default=None, max_length=200, description="in kana")
+    seat: int | None = Field(default=None, ge=1, le=999)
+    title: str | None = Field(default=None, max_length=200)
+    group: str | None = Field(default=None, max_length=200, description="会派 or department")
+    active_from: str | None = Field(default=None, max_length=10)
+    active_to: str | None = Field(default=None, max_length=10)
+
+
+class RosterEntry(BaseModel):
+    id: int
+    name: str
+    reading: str
+    title: str
+    seat: int | None
+    group: str
+    rosters: list[str]
+    active_from: str | None
+    active_to: str | None
+    voiceprints: dict[str, int] = Field(description="how many, by embedding model")
+
+
+class RosterOut(BaseModel):
+    name: str
+    people: int
+
+
+class RosterImported(BaseModel):
+    added: int
+    updated: int
+
+
+class SpeakerPerson(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="the roster person's name")

@@ -2,8 +2,10 @@
 
 A backend takes the decoded 16 kHz mono samples and returns `SpeakerTurn`s labelled with its
 own raw labels; `diarize.assign` then gives every word to a speaker and splits segments where
-the speaker changes. The pyannote.audio backend (`diarize.pyannote_backend`) serves both the
-production community-1 weights and the offline starter set.
+the speaker changes, and `diarize.voices` embeds each speaker's voice from their turns (what
+the roster's voiceprints are compared with). The pyannote.audio backend
+(`diarize.pyannote_backend`) serves both the production community-1 weights and the offline
+starter set.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class DiarizerSpec:
     #: The starter set's segmentation checkpoint (fetched at setup, never at run time).
     starter_segmentation: str | None = None
     models_dir: str | None = None
+    #: The starter set's speaker embedding: "resemblyzer" or "campplus" (CAM++).
+    embedding: str = "resemblyzer"
 
 
 NO_HINTS = SpeakerHints()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gijiroku.domain import Segment, Speaker, SpeakerTurn, Word, join_words
 
@@ -178,11 +178,12 @@ def carry_names(
     new_speakers: list[Speaker],
     new_word_speakers: list[str | None],
 ) -> list[Speaker]:
-    """Keep the names a person gave: each named old speaker passes its name to the new
-    speaker that took most of its words, if that new speaker has no better claimant.
+    """Keep the names a person gave: each named old speaker passes its name (and the roster
+    person it was confirmed as) to the new speaker that took most of its words, if that new
+    speaker has no better claimant.
 
     The two word lists hold each word's speaker id before and after, in transcript order."""
-    named = {s.id: s.name for s in old_speakers if s.name}
+    named = {s.id: s for s in old_speakers if s.name or s.confirmed}
     if not named:
         return new_speakers
     shared: Counter[tuple[str, str]] = Counter()
@@ -190,10 +191,12 @@ def carry_names(
         if old in named and new is not None:
             shared[(old, new)] += 1
     taken_old: set[str] = set()
-    names: dict[str, str] = {}
+    heirs: dict[str, Speaker] = {}
     for (old_id, new_id), _count in shared.most_common():
-        if old_id in taken_old or new_id in names:
+        if old_id in taken_old or new_id in heirs:
             continue
         taken_old.add(old_id)
-        names[new_id] = named[old_id]
-    return [Speaker(s.id, s.label, names.get(s.id, s.name)) for s in new_speakers]
+        heirs[new_id] = named[old_id]
+    return [replace(s, name=heirs[s.id].name, person=heirs[s.id].person,
+                    confirmed=heirs[s.id].confirmed) if s.id in heirs else s
+            for s in new_speakers]

@@ -23,13 +23,22 @@ from gijiroku.errors import ModelNotFoundError
 STAGE = "diarize"
 log = logging.getLogger(__name__)
 
-#: Starter-set parameters, tuned on pyannote's sample and samples/committee-meeting-en (DER
-#: 0.055 and 0.038). The clustering threshold is a distance between unit-length centroids:
-#: 0.45-0.50 separated the speakers of both; 0.40 split one in two, 0.55 merged two.
-#: Average linkage merged everyone at any threshold.
-STARTER_PARAMETERS: dict[str, Any] = {
-    "segmentation": {"threshold": 0.6, "min_duration_off": 0.0},
-    "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.47},
+#: Starter-set parameters for each speaker embedding. The clustering threshold is a distance
+#: between unit-length centroids. Resemblyzer's were tuned on pyannote's sample and
+#: samples/committee-meeting-en (DER 0.055 and 0.038; average linkage merged everyone at any
+#: threshold); CAM++'s are the best of a sweep over thirteen meetings never tuned on
+#: (bench/diarize_sweep.py), where no setting of either found every meeting's speakers
+#: (README, "Benchmarks").
+_SEGMENTATION = {"threshold": 0.6, "min_duration_off": 0.0}
+STARTER_PARAMETERS: dict[str, dict[str, Any]] = {
+    "resemblyzer": {
+        "segmentation": _SEGMENTATION,
+        "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.47},
+    },
+    "campplus": {
+        "segmentation": _SEGMENTATION,
+        "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.50},
+    },
 }
 #: Where each pipeline step sits in the progress bar (steps run in this order).
 _STEP_SHARE = {
@@ -112,7 +121,6 @@ class PyannoteDiarizer:
         from pyannote.audio.pipelines import SpeakerDiarization
 
         from diarize.clustering import BoundedAgglomerativeClustering
-        from diarize.embedding import ResemblyzerEmbedding
 
         # The checkpoint predates Lightning 2; its upgrade notice is noise for a person.
         logging.getLogger("lightning.pytorch.utilities.migration.utils").setLevel(logging.WARNING)
@@ -125,14 +133,18 @@ class PyannoteDiarizer:
         segmentation = Model.from_pretrained(str(path))
         if segmentation is None:
             raise ModelNotFoundError(f"The starter diarization model at {path} is unreadable.")
+        if spec.embedding not in STARTER_PARAMETERS:
+            raise ModelNotFoundError(
+                f"Unknown speaker embedding {spec.embedding!r} for the starter set "
+                f"(known: {', '.join(STARTER_PARAMETERS)}).")
         pipeline = SpeakerDiarization(
             segmentation=segmentation,
-            embedding=ResemblyzerEmbedding(),
+            embedding=_starter_embedding(spec.embedding),
             clustering="AgglomerativeClustering",
             plda=_unused_plda(),
         )
         pipeline.clustering = BoundedAgglomerativeClustering(metric="cosine")
-        return pipeline.instantiate(STARTER_PARAMETERS)
+        return pipeline.instantiate(STARTER_PARAMETERS[spec.embedding])
 
     def diarize(
         self,
@@ -187,6 +199,21 @@ class PyannoteDiarizer:
         ]
         progress(STAGE, 1.0, 1.0)
         return sorted(turns, key=lambda t: (t.start, t.end))
+
+
+def _starter_embedding(name: str) -> Any:
+    if name == "campplus":
+        from diarize.campplus import CampplusEmbedding
+
+        try:
+            return CampplusEmbedding()
+        except FileNotFoundError as exc:
+            raise ModelNotFoundError(
+                f"The CAM++ speaker embedding is not installed ({exc}); reinstall Gijiroku "
+                "(pip install -e .) or set GIJIROKU_SPEAKER_EMBEDDING=resemblyzer.") from exc
+    from diarize.embedding import ResemblyzerEmbedding
+
+    return ResemblyzerEmbedding()
 
 
 def _copy_on_write(audio: np.ndarray) -> np.ndarray:

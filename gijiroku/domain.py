@@ -114,11 +114,60 @@ class Transcript:
     redecoded: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone on a roster (名簿), as a confirmed speaker or a suggestion names them."""
+
+    id: int
+    name: str
+    reading: str = ""
+    title: str = ""  # on the meeting's roster: 議長, 市長, 総務部長...
+    seat: int | None = None  # 議席番号, for members
+    affiliation: str = ""  # 会派, department
+
+    def role(self) -> str:
+        """What the record calls them by: their title, else 「8番」 for a member's seat."""
+        if self.title and self.title not in ("議員", "委員"):
+            return self.title
+        return f"{self.seat}番" if self.seat is not None else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """The roster person a speaker's voice matched above the threshold (not yet confirmed)."""
+
+    person: Person
+    score: float  # 0-1: cosine similarity of the voices
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A speaker's voice as an embedding model heard it: what voiceprints are made from."""
+
+    vector: tuple[float, ...]  # unit length
+    model: str  # which embedding model made it: only its own voices compare with it
+    seconds: float  # of speech it was taken from
+    #: The stretches it was taken from, each embedded alone: (seconds, unit vector). A
+    #: speaker the diarizer made of two people has pieces that disagree.
+    pieces: tuple[tuple[float, tuple[float, ...]], ...] = ()
+
+
 @dataclass(slots=True)
 class Speaker:
     id: str  # S1, S2... in order of first appearance
     label: str  # the diarizer's raw label, e.g. SPEAKER_00
     name: str | None = None
+    #: The roster person a person confirmed this speaker to be (their name is `name`).
+    person: Person | None = None
+    confirmed: bool = False
+    suggestion: Suggestion | None = None
+    voice: Voice | None = None
+
+    def roster_person(self) -> Person | None:
+        """The roster person this speaker stands for: confirmed, and not renamed since."""
+        if self.confirmed and self.person and self.name == self.person.name:
+            return self.person
+        return None
 
 
 @dataclass(slots=True)

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: The upload form's optional fields that are meeting options (`title` is the meeting's own).
 FORM_OPTIONS = ("date", "place", "language", "num_speakers", "min_speakers", "max_speakers",
-                "kind", "start_time")
+                "kind", "start_time", "roster")
 
 
 def options_from_form(fields: Mapping[str, str]) -> MeetingOptions:

@@ -33,6 +33,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "invalid_time": {"ja": "「{field}」の時刻「{value}」は正しくありません。HH:MM の形で"
                            "入力してください。",
                      "en": "{field}: {value} is not a time of day; write it as HH:MM."},
+    "invalid_seat": {"ja": "議席番号「{value}」は正しくありません。数字で入力してください。",
+                     "en": "Seat {value} is not a seat number."},
+    "name_missing": {"ja": "氏名を入力してください。",
+                     "en": "A person needs a name."},
+    "csv_empty": {"ja": "CSV ファイルが空です。",
+                  "en": "The CSV file is empty."},
+    "csv_no_name_column": {"ja": "CSV ファイルの1行目に列の名前（name または 氏名 など）が"
+                                 "必要です。",
+                           "en": "The CSV file's first row must name its columns, one of "
+                                 "them name (or 氏名)."},
+    "csv_row_invalid": {"ja": "CSV ファイルの {row} 行目を読み込めません。何も取り込んでいません。",
+                        "en": "Row {row} of the CSV file cannot be used; nothing was imported."},
+    "csv_encoding": {"ja": "CSV ファイルの文字コードを読めません。UTF-8 か Shift_JIS で保存して"
+                           "ください。",
+                     "en": "The CSV file is neither UTF-8 nor Shift_JIS text."},
+    "csv_unreadable": {"ja": "CSV ファイルを読めません。",
+                       "en": "The CSV file cannot be read."},
     "invalid_layout": {"ja": "会議録の体裁は Word（docx）、PDF、Markdown（md）で出力できます。",
                        "en": "The 会議録 layout is made as docx, pdf or md."},
     "no_such_line": {"ja": "この会議に発言 #{value} はありません。",

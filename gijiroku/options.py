@@ -75,7 +75,8 @@ def checked_language(value: str, field: str = "language") -> str:
         raise InvalidInputError(f"Unknown language {value!r}: use auto, ja, en...",
                                 code="invalid_language", field=field, value=value)
     return code
-_TEXT_LIMITS = {"place": 200, "template": 64, "hotwords": 2000, "initial_prompt": 2000}
+_TEXT_LIMITS = {"place": 200, "template": 64, "hotwords": 2000, "initial_prompt": 2000,
+                "roster": 200}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class MeetingOptions:
     place: str | None = None
     kind: str | None = None  # KINDS; None: other
     start_time: str | None = None  # HH:MM the recording began (the 会議録's times)
+    #: The roster (名簿) of the body that met: whose voices to look for, titles and seats.
+    roster: str | None = None
     minutes: bool = True  # False: the person asked for no minutes
 
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gijiroku.domain import ActionItem, Decision, Meeting, Minutes, Segment, Speaker
+from gijiroku.domain import ActionItem, Decision, Meeting, Minutes, Person, Segment, Speaker
 
 
 def result_document(meeting: Meeting) -> dict[str, Any]:
@@ -30,7 +30,20 @@ def completeness_document(meeting: Meeting) -> dict[str, int]:
 
 
 def speakers_document(speakers: list[Speaker]) -> list[dict[str, Any]]:
-    return [{"id": s.id, "label": s.label, "name": s.name} for s in speakers]
+    """Each speaker: id, the diarizer's label and the name; whether a person confirmed them
+    as a roster person (then `person` says who, with title and seat) and, until then, the
+    roster person their voice matched (`suggestion`, with the similarity as `score`)."""
+    return [{"id": s.id, "label": s.label, "name": s.name, "confirmed": s.confirmed,
+             "person": person_document(s.person) if s.confirmed and s.person else None,
+             "suggestion": ({"person": s.suggestion.person.name, "score": s.suggestion.score,
+                             "person_id": s.suggestion.person.id}
+                            if s.suggestion and not s.confirmed else None)}
+            for s in speakers]
+
+
+def person_document(person: Person) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "reading": person.reading,
+            "title": person.title, "seat": person.seat, "group": person.affiliation}
 
 
 def segment_document(segment: Segment) -> dict[str, Any]:

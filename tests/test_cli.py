@@ -47,7 +47,8 @@ def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
     assert all(s["text"] == "" and s["words"] == [] for s in gaps)
     assert isinstance(document["id"], str) and isinstance(document["duration"], float)
     for speaker in document["speakers"]:
-        assert set(speaker) == {"id", "label", "name"}
+        assert set(speaker) == {"id", "label", "name", "confirmed", "person", "suggestion"}
+        assert speaker["confirmed"] is False and speaker["suggestion"] is None  # no roster
     for segment in document["segments"]:
         assert set(segment) == {"id", "start", "end", "speaker", "text", "gap", "words",
                                 "version"}

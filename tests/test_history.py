@@ -49,6 +49,10 @@ def every_kind(engine: Engine, meeting_id: str) -> None:
     added = edits.add_speaker(engine, meeting_id, "佐藤課長")
     edits.merge_speakers(engine, meeting_id, added.after["speaker"][0], "S3")
     edits.delete_line(engine, meeting_id, 7)
+    from gijiroku import roster
+
+    roster.add_person(engine, "山田太郎", title="総務部長")
+    edits.enrol(engine, meeting_id, "S2", "山田太郎")
     edits.edit_meeting(engine, meeting_id, {"title": "総務委員会（第4回）",
                                               "agenda": ["予算"], "kind": "iinkai"})
     edits.edit_record(engine, meeting_id, {"body": "総務委員会", "signers": ["田中委員"],

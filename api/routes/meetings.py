@@ -47,6 +47,8 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
             "start_time": {"type": "string", "pattern": "^[0-2]?[0-9]:[0-5][0-9]$",
                            "description": "when the recording began, HH:MM"},
             "language": {"type": "string", "description": "auto, ja, en, ..."},
+            "roster": {"type": "string", "maxLength": 200,
+                       "description": "the roster (名簿) of the body that met"},
             "num_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
             "min_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
             "max_speakers": {"type": "integer", "minimum": 1, "maximum": 100},
@@ -63,7 +65,8 @@ def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
         document = result_document(repository.load_meeting(session, meeting_id))
         options = repository.options_of(row)
         document.update(date=options.date, place=options.place, kind=options.kind,
-                        start_time=options.start_time, updated_at=utc_iso(row.updated_at))
+                        start_time=options.start_time, roster=options.roster,
+                        updated_at=utc_iso(row.updated_at))
         job = repository.latest_jobs(session, [meeting_id]).get(meeting_id)
     document["job"] = JobView.of(job).model_dump() if job else None
     return document
@@ -73,7 +76,7 @@ def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
              summary="Upload a recording", openapi_extra=UPLOAD_BODY)
 async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict[str, Any]:
     """multipart/form-data: `file` (any audio or video), optional `title`, `date`,
-    `place`, `kind` (honkaigi, iinkai, other), `start_time` (HH:MM), `language`,
+    `place`, `kind` (honkaigi, iinkai, other), `start_time` (HH:MM), `language`, `roster`,
     `num_speakers`, `min_speakers`, `max_speakers`. Streamed to disk; the content is
     probed, so a file that holds no audio is refused whatever its name; one longer than
     GIJIROKU_MAX_DURATION_HOURS is refused with 413, one the disk has no room to decode with

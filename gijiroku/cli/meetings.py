@@ -41,7 +41,8 @@ def process(args: argparse.Namespace) -> int:
         num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, template=args.template,
         minutes_language=args.minutes_language, date=args.date, place=args.place,
-        kind=args.kind, start_time=args.start_time, minutes=not args.no_minutes,
+        kind=args.kind, start_time=args.start_time, roster=args.roster,
+        minutes=not args.no_minutes,
     )
     engine = open_database(settings.resolved_database_url)
     accepted = accept_file(
@@ -217,6 +218,9 @@ def add_commands(commands: Any) -> None:
                         help="honkaigi (本会議), iinkai (委員会) or other (default)")
     parser.add_argument("--start-time", metavar="HH:MM",
                         help="when the recording began (times in the 会議録)")
+    parser.add_argument("--roster", help="the roster (名簿) of the body that met: its "
+                        "members' voices are looked for, their names favoured, their "
+                        "number bounds the speakers")
     parser.add_argument("--json", metavar="OUT", help="write the result document here")
     parser.set_defaults(handler=process)
 

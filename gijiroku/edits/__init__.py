@@ -10,6 +10,7 @@ Modules:
 - `transcript`: a line's text and speaker, line surgery (merge, split, delete, insert),
   find and replace; citations of the minutes follow the lines.
 - `speakers`: name, add, merge speakers; a range of lines given to one.
+- `people`: a speaker confirmed as a roster person, their voice kept as a voiceprint.
 - `minutes`: decisions and action items as rows with stable ids and versions.
 - `facts`: the meeting's title, date, place, kind, start time, summary and agenda.
 - `record`: the council's record (会議録): body, session, attendance, signing members, the
@@ -33,6 +34,7 @@ from gijiroku.edits.minutes import (
     item_state,
     patch_minutes_item,
 )
+from gijiroku.edits.people import Enrolled, enrol
 from gijiroku.edits.record import (
     correct_proceedings,
     edit_record,
@@ -62,6 +64,7 @@ __all__ = [
     "MAX_HITS",
     "MINUTES_LISTS",
     "Change",
+    "Enrolled",
     "Hit",
     "MinutesList",
     "add_minutes_item",
@@ -79,6 +82,7 @@ __all__ = [
     "edit_record",
     "edit_segment",
     "edited_segments",
+    "enrol",
     "find",
     "history_of",
     "insert_line",

@@ -150,6 +150,13 @@ def _speakers(edit: EditRow, c: Context) -> str:
                f"Speakers merged: {speaker_label(key, name, 'en')} → {c.speaker(into)}")
 
 
+def _person(edit: EditRow, c: Context) -> str:
+    name = (edit.after or {}).get("name") or ""
+    key = edit.target
+    return _ja(c, f"話者を確認：{speaker_label(key, None, 'ja')} → {name}",
+               f"Speaker confirmed: {speaker_label(key, None, 'en')} is {name}")
+
+
 FACT_NAMES = {"title": ("タイトル", "title"), "date": ("日付", "date"),
               "place": ("場所", "place"), "kind": ("会議の種類", "kind of meeting"),
               "start_time": ("録音の開始時刻", "recording start time"),
@@ -195,6 +202,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("dictionary", _always, _dictionary),
     Kind("lines", _always, _lines),
     Kind("speakers", _always, _speakers),
+    Kind("person", _always, _person),
     Kind("meeting", _always, _meeting),
     Kind("record", _always, _record),
     Kind("recording", lambda _e: False, _recording),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from gijiroku import roster
 from gijiroku.council.proceedings import Proceedings
 from gijiroku.council.record import Record, checked_record, proceedings_of
 from gijiroku.council.seibun import suggest
@@ -21,8 +22,13 @@ from gijiroku.storage.tables import EditRow, MeetingRow
 
 
 def meeting_record(engine: Engine, meeting_id: str) -> Record:
+    """The record as a person gave it; members present and officials not given yet come
+    from the meeting's roster."""
     with session_scope(engine) as session:
-        return Record.stored(repository.get_meeting_row(session, meeting_id).record)
+        row = repository.get_meeting_row(session, meeting_id)
+        options = repository.options_of(row)
+        return roster.with_attendance(Record.stored(row.record), session, options.roster,
+                                      options.date)
 
 
 def meeting_proceedings(engine: Engine, meeting_id: str) -> tuple[Proceedings, bool]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from gijiroku.edits import corrections, facts, minutes, record, speakers, transcript
+from gijiroku.edits import corrections, facts, minutes, people, record, speakers, transcript
 from gijiroku.edits.history import undoable
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
@@ -21,6 +21,7 @@ UNDO: dict[str, Callable[[Session, MeetingRow, EditRow], None]] = {
     "lines": transcript.undo_lines,
     "speaker": speakers.undo_rename,
     "speakers": speakers.undo_speakers,
+    "person": people.undo_person,
     "dictionary": corrections.undo_line,
     "meeting": facts.undo_facts,
     "record": record.undo_record,

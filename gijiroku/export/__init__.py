@@ -14,6 +14,7 @@ from typing import Literal, get_args
 
 from sqlalchemy import Engine
 
+from gijiroku import roster
 from gijiroku.council.record import Record, proceedings_of
 from gijiroku.domain import as_utc
 from gijiroku.errors import InvalidInputError
@@ -97,7 +98,8 @@ def _kaigiroku(engine: Engine, meeting_id: str, format: str, cleanup: Cleanup,
         meeting = repository.load_meeting(session, meeting_id, with_words=False)
         row = repository.get_meeting_row(session, meeting_id)
         options = repository.options_of(row)
-        record = Record.stored(row.record)
+        record = roster.with_attendance(Record.stored(row.record), session, options.roster,
+                                        options.date)
     proceedings, _ = proceedings_of(record, meeting.segments, options.start_time,
                                     options.date)
     document = build_kaigiroku(meeting, record, proceedings, kind=options.kind,

@@ -167,8 +167,13 @@ def build_document(
 
 
 def shown_name(speaker: Speaker, language: str) -> str:
-    """The name a reader sees: the one a person gave, else 「話者2」 / "Speaker 2" for S2 (the
-    number the review page shows; the diarizer's SPEAKER_01 means nothing on paper)."""
+    """The name a reader sees: a confirmed roster person with their title (「議長（田中太郎）」,
+    "Grace Miller (Chair)"), else the name a person gave, else 「話者2」 / "Speaker 2" for S2
+    (the number the review page shows; the diarizer's SPEAKER_01 means nothing on paper)."""
+    person = speaker.roster_person()
+    if person is not None and person.role():
+        return (f"{person.role()}（{person.name}）" if language == "ja"
+                else f"{person.name} ({person.role()})")
     return speaker_label(speaker.id, speaker.name, language)
 
 

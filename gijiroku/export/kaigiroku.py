@@ -21,7 +21,7 @@ from typing import Literal
 from gijiroku.council.numerals import arabic
 from gijiroku.council.proceedings import Proceedings, chair_of, lines_of
 from gijiroku.council.record import Record
-from gijiroku.domain import Meeting
+from gijiroku.domain import Meeting, Speaker
 from gijiroku.export.document import Cleanup, printable, shown_name, tidy_text
 
 #: Eras for dates in 和暦: (first day, name).
@@ -109,6 +109,15 @@ def heading(name: str, style: dict[str, str]) -> str:
     return f"{marker}{title}"
 
 
+def _heading_name(speaker: Speaker) -> str:
+    """What `heading` is given: a confirmed roster person as 「議長 田中太郎」 or 「8番 石川隆之」
+    (their seat when they hold no office), else the name as the clerk gave it."""
+    person = speaker.roster_person()
+    if person is not None:
+        return f"{person.role()} {person.name}" if person.role() else person.name
+    return shown_name(speaker, "ja")
+
+
 def build_kaigiroku(meeting: Meeting, record: Record, proceedings: Proceedings, *,
                     kind: str | None, meeting_date: str | None,
                     cleanup: Cleanup = "verbatim") -> Kaigiroku:
@@ -117,7 +126,7 @@ def build_kaigiroku(meeting: Meeting, record: Record, proceedings: Proceedings, 
     proceedings = Proceedings(  # titles in the house style too
         [replace(a, title=house_style(a.title, style, cleanup)) for a in proceedings.agenda],
         proceedings.votes, proceedings.events)
-    names = {s.id: printable(shown_name(s, "ja")) for s in meeting.speakers}
+    names = {s.id: printable(_heading_name(s)) for s in meeting.speakers}
     day = Date.fromisoformat(meeting_date) if meeting_date else None
     title = printable(record.session or meeting.title)
     title += ("記録" if committee else "会議録") if not title.endswith(("会議録", "記録")) else ""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from diarize import DiarizerSpec, SpeakerHints, load_diarizer
 from diarize.assign import assign_speakers, carry_names, unsplit
+from diarize.voices import load_voice_encoder
+from gijiroku import roster
 from gijiroku.config import Settings
 from gijiroku.errors import EditConflictError
 from gijiroku.models import starter_segmentation_path
@@ -37,15 +40,25 @@ def diarizer_spec(settings: Settings) -> DiarizerSpec:
         hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
         starter_segmentation=str(starter_segmentation_path()),
         models_dir=str(settings.resolved_models_dir),
+        embedding=settings.speaker_embedding,
     )
 
 
-def speaker_hints(settings: Settings, chosen: MeetingOptions | None = None) -> SpeakerHints:
-    """The meeting's own speaker-count hints when it has any, else the configured ones."""
+#: Voices a meeting may have beyond its roster's members (the clerk, a guest, a presenter).
+ROSTER_SLACK = 2
+
+
+def speaker_hints(settings: Settings, chosen: MeetingOptions | None = None,
+                  expected: int | None = None) -> SpeakerHints:
+    """The meeting's own speaker-count hints when it has any, else the configured ones; with
+    neither, at most the roster's `expected` people and a few more."""
     source: MeetingOptions | Settings = settings
     if chosen is not None and (chosen.num_speakers or chosen.min_speakers
                                or chosen.max_speakers):
         source = chosen
+    elif expected and not (settings.num_speakers or settings.min_speakers
+                           or settings.max_speakers):
+        return SpeakerHints(max_speakers=expected + ROSTER_SLACK)
     return SpeakerHints(source.num_speakers, source.min_speakers, source.max_speakers)
 
 
@@ -66,17 +79,22 @@ class DiarizeStage:
             old_speakers = repository.load_speakers(session, context.meeting_id)
             edited = repository.edited_segments(session, context.meeting_id)
             read = repository.line_versions(session, context.meeting_id)
+            expected = roster.expected_count(session, options.roster, options.date)
         if edited and not context.replace_edits:
             # checked again here: a line may have been edited after the re-run was queued
             raise EditConflictError(EDITED_LINES)
-        hints = speaker_hints(context.settings, options)
+        hints = speaker_hints(context.settings, options, expected)
         diarizer = load_diarizer(diarizer_spec(context.settings))
         turns = diarizer.diarize(context.audio(), hints, context.progress)
+        encoder = load_voice_encoder(context.settings.voiceprint_model,
+                                     diarizer_spec(context.settings).device)
+        voices = encoder.voices(context.audio(), turns)
         base = unsplit(transcript.segments, transcript.language)
         before = [w.speaker for s in base for w in s.words]
         segments, speakers = assign_speakers(base, turns, transcript.language)
         after = [w.speaker for s in segments for w in s.words]
         speakers = carry_names(old_speakers, before, speakers, after)
+        speakers = [replace(s, voice=voices.get(s.label)) for s in speakers]
         transcript.segments = segments
         with session_scope(context.engine) as session:
             # the lines are taken before they are compared: a correction made while the
@@ -90,6 +108,18 @@ class DiarizeStage:
             )
             repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
             lost = repository.cite_by_time(session, context.meeting_id, spans, segments)
+            suggested = roster.suggest(session, context.meeting_id,
+                                       context.settings.voiceprint_threshold)
+            stale = roster.stale_models(session, encoder.model_name)
+        if suggested:
+            log.info("meeting %s: %d speaker(s) matched a roster voiceprint",
+                     context.meeting_id, suggested)
+        if stale:
+            log.warning("voiceprints of %s were made by another embedding model than the "
+                        "diarizer's (%s): those people are not recognised until they are "
+                        "enrolled again", ", ".join(f"{n} person(s) ({m})"
+                                                    for m, n in stale.items()),
+                        encoder.model_name)
         if lost:
             log.warning("meeting %s: %d minutes item(s) cite speech no line holds now; "
                         "flagged", context.meeting_id, lost)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from gijiroku import roster
 from gijiroku.config import Settings
 from gijiroku.dictionary import terms
 from gijiroku.options import MeetingOptions
@@ -54,9 +55,11 @@ class TranscribeStage:
         with session_scope(context.engine) as session:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
-            # the dictionary's terms, after the meeting's own hotwords
+            # the names on the meeting's roster, then the dictionary's terms, after the
+            # meeting's own hotwords
             chosen = replace(transcription_options(context.settings, options),
-                             terms=terms(session))
+                             terms=(*roster.terms(session, options.roster, options.date),
+                                    *terms(session)))
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
         if transcript.redecoded:

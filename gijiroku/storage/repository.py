@@ -18,9 +18,12 @@ from gijiroku.domain import (
     MeetingStatus,
     Minutes,
     MinutesKind,
+    Person,
     Segment,
     Speaker,
+    Suggestion,
     Transcript,
+    Voice,
     WatchedFileStatus,
     Word,
 )
@@ -41,7 +44,10 @@ from gijiroku.storage.job_repository import (  # noqa: F401  (re-exported: one e
 from gijiroku.storage.tables import (
     JobRow,
     MeetingRow,
+    MembershipRow,
     MinutesItemRow,
+    PersonRow,
+    RosterRow,
     SegmentRow,
     SpeakerRow,
     WatchedFileRow,
@@ -247,10 +253,21 @@ def cite_by_time(session: Session, meeting_id: str, old: dict[int, tuple[float, 
 
 
 def save_speakers(session: Session, *, meeting_id: str, speakers: list[Speaker]) -> None:
-    """Replace the meeting's speakers (ids S1, S2..., raw labels and names)."""
+    """Replace the meeting's speakers (ids S1, S2..., raw labels, names, the roster person
+    confirmed or suggested, and the voice heard)."""
     session.execute(delete(SpeakerRow).where(col(SpeakerRow.meeting_id) == meeting_id))
     session.add_all(
-        SpeakerRow(meeting_id=meeting_id, key=s.id, label=s.label, name=s.name) for s in speakers
+        SpeakerRow(
+            meeting_id=meeting_id, key=s.id, label=s.label, name=s.name,
+            person_id=s.person.id if s.person else None, confirmed=s.confirmed,
+            suggestion_id=s.suggestion.person.id if s.suggestion else None,
+            suggestion_score=s.suggestion.score if s.suggestion else None,
+            voice={"vector": list(s.voice.vector),
+                   "pieces": [[seconds, list(v)] for seconds, v in s.voice.pieces]}
+            if s.voice else None,
+            voice_model=s.voice.model if s.voice else None,
+            voice_seconds=s.voice.seconds if s.voice else None,
+        ) for s in speakers
     )
     session.flush()
 
@@ -278,7 +295,54 @@ def load_speakers(session: Session, meeting_id: str) -> list[Speaker]:
     rows = session.exec(
         select(SpeakerRow).where(SpeakerRow.meeting_id == meeting_id).order_by(col(SpeakerRow.id))
     ).all()
-    return [Speaker(s.key, s.label, s.name) for s in rows]
+    wanted = {r.person_id for r in rows} | {r.suggestion_id for r in rows}
+    people: dict[int, Person] = {}
+    if wanted - {None}:
+        roster = options_of(get_meeting_row(session, meeting_id)).roster
+        people = load_people(session, [p for p in wanted if p is not None], roster)
+    return [speaker_of(s, people) for s in rows]
+
+
+def speaker_rows(session: Session, meeting_id: str) -> list[SpeakerRow]:
+    return list(session.exec(select(SpeakerRow).where(
+        SpeakerRow.meeting_id == meeting_id).order_by(col(SpeakerRow.id))).all())
+
+
+def speaker_of(row: SpeakerRow, people: dict[int, Person]) -> Speaker:
+    person = people.get(row.person_id) if row.person_id is not None else None
+    suggested = people.get(row.suggestion_id) if row.suggestion_id is not None else None
+    return Speaker(
+        row.key, row.label, row.name, person=person, confirmed=row.confirmed,
+        suggestion=(Suggestion(suggested, row.suggestion_score or 0.0)
+                    if suggested is not None else None),
+        voice=(Voice(tuple(row.voice["vector"]), row.voice_model or "",
+                     row.voice_seconds or 0.0,
+                     tuple((s, tuple(v)) for s, v in row.voice.get("pieces", [])))
+               if isinstance(row.voice, dict) and row.voice_model else None),
+    )
+
+
+def load_people(session: Session, ids: Sequence[int],
+                roster: str | None = None) -> dict[int, Person]:
+    """People by id, with their seat and title on `roster` (when they are on it), else on
+    the first roster that gives them a title."""
+    rows = session.exec(select(PersonRow).where(col(PersonRow.id).in_(list(ids)))).all()
+    places: dict[int, list[tuple[bool, int, MembershipRow]]] = defaultdict(list)
+    for membership, roster_name in session.exec(
+            select(MembershipRow, RosterRow.name)
+            .join(RosterRow, col(RosterRow.id) == col(MembershipRow.roster_id))
+            .where(col(MembershipRow.person_id).in_(list(ids)))).all():
+        places[membership.person_id].append(
+            (roster_name != roster, 0 if membership.title else 1, membership))
+    people: dict[int, Person] = {}
+    for row in rows:
+        assert row.id is not None
+        place = min(places[row.id], key=lambda p: (p[0], p[1], p[2].roster_id))[2] \
+            if places[row.id] else None
+        people[row.id] = Person(row.id, row.name, row.reading,
+                                place.title if place else "",
+                                place.seat if place else None, row.affiliation)
+    return people
 
 
 def load_transcript(session: Session, meeting_id: str) -> Transcript:

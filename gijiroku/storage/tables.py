@@ -1,4 +1,4 @@
-"""Database tables (SQLModel): meetings, speakers, segments, words and jobs.
+"""Database tables (SQLModel): meetings, speakers, segments, words, jobs and the roster.
 
 Column changes need an Alembic migration in `migrations/versions/`; a test compares these
 tables with the migrated schema on SQLite and PostgreSQL.
@@ -85,6 +85,74 @@ class SpeakerRow(SQLModel, table=True):
     key: str = Field(max_length=16)  # S1, S2...
     label: str = Field(max_length=64)  # raw diarizer label
     name: str | None = Field(default=None, max_length=200)
+    #: The roster person a person confirmed this speaker to be (`gijiroku.roster`).
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    confirmed: bool = Field(default=False, sa_column=Column(
+        Boolean, nullable=False, server_default=false()))
+    #: The roster person whose voiceprint matched best above the threshold, with its score.
+    suggestion_id: int | None = Field(default=None, foreign_key="person.id",
+                                      ondelete="SET NULL")
+    suggestion_score: float | None = None
+    #: The speaker's voice as the voice encoder heard it, and which encoder that was: what a
+    #: voiceprint is made from. {"vector": unit vector, "pieces": [[seconds, vector]...]}.
+    voice: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    voice_model: str | None = Field(default=None, max_length=200)
+    #: Seconds of speech the voice was taken from.
+    voice_seconds: float | None = None
+
+
+class PersonRow(SQLModel, table=True):
+    """Someone who speaks in meetings: a member, an official, a member of staff (名簿)."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    reading: str = Field(default="", max_length=200)  # in kana: 「たなかたろう」
+    #: 会派 for a member, the department for an official.
+    affiliation: str = Field(default="", max_length=200)
+    active_from: str | None = Field(default=None, max_length=10)  # ISO dates, both included
+    active_to: str | None = Field(default=None, max_length=10)
+    created_at: datetime = _time()
+
+
+class RosterRow(SQLModel, table=True):
+    """A list of people who meet: the council, a committee, the mayor's executive meeting."""
+
+    __tablename__ = "roster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = _time()
+
+
+class MembershipRow(SQLModel, table=True):
+    """A person on a roster, with their seat and title there (議長 in the council, 委員 in a
+    committee)."""
+
+    __tablename__ = "membership"
+
+    roster_id: int = Field(foreign_key="roster.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    seat: int | None = None  # 議席番号
+    title: str = Field(default="", max_length=100)  # 議長, 委員長, 市長, 総務部長...
+
+
+class VoiceprintRow(SQLModel, table=True):
+    """A confirmed speaker's voice kept for a person: one per enrolment, each tied to the
+    embedding model that made it (another model's voices cannot be compared with it)."""
+
+    __tablename__ = "voiceprint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    model: str = Field(max_length=200)
+    vector: list[float] = Field(sa_column=Column(JSON, nullable=False))
+    seconds: float = 0.0
+    #: Where it was heard (kept when the meeting is deleted: the voice stays the person's).
+    meeting_id: str | None = Field(default=None, max_length=32)
+    speaker_key: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _time()
 
 
 _SEGMENT_VERSION = Column("version", Integer, nullable=False, server_default=sql_text("1"))

@@ -545,3 +545,69 @@ def test_a_speaker_name_being_typed_survives_a_redraw(served: Served, browser: A
     assert stored_name(served, "S2") == "山田委員"
     assert problems == []
     context.close()
+
+
+def test_a_suggested_person_is_confirmed_with_one_click_and_a_roster_name_enrols(
+        served: Served, browser: Any) -> None:
+    """The roster in the meeting page: a speaker whose voice matched a voiceprint shows the
+    person with the score and a button that confirms it; typing a roster name into another
+    speaker's box confirms that one too (its voice kept); the roster page lists both with
+    their voiceprints, and a clerk's Shift_JIS CSV is imported there."""
+    from gijiroku import roster
+    from gijiroku.domain import Speaker, Voice
+    from gijiroku.storage import repository
+
+    engine = served.server.database()
+    roster.add_person(engine, "田中太郎", title="議長", roster="市議会")
+    roster.add_person(engine, "石川隆之", seat=8, roster="市議会")
+    model = "test:browser"
+    tanaka, ishikawa = (1.0, 0.0, 0.0), (0.0, 1.0, 0.0)
+    with session_scope(engine) as session:
+        earlier = repository.create_meeting(session, title="前回", source_name="x.flac",
+                                            source_path="", content_hash="1")
+        repository.save_speakers(session, meeting_id=earlier.id, speakers=[
+            Speaker("S1", "SPEAKER_00", voice=Voice(tanaka, model, 20.0))])
+        earlier_id = earlier.id
+        repository.save_speakers(session, meeting_id=served.meeting, speakers=[
+            Speaker("S1", "SPEAKER_01", voice=Voice(tanaka, model, 20.0)),
+            Speaker("S2", "SPEAKER_02", voice=Voice(ishikawa, model, 20.0)),
+            Speaker("S3", "SPEAKER_00", voice=Voice((0.0, 0.0, 1.0), model, 20.0))])
+    from gijiroku import edits
+
+    edits.enrol(engine, earlier_id, "S1", "田中太郎")
+    roster.suggest_again(engine, served.meeting, 0.9)
+
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    suggestion = page.locator("#speakers .person-suggestion")
+    assert suggestion.count() == 1
+    assert "田中太郎" in suggestion.inner_text() and "100%" in suggestion.inner_text()
+    page.click("#speakers button[data-confirm='S1']")
+    page.wait_for_function(shown_speaker("田中太郎"))
+    page.locator("#speakers .person-confirmed").first.wait_for()
+    assert stored_name(served, "S1") == "田中太郎"
+    # a roster name typed (spaces aside) confirms the person and keeps the voice
+    box = page.locator("#speakers input[data-speaker='S2']")
+    box.fill("石川 隆之")
+    box.press("Enter")
+    page.wait_for_function(shown_speaker("石川隆之"))
+    assert page.locator("#speakers .person-confirmed").count() == 2
+    entries = {e.person.name: e for e in roster.entries(engine)}
+    assert entries["石川隆之"].voiceprints == {model: 1}
+    assert entries["田中太郎"].voiceprints == {model: 2}
+    page.screenshot(path=str(ARTIFACTS / "roster-speakers-ja.png"))
+
+    page.goto(f"{served.address}/roster")
+    page.wait_for_selector("#people tr[data-person='石川隆之']")
+    assert "1件" in page.inner_text("#people tr[data-person='石川隆之'] .voiceprints")
+    page.set_input_files("#import-form input[name=file]", files=[{
+        "name": "名簿.csv", "mimeType": "text/csv",
+        "buffer": "氏名,ふりがな,議席,役職,会派\n小林恵子,こばやしけいこ,,総務部長,総務部\n"
+                  .encode("cp932")}])
+    page.fill("#import-form input[name=roster]", "市議会")
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#people tr[data-person='小林恵子']")
+    assert "総務部長" in page.inner_text("#people tr[data-person='小林恵子']")
+    page.screenshot(path=str(ARTIFACTS / "roster-page-ja.png"), full_page=True)
+    assert problems == []
+    context.close()

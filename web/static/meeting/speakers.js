@@ -1,6 +1,8 @@
 // Speakers: the list with their names (rename, or merge into the speaker already so named),
-// adding one, merging two, giving a range of lines to one.
-import { T, el, fill } from "../common.js";
+// adding one, merging two, giving a range of lines to one. A name from the roster (名簿)
+// confirms the speaker as that person (the voice is kept as a voiceprint); a speaker whose
+// voice matched someone's voiceprint shows the suggestion, confirmed with one click.
+import { T, api, el, fill } from "../common.js";
 import { renderMinutes } from "./minutes.js";
 import { BASE, NAME_LIMIT, state } from "./page.js";
 import { change, surgery } from "./sync.js";
@@ -24,7 +26,57 @@ export function hue(id) {
   return index < 0 ? 0 : (index * 137) % 360;
 }
 
+// The roster's people, for the names offered while typing and to know a roster name.
+let people = [];
+let peopleAsked = null;
+function loadPeople() {
+  peopleAsked = peopleAsked || api("GET", "/api/roster").then((listed) => {
+    people = listed;
+    document.getElementById("roster-people").replaceChildren(
+      ...listed.map((p) => el("option", { value: p.name }, p.title || "")));
+  }).catch(() => { peopleAsked = null; });
+  return peopleAsked;
+}
+
+const bare = (name) => name.normalize("NFKC").replace(/\s+/g, "");
+function rosterPerson(name) {
+  return people.find((p) => bare(p.name) === bare(name));
+}
+
+async function confirmPerson(speaker, name) {
+  const path = BASE + "/speakers/" + encodeURIComponent(speaker.id) + "/person";
+  const done = await change("POST", path, { name },
+                            (answer) => { state.doc.speakers = answer.speakers; });
+  redrawNames();
+  if (done) loadPeople();
+  return done;
+}
+
+function redrawNames() {
+  renderSpeakers();
+  renderSpeakerTools();
+  renderSegments(); // names show on every line and in the minutes
+  renderMinutes();
+}
+
+function personNote(speaker) {
+  if (speaker.confirmed && speaker.person) {
+    const role = speaker.person.title || (speaker.person.seat ? speaker.person.seat + "番" : "");
+    return el("span", { class: "person-confirmed muted small", title: T.confirmed_person },
+      "✓ " + (role ? role + " " : "") + T.confirmed_person);
+  }
+  if (!speaker.suggestion) return null;
+  const score = Math.round(speaker.suggestion.score * 100);
+  return el("span", { class: "person-suggestion small" },
+    fill(T.suggested_person, { name: speaker.suggestion.person, score }), " ",
+    el("button", {
+      type: "button", class: "button secondary small", dataset: { confirm: speaker.id },
+      onclick: () => confirmPerson(speaker, speaker.suggestion.person),
+    }, T.confirm_person));
+}
+
 export function renderSpeakers() {
+  if (!peopleAsked) loadPeople();
   // a name being typed survives the redraw (another window's change, this page's own echo)
   // and is not sent by it: the box it moves out of says so, and only leaving the new box
   // (Enter, Tab, a click elsewhere) sends the name
@@ -49,8 +101,11 @@ export function renderSpeakers() {
       if (input.dataset.moved) return; // redrawn while typed in: the new box has the typing
       if (input.value.trim() !== (speaker.name || "")) rename(speaker, input);
     });
+    input.setAttribute("list", "roster-people");
+    const note = personNote(speaker);
     return el("li", { class: "speaker", style: "--hue:" + hue(speaker.id) },
-      el("span", { class: "chip", title: speaker.label }, speaker.id), input);
+      el("span", { class: "chip", title: speaker.label }, speaker.id), input,
+      ...(note ? [note] : []));
   }));
   const box = typing && [...document.querySelectorAll("#speakers input[data-speaker]")]
     .find((input) => input.dataset.speaker === typing.speaker);
@@ -64,6 +119,12 @@ export function renderSpeakers() {
 async function rename(speaker, input) {
   // the name of another speaker: the same person, twice in the list; offer to merge
   const name = input.value.trim();
+  const person = name && rosterPerson(name);
+  if (person && !(speaker.confirmed && speaker.person && speaker.person.id === person.id)) {
+    // a roster name: this speaker is that person (named, and the voice kept)
+    if (!await confirmPerson(speaker, person.name)) input.value = speaker.name || "";
+    return;
+  }
   const other = name && state.doc.speakers.find((s) => s.id !== speaker.id && s.name === name);
   if (other && confirm(fill(T.same_name_merge, { name, other: other.id }))) {
     await surgery("POST", BASE + "/speakers/" + encodeURIComponent(speaker.id) + "/merge",
@@ -74,10 +135,7 @@ async function rename(speaker, input) {
   const named = await change("PATCH", path, { name: name || null },
                              (answer) => { state.doc.speakers = answer.speakers; });
   if (!named) input.value = speaker.name || "";
-  renderSpeakers();
-  renderSpeakerTools();
-  renderSegments(); // names show on every line and in the minutes
-  renderMinutes();
+  redrawNames();
 }
 
 export function renderSpeakerTools() {

@@ -1,0 +1,157 @@
+"""Choose the starter diarizer's clustering from meetings it was never tuned on.
+
+    .venv/bin/python bench/diarize_sweep.py                       # both embeddings
+    .venv/bin/python bench/diarize_sweep.py --embedding campplus --thresholds 0.3 0.4 0.5
+
+For each speaker embedding and each meeting, segmentation and embeddings are computed once
+(pyannote's training cache) and only the clustering runs again for each setting (threshold
+and smallest cluster size of the agglomerative clustering). Per setting it prints how
+many meetings had exactly their number of speakers found, how many had too few (voices
+merged: the failure a clerk cannot see) or too many, and the mean and worst diarization
+error rate. A setting should sit in the middle of the range where every meeting is right,
+not at its edge, where another CPU or library version flips a meeting.
+
+The meetings: the roster cast (samples/cast, six), the Japanese samples not used for
+diarization tuning (six), and the held-out English drill of tests/diarize/test_held_out.py
+(built here with espeak-ng). Tuning used pyannote's sample and samples/committee-meeting-en
+only; neither is here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CACHE = ROOT / ".cache" / "bench" / "sweep"
+SAMPLES = ROOT / "samples"
+UNTUNED_SAMPLES = ["committee-meeting-ja", "council-questions-ja", "roads-committee-ja",
+                   "waste-committee-ja", "welfare-committee-ja", "council-plenary-ja"]
+DEFAULT_THRESHOLDS = [0.35, 0.40, 0.45, 0.50, 0.55, 0.60]
+#: The smallest cluster pyannote keeps (in embeddings: one per 10 s window a voice is heard
+#: in); smaller ones are folded into the nearest large one.
+DEFAULT_SIZES = [8, 12]
+
+
+
+def meetings() -> list[Path]:
+    """Every meeting of the sweep, each with a `<name>.json` script beside it."""
+    found = sorted((SAMPLES / "cast").glob("c*.flac"))
+    found += [SAMPLES / f"{name}.flac" for name in UNTUNED_SAMPLES]
+    drill = CACHE / "disaster-drill.flac"
+    if not drill.with_suffix(".json").is_file():
+        from samples.make_samples import build
+        from tests.diarize.test_held_out import DISASTER_DRILL, HELD_OUT_VOICES
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        build("disaster-drill", DISASTER_DRILL, CACHE, seed=23, voices=HELD_OUT_VOICES)
+    return [*found, drill]
+
+
+def settings(embedding: str, thresholds: list[float],
+             sizes: list[int]) -> list[tuple[str, dict[str, Any]]]:
+    """(setting as shown, pipeline parameters) for every setting swept."""
+    from diarize.pyannote_backend import STARTER_PARAMETERS
+
+    found = []
+    for size in sizes:
+        for threshold in thresholds:
+            parameters = json.loads(json.dumps(STARTER_PARAMETERS[embedding]))
+            parameters["clustering"].update(threshold=threshold, min_cluster_size=size)
+            found.append((f"size {size:2d}, threshold {threshold:.2f}", parameters))
+    return found
+
+
+def sweep(embedding: str, thresholds: list[float], sizes: list[int]) -> list[dict[str, Any]]:
+    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from diarize import DiarizerSpec
+    from diarize.pyannote_backend import PyannoteDiarizer
+    from gijiroku import audio
+    from gijiroku.domain import SAMPLE_RATE
+    from gijiroku.models import starter_segmentation_path
+
+    diarizer = PyannoteDiarizer(DiarizerSpec(
+        starter_segmentation=str(starter_segmentation_path()), device="cpu",
+        embedding=embedding))
+    pipeline = diarizer.pipeline
+    pipeline.training = True  # keeps segmentations and embeddings in `file` between runs
+    swept = settings(embedding, thresholds, sizes)
+    rows: list[dict[str, Any]] = []
+    for path in meetings():
+        script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        reference = Annotation()
+        for line in script["lines"]:
+            reference[Segment(line["start"], line["end"])] = line["speaker"]
+        speakers = len(reference.labels())
+        with tempfile.TemporaryDirectory() as tmp:
+            audio.decode(path, Path(tmp) / "a.f32")
+            samples = np.array(audio.load(Path(tmp) / "a.f32"))
+        import torch
+
+        file: dict[str, Any] = {"waveform": torch.from_numpy(samples).unsqueeze(0),
+                                "sample_rate": SAMPLE_RATE, "uri": path.stem}
+        started = time.perf_counter()
+        for shown, parameters in swept:
+            pipeline.instantiate(parameters)
+            output = pipeline(file)
+            hypothesis = getattr(output, "speaker_diarization", output)
+            der = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
+                reference, hypothesis, uem=Timeline([Segment(0, script["duration"])]))
+            rows.append({"embedding": embedding, "meeting": path.stem,
+                         "setting": shown, "speakers": speakers,
+                         "found": len(hypothesis.labels()), "der": float(der)})
+        print(f"  {embedding} {path.stem}: {speakers} speakers, "
+              f"{time.perf_counter() - started:.1f} s for "
+              f"{len(swept)} settings", file=sys.stderr, flush=True)
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    for embedding in dict.fromkeys(r["embedding"] for r in rows):
+        mine = [r for r in rows if r["embedding"] == embedding]
+        count = len({r["meeting"] for r in mine})
+        print(f"\n{embedding}: {count} meetings")
+        print("setting                        right  merged  split  mean DER  worst DER")
+        for setting in dict.fromkeys(r["setting"] for r in mine):
+            at = [r for r in mine if r["setting"] == setting]
+            right = sum(r["found"] == r["speakers"] for r in at)
+            merged = sum(r["found"] < r["speakers"] for r in at)
+            split = sum(r["found"] > r["speakers"] for r in at)
+            ders = [r["der"] for r in at]
+            wrong = ", ".join(f"{r['meeting']} {r['found']}/{r['speakers']}"
+                              for r in at if r["found"] != r["speakers"])
+            print(f"{setting:29s}  {right:5d}  {merged:6d}  {split:5d}  {np.mean(ders):8.3f}"
+                  f"  {max(ders):9.3f}  {wrong}")
+
+
+def main() -> int:
+    warnings.filterwarnings("ignore")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedding", nargs="+", default=["resemblyzer", "campplus"],
+                        choices=["resemblyzer", "campplus"])
+    parser.add_argument("--thresholds", type=float, nargs="+", default=DEFAULT_THRESHOLDS)
+    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
+    parser.add_argument("--json", type=Path, help="also write every run here")
+    args = parser.parse_args()
+    rows: list[dict[str, Any]] = []
+    for embedding in args.embedding:
+        rows += sweep(embedding, args.thresholds, args.sizes)
+    report(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Speakers named across meetings by their voices, on the cast of samples/cast: eight people
+on the roster (four Japanese and four English synthetic voices) and three voices who are not,
+in six meetings, each meeting speaking every voice at its own speed and pitch.
+
+People are enrolled from two meetings as a clerk would (each found speaker confirmed as the
+person who said most of its speech); the four other meetings are then matched with the
+threshold the product uses. The threshold was chosen on this cast (bench/voiceprints.py);
+samples/cast/held-out, four other English voices and two strangers made after the choice, is
+checked the same way. Never tune on the held-out set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from diarize import load_diarizer
+from diarize.voices import load_voice_encoder
+from gijiroku import edits, roster
+from gijiroku.config import Settings
+from gijiroku.domain import Speaker, SpeakerTurn, Voice
+from gijiroku.models import starter_segmentation_path
+from gijiroku.reruns import Rerun, run_rerun
+from gijiroku.stages.diarize import diarizer_spec
+from gijiroku.storage import repository, session_scope
+from tests.conftest import require
+from tests.diarize.test_pyannote import decoded
+from tests.processed import ProcessedMeetings
+from tests.seed import seed_meeting
+
+pytestmark = pytest.mark.slow
+
+CAST = Path(__file__).resolve().parents[2] / "samples" / "cast"
+#: (folder, meetings people are enrolled from, meetings matched, strangers in them): the
+#: cast the threshold was chosen on, and the held-out cast made after it (other voices).
+SETS = {
+    "cast": (CAST, ("c1-ja", "c2-en"), ("c3-ja", "c4-ja", "c5-en", "c6-en"),
+             ["Visitor Price", "Visitor Reed", "参考人"]),
+    "held-out": (CAST / "held-out", ("h1-en",), ("h2-en", "h3-en"),
+                 ["Visitor Lane", "Visitor Moss"]),
+}
+
+
+@pytest.fixture(scope="module")
+def diarized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Found]]:
+    """Each meeting's speakers as the product finds them (the starter diarizer, then each
+    speaker's voice from their turns), each with the person who said most of its speech."""
+    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
+    settings = Settings()
+    diarizer = load_diarizer(diarizer_spec(settings))
+    encoder = load_voice_encoder(settings.voiceprint_model)
+    found: dict[str, list[Found]] = {}
+    for folder, enrol, match, _ in SETS.values():
+        for name in (*enrol, *match):
+            recording = folder / f"{name}.flac"
+            samples = decoded(recording, tmp_path_factory.mktemp(name))
+            turns = diarizer.diarize(samples)
+            found[name] = named_speakers(recording, turns, encoder.voices(samples, turns))
+    return found
+
+
+@dataclass(frozen=True)
+class Found:
+    """A speaker the diarizer found, and whose speech it holds (by the script)."""
+
+    speaker: Speaker
+    person: str  # who said most of its speech
+    pure: bool  # at least 90 % of its speech is that person's
+    people: frozenset[str]  # everyone with speech in it
+
+
+def named_speakers(recording: Path, turns: list[SpeakerTurn],
+                   voices: dict[str, Voice]) -> list[Found]:
+    script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
+    speakers = []
+    for number, (label, voice) in enumerate(sorted(voices.items()), start=1):
+        said: Counter[str] = Counter()
+        for turn in (t for t in turns if t.label == label):
+            for line in script["lines"]:
+                shared = min(turn.end, line["end"]) - max(turn.start, line["start"])
+                if shared > 0.2:
+                    said[line["speaker"]] += shared
+        person, most = said.most_common(1)[0]
+        speakers.append(Found(Speaker(f"S{number}", label, voice=voice), person,
+                              most >= 0.9 * sum(said.values()), frozenset(said)))
+    return speakers
+
+
+def store(engine: Engine, data_dir: Path, speakers: list[Found]) -> str:
+    meeting_id = seed_meeting(engine, data_dir)
+    with session_scope(engine) as session:
+        repository.save_speakers(session, meeting_id=meeting_id,
+                                 speakers=[f.speaker for f in speakers])
+    return meeting_id
+
+
+@pytest.mark.parametrize("chosen", list(SETS))
+def test_after_enrolling_the_other_meetings_are_named_and_strangers_are_not(
+        engine: Engine, settings: Settings, diarized: dict[str, list[Found]],
+        chosen: str) -> None:
+    """A speaker the diarizer kept apart gets the right name or none; one it made of two
+    people (the diarizer's mistake, not the roster's) is never named after a third."""
+    folder, enrol, match, stranger_names = SETS[chosen]
+    roster.import_csv(engine, (folder / "roster.csv").read_bytes(), "cast")
+    on_roster = {e.person.name for e in roster.entries(engine, "cast")}
+    enrolled: set[str] = set()
+    for name in enrol:
+        meeting = store(engine, settings.data_dir, diarized[name])
+        for found in diarized[name]:
+            if found.pure and found.person in on_roster and found.person not in enrolled:
+                assert edits.enrol(engine, meeting, found.speaker.id,
+                                   found.person).voiceprint is not None
+                enrolled.add(found.person)
+    # the diarizer merges two of the cast's voices in c1-ja: neither is enrolled from it
+    assert len(enrolled) >= len(on_roster) - 2
+
+    right = wrong = expected = 0
+    strangers = []
+    for name in match:
+        meeting = store(engine, settings.data_dir, diarized[name])
+        roster.suggest_again(engine, meeting, None)  # the threshold the product uses
+        with session_scope(engine) as session:
+            suggested = {s.id: s.suggestion for s in repository.load_speakers(session, meeting)}
+        for found in diarized[name]:
+            suggestion = suggested[found.speaker.id]
+            if not found.pure:
+                assert suggestion is None or suggestion.person.name in found.people
+                continue
+            expected += found.person in enrolled
+            if suggestion is None:
+                if found.person not in on_roster:
+                    strangers.append(found.person)
+            elif suggestion.person.name == found.person:
+                right += 1
+            else:
+                wrong += 1
+    assert wrong == 0  # no wrong name above the threshold, strangers included
+    assert right >= 0.9 * expected, (right, expected)
+    # strangers kept apart stay unnamed (in the held-out meetings the diarizer merges both
+    # strangers with Helen Ward's voice: those speakers are checked above as merged ones)
+    assert set(strangers) <= set(stranger_names)
+    if chosen == "cast":
+        assert sorted(strangers) == stranger_names
+
+
+def test_a_confirmed_name_survives_finding_the_speakers_again(
+        engine: Engine, settings: Settings, processed_meetings: ProcessedMeetings) -> None:
+    meeting = processed_meetings["committee-en"].store(engine, settings.data_dir)
+    roster.add_person(engine, "Aiko Suzuki", title="Member")
+    with session_scope(engine) as session:
+        speakers = repository.load_speakers(session, meeting)
+    assert all(s.voice is not None for s in speakers)  # the diarizer's voices were kept
+    chosen = speakers[1].id
+    edits.enrol(engine, meeting, chosen, "Aiko Suzuki")
+    run_rerun(engine, settings, meeting, Rerun("diarize", replace_edits=True))
+    with session_scope(engine) as session:
+        again = repository.load_speakers(session, meeting)
+    named = [s for s in again if s.confirmed]
+    assert len(named) == 1 and named[0].name == "Aiko Suzuki"
+    assert named[0].person is not None and named[0].person.title == "Member"
+    # the others were matched again: none of them is taken for her
+    assert all(s.suggestion is None or s.suggestion.person.name != "Aiko Suzuki"
+               for s in again if not s.confirmed)
