@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     #: The encoder of speakers' voices for voiceprints (bench/voiceprints.py compares them);
     #: changing it means enrolling people again.
     voiceprint_model: Literal["campplus", "resemblyzer"] = "campplus"
+    #: Give the meeting roster's names to Whisper as recognition terms. Off: with the
+    #: embedded base model they raised the CER of most Japanese samples (up to 0.071 ->
+    #: 0.132) and wrote no more names right (bench/roster_terms.py).
+    roster_terms: bool = False
 
     hf_token: SecretStr | None = None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from sqlmodel import Session
+
 from gijiroku import roster
 from gijiroku.config import Settings
 from gijiroku.dictionary import terms
@@ -45,6 +47,14 @@ def transcription_options(
     )
 
 
+def meeting_terms(session: Session, settings: Settings,
+                  options: MeetingOptions) -> tuple[tuple[str, str], ...]:
+    """(language, term) for Whisper after the meeting's own hotwords: the names on the
+    meeting's roster when GIJIROKU_ROSTER_TERMS asks for them, then the dictionary's."""
+    names = roster.terms(session, options.roster, options.date) if settings.roster_terms else ()
+    return (*names, *terms(session))
+
+
 class TranscribeStage:
     """faster-whisper, in windows cut at pauses; stores segments and words."""
 
@@ -55,11 +65,8 @@ class TranscribeStage:
         with session_scope(context.engine) as session:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
-            # the names on the meeting's roster, then the dictionary's terms, after the
-            # meeting's own hotwords
             chosen = replace(transcription_options(context.settings, options),
-                             terms=(*roster.terms(session, options.roster, options.date),
-                                    *terms(session)))
+                             terms=meeting_terms(session, context.settings, options))
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
         if transcript.redecoded:
@@ -74,4 +81,4 @@ class TranscribeStage:
                                       redecoded=transcript.redecoded)
 
 
-__all__ = ["TranscribeStage", "model_spec", "transcription_options"]
+__all__ = ["TranscribeStage", "meeting_terms", "model_spec", "transcription_options"]

@@ -23,6 +23,7 @@ from gijiroku.export import export_meeting
 from gijiroku.options import MeetingOptions
 from gijiroku.result import result_document
 from gijiroku.stages.diarize import speaker_hints
+from gijiroku.stages.transcribe import meeting_terms
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import VoiceprintRow
 from tests.api.test_api import LOCAL
@@ -228,6 +229,12 @@ def test_the_roster_gives_recognition_terms_and_a_speaker_count_bound(
             ("ja", "田中太郎"), ("ja", "石川 隆之"), ("ja", "小林恵子"))
         assert roster.terms(session, None, None) == ()
         assert roster.expected_count(session, "市議会", "2026-12-10") == 3
+        # the names reach Whisper only when asked for (bench/roster_terms.py: they cost CER)
+        with_roster = MeetingOptions(roster="市議会")
+        assert ("ja", "田中太郎") not in meeting_terms(session, settings, with_roster)
+        asked = settings.model_copy(update={"roster_terms": True})
+        assert meeting_terms(session, asked, with_roster)[:3] == roster.terms(
+            session, "市議会", None)
     assert speaker_hints(settings, MeetingOptions(), 3).max_speakers == 5
     # the meeting's own hints, or configured ones, win over the roster's bound
     assert speaker_hints(settings, MeetingOptions(num_speakers=2), 3).num_speakers == 2
