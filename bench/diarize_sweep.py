@@ -71,7 +71,8 @@ def settings(embedding: str, thresholds: list[float],
     return found
 
 
-def sweep(embedding: str, thresholds: list[float], sizes: list[int]) -> list[dict[str, Any]]:
+def sweep(embedding: str, thresholds: list[float], sizes: list[int],
+          with_count: bool = False) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -104,13 +105,15 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int]) -> list[dic
         started = time.perf_counter()
         for shown, parameters in swept:
             pipeline.instantiate(parameters)
-            output = pipeline(file)
-            hypothesis = getattr(output, "speaker_diarization", output)
-            der = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
-                reference, hypothesis, uem=Timeline([Segment(0, script["duration"])]))
-            rows.append({"embedding": embedding, "meeting": path.stem,
-                         "setting": shown, "speakers": speakers,
-                         "found": len(hypothesis.labels()), "der": float(der)})
+            for hint in (None, speakers) if with_count else (None,):
+                output = pipeline(file, num_speakers=hint)
+                hypothesis = getattr(output, "speaker_diarization", output)
+                der = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
+                    reference, hypothesis, uem=Timeline([Segment(0, script["duration"])]))
+                rows.append({"embedding": embedding, "meeting": path.stem,
+                             "setting": shown + (", count given" if hint else ""),
+                             "speakers": speakers, "found": len(hypothesis.labels()),
+                             "der": float(der)})
         print(f"  {embedding} {path.stem}: {speakers} speakers, "
               f"{time.perf_counter() - started:.1f} s for "
               f"{len(swept)} settings", file=sys.stderr, flush=True)
@@ -142,11 +145,13 @@ def main() -> int:
                         choices=["resemblyzer", "campplus"])
     parser.add_argument("--thresholds", type=float, nargs="+", default=DEFAULT_THRESHOLDS)
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
+    parser.add_argument("--with-count", action="store_true",
+                        help="also run each setting with the right number of speakers given")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
-        rows += sweep(embedding, args.thresholds, args.sizes)
+        rows += sweep(embedding, args.thresholds, args.sizes, args.with_count)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -24,16 +24,17 @@ STAGE = "diarize"
 log = logging.getLogger(__name__)
 
 #: Starter-set parameters for each speaker embedding. The clustering threshold is a distance
-#: between unit-length centroids. Resemblyzer's were tuned on pyannote's sample and
+#: between unit-length centroids. Resemblyzer's threshold was tuned on pyannote's sample and
 #: samples/committee-meeting-en (DER 0.055 and 0.038; average linkage merged everyone at any
-#: threshold); CAM++'s are the best of a sweep over thirteen meetings never tuned on
-#: (bench/diarize_sweep.py), where no setting of either found every meeting's speakers
-#: (README, "Benchmarks").
+#: threshold); its smallest cluster and CAM++'s settings come from a sweep over thirteen
+#: meetings never tuned on (bench/diarize_sweep.py, README "Benchmarks"): no setting found
+#: every meeting's speakers unaided, but with the number of speakers given, a smallest
+#: cluster of 8 found all thirteen (12 kept four of them from reaching the number).
 _SEGMENTATION = {"threshold": 0.6, "min_duration_off": 0.0}
 STARTER_PARAMETERS: dict[str, dict[str, Any]] = {
     "resemblyzer": {
         "segmentation": _SEGMENTATION,
-        "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.47},
+        "clustering": {"method": "centroid", "min_cluster_size": 8, "threshold": 0.47},
     },
     "campplus": {
         "segmentation": _SEGMENTATION,
