@@ -87,6 +87,8 @@ class PersonOut(BaseModel):
     title: str = Field(description="on the meeting's roster: 議長, 市長, 総務部長...")
     seat: int | None = Field(description="議席番号, for members")
     group: str = Field(description="会派 or department")
+    role: str = Field(default="", description="what the record calls them by: the title, "
+                      "else 「8番」 for a member's seat")
 
 
 class SuggestionOut(BaseModel):
@@ -555,6 +557,7 @@ class RosterEntry(BaseModel):
     title: str
     seat: int | None
     group: str
+    role: str = Field(default="", description="the title, else 「8番」 for a member's seat")
     rosters: list[str]
     active_from: str | None
     active_to: str | None

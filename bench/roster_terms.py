@@ -33,6 +33,7 @@ from bench.asr import MODELS, recall, reference  # noqa: E402
 from bench.metrics import error_rate  # noqa: E402
 from gijiroku import audio  # noqa: E402
 from gijiroku.dictionary import builtin_terms  # noqa: E402
+from gijiroku.roster import term_language  # noqa: E402
 from transcribe import ModelSpec, TranscriptionOptions, load_transcriber  # noqa: E402
 
 CAST = ROOT / "samples" / "cast"
@@ -54,8 +55,7 @@ def roster_names(path: Path) -> list[str]:
 
 def roster_terms(path: Path, language: str) -> tuple[tuple[str, str], ...]:
     """The roster's names as the transcribe stage gives them (Japanese script: ja)."""
-    names = roster_names(path)
-    terms = tuple(("ja" if any(ord(c) > 0x2E80 for c in n) else "", n) for n in names)
+    terms = tuple((term_language(n), n) for n in roster_names(path))
     return tuple(t for t in terms if not t[0] or t[0] == language)
 
 
@@ -64,7 +64,7 @@ def names_written(path: Path, truth: str, text: str) -> str:
     those mentions the text has."""
     said = written = 0
     for name in roster_names(path):
-        japanese = any(ord(c) > 0x2E80 for c in name)
+        japanese = term_language(name) == "ja"
         for form in dict.fromkeys([name, name[:2] if japanese else name.split()[-1]]):
             count = truth.count(form)
             if count:

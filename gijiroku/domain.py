@@ -114,6 +114,10 @@ class Transcript:
     redecoded: int = 0
 
 
+#: Titles that say only that someone is a member (of the council, of a committee).
+MEMBER_TITLES = ("議員", "委員")
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """Someone on a roster (名簿), as a confirmed speaker or a suggestion names them."""
@@ -125,9 +129,13 @@ class Person:
     seat: int | None = None  # 議席番号, for members
     affiliation: str = ""  # 会派, department
 
+    def holds_office(self) -> bool:
+        """A title beyond being a member (議長, 市長, 総務部長; not 議員 or 委員)."""
+        return bool(self.title) and self.title not in MEMBER_TITLES
+
     def role(self) -> str:
         """What the record calls them by: their title, else 「8番」 for a member's seat."""
-        if self.title and self.title not in ("議員", "委員"):
+        if self.holds_office():
             return self.title
         return f"{self.seat}番" if self.seat is not None else self.title
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gijiroku.domain import ActionItem, Decision, Meeting, Minutes, Person, Segment, Speaker
+from gijiroku.roster import Entry
 
 
 def result_document(meeting: Meeting) -> dict[str, Any]:
@@ -42,8 +43,18 @@ def speakers_document(speakers: list[Speaker]) -> list[dict[str, Any]]:
 
 
 def person_document(person: Person) -> dict[str, Any]:
+    """A roster person, with `role`: what the record calls them by (「議長」, 「8番」)."""
     return {"id": person.id, "name": person.name, "reading": person.reading,
-            "title": person.title, "seat": person.seat, "group": person.affiliation}
+            "title": person.title, "seat": person.seat, "group": person.affiliation,
+            "role": person.role()}
+
+
+def roster_entry_document(entry: Entry) -> dict[str, Any]:
+    """A person as the roster lists them (`gijiroku roster list --json`, `GET /api/roster`):
+    the person, their rosters, active period and voiceprints by encoder."""
+    return {**person_document(entry.person), "rosters": entry.rosters,
+            "active_from": entry.active_from, "active_to": entry.active_to,
+            "voiceprints": entry.voiceprints}
 
 
 def segment_document(segment: Segment) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
 from gijiroku import limits
@@ -70,6 +70,17 @@ class Imported:
     updated: int
 
 
+def by_seat(person: Person) -> tuple[bool, int, str]:
+    """The order a roster is read in: by seat, then those without one by reading."""
+    return (person.seat is None, person.seat or 0, person.reading or person.name)
+
+
+def term_language(name: str) -> str:
+    """The meetings a name is a recognition term for: "ja" when written in Japanese script
+    (kana, kanji), else "" (any)."""
+    return "ja" if any(ord(c) > 0x2E80 for c in name) else ""
+
+
 def normal(name: str) -> str:
     """A name as compared: NFKC, without the spaces people put between family and given
     name (田中 太郎 is 田中太郎)."""
@@ -110,9 +121,10 @@ def _seat(value: object, where: str) -> int | None:
 
 def _upsert(session: Session, roster: RosterRow, *, name: str, reading: str | None,
             seat: int | None, title: str | None, affiliation: str | None,
-            active_from: str | None = None, active_to: str | None = None) -> bool:
+            active_from: str | None = None,
+            active_to: str | None = None) -> tuple[PersonRow, bool]:
     """Put the person on the roster (made if new, else updated where a value is given);
-    True when they were new."""
+    the person, and whether they were new."""
     clean = checked_text(name, "name", limits.NAME, one_line=True).strip()
     if not clean:
         raise InvalidInputError("A person needs a name.", code="name_missing")
@@ -140,7 +152,7 @@ def _upsert(session: Session, roster: RosterRow, *, name: str, reading: str | No
     if title is not None:
         member.title = checked_text(title, "title", limits.NAME, one_line=True).strip()
     session.add(member)
-    return new
+    return row, new
 
 
 def add_person(engine: Engine, name: str, *, roster: str | None = None,
@@ -150,9 +162,8 @@ def add_person(engine: Engine, name: str, *, roster: str | None = None,
     """Add someone to a roster, or change what is given of someone already on it."""
     with session_scope(engine) as session:
         row = _roster(session, roster, create=True)
-        _upsert(session, row, name=name, reading=reading, seat=seat, title=title,
-                affiliation=group, active_from=active_from, active_to=active_to)
-        person = find_person(session, name)
+        person, _ = _upsert(session, row, name=name, reading=reading, seat=seat, title=title,
+                            affiliation=group, active_from=active_from, active_to=active_to)
         assert person.id is not None
         return repository.load_people(session, [person.id], row.name)[person.id]
 
@@ -194,7 +205,7 @@ def import_csv(engine: Engine, data: bytes, roster: str | None = None) -> Import
                 raise InvalidInputError(f"Row {number} of the CSV file has no name.",
                                         code="csv_row_invalid", row=number)
             try:
-                new = _upsert(session, target, name=name, reading=cell(row, "reading"),
+                _, new = _upsert(session, target, name=name, reading=cell(row, "reading"),
                               seat=_seat(cell(row, "seat"), f"row {number}"),
                               title=cell(row, "title"), affiliation=cell(row, "group"))
             except InvalidInputError as exc:
@@ -240,16 +251,18 @@ def entries(engine: Engine, roster: str | None = None) -> list[Entry]:
             prints[person_id][model] += 1
         listed = [Entry(people[r.id], sorted(names[r.id]), r.active_from, r.active_to,
                         dict(prints[r.id])) for r in rows if r.id is not None]
-    return sorted(listed, key=lambda e: (e.person.seat is None, e.person.seat or 0,
-                                         e.person.reading or e.person.name))
+    return sorted(listed, key=lambda e: by_seat(e.person))
 
 
 def rosters(engine: Engine) -> list[tuple[str, int]]:
     """Each roster's name and how many people are on it."""
     with session_scope(engine) as session:
-        found = session.exec(select(RosterRow).order_by(col(RosterRow.name))).all()
-        return [(r.name, len(session.exec(select(MembershipRow.person_id).where(
-            MembershipRow.roster_id == r.id)).all())) for r in found]
+        counted = session.exec(
+            select(RosterRow.name, func.count(col(MembershipRow.person_id)))
+            .join(MembershipRow, col(MembershipRow.roster_id) == col(RosterRow.id),
+                  isouter=True)
+            .group_by(col(RosterRow.name)).order_by(col(RosterRow.name))).all()
+        return [(name, int(count)) for name, count in counted]
 
 
 def remove_person(engine: Engine, name: str, roster: str | None = None) -> str:
@@ -365,23 +378,22 @@ def suggest(session: Session, meeting_id: str, threshold_setting: float | None) 
         row.suggestion_id, row.suggestion_score = None, None
         session.add(row)
     taken = {r.person_id for r in rows if r.confirmed and r.person_id is not None}
-    open_rows = [r for r in rows if not r.confirmed and r.voice and r.voice_model]
+    open_rows = {r.key: r for r in rows if not r.confirmed and r.voice and r.voice_model}
+    allowed = members(session, options.roster, options.date) if options.roster else None
     found = 0
-    for model in sorted({r.voice_model for r in open_rows if r.voice_model}):
+    for model in sorted({r.voice_model for r in open_rows.values() if r.voice_model}):
         threshold = threshold_for(model, threshold_setting)
         if threshold is None:
             log.warning("meeting %s: no voiceprint threshold is known for the embedding "
                         "model %s; set GIJIROKU_VOICEPRINT_THRESHOLD to get suggestions",
                         meeting_id, model)
             continue
-        allowed = (members(session, options.roster, options.date)
-                   if options.roster else None)
         prints = {p: v for p, v in voiceprints(session, model, allowed).items()
                   if p not in taken}
-        voices = {r.key: voice for r in open_rows if r.voice_model == model
+        voices = {key: voice for key, r in open_rows.items() if r.voice_model == model
                   and (voice := repository.speaker_of(r, {}).voice) is not None}
         for key, (person_id, score) in match_voices(voices, prints, threshold).items():
-            row = next(r for r in open_rows if r.key == key)
+            row = open_rows[key]
             row.suggestion_id, row.suggestion_score = person_id, score
             session.add(row)
             found += 1
@@ -416,12 +428,11 @@ def attendance(session: Session, roster: str | None,
     if not roster:
         return [], []
     ids = members(session, roster, day)
-    people = sorted(repository.load_people(session, ids, roster).values(),
-                    key=lambda p: (p.seat is None, p.seat or 0, p.reading or p.name))
+    people = sorted(repository.load_people(session, ids, roster).values(), key=by_seat)
     present = [f"{p.seat}番　{p.name}" if p.seat is not None else p.name for p in people
-               if p.seat is not None or p.title in ("", "議員", "委員")]
+               if p.seat is not None or not p.holds_office()]
     officials = [f"{p.title}　{p.name}" for p in people
-                 if p.seat is None and p.title not in ("", "議員", "委員")]
+                 if p.seat is None and p.holds_office()]
     return present, officials
 
 
@@ -444,8 +455,7 @@ def terms(session: Session, roster: str | None,
     if not roster:
         return ()
     people = repository.load_people(session, members(session, roster, day), roster)
-    return tuple(("ja" if any(ord(c) > 0x2E80 for c in p.name) else "", p.name)
-                 for p in sorted(people.values(), key=lambda p: (p.seat is None, p.seat or 0)))
+    return tuple((term_language(p.name), p.name) for p in sorted(people.values(), key=by_seat))
 
 
 def expected_count(session: Session, roster: str | None, day: str | None) -> int | None:
@@ -456,7 +466,7 @@ def expected_count(session: Session, roster: str | None, day: str | None) -> int
 
 
 __all__ = ["CALIBRATED_THRESHOLDS", "DEFAULT_ROSTER", "MIN_VOICEPRINT_SECONDS", "Entry",
-           "Imported", "add_person", "attendance", "best_matches", "entries", "expected_count",
-           "find_person", "import_csv", "match_voices", "members", "normal", "remove_person",
-           "rosters", "stale_models", "suggest", "suggest_again", "terms", "threshold_for",
-           "voiceprints", "with_attendance"]
+           "Imported", "add_person", "attendance", "best_matches", "by_seat", "entries",
+           "expected_count", "find_person", "import_csv", "match_voices", "members", "normal",
+           "remove_person", "rosters", "stale_models", "suggest", "suggest_again",
+           "term_language", "terms", "threshold_for", "voiceprints", "with_attendance"]

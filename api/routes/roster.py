@@ -12,7 +12,7 @@ from api.routes.meetings import meeting_document
 from api.schemas import PersonIn, RosterEntry, RosterImported, RosterOut, SpeakerPerson
 from gijiroku import edits, roster
 from gijiroku.errors import InvalidInputError
-from gijiroku.result import speakers_document
+from gijiroku.result import roster_entry_document, speakers_document
 from gijiroku.storage import repository, session_scope
 
 router = APIRouter()
@@ -21,11 +21,7 @@ CSV_LIMIT = 2 * 1024 * 1024
 
 
 def _entry(entry: roster.Entry) -> RosterEntry:
-    person = entry.person
-    return RosterEntry(id=person.id, name=person.name, reading=person.reading,
-                       title=person.title, seat=person.seat, group=person.affiliation,
-                       rosters=entry.rosters, active_from=entry.active_from,
-                       active_to=entry.active_to, voiceprints=entry.voiceprints)
+    return RosterEntry(**roster_entry_document(entry))
 
 
 @router.get("/roster", response_model=list[RosterEntry],

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gijiroku.config import get_settings
 from gijiroku.export import export_meeting
+from gijiroku.storage import open_database
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -41,6 +43,11 @@ class TerminalProgress:
         self.close()  # the bar's line is ended before any message that follows
 
 
+def engine() -> Engine:
+    """The configured database, migrated."""
+    return open_database(get_settings().resolved_database_url)
+
+
 def write_json(engine: Engine, meeting_id: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(export_meeting(engine, meeting_id, "json").content)
@@ -66,5 +73,5 @@ def add_speaker_hints(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-speakers", type=positive, help="at most this many speakers")
 
 
-__all__ = ["EXIT_CONFIG", "EXIT_FAILED", "TerminalProgress", "add_speaker_hints", "iso_date",
-           "positive", "write_json"]
+__all__ = ["EXIT_CONFIG", "EXIT_FAILED", "TerminalProgress", "add_speaker_hints", "engine",
+           "iso_date", "positive", "write_json"]

@@ -6,20 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sqlalchemy import Engine
-
-from gijiroku.config import get_settings
+from gijiroku.cli.common import engine
 from gijiroku.dictionary import add_entry, entries, remove_entry
 from gijiroku.edits import apply_dictionary
-from gijiroku.storage import open_database
-
-
-def _engine() -> Engine:
-    return open_database(get_settings().resolved_database_url)
 
 
 def listing(args: argparse.Namespace) -> int:
-    for entry in entries(_engine()):
+    for entry in entries(engine()):
         number = "built-in" if entry.builtin else f"{entry.id}"
         what = (entry.text if entry.kind == "term"
                 else f"{entry.text} -> {entry.replacement}")
@@ -29,26 +22,26 @@ def listing(args: argparse.Namespace) -> int:
 
 
 def add_term(args: argparse.Namespace) -> int:
-    entry = add_entry(_engine(), "term", args.term, language=args.language, note=args.note)
+    entry = add_entry(engine(), "term", args.term, language=args.language, note=args.note)
     print(f"added term {entry.id}: {entry.text}")
     return 0
 
 
 def add_rule(args: argparse.Namespace) -> int:
-    entry = add_entry(_engine(), "correction", args.heard, args.meant, language=args.language,
+    entry = add_entry(engine(), "correction", args.heard, args.meant, language=args.language,
                       note=args.note)
     print(f"added rule {entry.id}: {entry.text} -> {entry.replacement}")
     return 0
 
 
 def remove(args: argparse.Namespace) -> int:
-    entry = remove_entry(_engine(), args.entry_id)
+    entry = remove_entry(engine(), args.entry_id)
     print(f"removed {entry.kind} {entry.id}: {entry.text}")
     return 0
 
 
 def apply(args: argparse.Namespace) -> int:
-    changes = apply_dictionary(_engine(), args.meeting_id)
+    changes = apply_dictionary(engine(), args.meeting_id)
     for change in changes:
         rules = ", ".join(f"{heard} -> {meant}" for heard, meant in change.rules)
         print(f"line {change.number}: {change.after}   [{rules}]")

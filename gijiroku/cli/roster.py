@@ -9,23 +9,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from gijiroku import roster
-from gijiroku.cli.common import iso_date
+from gijiroku.cli.common import engine, iso_date
 from gijiroku.config import get_settings
 from gijiroku.edits import enrol
 from gijiroku.errors import InvalidInputError
-from gijiroku.storage import open_database
-
-
-def _engine() -> Engine:
-    return open_database(get_settings().resolved_database_url)
+from gijiroku.result import roster_entry_document
 
 
 def add(args: argparse.Namespace) -> int:
     person = roster.add_person(
-        _engine(), args.name, roster=args.roster, reading=args.reading, seat=args.seat,
+        engine(), args.name, roster=args.roster, reading=args.reading, seat=args.seat,
         title=args.title, group=args.group, active_from=args.active_from,
         active_to=args.active_to)
     where = args.roster or roster.DEFAULT_ROSTER
@@ -41,7 +35,7 @@ def import_file(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InvalidInputError(f"Cannot read {path}: {exc.strerror or exc}",
                                 code="csv_unreadable") from exc
-    done = roster.import_csv(_engine(), data, args.roster)
+    done = roster.import_csv(engine(), data, args.roster)
     print(f"{done.added} added, {done.updated} updated on the roster "
           f"{args.roster or roster.DEFAULT_ROSTER!r}")
     return 0
@@ -50,10 +44,10 @@ def import_file(args: argparse.Namespace) -> int:
 def listing(args: argparse.Namespace) -> int:
     from diarize.voices import VOICE_MODELS
 
-    found = roster.entries(_engine(), args.roster)
+    found = roster.entries(engine(), args.roster)
     current = VOICE_MODELS[get_settings().voiceprint_model]
     if args.json:
-        json.dump([entry_document(e) for e in found], sys.stdout, ensure_ascii=False,
+        json.dump([roster_entry_document(e) for e in found], sys.stdout, ensure_ascii=False,
                   indent=1)
         print()
         return 0
@@ -68,23 +62,15 @@ def listing(args: argparse.Namespace) -> int:
     return 0
 
 
-def entry_document(entry: roster.Entry) -> dict[str, Any]:
-    person = entry.person
-    return {"id": person.id, "name": person.name, "reading": person.reading,
-            "title": person.title, "seat": person.seat, "group": person.affiliation,
-            "rosters": entry.rosters, "active_from": entry.active_from,
-            "active_to": entry.active_to, "voiceprints": entry.voiceprints}
-
-
 def remove(args: argparse.Namespace) -> int:
-    name = roster.remove_person(_engine(), args.name, args.roster)
+    name = roster.remove_person(engine(), args.name, args.roster)
     print(f"{name} removed" + (f" from {args.roster!r}" if args.roster
                                else " with their voiceprints"))
     return 0
 
 
 def enrol_speaker(args: argparse.Namespace) -> int:
-    done = enrol(_engine(), args.meeting_id, args.speaker_id, args.name,
+    done = enrol(engine(), args.meeting_id, args.speaker_id, args.name,
                  get_settings().voiceprint_threshold)
     kept = ("voiceprint kept" if done.voiceprint is not None else
             "no voiceprint kept (too little speech, or diarized before voices were kept: "
@@ -94,14 +80,14 @@ def enrol_speaker(args: argparse.Namespace) -> int:
 
 
 def match(args: argparse.Namespace) -> int:
-    found = roster.suggest_again(_engine(), args.meeting_id,
+    found = roster.suggest_again(engine(), args.meeting_id,
                                  get_settings().voiceprint_threshold)
     print(f"{found} speaker(s) matched a roster voiceprint")
     return 0
 
 
 def rosters(args: argparse.Namespace) -> int:
-    for name, count in roster.rosters(_engine()):
+    for name, count in roster.rosters(engine()):
         print(f"{name}  ({count} people)")
     return 0
 

@@ -84,10 +84,10 @@ class DiarizeStage:
             # checked again here: a line may have been edited after the re-run was queued
             raise EditConflictError(EDITED_LINES)
         hints = speaker_hints(context.settings, options, expected)
-        diarizer = load_diarizer(diarizer_spec(context.settings))
+        spec = diarizer_spec(context.settings)
+        diarizer = load_diarizer(spec)
         turns = diarizer.diarize(context.audio(), hints, context.progress)
-        encoder = load_voice_encoder(context.settings.voiceprint_model,
-                                     diarizer_spec(context.settings).device)
+        encoder = load_voice_encoder(context.settings.voiceprint_model, spec.device)
         voices = encoder.voices(context.audio(), turns)
         base = unsplit(transcript.segments, transcript.language)
         before = [w.speaker for s in base for w in s.words]

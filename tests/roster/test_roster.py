@@ -289,6 +289,7 @@ def test_the_api_manages_the_roster_and_confirms_with_one_request(
         assert confirmed.status_code == 200 and confirmed.json()["voiceprint"] is True
         s2 = confirmed.json()["speakers"][1]
         assert (s2["name"], s2["confirmed"], s2["person"]["seat"]) == ("石川 隆之", True, 8)
+        assert s2["person"]["role"] == "8番"  # the page shows the server's rule
         again = client.post(f"/api/meetings/{meeting}/speakers/S1/person",
                             json={"name": "石川隆之"})
         assert again.status_code == 409

@@ -61,7 +61,7 @@ function redrawNames() {
 
 function personNote(speaker) {
   if (speaker.confirmed && speaker.person) {
-    const role = speaker.person.title || (speaker.person.seat ? speaker.person.seat + "番" : "");
+    const role = speaker.person.role;  // the server's rule (gijiroku.domain Person.role)
     return el("span", { class: "person-confirmed muted small", title: T.confirmed_person },
       "✓ " + (role ? role + " " : "") + T.confirmed_person);
   }
