@@ -153,6 +153,50 @@ class Completeness(BaseModel):
     gaps: int = Field(description="lines marked as speech left without text")
 
 
+MarkKindName = Literal["withdrawn", "closed", "personal"]
+
+
+class MarkOut(BaseModel):
+    id: int
+    kind: MarkKindName
+    category: str | None = Field(description="personal information: name, address, phone, "
+                                 "email, my_number, birth_date, account, other")
+    segment_id: int
+    start: int | None = Field(description="characters into the first line (null: its start)")
+    end: int | None = Field(description="characters into the last line (null: its end)")
+    last_segment_id: int | None = Field(description="the last line of a range (null: one line)")
+    permitted_by: int | None = Field(description="a withdrawal: the line that permitted it")
+    note: str
+    text: str = Field(description="the text it covers")
+    lost: bool = Field(description="an edit took its text away: shown, never dropped")
+
+
+class MarkIn(BaseModel):
+    """A mark: characters `start`..`end` of line `segment_id` (the whole line when both are
+    left out), or lines `segment_id`..`last_segment_id`."""
+
+    model_config = ConfigDict(extra="forbid")
+    segment_id: int = Field(ge=1)
+    start: int | None = Field(default=None, ge=0, le=limits.LINE)
+    end: int | None = Field(default=None, ge=0, le=limits.LINE)
+    last_segment_id: int | None = Field(default=None, ge=1)
+    kind: MarkKindName
+    category: str | None = Field(default=None, max_length=20)
+    note: str = Field(default="", max_length=500)
+    permitted_by: int | None = Field(default=None, ge=1)
+
+
+class MarkSuggestionOut(BaseModel):
+    id: str
+    kind: MarkKindName
+    category: str | None
+    segment_id: int
+    start: int
+    end: int
+    text: str
+    permitted_by: int | None
+
+
 class MeetingDocument(BaseModel):
     """The result document (the same as `gijiroku process --json` writes), with the
     meeting's newest job."""
@@ -166,6 +210,9 @@ class MeetingDocument(BaseModel):
     segments: list[SegmentOut]
     minutes: MinutesOut
     completeness: Completeness
+    marks: list[MarkOut] = Field(default_factory=list, description="the official copy's "
+                                 "marks (none in the public copy)")
+    copy_: Literal["official", "public"] = Field(default="official", alias="copy")
     date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
     place: str | None = None
     kind: str | None = Field(default=None, description="honkaigi, iinkai or other")

@@ -226,6 +226,30 @@ class Minutes:
     reviewed: bool = False
 
 
+#: A mark on the transcript: a withdrawn remark (取消し), a closed session (秘密会), personal
+#: information (個人情報). See `gijiroku.marks`.
+MarkKind = Literal["withdrawn", "closed", "personal"]
+
+
+@dataclass(slots=True)
+class Mark:
+    """From character `start` of line `segment` to character `end` of line `last_segment`
+    (the same line when None; offsets None: the line's start / its end). `text` is what it
+    covers; `lost`: an edit took that text away (the mark says so, it is kept)."""
+
+    id: int
+    kind: MarkKind
+    segment: int
+    start: int | None = None
+    end: int | None = None
+    last_segment: int | None = None
+    category: str = ""  # personal information: name, address, phone...
+    note: str = ""
+    permitted_by: int | None = None  # a withdrawal: the line where it was permitted
+    text: str = ""
+    lost: bool = False
+
+
 @dataclass(slots=True)
 class Meeting:
     id: str
@@ -238,6 +262,7 @@ class Meeting:
     minutes: Minutes = field(default_factory=Minutes)
     #: Stretches of speech decoded again when it was transcribed (None: before the check).
     redecoded: int | None = None
+    marks: list[Mark] = field(default_factory=list)
 
 
 def join_words(texts: Iterable[str], language: str | None) -> str:

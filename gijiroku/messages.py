@@ -52,6 +52,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "en": "The CSV file cannot be read."},
     "invalid_layout": {"ja": "会議録の体裁は Word（docx）、PDF、Markdown（md）で出力できます。",
                        "en": "The 会議録 layout is made as docx, pdf or md."},
+    "invalid_mark": {"ja": "印の範囲または種類が正しくありません（{field}）。",
+                     "en": "The mark's place or kind is not valid ({field})."},
+    "invalid_copy": {"ja": "写しは official（原本）か public（公開用）を指定してください。",
+                     "en": "copy is official or public."},
+    "mark_not_found": {"ja": "この印は見つかりません。外されたか、元に戻された可能性が"
+                             "あります。",
+                       "en": "No such mark; it may have been removed or undone."},
+    "suggestion_not_found": {"ja": "この候補は見つかりません。発言が変わった可能性があります。"
+                                   "候補を表示し直してください。",
+                             "en": "No such suggestion; its line may have changed. List the "
+                                   "suggestions again."},
     "no_such_line": {"ja": "この会議に発言 #{value} はありません。",
                      "en": "This meeting has no line {value}."},
     "invalid_language": {"ja": "言語「{value}」は文字起こしモデルが扱えません。ja（日本語）、"

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gijiroku.domain import ActionItem, Decision, Meeting, Minutes, Person, Segment, Speaker
+from gijiroku.domain import (
+    ActionItem,
+    Decision,
+    Mark,
+    Meeting,
+    Minutes,
+    Person,
+    Segment,
+    Speaker,
+)
 from gijiroku.roster import Entry
 
 
@@ -20,7 +29,19 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
         "segments": [segment_document(segment) for segment in meeting.segments],
         "minutes": minutes_document(meeting.minutes),
         "completeness": completeness_document(meeting),
+        "marks": [mark_document(mark) for mark in meeting.marks],
     }
+
+
+def mark_document(mark: Mark) -> dict[str, Any]:
+    """A mark (取消し, 秘密会, 個人情報) as the API, the CLI and the result document give it:
+    lines `segment_id`..`last_segment_id` (null: one line), characters `start`..`end`
+    (null: the line's start, its end), the text it covers, `lost` when an edit took that
+    text away."""
+    return {"id": mark.id, "kind": mark.kind, "category": mark.category or None,
+            "segment_id": mark.segment, "start": mark.start, "end": mark.end,
+            "last_segment_id": mark.last_segment, "permitted_by": mark.permitted_by,
+            "note": mark.note, "text": mark.text, "lost": mark.lost}
 
 
 def completeness_document(meeting: Meeting) -> dict[str, int]:

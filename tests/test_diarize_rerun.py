@@ -1,6 +1,6 @@
 """Diarization run again over a proofread meeting (pyannote's sample, processed once for the
-session): the minutes' citations follow the speech to the new lines, and a line corrected
-while the speakers are being found is never written over."""
+session): the minutes' citations and the marks follow the speech to the new lines, and a
+line corrected while the speakers are being found is never written over."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def spans(meeting: Meeting, numbers: list[int]) -> list[tuple[float, float]]:
     return [by_number[n] for n in numbers]
 
 
+def spans_text(meeting: Meeting, number: int) -> str:
+    return next(s.text for s in meeting.segments if s.id == number)
+
+
 def shares(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return min(a[1], b[1]) - max(a[0], b[0]) > 0.02
 
@@ -55,10 +59,25 @@ def test_citations_follow_the_speech_and_a_correction_meanwhile_stops_the_rerun(
     cited = {item.id: spans(proofread, item.segments)
              for item in [*items.decisions, *items.action_items]}
     numbered = {item.id: item.segments for item in [*items.decisions, *items.action_items]}
+    # marks: the first word of the last line as personal information, a line as closed
+    last = proofread.segments[-1]
+    word = last.text.split()[0]
+    named = edits.add_mark(engine, meeting_id, kind="personal", category="name",
+                           segment=last.id or 0, start=0, end=len(word))
+    closed_line = proofread.segments[4]
+    closed = edits.add_mark(engine, meeting_id, kind="closed", segment=closed_line.id or 0)
 
     run_rerun(engine, settings, meeting_id,
               Rerun("diarize", num_speakers=3, replace_edits=True))
     again = stored(engine, meeting_id)
+    # the marks went with the speech to the new lines, their text the same
+    carried = {m.id: m for m in again.marks}
+    assert not carried[named.id].lost and carried[named.id].text == word
+    assert word in spans_text(again, carried[named.id].segment)
+    assert shares((last.start, last.end), spans(again, [carried[named.id].segment])[0])
+    assert not carried[closed.id].lost
+    assert shares((closed_line.start, closed_line.end),
+                  spans(again, [carried[closed.id].segment])[0])
     assert [s.id for s in again.segments] == list(range(1, len(again.segments) + 1))
     for item in [*again.minutes.decisions, *again.minutes.action_items]:
         now = spans(again, item.segments)

@@ -35,6 +35,10 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def every_kind(engine: Engine, meeting_id: str) -> None:
     """One change of each kind there is (in the order a clerk might make them)."""
     edits.edit_segment(engine, meeting_id, 1, text="ただいまから総務委員会を開会します。")
+    edits.add_mark(engine, meeting_id, kind="personal", category="name", segment=3,
+                   start=0, end=2)  # followed through every change below
+    removed = edits.add_mark(engine, meeting_id, kind="withdrawn", segment=1)
+    edits.remove_mark(engine, meeting_id, removed.id)
     edits.edit_segment(engine, meeting_id, 6, speaker="S1")
     edits.rename_speaker(engine, meeting_id, "S2", "田中委員")
     edits.add_minutes_item(engine, meeting_id, Decision("予算案を可決", segments=[6]))

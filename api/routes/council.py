@@ -14,7 +14,6 @@ from api.schemas import (
     ProceedingsPatch,
     RecordPatch,
     RecordView,
-    TidySuggestion,
 )
 from gijiroku import edits
 
@@ -59,10 +58,3 @@ def patch_record(meeting_id: str, patch: RecordPatch, db: Db) -> dict[str, Any]:
     return edits.meeting_record(db, meeting_id).view()
 
 
-@router.get("/meetings/{meeting_id}/suggestions", response_model=list[TidySuggestion],
-            summary="整文 suggestions, line by line")
-def get_suggestions(meeting_id: str, db: Db) -> list[dict[str, Any]]:
-    """For a Japanese meeting: each line with a word said twice or a false start, and the
-    line as it would read without them. Nothing changes until a person accepts one (an
-    ordinary edit of the line, `PATCH .../segments/{n}` with `text` and `version`)."""
-    return edits.tidy_suggestions(db, meeting_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import Config, Db
+from gijiroku.copies import Copy
 from gijiroku.export import Format, Layout, export_meeting
 from gijiroku.export.document import Cleanup
 
@@ -30,10 +31,13 @@ def export(
     cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
     layout: Annotated[Layout, Query(description="minutes, or kaigiroku: the council's "
                                     "record (docx, pdf, md)")] = "minutes",
+    copy: Annotated[Copy, Query(description="official (原本: every word, marked passages "
+                                "shown and listed) or public (公開用: marked passages left "
+                                "out)")] = "official",
 ) -> Response:
     exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
                               cleanup=cleanup, pdf_font=settings.pdf_font, layout=layout,
-                              template=settings.kaigiroku_template)
+                              template=settings.kaigiroku_template, copy=copy)
     headers = {"Content-Disposition": attachment(exported.filename)}
     if exported.notes:  # what the file lacks, for scripts; the file says it too
         headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))

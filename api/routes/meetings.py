@@ -25,7 +25,8 @@ from api.schemas import (
     utc_iso,
 )
 from api.uploads import discard, receive_upload, release
-from gijiroku import audio, edits, limits, meetings
+from gijiroku import audio, copies, edits, limits, meetings
+from gijiroku.copies import Copy
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -57,12 +58,17 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 }}}
 
 
-def meeting_document(db: Engine, meeting_id: str) -> dict[str, Any]:
+def meeting_document(db: Engine, meeting_id: str, copy: str = "official") -> dict[str, Any]:
     """The result document (README.md, "Result document") with the meeting's newest job,
-    its facts (date, place) and when anything in it last changed."""
+    its facts (date, place) and when anything in it last changed; as the `copy` asked for
+    (the public copy: withdrawn remarks, closed sessions and personal information left
+    out, and no marks)."""
     with session_scope(db) as session:
         row = repository.get_meeting_row(session, meeting_id)
-        document = result_document(repository.load_meeting(session, meeting_id))
+        meeting = repository.load_meeting(session, meeting_id)
+        chosen = copies.copy_for(copies.STAFF, copy)
+        document = result_document(copies.public(meeting) if chosen == "public" else meeting)
+        document["copy"] = chosen
         options = repository.options_of(row)
         document.update(date=options.date, place=options.place, kind=options.kind,
                         start_time=options.start_time, roster=options.roster,
@@ -105,9 +111,14 @@ def list_meetings(
     db: Db,
     q: Annotated[str | None, Query(max_length=limits.FIND, description="title or text")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    copy: Annotated[Copy, Query(description="public: search the public copy (what a "
+                                "marked passage hides is not found)")] = "official",
 ) -> dict[str, Any]:
     with session_scope(db) as session:
-        rows, total = repository.list_meetings(session, q, page)
+        if q and copies.copy_for(copies.STAFF, copy) == "public":
+            rows, total = copies.search_public(session, q, page)
+        else:
+            rows, total = repository.list_meetings(session, q, page)
         jobs = repository.latest_jobs(session, [r.id for r in rows])
         return {
             "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
@@ -117,11 +128,13 @@ def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDocument,
             summary="The result document")
-def get_meeting(meeting_id: str, db: Db) -> Response:
+def get_meeting(meeting_id: str, db: Db, copy: Annotated[Copy, Query(
+        description="official (every word, with the marks) or public")] = "official",
+) -> Response:
     # The model documents the answer; the document is sent as built, without validating
     # a 3-hour session's 100,000 words once more, by pydantic-core's JSON writer (several
     # times faster than the json module on 9 MB).
-    return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id, copy)),
                     media_type="application/json")
 
 

@@ -18,6 +18,7 @@ from gijiroku.cli.common import (
     write_json,
 )
 from gijiroku.config import get_settings
+from gijiroku.copies import COPIES
 from gijiroku.domain import MeetingStatus, as_utc, clock
 from gijiroku.edits.history import speaker_label
 from gijiroku.errors import GijirokuError
@@ -188,6 +189,7 @@ def export(args: argparse.Namespace) -> int:
         open_database(settings.resolved_database_url), args.id, args.format,
         with_transcript=not args.minutes_only, cleanup=args.cleanup,
         pdf_font=settings.pdf_font, layout=args.layout, template=settings.kaigiroku_template,
+        copy=args.copy,
     )
     output = Path(args.output)
     partial = output.with_name(output.name + ".part")
@@ -290,4 +292,9 @@ def add_commands(commands: Any) -> None:
     parser.add_argument("--cleanup", choices=CLEANUPS, default="verbatim",
                         help="transcript wording: verbatim, fillers removed (fillers), or "
                              "also repeated words (tidy); the stored text never changes")
+    parser.add_argument("--copy", choices=COPIES, default="official",
+                        help="official (原本, the default: every word, marked passages shown "
+                             "and listed at the end) or public (公開用: withdrawn remarks "
+                             "filled with ━, closed sessions as their times, personal "
+                             "information as labels)")
     parser.set_defaults(handler=export)

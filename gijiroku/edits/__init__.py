@@ -10,6 +10,8 @@ Modules:
 - `transcript`: a line's text and speaker, line surgery (merge, split, delete, insert),
   find and replace; citations of the minutes follow the lines.
 - `speakers`: name, add, merge speakers; a range of lines given to one.
+- `marks`: withdrawn remarks, closed sessions and personal information marked on lines
+  (where marks go when lines change: `gijiroku.marks`).
 - `people`: a speaker confirmed as a roster person, their voice kept as a voiceprint.
 - `minutes`: decisions and action items as rows with stable ids and versions.
 - `facts`: the meeting's title, date, place, kind, start time, summary and agenda.
@@ -24,6 +26,7 @@ Limits on what may be typed live in `gijiroku.limits`, shared with the API and t
 from gijiroku.edits.corrections import Change, apply_dictionary
 from gijiroku.edits.facts import FACTS, checked_facts, edit_meeting, meeting_facts
 from gijiroku.edits.history import KINDS, describe, record, speaker_label, undoable
+from gijiroku.edits.marks import add_mark, dismiss, remove_mark
 from gijiroku.edits.minutes import (
     MINUTES_LISTS,
     MinutesList,
@@ -67,6 +70,7 @@ __all__ = [
     "Enrolled",
     "Hit",
     "MinutesList",
+    "add_mark",
     "add_minutes_item",
     "add_speaker",
     "apply_dictionary",
@@ -78,6 +82,7 @@ __all__ = [
     "delete_line",
     "delete_minutes_item",
     "describe",
+    "dismiss",
     "edit_meeting",
     "edit_record",
     "edit_segment",
@@ -95,6 +100,7 @@ __all__ = [
     "patch_minutes_item",
     "record",
     "remember_correction",
+    "remove_mark",
     "rename_speaker",
     "replace",
     "set_speaker",

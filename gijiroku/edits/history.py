@@ -157,6 +157,22 @@ def _person(edit: EditRow, c: Context) -> str:
                f"Speaker confirmed: {speaker_label(key, None, 'en')} is {name}")
 
 
+MARK_NAMES = {"withdrawn": ("取消し", "withdrawn"), "closed": ("秘密会", "closed session"),
+              "personal": ("個人情報", "personal information")}
+
+
+def _mark(edit: EditRow, c: Context) -> str:
+    mark = edit.after if edit.after is not None else (edit.before or {})
+    name = MARK_NAMES.get(mark.get("kind", ""), (mark.get("kind", ""),) * 2)
+    last = mark.get("last_segment")
+    where = f"#{mark.get('segment')}" + (f"–#{last}" if last else "")
+    if edit.after is not None:
+        return _quoting(c, f"発言 {where} に{name[0]}の印", f"Line {where} marked {name[1]}",
+                        mark.get("text"))
+    return _quoting(c, f"発言 {where} の{name[0]}の印を外す",
+                    f"Line {where}: {name[1]} mark removed", mark.get("text"))
+
+
 FACT_NAMES = {"title": ("タイトル", "title"), "date": ("日付", "date"),
               "place": ("場所", "place"), "kind": ("会議の種類", "kind of meeting"),
               "start_time": ("録音の開始時刻", "recording start time"),
@@ -203,6 +219,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("lines", _always, _lines),
     Kind("speakers", _always, _speakers),
     Kind("person", _always, _person),
+    Kind("mark", _always, _mark),
     Kind("meeting", _always, _meeting),
     Kind("record", _always, _record),
     Kind("recording", lambda _e: False, _recording),

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from gijiroku import marks
 from gijiroku.errors import EditConflictError, NotFoundError
 from gijiroku.storage import repository
 from gijiroku.storage.tables import SegmentRow, WordRow
@@ -132,6 +133,8 @@ def write(session: Session, meeting_id: str, lines: list[Line], removed: list[in
         rows.update((r.number, r) for r in session.exec(select(SegmentRow).where(
             SegmentRow.meeting_id == meeting_id,
             col(SegmentRow.number).in_(numbers[at:at + CHUNK]))).all())
+    # what the lines held, for the marks on them to follow their text (gijiroku.marks)
+    old = {number: (row.start, row.text) for number, row in rows.items()}
     for number in removed:
         if number in rows:
             session.delete(rows[number])
@@ -176,6 +179,7 @@ def write(session: Session, meeting_id: str, lines: list[Line], removed: list[in
         for position, w in enumerate(words(line))]
     if fresh:
         session.execute(insert(WordRow), fresh)
+    marks.follow(session, meeting_id, old, {s["number"]: (s["start"], s["text"]) for s in lines})
     session.flush()
 
 

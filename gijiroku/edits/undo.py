@@ -9,7 +9,16 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from gijiroku.edits import corrections, facts, minutes, people, record, speakers, transcript
+from gijiroku.edits import (
+    corrections,
+    facts,
+    marks,
+    minutes,
+    people,
+    record,
+    speakers,
+    transcript,
+)
 from gijiroku.edits.history import undoable
 from gijiroku.errors import EditConflictError, EditError, NotFoundError
 from gijiroku.storage import repository, session_scope
@@ -22,6 +31,7 @@ UNDO: dict[str, Callable[[Session, MeetingRow, EditRow], None]] = {
     "speaker": speakers.undo_rename,
     "speakers": speakers.undo_speakers,
     "person": people.undo_person,
+    "mark": marks.undo_mark,
     "dictionary": corrections.undo_line,
     "meeting": facts.undo_facts,
     "record": record.undo_record,

@@ -14,11 +14,11 @@ from typing import Literal, get_args
 
 from sqlalchemy import Engine
 
-from gijiroku import roster
+from gijiroku import copies, roster
 from gijiroku.council.record import Record, proceedings_of
-from gijiroku.domain import as_utc
+from gijiroku.domain import Meeting, as_utc
 from gijiroku.errors import InvalidInputError
-from gijiroku.export.document import CLEANUPS, Cleanup, ExportDocument, build_document
+from gijiroku.export.document import CLEANUPS, NOTES, Cleanup, ExportDocument, build_document
 from gijiroku.export.text import to_markdown, to_srt, to_vtt
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
@@ -53,7 +53,13 @@ def export_meeting(
     pdf_font: Path | None = None,
     layout: str = "minutes",
     template: Path | None = None,
+    copy: str = "official",
+    reader: copies.Reader = copies.STAFF,
 ) -> Exported:
+    """The meeting as a file of `format` in `layout`, as the `copy` asked for (official:
+    every word, marked passages shown and listed; public: marked passages left out), or
+    the public copy whatever was asked when `reader` may not see the original."""
+    chosen = copies.copy_for(reader, copy)
     if format not in FORMATS:
         raise InvalidInputError(f"Unknown export format {format!r} (use {', '.join(FORMATS)}).")
     if layout not in LAYOUTS:
@@ -62,7 +68,7 @@ def export_meeting(
         if format not in ("docx", "pdf", "md"):
             raise InvalidInputError("The 会議録 layout is made as docx, pdf or md.",
                                     code="invalid_layout", field="layout", value=layout)
-        return _kaigiroku(engine, meeting_id, format, cleanup, pdf_font, template)
+        return _kaigiroku(engine, meeting_id, format, cleanup, pdf_font, template, chosen)
     with session_scope(engine) as session:
         # word timings serve the subtitles and the JSON document only
         meeting = repository.load_meeting(session, meeting_id,
@@ -70,8 +76,12 @@ def export_meeting(
         row = repository.get_meeting_row(session, meeting_id)
         options = repository.options_of(row)
         when = options.date or row.created_at
-    document = build_document(meeting, when, place=options.place or "",
+    documents = format in ("docx", "pdf", "md")
+    shown = (copies.public(meeting) if chosen == "public"
+             else copies.official(meeting) if documents else meeting)
+    document = build_document(shown, when, place=options.place or "",
                               with_transcript=with_transcript, cleanup=cleanup)
+    _copy_notes(document, meeting, chosen)
     # python-docx and fpdf2 load only for the formats that need them
     if format == "docx":
         from gijiroku.export.word import to_docx
@@ -82,17 +92,27 @@ def export_meeting(
 
         content = to_pdf(document, pdf_font)
     elif format == "json":
-        content = (json.dumps(result_document(meeting), ensure_ascii=False, indent=2)
-                   + "\n").encode()
+        content = (json.dumps({**result_document(shown), "copy": chosen}, ensure_ascii=False,
+                              indent=2) + "\n").encode()
     else:
         content = {"md": to_markdown, "srt": to_srt, "vtt": to_vtt}[format](document).encode()
     return Exported(content, MEDIA_TYPES[format], f"{meeting.title}.{format}",
                     document.notes)
 
 
+def _copy_notes(document: ExportDocument, meeting: Meeting, chosen: str) -> None:
+    """Which copy a file is, said at its top; the official copy's marks listed at its end."""
+    if not meeting.marks:
+        return
+    notes = NOTES[document.language]
+    document.notes.insert(0, notes[chosen])
+    if chosen == "official":
+        document.marks = copies.mark_list(meeting)
+
+
 def _kaigiroku(engine: Engine, meeting_id: str, format: str, cleanup: Cleanup,
-               pdf_font: Path | None, template: Path | None) -> Exported:
-    from gijiroku.export.kaigiroku import build_kaigiroku, to_markdown
+               pdf_font: Path | None, template: Path | None, chosen: str) -> Exported:
+    from gijiroku.export.kaigiroku import Block, build_kaigiroku, to_markdown
 
     with session_scope(engine) as session:
         meeting = repository.load_meeting(session, meeting_id, with_words=False)
@@ -102,9 +122,13 @@ def _kaigiroku(engine: Engine, meeting_id: str, format: str, cleanup: Cleanup,
                                         options.date)
     proceedings, _ = proceedings_of(record, meeting.segments, options.start_time,
                                     options.date)
-    document = build_kaigiroku(meeting, record, proceedings, kind=options.kind,
+    shown = copies.public(meeting) if chosen == "public" else copies.official(meeting)
+    document = build_kaigiroku(shown, record, proceedings, kind=options.kind,
                                meeting_date=options.date or f"{as_utc(row.created_at):%Y-%m-%d}",
                                cleanup=cleanup)
+    if meeting.marks and chosen == "official":
+        document.blocks += [Block("note", "〔" + NOTES["ja"]["official"] + "〕"),
+                            *(Block("note", line) for line in copies.mark_list(meeting))]
     if format == "docx":
         from gijiroku.export.kaigiroku_word import to_docx
 

@@ -21,13 +21,14 @@ HEADINGS = {
            "topics": "議題", "decisions": "決定事項", "action_items": "今後の対応",
            "task": "内容", "owner": "担当", "due": "期限", "transcript": "発言記録",
            "notes": "注記", "time": "時刻", "speaker": "発言者", "text": "発言",
-           "lines": "根拠", "none": "なし"},
+           "lines": "根拠", "none": "なし", "marks": "取消し・秘密会・個人情報の印（原本）"},
     "en": {"date": "Date and time", "place": "Place", "duration": "Recording length",
            "attendees": "Attendees",
            "summary": "Summary", "topics": "Agenda", "decisions": "Decisions",
            "action_items": "Action items", "task": "Task", "owner": "Owner", "due": "Due",
            "transcript": "Transcript", "notes": "Notes", "time": "Time", "speaker": "Speaker",
-           "text": "Text", "lines": "Lines", "none": "None"},
+           "text": "Text", "lines": "Lines", "none": "None",
+           "marks": "Marked passages (official copy)"},
 }
 NOTES = {
     "ja": {"processing": "処理が終わっていません（状態：{status}）。現時点の内容を出力しています。",
@@ -39,7 +40,11 @@ NOTES = {
                        "（AI草稿）です。発言記録と録音で確認してください。",
            "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
            "no_date": "未入力（録音の追加：{added}）",
-           "inaudible": "〔聴取不能〕"},
+           "inaudible": "〔聴取不能〕",
+           "official": "原本：取消し発言・秘密会・個人情報の箇所を［ ］で示し（注の番号）、"
+                       "一覧を末尾に付けています。",
+           "public": "公開用の写し：取消し発言は━、秘密会は時刻のみ、個人情報は〔 〕の"
+                     "語で置き換えています。"},
     "en": {"processing": "Processing has not finished (status: {status}); this export holds "
                          "what exists so far.",
            "no_transcript": "There is no transcript yet.",
@@ -52,7 +57,11 @@ NOTES = {
            "flagged": "Items marked ※ cite no transcript line; check them against the "
                       "recording.",
            "no_date": "not given (recording added {added})",
-           "inaudible": "[inaudible]"},
+           "inaudible": "[inaudible]",
+           "official": "Official copy: withdrawn remarks, closed sessions and personal "
+                       "information are shown in [ ] with a note number and listed at the end.",
+           "public": "Public copy: withdrawn remarks are filled with ━, closed sessions keep "
+                     "their times only, personal information is replaced by a label in [ ]."},
 }
 
 # Fillers: said, not meant. Japanese ones only where they stand alone (followed by a comma,
@@ -126,6 +135,8 @@ class ExportDocument:
     transcript_language: str | None
     notes: list[str]
     headings: dict[str, str]
+    #: the official copy's list of marked passages, shown at the end (empty: none, or public)
+    marks: list[str] = field(default_factory=list)
 
 
 def build_document(

@@ -196,7 +196,10 @@ def _blocks(meeting: Meeting, names: dict[str, str], proceedings: Proceedings,
             last_speaker = None
         text = "〔聴取不能〕" if segment.gap else printable(
             house_style(tidy_text(segment.text, "ja", cleanup), style, cleanup))
-        if segment.speaker != chair and _FLOOR.match(text.strip()):
+        if segment.speaker is None and text.startswith("〔") and text.endswith("〕"):
+            blocks.append(Block("note", text))  # an editor's note (a closed session's times)
+            last_speaker = None
+        elif segment.speaker != chair and _FLOOR.match(text.strip()):
             blocks.append(Block("note", f"〔「{text.strip().rstrip('。！!')}」と呼ぶ者あり〕"))
             last_speaker = None
         else:

@@ -158,4 +158,9 @@ def to_pdf(document: ExportDocument, font: Path | None = None) -> bytes:
                     row.cell(clock(line.start) if at == 0 else "", style=grey)
                     row.cell((line.speaker or "–") if at == 0 else "")
                     row.cell(piece)
+    if document.marks:
+        heading(h["marks"])
+        pdf.set_font(FAMILY, size=9.5)
+        for entry in document.marks:
+            paragraph("・" + entry)
     return bytes(pdf.output())

@@ -209,6 +209,8 @@ def to_markdown(document: ExportDocument) -> str:
         out += ["", f"## {h['transcript']}", ""]
         out += [f"**[{clock(line.start)}] {_md(line.speaker) or '–'}** (#{line.number}): "
                 f"{_md(line.text)}  " for line in document.lines]
+    if document.marks:
+        out += ["", f"## {h['marks']}", ""] + [f"- {_md(m)}" for m in document.marks]
     return "\n".join(out).rstrip() + "\n"
 
 

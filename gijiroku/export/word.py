@@ -147,6 +147,10 @@ def to_docx(document: ExportDocument) -> bytes:
             if line.speaker:
                 paragraph.add_run(f"{line.speaker}: ").bold = True
             paragraph.add_run(line.text)
+    if document.marks:
+        doc.add_heading(h["marks"], level=1)
+        for entry in document.marks:
+            doc.add_paragraph(entry, style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from diarize import DiarizerSpec, SpeakerHints, load_diarizer
 from diarize.assign import assign_speakers, carry_names, unsplit
 from diarize.voices import load_voice_encoder
-from gijiroku import roster
+from gijiroku import marks, roster
 from gijiroku.config import Settings
 from gijiroku.errors import EditConflictError
 from gijiroku.models import starter_segmentation_path
@@ -103,11 +103,13 @@ class DiarizeStage:
             if repository.line_versions(session, context.meeting_id, lock=True) != read:
                 raise EditConflictError(CHANGED_MEANWHILE)
             spans = repository.line_spans(session, context.meeting_id)
+            held = marks.held_lines(session, context.meeting_id)
             repository.save_transcript(
                 session, meeting_id=context.meeting_id, transcript=transcript
             )
             repository.save_speakers(session, meeting_id=context.meeting_id, speakers=speakers)
             lost = repository.cite_by_time(session, context.meeting_id, spans, segments)
+            unplaced = marks.carry_by_time(session, context.meeting_id, held, segments)
             suggested = roster.suggest(session, context.meeting_id,
                                        context.settings.voiceprint_threshold)
             stale = roster.stale_models(session, encoder.model_name)
@@ -120,6 +122,9 @@ class DiarizeStage:
                         "enrolled again", ", ".join(f"{n} person(s) ({m})"
                                                     for m, n in stale.items()),
                         encoder.model_name)
+        if unplaced:
+            log.warning("meeting %s: %d mark(s) could not be placed on the new lines; "
+                        "flagged for a person to set again", context.meeting_id, unplaced)
         if lost:
             log.warning("meeting %s: %d minutes item(s) cite speech no line holds now; "
                         "flagged", context.meeting_id, lost)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from gijiroku import roster
+from gijiroku import marks, roster
 from gijiroku.config import Settings
 from gijiroku.dictionary import terms
 from gijiroku.options import MeetingOptions
@@ -74,9 +74,15 @@ class TranscribeStage:
             log.info("%s: %d stretch(es) of speech decoded again, %d gap(s) left",
                      context.meeting_id, transcript.redecoded, gaps)
         with session_scope(context.engine) as session:
+            held = marks.held_lines(session, context.meeting_id)
             repository.save_transcript(
                 session, meeting_id=context.meeting_id, transcript=transcript
             )
+            unplaced = marks.carry_by_time(session, context.meeting_id, held,
+                                           transcript.segments)
+            if unplaced:
+                log.warning("meeting %s: %d mark(s) could not be placed on the new lines; "
+                            "flagged", context.meeting_id, unplaced)
             repository.update_meeting(session, context.meeting_id,
                                       redecoded=transcript.redecoded)
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from gijiroku.domain import (
     ActionItem,
     Decision,
+    Mark,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -43,6 +44,7 @@ from gijiroku.storage.job_repository import (  # noqa: F401  (re-exported: one e
 )
 from gijiroku.storage.tables import (
     JobRow,
+    MarkRow,
     MeetingRow,
     MembershipRow,
     MinutesItemRow,
@@ -427,7 +429,25 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         segments=_segments(session, meeting_id, with_words),
         minutes=minutes_of(session, row),
         redecoded=row.redecoded,
+        marks=load_marks(session, meeting_id),
     )
+
+
+def mark_of(row: MarkRow) -> Mark:
+    return Mark(id=row.id or 0, kind=row.kind, segment=row.segment,  # type: ignore[arg-type]
+                start=row.start, end=row.end, last_segment=row.last_segment,
+                category=row.category, note=row.note, permitted_by=row.permitted_by,
+                text=row.text, lost=row.lost)
+
+
+def mark_rows(session: Session, meeting_id: str) -> list[MarkRow]:
+    return list(session.exec(select(MarkRow).where(MarkRow.meeting_id == meeting_id)
+                             .order_by(col(MarkRow.id))).all())
+
+
+def load_marks(session: Session, meeting_id: str) -> list[Mark]:
+    """The meeting's marks, oldest first."""
+    return [mark_of(row) for row in mark_rows(session, meeting_id)]
 
 
 #: The lists of the minutes whose items are rows (MinutesItemRow.kind).

@@ -287,6 +287,49 @@ class MinutesItemRow(SQLModel, table=True):
                                                       server_default=sql_text("1")))
 
 
+class MarkRow(SQLModel, table=True):
+    """A mark on the transcript (`gijiroku.marks`): from character `start` of line `segment`
+    to character `end` of line `last_segment` (the same line when None; None offsets: from
+    the line's start, to its end), of kind withdrawn (取消し), closed (秘密会) or personal
+    (個人情報, its `category`). `text` is what it covers, kept when an edit takes that text
+    away (`lost`): the mark then says so instead of vanishing, and finds its text again
+    when an undo brings it back."""
+
+    __tablename__ = "mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32,
+                            index=True)
+    kind: str = Field(max_length=20)
+    category: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=500)
+    segment: int
+    start: int | None = None
+    end: int | None = None
+    last_segment: int | None = None
+    #: a withdrawal: the line where the council permitted it
+    permitted_by: int | None = None
+    text: str = Field(default="", sa_type=Text)
+    lost: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    created_at: datetime = _time()
+
+
+class DismissalRow(SQLModel, table=True):
+    """A suggested mark a person dismissed: never suggested again for that line's text."""
+
+    __tablename__ = "dismissal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32,
+                            index=True)
+    kind: str = Field(max_length=20)
+    category: str = Field(default="", max_length=20)
+    segment: int
+    text: str = Field(sa_type=Text)
+    created_at: datetime = _time()
+
+
 class EditRow(SQLModel, table=True):
     """One change a person made, with what was there before, so it can be seen and undone."""
 

@@ -611,3 +611,87 @@ def test_a_suggested_person_is_confirmed_with_one_click_and_a_roster_name_enrols
     page.screenshot(path=str(ARTIFACTS / "roster-page-ja.png"), full_page=True)
     assert problems == []
     context.close()
+
+
+def select_text(page: Any, first: int, start: int, last: int, end: int) -> None:
+    """Select characters of the lines #first..#last as a mouse drag would."""
+    page.evaluate("""([first, start, last, end]) => {
+      const point = (line, at) => {
+        const text = document.querySelector(`#segments li.seg[data-id="${line}"] p.text`);
+        const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+        let node = walker.nextNode(), left = at;
+        while (node && left > node.textContent.length) {
+          left -= node.textContent.length; node = walker.nextNode();
+        }
+        return [node, left];
+      };
+      const range = document.createRange();
+      range.setStart(...point(first, start));
+      range.setEnd(...point(last, end));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }""", [first, start, last, end])
+
+
+def test_marks_set_by_selection_suggestions_accepted_and_a_public_download(
+        server: Server, browser: Any) -> None:
+    """取消し, 秘密会 and 個人情報 in the meeting page: a withdrawn passage marked by selecting
+    it, a closed session by selecting across two lines, a suggested name accepted and a
+    suggested phone number dismissed; the public copy downloaded from the page holds none of
+    the marked text."""
+    from tests.marks.test_copies import ADDRESS, CLOSED, LINES, NAME, PHONE, WITHDRAWN, store
+
+    meeting = store(server.database(), server.data_dir)
+    served = Served(server, meeting)
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    assert page.locator("#marks li").inner_text() == "印はありません。"
+    at = LINES[1][1].index(WITHDRAWN)
+    select_text(page, 2, at, 2, at + len(WITHDRAWN))
+    page.select_option("#mark-kind", "withdrawn")
+    page.fill("#mark-permitted", "5")
+    page.click("#mark-form button[type=submit]")
+    page.wait_for_selector("#segments li.seg[data-id='2'] mark.marked-withdrawn")
+    assert page.inner_text("#segments li.seg[data-id='2'] mark") == WITHDRAWN
+    select_text(page, 7, 0, 8, len(CLOSED[1]))
+    page.select_option("#mark-kind", "closed")
+    page.click("#mark-form button[type=submit]")
+    page.wait_for_selector("#segments li.seg[data-id='8'] mark.marked-closed")
+    page.click("#mark-suggestions-box summary")
+    page.wait_for_selector("#mark-suggestions li.suggested-mark")
+    suggested = page.locator("#mark-suggestions li.suggested-mark")
+    assert any(NAME in text for text in suggested.all_inner_texts())
+    suggested.filter(has_text=NAME).locator("button", has_text="採用").click()
+    page.wait_for_selector("#segments li.seg[data-id='10'] mark.marked-personal")
+    suggested.filter(has_text=PHONE).locator("button", has_text="却下").click()
+    page.wait_for_function(f"() => ![...document.querySelectorAll('#mark-suggestions li')]"
+                           f".some((li) => li.textContent.includes('{PHONE}'))")
+    suggested.filter(has_text=ADDRESS).locator("button", has_text="採用").click()
+    page.wait_for_selector("#segments li.seg[data-id='11'] mark.marked-personal")
+    # the member's request quotes the withdrawn words: suggested from the chair's permission
+    suggested.filter(has_text="発言の取消し").filter(has_text="#4").locator(
+        "button", has_text="採用").click()
+    page.wait_for_function("() => document.querySelectorAll('#marks li.mark-entry').length "
+                           "=== 5")
+    page.screenshot(path=str(ARTIFACTS / "marks-ja.png"), full_page=True)
+    page.select_option("#export-copy", "public")
+    with page.expect_download() as caught:
+        page.click("#exports a:has-text('MD')")
+    public = Path(caught.value.path()).read_text()
+    for secret in (WITHDRAWN, *CLOSED, NAME, ADDRESS):
+        assert secret not in public, secret
+    assert PHONE in public  # dismissed, so not marked: the clerk decided
+    assert "━" * len(WITHDRAWN) in public and "〔秘密会（" in public and "〔氏名〕" in public
+    # a mark removed from the list, and its removal undone from the history
+    page.locator("#marks li.mark-entry", has_text=NAME).locator("button").click()
+    page.wait_for_function("() => document.querySelectorAll('#marks li.mark-entry').length "
+                           "=== 4")
+    page.click("#history summary")
+    page.wait_for_selector("#history-list li button")
+    assert "個人情報の印を外す" in page.locator("#history-list li").first.inner_text()
+    page.locator("#history-list li button").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#marks li.mark-entry').length "
+                           "=== 5")
+    assert problems == []
+    context.close()

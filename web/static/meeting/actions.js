@@ -1,4 +1,4 @@
-// What is done to the meeting as a whole: downloads, re-running the minutes or the speakers,
+// What is done to the meeting as a whole: downloads (official or public copy), re-running the minutes or the speakers,
 // applying the dictionary, retrying a failed job, deleting the meeting; and the tabs of
 // tablet widths.
 import { T, api, el, showError, toast } from "../common.js";
@@ -17,20 +17,22 @@ export function renderActions() {
 function renderExports() {
   const transcript = document.getElementById("export-transcript").checked;
   const cleanup = document.getElementById("export-cleanup").value;
+  const copy = document.getElementById("export-copy").value;
   const council = ["docx", "pdf"].map((format) => {
-    const query = new URLSearchParams({ format, layout: "kaigiroku", cleanup });
+    const query = new URLSearchParams({ format, layout: "kaigiroku", cleanup, copy });
     return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "",
                      "data-layout": "kaigiroku" },
               T.kaigiroku_export + " " + format.toUpperCase());
   });
   document.getElementById("exports").replaceChildren(...FORMATS.map((format) => {
-    const query = new URLSearchParams({ format, transcript: String(transcript), cleanup });
+    const query = new URLSearchParams({ format, transcript: String(transcript), cleanup, copy });
     return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "" },
               format.toUpperCase());
   }), ...council);
 }
 document.getElementById("export-transcript").addEventListener("change", renderExports);
 document.getElementById("export-cleanup").addEventListener("change", renderExports);
+document.getElementById("export-copy").addEventListener("change", renderExports);
 
 document.getElementById("rerun-minutes").addEventListener("click", async () => {
   // items no person edited are replaced by the new minutes: ask before losing them

@@ -6,6 +6,7 @@ import { ERR, T, api, harmless, showError, statusText, toast } from "../common.j
 import { renderActions } from "./actions.js";
 import { renderCouncil } from "./council.js";
 import { renderFacts, renderHeading } from "./facts.js";
+import { renderMarks } from "./marks.js";
 import { refreshHistory } from "./history.js";
 import { renderMinutes } from "./minutes.js";
 import { BASE, setStale, showJob, state } from "./page.js";
@@ -45,6 +46,7 @@ export function render() {
   renderFacts();
   renderActions();
   renderCouncil();
+  renderMarks();
 }
 
 // Another window's change: the document again, unless it is this page's own echo or a line

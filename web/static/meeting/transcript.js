@@ -7,8 +7,46 @@ import { hue, speakerLabel } from "./speakers.js";
 
 let starts = []; // line start times, in order, for finding the line being played
 
-// A line's text with the words worth checking against the recording underlined.
+// The marks on a line as [start, end, kind] character spans (gijiroku.marks: a mark runs
+// from a character of its first line to a character of its last).
+function markedSpans(segment) {
+  const order = state.doc.segments.map((s) => s.id);
+  const here = order.indexOf(segment.id);
+  const spans = [];
+  for (const mark of state.doc.marks || []) {
+    if (mark.lost) continue;
+    const first = order.indexOf(mark.segment_id);
+    const last = mark.last_segment_id ? order.indexOf(mark.last_segment_id) : first;
+    if (first < 0 || here < first || here > last) continue;
+    const start = here === first && mark.start !== null ? mark.start : 0;
+    const end = here === last && mark.end !== null ? mark.end : segment.text.length;
+    if (end > start) spans.push([start, end, mark.kind]);
+  }
+  return spans.sort((a, b) => a[0] - b[0]);
+}
+
+// A line's text with its marked passages shown as such (withdrawn, closed, personal).
+function markedText(segment, spans) {
+  const text = segment.text;
+  const parts = [];
+  let position = 0;
+  for (const [start, end, kind] of spans) {
+    const from = Math.max(start, position);
+    if (from >= end) continue;
+    if (from > position) parts.push(text.slice(position, from));
+    parts.push(el("mark", { class: "marked marked-" + kind, title: T["mark_" + kind] },
+                  text.slice(from, end)));
+    position = end;
+  }
+  if (position < text.length) parts.push(text.slice(position));
+  return parts;
+}
+
+// A line's text with the words worth checking against the recording underlined (and its
+// marked passages shown, where it has any).
 export function segmentText(segment) {
+  const spans = markedSpans(segment);
+  if (spans.length) return markedText(segment, spans);
   // Words are stored without the spaces between them (none in Japanese), so each is found
   // in the line's text in turn; a line retyped so that a word is gone is shown as typed.
   const text = segment.text;
