@@ -201,6 +201,9 @@ class MeetingDocument(BaseModel):
     """The result document (the same as `gijiroku process --json` writes), with the
     meeting's newest job."""
 
+    # `copy` is a field of the document (BaseModel has a method of that name): written so
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
     id: str
     title: str
     status: MeetingStatus

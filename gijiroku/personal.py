@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 #: Digits as people type them: ASCII and full width (offsets are kept: one character each).
 _D = "[0-9０-９]"
@@ -75,11 +76,14 @@ def valid_my_number(digits: str) -> bool:
     return int(digits[11]) == (0 if remainder <= 1 else 11 - remainder)
 
 
-def _names(text: str, known: frozenset[str]) -> list[Found]:
-    """People's names by Sudachi's tags: a surname, with the given name after it if any."""
+def _morphemes(text: str) -> list[Any]:
     from transcribe.japanese import tokenizer  # (Sudachi, loaded once for the process)
 
-    morphemes = list(tokenizer().tokenize(text))
+    return list(tokenizer().tokenize(text))
+
+
+def _names(text: str, morphemes: list[Any], known: frozenset[str]) -> list[Found]:
+    """People's names by Sudachi's tags: a surname, with the given name after it if any."""
     found: list[Found] = []
     index = 0
     while index < len(morphemes):
@@ -104,15 +108,23 @@ def _names(text: str, known: frozenset[str]) -> list[Found]:
     return found
 
 
-def _address(text: str) -> list[Found]:
+def _address(text: str, morphemes: list[Any]) -> list[Found]:
+    """Block numbers (丁目, 番地, 1-2-3) with the place name before them: kanji and katakana
+    (霞が関 too), and the morphological analyser's place names (地名: さいたま市)."""
+    places = {m.end(): m.begin() for m in morphemes
+              if m.part_of_speech()[1:3] == ("固有名詞", "地名")}
     found = []
     for match in BLOCK.finditer(text):
         start = match.start()
-        while start > 0 and match.start() - start < 15 and (
-                _PLACE_CHAR.match(text[start - 1]) or (
+        while start > 0 and match.start() - start < 15:
+            if start in places:
+                start = places[start]
+            elif _PLACE_CHAR.match(text[start - 1]) or (
                     text[start - 1] in _PLACE_JOINER and start > 1
-                    and _PLACE_CHAR.match(text[start - 2]))):
-            start -= 1
+                    and _PLACE_CHAR.match(text[start - 2])):
+                start -= 1
+            else:
+                break
         if match.start() - start < 2 and not match.group().endswith(("号", "番地")) \
                 and "丁目" not in match.group():
             continue  # numbers with no place name before them
@@ -141,10 +153,11 @@ def find(text: str, known: Iterable[str] = (), *, language: str | None = "ja") -
     for match in PHONE.finditer(text):
         if 10 <= len(_digits(match.group())) <= 11:
             found.append(Found(match.start(), match.end(), "phone", match.group().strip()))
-    found.extend(_address(text))
+    morphemes = _morphemes(text) if language == "ja" else []
+    found.extend(_address(text, morphemes))
     if language == "ja":
-        found.extend(_names(text, frozenset(" ".join(k.split()).replace(" ", "")
-                                            for k in known)))
+        found.extend(_names(text, morphemes, frozenset(" ".join(k.split()).replace(" ", "")
+                                                       for k in known)))
     # overlaps: the earlier kinds above (more specific shapes) and longer spans win
     priority = {c: i for i, c in enumerate(CATEGORIES_FOUND)}
     kept: list[Found] = []

@@ -36,11 +36,13 @@ def gijiroku(*args: str, data_dir: Path, stdin: str = "",
 
 def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
     """The shape README.md documents ("Result document"), with issue 17's `version` on each
-    line and item and issue 27's completeness counts and gap lines."""
+    line and item, issue 27's completeness counts and gap lines, and issue 33's marks and
+    the copy it is (official: the one `--json` writes)."""
     assert set(document) == {
         "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
-        "completeness",
+        "completeness", "marks", "copy",
     }
+    assert document["copy"] == "official" and document["marks"] == []
     gaps = [s for s in document["segments"] if s["gap"]]
     assert document["completeness"]["gaps"] == len(gaps)
     assert document["completeness"]["redecoded"] >= len(gaps)  # a gap was decoded again

@@ -45,3 +45,11 @@ def test_members_and_officials_are_never_suggested() -> None:
     assert find("鈴木課長、木村君、中山委員長に伺います。") == []  # an office after the name
     found = find("相談者の山田花子さんから電話がありました。", known)
     assert [(f.text, f.category) for f in found] == [("山田花子", "name")]
+
+
+def test_an_address_takes_the_place_name_before_its_block_numbers() -> None:
+    found = find("転居先はさいたま市浦和区高砂3丁目15番1号です。")  # 地名 in hiragana too
+    assert [(f.text, f.category) for f in found] == [
+        ("さいたま市浦和区高砂3丁目15番1号", "address")]
+    assert find("ひたちなか市の方です。") == []  # a town alone is no one's address
+    assert find("受付番号は2026-0001です。") == []  # numbers with no place before them
