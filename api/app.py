@@ -33,6 +33,7 @@ from gijiroku.errors import (
     InvalidInputError,
     JobNotClaimable,
     NotFoundError,
+    PermissionDeniedError,
     RecordingTooLongError,
     StageError,
     StaleVersionError,
@@ -48,6 +49,7 @@ from web import STATIC
 STATUS_BY_ERROR: list[tuple[type[GijirokuError], int]] = [
     (InvalidInputError, 422),
     (NotFoundError, 404),
+    (PermissionDeniedError, 403),
     (UploadTooLargeError, 413),
     (UploadError, 400),
     (RecordingTooLongError, 413),

@@ -3,6 +3,7 @@ filled with the UI text of the browser's language; the scripts then talk to the 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -10,12 +11,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from api.access import principal
 from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard, Refused, client_address
-from gijiroku import limits
+from gijiroku import accounts, audit, limits
 from gijiroku.errors import NotFoundError
 from gijiroku.messages import catalogue
-from gijiroku.storage import repository, session_scope
+from gijiroku.storage import open_database, repository, session_scope
 from web import LANGUAGES, TEMPLATES, choose_language, messages
 
 LANGUAGE_COOKIE = "gijiroku_lang"
@@ -49,7 +51,9 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
                 "lang": language, "other_lang": "en" if language == "ja" else "ja",
                 "t": messages(language), "errors": catalogue(language),
                 "csrf": guard.csrf_token(request), "limits": limits.FOR_PAGES,
-                "logged_in": guard.token is not None and guard.session_of(request) is not None,
+                "logged_in": guard.signin_needed() and guard.session_of(request) is not None,
+                # what the page offers follows the person's role (the API decides anyway)
+                "role": principal(request).role,
                 **context,
             },
         )
@@ -66,8 +70,11 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
     def meeting_page(request: Request, meeting_id: str, db: Db) -> Response:
         try:
             with session_scope(db) as session:
-                title = repository.get_meeting_row(session, meeting_id).title
+                row = repository.get_meeting_row(session, meeting_id)
+                title, section = row.title, row.section_id
         except NotFoundError:
+            return render(request, "missing.html", status=404)
+        if not principal(request).sees(section):  # another section's: as if none
             return render(request, "missing.html", status=404)
         return render(request, "meeting.html", meeting_id=meeting_id, title=title,
                       formats=export_formats)
@@ -82,30 +89,51 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
 
     @pages.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/") -> Response:
-        if guard.token is None:
+        if not guard.signin_needed():
             return RedirectResponse(safe_next(next), status_code=303)
         return render(request, "login.html", next=safe_next(next), failed=False)
 
     @pages.post("/login", response_class=HTMLResponse)
     async def login(
-        request: Request, token: str = Form(""), csrf: str = Form(""), next: str = Form("/")
+        request: Request, token: str = Form(""), csrf: str = Form(""), next: str = Form("/"),
+        name: str = Form("", max_length=200),
     ) -> Response:
-        if guard.token is None:
+        """A person's name and password (an account), or the installation's token alone."""
+        if not guard.signin_needed():
             return RedirectResponse(safe_next(next), status_code=303)
         address = client_address(request)
+        engine = open_database(request.app.state.settings.resolved_database_url)
+        person: list[str] = []
+
+        def matches() -> bool:
+            if not guard.csrf_matches(request, csrf):
+                return False
+            if not name.strip():
+                return guard.password_matches(token)
+            found = accounts.by_password(engine, name.strip(), token)
+            if found is not None and found.name:
+                person.append(found.name)
+            return found is not None
+
         try:
-            right = guard.throttle.attempt(address, lambda: guard.csrf_matches(request, csrf)
-                                           and guard.password_matches(token))
+            right = await asyncio.to_thread(guard.throttle.attempt, address, matches)
         except Refused as refused:
             response = render(request, "login.html", status=429, next=safe_next(next),
                               failed=False, wait=round(refused.retry_after or 1))
             response.headers["Retry-After"] = str(round(refused.retry_after or 1))
             return response
         if not right:
+            audit.log(engine, "sign_in_failed", "account", name.strip()[:64],
+                      {"by": "password" if name.strip() else "token"}, actor="",
+                      address=address)
             return render(request, "login.html", status=401, next=safe_next(next), failed=True)
+        who = person[0] if person else None
+        audit.log(engine, "sign_in", "account", who or "", {"by": "password" if who else
+                                                            "token"}, actor=who or "",
+                  address=address)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
-            SESSION_COOKIE, guard.new_session(address), max_age=SESSION_SECONDS,
+            SESSION_COOKIE, guard.new_session(address, who), max_age=SESSION_SECONDS,
             httponly=True, samesite="strict", secure=request.url.scheme == "https",
         )
         return response

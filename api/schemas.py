@@ -197,6 +197,13 @@ class MarkSuggestionOut(BaseModel):
     permitted_by: int | None
 
 
+class StateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["draft", "review", "approved", "published"]
+    comment: str = Field(default="", max_length=2000,
+                         description="why (required when an approved meeting is reopened)")
+
+
 class MeetingDocument(BaseModel):
     """The result document (the same as `gijiroku process --json` writes), with the
     meeting's newest job."""
@@ -216,6 +223,8 @@ class MeetingDocument(BaseModel):
     marks: list[MarkOut] = Field(default_factory=list, description="the official copy's "
                                  "marks (none in the public copy)")
     copy_: Literal["official", "public"] = Field(default="official", alias="copy")
+    state: Literal["draft", "review", "approved", "published"] = Field(
+        default="draft", description="the workflow: 下書き, 校正中, 承認済, 公開")
     date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
     place: str | None = None
     kind: str | None = Field(default=None, description="honkaigi, iinkai or other")

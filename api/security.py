@@ -35,8 +35,11 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 
+from gijiroku import accounts, audit
+from gijiroku.accounts import INSTALLATION, Principal
 from gijiroku.domain import as_utc
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import WebSessionRow
@@ -46,6 +49,9 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "gijiroku_session"
 SESSION_SECONDS = 12 * 3600  # one working day
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Seconds between looks at whether accounts exist (a first account made by the command
+#: line closes the open service within this).
+ACCOUNTS_RECHECK = 2.0
 #: Paths anyone may read: the login form, styles and scripts, health, the API's description.
 PUBLIC_PREFIXES = ("/login", "/static/", "/healthz", "/docs", "/openapi.json", "/redoc")
 
@@ -158,6 +164,8 @@ class Guard:
         self._fingerprint = hashlib.sha256(self._key + b"fingerprint").hexdigest()
         self._engine = engine
         self.throttle = Throttle()
+        self._accounts = False
+        self._accounts_checked = -ACCOUNTS_RECHECK - 1.0
 
     def _sign(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
@@ -173,8 +181,9 @@ class Guard:
     def _row_id(nonce: str) -> str:
         return hashlib.sha256(nonce.encode()).hexdigest()
 
-    def new_session(self, client: str = "") -> str:
-        """Store a new session and return the cookie's value."""
+    def new_session(self, client: str = "", account: str | None = None) -> str:
+        """Store a new session (of `account`, or of the token holder) and return the
+        cookie's value."""
         nonce = secrets.token_hex(16)
         now = datetime.now(UTC)
         with session_scope(self._db()) as session:
@@ -182,7 +191,7 @@ class Guard:
                 WebSessionRow.expires_at < now))  # type: ignore[arg-type]
             session.add(WebSessionRow(
                 id=self._row_id(nonce), token_fingerprint=self._fingerprint,
-                client=client[:64], created_at=now,
+                client=client[:64], created_at=now, account=account,
                 expires_at=now + timedelta(seconds=SESSION_SECONDS)))
         return f"{nonce}.{self._sign(f'session:{nonce}')}"
 
@@ -216,8 +225,35 @@ class Guard:
                 if row is None or row.token_fingerprint != self._fingerprint \
                         or expires is None or expires <= datetime.now(UTC):
                     nonce = None
+                else:
+                    request.state.session_account = row.account
         request.state.session = nonce
         return nonce
+
+    def accounts_in_force(self) -> bool:
+        """Whether people have accounts (looked up at most every few seconds): then every
+        request must say who makes it, even with no installation token."""
+        now = time.monotonic()
+        if self._engine is None:
+            return False
+        if now - self._accounts_checked > ACCOUNTS_RECHECK:
+            try:
+                self._accounts = accounts.in_force(self._db())
+                self._accounts_checked = now
+            except SQLAlchemyError as exc:  # the database is down: as last known
+                log.warning("could not look whether accounts exist: %s", exc)
+        return self._accounts
+
+    def signin_needed(self) -> bool:
+        return self.token is not None or self.accounts_in_force()
+
+    def _session_principal(self, request: Request) -> Principal | None:
+        """Who a signed-in browser is: the person of the session (None when their account
+        was disabled or removed since), or the token holder."""
+        name = getattr(request.state, "session_account", None)
+        if name is None:
+            return INSTALLATION
+        return accounts.by_name(self._db(), name)
 
     def end_session(self, request: Request) -> None:
         """Logging out: the stored session is deleted, so the cookie is worth nothing."""
@@ -281,28 +317,52 @@ class Guard:
                           "The page is out of date or not this service's: reload it.")
 
     def check(self, request: Request) -> None:
-        """All of the rules, in order; raises `Refused`."""
+        """All of the rules, in order; raises `Refused`. Sets `request.state.principal`:
+        who the request acts for (`gijiroku.accounts`)."""
         self.check_host(request)
+        request.state.principal = None
         sent = request.headers.get("authorization")
-        if sent is not None and self.token is not None and request.url.path.startswith("/api/"):
+        if sent is not None and request.url.path.startswith("/api/") and self.signin_needed():
             # a browser never adds this header by itself, so it cannot be forged cross-site
-            expected = f"Bearer {self.token}".encode()
-            if not self.throttle.attempt(client_address(request),
-                                         lambda: hmac.compare_digest(sent.encode(), expected)):
-                raise Refused(401, "unauthorized", "The API token sent is not the right one.")
+            request.state.principal = self._bearer(request, sent)
             return
         self.check_same_site(request)
         self.check_access(request)
 
+    def _bearer(self, request: Request, sent: str) -> Principal:
+        """The installation's token (an admin), or a person's API token."""
+        found: list[Principal] = []
+
+        def right() -> bool:
+            if self.token is not None and hmac.compare_digest(
+                    sent.encode(), f"Bearer {self.token}".encode()):
+                found.append(INSTALLATION)
+            elif sent.startswith("Bearer ") and len(sent) < 200:
+                person = accounts.by_token(self._db(), sent[7:])
+                if person is not None:
+                    found.append(person)
+            return bool(found)
+
+        address = client_address(request)
+        if not self.throttle.attempt(address, right):
+            audit.log(self._db(), "sign_in_failed", detail={"by": "token"}, actor="",
+                      address=address)
+            raise Refused(401, "unauthorized", "The API token sent is not the right one.")
+        return found[0]
+
     def check_access(self, request: Request) -> None:
-        """With a token set: a session for pages and the API (bearer checked in `check`)."""
-        if self.token is None:
-            return
+        """With a token or accounts: a session for pages and the API (a bearer token is
+        checked in `check`). With neither, the service is one clerk's: open."""
         path = request.url.path
         if path.startswith(PUBLIC_PREFIXES):
             return
-        if self.session_of(request) is not None:
+        if not self.signin_needed():
+            request.state.principal = INSTALLATION
             return
+        if self.session_of(request) is not None:
+            request.state.principal = self._session_principal(request)
+            if request.state.principal is not None:
+                return
         if path.startswith("/api/"):
             raise Refused(401, "unauthorized",
                           "Send the API token as 'Authorization: Bearer ...', or log in.")

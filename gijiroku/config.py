@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     #: Load the models when a worker starts, not at its first job (default: on a GPU)
     preload_models: bool | None = None
 
+    #: Days after a meeting's approval that its recording and audio are kept (None: always).
+    retention_days: float | None = Field(default=None, ge=0.0, le=36500.0)
+
     # Watched folders: one or more directories, separated like PATH (":" on Linux)
     watch_dir: str | None = None
     #: A file is taken once its size and time have not changed for this long.

@@ -263,6 +263,8 @@ class Meeting:
     #: Stretches of speech decoded again when it was transcribed (None: before the check).
     redecoded: int | None = None
     marks: list[Mark] = field(default_factory=list)
+    #: The workflow: draft, review, approved, published (gijiroku.workflow).
+    state: str = "draft"
 
 
 def join_words(texts: Iterable[str], language: str | None) -> str:

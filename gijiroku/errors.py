@@ -18,6 +18,7 @@
     ├── ModelError
     │   ├── ModelNotFoundError      a configured model is not on this machine
     │   └── UnsupportedLanguageError  a language the model cannot transcribe
+    ├── PermissionDeniedError       the person's role does not allow it
     ├── NotFoundError               no such segment, speaker or edit
     │   ├── MeetingNotFoundError    no meeting with that id
     │   └── JobNotFoundError        no job with that id
@@ -133,6 +134,10 @@ class ModelNotFoundError(ModelError):
 
 class UnsupportedLanguageError(ModelError):
     code = "language_unsupported"
+
+
+class PermissionDeniedError(GijirokuError):
+    code = "forbidden"
 
 
 class NotFoundError(GijirokuError):

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete
 from sqlmodel import col
 
-from gijiroku import audio
+from gijiroku import audio, audit
 from gijiroku.domain import FINISHED
 from gijiroku.edits.history import record
 from gijiroku.jobs import cancel
@@ -128,7 +128,9 @@ def delete_meeting(engine: Engine, data_dir: Path, meeting_id: str) -> None:
     cancelled first, so it stops instead of writing into what is gone."""
     _cancel_unfinished(engine, meeting_id)
     with session_scope(engine) as session:
-        repository.delete_meeting(session, meeting_id)
+        row = repository.delete_meeting(session, meeting_id)
+        # the audit log keeps the meeting's entries, and says it went
+        audit.append(session, "delete", "meeting", meeting_id, {"title": row.title})
     shutil.rmtree(meeting_dir(data_dir, meeting_id), ignore_errors=True)
 
 

@@ -22,6 +22,7 @@ from typing import Literal
 
 from sqlalchemy import Engine
 
+from gijiroku import audit, workflow
 from gijiroku.config import Settings
 from gijiroku.domain import Progress, no_progress
 from gijiroku.errors import EditConflictError, StageError
@@ -70,6 +71,7 @@ def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
     to re-run diarization over lines a person edited unless `replace_edits` is given."""
     with session_scope(engine) as session:
         row = repository.get_meeting_row(session, meeting_id)
+        workflow.check_unlocked(session, meeting_id)
         if TranscribeStage.name not in row.completed_stages:
             raise StageError("The meeting has no finished transcript to build on yet.")
         if (rerun.stage == DiarizeStage.name and not rerun.replace_edits
@@ -82,6 +84,8 @@ def queue_rerun(engine: Engine, meeting_id: str, rerun: Rerun) -> str:
         )
         job = repository.create_job(session, meeting_id=meeting_id, stages=[rerun.stage],
                                     replace_edits=rerun.replace_edits)
+        audit.append(session, "rerun", "meeting", meeting_id, {"stage": rerun.stage,
+                                                               "job": job.id})
         return job.id
 
 

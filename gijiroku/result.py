@@ -30,6 +30,7 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
         "minutes": minutes_document(meeting.minutes),
         "completeness": completeness_document(meeting),
         "marks": [mark_document(mark) for mark in meeting.marks],
+        "state": meeting.state,
     }
 
 

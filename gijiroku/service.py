@@ -4,10 +4,12 @@ in this process (unless `GIJIROKU_SERVE_WORKER=false`) and the watched folders."
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gijiroku import retention
 from gijiroku.config import Settings
 from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
 from gijiroku.recordings import remove_abandoned_files, remove_partial_uploads
@@ -23,6 +25,8 @@ class Service:
         self.queue: JobQueue | None = None
         self.worker: EmbeddedWorker | None = None
         self.watcher: FolderWatcher | None = None
+        self._stopping = threading.Event()
+        self._retention: threading.Thread | None = None
 
     @property
     def engine(self) -> Engine:
@@ -48,11 +52,25 @@ class Service:
                 folders, self._take, stable_seconds=self.settings.watch_stable_seconds
             )
             self.watcher.start()
+        if self.settings.retention_days is not None:
+            self._retention = threading.Thread(target=self._keep_retention, daemon=True,
+                                               name="gijiroku-retention")
+            self._retention.start()
         log.info(
             "queue: %s; worker: %s; watched folders: %s", self.queue.describe(),
             "in this process" if self.worker else "separate (gijiroku worker)",
             ", ".join(str(f) for f in folders) or "none",
         )
+
+    def _keep_retention(self) -> None:
+        """Recordings of meetings approved long enough ago removed, every hour."""
+        days = self.settings.retention_days
+        while days is not None and not self._stopping.is_set():
+            try:
+                retention.apply(self.engine, self.settings.data_dir, days)
+            except Exception:  # a database hiccup: tried again at the next round
+                log.exception("retention could not be applied")
+            self._stopping.wait(retention.INTERVAL_SECONDS)
 
     def _take(self, path: Path) -> None:
         assert self.queue is not None
@@ -66,6 +84,7 @@ class Service:
         self.queue.enqueue(job_id)
 
     def stop(self) -> None:
+        self._stopping.set()
         if self.watcher is not None:
             self.watcher.stop()
         if self.worker is not None:

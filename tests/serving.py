@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -98,3 +100,15 @@ class Server:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[Server]:
+    """A started `gijiroku serve` with its data and log in `folder`, stopped afterwards (a
+    module's fixture: each test stores meetings of its own into it)."""
+    served = Server(folder / "data", folder / "serve.log")
+    try:
+        served.start()
+        yield served
+    finally:
+        served.close()

@@ -190,7 +190,8 @@ def test_an_unfinished_meeting_exports_what_exists_and_says_what_is_missing(
     text = exported.content.decode()
     assert "Processing has not finished (status: queued)" in text
     assert "There is no transcript yet." in text
-    assert exported.notes and len(exported.notes) == 3
+    assert exported.notes and len(exported.notes) == 4
+    assert exported.notes[0].startswith("This copy is a draft")  # nobody approved it
     assert export_meeting(engine, meeting, "srt").content == b"\n"
     with pytest.raises(InvalidInputError, match="Unknown export format"):
         export_meeting(engine, meeting, "exe")
@@ -242,8 +243,8 @@ def test_word_document_has_headings_the_action_table_and_japanese(engine: Engine
     text = "\n".join(p.text for p in opened.paragraphs)
     assert "議長: えー、ただいまから総務委員会を開会いたします。" in text
     facts = opened.tables[0]
-    assert [[c.text for c in row.cells] for row in facts.rows][:2] == [
-        ["日時", "2026-11-20"], ["場所", "第1委員会室"]]
+    assert [[c.text for c in row.cells] for row in facts.rows][:3] == [
+        ["日時", "2026-11-20"], ["状態", "下書き"], ["場所", "第1委員会室"]]
     assert opened.styles["Normal"].element.rPr.rFonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "Yu Gothic"
 

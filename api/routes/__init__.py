@@ -1,7 +1,8 @@
 """The HTTP API's routes, one module per resource, all under `/api`."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from api.access import authorize
 from api.routes import (
     council,
     dictionary,
@@ -17,7 +18,8 @@ from api.schemas import ERRORS
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api", responses=ERRORS)
+    # every route: its access rule and the person's sections (api.access)
+    router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(authorize)])
     for part in (meetings, edits, marks, council, roster, jobs, exports, watched, dictionary):
         router.include_router(part.router)
     return router

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 
+from api.access import principal
 from api.deps import Config, Db, Send
 from api.schemas import (
     Created,
@@ -21,11 +22,12 @@ from api.schemas import (
     MeetingDocument,
     MeetingPage,
     MeetingPatch,
+    StateIn,
     summary,
     utc_iso,
 )
 from api.uploads import discard, receive_upload, release
-from gijiroku import audio, copies, edits, limits, meetings
+from gijiroku import accounts, audio, copies, edits, limits, meetings, workflow
 from gijiroku.copies import Copy
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
@@ -91,10 +93,15 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
         request, settings.data_dir / "uploads", settings.max_upload_mb * 1024 * 1024
     )
     try:
+        # the uploader's section, or the one of theirs the form names (`group`)
+        section = await asyncio.to_thread(_section_for_upload, db, principal(request),
+                                          received.fields.get("group"))
         accepted = await asyncio.to_thread(
             meetings.accept_upload, db, settings.data_dir, received.path, received.filename,
             received.sha256, received.fields, settings.limits,
         )
+        if section is not None:
+            await asyncio.to_thread(_put_in_section, db, accepted.meeting_id, section)
     except BaseException:
         discard(received)
         raise
@@ -106,19 +113,32 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
         return {**summary(meeting, job), "job_id": accepted.job_id}
 
 
+def _section_for_upload(db: Engine, who: accounts.Principal, asked: str | None) -> int | None:
+    with session_scope(db) as session:
+        return accounts.section_for_upload(session, who, asked)
+
+
+def _put_in_section(db: Engine, meeting_id: str, section: int) -> None:
+    with session_scope(db) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        row.section_id = section
+        session.add(row)
+
+
 @router.get("/meetings", response_model=MeetingPage, summary="List and search meetings")
 def list_meetings(
-    db: Db,
+    db: Db, request: Request,
     q: Annotated[str | None, Query(max_length=limits.FIND, description="title or text")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     copy: Annotated[Copy, Query(description="public: search the public copy (what a "
                                 "marked passage hides is not found)")] = "official",
 ) -> dict[str, Any]:
     with session_scope(db) as session:
+        sections = principal(request).sections  # (None: every meeting, as an admin)
         if q and copies.copy_for(copies.STAFF, copy) == "public":
-            rows, total = copies.search_public(session, q, page)
+            rows, total = copies.search_public(session, q, page, sections)
         else:
-            rows, total = repository.list_meetings(session, q, page)
+            rows, total = repository.list_meetings(session, q, page, sections=sections)
         jobs = repository.latest_jobs(session, [r.id for r in rows])
         return {
             "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
@@ -199,3 +219,14 @@ def get_audio(meeting_id: str, db: Db, settings: Config) -> FileResponse:
     path = audio.playable(path)  # WMA, AMR...: the copy decode made (or made now)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type)
+
+
+@router.post("/meetings/{meeting_id}/state", response_model=MeetingDocument,
+             summary="A step of the workflow: draft, review, approved, published")
+def change_state(meeting_id: str, body: StateIn, db: Db, request: Request) -> Response:
+    """下書き → 校正中 → 承認済 → 公開, and back (reopening an approved meeting needs a
+    `comment` with the reason). Approving and publishing need the approver role. An
+    approved or published meeting refuses every change until it is reopened."""
+    workflow.change_state(db, meeting_id, body.state, body.comment, principal(request))
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
+                    media_type="application/json")

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from gijiroku import audit, workflow
+from gijiroku.accounts import acting
 from gijiroku.storage import repository
 from gijiroku.storage.tables import EditRow
 
@@ -229,16 +231,22 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
 def record(session: Session, meeting_id: str, kind: str, target: str, before: Any,
            after: Any, *, touch: bool = True) -> EditRow:
     """The one way a change enters a meeting's history: an entry of one of `KINDS`, with
-    what was there and what is now (its author: None until people have accounts). With
-    `touch`, the meeting's `updated_at` moves on (other windows hear of the change)."""
+    what was there and what is now, by the person the request acts for (None: the
+    installation: the command line, the single token, a dictionary rule). A change to an
+    approved or published meeting is refused here, so the whole change is undone with it
+    (`gijiroku.workflow`); every entry goes into the audit log. With `touch`, the
+    meeting's `updated_at` moves on (other windows hear of the change)."""
     if kind not in KINDS:
         raise ValueError(f"{kind!r} is not a kind of history entry")
+    workflow.check_unlocked(session, meeting_id)
     edit = EditRow(meeting_id=meeting_id, kind=kind, target=target, before=before,
-                   after=after, author=None)
+                   after=after, author=acting().name)
     session.add(edit)
     if touch:
         repository.update_meeting(session, meeting_id)
     session.flush()
+    audit.append(session, "edit", "meeting", meeting_id, {"kind": kind, "target": target,
+                                                          "edit": edit.id})
     return edit
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from gijiroku import audit, workflow
 from gijiroku.edits import (
     corrections,
     facts,
@@ -62,7 +63,10 @@ def undo(engine: Engine, meeting_id: str, edit_id: int) -> EditRow:
                             + (" (made before items had their own ids)."
                                if edit.kind in minutes.MINUTES_LISTS else "."))
         meeting = repository.get_meeting_row(session, meeting_id)
+        workflow.check_unlocked(session, meeting_id)
         UNDO[edit.kind](session, meeting, edit)
+        audit.append(session, "undo", "meeting", meeting_id, {"edit": edit_id,
+                                                               "kind": edit.kind})
         edit.undone_at = utcnow()
         session.add(edit)
         repository.update_meeting(session, meeting_id)  # bumps updated_at

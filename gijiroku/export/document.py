@@ -11,6 +11,7 @@ from typing import Literal
 
 from gijiroku.domain import Meeting, Minutes, Segment, Speaker, as_utc, clock, join_words
 from gijiroku.edits.history import speaker_label
+from gijiroku.workflow import LABELS
 
 Cleanup = Literal["verbatim", "fillers", "tidy"]
 CLEANUPS: tuple[Cleanup, ...] = ("verbatim", "fillers", "tidy")
@@ -21,14 +22,15 @@ HEADINGS = {
            "topics": "議題", "decisions": "決定事項", "action_items": "今後の対応",
            "task": "内容", "owner": "担当", "due": "期限", "transcript": "発言記録",
            "notes": "注記", "time": "時刻", "speaker": "発言者", "text": "発言",
-           "lines": "根拠", "none": "なし", "marks": "取消し・秘密会・個人情報の印（原本）"},
+           "lines": "根拠", "none": "なし", "marks": "取消し・秘密会・個人情報の印（原本）",
+           "state": "状態"},
     "en": {"date": "Date and time", "place": "Place", "duration": "Recording length",
            "attendees": "Attendees",
            "summary": "Summary", "topics": "Agenda", "decisions": "Decisions",
            "action_items": "Action items", "task": "Task", "owner": "Owner", "due": "Due",
            "transcript": "Transcript", "notes": "Notes", "time": "Time", "speaker": "Speaker",
            "text": "Text", "lines": "Lines", "none": "None",
-           "marks": "Marked passages (official copy)"},
+           "marks": "Marked passages (official copy)", "state": "State"},
 }
 NOTES = {
     "ja": {"processing": "処理が終わっていません（状態：{status}）。現時点の内容を出力しています。",
@@ -41,6 +43,7 @@ NOTES = {
            "flagged": "根拠の発言が示されていない項目があります（※）。録音で確認してください。",
            "no_date": "未入力（録音の追加：{added}）",
            "inaudible": "〔聴取不能〕",
+           "draft": "この写しは下書きです（{state}：未承認）。",
            "official": "原本：取消し発言・秘密会・個人情報の箇所を［ ］で示し（注の番号）、"
                        "一覧を末尾に付けています。",
            "public": "公開用の写し：取消し発言は━、秘密会は時刻のみ、個人情報は〔 〕の"
@@ -58,6 +61,7 @@ NOTES = {
                       "recording.",
            "no_date": "not given (recording added {added})",
            "inaudible": "[inaudible]",
+           "draft": "This copy is a draft, not approved (state: {state}).",
            "official": "Official copy: withdrawn remarks, closed sessions and personal "
                        "information are shown in [ ] with a note number and listed at the end.",
            "public": "Public copy: withdrawn remarks are filled with ━, closed sessions keep "
@@ -137,6 +141,8 @@ class ExportDocument:
     headings: dict[str, str]
     #: the official copy's list of marked passages, shown at the end (empty: none, or public)
     marks: list[str] = field(default_factory=list)
+    #: the workflow state as the reader reads it: 下書き, 校正中, 承認済, 公開
+    state: str = ""
 
 
 def build_document(
@@ -174,6 +180,7 @@ def build_document(
         lines=lines, with_transcript=with_transcript, cleanup=cleanup,
         transcript_language=meeting.language,
         notes=_notes(meeting, minutes, language), headings=headings,
+        state=STATE_NAMES[language].get(meeting.state, meeting.state),
     )
 
 
@@ -208,9 +215,16 @@ def _line(segment: Segment, names: dict[str, str], language: str | None,
     )
 
 
+STATE_NAMES = {"ja": LABELS,
+               "en": {"draft": "draft", "review": "in review", "approved": "approved",
+                      "published": "published"}}
+
+
 def _notes(meeting: Meeting, minutes: Minutes, language: str) -> list[str]:
     text = NOTES[language]
     notes = []
+    if meeting.state in ("draft", "review"):  # a copy of what nobody approved says so
+        notes.append(text["draft"].format(state=STATE_NAMES[language][meeting.state]))
     if meeting.status != "done":
         notes.append(text["processing"].format(status=meeting.status))
     if not meeting.segments:
@@ -237,6 +251,8 @@ def facts(document: ExportDocument, separator: str) -> list[tuple[str, str]]:
     attendees (joined by `separator`)."""
     h = document.headings
     rows = [(h["date"], document.when)]
+    if document.state:
+        rows.append((h["state"], document.state))
     if document.place:
         rows.append((h["place"], document.place))
     if document.duration:

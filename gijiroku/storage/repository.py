@@ -430,6 +430,7 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         minutes=minutes_of(session, row),
         redecoded=row.redecoded,
         marks=load_marks(session, meeting_id),
+        state=row.state,
     )
 
 
@@ -541,12 +542,15 @@ def page_count(total: int, size: int = PAGE_SIZE) -> int:
 
 def list_meetings(
     session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE,
-    statuses: Sequence[str] = (),
+    statuses: Sequence[str] = (), sections: frozenset[int] | None = None,
 ) -> tuple[list[MeetingRow], int]:
     """A page of meetings, newest first, and the total; `query` matches titles and the
     transcript text (any language: a plain substring match); `statuses`, when given, keeps
-    meetings in one of them."""
+    meetings in one of them; `sections`, when given, keeps meetings of those sections (a
+    person's: `gijiroku.accounts`)."""
     statement = select(MeetingRow)
+    if sections is not None:
+        statement = statement.where(col(MeetingRow.section_id).in_(sorted(sections)))
     if statuses:
         statement = statement.where(col(MeetingRow.status).in_(list(statuses)))
     if query and query.strip():

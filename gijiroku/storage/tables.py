@@ -72,6 +72,13 @@ class MeetingRow(SQLModel, table=True):
     #: and session, attendance, signing members, and the proceedings as corrected (absent:
     #: recognised from the transcript each time). `gijiroku.council.record`.
     record: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    #: The section (課, 議会事務局) it belongs to: only its members and admins see it (None:
+    #: made before accounts, or by the installation's token: admins only).
+    section_id: int | None = Field(default=None, foreign_key="section.id",
+                                   ondelete="SET NULL", index=True)
+    #: Where its minutes are: draft, review, approved, published (`gijiroku.workflow`).
+    state: str = Field(default="draft", sa_column=Column(String(20), nullable=False,
+                                                          server_default="draft"))
     created_at: datetime = _time()
     updated_at: datetime = _time()
 
@@ -365,6 +372,86 @@ class DictionaryEntryRow(SQLModel, table=True):
     created_at: datetime = _time()
 
 
+class SectionRow(SQLModel, table=True):
+    """A group of people who share meetings: a section such as 議会事務局 or 総務課."""
+
+    __tablename__ = "section"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = _time()
+
+
+class AccountRow(SQLModel, table=True):
+    """A person who signs in (`gijiroku.accounts`): a role, sections, a password hash (argon2)
+    for a local account, or none for one that signs in through the directory."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    role: str = Field(max_length=20)  # viewer | editor | approver | admin
+    password_hash: str | None = Field(default=None, max_length=200)
+    source: str = Field(default="local", max_length=20)  # local | ldap | oidc
+    disabled: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    created_at: datetime = _time()
+
+
+class SectionMemberRow(SQLModel, table=True):
+    __tablename__ = "section_member"
+
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", primary_key=True)
+    section_id: int = Field(foreign_key="section.id", ondelete="CASCADE", primary_key=True)
+
+
+class ApiKeyRow(SQLModel, table=True):
+    """A person's API token for programs: only its SHA-256 is kept; revoked, it is refused."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    digest: str = Field(max_length=64, unique=True)
+    created_at: datetime = _time()
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class StateChangeRow(SQLModel, table=True):
+    """One step of a meeting's workflow: from, to, who, when, why."""
+
+    __tablename__ = "state_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", ondelete="CASCADE", max_length=32,
+                            index=True)
+    from_state: str = Field(max_length=20)
+    to_state: str = Field(max_length=20)
+    actor: str | None = Field(default=None, max_length=200)
+    comment: str = Field(default="", max_length=2000)
+    created_at: datetime = _time()
+
+
+class AuditRow(SQLModel, table=True):
+    """The audit log (`gijiroku.audit`), append-only: each entry's `digest` is the SHA-256 of
+    the previous entry's and its own content, so a changed or removed entry breaks the
+    chain. Entries name their object by type and id, with no foreign key: a deleted
+    meeting's entries stay."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _time(index=True)
+    actor: str | None = Field(default=None, max_length=200)
+    address: str = Field(default="", max_length=64)
+    action: str = Field(max_length=40)
+    object_type: str = Field(default="", max_length=40)
+    object_id: str = Field(default="", max_length=64)
+    detail: Any = Field(default=None, sa_column=Column(JSON))
+    previous: str = Field(default="", max_length=64)
+    digest: str = Field(default="", max_length=64)
+
+
 class WebSessionRow(SQLModel, table=True):
     """A browser signed in with the API token. The cookie names this row by a random id (only
     its hash is stored); logging out deletes the row, and a changed token no longer matches
@@ -375,5 +462,7 @@ class WebSessionRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the cookie's random part
     token_fingerprint: str = Field(max_length=64)
     client: str = Field(default="", max_length=64)  # the address that signed in, for the log
+    #: the person signed in (None: signed in with the installation's token)
+    account: str | None = Field(default=None, max_length=200)
     created_at: datetime = _time()
     expires_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)

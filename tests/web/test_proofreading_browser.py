@@ -25,7 +25,7 @@ from gijiroku.messages import CATALOGUE
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import SegmentRow, WordRow
 from tests.seed import seed_meeting
-from tests.serving import Server
+from tests.serving import Server, serving
 from tests.test_watch import wait_for
 from tests.web.test_browser import ARTIFACTS, PLAYER, job_done, rows, shown_speaker, watched
 
@@ -45,13 +45,8 @@ class Served:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One `gijiroku serve` for the module; each test stores meetings of its own into it."""
-    folder = tmp_path_factory.mktemp("proofreading")
-    served = Server(folder / "data", folder / "serve.log")
-    try:
-        served.start()
+    with serving(tmp_path_factory.mktemp("proofreading")) as served:
         yield served
-    finally:
-        served.close()
 
 
 @pytest.fixture

@@ -138,6 +138,7 @@ async function refresh() {
 }
 
 async function watched() {
+  if (document.body.dataset.role !== "admin") return; // (the watched folder is the admins')
   const problems = await api("GET", "/api/watched?status=failed&status=waiting");
   const box = document.getElementById("watched");
   box.hidden = problems.length === 0;

@@ -1,5 +1,5 @@
 // The history panel: every change, newest first, as the server words it in the page's
-// language, with undo where the change can be undone.
+// language, with who made it (when people have accounts) and undo where it can be undone.
 import { T, api, el, showError, when } from "../common.js";
 import { BASE } from "./page.js";
 import { load } from "./sync.js";
@@ -19,7 +19,8 @@ async function loadHistory() {
   list.replaceChildren(...edits.slice().reverse().map((edit) => el("li", {},
     // the server says what each entry was and whether it can be undone (a replaced
     // recording cannot)
-    el("span", { class: "muted" }, when(edit.created_at)), " ", edit.summary, " ",
+    el("span", { class: "muted" }, when(edit.created_at)), " ",
+    edit.author ? el("span", { class: "author" }, edit.author + "：") : "", edit.summary, " ",
     edit.undone_at ? el("em", {}, T.undone) : !edit.undoable ? "" : el("button", {
       type: "button", class: "link", onclick: () => undo(edit),
     }, T.undo))));

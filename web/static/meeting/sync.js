@@ -7,6 +7,7 @@ import { renderActions } from "./actions.js";
 import { renderCouncil } from "./council.js";
 import { renderFacts, renderHeading } from "./facts.js";
 import { renderMarks } from "./marks.js";
+import { renderWorkflow } from "./workflow.js";
 import { refreshHistory } from "./history.js";
 import { renderMinutes } from "./minutes.js";
 import { BASE, setStale, showJob, state } from "./page.js";
@@ -47,6 +48,7 @@ export function render() {
   renderActions();
   renderCouncil();
   renderMarks();
+  renderWorkflow();
 }
 
 // Another window's change: the document again, unless it is this page's own echo or a line

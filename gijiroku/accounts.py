@@ -1,0 +1,268 @@
+"""People who sign in, their roles and sections, and their API tokens.
+
+Roles, each allowing what the one before allows: `viewer` (reads the meetings of their
+sections), `editor` (proofreads them, uploads), `approver` (approves and publishes), `admin`
+(every meeting, accounts, the dictionary and the roster). A meeting belongs to one section
+(`MeetingRow.section_id`); a person sees the meetings of the sections they are a member of;
+an admin sees all of them, and the meetings that belong to none (made before accounts
+existed, or by the installation's token).
+
+Accounts are in force as soon as one exists: then every request names someone (a person's
+API token, a signed-in session, or the installation's `GIJIROKU_API_TOKEN`, which acts as an
+admin). With no account and no token, the service is one clerk's, open as before.
+
+Passwords are kept as argon2id hashes; API tokens only as their SHA-256.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from gijiroku.errors import InvalidInputError, NotFoundError
+from gijiroku.limits import NAME, checked_text
+from gijiroku.storage import session_scope
+from gijiroku.storage.tables import (
+    AccountRow,
+    ApiKeyRow,
+    SectionMemberRow,
+    SectionRow,
+    utcnow,
+)
+
+ROLES = ("viewer", "editor", "approver", "admin")
+#: The shortest password a local account may have.
+MIN_PASSWORD = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request (or a command) acts for: a name, a role, and the sections whose
+    meetings they see (`None`: every meeting, as an admin)."""
+
+    name: str | None
+    role: str
+    sections: frozenset[int] | None
+
+    def may(self, role: str) -> bool:
+        """Whether this person's role allows what `role` may do."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def sees(self, section_id: int | None) -> bool:
+        if self.sections is None:
+            return True
+        return section_id is not None and section_id in self.sections
+
+
+#: The installation itself: the command line on the server, the single token, no accounts.
+INSTALLATION = Principal(None, "admin", None)
+
+_acting: contextvars.ContextVar[Principal] = contextvars.ContextVar(
+    "gijiroku_acting", default=INSTALLATION)
+
+
+def acting() -> Principal:
+    """Who the current request or command acts for (the history's author, the audit's
+    actor)."""
+    return _acting.get()
+
+
+def act_as(principal: Principal) -> contextvars.Token[Principal]:
+    return _acting.set(principal)
+
+
+@contextmanager
+def acting_as(principal: Principal) -> Iterator[None]:
+    token = _acting.set(principal)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _hasher() -> Any:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(f"A password has at least {MIN_PASSWORD} characters.",
+                                code="password_too_short", field="password",
+                                limit=MIN_PASSWORD)
+    return str(_hasher().hash(password))
+
+
+def password_matches(stored: str | None, given: str) -> bool:
+    from argon2.exceptions import Argon2Error, InvalidHashError
+
+    if not stored:
+        return False
+    try:
+        return bool(_hasher().verify(stored, given))
+    except (Argon2Error, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidInputError(f"role is one of {', '.join(ROLES)}.", code="invalid_role",
+                                field="role", value=role)
+    return role
+
+
+def section(session: Session, name: str, *, create: bool = False) -> SectionRow:
+    name = checked_text(name, "group", NAME).strip()
+    row = session.exec(select(SectionRow).where(SectionRow.name == name)).first()
+    if row is None:
+        if not create:
+            raise NotFoundError(f"No group {name!r}.", code="group_not_found", value=name)
+        row = SectionRow(name=name)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def account(session: Session, name: str) -> AccountRow:
+    row = session.exec(select(AccountRow).where(AccountRow.name == name)).first()
+    if row is None:
+        raise NotFoundError(f"No user {name!r}.", code="user_not_found", value=name)
+    return row
+
+
+def create_user(engine: Engine, name: str, role: str, *, groups: list[str] = (),  # type: ignore[assignment]
+                password: str | None = None, source: str = "local") -> AccountRow:
+    """A new account with `role`, a member of `groups` (made when new)."""
+    name = checked_text(name, "name", NAME).strip()
+    if not name:
+        raise InvalidInputError("A user needs a name.", code="text_empty", field="name")
+    _role(role)
+    with session_scope(engine) as session:
+        if session.exec(select(AccountRow).where(AccountRow.name == name)).first():
+            raise InvalidInputError(f"There is a user {name!r} already.", code="user_exists",
+                                    field="name", value=name)
+        row = AccountRow(name=name, role=role, source=source,
+                         password_hash=hash_password(password) if password else None)
+        session.add(row)
+        session.flush()
+        for group in groups:
+            session.add(SectionMemberRow(account_id=row.id or 0,
+                                         section_id=section(session, group, create=True).id or 0))
+        session.flush()
+        session.expunge(row)
+        return row
+
+
+def new_token(engine: Engine, name: str) -> str:
+    """A new API token for `name` (shown once; only its hash is kept)."""
+    token = "gjr_" + secrets.token_urlsafe(32)
+    with session_scope(engine) as session:
+        row = account(session, name)
+        session.add(ApiKeyRow(account_id=row.id or 0, digest=token_digest(token)))
+    return token
+
+
+def revoke_tokens(engine: Engine, name: str) -> int:
+    with session_scope(engine) as session:
+        row = account(session, name)
+        keys = session.exec(select(ApiKeyRow).where(
+            ApiKeyRow.account_id == row.id, col(ApiKeyRow.revoked_at).is_(None))).all()
+        for key in keys:
+            key.revoked_at = utcnow()
+            session.add(key)
+        return len(keys)
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
+    with session_scope(engine) as session:
+        row = account(session, name)
+        row.disabled = disabled
+        session.add(row)
+
+
+def principal_of(session: Session, row: AccountRow) -> Principal:
+    if row.role == "admin":
+        return Principal(row.name, row.role, None)
+    sections = session.exec(select(SectionMemberRow.section_id).where(
+        SectionMemberRow.account_id == row.id)).all()
+    return Principal(row.name, row.role, frozenset(sections))
+
+
+def by_token(engine: Engine, token: str) -> Principal | None:
+    """Who an API token belongs to: None when it is no one's, revoked, or its account is
+    disabled."""
+    with session_scope(engine) as session:
+        found = session.exec(select(AccountRow).join(
+            ApiKeyRow, col(ApiKeyRow.account_id) == col(AccountRow.id)).where(
+            ApiKeyRow.digest == token_digest(token), col(ApiKeyRow.revoked_at).is_(None),
+            col(AccountRow.disabled).is_(False))).first()
+        return principal_of(session, found) if found is not None else None
+
+
+def by_name(engine: Engine, name: str) -> Principal | None:
+    """A signed-in person as they are now (None: disabled or gone since)."""
+    with session_scope(engine) as session:
+        row = session.exec(select(AccountRow).where(AccountRow.name == name)).first()
+        if row is None or row.disabled:
+            return None
+        return principal_of(session, row)
+
+
+def by_password(engine: Engine, name: str, password: str) -> Principal | None:
+    with session_scope(engine) as session:
+        row = session.exec(select(AccountRow).where(AccountRow.name == name)).first()
+        if row is None or row.disabled or not password_matches(row.password_hash, password):
+            return None
+        return principal_of(session, row)
+
+
+def in_force(engine: Engine) -> bool:
+    """Whether any account exists (then every request must say who makes it)."""
+    with session_scope(engine) as session:
+        return session.exec(select(AccountRow.id).limit(1)).first() is not None
+
+
+def users(engine: Engine) -> list[tuple[AccountRow, list[str]]]:
+    """Every account with the names of its groups."""
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(AccountRow).order_by(col(AccountRow.name))).all())
+        names = {s.id: s.name for s in session.exec(select(SectionRow))}
+        members = session.exec(select(SectionMemberRow)).all()
+        found = [(row, sorted(names[m.section_id] for m in members if m.account_id == row.id))
+                 for row in rows]
+        for row in rows:
+            session.expunge(row)
+        return found
+
+
+def section_for_upload(session: Session, principal: Principal, asked: str | None) -> int | None:
+    """The section a new meeting belongs to: the one named (`group`), which must be one of
+    the uploader's unless they are an admin; else the uploader's only (or first) section;
+    None for the installation (admins see it)."""
+    if asked:
+        row = section(session, asked)
+        if not principal.sees(row.id):
+            raise NotFoundError(f"No group {asked!r}.", code="group_not_found", value=asked)
+        return row.id
+    if principal.sections:
+        return min(principal.sections)
+    return None
+
+
+__all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
+           "acting_as", "by_name", "by_password", "by_token", "create_user", "hash_password",
+           "in_force", "new_token", "password_matches", "principal_of", "revoke_tokens",
+           "section_for_upload", "set_disabled", "token_digest", "users"]

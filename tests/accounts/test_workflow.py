@@ -1,0 +1,111 @@
+"""The workflow 下書き → 校正中 → 承認済 → 公開 through the API, on a real SQLite file: each
+step by the role it needs, an approved meeting refusing every change until it is reopened
+with a reason, every step in the audit log, and a changed audit entry found by `gijiroku
+audit verify`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from api import create_app
+from gijiroku import accounts, audit, edits
+from gijiroku.config import Settings
+from gijiroku.errors import EditConflictError
+from gijiroku.export import export_meeting
+from tests.accounts.test_access import bearer, in_section, people
+from tests.api.test_api import LOCAL
+from tests.seed import seed_meeting
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        yield client
+
+
+def test_an_approved_meeting_is_read_only_until_reopened_with_a_reason(
+        client: TestClient, engine: Engine, settings: Settings, cli) -> None:  # type: ignore[no-untyped-def]
+    meeting = seed_meeting(engine, settings.data_dir)
+    in_section(engine, meeting, "総務課")
+    tokens = people(engine)
+    base = f"/api/meetings/{meeting}"
+
+    def state(role: str, to: str, comment: str = "") -> int:
+        return client.post(f"{base}/state", json={"state": to, "comment": comment},
+                           headers=bearer(tokens[role])).status_code
+
+    assert client.get(base, headers=bearer(tokens["viewer"])).json()["state"] == "draft"
+    assert state("viewer", "review") == 403
+    assert state("editor", "review") == 200
+    line = client.patch(f"{base}/segments/1", json={"text": "ただいまから総務委員会を開会します。"},
+                        headers=bearer(tokens["editor"]))
+    assert line.status_code == 200  # proofread while in review
+    assert state("editor", "approved") == 403  # approving needs the approver
+    assert state("approver", "published") == 409  # not a step from review
+    assert state("approver", "approved", "校正済み") == 200
+    assert client.get(base, headers=bearer(tokens["viewer"])).json()["state"] == "approved"
+    # read-only: every change refused with the reason, in the API and the core alike
+    for method, path, body in (("PATCH", "/segments/1", {"text": "変更"}),
+                               ("POST", "/marks", {"segment_id": 1, "kind": "withdrawn"}),
+                               ("PATCH", "", {"title": "題"}),
+                               ("POST", "/rerun", {"stage": "minutes"})):
+        refused = client.request(method, base + path, json=body,
+                                 headers=bearer(tokens["admin"]))
+        assert refused.status_code == 409, (path, refused.text)
+        assert refused.json()["error"]["code"] == "meeting_locked", refused.text
+    undo = client.post(f"{base}/history/{edits.history_of(engine, meeting)[-1].id}/undo",
+                       headers=bearer(tokens["admin"]))
+    assert undo.status_code == 409
+    with pytest.raises(EditConflictError):
+        edits.rename_speaker(engine, meeting, "S1", "議長")
+    # the export says the state (an approved copy, not a draft)
+    assert "承認済" in export_meeting(engine, meeting, "md").content.decode()
+    assert state("approver", "published") == 200
+    # reopening needs a reason
+    assert state("approver", "review") == 422
+    assert state("approver", "review", "誤字の訂正のため差し戻し") == 200
+    assert client.patch(f"{base}/segments/1", json={"text": "訂正しました。"},
+                        headers=bearer(tokens["editor"])).status_code == 200
+    # every step in the audit log, with who took it; the chain holds
+    log = audit.export_csv(engine)
+    for step in ('"to": "review"', '"to": "approved"', '"to": "published"',
+                 "誤字の訂正のため差し戻し"):
+        assert step in log.replace('""', '"'), step
+    assert ",approver," in log and ",editor," in log
+    ran = cli("audit", "verify", data_dir=settings.data_dir)
+    assert ran.returncode == 0 and "intact" in ran.stdout, ran.stderr
+    # an entry changed by hand breaks the chain there
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 3"))
+    ran = cli("audit", "verify", data_dir=settings.data_dir)
+    assert ran.returncode == 1 and "entry 3" in ran.stderr, ran.stderr
+    with engine.begin() as connection:  # an entry removed: the one after it says so
+        connection.execute(text("UPDATE audit SET actor = NULL WHERE id = 3"))
+    assert audit.verify(engine)[1] is not None
+
+
+def test_users_from_the_command_line(engine: Engine, settings: Settings, cli) -> None:  # type: ignore[no-untyped-def]
+    ran = cli("users", "create", "kanri", "--admin", "--password-stdin",
+              data_dir=settings.data_dir, stdin="a long enough password\n")
+    assert ran.returncode == 0, ran.stderr
+    ran = cli("users", "create", "tanaka", "--role", "editor", "--group", "総務課",
+              data_dir=settings.data_dir)
+    assert ran.returncode == 0, ran.stderr
+    token = cli("users", "token", "tanaka", data_dir=settings.data_dir).stdout.strip()
+    person = accounts.by_token(engine, token)
+    assert person is not None and person.name == "tanaka" and person.role == "editor"
+    assert accounts.by_password(engine, "kanri", "a long enough password") is not None
+    short = cli("users", "create", "x", "--role", "viewer", "--password-stdin",
+                data_dir=settings.data_dir, stdin="short\n")
+    assert short.returncode == 2 and "12" in short.stderr
+    bad = cli("users", "create", "y", "--role", "chief", data_dir=settings.data_dir)
+    assert bad.returncode == 2
+    listed = cli("users", "list", data_dir=settings.data_dir).stdout
+    assert "tanaka\teditor\t総務課" in listed and "kanri\tadmin" in listed
+    assert cli("audit", "verify", data_dir=settings.data_dir).returncode == 0
+    exported = cli("audit", "export", "--since", "2000-01-01", data_dir=settings.data_dir)
+    assert "user_created" in exported.stdout and "token_created" in exported.stdout

@@ -1,0 +1,90 @@
+"""People in Debian's chromium, against a real `gijiroku serve` with accounts: an editor
+signs in with a name and password, proofreads a line and submits the meeting for review; an
+approver signs in and approves it (the page then refuses changes); a viewer of another
+section sees no meeting, in the list or by its address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from gijiroku import accounts
+from gijiroku.storage import repository, session_scope
+from tests.seed import seed_meeting
+from tests.serving import Server, serving
+from tests.web.test_browser import ARTIFACTS, watched
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("accounts")) as served:
+        yield served
+
+
+def sign_in(browser: Any, server: Server, name: str) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
+    page, problems = watched(context)
+    page.goto(f"{server.address}/")
+    page.wait_for_selector("input[name=name]")  # accounts exist: the sign-in form
+    page.fill("input[name=name]", name)
+    page.fill("input[name=token]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{server.address}/")
+    return context, page, problems
+
+
+def test_an_editor_submits_an_approver_approves_another_section_sees_nothing(
+        server: Server, browser: Any) -> None:
+    engine = server.database()
+    meeting = seed_meeting(engine, server.data_dir)
+    accounts.create_user(engine, "田中", "editor", groups=["総務課"], password=PASSWORD)
+    accounts.create_user(engine, "鈴木", "approver", groups=["総務課"], password=PASSWORD)
+    accounts.create_user(engine, "佐藤", "viewer", groups=["議会事務局"], password=PASSWORD)
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting)
+        row.section_id = accounts.section(session, "総務課").id
+        session.add(row)
+
+    context, page, problems = sign_in(browser, server, "田中")
+    page.goto(f"{server.address}/meetings/{meeting}")
+    page.wait_for_selector("#segments .seg")
+    assert page.inner_text("#state-badge") == "下書き"
+    page.locator("#segments .seg").nth(0).locator(".edit").click()
+    page.locator("#segments .seg textarea").fill("ただいまから総務委員会を開会します。")
+    page.locator("#segments .seg textarea").press("Control+Enter")
+    page.locator("#segments .seg").nth(0).locator(".text", has_text="総務委員会を").wait_for()
+    page.fill("#state-comment", "校正をお願いします")
+    page.click("#state-actions button[data-to=review]")
+    page.wait_for_selector("#state-badge[data-state=review]")
+    page.click("#history summary")
+    page.wait_for_selector("#history-list li .author")
+    assert "田中" in page.locator("#history-list li").first.inner_text()
+    assert problems == []
+    context.close()
+
+    context, page, problems = sign_in(browser, server, "鈴木")
+    page.goto(f"{server.address}/meetings/{meeting}")
+    page.wait_for_selector("#state-badge[data-state=review]")
+    page.click("#state-actions button[data-to=approved]")
+    page.wait_for_selector("#state-badge[data-state=approved]")
+    page.screenshot(path=str(ARTIFACTS / "workflow-approved-ja.png"))
+    # approved: a change is refused, and the page says why
+    page.locator("#segments .seg").nth(1).locator(".edit").click()
+    page.locator("#segments .seg textarea").fill("変更")
+    page.locator("#segments .seg textarea").press("Control+Enter")
+    page.wait_for_selector("#toast:has-text('変更できません')")
+    assert any(p.startswith("409 PATCH") for p in problems)
+    context.close()
+
+    context, page, problems = sign_in(browser, server, "佐藤")
+    page.wait_for_selector("#meetings, .empty, main")
+    page.wait_for_load_state("networkidle")
+    assert "総務委員会" not in page.inner_text("main")
+    answer = page.goto(f"{server.address}/meetings/{meeting}")
+    assert answer is not None and answer.status == 404
+    context.close()
