@@ -41,6 +41,7 @@ system_packages() {  # Debian packages the tests use, installed when we may (roo
     fc-list :lang=ja 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)  # Japanese glyphs
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)     # renders PDF exports
     command -v docker-compose >/dev/null || missing+=(docker-compose)  # validates the compose file
+    [ -x /usr/sbin/slapd ] || missing+=(slapd)                      # a directory to sign in by
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing Debian packages: ${missing[*]}"

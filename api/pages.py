@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.access import principal
 from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard, Refused, client_address
-from gijiroku import accounts, audit, limits
+from gijiroku import audit, directory, limits
 from gijiroku.errors import NotFoundError
 from gijiroku.messages import catalogue
 from gijiroku.storage import open_database, repository, session_scope
@@ -110,7 +110,7 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
                 return False
             if not name.strip():
                 return guard.password_matches(token)
-            found = accounts.by_password(engine, name.strip(), token)
+            found = directory.sign_in(engine, request.app.state.settings, name, token)
             if found is not None and found.name:
                 person.append(found.name)
             return found is not None

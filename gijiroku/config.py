@@ -166,6 +166,21 @@ class Settings(BaseSettings):
     #: so every client is the address it connects from (what the wrong-token wait keys on).
     trusted_proxies: str | None = None
 
+    # Directory sign-in (LDAP, Active Directory): gijiroku.directory
+    ldap_url: str | None = None
+    #: How a name becomes an entry: a DN template ("uid={name},ou=people,dc=city,dc=jp"), or
+    #: a search under ldap_user_base with ldap_user_filter (bound as ldap_bind_dn).
+    ldap_user_dn: str | None = None
+    ldap_user_base: str | None = None
+    ldap_user_filter: str = "(uid={name})"
+    ldap_bind_dn: str | None = None
+    ldap_bind_password: SecretStr | None = None
+    ldap_group_base: str | None = None
+    ldap_group_filter: str = "(member={dn})"
+    #: Which directory group gives which role (the highest of a person's wins).
+    ldap_roles: str = ("admin=gijiroku-admins,approver=gijiroku-approvers,"
+                       "editor=gijiroku-editors,viewer=gijiroku-viewers")
+
     @property
     def limits(self) -> Limits:
         """`gijiroku.audio.Limits` from the settings above."""
