@@ -85,6 +85,7 @@ RULES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/roster/{name}"): ADMIN,
     ("GET", "/api/rosters"): V,
     ("GET", "/api/watched"): ADMIN,
+    ("GET", "/api/audit"): ADMIN,
 }
 #: Reads of a meeting that the audit log keeps (who looked, who took a copy).
 LOGGED = {("GET", M): "view", ("GET", M + "/export"): "download",

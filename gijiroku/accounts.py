@@ -262,7 +262,19 @@ def section_for_upload(session: Session, principal: Principal, asked: str | None
     return None
 
 
+def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = None,
+                   name: str | None = None) -> None:
+    """The meeting belongs to the section `section_id`, or the one named `name` (made when
+    new: the watched folder's `GIJIROKU_WATCH_GROUP`)."""
+    from gijiroku.storage import repository
+
+    with session_scope(engine) as session:
+        row = repository.get_meeting_row(session, meeting_id)
+        row.section_id = section(session, name, create=True).id if name else section_id
+        session.add(row)
+
+
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
            "acting_as", "by_name", "by_password", "by_token", "create_user", "hash_password",
-           "in_force", "new_token", "password_matches", "principal_of", "revoke_tokens",
-           "section_for_upload", "set_disabled", "token_digest", "users"]
+           "in_force", "new_token", "password_matches", "principal_of", "put_in_section",
+           "revoke_tokens", "section_for_upload", "set_disabled", "token_digest", "users"]

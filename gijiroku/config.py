@@ -136,6 +136,8 @@ class Settings(BaseSettings):
 
     # Watched folders: one or more directories, separated like PATH (":" on Linux)
     watch_dir: str | None = None
+    #: The group (section) the watched folders' meetings belong to (None: admins only).
+    watch_group: str | None = Field(default=None, max_length=200)
     #: A file is taken once its size and time have not changed for this long.
     watch_stable_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
     #: A file that holds much less than its header declares (a copy that stalled) is checked

@@ -187,12 +187,14 @@ def public_text(meeting: Meeting) -> str:
 
 
 def search_public(session: Session, query: str, page: int,
-                  sections: frozenset[int] | None = None) -> tuple[list[MeetingRow], int]:
+                  sections: frozenset[int] | None = None,
+                  state: str | None = None) -> tuple[list[MeetingRow], int]:
     """Meetings whose public copy holds `query` (a page of them, newest first, and how
     many): those the text search finds (in `sections` when given), less those where only a
     marked passage held it."""
     size = repository.PAGE_SIZE
-    rows, _ = repository.list_meetings(session, query, 1, size=1_000_000, sections=sections)
+    rows, _ = repository.list_meetings(session, query, 1, size=1_000_000, sections=sections,
+                                       state=state)
     needle = query.strip().casefold()
     kept = [row for row in rows
             if needle in public_text(repository.load_meeting(session, row.id,

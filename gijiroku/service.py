@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from gijiroku import retention
+from gijiroku import accounts, retention
 from gijiroku.config import Settings
 from gijiroku.jobs import EmbeddedWorker, JobQueue, prepare
 from gijiroku.recordings import remove_abandoned_files, remove_partial_uploads
@@ -74,9 +74,12 @@ class Service:
 
     def _take(self, path: Path) -> None:
         assert self.queue is not None
-        take_file(self.engine, self.settings.data_dir, path, on_queued=self.queue.enqueue,
-                  limits=self.settings.limits,
-                  incomplete_seconds=self.settings.watch_incomplete_seconds)
+        taken = take_file(self.engine, self.settings.data_dir, path,
+                          on_queued=self.queue.enqueue, limits=self.settings.limits,
+                          incomplete_seconds=self.settings.watch_incomplete_seconds)
+        group = self.settings.watch_group
+        if group and taken.status == "queued" and taken.meeting_id:
+            accounts.put_in_section(self.engine, taken.meeting_id, name=group)
 
     def submit(self, job_id: str) -> None:
         """Send a job stored as queued to the workers."""

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from api.access import authorize
 from api.routes import (
+    audit,
     council,
     dictionary,
     edits,
@@ -20,7 +21,8 @@ from api.schemas import ERRORS
 def api_router() -> APIRouter:
     # every route: its access rule and the person's sections (api.access)
     router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(authorize)])
-    for part in (meetings, edits, marks, council, roster, jobs, exports, watched, dictionary):
+    for part in (meetings, edits, marks, council, roster, jobs, exports, watched, dictionary,
+                 audit):
         router.include_router(part.router)
     return router
 

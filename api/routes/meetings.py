@@ -32,6 +32,7 @@ from gijiroku.copies import Copy
 from gijiroku.errors import NotFoundError
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
+from gijiroku.workflow import State
 
 router = APIRouter()
 
@@ -101,7 +102,7 @@ async def upload(request: Request, db: Db, settings: Config, send: Send) -> dict
             received.sha256, received.fields, settings.limits,
         )
         if section is not None:
-            await asyncio.to_thread(_put_in_section, db, accepted.meeting_id, section)
+            await asyncio.to_thread(accounts.put_in_section, db, accepted.meeting_id, section)
     except BaseException:
         discard(received)
         raise
@@ -118,13 +119,6 @@ def _section_for_upload(db: Engine, who: accounts.Principal, asked: str | None) 
         return accounts.section_for_upload(session, who, asked)
 
 
-def _put_in_section(db: Engine, meeting_id: str, section: int) -> None:
-    with session_scope(db) as session:
-        row = repository.get_meeting_row(session, meeting_id)
-        row.section_id = section
-        session.add(row)
-
-
 @router.get("/meetings", response_model=MeetingPage, summary="List and search meetings")
 def list_meetings(
     db: Db, request: Request,
@@ -132,13 +126,16 @@ def list_meetings(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     copy: Annotated[Copy, Query(description="public: search the public copy (what a "
                                 "marked passage hides is not found)")] = "official",
+    state: Annotated[State | None, Query(description="only meetings in this state of the "
+                                         "workflow (review: the review queue)")] = None,
 ) -> dict[str, Any]:
     with session_scope(db) as session:
         sections = principal(request).sections  # (None: every meeting, as an admin)
         if q and copies.copy_for(copies.STAFF, copy) == "public":
-            rows, total = copies.search_public(session, q, page, sections)
+            rows, total = copies.search_public(session, q, page, sections, state)
         else:
-            rows, total = repository.list_meetings(session, q, page, sections=sections)
+            rows, total = repository.list_meetings(session, q, page, sections=sections,
+                                                   state=state)
         jobs = repository.latest_jobs(session, [r.id for r in rows])
         return {
             "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,

@@ -543,12 +543,15 @@ def page_count(total: int, size: int = PAGE_SIZE) -> int:
 def list_meetings(
     session: Session, query: str | None = None, page: int = 1, size: int = PAGE_SIZE,
     statuses: Sequence[str] = (), sections: frozenset[int] | None = None,
+    state: str | None = None,
 ) -> tuple[list[MeetingRow], int]:
     """A page of meetings, newest first, and the total; `query` matches titles and the
     transcript text (any language: a plain substring match); `statuses`, when given, keeps
     meetings in one of them; `sections`, when given, keeps meetings of those sections (a
-    person's: `gijiroku.accounts`)."""
+    person's: `gijiroku.accounts`); `state`, meetings in that state of the workflow."""
     statement = select(MeetingRow)
+    if state is not None:
+        statement = statement.where(MeetingRow.state == state)
     if sections is not None:
         statement = statement.where(col(MeetingRow.section_id).in_(sorted(sections)))
     if statuses:

@@ -5,11 +5,13 @@ into a section; sign-in with a name and password; disabled accounts and revoked 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from api import create_app
 from api.access import RULES
@@ -195,3 +197,34 @@ def test_no_account_and_no_token_is_one_clerks_open_service(client: TestClient,
     assert answer.status_code == 201
     assert client.get("/api/meetings").json()["total"] == 1
     assert client.get("/login", follow_redirects=False).status_code == 303
+
+
+def test_the_watched_folders_meetings_belong_to_its_group(
+        engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """`GIJIROKU_WATCH_GROUP`: a recording dropped into the IC-recorder share belongs to that
+    group (made when new), so its members see it and others do not."""
+    import shutil
+
+    from gijiroku.service import Service
+    from tests.test_watch import wait_for
+
+    share = tmp_path / "share"
+    share.mkdir()
+    service = Service(settings.model_copy(update={
+        "watch_dir": str(share), "watch_group": "議会事務局", "serve_worker": False,
+        "watch_stable_seconds": 0.3}))
+    service.start()
+    try:
+        shutil.copy(SAMPLE, share / "本会議.flac")
+
+        def grouped() -> bool:
+            with session_scope(engine) as session:
+                rows = session.exec(select(MeetingRow)).all()
+                return len(rows) == 1 and rows[0].section_id is not None
+
+        assert wait_for(grouped, 60)
+    finally:
+        service.stop()
+    with session_scope(engine) as session:
+        row = session.exec(select(MeetingRow)).one()
+        assert row.section_id == accounts.section(session, "議会事務局").id

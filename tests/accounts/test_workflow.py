@@ -109,3 +109,29 @@ def test_users_from_the_command_line(engine: Engine, settings: Settings, cli) ->
     assert cli("audit", "verify", data_dir=settings.data_dir).returncode == 0
     exported = cli("audit", "export", "--since", "2000-01-01", data_dir=settings.data_dir)
     assert "user_created" in exported.stdout and "token_created" in exported.stdout
+
+
+def test_the_review_queue_and_the_audit_log_for_admins(
+        client: TestClient, engine: Engine, settings: Settings) -> None:
+    waiting = seed_meeting(engine, settings.data_dir, title="承認待ち")
+    seed_meeting(engine, settings.data_dir, title="下書きのまま")
+    for meeting in (waiting,):
+        in_section(engine, meeting, "総務課")
+    tokens = people(engine)
+    assert client.post(f"/api/meetings/{waiting}/state", json={"state": "review"},
+                       headers=bearer(tokens["editor"])).status_code == 200
+    queue = client.get("/api/meetings", params={"state": "review"},
+                       headers=bearer(tokens["approver"])).json()
+    assert [m["title"] for m in queue["items"]] == ["承認待ち"]
+    assert client.get("/api/meetings", params={"state": "approved"},
+                      headers=bearer(tokens["approver"])).json()["total"] == 0
+    # the audit log, for admins only, as CSV of a date range
+    assert client.get("/api/audit", headers=bearer(tokens["approver"])).status_code == 403
+    answer = client.get("/api/audit", params={"since": "2000-01-01"},
+                        headers=bearer(tokens["admin"]))
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    text = answer.content.decode("utf-8-sig")
+    assert text.startswith("id,at,actor") and '""to"": ""review""' in text
+    assert client.get("/api/audit", params={"until": "2000-01-01"},
+                      headers=bearer(tokens["admin"])).content.decode("utf-8-sig").count(
+                          "\n") == 1  # the heading alone

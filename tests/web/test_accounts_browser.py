@@ -1,7 +1,7 @@
 """People in Debian's chromium, against a real `gijiroku serve` with accounts: an editor
 signs in with a name and password, proofreads a line and submits the meeting for review; an
-approver signs in and approves it (the page then refuses changes); a viewer of another
-section sees no meeting, in the list or by its address."""
+approver signs in, finds it in the review queue and approves it (the page then refuses
+changes); a viewer of another section sees no meeting, in the list or by its address."""
 
 from __future__ import annotations
 
@@ -68,6 +68,9 @@ def test_an_editor_submits_an_approver_approves_another_section_sees_nothing(
     context.close()
 
     context, page, problems = sign_in(browser, server, "鈴木")
+    # the approver's queue: the meetings in review
+    page.select_option("#state-filter", "review")
+    page.wait_for_selector(f"#meetings tr[data-id='{meeting}']")
     page.goto(f"{server.address}/meetings/{meeting}")
     page.wait_for_selector("#state-badge[data-state=review]")
     page.click("#state-actions button[data-to=approved]")

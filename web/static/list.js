@@ -4,7 +4,7 @@ import {
   CSRF, T, api, clock, el, failureText, showError, statusText, toast, when,
 } from "./common.js";
 
-const state = { q: "", page: 1, pages: 1, timer: null };
+const state = { q: "", workflow: "", page: 1, pages: 1, timer: null };
 const fileInput = document.getElementById("file");
 const form = document.getElementById("upload-form");
 const dropzone = document.getElementById("dropzone");
@@ -88,6 +88,12 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
   state.page = 1;
   refresh();
 });
+// the review queue (校正中: waiting for the approver) and the other states of the workflow
+document.getElementById("state-filter").addEventListener("change", (event) => {
+  state.workflow = event.target.value;
+  state.page = 1;
+  refresh();
+});
 document.getElementById("prev").addEventListener("click", () => { state.page--; refresh(); });
 document.getElementById("next").addEventListener("click", () => { state.page++; refresh(); });
 
@@ -116,12 +122,13 @@ async function refresh() {
   try {
     const params = new URLSearchParams({ page: String(state.page) });
     if (state.q) params.set("q", state.q);
+    if (state.workflow) params.set("state", state.workflow);
     const data = await api("GET", "/api/meetings?" + params);
     state.pages = data.pages;
     document.getElementById("meetings").replaceChildren(...data.items.map(row));
     const empty = document.getElementById("empty");
     empty.hidden = data.items.length > 0;
-    empty.textContent = state.q ? T.no_results : T.no_meetings;
+    empty.textContent = state.q || state.workflow ? T.no_results : T.no_meetings;
     const pager = document.getElementById("pager");
     pager.hidden = data.pages <= 1;
     document.getElementById("page-text").textContent =
