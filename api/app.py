@@ -21,7 +21,7 @@ from api import pages
 from api.bodies import BodyLimit
 from api.routes import api_router
 from api.schemas import Health, error_response
-from api.security import Guard, Refused
+from api.security import Guard, Refused, kept_secret
 from gijiroku import messages
 from gijiroku.config import Settings
 from gijiroku.errors import (
@@ -109,7 +109,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     guard = Guard(settings.api_token.get_secret_value() if settings.api_token else None,
                   settings.trusted_hosts,
-                  lambda: open_database(settings.resolved_database_url))
+                  lambda: open_database(settings.resolved_database_url),
+                  secret=kept_secret(settings.data_dir))
     app.state.guard = guard
 
     def said(request: Request, code: str, english: str, fallback: str = "error",

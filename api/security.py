@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import re
 import secrets
 import threading
@@ -32,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete
@@ -149,17 +151,34 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def kept_secret(data_dir: Path) -> str:
+    """The installation's session secret, made once in the data directory (readable by its
+    owner only): sessions signed with it outlive a restart and are shared by every process
+    serving the same data."""
+    path = data_dir / "session.key"
+    if not path.is_file():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"session.key.{os.getpid()}.part")
+        partial.write_text(secrets.token_hex(32), encoding="ascii")
+        partial.chmod(0o600)
+        os.replace(partial, path)
+    return path.read_text(encoding="ascii").strip()
+
+
 class Guard:
-    """Signs sessions and CSRF tokens with the API token, or with a secret of this process
-    when there is none (its tokens then last as long as the process). Sessions are stored in
+    """Signs sessions and CSRF tokens with the API token, or with the installation's kept
+    secret when there is none (`kept_secret`). Sessions are stored in
     the database that `engine()` opens."""
 
     def __init__(self, token: str | None, trusted_hosts: list[str],
-                 engine: Callable[[], Engine] | None = None) -> None:
+                 engine: Callable[[], Engine] | None = None,
+                 secret: str | None = None) -> None:
         self.token = token
         self.trusted_hosts = [h.lower() for h in trusted_hosts]
+        # signed with the token; without one (people sign in with accounts) with the
+        # installation's kept secret, so a restart does not sign everyone out
         self._key = hashlib.sha256(
-            (token or secrets.token_hex(32)).encode() + b"gijiroku-session"
+            (token or secret or secrets.token_hex(32)).encode() + b"gijiroku-session"
         ).digest()
         self._fingerprint = hashlib.sha256(self._key + b"fingerprint").hexdigest()
         self._engine = engine

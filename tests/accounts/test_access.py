@@ -228,3 +228,21 @@ def test_the_watched_folders_meetings_belong_to_its_group(
     with session_scope(engine) as session:
         row = session.exec(select(MeetingRow)).one()
         assert row.section_id == accounts.section(session, "議会事務局").id
+
+
+def test_a_signed_in_person_stays_signed_in_after_a_restart(
+        engine: Engine, settings: Settings) -> None:
+    """Without an installation token, sessions are signed with the installation's secret
+    kept in the data directory (owner-readable only), not one of the process."""
+    accounts.create_user(engine, "tanaka", "editor", password=PASSWORD)
+    with TestClient(create_app(settings), base_url=LOCAL) as first:
+        page = first.get("/login")
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        assert first.post("/login", data={"name": "tanaka", "token": PASSWORD, "csrf": csrf,
+                                          "next": "/"}, follow_redirects=False
+                          ).status_code == 303
+        cookies = dict(first.cookies)
+    with TestClient(create_app(settings), base_url=LOCAL, cookies=cookies) as again:
+        assert again.get("/api/meetings").status_code == 200
+    key = settings.data_dir / "session.key"
+    assert key.stat().st_mode & 0o077 == 0

@@ -34,7 +34,7 @@ def upload(client: TestClient, name: str, content: bytes, **fields: str):  # typ
 
 def stored_files(settings: Settings) -> list[Path]:
     return sorted(p for p in settings.data_dir.rglob("*") if p.is_file()
-                  and p.suffix not in (".db", ".db-wal", ".db-shm"))
+                  and p.suffix not in (".db", ".db-wal", ".db-shm") and p.name != "session.key")
 
 
 def test_upload_stores_the_recording_and_queues_a_job(
