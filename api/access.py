@@ -86,6 +86,10 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/rosters"): V,
     ("GET", "/api/watched"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    ("GET", "/api/users"): ADMIN,
+    ("POST", "/api/users"): ADMIN,
+    ("PATCH", "/api/users/{name}"): ADMIN,
+    ("POST", "/api/users/{name}/token"): ADMIN,
 }
 #: Reads of a meeting that the audit log keeps (who looked, who took a copy).
 LOGGED = {("GET", M): "view", ("GET", M + "/export"): "download",

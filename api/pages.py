@@ -83,6 +83,12 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
     def dictionary_page(request: Request) -> Response:
         return render(request, "dictionary.html")
 
+    @pages.get("/users", response_class=HTMLResponse)
+    def users_page(request: Request) -> Response:
+        if not principal(request).may("admin"):
+            return render(request, "missing.html", status=403, message="no_access")
+        return render(request, "users.html")
+
     @pages.get("/roster", response_class=HTMLResponse)
     def roster_page(request: Request) -> Response:
         return render(request, "roster.html")

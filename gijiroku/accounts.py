@@ -186,6 +186,28 @@ def revoke_tokens(engine: Engine, name: str) -> int:
         return len(keys)
 
 
+def change_user(engine: Engine, name: str, *, role: str | None = None,
+                groups: list[str] | None = None, disabled: bool | None = None) -> None:
+    """A person's role, groups (all of them, made when new) or whether they may sign in."""
+    with session_scope(engine) as session:
+        row = account(session, name)
+        if role is not None:
+            row.role = _role(role)
+        if disabled is not None:
+            row.disabled = disabled
+        session.add(row)
+        if groups is not None:
+            wanted = {section(session, g, create=True).id for g in groups if g.strip()}
+            for member in session.exec(select(SectionMemberRow).where(
+                    SectionMemberRow.account_id == row.id)).all():
+                if member.section_id not in wanted:
+                    session.delete(member)
+                wanted.discard(member.section_id)
+            for section_id in wanted:
+                session.add(SectionMemberRow(account_id=row.id or 0,
+                                             section_id=section_id or 0))
+
+
 def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
     with session_scope(engine) as session:
         row = account(session, name)
@@ -275,6 +297,7 @@ def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = Non
 
 
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
-           "acting_as", "by_name", "by_password", "by_token", "create_user", "hash_password",
-           "in_force", "new_token", "password_matches", "principal_of", "put_in_section",
-           "revoke_tokens", "section_for_upload", "set_disabled", "token_digest", "users"]
+           "acting_as", "by_name", "by_password", "by_token", "change_user", "create_user",
+           "hash_password", "in_force", "new_token", "password_matches", "principal_of",
+           "put_in_section", "revoke_tokens", "section_for_upload", "set_disabled",
+           "token_digest", "users"]

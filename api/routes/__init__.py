@@ -13,6 +13,7 @@ from api.routes import (
     marks,
     meetings,
     roster,
+    users,
     watched,
 )
 from api.schemas import ERRORS
@@ -22,7 +23,7 @@ def api_router() -> APIRouter:
     # every route: its access rule and the person's sections (api.access)
     router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(authorize)])
     for part in (meetings, edits, marks, council, roster, jobs, exports, watched, dictionary,
-                 audit):
+                 audit, users):
         router.include_router(part.router)
     return router
 

@@ -246,3 +246,42 @@ def test_a_signed_in_person_stays_signed_in_after_a_restart(
         assert again.get("/api/meetings").status_code == 200
     key = settings.data_dir / "session.key"
     assert key.stat().st_mode & 0o077 == 0
+
+
+def test_admins_manage_people_through_the_api_and_the_page(
+        client: TestClient, engine: Engine, settings: Settings) -> None:
+    tokens = people(engine)
+    admin = bearer(tokens["admin"])
+    made = client.post("/api/users", json={"name": "kimura", "role": "viewer",
+                                           "groups": ["総務課"], "password": PASSWORD},
+                       headers=admin)
+    assert made.status_code == 201, made.text
+    assert made.json() == {"name": "kimura", "role": "viewer", "groups": ["総務課"],
+                           "source": "local", "disabled": False}
+    assert client.post("/api/users", json={"name": "kimura", "role": "viewer"},
+                       headers=admin).status_code == 422  # there is one already
+    assert client.post("/api/users", json={"name": "x", "role": "chief"},
+                       headers=admin).status_code == 422
+    changed = client.patch("/api/users/kimura", json={"role": "editor",
+                                                      "groups": ["議会事務局"]}, headers=admin)
+    assert changed.json()["role"] == "editor" and changed.json()["groups"] == ["議会事務局"]
+    token = client.post("/api/users/kimura/token", headers=admin).json()["token"]
+    assert client.get("/api/meetings", headers=bearer(token)).status_code == 200
+    client.patch("/api/users/kimura", json={"disabled": True}, headers=admin)
+    assert client.get("/api/meetings", headers=bearer(token)).status_code == 401
+    forgive(client)
+    assert client.get("/api/users", headers=bearer(tokens["approver"])).status_code == 403
+    log = audit.export_csv(engine)
+    assert "user_created" in log and "user_changed" in log and "token_created" in log
+    # the page: sign-in first, then for admins only
+    assert client.get("/users", follow_redirects=False).status_code == 303
+    for name, status in (("approver", 403), ("admin", 200)):
+        client.cookies.clear()
+        page = client.get("/login")
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        client.post("/login", data={"name": name, "token": PASSWORD, "csrf": csrf,
+                                    "next": "/"}, follow_redirects=False)
+        shown = client.get("/users", follow_redirects=False)
+        assert shown.status_code == status, (name, shown.status_code)
+        assert ("/static/users.js" in shown.text) == (status == 200)
+        assert ('href="/users"' in client.get("/").text) == (name == "admin")
