@@ -28,7 +28,7 @@ from gijiroku.accounts import ROLES, Principal
 from gijiroku.config import Settings
 from gijiroku.errors import ConfigError
 from gijiroku.storage import session_scope
-from gijiroku.storage.tables import AccountRow, SectionMemberRow, SectionRow
+from gijiroku.storage.tables import AccountRow, SectionRow
 
 log = logging.getLogger(__name__)
 #: Seconds to wait for the directory (a sign-in fails rather than hangs).
@@ -142,27 +142,16 @@ def _first(entries: list[Any], attribute: str) -> Any:
     return None
 
 
-def _keep(engine: Engine, name: str, role: str, groups: list[str]) -> Principal:
+def _keep(engine: Engine, name: str, role: str, groups: list[str]) -> Principal | None:
     """The directory's person as an account: made on their first sign-in, their role and
-    sections as the directory says at each."""
+    sections (the Gijiroku groups named like their directory groups) as the directory says
+    at each."""
     with session_scope(engine) as session:
-        row = session.exec(select(AccountRow).where(AccountRow.name == name)).first()
-        if row is None:
-            row = AccountRow(name=name, role=role, source="ldap")
-        row.role = role
-        session.add(row)
-        session.flush()
-        sections = {s.name: s.id for s in session.exec(select(SectionRow))}
-        wanted = {sections[g] for g in groups if g in sections}
-        have = session.exec(select(SectionMemberRow).where(
-            SectionMemberRow.account_id == row.id)).all()
-        for member in have:
-            if member.section_id not in wanted:
-                session.delete(member)
-        for section_id in wanted - {m.section_id for m in have}:
-            session.add(SectionMemberRow(account_id=row.id or 0, section_id=section_id or 0))
-        session.flush()
-        return accounts.principal_of(session, row)
+        if session.exec(select(AccountRow).where(AccountRow.name == name)).first() is None:
+            session.add(AccountRow(name=name, role=role, source="ldap"))
+        existing = set(session.exec(select(SectionRow.name)).all())
+    accounts.change_user(engine, name, role=role, groups=[g for g in groups if g in existing])
+    return accounts.by_name(engine, name)  # (None: disabled meanwhile)
 
 
 __all__ = ["role_groups", "sign_in"]

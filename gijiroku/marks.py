@@ -172,6 +172,8 @@ def follow(session: Session, meeting_id: str, old: Mapping[int, tuple[float, str
         return cache[group]
 
     lengths = {n: len(t) for n, (_, t) in new.items()}
+    texts = {n: t for n, (_, t) in new.items()}
+    order = sorted(new, key=lambda n: (new[n][0], n))
     for row in rows:
         if row.lost:
             _find_again(row, new)
@@ -203,8 +205,6 @@ def follow(session: Session, meeting_id: str, old: Mapping[int, tuple[float, str
         row.segment, row.start = first
         row.last_segment = None if last[0] == first[0] else last[0]
         row.end = last[1]
-        texts = {n: t for n, (_, t) in new.items()}
-        order = sorted(new, key=lambda n: (new[n][0], n))
         if first[0] in texts and last[0] in texts and (
                 order.index(last[0]) < order.index(first[0]) or (
                 last[0] == first[0] and (row.end if row.end is not None else len(texts[first[0]]))
