@@ -86,6 +86,8 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/rosters"): V,
     ("GET", "/api/watched"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    ("GET", "/api/audit/entries"): ADMIN,
+    ("GET", "/api/audit/verify"): ADMIN,
     ("GET", "/api/users"): ADMIN,
     ("POST", "/api/users"): ADMIN,
     ("PATCH", "/api/users/{name}"): ADMIN,

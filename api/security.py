@@ -22,8 +22,10 @@ Rules, checked by `Guard` before any route runs:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
@@ -34,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete
@@ -188,6 +191,23 @@ class Guard:
 
     def _sign(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, purpose: str, value: dict[str, Any]) -> str:
+        """`value` in a form the browser may keep but not change (a cookie's value)."""
+        body = base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+        return f"{body}.{self._sign(f'{purpose}:{body}')}"
+
+    def unseal(self, purpose: str, sealed: str) -> dict[str, Any] | None:
+        """What `seal` sealed for `purpose`; None when changed, made for another purpose or
+        by another installation."""
+        body, _, signature = sealed.partition(".")
+        if not body or not hmac.compare_digest(signature, self._sign(f"{purpose}:{body}")):
+            return None
+        try:
+            value = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     # Sessions -------------------------------------------------------------------------------
 

@@ -16,19 +16,17 @@ Passwords are kept as argon2id hashes; API tokens only as their SHA-256.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from gijiroku.errors import InvalidInputError, NotFoundError
+from gijiroku import audit
+from gijiroku.errors import ConfigError, InvalidInputError, NotFoundError
 from gijiroku.limits import NAME, checked_text
+from gijiroku.principal import INSTALLATION, ROLES, Principal, act_as, acting, acting_as
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import (
     AccountRow,
@@ -38,54 +36,8 @@ from gijiroku.storage.tables import (
     utcnow,
 )
 
-ROLES = ("viewer", "editor", "approver", "admin")
 #: The shortest password a local account may have.
 MIN_PASSWORD = 12
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who a request (or a command) acts for: a name, a role, and the sections whose
-    meetings they see (`None`: every meeting, as an admin)."""
-
-    name: str | None
-    role: str
-    sections: frozenset[int] | None
-
-    def may(self, role: str) -> bool:
-        """Whether this person's role allows what `role` may do."""
-        return ROLES.index(self.role) >= ROLES.index(role)
-
-    def sees(self, section_id: int | None) -> bool:
-        if self.sections is None:
-            return True
-        return section_id is not None and section_id in self.sections
-
-
-#: The installation itself: the command line on the server, the single token, no accounts.
-INSTALLATION = Principal(None, "admin", None)
-
-_acting: contextvars.ContextVar[Principal] = contextvars.ContextVar(
-    "gijiroku_acting", default=INSTALLATION)
-
-
-def acting() -> Principal:
-    """Who the current request or command acts for (the history's author, the audit's
-    actor)."""
-    return _acting.get()
-
-
-def act_as(principal: Principal) -> contextvars.Token[Principal]:
-    return _acting.set(principal)
-
-
-@contextmanager
-def acting_as(principal: Principal) -> Iterator[None]:
-    token = _acting.set(principal)
-    try:
-        yield
-    finally:
-        _acting.reset(token)
 
 
 def _hasher() -> Any:
@@ -161,6 +113,9 @@ def create_user(engine: Engine, name: str, role: str, *, groups: list[str] = (),
         for group in groups:
             session.add(SectionMemberRow(account_id=row.id or 0,
                                          section_id=section(session, group, create=True).id or 0))
+        audit.append(session, "user_created", "account", name,
+                     {"role": role, "groups": list(groups), "source": source,
+                      "password": password is not None})
         session.flush()
         session.expunge(row)
         return row
@@ -172,6 +127,7 @@ def new_token(engine: Engine, name: str) -> str:
     with session_scope(engine) as session:
         row = account(session, name)
         session.add(ApiKeyRow(account_id=row.id or 0, digest=token_digest(token)))
+        audit.append(session, "token_created", "account", name)
     return token
 
 
@@ -183,18 +139,21 @@ def revoke_tokens(engine: Engine, name: str) -> int:
         for key in keys:
             key.revoked_at = utcnow()
             session.add(key)
+        audit.append(session, "tokens_revoked", "account", name, {"count": len(keys)})
         return len(keys)
 
 
 def change_user(engine: Engine, name: str, *, role: str | None = None,
                 groups: list[str] | None = None, disabled: bool | None = None) -> None:
-    """A person's role, groups (all of them, made when new) or whether they may sign in."""
+    """A person's role, groups (all of them, made when new) or whether they may sign in.
+    What actually changed goes into the audit log (nothing when nothing did)."""
+    changes: dict[str, Any] = {}
     with session_scope(engine) as session:
         row = account(session, name)
-        if role is not None:
-            row.role = _role(role)
-        if disabled is not None:
-            row.disabled = disabled
+        if role is not None and row.role != _role(role):
+            changes["role"] = row.role = role
+        if disabled is not None and row.disabled != disabled:
+            changes["disabled"] = row.disabled = disabled
         session.add(row)
         if groups is not None:
             wanted = {section(session, g, create=True).id for g in groups if g.strip()}
@@ -202,17 +161,51 @@ def change_user(engine: Engine, name: str, *, role: str | None = None,
                     SectionMemberRow.account_id == row.id)).all():
                 if member.section_id not in wanted:
                     session.delete(member)
+                    changes["groups"] = sorted({g.strip() for g in groups if g.strip()})
                 wanted.discard(member.section_id)
             for section_id in wanted:
                 session.add(SectionMemberRow(account_id=row.id or 0,
                                              section_id=section_id or 0))
+                changes["groups"] = sorted({g.strip() for g in groups if g.strip()})
+        if changes:
+            audit.append(session, "user_changed", "account", name, changes)
+
+
+def role_from_groups(groups: list[str], mapping: str, variable: str) -> str | None:
+    """The highest role that a person's outside groups give, by `mapping`
+    ("admin=gijiroku-admins,approver=...", the setting named `variable`); None: in none."""
+    by_group: dict[str, str] = {}
+    for part in mapping.split(","):
+        role, _, group = part.partition("=")
+        role, group = role.strip(), group.strip()
+        if role not in ROLES or not group:
+            raise ConfigError(f"{variable}: {part!r} is not role=group (roles: "
+                              f"{', '.join(ROLES)}).", variable=variable)
+        by_group[group.casefold()] = role
+    roles = [by_group[g.casefold()] for g in groups if g.casefold() in by_group]
+    return max(roles, key=ROLES.index) if roles else None
+
+
+def keep_outside_person(engine: Engine, name: str, role: str, groups: list[str], *,
+                        source: str) -> Principal | None:
+    """A person the directory (`source` "ldap") or the identity provider ("oidc") vouched
+    for, as an account: made on their first sign-in; their role, and their membership of the
+    Gijiroku groups named like their outside groups, as the outside says at each. None: they
+    may not sign in here (disabled in Gijiroku, or the name is a local account's or another
+    source's, which an outside sign-in must never take over)."""
+    with session_scope(engine) as session:
+        row = session.exec(select(AccountRow).where(AccountRow.name == name)).first()
+        if row is not None and (row.source != source or row.disabled):
+            return None
+        existing = set(session.exec(select(SectionRow.name)).all())
+    if row is None:
+        create_user(engine, name, role, source=source)
+    change_user(engine, name, role=role, groups=[g for g in groups if g in existing])
+    return by_name(engine, name)  # (None: disabled meanwhile)
 
 
 def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
-    with session_scope(engine) as session:
-        row = account(session, name)
-        row.disabled = disabled
-        session.add(row)
+    change_user(engine, name, disabled=disabled)
 
 
 def principal_of(session: Session, row: AccountRow) -> Principal:
@@ -298,6 +291,6 @@ def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = Non
 
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
            "acting_as", "by_name", "by_password", "by_token", "change_user", "create_user",
-           "hash_password", "in_force", "new_token", "password_matches", "principal_of",
-           "put_in_section", "revoke_tokens", "section_for_upload", "set_disabled",
-           "token_digest", "users"]
+           "hash_password", "in_force", "keep_outside_person", "new_token",
+           "password_matches", "principal_of", "put_in_section", "revoke_tokens",
+           "role_from_groups", "section_for_upload", "set_disabled", "token_digest", "users"]

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from gijiroku.accounts import acting
 from gijiroku.domain import as_utc
+from gijiroku.principal import acting
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import AuditRow
 
@@ -120,8 +120,49 @@ def export_csv(engine: Engine, since: datetime | None = None,
     return out.getvalue()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    at: datetime
+    actor: str | None
+    address: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: Any
+
+
+def entries(engine: Engine, *, since: datetime | None = None, until: datetime | None = None,
+            actor: str | None = None, action: str | None = None,
+            object_id: str | None = None, before: int | None = None,
+            limit: int = 100) -> list[Entry]:
+    """The newest entries first (at most `limit`, those before the entry `before` for the
+    next page), of a date range, a person (`actor`; "" for the installation), an action, an
+    object."""
+    query = select(AuditRow).order_by(col(AuditRow.id).desc()).limit(limit)
+    if since is not None:
+        query = query.where(col(AuditRow.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditRow.at) < until)
+    if actor == "":
+        query = query.where(col(AuditRow.actor).is_(None))
+    elif actor is not None:
+        query = query.where(AuditRow.actor == actor)
+    if action:
+        query = query.where(AuditRow.action == action)
+    if object_id:
+        query = query.where(AuditRow.object_id == object_id)
+    if before is not None:
+        query = query.where(col(AuditRow.id) < before)
+    with session_scope(engine) as session:
+        return [Entry(row.id or 0, as_utc(row.at), row.actor, row.address, row.action,
+                      row.object_type, row.object_id, row.detail)
+                for row in session.exec(query)]
+
+
 def from_address(address: str) -> contextvars.Token[str]:
     return _address.set(address)
 
 
-__all__ = ["COLUMNS", "Broken", "append", "export_csv", "from_address", "log", "verify"]
+__all__ = ["COLUMNS", "Broken", "Entry", "append", "entries", "export_csv", "from_address",
+           "log", "verify"]

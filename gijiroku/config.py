@@ -183,6 +183,22 @@ class Settings(BaseSettings):
     ldap_roles: str = ("admin=gijiroku-admins,approver=gijiroku-approvers,"
                        "editor=gijiroku-editors,viewer=gijiroku-viewers")
 
+    # Sign-in through an OpenID Connect provider (Entra ID, Keycloak, ...): gijiroku.openid
+    #: The provider's issuer URL (its /.well-known/openid-configuration is read from there).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    #: None: a public client (PKCE alone); else sent with HTTP Basic to the token endpoint.
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile email"
+    #: The ID token claim that names the person (their Gijiroku user name).
+    oidc_name_claim: str = "preferred_username"
+    #: The ID token claim that lists the person's groups (roles and sections, as LDAP's).
+    oidc_groups_claim: str = "groups"
+    oidc_roles: str = ("admin=gijiroku-admins,approver=gijiroku-approvers,"
+                       "editor=gijiroku-editors,viewer=gijiroku-viewers")
+    #: The sign-in button's words (default: "Sign in with your organisation's account").
+    oidc_label: str | None = None
+
     @property
     def limits(self) -> Limits:
         """`gijiroku.audio.Limits` from the settings above."""

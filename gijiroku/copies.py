@@ -24,7 +24,7 @@ from typing import Literal, get_args
 from sqlmodel import Session
 
 from gijiroku.domain import Mark, Meeting, Minutes, Segment, clock
-from gijiroku.marks import FILL, label, pieces
+from gijiroku.marks import FILL, Lines, label, pieces
 from gijiroku.storage import repository
 from gijiroku.storage.tables import MeetingRow
 
@@ -63,13 +63,8 @@ def copy_for(reader: Reader, asked: str | None = None) -> Copy:
     return "official"
 
 
-def _lang(meeting: Meeting) -> str:
-    return "ja" if (meeting.language or "").startswith("ja") else "en"
-
-
-def _placed(meeting: Meeting) -> tuple[list[int], dict[int, str]]:
-    order = [s.id or 0 for s in meeting.segments]
-    return order, {s.id or 0: s.text for s in meeting.segments}
+def _placed(meeting: Meeting) -> Lines:
+    return Lines.of((s.id or 0, s.text) for s in meeting.segments)
 
 
 # -- the public copy ------------------------------------------------------------------------
@@ -113,9 +108,9 @@ def _mask(text: str, spans: list[tuple[int, int, Mark]], language: str) -> str:
 
 def public(meeting: Meeting) -> Meeting:
     """The public copy of `meeting` (a new object; the meeting is left as it is)."""
-    language = _lang(meeting)
-    order, texts = _placed(meeting)
-    index = {number: at for at, number in enumerate(order)}
+    language = meeting.document_language
+    lines = _placed(meeting)
+    texts, index = lines.texts, lines.place
     spans: dict[int, list[tuple[int, int, Mark]]] = {}
     closed: dict[int, tuple[int, Mark]] = {}  # first line's index -> (last index, mark)
     replacements: dict[str, str] = {}
@@ -128,7 +123,7 @@ def public(meeting: Meeting) -> Meeting:
             held = closed.get(first_at)
             closed[first_at] = (max(last_at, held[0]) if held else last_at, mark)
             continue
-        for piece in pieces(mark, order, texts):
+        for piece in pieces(mark, lines):
             spans.setdefault(piece.number, []).append((piece.start, piece.end, mark))
             said = texts[piece.number][piece.start:piece.end]
             if said.strip():
@@ -207,7 +202,7 @@ def search_public(session: Session, query: str, page: int,
 
 def mark_list(meeting: Meeting) -> list[str]:
     """The marks as the official copy lists them at its end, numbered as in the text."""
-    language = _lang(meeting)
+    language = meeting.document_language
     times = {s.id: s.start for s in meeting.segments}
     listed = []
     for number, mark in enumerate(_shown(meeting), start=1):
@@ -245,11 +240,11 @@ def _shown(meeting: Meeting) -> list[Mark]:
 def official(meeting: Meeting) -> Meeting:
     """The official copy for documents: each marked passage in brackets with its note
     number, 「［…］（注1）」 (a range of lines: its first and last line). A new object."""
-    language = _lang(meeting)
-    order, texts = _placed(meeting)
+    language = meeting.document_language
+    lines = _placed(meeting)
     inserts: dict[int, list[tuple[int, str]]] = {}
     for number, mark in enumerate(_shown(meeting), start=1):
-        found = pieces(mark, order, texts)
+        found = pieces(mark, lines)
         if not found:
             continue
         tag = f"（注{number}）" if language == "ja" else f" (note {number})"

@@ -24,30 +24,17 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from gijiroku import accounts
-from gijiroku.accounts import ROLES, Principal
+from gijiroku.accounts import Principal
 from gijiroku.config import Settings
 from gijiroku.errors import ConfigError
 from gijiroku.storage import session_scope
-from gijiroku.storage.tables import AccountRow, SectionRow
+from gijiroku.storage.tables import AccountRow
 
 log = logging.getLogger(__name__)
 #: Seconds to wait for the directory (a sign-in fails rather than hangs).
 TIMEOUT = 10
 #: Active Directory's "account disabled" bit of userAccountControl.
 AD_DISABLED = 0x2
-
-
-def role_groups(settings: Settings) -> dict[str, str]:
-    """Group name -> role, from `GIJIROKU_LDAP_ROLES` ("admin=gijiroku-admins,...")."""
-    found: dict[str, str] = {}
-    for part in settings.ldap_roles.split(","):
-        role, _, group = part.partition("=")
-        role, group = role.strip(), group.strip()
-        if role not in ROLES or not group:
-            raise ConfigError(f"GIJIROKU_LDAP_ROLES: {part!r} is not role=group (roles: "
-                              f"{', '.join(ROLES)}).", variable="GIJIROKU_LDAP_ROLES")
-        found[group.casefold()] = role
-    return found
 
 
 def sign_in(engine: Engine, settings: Settings, name: str, password: str) -> Principal | None:
@@ -69,7 +56,7 @@ def sign_in(engine: Engine, settings: Settings, name: str, password: str) -> Pri
     if found is None:
         return None
     role, groups = found
-    return _keep(engine, name, role, groups)
+    return accounts.keep_outside_person(engine, name, role, groups, source="ldap")
 
 
 def _directory(settings: Settings, name: str, password: str) -> tuple[str, list[str]] | None:
@@ -127,12 +114,11 @@ def _directory(settings: Settings, name: str, password: str) -> tuple[str, list[
         for connection in opened:
             with contextlib.suppress(LDAPException):
                 connection.unbind()
-    mapped = role_groups(settings)
-    roles = [mapped[g.casefold()] for g in groups if g.casefold() in mapped]
-    if not roles:
+    role = accounts.role_from_groups(groups, settings.ldap_roles, "GIJIROKU_LDAP_ROLES")
+    if role is None:
         log.info("directory sign-in of %r refused: in none of the role groups", name)
         return None
-    return max(roles, key=ROLES.index), groups
+    return role, groups
 
 
 def _first(entries: list[Any], attribute: str) -> Any:
@@ -142,16 +128,4 @@ def _first(entries: list[Any], attribute: str) -> Any:
     return None
 
 
-def _keep(engine: Engine, name: str, role: str, groups: list[str]) -> Principal | None:
-    """The directory's person as an account: made on their first sign-in, their role and
-    sections (the Gijiroku groups named like their directory groups) as the directory says
-    at each."""
-    with session_scope(engine) as session:
-        if session.exec(select(AccountRow).where(AccountRow.name == name)).first() is None:
-            session.add(AccountRow(name=name, role=role, source="ldap"))
-        existing = set(session.exec(select(SectionRow.name)).all())
-    accounts.change_user(engine, name, role=role, groups=[g for g in groups if g in existing])
-    return accounts.by_name(engine, name)  # (None: disabled meanwhile)
-
-
-__all__ = ["role_groups", "sign_in"]
+__all__ = ["sign_in"]

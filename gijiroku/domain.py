@@ -266,6 +266,12 @@ class Meeting:
     #: The workflow: draft, review, approved, published (gijiroku.workflow).
     state: str = "draft"
 
+    @property
+    def document_language(self) -> str:
+        """The language its documents are written in: Japanese for a Japanese meeting,
+        else English (the exports' headings and notes, the public copy's placeholders)."""
+        return "ja" if (self.language or "").startswith("ja") else "en"
+
 
 def join_words(texts: Iterable[str], language: str | None) -> str:
     """Join word texts into running text the way the language writes it.

@@ -25,7 +25,7 @@ from gijiroku.domain import Mark
 from gijiroku.edits import line
 from gijiroku.edits.marks import add_mark, dismiss, dismissed
 from gijiroku.errors import NotFoundError
-from gijiroku.marks import pieces
+from gijiroku.marks import Lines, pieces
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import PersonRow, SegmentRow
 
@@ -112,11 +112,10 @@ def suggestions(engine: Engine, meeting_id: str, kind: str | None = None) -> lis
 
 
 def _covered(marks: list[Mark], rows: list[SegmentRow]) -> dict[int, list[tuple[int, int]]]:
-    order = [row.number for row in rows]
-    texts = {row.number: row.text for row in rows}
+    lines = Lines.of((row.number, row.text) for row in rows)
     covered: dict[int, list[tuple[int, int]]] = {}
     for mark in marks:
-        for piece in pieces(mark, order, texts):
+        for piece in pieces(mark, lines):
             covered.setdefault(piece.number, []).append((piece.start, piece.end))
     return covered
 

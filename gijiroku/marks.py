@@ -21,7 +21,7 @@ holds its text, and flags (`lost`) the ones it cannot place.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,18 +67,34 @@ class Piece:
     end: int
 
 
-def pieces(mark: Mark, order: Sequence[int], texts: Mapping[int, str]) -> list[Piece]:
-    """The mark line by line, for lines in time order `order` with their `texts` (empty
-    when the mark is lost or its lines are gone)."""
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A meeting's lines in time order: their numbers, texts, and each one's place in the
+    order (built once for all of a meeting's marks)."""
+
+    order: Sequence[int]
+    texts: Mapping[int, str]
+    place: Mapping[int, int]
+
+    @classmethod
+    def of(cls, numbered: Iterable[tuple[int, str]]) -> Lines:
+        """From (number, text) pairs in time order."""
+        pairs = list(numbered)
+        return cls([n for n, _ in pairs], dict(pairs), {n: at for at, (n, _) in enumerate(pairs)})
+
+
+def pieces(mark: Mark, lines: Lines) -> list[Piece]:
+    """The mark line by line (empty when the mark is lost or its lines are gone)."""
+    texts = lines.texts
     if mark.lost or mark.segment not in texts:
         return []
     last = mark.last_segment if mark.last_segment is not None else mark.segment
     if last not in texts:
         return []
-    first_at, last_at = order.index(mark.segment), order.index(last)
+    first_at, last_at = lines.place[mark.segment], lines.place[last]
     found = []
     for at in range(first_at, last_at + 1):
-        number = order[at]
+        number = lines.order[at]
         text = texts[number]
         start = (mark.start or 0) if at == first_at else 0
         end = (mark.end if mark.end is not None else len(text)) if at == last_at else len(text)
@@ -172,8 +188,8 @@ def follow(session: Session, meeting_id: str, old: Mapping[int, tuple[float, str
         return cache[group]
 
     lengths = {n: len(t) for n, (_, t) in new.items()}
-    texts = {n: t for n, (_, t) in new.items()}
-    order = sorted(new, key=lambda n: (new[n][0], n))
+    now = Lines.of((n, new[n][1]) for n in sorted(new, key=lambda n: (new[n][0], n)))
+    texts = now.texts
     for row in rows:
         if row.lost:
             _find_again(row, new)
@@ -206,12 +222,12 @@ def follow(session: Session, meeting_id: str, old: Mapping[int, tuple[float, str
         row.last_segment = None if last[0] == first[0] else last[0]
         row.end = last[1]
         if first[0] in texts and last[0] in texts and (
-                order.index(last[0]) < order.index(first[0]) or (
+                now.place[last[0]] < now.place[first[0]] or (
                 last[0] == first[0] and (row.end if row.end is not None else len(texts[first[0]]))
                 <= (row.start or 0))):
             row.lost = True  # the text it covered was edited away
         elif first[0] in texts and last[0] in texts:
-            found = pieces(repository.mark_of(row), order, texts)
+            found = pieces(repository.mark_of(row), now)
             row.text = covered_text(found, texts) if found else row.text
             row.lost = not found
         session.add(row)
@@ -298,5 +314,5 @@ def carry_by_time(session: Session, meeting_id: str,
     return flagged
 
 
-__all__ = ["CATEGORIES", "FILL", "KINDS", "LABELS", "Piece", "carry_by_time", "covered_text",
-           "follow", "held_lines", "label", "pieces"]
+__all__ = ["CATEGORIES", "FILL", "KINDS", "LABELS", "Lines", "Piece", "carry_by_time",
+           "covered_text", "follow", "held_lines", "label", "pieces"]

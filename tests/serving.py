@@ -103,10 +103,10 @@ class Server:
 
 
 @contextmanager
-def serving(folder: Path) -> Iterator[Server]:
-    """A started `gijiroku serve` with its data and log in `folder`, stopped afterwards (a
-    module's fixture: each test stores meetings of its own into it)."""
-    served = Server(folder / "data", folder / "serve.log")
+def serving(folder: Path, **env: str) -> Iterator[Server]:
+    """A started `gijiroku serve` with its data and log in `folder` (and `env`'s settings),
+    stopped afterwards (a module's fixture: each test stores meetings of its own into it)."""
+    served = Server(folder / "data", folder / "serve.log", **env)
     try:
         served.start()
         yield served

@@ -1,5 +1,6 @@
 """Accounts for admins: list, create, change a person's role, groups or whether they may
-sign in, and give them a new API token. Every change goes into the audit log."""
+sign in, and give them a new API token. Every change goes into the audit log
+(`gijiroku.accounts` writes it)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Db
-from gijiroku import accounts, audit
+from gijiroku import accounts
 from gijiroku.limits import NAME
-from gijiroku.storage import session_scope
 
 router = APIRouter()
 UserName = Annotated[str, Path(min_length=1, max_length=NAME)]
@@ -52,20 +52,13 @@ def list_users(db: Db) -> list[dict[str, Any]]:
 def create_user(body: UserIn, db: Db) -> dict[str, Any]:
     row = accounts.create_user(db, body.name, body.role, groups=body.groups,
                                password=body.password)
-    with session_scope(db) as session:
-        audit.append(session, "user_created", "account", row.name,
-                     {"role": row.role, "groups": body.groups,
-                      "password": body.password is not None})
     return _one(db, row.name)
 
 
 @router.patch("/users/{name}", summary="Change a person's role, groups, or sign-in (admins)")
 def change_user(name: UserName, body: UserPatch, db: Db) -> dict[str, Any]:
-    changes = body.model_dump(exclude_unset=True)
     accounts.change_user(db, name, role=body.role, groups=body.groups,
                          disabled=body.disabled)
-    with session_scope(db) as session:
-        audit.append(session, "user_changed", "account", name, changes)
     return _one(db, name)
 
 
@@ -73,6 +66,4 @@ def change_user(name: UserName, body: UserPatch, db: Db) -> dict[str, Any]:
              summary="A new API token for the person, shown once (admins)")
 def new_token(name: UserName, db: Db) -> dict[str, str]:
     token = accounts.new_token(db, name)
-    with session_scope(db) as session:
-        audit.append(session, "token_created", "account", name)
     return {"token": token}

@@ -12,7 +12,6 @@ from typing import Any
 from gijiroku import accounts, audit, retention
 from gijiroku.cli.common import EXIT_FAILED, engine, iso_date
 from gijiroku.config import get_settings
-from gijiroku.storage import session_scope
 
 
 def create(args: argparse.Namespace) -> int:
@@ -27,38 +26,24 @@ def create(args: argparse.Namespace) -> int:
     db = engine()
     row = accounts.create_user(db, args.name, role, groups=args.group or [],
                                password=password)
-    with session_scope(db) as session:
-        audit.append(session, "user_created", "account", row.name,
-                     {"role": role, "groups": args.group or [],
-                      "password": password is not None})
     print(f"user {row.name}: {role}" + (f", {', '.join(args.group)}" if args.group else ""))
     return 0
 
 
 def token(args: argparse.Namespace) -> int:
-    db = engine()
-    made = accounts.new_token(db, args.name)
-    with session_scope(db) as session:
-        audit.append(session, "token_created", "account", args.name)
+    made = accounts.new_token(engine(), args.name)
     print(made)  # stdout holds the token only
     return 0
 
 
 def revoke(args: argparse.Namespace) -> int:
-    db = engine()
-    count = accounts.revoke_tokens(db, args.name)
-    with session_scope(db) as session:
-        audit.append(session, "tokens_revoked", "account", args.name, {"count": count})
+    count = accounts.revoke_tokens(engine(), args.name)
     print(f"revoked {count} token(s) of {args.name}", file=sys.stderr)
     return 0
 
 
 def disable(args: argparse.Namespace) -> int:
-    db = engine()
-    accounts.set_disabled(db, args.name, not args.enable)
-    with session_scope(db) as session:
-        audit.append(session, "user_enabled" if args.enable else "user_disabled", "account",
-                     args.name)
+    accounts.set_disabled(engine(), args.name, not args.enable)
     return 0
 
 

@@ -20,7 +20,7 @@ from gijiroku.edits import line
 from gijiroku.edits.history import record
 from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
 from gijiroku.limits import checked_text
-from gijiroku.marks import CATEGORIES, KINDS, covered_text, pieces
+from gijiroku.marks import CATEGORIES, KINDS, Lines, covered_text, pieces
 from gijiroku.storage import repository, session_scope
 from gijiroku.storage.tables import DismissalRow, MarkRow, MeetingRow
 
@@ -50,8 +50,8 @@ def add_mark(engine: Engine, meeting_id: str, *, kind: str, segment: int,
     with session_scope(engine) as session:
         repository.get_meeting_row(session, meeting_id)
         rows = line.ordered(session, meeting_id)
-        order = [row.number for row in rows]
-        texts = {row.number: row.text for row in rows}
+        lines = Lines.of((row.number, row.text) for row in rows)
+        texts = lines.texts
         first = line.index_of(rows, segment)
         last_number = last_segment if last_segment is not None else segment
         if line.index_of(rows, last_number) < first:
@@ -71,7 +71,7 @@ def add_mark(engine: Engine, meeting_id: str, *, kind: str, segment: int,
         mark = Mark(id=0, kind=kind, segment=segment, start=start, end=end,  # type: ignore[arg-type]
                     last_segment=last_segment if last_number != segment else None,
                     category=category, note=note, permitted_by=permitted_by)
-        found = pieces(mark, order, texts)
+        found = pieces(mark, lines)
         if not found:
             raise _invalid("The mark covers no text.", "end", end)
         mark.text = covered_text(found, texts)
@@ -116,11 +116,11 @@ def undo_mark(session: Session, meeting: MeetingRow, edit: Any) -> None:
     # the lines may have changed since: the mark is placed as it was, and lost when its
     # text is no longer there
     rows = line.ordered(session, meeting.id)
-    texts = {row.number: row.text for row in rows}
+    lines = Lines.of((row.number, row.text) for row in rows)
     restored = session.get(MarkRow, int(edit.target))
-    if restored is not None and restored.segment in texts:
+    if restored is not None and restored.segment in lines.texts:
         mark = repository.mark_of(restored)
-        now = covered_text(pieces(mark, [r.number for r in rows], texts), texts)
+        now = covered_text(pieces(mark, lines), lines.texts)
         restored.lost = restored.lost or now != restored.text
         session.add(restored)
 

@@ -153,7 +153,7 @@ def build_document(
     with_transcript: bool = True,
     cleanup: Cleanup = "verbatim",
 ) -> ExportDocument:
-    language = "ja" if (meeting.language or "").startswith("ja") else "en"
+    language = meeting.document_language
     names = {s.id: printable(shown_name(s, language)) for s in meeting.speakers}
     minutes = meeting.minutes
     headings = {**HEADINGS[language], **{k: v for k, v in minutes.headings.items()

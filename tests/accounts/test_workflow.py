@@ -80,12 +80,20 @@ def test_an_approved_meeting_is_read_only_until_reopened_with_a_reason(
     assert ran.returncode == 0 and "intact" in ran.stdout, ran.stderr
     # an entry changed by hand breaks the chain there
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 3"))
+        first_step, actor = connection.execute(text(
+            "SELECT id, actor FROM audit WHERE action = 'state' ORDER BY id LIMIT 1")).one()
+        connection.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = :id"),
+                           {"id": first_step})
     ran = cli("audit", "verify", data_dir=settings.data_dir)
-    assert ran.returncode == 1 and "entry 3" in ran.stderr, ran.stderr
-    with engine.begin() as connection:  # an entry removed: the one after it says so
-        connection.execute(text("UPDATE audit SET actor = NULL WHERE id = 3"))
-    assert audit.verify(engine)[1] is not None
+    assert ran.returncode == 1 and f"entry {first_step}" in ran.stderr, ran.stderr
+    with engine.begin() as connection:  # put back, it holds again; removed, the next says so
+        connection.execute(text("UPDATE audit SET actor = :actor WHERE id = :id"),
+                           {"actor": actor, "id": first_step})
+    assert audit.verify(engine)[1] is None
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit WHERE id = :id"), {"id": first_step})
+    broken = audit.verify(engine)[1]
+    assert broken is not None and broken.id > first_step and "removed" in broken.reason
 
 
 def test_users_from_the_command_line(engine: Engine, settings: Settings, cli) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +143,32 @@ def test_the_review_queue_and_the_audit_log_for_admins(
     assert client.get("/api/audit", params={"until": "2000-01-01"},
                       headers=bearer(tokens["admin"])).content.decode("utf-8-sig").count(
                           "\n") == 1  # the heading alone
+
+
+def test_admins_read_the_audit_log_filtered_and_paged(client: TestClient,
+                                                      engine: Engine) -> None:
+    tokens = people(engine)  # each person made and given a token: in the log
+    admin = bearer(tokens["admin"])
+    accounts.change_user(engine, "viewer", role="editor")
+    accounts.change_user(engine, "viewer", role="editor")  # no change: no entry
+    entries = client.get("/api/audit/entries", params={"action": "user_changed"},
+                         headers=admin).json()
+    assert [(e["object_id"], e["detail"]) for e in entries["entries"]] == [
+        ("viewer", {"role": "editor"})]
+    made = client.get("/api/audit/entries", params={"action": "user_created", "limit": 3},
+                      headers=admin).json()
+    assert [e["object_id"] for e in made["entries"]] == ["other", "admin", "approver"]
+    assert made["more"] is True
+    rest = client.get("/api/audit/entries", params={
+        "action": "user_created", "before": made["entries"][-1]["id"]}, headers=admin).json()
+    assert [e["object_id"] for e in rest["entries"]] == ["editor", "viewer"]
+    assert rest["more"] is False
+    assert client.get("/api/audit/entries", params={"actor": "nobody"},
+                      headers=admin).json()["entries"] == []
+    assert client.get("/api/audit/entries", headers=bearer(tokens["approver"])
+                      ).status_code == 403
+    assert client.get("/api/audit/verify", headers=admin).json()["intact"] is True
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit SET detail = NULL WHERE action = 'user_changed'"))
+    chain = client.get("/api/audit/verify", headers=admin).json()
+    assert chain["intact"] is False and "changed" in chain["broken"]["reason"]

@@ -1,7 +1,9 @@
 """People in Debian's chromium, against a real `gijiroku serve` with accounts: an editor
 signs in with a name and password, proofreads a line and submits the meeting for review; an
 approver signs in, finds it in the review queue and approves it (the page then refuses
-changes); a viewer of another section sees no meeting, in the list or by its address."""
+changes); a viewer of another section sees no meeting, in the list or by its address; an
+admin reads those steps in the audit log page and checks its chain; a person signs in
+through the organisation's OpenID Connect provider (run by the tests)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 
 from gijiroku import accounts
 from gijiroku.storage import repository, session_scope
+from tests.oidc_provider import CLIENT_ID, Person, Provider
 from tests.seed import seed_meeting
 from tests.serving import Server, serving
 from tests.web.test_browser import ARTIFACTS, watched
@@ -21,8 +24,16 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serving(tmp_path_factory.mktemp("accounts")) as served:
+def provider() -> Iterator[Provider]:
+    with Provider([Person("u-9", "oidc-editor", "provider-password",
+                          ("gijiroku-editors", "総務課"))]).serve() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, provider: Provider) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("accounts"), GIJIROKU_OIDC_ISSUER=provider.issuer,
+                 GIJIROKU_OIDC_CLIENT_ID=CLIENT_ID) as served:
         yield served
 
 
@@ -90,4 +101,50 @@ def test_an_editor_submits_an_approver_approves_another_section_sees_nothing(
     assert "総務委員会" not in page.inner_text("main")
     answer = page.goto(f"{server.address}/meetings/{meeting}")
     assert answer is not None and answer.status == 404
+    context.close()
+
+
+def test_an_admin_reads_the_steps_in_the_audit_log_and_checks_its_chain(
+        server: Server, browser: Any) -> None:
+    """(After the test above: its sign-ins and steps are in the log.)"""
+    accounts.create_user(server.database(), "監査", "admin", password=PASSWORD)
+    context, page, problems = sign_in(browser, server, "監査")
+    page.click("a[href='/audit']")
+    page.wait_for_selector("#audit-entries tr[data-action=state]")
+    page.select_option("#audit-filter select[name=action]", "state")
+    page.click("#audit-filter button[type=submit]")
+    page.wait_for_function("""() => {
+        const rows = [...document.querySelectorAll('#audit-entries tr')];
+        return rows.length === 2 && rows.every((r) => r.dataset.action === 'state'); }""")
+    steps = page.inner_text("#audit-entries")
+    assert "鈴木" in steps and "田中" in steps and "状態の変更" in steps
+    page.fill("#audit-filter input[name=actor]", "佐藤")
+    page.select_option("#audit-filter select[name=action]", "sign_in")
+    page.click("#audit-filter button[type=submit]")
+    page.wait_for_function("""() => [...document.querySelectorAll('#audit-entries tr')]
+        .every((r) => r.dataset.action === 'sign_in')""")
+    assert "佐藤" in page.inner_text("#audit-entries")
+    page.click("#audit-verify")
+    page.wait_for_selector("#audit-chain.ok")
+    assert "改ざんされていません" in page.inner_text("#audit-chain")
+    page.screenshot(path=str(ARTIFACTS / "audit-log-ja.png"))
+    assert problems == []
+    context.close()
+
+
+def test_a_person_signs_in_through_the_organisations_provider(
+        server: Server, browser: Any, provider: Provider) -> None:
+    accounts.create_user(server.database(), "管理", "admin", password=PASSWORD)  # (if none)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
+    page, problems = watched(context)
+    page.goto(f"{server.address}/dictionary")
+    page.click("#oidc-sign-in")
+    page.wait_for_selector("#provider-sign-in")  # the provider's own form
+    page.fill("#username", "oidc-editor")
+    page.fill("#password", "provider-password")
+    page.click("#provider-sign-in")
+    page.wait_for_url(f"{server.address}/dictionary")  # back, signed in, where they were
+    page.wait_for_selector("form[action='/logout']")
+    assert page.evaluate("document.body.dataset.role") == "editor"
+    assert problems == []
     context.close()
