@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from gijiroku import limits
+from gijiroku import audit, limits
 from gijiroku.domain import NO_SPACE_LANGUAGES
 from gijiroku.errors import InvalidInputError, NotFoundError
 from gijiroku.limits import checked_text
@@ -119,6 +119,9 @@ def add_entry(engine: Engine, kind: str, text: str, replacement: str | None = No
         with session_scope(engine) as session:
             session.add(row)
             session.flush()
+            audit.append(session, "dictionary_added", "dictionary", str(row.id),
+                         {"kind": kind, "text": text, "replacement": replacement,
+                          "language": language})
             return _entry(row)
     except IntegrityError as exc:
         raise InvalidInputError(f"{text!r} is already in the dictionary as a {kind}.") from exc
@@ -148,6 +151,8 @@ def remove_entry(engine: Engine, entry_id: int) -> Entry:
             raise NotFoundError(f"No dictionary entry {entry_id} (built-in entries cannot be "
                                 "removed; add a rule that corrects them instead).")
         session.delete(row)
+        audit.append(session, "dictionary_removed", "dictionary", str(entry_id),
+                     {"kind": row.kind, "text": row.text, "replacement": row.replacement})
         return _entry(row)
 
 

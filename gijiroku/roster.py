@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
-from gijiroku import limits
+from gijiroku import audit, limits
 from gijiroku.domain import Person, Voice
 from gijiroku.errors import InvalidInputError, NotFoundError
 from gijiroku.limits import checked_text
@@ -165,6 +165,8 @@ def add_person(engine: Engine, name: str, *, roster: str | None = None,
         person, _ = _upsert(session, row, name=name, reading=reading, seat=seat, title=title,
                             affiliation=group, active_from=active_from, active_to=active_to)
         assert person.id is not None
+        audit.append(session, "roster_changed", "roster", row.name,
+                     {"person": person.name, "seat": seat, "title": title, "group": group})
         return repository.load_people(session, [person.id], row.name)[person.id]
 
 
@@ -214,6 +216,8 @@ def import_csv(engine: Engine, data: bytes, roster: str | None = None) -> Import
             session.flush()
             added += new
             updated += not new
+        audit.append(session, "roster_imported", "roster", target.name,
+                     {"added": added, "updated": updated})
     return Imported(added, updated)
 
 
@@ -277,6 +281,8 @@ def remove_person(engine: Engine, name: str, roster: str | None = None) -> str:
                 col(MembershipRow.roster_id) == target.id))
         else:
             session.delete(person)
+        audit.append(session, "roster_removed", "roster", roster or "",
+                     {"person": person.name})
         return person.name
 
 

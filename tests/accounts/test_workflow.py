@@ -167,6 +167,16 @@ def test_admins_read_the_audit_log_filtered_and_paged(client: TestClient,
                       headers=admin).json()["entries"] == []
     assert client.get("/api/audit/entries", headers=bearer(tokens["approver"])
                       ).status_code == 403
+    # the installation's settings: the dictionary and the roster, with who changed them
+    assert client.post("/api/dictionary", json={"kind": "term", "text": "議会運営委員会"},
+                       headers=admin).status_code == 201
+    assert client.post("/api/roster", json={"name": "石川隆之", "seat": 8},
+                       headers=admin).status_code == 201
+    changed = {e["action"]: e for e in client.get("/api/audit/entries",
+                                                  headers=admin).json()["entries"]}
+    assert changed["dictionary_added"]["actor"] == "admin"
+    assert changed["dictionary_added"]["detail"]["text"] == "議会運営委員会"
+    assert changed["roster_changed"]["detail"]["person"] == "石川隆之"
     assert client.get("/api/audit/verify", headers=admin).json()["intact"] is True
     with engine.begin() as connection:
         connection.execute(text("UPDATE audit SET detail = NULL WHERE action = 'user_changed'"))
