@@ -85,6 +85,8 @@ RULES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/roster/{name}"): ADMIN,
     ("GET", "/api/rosters"): V,
     ("GET", "/api/watched"): ADMIN,
+    ("GET", "/api/search"): V,  # in the person's sections, the copy they may read
+    ("POST", "/api/ask"): V,
     ("GET", "/api/audit"): ADMIN,
     ("GET", "/api/audit/entries"): ADMIN,
     ("GET", "/api/audit/verify"): ADMIN,

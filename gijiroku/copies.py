@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from gijiroku.domain import Mark, Meeting, Minutes, Segment, clock
 from gijiroku.marks import FILL, Lines, label, pieces
+from gijiroku.principal import Principal
 from gijiroku.storage import repository
 from gijiroku.storage.tables import MeetingRow
 
@@ -44,13 +45,16 @@ STAFF = Reader(staff=True)
 PUBLIC = Reader(staff=False)
 
 
-def may_see_original(reader: Reader) -> bool:
+def may_see_original(reader: Reader | Principal) -> bool:
     """The one rule: who may read the official copy (withdrawn remarks, closed sessions,
-    personal information). Accounts and roles will decide it here."""
+    personal information): the people who keep the record (editors, approvers, admins, the
+    installation). A viewer reads the public copy."""
+    if isinstance(reader, Principal):
+        return reader.may("editor")
     return reader.staff
 
 
-def copy_for(reader: Reader, asked: str | None = None) -> Copy:
+def copy_for(reader: Reader | Principal, asked: str | None = None) -> Copy:
     """The copy a reader gets: the one asked for (official by default) when they may see
     it, else the public copy."""
     if asked is not None and asked not in COPIES:

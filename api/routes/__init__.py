@@ -9,6 +9,7 @@ from api.routes import (
     dictionary,
     edits,
     exports,
+    find,
     jobs,
     marks,
     meetings,
@@ -23,7 +24,7 @@ def api_router() -> APIRouter:
     # every route: its access rule and the person's sections (api.access)
     router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(authorize)])
     for part in (meetings, edits, marks, council, roster, jobs, exports, watched, dictionary,
-                 audit, users):
+                 audit, users, find):
         router.include_router(part.router)
     return router
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.access import principal
 from api.deps import Config, Db
 from gijiroku.copies import Copy
 from gijiroku.export import Format, Layout, export_meeting
@@ -25,7 +26,7 @@ def attachment(name: str) -> str:
 @router.get("/meetings/{meeting_id}/export", summary="Download the meeting",
             response_class=Response)
 def export(
-    meeting_id: str, db: Db, settings: Config,
+    meeting_id: str, db: Db, settings: Config, request: Request,
     format: Annotated[Format, Query()] = "md",
     transcript: Annotated[bool, Query(description="include the transcript")] = True,
     cleanup: Annotated[Cleanup, Query(description="transcript wording")] = "verbatim",
@@ -33,11 +34,12 @@ def export(
                                     "record (docx, pdf, md)")] = "minutes",
     copy: Annotated[Copy, Query(description="official (原本: every word, marked passages "
                                 "shown and listed) or public (公開用: marked passages left "
-                                "out)")] = "official",
+                                "out); a viewer always gets the public copy")] = "official",
 ) -> Response:
     exported = export_meeting(db, meeting_id, format, with_transcript=transcript,
                               cleanup=cleanup, pdf_font=settings.pdf_font, layout=layout,
-                              template=settings.kaigiroku_template, copy=copy)
+                              template=settings.kaigiroku_template, copy=copy,
+                              reader=principal(request))
     headers = {"Content-Disposition": attachment(exported.filename)}
     if exported.notes:  # what the file lacks, for scripts; the file says it too
         headers["X-Gijiroku-Notes"] = quote(" | ".join(exported.notes))

@@ -30,6 +30,7 @@ from api.uploads import discard, receive_upload, release
 from gijiroku import accounts, audio, copies, edits, limits, meetings, workflow
 from gijiroku.copies import Copy
 from gijiroku.errors import NotFoundError
+from gijiroku.principal import Principal
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
 from gijiroku.workflow import State
@@ -61,7 +62,8 @@ UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 }}}
 
 
-def meeting_document(db: Engine, meeting_id: str, copy: str = "official") -> dict[str, Any]:
+def meeting_document(db: Engine, meeting_id: str, copy: str = "official",
+                     reader: copies.Reader | Principal = copies.STAFF) -> dict[str, Any]:
     """The result document (README.md, "Result document") with the meeting's newest job,
     its facts (date, place) and when anything in it last changed; as the `copy` asked for
     (the public copy: withdrawn remarks, closed sessions and personal information left
@@ -69,7 +71,7 @@ def meeting_document(db: Engine, meeting_id: str, copy: str = "official") -> dic
     with session_scope(db) as session:
         row = repository.get_meeting_row(session, meeting_id)
         meeting = repository.load_meeting(session, meeting_id)
-        chosen = copies.copy_for(copies.STAFF, copy)
+        chosen = copies.copy_for(reader, copy)
         document = result_document(copies.public(meeting) if chosen == "public" else meeting)
         document["copy"] = chosen
         options = repository.options_of(row)
@@ -131,7 +133,7 @@ def list_meetings(
 ) -> dict[str, Any]:
     with session_scope(db) as session:
         sections = principal(request).sections  # (None: every meeting, as an admin)
-        if q and copies.copy_for(copies.STAFF, copy) == "public":
+        if q and copies.copy_for(principal(request), copy) == "public":
             rows, total = copies.search_public(session, q, page, sections, state)
         else:
             rows, total = repository.list_meetings(session, q, page, sections=sections,
@@ -145,13 +147,15 @@ def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDocument,
             summary="The result document")
-def get_meeting(meeting_id: str, db: Db, copy: Annotated[Copy, Query(
-        description="official (every word, with the marks) or public")] = "official",
+def get_meeting(meeting_id: str, db: Db, request: Request, copy: Annotated[Copy, Query(
+        description="official (every word, with the marks) or public; a viewer always "
+                    "gets the public copy")] = "official",
 ) -> Response:
     # The model documents the answer; the document is sent as built, without validating
     # a 3-hour session's 100,000 words once more, by pydantic-core's JSON writer (several
     # times faster than the json module on 9 MB).
-    return Response(pydantic_core.to_json(meeting_document(db, meeting_id, copy)),
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id, copy,
+                                                           principal(request))),
                     media_type="application/json")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gijiroku.cli import dictionary, marks, meetings, models, roster, service, users
+from gijiroku.cli import dictionary, find, marks, meetings, models, roster, service, users
 from gijiroku.cli.common import EXIT_CONFIG, EXIT_FAILED
 from gijiroku.errors import GijirokuError, InvalidInputError
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
     commands = parser.add_subparsers(dest="command", required=True)
-    for part in (meetings, marks, dictionary, roster, users, models, service):
+    for part in (meetings, find, marks, dictionary, roster, users, models, service):
         part.add_commands(commands)
     return parser
 

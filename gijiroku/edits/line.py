@@ -20,6 +20,7 @@ from gijiroku import marks
 from gijiroku.errors import EditConflictError, NotFoundError
 from gijiroku.storage import repository
 from gijiroku.storage.tables import SegmentRow, WordRow
+from gijiroku.terms import index_terms
 
 #: Ids per `IN (...)` list: under SQLite's and PostgreSQL's limits on bound parameters.
 CHUNK = 900
@@ -143,7 +144,8 @@ def write(session: Session, meeting_id: str, lines: list[Line], removed: list[in
         return {"start": line["start"], "end": line["end"], "text": line["text"],
                 "edited": line["edited"], "avg_logprob": line["avg_logprob"],
                 "no_speech_prob": line["no_speech_prob"], "source": line["source"],
-                "gap": bool(line.get("gap", False)), "speaker_key": line["speaker"]}
+                "gap": bool(line.get("gap", False)), "speaker_key": line["speaker"],
+                "terms": index_terms(line["text"])}  # (what full-text search indexes)
 
     # lines that exist: one UPDATE run for all of them, each matched on the version read
     # (a line changed meanwhile is refused, as the ORM's own version check would)

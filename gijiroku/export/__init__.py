@@ -20,6 +20,7 @@ from gijiroku.domain import Meeting, as_utc
 from gijiroku.errors import InvalidInputError
 from gijiroku.export.document import CLEANUPS, NOTES, Cleanup, ExportDocument, build_document
 from gijiroku.export.text import to_markdown, to_srt, to_vtt
+from gijiroku.principal import Principal
 from gijiroku.result import result_document
 from gijiroku.storage import repository, session_scope
 
@@ -54,7 +55,7 @@ def export_meeting(
     layout: str = "minutes",
     template: Path | None = None,
     copy: str = "official",
-    reader: copies.Reader = copies.STAFF,
+    reader: copies.Reader | Principal = copies.STAFF,
 ) -> Exported:
     """The meeting as a file of `format` in `layout`, as the `copy` asked for (official:
     every word, marked passages shown and listed; public: marked passages left out), or

@@ -56,6 +56,7 @@ from gijiroku.storage.tables import (
     WordRow,
     utcnow,
 )
+from gijiroku.terms import index_terms
 
 
 def create_meeting(
@@ -161,6 +162,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
                 "start": segment.start,
                 "end": segment.end,
                 "text": segment.text,
+                "terms": index_terms(segment.text),  # (what full-text search indexes)
                 "speaker_key": segment.speaker,
                 "avg_logprob": segment.avg_logprob,
                 "no_speech_prob": segment.no_speech_prob,

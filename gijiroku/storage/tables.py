@@ -21,12 +21,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus
+from gijiroku.terms import index_terms
 
 
 def new_id() -> str:
@@ -190,8 +192,17 @@ class SegmentRow(SQLModel, table=True):
     #: Counts the row's changes (the ORM adds one at each UPDATE, and refuses an UPDATE of
     #: a row changed meanwhile): a save sent with an older version is refused (409).
     version: int = Field(default=1, sa_column=_SEGMENT_VERSION)
+    #: What full-text search indexes for the text (`gijiroku.terms.index_terms`), set
+    #: whenever the line is written; the database's index over it: migration 0016.
+    terms: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
     __mapper_args__ = {"version_id_col": _SEGMENT_VERSION}
+
+
+@event.listens_for(SegmentRow, "before_insert")
+@event.listens_for(SegmentRow, "before_update")
+def _index_terms(_mapper: Any, _connection: Any, row: SegmentRow) -> None:
+    row.terms = index_terms(row.text or "")
 
 
 class WordRow(SQLModel, table=True):

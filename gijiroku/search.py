@@ -1,0 +1,344 @@
+"""Full-text search over every meeting's lines, in Japanese and English, on SQLite and
+PostgreSQL alike.
+
+**Index terms.** Each line's text is kept beside it as index terms (`SegmentRow.terms`, set
+by the ORM whenever a line is written: `index_terms`). The text is normalised (NFKC, case
+folded) and cut into runs: a run of kanji and kana gives its character bigrams and its last
+character alone (「市長の答弁」 → 市長 長の の答 答弁 弁), any other run of letters and digits
+is one word (`library`, `8`). Every substring of a Japanese run is then a sequence of
+adjacent terms, so a query of any length finds it (one character by a prefix), and English
+matches whole words (`budg*` for a prefix). The database indexes the terms with its own
+machinery: SQLite an FTS5 table over the lines (kept current by triggers), PostgreSQL a
+stored `tsvector` with a GIN index (migration 0016). Both read the same terms, so both find
+the same lines.
+
+**Queries.** Words are ANDed; `OR` (or `|`) between two words accepts either; `-word` or
+`NOT word` excludes; `"a phrase"` keeps words together (a Japanese word is always one
+phrase). Filters: the meeting's date range, its kind (本会議, 委員会...), its group (section),
+the speaker's name, a roster person, a role such as 市長 (the roster's title, or the name
+given to the speaker).
+
+**Who sees what.** A person finds only the lines of meetings in their sections; a reader
+who may not read the original (`gijiroku.copies`) searches the public copy: a line whose
+match was only in a withdrawn or personal passage is not returned, and the text shown is
+the public one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, select
+
+from gijiroku import copies
+from gijiroku.errors import InvalidInputError
+from gijiroku.principal import Principal
+from gijiroku.storage import repository
+from gijiroku.storage.tables import MarkRow
+from gijiroku.terms import Phrase, index_terms, normal, phrase
+
+#: Lines returned at most per query (the rest are counted).
+LIMIT = 50
+MAX_QUERY = 500
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Clauses that must all hold, each any of its phrases; phrases that must not."""
+
+    clauses: tuple[tuple[Phrase, ...], ...]
+    excluded: tuple[Phrase, ...]
+
+    @property
+    def positive(self) -> list[Phrase]:
+        return [p for clause in self.clauses for p in clause]
+
+    def fts5(self) -> str:
+        text_ = " AND ".join("(" + " OR ".join(p.fts5() for p in clause) + ")"
+                             for clause in self.clauses)
+        return text_ + "".join(f" NOT {p.fts5()}" for p in self.excluded)
+
+    def tsquery(self) -> str:
+        parts = ["(" + " | ".join(f"({p.tsquery()})" for p in clause) + ")"
+                 for clause in self.clauses]
+        parts += [f"!({p.tsquery()})" for p in self.excluded]
+        return " & ".join(parts)
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def parse(query: str) -> Query:
+    """A query as a person types it; refused when it has nothing to look for."""
+    if len(query) > MAX_QUERY:
+        raise InvalidInputError(f"A search is at most {MAX_QUERY} characters.",
+                                code="text_too_long", field="q", limit=MAX_QUERY)
+    query = query.replace("\u3000", " ").replace("＂", '"').replace("”", '"').replace("“", '"')
+    clauses: list[list[Phrase]] = []
+    excluded: list[Phrase] = []
+    join_next = negate_next = False
+    for match in _TOKEN.finditer(query):
+        quoted, word = match.group(1), match.group(2)
+        if quoted is None and word in ("OR", "|"):
+            join_next = bool(clauses)
+            continue
+        if quoted is None and word == "NOT":
+            negate_next = True
+            continue
+        negate = negate_next
+        if quoted is None and word.startswith("-") and len(word) > 1:
+            negate, word = True, word[1:]
+        found = phrase(quoted if quoted is not None else word)
+        negate_next = False
+        if found is None:
+            continue
+        if negate:
+            excluded.append(found)
+        elif join_next:
+            clauses[-1].append(found)
+        else:
+            clauses.append([found])
+        join_next = False
+    if not clauses:
+        raise InvalidInputError("The search has no word to look for (only excluded ones, "
+                                "or none).", code="search_empty", field="q")
+    return Query(tuple(tuple(c) for c in clauses), tuple(excluded))
+
+
+# -- searching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    since: date | None = None
+    until: date | None = None  # that day included
+    kind: str | None = None
+    group: str | None = None
+    speaker: str | None = None  # part of the speaker's name
+    person: str | None = None  # a roster person (their name)
+    role: str | None = None  # a roster title, or part of the speaker's name: 市長
+
+
+@dataclass(slots=True)
+class Hit:
+    meeting_id: str
+    segment_id: int
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+    meeting_title: str = ""
+    meeting_date: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"meeting_id": self.meeting_id, "segment_id": self.segment_id,
+                "start": self.start, "end": self.end, "speaker": self.speaker,
+                "text": self.text, "meeting_title": self.meeting_title,
+                "meeting_date": self.meeting_date,
+                "highlights": [list(h) for h in self.highlights]}
+
+
+@dataclass(slots=True)
+class Found:
+    hits: list[Hit]
+    total: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"hits": [h.as_json() for h in self.hits], "total": self.total}
+
+
+def _meeting_date(options: Any, created: Any) -> str:
+    given = options.get("date") if isinstance(options, dict) else None
+    return str(given) if given else str(created)[:10]
+
+
+def _where(dialect: str, filters: Filters, reader: Principal,
+           params: dict[str, Any]) -> list[str]:
+    """SQL conditions on `m` (meeting) and `s` (segment) for the filters and the reader."""
+    where: list[str] = []
+    if reader.sections is not None:
+        if not reader.sections:
+            where.append("1 = 0")
+        else:
+            names = []
+            for at, section in enumerate(sorted(reader.sections)):
+                params[f"sec{at}"] = section
+                names.append(f":sec{at}")
+            where.append(f"m.section_id IN ({', '.join(names)})")
+    day = ("COALESCE(json_extract(m.options, '$.date'), substr(m.created_at, 1, 10))"
+           if dialect == "sqlite" else
+           "COALESCE(m.options::json->>'date', to_char(m.created_at, 'YYYY-MM-DD'))")
+    if filters.since is not None:
+        where.append(f"{day} >= :since")
+        params["since"] = filters.since.isoformat()
+    if filters.until is not None:
+        where.append(f"{day} <= :until")
+        params["until"] = filters.until.isoformat()
+    if filters.kind:
+        where.append("json_extract(m.options, '$.kind') = :kind" if dialect == "sqlite"
+                     else "m.options::json->>'kind' = :kind")
+        params["kind"] = filters.kind
+    if filters.group:
+        where.append("m.section_id IN (SELECT id FROM section WHERE name = :group)")
+        params["group"] = filters.group
+    speaker = ("SELECT 1 FROM speaker sp WHERE sp.meeting_id = s.meeting_id "
+               "AND sp.key = s.speaker_key AND ")
+    if filters.speaker:
+        where.append(f"EXISTS ({speaker}sp.name LIKE :speaker ESCAPE '\\')")
+        params["speaker"] = f"%{_like(filters.speaker)}%"
+    if filters.person:
+        where.append(f"EXISTS ({speaker}sp.person_id IN "
+                     "(SELECT id FROM person WHERE name = :person))")
+        params["person"] = filters.person
+    if filters.role:
+        where.append(f"EXISTS ({speaker}(sp.name LIKE :role_like ESCAPE '\\' OR sp.person_id IN "
+                     "(SELECT person_id FROM membership WHERE title = :role)))")
+        params["role"] = filters.role
+        params["role_like"] = f"%{_like(filters.role)}%"
+    return where
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(engine: Engine, query: str | Query, *, reader: Principal,
+           filters: Filters | None = None, limit: int = LIMIT, offset: int = 0) -> Found:
+    """Lines that match `query` (as typed, or parsed), newest first: a page of them
+    (`limit` from `offset`), and how many match in all."""
+    parsed = parse(query) if isinstance(query, str) else query
+    filters = filters or Filters()
+    dialect = engine.dialect.name
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where = _where(dialect, filters, reader, params)
+    if dialect == "sqlite":
+        source = ("segment_fts f JOIN segment s ON s.id = f.rowid "
+                  "JOIN meeting m ON m.id = s.meeting_id")
+        match = "segment_fts MATCH :match"
+        order = "f.rowid DESC"
+        params["match"] = parsed.fts5()
+    else:
+        source = "segment s JOIN meeting m ON m.id = s.meeting_id"
+        match = "s.terms_vector @@ to_tsquery('simple', :match)"
+        order = "s.id DESC"
+        params["match"] = parsed.tsquery()
+    condition = " AND ".join([match, *where])
+    public = not copies.may_see_original(reader)
+    with Session(engine) as session:
+        total = int(session.execute(text(
+            f"SELECT count(*) FROM {source} WHERE {condition}"), params).scalar_one())
+        rows = session.execute(text(
+            f"SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, s.speaker_key, "
+            f"m.title, m.options, m.created_at, "
+            f"(SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE sp.meeting_id = "
+            f"s.meeting_id AND sp.key = s.speaker_key) AS speaker_name "
+            f"FROM {source} WHERE {condition} ORDER BY {order} "
+            f"LIMIT :limit OFFSET :offset"), params).all()
+        hits = [Hit(r.meeting_id, r.number, r.start, r.end, r.speaker_name, r.text,
+                    r.title, _meeting_date(_json(r.options), r.created_at)) for r in rows]
+        if public:
+            hits, hidden = _public(session, hits, parsed)
+            total -= hidden
+    for hit in hits:
+        hit.highlights = highlights(hit.text, parsed.positive)
+    return Found(hits, max(total, len(hits)))
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _public(session: Session, hits: list[Hit], parsed: Query) -> tuple[list[Hit], int]:
+    """The hits as the public copy reads them: a line whose match was only in a marked
+    passage is left out (and counted), the others show their public text."""
+    marked = set(session.exec(select(MarkRow.meeting_id).where(
+        col(MarkRow.meeting_id).in_({h.meeting_id for h in hits}))).all())
+    public_lines: dict[str, dict[int, str]] = {}
+    for meeting_id in marked:
+        shown = copies.public(repository.load_meeting(session, meeting_id, with_words=False))
+        public_lines[meeting_id] = {s.id or 0: s.text for s in shown.segments}
+    kept, hidden = [], 0
+    for hit in hits:
+        if hit.meeting_id in public_lines:
+            now = public_lines[hit.meeting_id].get(hit.segment_id)
+            if now is None or not matches(now, parsed):
+                hidden += 1
+                continue
+            hit.text = now
+        kept.append(hit)
+    return kept, hidden
+
+
+def matches(value: str, parsed: Query) -> bool:
+    """Whether a text holds the query (by the same terms the index uses)."""
+    terms = f" {index_terms(value)} "
+
+    def holds(found: Phrase) -> bool:
+        needle = " " + " ".join(found.terms) + ("" if found.prefix else " ")
+        return needle in terms
+
+    return all(any(holds(p) for p in clause) for clause in parsed.clauses) \
+        and not any(holds(p) for p in parsed.excluded)
+
+
+def highlights(value: str, phrases: Sequence[Phrase]) -> list[tuple[int, int]]:
+    """Where the phrases are in `value` (character offsets, merged, in order)."""
+    folded, back = _folded(value)
+    spans: list[tuple[int, int]] = []
+    for found in phrases:
+        needle = normal(found.said).strip()
+        if not needle:
+            continue
+        at = folded.find(needle)
+        while at >= 0:
+            spans.append((back[at], back[at + len(needle) - 1] + 1))
+            at = folded.find(needle, at + len(needle))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _folded(value: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, the original one's offset."""
+    out: list[str] = []
+    back: list[int] = []
+    for at, char in enumerate(value):
+        piece = normal(char)
+        out.append(piece)
+        back.extend([at] * len(piece))
+    return "".join(out), back
+
+
+def lines_for(engine: Engine, terms: Iterable[str], *, reader: Principal,
+              limit: int = 40) -> list[Hit]:
+    """Lines that hold any of `terms`, those holding most of them first (what a question is
+    answered from: `gijiroku.ask`)."""
+    phrases = [p for p in (phrase(t) for t in terms) if p is not None]
+    if not phrases:
+        return []
+    scored: dict[tuple[str, int], tuple[int, Hit]] = {}
+    for found in phrases:
+        for hit in search(engine, Query(((found,),), ()), reader=reader, limit=limit * 4).hits:
+            key = (hit.meeting_id, hit.segment_id)
+            count, _ = scored.get(key, (0, hit))
+            scored[key] = (count + 1, hit)
+    ranked = sorted(scored.values(), key=lambda item: (-item[0], -len(item[1].text)))
+    return [hit for _, hit in ranked[:limit]]
+
+
+__all__ = ["LIMIT", "Filters", "Found", "Hit", "Query", "highlights", "lines_for", "matches",
+           "parse", "search"]

@@ -1,0 +1,131 @@
+"""Questions answered from past minutes. With the embedded model (llama.cpp, the default): a
+question whose answer is one line of one meeting among many is answered citing that line;
+a question nothing answers is "not found". With a scripted OpenAI-compatible server (the
+faults a model makes): a sentence citing the wrong line is moved to the line that carries
+it, a sentence no line carries is dropped, broken JSON twice is a clear error; another
+group's lines are never given to the model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from gijiroku import accounts, ask
+from gijiroku.config import Settings
+from gijiroku.errors import LLMOutputError
+from gijiroku.principal import INSTALLATION
+from summarize.embedded import default_model_path
+from tests.llm_server import Reply, ScriptedLLM
+from tests.search.test_search import store, store_all
+
+#: Meetings that say nothing of the library: the answer is one line among many.
+FILLER = [
+    ("建設委員会", "2025-0{m}-1{d}", "iinkai", "議会事務局", [
+        ("委員長", "ただいまから建設委員会を開会します。"),
+        ("道路課長", f"市道{d}号線の補修工事は{m}月に終わる予定です。"),
+        ("委員", "歩道の段差について伺います。"),
+        ("道路課長", "段差は順次解消してまいります。"),
+    ]) for m in range(1, 6) for d in range(3)
+]
+
+
+@pytest.fixture
+def archive(engine: Engine) -> dict[str, str]:
+    for title, day, kind, group, lines in FILLER:
+        store(engine, title, day, kind, group, lines)
+    return store_all(engine)
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    with ScriptedLLM() as server:
+        yield server
+
+
+@pytest.fixture
+def scripted(settings: Settings, llm: ScriptedLLM) -> Settings:
+    return settings.model_copy(update={
+        "llm_backend": "openai", "llm_base_url": llm.base_url, "llm_model": "test-model",
+        "llm_timeout": 2.0, "llm_max_retries": 0})
+
+
+def numbered(request: dict[str, object], text: str) -> int:
+    """The number the prompt gives the line holding `text`."""
+    prompt = request["messages"][1]["content"]  # type: ignore[index]
+    for line in prompt.splitlines():
+        if text in line:
+            return int(line[1:line.index("]")])
+    raise AssertionError(f"{text!r} was not given to the model")
+
+
+def test_a_citation_is_moved_to_the_line_that_carries_the_sentence_and_an_uncited_one_dropped(
+        engine: Engine, archive: dict[str, str], scripted: Settings, llm: ScriptedLLM) -> None:
+    def answer(request: dict[str, object]) -> str:
+        extended = numbered(request, "午後八時まで延長")
+        asked = numbered(request, "開館時間について伺います")
+        return json.dumps({"found": True, "sentences": [
+            # cites the question, not the answer: moved
+            {"text": "図書館の開館時間は午後八時まで延長します。", "lines": [asked]},
+            # carried by no line: dropped
+            {"text": "入館料は無料になります。", "lines": [extended]}]}, ensure_ascii=False)
+
+    llm.push(Reply(respond=answer))
+    answered = ask.ask(engine, scripted, "図書館の開館時間はどうなりますか", reader=INSTALLATION)
+    assert answered.found and answered.moved == 1 and answered.dropped == 1
+    assert answered.answer == "図書館の開館時間は午後八時まで延長します。"
+    assert [(c.meeting_id, c.segment_id) for c in answered.citations] == [
+        (archive["総務委員会"], 3)]
+    # the model was given the lines that hold the question's words, none of the filler
+    given = llm.requests[-1]["messages"][1]["content"]
+    assert "図書館" in given and "市道" not in given
+
+    llm.push(Reply(respond=lambda _r: json.dumps(
+        {"found": True, "sentences": [{"text": "入館料は無料になります。", "lines": [1]}]},
+        ensure_ascii=False)))
+    nothing = ask.ask(engine, scripted, "図書館の入館料は", reader=INSTALLATION)
+    assert not nothing.found and nothing.citations == [] and nothing.dropped == 1
+    assert nothing.answer == ask.NOT_FOUND["ja"]
+
+    llm.push(Reply(content="{not json"), Reply(content="still not json"))
+    with pytest.raises(LLMOutputError):
+        ask.ask(engine, scripted, "図書館の開館時間はどうなりますか", reader=INSTALLATION)
+
+
+def test_another_groups_lines_never_reach_the_model(
+        engine: Engine, archive: dict[str, str], scripted: Settings, llm: ScriptedLLM) -> None:
+    accounts.create_user(engine, "somu", "editor", groups=["総務課"])
+    somu = accounts.by_name(engine, "somu")
+    assert somu is not None
+    answered = ask.ask(engine, scripted, "図書館の開館時間はどうなりますか", reader=somu)
+    assert not answered.found and llm.requests == []  # nothing of theirs: not even asked
+    llm.push(Reply(respond=lambda r: json.dumps({"found": True, "sentences": [
+        {"text": "The library budget was approved.", "lines": [1]}]})))
+    answered = ask.ask(engine, scripted, "Was the library budget approved?", reader=somu)
+    assert answered.found and {c.meeting_id for c in answered.citations} == {
+        archive["Procurement meeting"]}
+    assert "図書館" not in llm.requests[-1]["messages"][1]["content"]
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_the_embedded_model_answers_from_the_one_line_and_says_when_nothing_answers(
+        engine: Engine, archive: dict[str, str], settings: Settings, cli) -> None:  # type: ignore[no-untyped-def]
+    assert default_model_path().is_file(), "setup ('gijiroku models fetch-starter') fetches it"
+    ran = cli("ask", "図書館の開館時間は何時までになりますか", "--json",
+              data_dir=settings.data_dir, GIJIROKU_LLM_BACKEND="embedded")
+    assert ran.returncode == 0, ran.stderr
+    answered = json.loads(ran.stdout)
+    assert answered["found"] is True, answered
+    assert {"meeting_id": archive["総務委員会"], "segment_id": 3} in [
+        {"meeting_id": c["meeting_id"], "segment_id": c["segment_id"]}
+        for c in answered["citations"]], answered
+    assert "八時" in answered["answer"], answered
+    ran = cli("ask", "消防署の移転先はどこですか", "--json", data_dir=settings.data_dir,
+              GIJIROKU_LLM_BACKEND="embedded")
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout) == {
+        "answer": ask.NOT_FOUND["ja"], "found": False, "citations": [], "sentences": [],
+        "dropped": 0, "moved": 0, "retrieved": 0}
