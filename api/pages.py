@@ -94,6 +94,10 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
             return render(request, "missing.html", status=403, message="no_access")
         return render(request, "users.html")
 
+    @pages.get("/search", response_class=HTMLResponse)
+    def search_page(request: Request) -> Response:
+        return render(request, "search.html")
+
     @pages.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request) -> Response:
         if not principal(request).may("admin"):

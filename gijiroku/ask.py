@@ -60,13 +60,14 @@ class Citation:
     meeting_id: str
     segment_id: int
     start: float
+    end: float
     speaker: str | None
     text: str
     meeting_title: str
 
     def as_json(self) -> dict[str, Any]:
         return {"meeting_id": self.meeting_id, "segment_id": self.segment_id,
-                "start": self.start, "speaker": self.speaker, "text": self.text,
+                "start": self.start, "end": self.end, "speaker": self.speaker, "text": self.text,
                 "meeting_title": self.meeting_title}
 
 
@@ -201,7 +202,7 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
             if n not in where:
                 where[n] = len(citations)
                 hit = hits[n]
-                citations.append(Citation(hit.meeting_id, hit.segment_id, hit.start,
+                citations.append(Citation(hit.meeting_id, hit.segment_id, hit.start, hit.end,
                                           hit.speaker, hit.text, hit.meeting_title))
         sentences.append((said, [where[n] for n in lines]))
     joined = ("" if language == "ja" else " ").join(s for s, _ in sentences)

@@ -3,7 +3,8 @@ signs in with a name and password, proofreads a line and submits the meeting for
 approver signs in, finds it in the review queue and approves it (the page then refuses
 changes); a viewer of another section sees no meeting, in the list or by its address; an
 admin reads those steps in the audit log page and checks its chain; a person signs in
-through the organisation's OpenID Connect provider (run by the tests)."""
+through the organisation's OpenID Connect provider (run by the tests); a clerk searches
+every meeting, plays a line found, and asks a question answered by the embedded model."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 from gijiroku import accounts
 from gijiroku.storage import repository, session_scope
 from tests.oidc_provider import CLIENT_ID, Person, Provider
+from tests.search.test_ask import FILLER
+from tests.search.test_search import store, store_all
 from tests.seed import seed_meeting
 from tests.serving import Server, serving
 from tests.web.test_browser import ARTIFACTS, watched
@@ -33,7 +36,8 @@ def provider() -> Iterator[Provider]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, provider: Provider) -> Iterator[Server]:
     with serving(tmp_path_factory.mktemp("accounts"), GIJIROKU_OIDC_ISSUER=provider.issuer,
-                 GIJIROKU_OIDC_CLIENT_ID=CLIENT_ID) as served:
+                 GIJIROKU_OIDC_CLIENT_ID=CLIENT_ID,
+                 GIJIROKU_LLM_BACKEND="embedded") as served:  # (questions: test_search_...)
         yield served
 
 
@@ -146,5 +150,48 @@ def test_a_person_signs_in_through_the_organisations_provider(
     page.wait_for_url(f"{server.address}/dictionary")  # back, signed in, where they were
     page.wait_for_selector("form[action='/logout']")
     assert page.evaluate("document.body.dataset.role") == "editor"
+    assert problems == []
+    context.close()
+
+
+def test_search_play_a_line_and_ask_the_minutes(server: Server, browser: Any) -> None:
+    engine = server.database()
+    accounts.create_user(engine, "書記", "admin", password=PASSWORD)
+    with_audio = seed_meeting(engine, server.data_dir, title="図書館協議会")
+    for title, day, kind, group, lines in FILLER[:6]:
+        store(engine, title, day, kind, group, lines)
+    archive = store_all(engine)
+    context, page, problems = sign_in(browser, server, "書記")
+    page.click("a[href='/search']")
+    page.fill("#search-form input[name=q]", "日曜日")
+    page.click("#search-form button[type=submit]")
+    hit = page.locator(f".hit-meeting[data-meeting='{with_audio}'] li.hit")
+    hit.wait_for()
+    assert hit.locator("mark").inner_text() == "日曜日"
+    assert hit.locator("a").get_attribute("href") == f"/meetings/{with_audio}#line-2"
+    hit.locator("button.play").click()  # plays from the line's start
+    page.wait_for_function("""() => { const p = document.getElementById('search-player');
+        return !p.paused && p.currentTime >= 4.0; }""")
+    page.evaluate("document.getElementById('search-player').pause()")
+    # filters: the kind of meeting
+    page.fill("#search-form input[name=q]", "図書館")
+    page.select_option("#search-form select[name=kind]", "honkaigi")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_function("""() => document.querySelectorAll('.hit-meeting').length === 1
+        && document.querySelector('.hit-meeting').textContent.includes('本会議')""")
+    page.screenshot(path=str(ARTIFACTS / "search-ja.png"))
+    # a question, answered by the embedded model from the one line that says it
+    page.fill("#question", "図書館の開館時間は何時までになりますか")
+    page.click("#ask-form button[type=submit]")
+    page.wait_for_selector("#ask-text[data-found]", timeout=180_000)
+    assert page.get_attribute("#ask-text", "data-found") == "true"
+    cited = page.locator("#ask-citations li")
+    assert "午後八時まで延長" in cited.first.inner_text()
+    assert cited.first.locator("a").get_attribute("href") == \
+        f"/meetings/{archive['総務委員会']}#line-3"
+    page.screenshot(path=str(ARTIFACTS / "ask-ja.png"))
+    # the line's link opens the meeting at that line
+    page.goto(f"{server.address}/meetings/{with_audio}#line-2")
+    page.wait_for_selector("#segments .seg.current[data-id='2']")
     assert problems == []
     context.close()

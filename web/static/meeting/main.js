@@ -16,5 +16,13 @@ import "./actions.js";
 import "./find.js";
 import "./player.js";
 import { load, watchChanges } from "./sync.js";
+import { indexOf, seek } from "./transcript.js";
 
-load().then(watchChanges).catch(showError);
+// "#line-12" (a search result's link): that line, its audio ready to play from its start
+function goToLine() {
+  const asked = /^#line-(\d+)$/.exec(location.hash);
+  const index = asked ? indexOf(Number(asked[1])) : -1;
+  if (index >= 0) seek(index, false);
+}
+
+load().then(goToLine).then(watchChanges).catch(showError);
