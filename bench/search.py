@@ -113,7 +113,8 @@ def fill(engine: Engine, start: int, stop: int, lines: int, sections: list[int])
         for line in range(1, lines + 1):
             said = sentence(rng, english)
             rows.append({"meeting_id": meeting_id, "number": line, "start": line * 9.0,
-                         "end": line * 9.0 + 8.0, "text": said, "terms": index_terms(said),
+                         "end": line * 9.0 + 8.0, "text": said,
+                         "terms": index_terms(said, meeting["section_id"]),
                          "speaker_key": f"S{rng.randint(1, 5)}", "version": 1})
         with engine.begin() as connection:
             columns = ", ".join(meeting)

@@ -20,7 +20,8 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from gijiroku import audit
@@ -33,8 +34,10 @@ from gijiroku.storage.tables import (
     ApiKeyRow,
     SectionMemberRow,
     SectionRow,
+    SegmentRow,
     utcnow,
 )
+from gijiroku.terms import index_terms
 
 #: The shortest password a local account may have.
 MIN_PASSWORD = 12
@@ -287,6 +290,16 @@ def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = Non
         row = repository.get_meeting_row(session, meeting_id)
         row.section_id = section(session, name, create=True).id if name else section_id
         session.add(row)
+        # its lines are indexed with their section (gijiroku.terms.section_term)
+        lines = session.execute(sa_select(col(SegmentRow.id), col(SegmentRow.text)).where(
+            col(SegmentRow.meeting_id) == meeting_id)).all()
+        if lines:
+            table = SegmentRow.metadata.tables["segment"]
+            session.execute(table.update().where(table.c.id == bindparam("row_id"))
+                            .values(terms=bindparam("new_terms")),
+                            [{"row_id": line.id,
+                              "new_terms": index_terms(line.text, row.section_id)}
+                             for line in lines])
 
 
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",

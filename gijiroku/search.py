@@ -41,10 +41,14 @@ from gijiroku.errors import InvalidInputError
 from gijiroku.principal import Principal
 from gijiroku.storage import repository
 from gijiroku.storage.tables import MarkRow
-from gijiroku.terms import Phrase, index_terms, normal, phrase
+from gijiroku.terms import Phrase, index_terms, normal, phrase, section_term
 
 #: Lines returned at most per query (the rest are counted).
 LIMIT = 50
+#: Lines counted at most when a filter or the person's sections narrow the search (the
+#: count then reads each matching line's meeting): beyond it the total says "10,000 or
+#: more" (`exact` false). Unnarrowed, the index counts every match itself, exactly.
+COUNT_LIMIT = 10_000
 MAX_QUERY = 500
 
 
@@ -152,9 +156,11 @@ class Hit:
 class Found:
     hits: list[Hit]
     total: int
+    exact: bool = True  # False: `total` is COUNT_LIMIT, and more lines match
 
     def as_json(self) -> dict[str, Any]:
-        return {"hits": [h.as_json() for h in self.hits], "total": self.total}
+        return {"hits": [h.as_json() for h in self.hits], "total": self.total,
+                "total_exact": self.exact}
 
 
 def _meeting_date(options: Any, created: Any) -> str:
@@ -166,15 +172,8 @@ def _where(dialect: str, filters: Filters, reader: Principal,
            params: dict[str, Any]) -> list[str]:
     """SQL conditions on `m` (meeting) and `s` (segment) for the filters and the reader."""
     where: list[str] = []
-    if reader.sections is not None:
-        if not reader.sections:
-            where.append("1 = 0")
-        else:
-            names = []
-            for at, section in enumerate(sorted(reader.sections)):
-                params[f"sec{at}"] = section
-                names.append(f":sec{at}")
-            where.append(f"m.section_id IN ({', '.join(names)})")
+    if reader.sections is not None and not reader.sections:
+        where.append("1 = 0")  # (in no section: nothing; else the index keeps to them)
     day = ("COALESCE(json_extract(m.options, '$.date'), substr(m.created_at, 1, 10))"
            if dialect == "sqlite" else
            "COALESCE(m.options::json->>'date', to_char(m.created_at, 'YYYY-MM-DD'))")
@@ -217,26 +216,38 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
     """Lines that match `query` (as typed, or parsed), newest first: a page of them
     (`limit` from `offset`), and how many match in all."""
     parsed = parse(query) if isinstance(query, str) else query
+    narrowed = parsed
+    if reader.sections:  # the lines of the person's sections only, by the index itself
+        sections = tuple(Phrase((section_term(s),), False, "") for s in sorted(reader.sections))
+        narrowed = Query((*parsed.clauses, sections), parsed.excluded)
     filters = filters or Filters()
     dialect = engine.dialect.name
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     where = _where(dialect, filters, reader, params)
     if dialect == "sqlite":
-        source = ("segment_fts f JOIN segment s ON s.id = f.rowid "
-                  "JOIN meeting m ON m.id = s.meeting_id")
+        index = "segment_fts f"
+        source = f"{index} JOIN segment s ON s.id = f.rowid JOIN meeting m ON m.id = s.meeting_id"
         match = "segment_fts MATCH :match"
         order = "f.rowid DESC"
-        params["match"] = parsed.fts5()
+        params["match"] = narrowed.fts5()
     else:
-        source = "segment s JOIN meeting m ON m.id = s.meeting_id"
+        index = "segment s"
+        source = f"{index} JOIN meeting m ON m.id = s.meeting_id"
         match = "s.terms_vector @@ to_tsquery('simple', :match)"
         order = "s.id DESC"
-        params["match"] = parsed.tsquery()
+        params["match"] = narrowed.tsquery()
     condition = " AND ".join([match, *where])
     public = not copies.may_see_original(reader)
     with Session(engine) as session:
-        total = int(session.execute(text(
-            f"SELECT count(*) FROM {source} WHERE {condition}"), params).scalar_one())
+        if where:  # each match's meeting read: counted up to the limit
+            total = int(session.execute(text(
+                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {condition} "
+                f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
+        else:  # the index alone
+            total = int(session.execute(text(
+                f"SELECT count(*) FROM {index} WHERE {match}"), params).scalar_one())
+        exact = total <= COUNT_LIMIT or not where
+        total = total if exact else COUNT_LIMIT
         rows = session.execute(text(
             f"SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, s.speaker_key, "
             f"m.title, m.options, m.created_at, "
@@ -251,7 +262,7 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
             total -= hidden
     for hit in hits:
         hit.highlights = highlights(hit.text, parsed.positive)
-    return Found(hits, max(total, len(hits)))
+    return Found(hits, max(total, len(hits)), exact)
 
 
 def _json(value: Any) -> Any:
@@ -281,7 +292,7 @@ def _public(session: Session, hits: list[Hit], parsed: Query) -> tuple[list[Hit]
 
 def matches(value: str, parsed: Query) -> bool:
     """Whether a text holds the query (by the same terms the index uses)."""
-    terms = f" {index_terms(value)} "
+    terms = f" {index_terms(value, None)} "
 
     def holds(found: Phrase) -> bool:
         needle = " " + " ".join(found.terms) + ("" if found.prefix else " ")
@@ -340,5 +351,5 @@ def lines_for(engine: Engine, terms: Iterable[str], *, reader: Principal,
     return [hit for _, hit in ranked[:limit]]
 
 
-__all__ = ["LIMIT", "Filters", "Found", "Hit", "Query", "highlights", "lines_for", "matches",
-           "parse", "search"]
+__all__ = ["COUNT_LIMIT", "LIMIT", "Filters", "Found", "Hit", "Query", "highlights",
+           "lines_for", "matches", "parse", "search"]

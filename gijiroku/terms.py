@@ -45,11 +45,19 @@ def _run_terms(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 
-def index_terms(value: str) -> str:
-    """What the database indexes for a line's text (space-separated terms)."""
+def section_term(section_id: int | None) -> str:
+    """The term every line of a section's meetings is indexed with (`gjsection0`: a meeting
+    of no section), so the index itself keeps a search to the person's sections."""
+    return f"gjsection{section_id or 0}"
+
+
+def index_terms(value: str, section_id: int | None) -> str:
+    """What the database indexes for a line's text (space-separated terms), in a meeting of
+    `section_id`."""
     terms: list[str] = []
     for japanese, run in runs(value):
         terms.extend(_run_terms(run) if japanese else [run])
+    terms.append(section_term(section_id))
     return " ".join(terms)
 
 
@@ -93,4 +101,4 @@ def phrase(words: str) -> Phrase | None:
 
 
 
-__all__ = ["Phrase", "index_terms", "normal", "phrase", "runs"]
+__all__ = ["Phrase", "index_terms", "normal", "phrase", "runs", "section_term"]

@@ -140,12 +140,14 @@ def write(session: Session, meeting_id: str, lines: list[Line], removed: list[in
         if number in rows:
             session.delete(rows[number])
 
+    section = repository.get_meeting_row(session, meeting_id).section_id
+
     def columns(line: Line) -> dict[str, Any]:
         return {"start": line["start"], "end": line["end"], "text": line["text"],
                 "edited": line["edited"], "avg_logprob": line["avg_logprob"],
                 "no_speech_prob": line["no_speech_prob"], "source": line["source"],
                 "gap": bool(line.get("gap", False)), "speaker_key": line["speaker"],
-                "terms": index_terms(line["text"])}  # (what full-text search indexes)
+                "terms": index_terms(line["text"], section)}  # (what search indexes)
 
     # lines that exist: one UPDATE run for all of them, each matched on the version read
     # (a line changed meanwhile is refused, as the ORM's own version check would)

@@ -153,6 +153,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
     # one statement for all the lines (a 3-hour session has thousands), ids in their order;
     # on the table, not the class: the ORM would set every version back to 1
     table = SegmentRow.metadata.tables["segment"]
+    section = get_meeting_row(session, meeting_id).section_id
     ids = session.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True),
         [
@@ -162,7 +163,7 @@ def save_transcript(session: Session, *, meeting_id: str, transcript: Transcript
                 "start": segment.start,
                 "end": segment.end,
                 "text": segment.text,
-                "terms": index_terms(segment.text),  # (what full-text search indexes)
+                "terms": index_terms(segment.text, section),  # (what full-text search indexes)
                 "speaker_key": segment.speaker,
                 "avg_logprob": segment.avg_logprob,
                 "no_speech_prob": segment.no_speech_prob,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     event,
     false,
 )
+from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
@@ -201,8 +202,10 @@ class SegmentRow(SQLModel, table=True):
 
 @event.listens_for(SegmentRow, "before_insert")
 @event.listens_for(SegmentRow, "before_update")
-def _index_terms(_mapper: Any, _connection: Any, row: SegmentRow) -> None:
-    row.terms = index_terms(row.text or "")
+def _index_terms(_mapper: Any, connection: Any, row: SegmentRow) -> None:
+    section = connection.execute(sa_select(MeetingRow.section_id).where(  # type: ignore[call-overload]
+        MeetingRow.id == row.meeting_id)).scalar()
+    row.terms = index_terms(row.text or "", section)
 
 
 class WordRow(SQLModel, table=True):

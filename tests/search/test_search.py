@@ -133,7 +133,7 @@ def test_japanese_and_english_words_phrases_and_operators(db: Engine,
         search.parse("、。！")
 
 
-def test_filters(db: Engine, stored: dict[str, str]) -> None:
+def test_filters(db: Engine, stored: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert find(db, "図書館", since=date(2026, 1, 1)) == ["図書館の駐車場が足りません。"]
     assert len(find(db, "図書館", until=date(2025, 12, 31))) == 2
     assert find(db, "図書館", kind="honkaigi") == ["図書館の駐車場が足りません。"]
@@ -153,6 +153,16 @@ def test_filters(db: Engine, stored: dict[str, str]) -> None:
                                                    "図書館の開館時間について伺います。"]
     assert find(db, "図書館", role="市長") == ["図書館の開館時間は午後八時まで延長します。"]
     assert find(db, "図書館", role="議員") == find(db, "図書館", person="石川隆之")
+    # narrowed searches count up to a limit (then say "or more"); the index counts the rest
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    narrowed = search.search(db, "図書館", reader=INSTALLATION,
+                             filters=search.Filters(kind="iinkai"))
+    assert (narrowed.total, narrowed.exact, len(narrowed.hits)) == (2, True, 2)
+    narrowed = search.search(db, "図書館", reader=INSTALLATION,
+                             filters=search.Filters(since=date(2025, 1, 1)))
+    assert (narrowed.total, narrowed.exact, len(narrowed.hits)) == (3, False, 3)
+    whole = search.search(db, "図書館", reader=INSTALLATION)
+    assert (whole.total, whole.exact) == (3, True)
 
 
 def test_edits_show_in_the_next_search_and_a_deleted_meeting_disappears(
@@ -216,6 +226,6 @@ def test_the_cli_and_the_api_answer_the_fixed_shapes(settings: Settings, cli, en
         assert {h["meeting_id"] for h in answer.json()["hits"]} == {
             stored["Procurement meeting"]}
         assert client.get("/api/search", params={"q": "図書館"}, headers=bearer(token)
-                          ).json() == {"hits": [], "total": 0}
+                          ).json() == {"hits": [], "total": 0, "total_exact": True}
         assert client.get("/api/search", params={"q": "-x"}, headers=bearer(token)
                           ).status_code == 422

@@ -6,8 +6,8 @@ Create Date: 2026-12-06
 
 SQLite: an FTS5 table over segment.terms, kept current by triggers. PostgreSQL: a stored
 tsvector of the terms with a GIN index. The terms of the lines already stored are computed
-here, a batch at a time (`gijiroku.terms.index_terms`, the function the ORM uses for every
-line written afterwards).
+here, a batch at a time (`gijiroku.terms.index_terms`, the function used for every line
+written afterwards), each with its meeting's section term.
 """
 
 import sqlalchemy as sa
@@ -43,12 +43,14 @@ def upgrade() -> None:
     last = 0
     while True:  # the lines stored so far, a batch at a time
         rows = bind.execute(sa.text(
-            "SELECT id, text FROM segment WHERE id > :last ORDER BY id LIMIT :batch"),
+            "SELECT s.id, s.text, m.section_id FROM segment s JOIN meeting m "
+            "ON m.id = s.meeting_id WHERE s.id > :last ORDER BY s.id LIMIT :batch"),
             {"last": last, "batch": BATCH}).all()
         if not rows:
             break
         bind.execute(sa.text("UPDATE segment SET terms = :terms WHERE id = :id"),
-                     [{"id": row.id, "terms": index_terms(row.text)} for row in rows])
+                     [{"id": row.id, "terms": index_terms(row.text, row.section_id)}
+                      for row in rows])
         last = rows[-1].id
     if bind.dialect.name == "sqlite":
         for statement in SQLITE:
