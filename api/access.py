@@ -91,6 +91,8 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/audit/entries"): ADMIN,
     ("GET", "/api/audit/verify"): ADMIN,
     ("GET", "/api/users"): ADMIN,
+    ("GET", "/api/groups"): ADMIN,
+    ("POST", "/api/groups"): ADMIN,
     ("POST", "/api/users"): ADMIN,
     ("PATCH", "/api/users/{name}"): ADMIN,
     ("POST", "/api/users/{name}/token"): ADMIN,

@@ -207,7 +207,10 @@ def ask_latency(engine: Engine, count: int, folder: Path) -> None:
         answered = ask.ask(engine, settings, question, reader=INSTALLATION)
         took = time.perf_counter() - begun
         print(f"  ask {question!r}: {took:.1f} s, found {answered.found}, "
-              f"{answered.retrieved} lines given, {len(answered.citations)} cited")
+              f"{answered.retrieved} lines given, {len(answered.citations)} cited, "
+              f"{answered.dropped} sentences dropped\n    answer: {answered.answer}")
+        for cited in answered.citations:
+            print(f"    cites: {cited.text}")
 
 
 def main() -> None:

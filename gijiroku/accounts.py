@@ -266,6 +266,37 @@ def users(engine: Engine) -> list[tuple[AccountRow, list[str]]]:
         return found
 
 
+def groups(engine: Engine) -> list[tuple[str, list[str], int]]:
+    """Every group (section) with its members' names and how many meetings it holds."""
+    from gijiroku.storage.tables import MeetingRow
+
+    with session_scope(engine) as session:
+        sections = session.exec(select(SectionRow).order_by(col(SectionRow.name))).all()
+        people = dict(session.exec(select(AccountRow.id, AccountRow.name)).all())
+        members: dict[int, list[str]] = {}
+        for member in session.exec(select(SectionMemberRow)):
+            members.setdefault(member.section_id, []).append(people[member.account_id])
+        held: dict[int | None, int] = {}
+        for section_id in session.exec(select(MeetingRow.section_id)):
+            held[section_id] = held.get(section_id, 0) + 1
+        return [(s.name, sorted(members.get(s.id or 0, [])), held.get(s.id, 0))
+                for s in sections]
+
+
+def create_group(engine: Engine, name: str) -> str:
+    """A new, empty group (section); refused when there is one of that name."""
+    with session_scope(engine) as session:
+        name = checked_text(name, "name", NAME).strip()
+        if not name:
+            raise InvalidInputError("A group needs a name.", code="text_empty", field="name")
+        if session.exec(select(SectionRow).where(SectionRow.name == name)).first():
+            raise InvalidInputError(f"There is a group {name!r} already.",
+                                    code="group_exists", field="name", value=name)
+        section(session, name, create=True)
+        audit.append(session, "group_created", "group", name)
+        return name
+
+
 def section_for_upload(session: Session, principal: Principal, asked: str | None) -> int | None:
     """The section a new meeting belongs to: the one named (`group`), which must be one of
     the uploader's unless they are an admin; else the uploader's only (or first) section;
@@ -303,7 +334,8 @@ def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = Non
 
 
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
-           "acting_as", "by_name", "by_password", "by_token", "change_user", "create_user",
+           "acting_as", "by_name", "by_password", "by_token", "change_user", "create_group",
+           "create_user", "groups",
            "hash_password", "in_force", "keep_outside_person", "new_token",
            "password_matches", "principal_of", "put_in_section", "revoke_tokens",
            "role_from_groups", "section_for_upload", "set_disabled", "token_digest", "users"]

@@ -73,6 +73,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "en": "No such user."},
     "group_not_found": {"ja": "そのグループはありません。",
                         "en": "No such group."},
+    "group_exists": {"ja": "その名前のグループはすでにあります。",
+                     "en": "There is a group of that name already."},
+    "search_empty": {"ja": "探す語がありません（除く語だけ、または記号だけです）。",
+                     "en": "The search has no word to look for (only excluded ones, or none)."},
+    "llm_off": {"ja": "質問に答えるには議事録の言語モデルが必要です"
+                      "（GIJIROKU_LLM_BACKEND が off です）。",
+                "en": "Questions need the minutes model: GIJIROKU_LLM_BACKEND is off."},
     "password_too_short": {"ja": "パスワードは {limit} 文字以上にしてください。",
                            "en": "A password has at least {limit} characters."},
     "invalid_mark": {"ja": "印の範囲または種類が正しくありません（{field}）。",

@@ -62,6 +62,27 @@ def change_user(name: UserName, body: UserPatch, db: Db) -> dict[str, Any]:
     return _one(db, name)
 
 
+class GroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=NAME)
+
+
+def _groups(db: Any) -> list[dict[str, Any]]:
+    return [{"name": name, "members": members, "meetings": meetings}
+            for name, members, meetings in accounts.groups(db)]
+
+
+@router.get("/groups", summary="Every group (section), its members and meetings (admins)")
+def list_groups(db: Db) -> list[dict[str, Any]]:
+    return _groups(db)
+
+
+@router.post("/groups", status_code=201, summary="A new group (admins)")
+def create_group(body: GroupIn, db: Db) -> dict[str, Any]:
+    name = accounts.create_group(db, body.name)
+    return next(g for g in _groups(db) if g["name"] == name)
+
+
 @router.post("/users/{name}/token", status_code=201,
              summary="A new API token for the person, shown once (admins)")
 def new_token(name: UserName, db: Db) -> dict[str, str]:

@@ -182,3 +182,22 @@ def test_admins_read_the_audit_log_filtered_and_paged(client: TestClient,
         connection.execute(text("UPDATE audit SET detail = NULL WHERE action = 'user_changed'"))
     chain = client.get("/api/audit/verify", headers=admin).json()
     assert chain["intact"] is False and "changed" in chain["broken"]["reason"]
+
+
+def test_admins_list_and_add_groups(client: TestClient, engine: Engine,
+                                    settings: Settings) -> None:
+    tokens = people(engine)  # four people of 総務課, one editor of 議会事務局
+    admin = bearer(tokens["admin"])
+    meeting = seed_meeting(engine, settings.data_dir)
+    in_section(engine, meeting, "議会事務局")
+    listed = {g["name"]: g for g in client.get("/api/groups", headers=admin).json()}
+    assert listed["総務課"]["members"] == ["admin", "approver", "editor", "viewer"]
+    assert (listed["総務課"]["meetings"], listed["議会事務局"]["meetings"]) == (0, 1)
+    made = client.post("/api/groups", json={"name": "福祉課"}, headers=admin)
+    assert made.status_code == 201 and made.json() == {"name": "福祉課", "members": [],
+                                                       "meetings": 0}
+    again = client.post("/api/groups", json={"name": "福祉課"}, headers=admin)
+    assert again.status_code == 422 and again.json()["error"]["code"] == "group_exists"
+    assert client.post("/api/groups", json={"name": "x"}, headers=bearer(tokens["approver"])
+                       ).status_code == 403
+    assert ",group_created,group,福祉課," in audit.export_csv(engine)

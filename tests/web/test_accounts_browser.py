@@ -113,6 +113,11 @@ def test_an_admin_reads_the_steps_in_the_audit_log_and_checks_its_chain(
     """(After the test above: its sign-ins and steps are in the log.)"""
     accounts.create_user(server.database(), "監査", "admin", password=PASSWORD)
     context, page, problems = sign_in(browser, server, "監査")
+    page.click("a[href='/users']")  # a new group, on the people page
+    page.fill("#group-form input[name=name]", "福祉課")
+    page.click("#group-form button[type=submit]")
+    page.wait_for_selector("#groups tr[data-group='福祉課']")
+    assert "田中" in page.inner_text("#groups tr[data-group='総務課']")
     page.click("a[href='/audit']")
     page.wait_for_selector("#audit-entries tr[data-action=state]")
     page.select_option("#audit-filter select[name=action]", "state")

@@ -81,7 +81,8 @@ async function run(more) {
     render(found.hits, more);
     shown = offset + found.hits.length;
     document.getElementById("search-count").textContent =
-      found.total ? fill(T.search_found, { total: found.total, shown }) : T.search_none;
+      found.total ? fill(found.total_exact ? T.search_found : T.search_found_more,
+                         { total: found.total.toLocaleString(), shown }) : T.search_none;
     document.getElementById("search-more").hidden = shown >= found.total;
   } catch (error) { showError(error); }
 }

@@ -44,9 +44,23 @@ function row(user) {
 }
 
 async function load() {
-  const users = await api("GET", "/api/users");
+  const [users, groups] = await Promise.all([api("GET", "/api/users"),
+                                             api("GET", "/api/groups")]);
   document.getElementById("users").replaceChildren(...users.map(row));
+  document.getElementById("groups").replaceChildren(...groups.map((group) =>
+    el("tr", { dataset: { group: group.name } }, el("td", {}, group.name),
+       el("td", {}, group.members.join(", ") || "—"), el("td", {}, String(group.meetings)))));
 }
+
+document.getElementById("group-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await api("POST", "/api/groups", { name: event.target.name.value.trim() });
+    event.target.reset();
+    toast(T.saved);
+    await load();
+  } catch (error) { showError(error); }
+});
 
 document.getElementById("user-form").addEventListener("submit", async (event) => {
   event.preventDefault();
