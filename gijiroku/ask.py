@@ -9,12 +9,15 @@
 3. Each sentence must be carried by a line it cites: at least half of its character pairs
    (Japanese) or words (English) are in that line. A citation that points at a line that
    does not carry the sentence is moved to the given line that does; a sentence no given
-   line carries is dropped (and counted). No sentence left: "not found".
+   line carries is dropped (and counted). So is one whose lines hold half of the question's
+   words or fewer: grounded, but about something else (asked about 区画整理の予算, a
+   sentence on 図書館の予算). No sentence left: "not found".
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +27,7 @@ from gijiroku import search
 from gijiroku.config import Settings
 from gijiroku.errors import InvalidInputError
 from gijiroku.principal import Principal
-from gijiroku.terms import runs
+from gijiroku.terms import normal, runs
 from summarize import Usage
 from summarize.answer import SYSTEM, AnswerOut, prompt, schema
 
@@ -107,7 +110,8 @@ def key_terms(question: str) -> list[str]:
                 continue
             # a verb by its stem: 延長します finds 延長, 開く finds 開い/開き
             found.append(word[:-1] if pos[0] == "動詞" and len(word) > 1 else word)
-        return list(dict.fromkeys(w for w in found if w))
+        # (a stem of kana alone is grammar: について gives the verb つく)
+        return list(dict.fromkeys(w for w in found if w and not _kana_only(w)))
     words = [run for japanese, run in runs(question) if not japanese]
     kept = [w for w in words if w not in _QUESTION_WORDS_EN and (len(w) > 2 or w.isdigit())]
     # plurals and -ing forms find the word's other forms: libraries -> librar*
@@ -119,6 +123,10 @@ def key_terms(question: str) -> list[str]:
                 break
         stems.append(word)
     return list(dict.fromkeys(stems))
+
+
+def _kana_only(word: str) -> bool:
+    return all("\u3040" <= c <= "\u309f" for c in word)
 
 
 def _units(value: str) -> set[str]:
@@ -139,9 +147,19 @@ def carried(sentence: str, line: str) -> float:
     return len(said & _units(line)) / len(said) if said else 0.0
 
 
-def check(answer: AnswerOut, lines: list[str]) -> tuple[list[tuple[str, list[int], bool]], int]:
-    """The sentences whose cited lines carry them, with their lines (0-based) and whether a
-    citation was moved to the line that carries it; and how many were dropped."""
+def on_topic(lines: list[str], terms: list[str]) -> bool:
+    """Whether the lines hold more than half of the question's words."""
+    if not terms:
+        return True
+    held = normal(" ".join(lines))
+    return sum(normal(t.rstrip("*")) in held for t in terms) * 2 > len(terms)
+
+
+def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = ()
+          ) -> tuple[list[tuple[str, list[int], bool]], int]:
+    """The sentences whose cited lines carry them and hold the question's words (`terms`),
+    with their lines (0-based) and whether a citation was moved to the line that carries
+    it; and how many were dropped."""
     kept: list[tuple[str, list[int], bool]] = []
     dropped = 0
     for sentence in answer.sentences:
@@ -150,12 +168,13 @@ def check(answer: AnswerOut, lines: list[str]) -> tuple[list[tuple[str, list[int
             continue
         cited = [n - 1 for n in dict.fromkeys(sentence.lines) if 1 <= n <= len(lines)]
         holding = [n for n in cited if carried(said, lines[n]) >= CARRIED]
-        if holding:
-            kept.append((said, holding, False))
-            continue
-        best = max(range(len(lines)), key=lambda n: carried(said, lines[n]), default=None)
-        if best is not None and carried(said, lines[best]) >= CARRIED:
-            kept.append((said, [best], True))
+        moved = False
+        if not holding:
+            best = max(range(len(lines)), key=lambda n: carried(said, lines[n]), default=None)
+            if best is not None and carried(said, lines[best]) >= CARRIED:
+                holding, moved = [best], True
+        if holding and on_topic([lines[n] for n in holding], list(terms)):
+            kept.append((said, holding, moved))
         else:
             dropped += 1
     return kept, dropped
@@ -180,7 +199,8 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
         raise InvalidInputError(f"A question is at most {MAX_QUESTION} characters.",
                                 code="text_too_long", field="question", limit=MAX_QUESTION)
     language = language_of(question)
-    hits = search.lines_for(engine, key_terms(question), reader=reader, limit=LINES)
+    terms = key_terms(question)
+    hits = search.lines_for(engine, terms, reader=reader, limit=LINES)
     if not hits:
         return Answer(NOT_FOUND[language], False)
     chosen = backend(settings)
@@ -191,7 +211,7 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
     texts = [hit.text for hit in hits]
     answered = writer.ask(SYSTEM[language], prompt(question, [_described(h) for h in hits]),
                           AnswerOut, schema(list(range(1, len(hits) + 1))), Usage())
-    kept, dropped = check(answered, texts)
+    kept, dropped = check(answered, texts, terms)
     if not answered.found or not kept:
         return Answer(NOT_FOUND[language], False, dropped=dropped, retrieved=len(hits))
     citations: list[Citation] = []

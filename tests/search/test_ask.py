@@ -2,7 +2,7 @@
 question whose answer is one line of one meeting among many is answered citing that line;
 a question nothing answers is "not found". With a scripted OpenAI-compatible server (the
 faults a model makes): a sentence citing the wrong line is moved to the line that carries
-it, a sentence no line carries is dropped, broken JSON twice is a clear error; another
+it, a sentence no line carries is dropped and so is one about something else than asked, broken JSON twice is a clear error; another
 group's lines are never given to the model."""
 
 from __future__ import annotations
@@ -66,15 +66,18 @@ def test_a_citation_is_moved_to_the_line_that_carries_the_sentence_and_an_uncite
     def answer(request: dict[str, object]) -> str:
         extended = numbered(request, "午後八時まで延長")
         asked = numbered(request, "開館時間について伺います")
+        parking = numbered(request, "駐車場が足りません")
         return json.dumps({"found": True, "sentences": [
             # cites the question, not the answer: moved
             {"text": "図書館の開館時間は午後八時まで延長します。", "lines": [asked]},
             # carried by no line: dropped
-            {"text": "入館料は無料になります。", "lines": [extended]}]}, ensure_ascii=False)
+            {"text": "入館料は無料になります。", "lines": [extended]},
+            # carried by its line, but about something else than asked: dropped
+            {"text": "図書館の駐車場が足りません。", "lines": [parking]}]}, ensure_ascii=False)
 
     llm.push(Reply(respond=answer))
     answered = ask.ask(engine, scripted, "図書館の開館時間はどうなりますか", reader=INSTALLATION)
-    assert answered.found and answered.moved == 1 and answered.dropped == 1
+    assert answered.found and answered.moved == 1 and answered.dropped == 2
     assert answered.answer == "図書館の開館時間は午後八時まで延長します。"
     assert [(c.meeting_id, c.segment_id) for c in answered.citations] == [
         (archive["総務委員会"], 3)]
