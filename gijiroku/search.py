@@ -239,6 +239,9 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
     condition = " AND ".join([match, *where])
     public = not copies.may_see_original(reader)
     with Session(engine) as session:
+        if dialect == "postgresql":  # the matches from the index, whatever it estimates
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            session.execute(text("SET LOCAL enable_indexscan = off"))
         # counted up to the limit: past it a count costs a read of every match
         counted = source if where else index
         total = int(session.execute(text(
@@ -246,6 +249,11 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
             f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
         exact = total <= COUNT_LIMIT
         total = min(total, COUNT_LIMIT)
+        if dialect == "postgresql" and not exact:
+            # many matches: the newest are found soonest walking the lines from the newest
+            # (the index would hand over all of them to be sorted)
+            session.execute(text("SET LOCAL enable_indexscan = on"))
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
         rows = session.execute(text(
             f"SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, s.speaker_key, "
             f"m.title, m.options, m.created_at, "
