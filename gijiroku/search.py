@@ -252,15 +252,21 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
         if dialect == "postgresql" and not exact:
             # many matches: the newest are found soonest walking the lines from the newest
             # (the index would hand over all of them to be sorted)
-            session.execute(text("SET LOCAL enable_indexscan = on"))
-            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            for setting in ("enable_indexscan = on", "enable_bitmapscan = off",
+                            "max_parallel_workers_per_gather = 0"):
+                session.execute(text(f"SET LOCAL {setting}"))
+        # the page's lines first (by the lines alone when nothing needs their meeting), then
+        # what is shown of them
+        key = "f.rowid" if dialect == "sqlite" else "s.id"
+        page = (f"SELECT {key} AS id FROM {source if where else index} WHERE {condition} "
+                f"ORDER BY {order} LIMIT :limit OFFSET :offset")
         rows = session.execute(text(
             f"SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, s.speaker_key, "
             f"m.title, m.options, m.created_at, "
             f"(SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE sp.meeting_id = "
             f"s.meeting_id AND sp.key = s.speaker_key) AS speaker_name "
-            f"FROM {source} WHERE {condition} ORDER BY {order} "
-            f"LIMIT :limit OFFSET :offset"), params).all()
+            f"FROM ({page}) AS page JOIN segment s ON s.id = page.id "
+            f"JOIN meeting m ON m.id = s.meeting_id ORDER BY s.id DESC"), params).all()
         hits = [Hit(r.meeting_id, r.number, r.start, r.end, r.speaker_name, r.text,
                     r.title, _meeting_date(_json(r.options), r.created_at)) for r in rows]
         if public:

@@ -2,8 +2,8 @@
 question whose answer is one line of one meeting among many is answered citing that line;
 a question nothing answers is "not found". With a scripted OpenAI-compatible server (the
 faults a model makes): a sentence citing the wrong line is moved to the line that carries
-it, a sentence no line carries is dropped and so is one about something else than asked, broken JSON twice is a clear error; another
-group's lines are never given to the model."""
+it, a sentence no line carries is dropped and so is one about something else than asked,
+broken JSON twice is a clear error; another group's lines are never given to the model."""
 
 from __future__ import annotations
 
