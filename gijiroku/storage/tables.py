@@ -200,6 +200,18 @@ class SegmentRow(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _SEGMENT_VERSION}
 
 
+#: What the full-text index is made of beyond the tables here (migration 0016): SQLite's
+#: FTS5 table and its shadow tables, PostgreSQL's generated tsvector column and GIN index.
+SEARCH_INDEX = ("segment_fts", "segment_terms_gin", "terms_vector")
+
+
+def outside_the_tables(_object: Any, name: str | None, _type: str, _reflected: bool,
+                       _compare_to: Any) -> bool:
+    """For comparing the database with these tables (alembic's `include_object`): False
+    for the search index's own objects, which only the migration makes."""
+    return not (name or "").startswith(SEARCH_INDEX)
+
+
 @event.listens_for(SegmentRow, "before_insert")
 @event.listens_for(SegmentRow, "before_update")
 def _index_terms(_mapper: Any, connection: Any, row: SegmentRow) -> None:
