@@ -88,11 +88,14 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
     def dictionary_page(request: Request) -> Response:
         return render(request, "dictionary.html")
 
-    @pages.get("/users", response_class=HTMLResponse)
-    def users_page(request: Request) -> Response:
+    def for_admins(request: Request, name: str) -> Response:
         if not principal(request).may("admin"):
             return render(request, "missing.html", status=403, message="no_access")
-        return render(request, "users.html")
+        return render(request, name)
+
+    @pages.get("/users", response_class=HTMLResponse)
+    def users_page(request: Request) -> Response:
+        return for_admins(request, "users.html")
 
     @pages.get("/search", response_class=HTMLResponse)
     def search_page(request: Request) -> Response:
@@ -100,9 +103,7 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
 
     @pages.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request) -> Response:
-        if not principal(request).may("admin"):
-            return render(request, "missing.html", status=403, message="no_access")
-        return render(request, "audit.html")
+        return for_admins(request, "audit.html")
 
     @pages.get("/roster", response_class=HTMLResponse)
     def roster_page(request: Request) -> Response:

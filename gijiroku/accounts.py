@@ -20,7 +20,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Engine, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -276,9 +276,8 @@ def groups(engine: Engine) -> list[tuple[str, list[str], int]]:
         members: dict[int, list[str]] = {}
         for member in session.exec(select(SectionMemberRow)):
             members.setdefault(member.section_id, []).append(people[member.account_id])
-        held: dict[int | None, int] = {}
-        for section_id in session.exec(select(MeetingRow.section_id)):
-            held[section_id] = held.get(section_id, 0) + 1
+        held = dict(session.exec(select(MeetingRow.section_id, func.count())
+                                 .group_by(col(MeetingRow.section_id))).all())
         return [(s.name, sorted(members.get(s.id or 0, [])), held.get(s.id, 0))
                 for s in sections]
 

@@ -58,27 +58,15 @@ _QUESTION_WORDS_EN = frozenset((
 ))
 
 
-@dataclass(slots=True)
-class Citation:
-    meeting_id: str
-    segment_id: int
-    start: float
-    end: float
-    speaker: str | None
-    text: str
-    meeting_title: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"meeting_id": self.meeting_id, "segment_id": self.segment_id,
-                "start": self.start, "end": self.end, "speaker": self.speaker, "text": self.text,
-                "meeting_title": self.meeting_title}
+#: What a cited line says of itself in the answer's JSON.
+CITED = ("meeting_id", "segment_id", "start", "end", "speaker", "text", "meeting_title")
 
 
 @dataclass(slots=True)
 class Answer:
     answer: str
     found: bool
-    citations: list[Citation] = field(default_factory=list)
+    citations: list[search.Hit] = field(default_factory=list)  # the lines cited
     #: Each kept sentence with the indexes (into `citations`) of its lines.
     sentences: list[tuple[str, list[int]]] = field(default_factory=list)
     dropped: int = 0  # sentences no given line carried
@@ -87,7 +75,7 @@ class Answer:
 
     def as_json(self) -> dict[str, Any]:
         return {"answer": self.answer, "found": self.found,
-                "citations": [c.as_json() for c in self.citations],
+                "citations": [{k: c.as_json()[k] for k in CITED} for c in self.citations],
                 "sentences": [{"text": t, "citations": c} for t, c in self.sentences],
                 "dropped": self.dropped, "moved": self.moved, "retrieved": self.retrieved}
 
@@ -214,16 +202,14 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
     kept, dropped = check(answered, texts, terms)
     if not answered.found or not kept:
         return Answer(NOT_FOUND[language], False, dropped=dropped, retrieved=len(hits))
-    citations: list[Citation] = []
+    citations: list[search.Hit] = []
     where: dict[int, int] = {}
     sentences = []
     for said, lines, _ in kept:
         for n in lines:
             if n not in where:
                 where[n] = len(citations)
-                hit = hits[n]
-                citations.append(Citation(hit.meeting_id, hit.segment_id, hit.start, hit.end,
-                                          hit.speaker, hit.text, hit.meeting_title))
+                citations.append(hits[n])
         sentences.append((said, [where[n] for n in lines]))
     joined = ("" if language == "ja" else " ").join(s for s, _ in sentences)
     log.info("asked %r: %d lines retrieved, %d sentences kept, %d dropped", question,
@@ -232,4 +218,4 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
                   sum(1 for _, _, moved in kept if moved), len(hits))
 
 
-__all__ = ["NOT_FOUND", "Answer", "Citation", "ask", "carried", "check", "key_terms"]
+__all__ = ["CITED", "NOT_FOUND", "Answer", "ask", "carried", "check", "key_terms"]

@@ -28,6 +28,7 @@ from gijiroku.config import Settings, get_settings
 from gijiroku.storage import close_database, open_database
 from tests.assets import PYANNOTE_SAMPLE
 from tests.cores import THREADS
+from tests.llm_server import ScriptedLLM
 from tests.processed import processed_meetings  # noqa: F401  (a fixture for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -320,3 +321,11 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         return Ran(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    """A scripted OpenAI-compatible server (`tests.llm_server`): for the faults a real model
+    cannot be made to show (timeouts, broken JSON, wrong citations)."""
+    with ScriptedLLM() as server:
+        yield server

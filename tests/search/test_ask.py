@@ -8,7 +8,6 @@ broken JSON twice is a clear error; another group's lines are never given to the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -37,12 +36,6 @@ def archive(engine: Engine) -> dict[str, str]:
     for title, day, kind, group, lines in FILLER:
         store(engine, title, day, kind, group, lines)
     return store_all(engine)
-
-
-@pytest.fixture
-def llm() -> Iterator[ScriptedLLM]:
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,15 +1,7 @@
-from collections.abc import Iterator
-
 import pytest
 
 from gijiroku.config import Settings
 from tests.llm_server import ScriptedLLM
-
-
-@pytest.fixture
-def llm() -> Iterator[ScriptedLLM]:
-    with ScriptedLLM() as server:
-        yield server
 
 
 @pytest.fixture
