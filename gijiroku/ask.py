@@ -3,20 +3,28 @@
 1. The question's words (Sudachi's nouns and verbs for Japanese, words for English, less
    the words every question has) are looked up in the full-text index
    (`gijiroku.search.lines_for`), under the reader's access rules: lines holding most of
-   them first. Nothing found: "not found", without asking the model.
+   them first, each question among them followed by the line after it (its answer). A
+   Japanese compound no line holds is looked up by its shorter words too (保育園: 保育).
+   Nothing found, or a thing the question names (a Japanese noun) that no line holds even
+   by its shorter words (asked how many places the 駐輪場 has, in an
+   archive with no 駐輪場): "not found", without asking the model.
 2. The configured LLM (the embedded one by default) answers from those numbered lines only
    (`summarize.answer`), each sentence with the numbers of its lines.
 3. Each sentence must be carried by a line it cites: at least half of its character pairs
-   (Japanese) or words (English) are in that line. A citation that points at a line that
-   does not carry the sentence is moved to the given line that does; a sentence no given
-   line carries is dropped (and counted). So is one whose lines hold half of the question's
-   words or fewer: grounded, but about something else (asked about 区画整理の予算, a
-   sentence on 図書館の予算). No sentence left: "not found".
+   (Japanese) or word stems (English, less the words every sentence has) are in that line's
+   statements (a question in a line, one ending in ？ / ? / か, grounds nothing: a member's
+   question holds the words of the answer). A citation that points at a line that does not
+   carry the sentence is moved to the given line that does; a sentence no given line carries
+   is dropped (and counted). So is one whose lines hold half of the question's words or
+   fewer, and not the rarest of them in the archive: grounded, but about something else
+   (asked about 区画整理の予算, a sentence on 図書館の予算), and one with a Japanese noun its
+   lines (and the question each answers) do not hold. No sentence left: "not found".
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +62,8 @@ _QUESTION_WORDS_EN = frozenset((
     "did", "does", "do", "say", "said", "says", "tell", "about", "with", "from", "that",
     "this", "these", "those", "it", "its", "as", "by", "any", "there", "their", "they",
     "he", "she", "his", "her", "we", "our", "you", "your", "meeting", "minutes", "asked",
-    "answer", "answered", "question", "council"
+    "answer", "answered", "question", "council", "many", "much", "often", "will", "would",
+    "can", "could", "should", "has", "have", "had", "not", "going", "get", "got", "all"
 ))
 
 
@@ -94,7 +103,7 @@ def key_terms(question: str) -> list[str]:
             pos = morpheme.part_of_speech()
             word = morpheme.normalized_form() if pos[0] == "動詞" else morpheme.surface()
             if pos[0] not in ("名詞", "動詞") or pos[1] in ("代名詞", "数詞", "非自立可能") \
-                    or word in _QUESTION_WORDS_JA:
+                    or word in _QUESTION_WORDS_JA or word.startswith("何"):
                 continue
             # a verb by its stem: 延長します finds 延長, 開く finds 開い/開き
             found.append(word[:-1] if pos[0] == "動詞" and len(word) > 1 else word)
@@ -103,14 +112,50 @@ def key_terms(question: str) -> list[str]:
     words = [run for japanese, run in runs(question) if not japanese]
     kept = [w for w in words if w not in _QUESTION_WORDS_EN and (len(w) > 2 or w.isdigit())]
     # plurals and -ing forms find the word's other forms: libraries -> librar*
-    stems = []
-    for word in kept:
-        for ending in ("ies", "es", "s", "ing", "ed"):
-            if word.endswith(ending) and len(word) - len(ending) >= 4:
-                word = word[:-len(ending)] + "*"
-                break
-        stems.append(word)
-    return list(dict.fromkeys(stems))
+    return list(dict.fromkeys(stem(w) + ("*" if stem(w) != w else "") for w in kept))
+
+
+def things(question: str) -> list[str]:
+    """The question's words that name what it asks about: Japanese nouns of two characters
+    or more among its key words (not its verbs, which answers say in other words: 使えない,
+    休館). None in English, where nouns and verbs are not told apart here ("begin" asked,
+    "starts" answered)."""
+    terms = key_terms(question)
+    if language_of(question) != "ja":
+        return []
+    from transcribe.japanese import tokenizer
+
+    # (a noun that is an action, 開園 or 延長, is answered in other words as a verb is; a
+    # single character, 台 of 何台, is too little to say what is asked)
+    nouns = {m.surface() for m in tokenizer().tokenize(question)
+             if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[2] != "サ変可能"}
+    return [t for t in terms if t in nouns and len(t) > 1]
+
+
+def parts(term: str) -> list[str]:
+    """A Japanese compound's shorter words (保育園 -> 保育, 待機児童 -> 待機, 児童): what the
+    archive may hold when it does not hold the compound (保育所)."""
+    if language_of(term) != "ja":
+        return []
+    from sudachipy import SplitMode
+
+    from transcribe.japanese import tokenizer
+
+    found = [short.surface() for whole in tokenizer().tokenize(term)
+             for short in whole.split(SplitMode.A)]
+    return [w for w in found if len(w) > 1 and not _kana_only(w) and w != term]
+
+
+def stem(word: str) -> str:
+    """An English word without its plural, -ing or -ed ending (libraries -> librar, running
+    -> run); other words as they are."""
+    for ending in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and not word.endswith("ss"):
+            word = word[:-len(ending)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # runn(ing) -> run
+            return word
+    return word
 
 
 def _kana_only(word: str) -> bool:
@@ -119,35 +164,80 @@ def _kana_only(word: str) -> bool:
 
 def _units(value: str) -> set[str]:
     """What sentences and lines are compared by: character pairs of Japanese runs (a lone
-    character as itself), whole words elsewhere."""
+    character as itself), other words by their stems, less the words every sentence has
+    (the model writes 「There are fourteen buses running」 from 「We have fourteen buses」)."""
     found: set[str] = set()
     for japanese, run in runs(value):
         if japanese and len(run) > 1:
             found.update(run[i:i + 2] for i in range(len(run) - 1))
-        else:
-            found.add(run)
+        elif japanese or run not in _QUESTION_WORDS_EN:
+            found.add(run if japanese else stem(run))
     return found
 
 
+_SENTENCE = re.compile(r"[^。．.!！?？]+[。．.!！?？]*")
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence is a question: it ends with ？ or ?, or (Japanese) with か or a
+    council's 「…について伺います」."""
+    said = sentence.strip().rstrip("。．.!！」』）) \u3000")
+    return said.endswith(("？", "?", "か", "かね", "かな", "伺います", "伺いたい",
+                          "お尋ねします", "お聞きします"))
+
+
+def stated(line: str) -> str:
+    """The line without its questions: what it can ground. A member's 「開館時間は延長しない
+    のですか」 holds the words of an answer, and is no answer."""
+    return "".join(s for s in _SENTENCE.findall(line) if not asks(s))
+
+
 def carried(sentence: str, line: str) -> float:
-    """The share of the sentence's units that the line holds."""
+    """The share of the sentence's units that the line's statements hold (never its
+    questions: see `stated`)."""
     said = _units(sentence)
-    return len(said & _units(line)) / len(said) if said else 0.0
+    return len(said & _units(stated(line))) / len(said) if said else 0.0
 
 
-def on_topic(lines: list[str], terms: list[str]) -> bool:
-    """Whether the lines hold more than half of the question's words."""
+def on_topic(lines: list[str], terms: list[str], counts: dict[str, int] | None = None) -> bool:
+    """Whether the lines hold more than half of the question's words, or the one of them
+    fewest lines of the archive hold (`counts`, per word; words no line holds aside): asked
+    about 区画整理の予算, a line on 図書館の予算 holds the common word and not the rare one;
+    asked whether 肺炎球菌の予防接種の補助 goes on, the answer 「肺炎球菌ワクチンの助成は継続」
+    holds the rare word in other words than the rest."""
     if not terms:
         return True
     held = normal(" ".join(lines))
-    return sum(normal(t.rstrip("*")) in held for t in terms) * 2 > len(terms)
+    holds = [normal(t.rstrip("*")) in held for t in terms]
+    if sum(holds) * 2 > len(terms):
+        return True
+    present = [(counts[t], h) for t, h in zip(terms, holds, strict=True)
+               if counts and counts.get(t)]
+    return bool(present) and min(present)[1]
 
 
-def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = ()
+def unsupported(sentence: str, lines: Sequence[str]) -> list[str]:
+    """The Japanese nouns of two characters or more in `sentence` that none of `lines` holds:
+    what the model added (「建設費は、令和十一年の二学期から稼働させる計画」 from a line on
+    when the 給食センター opens, asked what it costs). English sentences are not checked."""
+    if language_of(sentence) != "ja":
+        return []
+    from transcribe.japanese import tokenizer
+
+    held = normal(" ".join(lines))
+    return [m.surface() for m in tokenizer().tokenize(sentence)
+            if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] != "数詞"
+            and len(m.surface()) > 1 and normal(m.surface()) not in held]
+
+
+def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = (),
+          counts: dict[str, int] | None = None, about: Sequence[str] | None = None
           ) -> tuple[list[tuple[str, list[int], bool]], int]:
-    """The sentences whose cited lines carry them and hold the question's words (`terms`),
-    with their lines (0-based) and whether a citation was moved to the line that carries
-    it; and how many were dropped."""
+    """The sentences whose cited lines carry them and hold the question's words (`terms`,
+    `on_topic`: in `about`, when given, each line read with the question it answers), with
+    their lines (0-based) and whether a citation was moved to the line that carries it; and
+    how many were dropped."""
+    about = list(about) if about is not None else lines
     kept: list[tuple[str, list[int], bool]] = []
     dropped = 0
     for sentence in answer.sentences:
@@ -161,7 +251,9 @@ def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = ()
             best = max(range(len(lines)), key=lambda n: carried(said, lines[n]), default=None)
             if best is not None and carried(said, lines[best]) >= CARRIED:
                 holding, moved = [best], True
-        if holding and on_topic([lines[n] for n in holding], list(terms)):
+        context = [about[n] for n in holding]
+        if holding and on_topic(context, list(terms), counts) \
+                and not unsupported(said, context):
             kept.append((said, holding, moved))
         else:
             dropped += 1
@@ -173,6 +265,33 @@ def _described(hit: search.Hit) -> str:
     hours, minutes = divmod(minutes, 60)
     return (f"（{hit.meeting_title} {hit.meeting_date} {hours}:{minutes:02d}:{seconds:02d} "
             f"{hit.speaker or '-'}）{hit.text}")
+
+
+def retrieve(engine: Engine, question: str, *, reader: Principal, limit: int = LINES
+             ) -> tuple[list[str], list[search.Hit], dict[str, int]]:
+    """The question's words, the lines that hold most of them, and how many lines hold each
+    word."""
+    terms = key_terms(question)
+    counts: dict[str, int] = {}
+    hits = search.lines_for(engine, terms, reader=reader, limit=limit, counts=counts)
+    shorter = [p for t in terms if not counts.get(t) for p in parts(t) if p not in terms]
+    if shorter:  # a compound the archive does not hold is looked up by its words
+        terms = list(dict.fromkeys([*terms, *shorter]))
+        hits = search.lines_for(engine, terms, reader=reader, limit=limit, counts=counts)
+    # a question found is followed by its answer, which may say it in other words (asked
+    # 「給食センターの建設地は決まったのですか」, answered 「建設地は、南工業団地の…」)
+    after = {(h.meeting_id, h.segment_id - 1): h for h in search.following(
+        engine, [h for h in hits if any(asks(s) for s in _SENTENCE.findall(h.text))],
+        reader=reader)}
+    given = {(h.meeting_id, h.segment_id) for h in hits}
+    ordered: list[search.Hit] = []
+    for hit in hits:
+        ordered.append(hit)
+        answer = after.get((hit.meeting_id, hit.segment_id))
+        if answer is not None and (answer.meeting_id, answer.segment_id) not in given:
+            given.add((answer.meeting_id, answer.segment_id))
+            ordered.append(answer)
+    return terms, ordered[:limit], counts
 
 
 def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal) -> Answer:
@@ -187,9 +306,11 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
         raise InvalidInputError(f"A question is at most {MAX_QUESTION} characters.",
                                 code="text_too_long", field="question", limit=MAX_QUESTION)
     language = language_of(question)
-    terms = key_terms(question)
-    hits = search.lines_for(engine, terms, reader=reader, limit=LINES)
-    if not hits:
+    terms, hits, counts = retrieve(engine, question, reader=reader)
+    absent = [t for t in things(question)
+              if not counts.get(t) and not any(counts.get(p) for p in parts(t))]
+    if not hits or absent:  # nothing the archive says can be about what no line names
+        log.info("asked %r: %d lines retrieved, nothing holds %s", question, len(hits), absent)
         return Answer(NOT_FOUND[language], False)
     chosen = backend(settings)
     if chosen is None:
@@ -199,7 +320,12 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
     texts = [hit.text for hit in hits]
     answered = writer.ask(SYSTEM[language], prompt(question, [_described(h) for h in hits]),
                           AnswerOut, schema(list(range(1, len(hits) + 1))), Usage())
-    kept, dropped = check(answered, texts, terms)
+    # a line right after a question in its meeting is read with it: 「建設地は、南工業団地
+    # の…」 is about the 給食センター its question names
+    about = [f"{before.text} {hit.text}" if before.meeting_id == hit.meeting_id
+             and before.segment_id == hit.segment_id - 1 and asks(before.text) else hit.text
+             for before, hit in zip([hits[0], *hits[:-1]], hits, strict=True)]
+    kept, dropped = check(answered, texts, terms, counts, about)
     if not answered.found or not kept:
         return Answer(NOT_FOUND[language], False, dropped=dropped, retrieved=len(hits))
     citations: list[search.Hit] = []
@@ -218,4 +344,6 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
                   sum(1 for _, _, moved in kept if moved), len(hits))
 
 
-__all__ = ["CITED", "NOT_FOUND", "Answer", "ask", "carried", "check", "key_terms"]
+__all__ = ["CITED", "NOT_FOUND", "Answer", "ask", "asks", "carried", "check", "key_terms",
+           "parts", "retrieve", "stated", "stem",
+           "things", "unsupported"]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 from sqlmodel import Session, col, select
 
 from gijiroku import copies
@@ -45,10 +45,15 @@ from gijiroku.terms import Phrase, index_terms, normal, phrase, section_term
 
 #: Lines returned at most per query (the rest are counted).
 LIMIT = 50
-#: Lines counted at most: beyond it the total says "10,000 or more" (`exact` false). A
+#: Lines counted at most: beyond it the total says "1,000 or more" (`exact` false). A
 #: count reads every match (a phrase of common words in a 10,000-meeting archive: 100,000
-#: lines, 130 ms), where the first page of lines stops at its 50th.
-COUNT_LIMIT = 10_000
+#: lines, 130 ms to count them all on PostgreSQL), where the first page of lines stops at
+#: its 50th; nobody reads a thousand lines to find one, they narrow the search.
+COUNT_LIMIT = 1_000
+#: On PostgreSQL, the newest lines looked at first: when more than `COUNT_LIMIT` of them
+#: match, that is the answer, without the index's every match (a word in one line of
+#: twenty is found more than a thousand times there in about 20 ms).
+PROBE = 20_000
 MAX_QUERY = 500
 
 
@@ -238,15 +243,30 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
         params["match"] = narrowed.tsquery()
     condition = " AND ".join([match, *where])
     public = not copies.may_see_original(reader)
+    counted = source if where else index
     with Session(engine) as session:
-        if dialect == "postgresql":  # the matches from the index, whatever it estimates
-            session.execute(text("SET LOCAL enable_seqscan = off"))
-            session.execute(text("SET LOCAL enable_indexscan = off"))
-        # counted up to the limit: past it a count costs a read of every match
-        counted = source if where else index
-        total = int(session.execute(text(
-            f"SELECT count(*) FROM (SELECT 1 FROM {counted} WHERE {condition} "
-            f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
+        total = 0
+        if dialect == "postgresql":
+            # (a walk over the lines is costed high and would be compiled first: 80 ms
+            # spent on a query that finds its 50 lines in 3)
+            session.execute(text("SET LOCAL jit = off"))
+            # the newest lines first: a common word is found more than the limit's times
+            # there, and the index need not hand over every line that holds it
+            newest = counted.replace(
+                "segment s", f"(SELECT * FROM segment ORDER BY id DESC LIMIT {PROBE}) AS s", 1)
+            total = int(session.execute(text(
+                f"SELECT count(*) FROM (SELECT 1 FROM {newest} WHERE {condition} "
+                f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
+            # otherwise the matches from the index, whatever it estimates, with room for
+            # them all (a bitmap squeezed into less memory is re-read line by line)
+            for setting in ("enable_seqscan = off", "enable_indexscan = off",
+                            "work_mem = '32MB'"):
+                session.execute(text(f"SET LOCAL {setting}"))
+        if total <= COUNT_LIMIT:
+            # counted up to the limit: past it a count costs a read of every match
+            total = int(session.execute(text(
+                f"SELECT count(*) FROM (SELECT 1 FROM {counted} WHERE {condition} "
+                f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
         exact = total <= COUNT_LIMIT
         total = min(total, COUNT_LIMIT)
         if dialect == "postgresql" and not exact:
@@ -275,6 +295,30 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
     for hit in hits:
         hit.highlights = highlights(hit.text, parsed.positive)
     return Found(hits, max(total, len(hits)), exact)
+
+
+def following(engine: Engine, hits: Iterable[Hit], *, reader: Principal) -> list[Hit]:
+    """The line after each of `hits` in its meeting (where a member's question is answered),
+    as `reader` may read it: the public copy's text where they read that."""
+    wanted = {(h.meeting_id, h.segment_id + 1) for h in hits}
+    if not wanted:
+        return []
+    with Session(engine) as session:
+        rows = session.execute(text(
+            "SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, m.title, m.options, "
+            "m.created_at, (SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE "
+            "sp.meeting_id = s.meeting_id AND sp.key = s.speaker_key) AS speaker_name "
+            "FROM segment s JOIN meeting m ON m.id = s.meeting_id "
+            "WHERE s.meeting_id IN :meetings AND s.number IN :numbers").bindparams(
+                bindparam("meetings", expanding=True), bindparam("numbers", expanding=True)),
+            {"meetings": sorted({m for m, _ in wanted}),
+             "numbers": sorted({n for _, n in wanted})}).all()
+        found = [Hit(r.meeting_id, r.number, r.start, r.end, r.speaker_name, r.text, r.title,
+                     _meeting_date(_json(r.options), r.created_at))
+                 for r in rows if (r.meeting_id, r.number) in wanted]
+        if found and not copies.may_see_original(reader):
+            found, _ = _public(session, found, Query((), ()))
+    return found
 
 
 def _json(value: Any) -> Any:
@@ -347,15 +391,19 @@ def _folded(value: str) -> tuple[str, list[int]]:
 
 
 def lines_for(engine: Engine, terms: Iterable[str], *, reader: Principal,
-              limit: int = 40) -> list[Hit]:
+              limit: int = 40, counts: dict[str, int] | None = None) -> list[Hit]:
     """Lines that hold any of `terms`, those holding most of them first (what a question is
-    answered from: `gijiroku.ask`)."""
-    phrases = [p for p in (phrase(t) for t in terms) if p is not None]
+    answered from: `gijiroku.ask`). `counts`, when given, gets how many lines the reader
+    may read hold each term (up to `COUNT_LIMIT`)."""
+    phrases = [(t, p) for t, p in ((t, phrase(t)) for t in terms) if p is not None]
     if not phrases:
         return []
     scored: dict[tuple[str, int], tuple[int, Hit]] = {}
-    for found in phrases:
-        for hit in search(engine, Query(((found,),), ()), reader=reader, limit=limit * 4).hits:
+    for term, found in phrases:
+        result = search(engine, Query(((found,),), ()), reader=reader, limit=limit * 4)
+        if counts is not None:
+            counts[term] = result.total
+        for hit in result.hits:
             key = (hit.meeting_id, hit.segment_id)
             count, _ = scored.get(key, (0, hit))
             scored[key] = (count + 1, hit)
@@ -363,5 +411,5 @@ def lines_for(engine: Engine, terms: Iterable[str], *, reader: Principal,
     return [hit for _, hit in ranked[:limit]]
 
 
-__all__ = ["COUNT_LIMIT", "LIMIT", "Filters", "Found", "Hit", "Query", "highlights",
-           "lines_for", "matches", "parse", "search"]
+__all__ = ["COUNT_LIMIT", "LIMIT", "Filters", "Found", "Hit", "Query", "following",
+           "highlights", "lines_for", "matches", "parse", "search"]

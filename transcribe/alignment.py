@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from gijiroku.domain import SAMPLE_RATE
+from gijiroku.domain import SAMPLE_RATE, Segment
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,28 @@ def spread(segment: Any, tokenizer: Any) -> tuple[Span, list[TimedWord]]:
         result.append(TimedWord(round(cursor, 3), round(cursor + length, 3), word, 0.0))
         cursor += length
     return (segment.start, segment.end), result
+
+
+def in_time_order(segments: list[Segment], since: float | None = None) -> int:
+    """Words never start before words already said: Whisper sometimes times a segment inside
+    the one before it (text it wrote over the end of its window, 「Here's the note.」 timed
+    29.38 s to 29.86 s under the previous sentence's last word at 29.66 s), and the timing
+    the other parts rely on (playback, speakers, subtitles) runs forward. Such a word keeps
+    its text and is moved to start with the word before it (`since`: the last start of the
+    windows before), and is marked doubtful: what was said there is worth a listen. Returns
+    how many words were moved."""
+    moved = 0
+    for segment in segments:
+        for word in segment.words:
+            if since is not None and word.start < since:
+                word.start = since
+                word.end = max(word.end, since)
+                word.doubtful = True
+                moved += 1
+            since = word.start
+        if segment.words:
+            segment.end = max(segment.end, segment.words[-1].end)
+    return moved
 
 
 def _pad_or_trim(features: np.ndarray, frames: int = 3000) -> np.ndarray:

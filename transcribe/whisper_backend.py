@@ -32,6 +32,7 @@ from transcribe.alignment import (
     TimedWord,
     align_decoded,
     align_words,
+    in_time_order,
     tapped,
 )
 from transcribe.phantoms import is_phantom, loudness_dbfs
@@ -297,6 +298,10 @@ class WhisperTranscriber:
                 found, again = self._complete(chunk, offset, found, options, language)
                 redecoded += again
             doubt.mark(found, language, doubt_terms(options, language))
+            last = next((s.words[-1].start for s in reversed(segments) if s.words), None)
+            if moved := in_time_order(found, last):
+                log.info("%d word(s) timed before words already said, moved and marked "
+                         "doubtful", moved)
             for segment in found:
                 segment.source = len(segments)
                 segments.append(segment)

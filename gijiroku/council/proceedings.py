@@ -100,6 +100,18 @@ _PUT_SAID = "ギダイトイタシマス|ギダイトシマス"
 #: A bill as heard: its kind (checked by sound), 第 or a homophone, a number, 号 or 合.
 _BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
                          r")\s*[号合]")
+#: ... or with its 号 heard as 五 (ゴウ as ゴ), no 号 after it: 「議案大百五及び議案大百一五は」
+#: is 議案第百号及び議案第百一号 (and 「105」, written for ひゃくご, is 100).
+_BILL_HEARD_GO = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
+                            r")(?<=[五5５])(?![号合0-9０-９〇零一二三四五六七八九十百千万])")
+
+
+def _without_go(number: str) -> str | None:
+    """A bill's number whose last 五 (or 5) was its 号; None when nothing is left."""
+    if number.endswith("五"):
+        return number[:-1] or None
+    value = to_int(number)
+    return str(value - 5) if value is not None and value > 5 else None
 _KINDS_SAID = {"議案": "ギアン", "請願": "セイガン", "陳情": "チンジョウ", "報告": "ホウコク",
                "認定": "ニンテイ", "諮問": "シモン", "同意": "ドウイ", "発議": "ハツギ",
                "意見書案": "イケンショアン", "決議案": "ケツギアン", "選挙": "センキョ",
@@ -187,12 +199,17 @@ def _bills(sentence: str) -> list[str]:
     written = bills_in(sentence)
     if written:
         return written
-    heard: list[str] = []
+    heard: list[tuple[int, str]] = []
     for mark in _BILL_HEARD.finditer(sentence):
         kind = _kind_heard(mark.group(1))
         if kind:
-            heard.append(bill_name(kind, mark.group(2)))
-    return list(dict.fromkeys(heard))
+            heard.append((mark.start(), bill_name(kind, mark.group(2))))
+    for mark in _BILL_HEARD_GO.finditer(sentence):
+        kind = _kind_heard(mark.group(1))
+        number = _without_go(mark.group(2))
+        if kind and number:
+            heard.append((mark.start(), bill_name(kind, number)))
+    return list(dict.fromkeys(name for _, name in sorted(heard)))
 
 
 def _kind_heard(before: str) -> str | None:

@@ -123,6 +123,30 @@ def test_the_formulae_as_a_recogniser_misspells_them() -> None:
     assert [e.kind for e in found.events] == ["開議", "散会"]
 
 
+def test_a_bill_s_go_heard_as_five_and_its_name_unreadable_where_it_was_put() -> None:
+    """The plenary sample as Whisper base wrote it on one machine: the first bill's number
+    unreadable where the item was put (「議案第博務」), and 号 heard as 五 in the referral
+    (「議案大百五及び議案大百一五」): the referral names both bills, and the item gets the
+    first back. A number said without 号 that is no 号 heard (「議案第5は」) names nothing."""
+    lines = [
+        Line(1, "S1", "日程第4議案第博務知立保育所条例の一部を改正する条例について、及び議案第"
+                      "101号支援住宅条例の一部を改正する条例についてのに、県を一括議題といたします。",
+             0, 9),
+        Line(2, "S1", "ただいま議題となって、おります議案大百五及び議案大百一五は、厚生常任委員会に"
+                      "二くいたしたいと思います。", 10, 15),
+        Line(3, "S1", "これにご異議ありませんか？", 16, 17),
+        Line(4, "S3", "異議なし", 18, 19),
+        Line(5, "S1", "御異議なしと認めます。", 20, 21),
+        Line(6, "S1", "よって議案大百五及び議案大百一五は、厚生常任委員会に"
+                      "二くすることに決しました。", 22, 26),
+        Line(7, "S1", "議案第5は以上です。", 27, 28),
+    ]
+    found = recognise(lines)
+    assert sorted((a.item, a.bill) for a in found.agenda) == [
+        ("日程第4", "議案第100号"), ("日程第4", "議案第101号")]
+    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+
+
 def test_a_committee_s_plain_words() -> None:
     """A subject said plainly, a result in the sentence that finds the vote carried, 「原案の
     とおり決定」, and what only sounds like a formula."""

@@ -81,13 +81,93 @@ def test_a_citation_is_moved_to_the_line_that_carries_the_sentence_and_an_uncite
     llm.push(Reply(respond=lambda _r: json.dumps(
         {"found": True, "sentences": [{"text": "入館料は無料になります。", "lines": [1]}]},
         ensure_ascii=False)))
-    nothing = ask.ask(engine, scripted, "図書館の入館料は", reader=INSTALLATION)
+    nothing = ask.ask(engine, scripted, "図書館の開館時間は", reader=INSTALLATION)
     assert not nothing.found and nothing.citations == [] and nothing.dropped == 1
     assert nothing.answer == ask.NOT_FOUND["ja"]
 
     llm.push(Reply(content="{not json"), Reply(content="still not json"))
     with pytest.raises(LLMOutputError):
         ask.ask(engine, scripted, "図書館の開館時間はどうなりますか", reader=INSTALLATION)
+
+
+def test_a_question_in_a_line_grounds_no_answer() -> None:
+    """A member's question holds the words of an answer, and is none: 「…延長しないのですか」
+    copied as an answer is dropped; the statement beside a question in one line still
+    grounds what it says, and a citation moves to a line's statement, never to a question."""
+    from summarize.answer import AnswerOut, Sentence
+
+    lines = ["図書館の開館時間は延長しないのですか。",
+             "開館時間は午後八時まで延長します。ほかに質問はありますか。",
+             "Will parking fees at city hall go up?",
+             "Parking fees will stay the same this year."]
+    assert [ask.asks(line) for line in lines] == [True, True, True, False]
+    kept, dropped = ask.check(AnswerOut(found=True, sentences=[
+        Sentence(text="図書館の開館時間は延長しないのです。", lines=[1]),
+        Sentence(text="開館時間は午後八時まで延長します。", lines=[1]),
+        Sentence(text="Parking fees at city hall will go up.", lines=[3]),
+        Sentence(text="Parking fees will stay the same this year.", lines=[3]),
+    ]), lines)
+    assert kept == [("開館時間は午後八時まで延長します。", [1], True),
+                    ("Parking fees will stay the same this year.", [3], True)]
+    assert dropped == 2
+
+
+def test_what_a_question_asks_about_is_looked_up_and_what_no_line_names_is_not_found(
+        engine: Engine, archive: dict[str, str], scripted: Settings, llm: ScriptedLLM) -> None:
+    """Question words (何人, いくら, how many) are not what a question is about; a compound no
+    line holds is looked up by its shorter words (保育園: the 保育所 line); a thing no line
+    names at all (駐輪場) is "not found" without asking the model, whatever it would say."""
+    assert ask.key_terms("待機児童は何人でしたか") == ["待機児童"]
+    assert ask.key_terms("How many electric buses are running?") == ["electric", "bus*", "run*"]
+    assert ask.parts("保育園") == ["保育"]
+    store(engine, "厚生委員会", "2026-09-08", "iinkai", "議会事務局", [
+        ("課長", "北町に定員九十人の保育所を開設いたします。")])
+    _, hits, counts = ask.retrieve(engine, "新しい保育園の定員は何人ですか", reader=INSTALLATION)
+    assert [h.text for h in hits] == ["北町に定員九十人の保育所を開設いたします。"]
+    assert counts["保育園"] == 0 and counts["保育"] == 1
+    # a question found brings the line after it, its answer in other words
+    store(engine, "全員協議会", "2026-12-01", "other", "議会事務局", [
+        ("小川議員", "給食センターの建設地は決まったのですか。"),
+        ("教育部長", "建設地は、南工業団地の市有地とすることで調整しております。")])
+    _, hits, _ = ask.retrieve(engine, "給食センターはどこに建てられますか", reader=INSTALLATION)
+    texts = [h.text for h in hits]
+    asked = texts.index("給食センターの建設地は決まったのですか。")
+    assert texts[asked + 1] == "建設地は、南工業団地の市有地とすることで調整しております。"
+
+    llm.push(Reply(respond=lambda _r: json.dumps({"found": True, "sentences": [
+        {"text": "図書館の開館時間は午後八時まで延長します。", "lines": [1]}]},
+        ensure_ascii=False)))
+    before = len(llm.requests)
+    answered = ask.ask(engine, scripted, "図書館の駐輪場は何台分ですか", reader=INSTALLATION)
+    assert not answered.found and answered.answer == ask.NOT_FOUND["ja"]
+    assert len(llm.requests) == before  # the model was not asked
+
+
+def test_a_sentence_naming_what_its_line_does_not_is_dropped() -> None:
+    """Asked what the 給食センター costs, the model wrote 「建設費は、…稼働させる計画」 from the
+    line on when it opens: carried by most of its characters, and not by its subject."""
+    from summarize.answer import AnswerOut, Sentence
+
+    lines = ["新しい学校給食センターは、令和十一年の二学期から稼働させる計画でございます。"]
+    kept, dropped = ask.check(AnswerOut(found=True, sentences=[
+        Sentence(text="建設費は、令和十一年の二学期から稼働させる計画でございます。", lines=[1]),
+        Sentence(text="給食センターは令和十一年の二学期から稼働させる計画です。", lines=[1])]),
+        lines)
+    assert [said for said, _, _ in kept] == [
+        "給食センターは令和十一年の二学期から稼働させる計画です。"]
+    assert dropped == 1
+
+
+def test_an_english_answer_in_other_words_is_carried_by_its_word_stems() -> None:
+    from summarize.answer import AnswerOut, Sentence
+
+    lines = ["How many electric buses does the transit authority run now?",
+             "We have fourteen electric buses in service today, and six more arrive in spring."]
+    kept, dropped = ask.check(AnswerOut(found=True, sentences=[
+        Sentence(text="There are fourteen electric buses running now.", lines=[2])]),
+        lines, ask.key_terms("How many electric buses are running?"), {"electric": 2})
+    assert kept == [("There are fourteen electric buses running now.", [1], False)]
+    assert dropped == 0
 
 
 def test_another_groups_lines_never_reach_the_model(

@@ -3,6 +3,8 @@ in tests/transcribe/test_missing_speech.py)."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from gijiroku.domain import Segment, Word
@@ -314,3 +316,25 @@ def test_speech_between_pauses_its_words_say_too_little_for_is_decoded_again_alo
                    language="ja")
     assert [s.text for s in kept.segments] == [merged.text]
     assert [w.text for w in kept.segments[0].words if w.doubtful] == ["ご"]
+
+
+def test_a_segment_timed_inside_the_one_before_keeps_its_text_in_time_order() -> None:
+    """Whisper timed 「Here's the note.」 under the previous sentence's last word (the pyannote
+    sample at 1.1 times its loudness): its words follow on, doubtful, and nothing is lost."""
+    from transcribe.alignment import in_time_order
+
+    before = said(27.84, 29.88, "So I don't hear that New Jersey now.")
+    inside = said(29.2, 29.5, "Here's the note.")
+    segments = [before, inside]
+    assert in_time_order(segments, since=27.0) == 3
+    words = [w for s in segments for w in s.words]
+    assert [w.text for w in words][-3:] == ["Here's", "the", "note."]
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
+    assert all(w.start <= w.end for w in words)
+    assert [w.doubtful for w in inside.words] == [True, True, True]
+    assert not any(w.doubtful for w in before.words)
+    # a later window's words do not start before the last start of the windows before
+    later = [said(29.0, 31.0, "and more")]
+    assert in_time_order(later, since=words[-1].start) == 1
+    assert later[0].words[0].start == words[-1].start
+    assert in_time_order(segments, since=None) == 0
