@@ -15,7 +15,8 @@
    statements (a question in a line, one ending in ？ / ? / か, grounds nothing: a member's
    question holds the words of the answer). A citation that points at a line that does not
    carry the sentence is moved to the given line that does; a sentence no given line carries
-   is dropped (and counted). So is one whose lines hold half of the question's words or
+   is dropped (and counted). So is one whose statements (the sentences of its lines that
+   carry it, read with the question a line answers) hold half of the question's words or
    fewer, and not the rarest of them in the archive: grounded, but about something else
    (asked about 区画整理の予算, a sentence on 図書館の予算), and one with a Japanese noun its
    lines (and the question each answers) do not hold. No sentence left: "not found".
@@ -230,30 +231,51 @@ def unsupported(sentence: str, lines: Sequence[str]) -> list[str]:
             and len(m.surface()) > 1 and normal(m.surface()) not in held]
 
 
+def carrying(sentence: str, line: str) -> str:
+    """The statements of `line` that carry `sentence`: those sharing at least half as much
+    of it as the one sharing most. A mayor's answer runs over several subjects, and an
+    answer's sentence is about the one it was taken from (「図書館の情報公開の予算を計上して
+    おります。区画整理を拡充すべきと考えます。」 carries 「図書館の予算を計上しております」 by its
+    first sentence, which says nothing of 区画整理)."""
+    parts = [p for p in _SENTENCE.findall(line) if not asks(p)]
+    shares = [carried(sentence, p) for p in parts]
+    best = max(shares, default=0.0)
+    return "".join(p for p, share in zip(parts, shares, strict=True)
+                   if best and share >= best / 2)
+
+
 def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = (),
-          counts: dict[str, int] | None = None, about: Sequence[str] | None = None
+          counts: dict[str, int] | None = None, asked: Sequence[str] | None = None
           ) -> tuple[list[tuple[str, list[int], bool]], int]:
-    """The sentences whose cited lines carry them and hold the question's words (`terms`,
-    `on_topic`: in `about`, when given, each line read with the question it answers), with
-    their lines (0-based) and whether a citation was moved to the line that carries it; and
-    how many were dropped."""
-    about = list(about) if about is not None else lines
+    """The sentences their cited lines ground (each line carries most of the sentence, and
+    its statements that carry it, read with the question the line answers, `asked`: one text
+    per line, "" where it answers none, hold every noun the sentence names) and whose
+    grounding statements hold the question's words (`terms`, `on_topic`), with their lines
+    (0-based) and whether a citation was moved to the line that grounds it; and how many were
+    dropped."""
+    asked = list(asked) if asked is not None else [""] * len(lines)
     kept: list[tuple[str, list[int], bool]] = []
     dropped = 0
     for sentence in answer.sentences:
         said = " ".join(sentence.text.split())
         if not said:
             continue
+        def grounds(n: int, said: str = said) -> bool:
+            # most of the sentence is in the line, and every noun it names is in the
+            # statements that carry it (or the question the line answers): 「区画整理の予算を
+            # 計上しております」 beside 「図書館の税収の…」 grounds no 「図書館の予算を計上…」
+            return carried(said, lines[n]) >= CARRIED and not unsupported(
+                said, [f"{asked[n]} {carrying(said, lines[n])}"])
+
         cited = [n - 1 for n in dict.fromkeys(sentence.lines) if 1 <= n <= len(lines)]
-        holding = [n for n in cited if carried(said, lines[n]) >= CARRIED]
+        holding = [n for n in cited if grounds(n)]
         moved = False
         if not holding:
             best = max(range(len(lines)), key=lambda n: carried(said, lines[n]), default=None)
-            if best is not None and carried(said, lines[best]) >= CARRIED:
+            if best is not None and grounds(best):
                 holding, moved = [best], True
-        context = [about[n] for n in holding]
-        if holding and on_topic(context, list(terms), counts) \
-                and not unsupported(said, context):
+        topic = [f"{asked[n]} {carrying(said, lines[n])}" for n in holding]
+        if holding and on_topic(topic, list(terms), counts):
             kept.append((said, holding, moved))
         else:
             dropped += 1
@@ -322,10 +344,10 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
                           AnswerOut, schema(list(range(1, len(hits) + 1))), Usage())
     # a line right after a question in its meeting is read with it: 「建設地は、南工業団地
     # の…」 is about the 給食センター its question names
-    about = [f"{before.text} {hit.text}" if before.meeting_id == hit.meeting_id
-             and before.segment_id == hit.segment_id - 1 and asks(before.text) else hit.text
+    asked = [before.text if before.meeting_id == hit.meeting_id
+             and before.segment_id == hit.segment_id - 1 and asks(before.text) else ""
              for before, hit in zip([hits[0], *hits[:-1]], hits, strict=True)]
-    kept, dropped = check(answered, texts, terms, counts, about)
+    kept, dropped = check(answered, texts, terms, counts, asked)
     if not answered.found or not kept:
         return Answer(NOT_FOUND[language], False, dropped=dropped, retrieved=len(hits))
     citations: list[search.Hit] = []
@@ -344,6 +366,5 @@ def ask(engine: Engine, settings: Settings, question: str, *, reader: Principal)
                   sum(1 for _, _, moved in kept if moved), len(hits))
 
 
-__all__ = ["CITED", "NOT_FOUND", "Answer", "ask", "asks", "carried", "check", "key_terms",
-           "parts", "retrieve", "stated", "stem",
-           "things", "unsupported"]
+__all__ = ["CITED", "NOT_FOUND", "Answer", "ask", "asks", "carried", "carrying", "check",
+           "key_terms", "parts", "retrieve", "stated", "stem", "things", "unsupported"]

@@ -158,6 +158,21 @@ def test_a_sentence_naming_what_its_line_does_not_is_dropped() -> None:
     assert dropped == 1
 
 
+def test_a_sentence_is_on_the_question_s_subject_by_the_statement_it_was_taken_from() -> None:
+    """An answer of several subjects in one line (as a mayor's is): asked about 区画整理の予算,
+    「図書館の予算を計上しております」 is carried by the line's first statement, which says
+    nothing of 区画整理, and is dropped; the statement on 区画整理 is kept."""
+    from summarize.answer import AnswerOut, Sentence
+
+    lines = ["図書館の情報公開の予算を計上しております。区画整理の予算を拡充すべきと考えます。"]
+    kept, dropped = ask.check(AnswerOut(found=True, sentences=[
+        Sentence(text="図書館の予算を計上しております。", lines=[1]),
+        Sentence(text="区画整理の予算を拡充すべきと考えます。", lines=[1])]),
+        lines, ask.key_terms("区画整理の予算はどうなりますか"), {"区画": 3, "整理": 3, "予算": 90})
+    assert [said for said, _, _ in kept] == ["区画整理の予算を拡充すべきと考えます。"]
+    assert dropped == 1
+
+
 def test_an_english_answer_in_other_words_is_carried_by_its_word_stems() -> None:
     from summarize.answer import AnswerOut, Sentence
 

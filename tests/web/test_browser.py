@@ -706,6 +706,8 @@ def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
                                   accept_downloads=True)
     page, problems = watched(context)
     page.goto(f"{server}/meetings/{meeting}")
+    # (the facts are filled in when the meeting's document arrives, after the page loads)
+    page.wait_for_function("() => document.querySelector('#fact-kind').value !== ''")
     assert page.locator("#fact-kind").input_value() == "honkaigi"
     votes = page.locator("#vote-rows .proceedings-row")
     votes.first.wait_for()
