@@ -94,22 +94,32 @@ def language_of(question: str) -> str:
     return "ja" if any(japanese for japanese, _ in runs(question)) else "en"
 
 
+def _japanese_terms(question: str) -> list[tuple[str, bool]]:
+    """A Japanese question's key words, each with whether it names a thing (see `things`)."""
+    from transcribe.japanese import tokenizer  # (Sudachi, loaded once for the process)
+
+    found: dict[str, bool] = {}
+    for morpheme in tokenizer().tokenize(question):
+        pos = morpheme.part_of_speech()
+        word = morpheme.normalized_form() if pos[0] == "動詞" else morpheme.surface()
+        if pos[0] not in ("名詞", "動詞") or pos[1] in ("代名詞", "数詞", "非自立可能") \
+                or word in _QUESTION_WORDS_JA or word.startswith("何"):
+            continue
+        # a verb by its stem: 延長します finds 延長, 開く finds 開い/開き
+        term = word[:-1] if pos[0] == "動詞" and len(word) > 1 else word
+        # (a stem of kana alone is grammar: について gives the verb つく)
+        if term and not _kana_only(term):
+            # a thing: a noun of two characters or more that is no action (開園 and 延長
+            # are answered in other words, as a verb is; 台 of 何台 says too little)
+            thing = pos[0] == "名詞" and pos[2] != "サ変可能" and len(term) > 1
+            found[term] = found.get(term, False) or thing
+    return list(found.items())
+
+
 def key_terms(question: str) -> list[str]:
     """The words a question is about."""
     if language_of(question) == "ja":
-        from transcribe.japanese import tokenizer  # (Sudachi, loaded once for the process)
-
-        found = []
-        for morpheme in tokenizer().tokenize(question):
-            pos = morpheme.part_of_speech()
-            word = morpheme.normalized_form() if pos[0] == "動詞" else morpheme.surface()
-            if pos[0] not in ("名詞", "動詞") or pos[1] in ("代名詞", "数詞", "非自立可能") \
-                    or word in _QUESTION_WORDS_JA or word.startswith("何"):
-                continue
-            # a verb by its stem: 延長します finds 延長, 開く finds 開い/開き
-            found.append(word[:-1] if pos[0] == "動詞" and len(word) > 1 else word)
-        # (a stem of kana alone is grammar: について gives the verb つく)
-        return list(dict.fromkeys(w for w in found if w and not _kana_only(w)))
+        return [term for term, _ in _japanese_terms(question)]
     words = [run for japanese, run in runs(question) if not japanese]
     kept = [w for w in words if w not in _QUESTION_WORDS_EN and (len(w) > 2 or w.isdigit())]
     # plurals and -ing forms find the word's other forms: libraries -> librar*
@@ -121,16 +131,9 @@ def things(question: str) -> list[str]:
     or more among its key words (not its verbs, which answers say in other words: 使えない,
     休館). None in English, where nouns and verbs are not told apart here ("begin" asked,
     "starts" answered)."""
-    terms = key_terms(question)
     if language_of(question) != "ja":
         return []
-    from transcribe.japanese import tokenizer
-
-    # (a noun that is an action, 開園 or 延長, is answered in other words as a verb is; a
-    # single character, 台 of 何台, is too little to say what is asked)
-    nouns = {m.surface() for m in tokenizer().tokenize(question)
-             if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[2] != "サ変可能"}
-    return [t for t in terms if t in nouns and len(t) > 1]
+    return [term for term, thing in _japanese_terms(question) if thing]
 
 
 def parts(term: str) -> list[str]:
@@ -187,10 +190,15 @@ def asks(sentence: str) -> bool:
                           "お尋ねします", "お聞きします"))
 
 
+def _statements(line: str) -> list[str]:
+    """The line's sentences that are no questions."""
+    return [s for s in _SENTENCE.findall(line) if not asks(s)]
+
+
 def stated(line: str) -> str:
     """The line without its questions: what it can ground. A member's 「開館時間は延長しない
     のですか」 holds the words of an answer, and is no answer."""
-    return "".join(s for s in _SENTENCE.findall(line) if not asks(s))
+    return "".join(_statements(line))
 
 
 def carried(sentence: str, line: str) -> float:
@@ -237,7 +245,7 @@ def carrying(sentence: str, line: str) -> str:
     answer's sentence is about the one it was taken from (「図書館の情報公開の予算を計上して
     おります。区画整理を拡充すべきと考えます。」 carries 「図書館の予算を計上しております」 by its
     first sentence, which says nothing of 区画整理)."""
-    parts = [p for p in _SENTENCE.findall(line) if not asks(p)]
+    parts = _statements(line)
     shares = [carried(sentence, p) for p in parts]
     best = max(shares, default=0.0)
     return "".join(p for p, share in zip(parts, shares, strict=True)
@@ -260,26 +268,31 @@ def check(answer: AnswerOut, lines: list[str], terms: Sequence[str] = (),
         said = " ".join(sentence.text.split())
         if not said:
             continue
-        def grounds(n: int, said: str = said) -> bool:
-            # most of the sentence is in the line, and every noun it names is in the
-            # statements that carry it (or the question the line answers): 「区画整理の予算を
-            # 計上しております」 beside 「図書館の税収の…」 grounds no 「図書館の予算を計上…」
-            return carried(said, lines[n]) >= CARRIED and not unsupported(
-                said, [f"{asked[n]} {carrying(said, lines[n])}"])
-
         cited = [n - 1 for n in dict.fromkeys(sentence.lines) if 1 <= n <= len(lines)]
-        holding = [n for n in cited if grounds(n)]
+        holding = {n: found for n in cited
+                   if (found := _grounding(said, lines[n], asked[n])) is not None}
         moved = False
         if not holding:
             best = max(range(len(lines)), key=lambda n: carried(said, lines[n]), default=None)
-            if best is not None and grounds(best):
-                holding, moved = [best], True
-        topic = [f"{asked[n]} {carrying(said, lines[n])}" for n in holding]
-        if holding and on_topic(topic, list(terms), counts):
-            kept.append((said, holding, moved))
+            found = None if best is None else _grounding(said, lines[best], asked[best])
+            if best is not None and found is not None:
+                holding, moved = {best: found}, True
+        if holding and on_topic(list(holding.values()), list(terms), counts):
+            kept.append((said, list(holding), moved))
         else:
             dropped += 1
     return kept, dropped
+
+
+def _grounding(said: str, line: str, asked: str) -> str | None:
+    """The statements of `line` that ground the sentence `said`, read with the question the
+    line answers (`asked`), or None: most of the sentence must be in the line, and every noun
+    it names in those statements (「区画整理の予算を計上しております」 beside 「図書館の税収の…」
+    grounds no 「図書館の予算を計上…」)."""
+    if carried(said, line) < CARRIED:
+        return None
+    statements = f"{asked} {carrying(said, line)}"
+    return None if unsupported(said, [statements]) else statements
 
 
 def _described(hit: search.Hit) -> str:

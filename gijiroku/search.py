@@ -253,7 +253,7 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
             # the newest lines first: a common word is found more than the limit's times
             # there, and the index need not hand over every line that holds it
             newest = counted.replace(
-                "segment s", f"(SELECT * FROM segment ORDER BY id DESC LIMIT {PROBE}) AS s", 1)
+                index, f"(SELECT * FROM segment ORDER BY id DESC LIMIT {PROBE}) AS s", 1)
             total = int(session.execute(text(
                 f"SELECT count(*) FROM (SELECT 1 FROM {newest} WHERE {condition} "
                 f"LIMIT {COUNT_LIMIT + 1}) AS found"), params).scalar_one())
@@ -281,14 +281,9 @@ def search(engine: Engine, query: str | Query, *, reader: Principal,
         page = (f"SELECT {key} AS id FROM {source if where else index} WHERE {condition} "
                 f"ORDER BY {order} LIMIT :limit OFFSET :offset")
         rows = session.execute(text(
-            f"SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, s.speaker_key, "
-            f"m.title, m.options, m.created_at, "
-            f"(SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE sp.meeting_id = "
-            f"s.meeting_id AND sp.key = s.speaker_key) AS speaker_name "
-            f"FROM ({page}) AS page JOIN segment s ON s.id = page.id "
+            f"SELECT {_SHOWN} FROM ({page}) AS page JOIN segment s ON s.id = page.id "
             f"JOIN meeting m ON m.id = s.meeting_id ORDER BY s.id DESC"), params).all()
-        hits = [Hit(r.meeting_id, r.number, r.start, r.end, r.speaker_name, r.text,
-                    r.title, _meeting_date(_json(r.options), r.created_at)) for r in rows]
+        hits = [_hit(r) for r in rows]
         if public:
             hits, hidden = _public(session, hits, parsed)
             total -= hidden
@@ -305,20 +300,26 @@ def following(engine: Engine, hits: Iterable[Hit], *, reader: Principal) -> list
         return []
     with Session(engine) as session:
         rows = session.execute(text(
-            "SELECT s.meeting_id, s.number, s.start, s.\"end\", s.text, m.title, m.options, "
-            "m.created_at, (SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE "
-            "sp.meeting_id = s.meeting_id AND sp.key = s.speaker_key) AS speaker_name "
-            "FROM segment s JOIN meeting m ON m.id = s.meeting_id "
+            f"SELECT {_SHOWN} FROM segment s JOIN meeting m ON m.id = s.meeting_id "
             "WHERE s.meeting_id IN :meetings AND s.number IN :numbers").bindparams(
                 bindparam("meetings", expanding=True), bindparam("numbers", expanding=True)),
             {"meetings": sorted({m for m, _ in wanted}),
              "numbers": sorted({n for _, n in wanted})}).all()
-        found = [Hit(r.meeting_id, r.number, r.start, r.end, r.speaker_name, r.text, r.title,
-                     _meeting_date(_json(r.options), r.created_at))
-                 for r in rows if (r.meeting_id, r.number) in wanted]
+        found = [_hit(r) for r in rows if (r.meeting_id, r.number) in wanted]
         if found and not copies.may_see_original(reader):
             found, _ = _public(session, found, Query((), ()))
     return found
+
+
+#: What a hit shows of a line `s` of meeting `m` (`_hit`).
+_SHOWN = ("s.meeting_id, s.number, s.start, s.\"end\", s.text, m.title, m.options, "
+          "m.created_at, (SELECT COALESCE(sp.name, sp.key) FROM speaker sp WHERE "
+          "sp.meeting_id = s.meeting_id AND sp.key = s.speaker_key) AS speaker_name")
+
+
+def _hit(row: Any) -> Hit:
+    return Hit(row.meeting_id, row.number, row.start, row.end, row.speaker_name, row.text,
+               row.title, _meeting_date(_json(row.options), row.created_at))
 
 
 def _json(value: Any) -> Any:

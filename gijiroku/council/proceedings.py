@@ -104,14 +104,6 @@ _BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台�
 #: is 議案第百号及び議案第百一号 (and 「105」, written for ひゃくご, is 100).
 _BILL_HEARD_GO = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
                             r")(?<=[五5５])(?![号合0-9０-９〇零一二三四五六七八九十百千万])")
-
-
-def _without_go(number: str) -> str | None:
-    """A bill's number whose last 五 (or 5) was its 号; None when nothing is left."""
-    if number.endswith("五"):
-        return number[:-1] or None
-    value = to_int(number)
-    return str(value - 5) if value is not None and value > 5 else None
 _KINDS_SAID = {"議案": "ギアン", "請願": "セイガン", "陳情": "チンジョウ", "報告": "ホウコク",
                "認定": "ニンテイ", "諮問": "シモン", "同意": "ドウイ", "発議": "ハツギ",
                "意見書案": "イケンショアン", "決議案": "ケツギアン", "選挙": "センキョ",
@@ -194,21 +186,25 @@ def _says(sentence: str, written: re.Pattern[str], said: str | None,
         said is not None and sounds(hear(sentence), said, errors) is not None)
 
 
+def _without_go(number: str) -> str | None:
+    """A bill's number whose last 五 (or 5) was its 号; None when nothing is left."""
+    if number.endswith("五"):
+        return number[:-1] or None
+    value = to_int(number)
+    return str(value - 5) if value is not None and value > 5 else None
+
+
 def _bills(sentence: str) -> list[str]:
     """The bills a sentence names, as written or as heard: 「性感大産号」 is 請願第3号."""
     written = bills_in(sentence)
     if written:
         return written
     heard: list[tuple[int, str]] = []
-    for mark in _BILL_HEARD.finditer(sentence):
-        kind = _kind_heard(mark.group(1))
-        if kind:
-            heard.append((mark.start(), bill_name(kind, mark.group(2))))
-    for mark in _BILL_HEARD_GO.finditer(sentence):
-        kind = _kind_heard(mark.group(1))
-        number = _without_go(mark.group(2))
-        if kind and number:
-            heard.append((mark.start(), bill_name(kind, number)))
+    for pattern, number_of in ((_BILL_HEARD, str), (_BILL_HEARD_GO, _without_go)):
+        for mark in pattern.finditer(sentence):
+            kind, number = _kind_heard(mark.group(1)), number_of(mark.group(2))
+            if kind and number:
+                heard.append((mark.start(), bill_name(kind, number)))
     return list(dict.fromkeys(name for _, name in sorted(heard)))
 
 
