@@ -40,6 +40,7 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", M + "/history"): V,
     ("POST", M + "/history/{edit_id}/undo"): E,
     ("POST", M + "/state"): E,  # each step's own role: gijiroku.workflow.STEPS
+    ("PUT", M + "/group"): ADMIN,
     ("POST", M + "/action_items"): E,
     ("PUT", M + "/action_items/{item_id}"): E,
     ("PATCH", M + "/action_items/{item_id}"): E,

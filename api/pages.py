@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from api.access import principal
 from api.deps import Db
 from api.security import SESSION_COOKIE, SESSION_SECONDS, Guard, Refused, client_address
-from gijiroku import audit, directory, limits, openid
+from gijiroku import audit, directory, limits, openid, workflow
 from gijiroku.errors import NotFoundError
 from gijiroku.messages import catalogue
 from gijiroku.storage import open_database, repository, session_scope
@@ -59,6 +59,7 @@ def router(guard: Guard, export_formats: tuple[str, ...]) -> APIRouter:
                 "logged_in": guard.signin_needed() and guard.session_of(request) is not None,
                 # what the page offers follows the person's role (the API decides anyway)
                 "role": principal(request).role,
+                "queue": workflow.queue_of(principal(request)),  # what waits for them
                 **context,
             },
         )

@@ -13,7 +13,9 @@ from gijiroku import limits
 from gijiroku.dictionary import Entry
 from gijiroku.domain import JobStatus, MeetingStatus, MinutesStatus, WatchedFileStatus, as_utc
 from gijiroku.edits import history
-from gijiroku.storage.tables import EditRow, JobRow, MeetingRow
+from gijiroku.result import step_document
+from gijiroku.storage import repository
+from gijiroku.storage.tables import EditRow, JobRow, MeetingRow, StateChangeRow
 
 
 def utc_iso(moment: datetime) -> str:
@@ -197,9 +199,29 @@ class MarkSuggestionOut(BaseModel):
     permitted_by: int | None
 
 
+WorkflowState = Literal["draft", "review", "approved", "published"]
+
+
+class StepOut(BaseModel):
+    """A step of the workflow: who sent the meeting from one state to another, when, why."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+    from_: WorkflowState = Field(alias="from")
+    to: WorkflowState
+    by: str | None = Field(description="the person (null: the installation)")
+    at: str
+    comment: str
+
+
+class GroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group: str | None = Field(max_length=limits.NAME, description="an existing group, or "
+                              "null: no group (admins only see it)")
+
+
 class StateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    state: Literal["draft", "review", "approved", "published"]
+    state: WorkflowState
     comment: str = Field(default="", max_length=2000,
                          description="why (required when an approved meeting is reopened)")
 
@@ -223,8 +245,12 @@ class MeetingDocument(BaseModel):
     marks: list[MarkOut] = Field(default_factory=list, description="the official copy's "
                                  "marks (none in the public copy)")
     copy_: Literal["official", "public"] = Field(default="official", alias="copy")
-    state: Literal["draft", "review", "approved", "published"] = Field(
+    state: WorkflowState = Field(
         default="draft", description="the workflow: 下書き, 校正中, 承認済, 公開")
+    steps: list[StepOut] = Field(default_factory=list, description="how it got to its "
+                                 "state, oldest first")
+    group: str | None = Field(default=None, description="the group (section) it belongs "
+                              "to: its members see it (null: admins only)")
     date: str | None = Field(default=None, description="the meeting's date, YYYY-MM-DD")
     place: str | None = None
     kind: str | None = Field(default=None, description="honkaigi, iinkai or other")
@@ -245,6 +271,9 @@ class MeetingSummary(BaseModel):
     source_name: str
     created_at: str
     job: JobView | None
+    state: WorkflowState = "draft"
+    last_step: StepOut | None = Field(default=None, description="the latest step of the "
+                                      "workflow (in the list of meetings)")
 
 
 class MeetingPage(BaseModel):
@@ -431,12 +460,14 @@ class Health(BaseModel):
     status: str
 
 
-def summary(meeting: MeetingRow, job: JobRow | None) -> dict[str, Any]:
+def summary(meeting: MeetingRow, job: JobRow | None,
+            step: StateChangeRow | None = None) -> dict[str, Any]:
     return {
         "id": meeting.id, "title": meeting.title, "status": meeting.status,
         "language": meeting.language, "duration": meeting.duration,
         "source_name": meeting.source_name, "created_at": utc_iso(meeting.created_at),
-        "job": JobView.of(job) if job else None,
+        "job": JobView.of(job) if job else None, "state": meeting.state,
+        "last_step": None if step is None else step_document(repository.step_of(step)),
     }
 
 

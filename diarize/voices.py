@@ -52,14 +52,9 @@ class VoiceEncoder:
 
     def voices(self, audio: np.ndarray, turns: list[SpeakerTurn]) -> dict[str, Voice]:
         """Each label's voice from its turns where no other label talks (unit length)."""
-        import torch
-
         pieces: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for start, end, label in _exclusive(turns):
-            at = start
-            while end - at >= MIN_PIECE_SECONDS:
-                pieces[label].append((at, min(end, at + PIECE_SECONDS)))
-                at += PIECE_SECONDS
+            pieces[label].extend(_pieces(start, end))
         found: dict[str, Voice] = {}
         for label, spans in pieces.items():
             spans.sort(key=lambda s: s[0] - s[1])  # longest first
@@ -71,13 +66,8 @@ class VoiceEncoder:
                 total += end - start
             vectors, weights = [], []
             for start, end in kept:
-                piece = np.array(audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)],
-                                 dtype=np.float32)
-                with torch.no_grad():
-                    vector = self.model(torch.from_numpy(piece)[None, None].to(self.device))
-                vector = vector[0].cpu().numpy()
-                if np.all(np.isfinite(vector)):
-                    vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-8))
+                if (vector := self._embed(audio, start, end)) is not None:
+                    vectors.append(vector)
                     weights.append(end - start)
             if not vectors:
                 continue
@@ -90,19 +80,66 @@ class VoiceEncoder:
         return found
 
 
+    def _embed(self, audio: np.ndarray, start: float, end: float) -> np.ndarray | None:
+        """The voice of `audio` from `start` to `end` seconds, unit length (None: not
+        finite)."""
+        import torch
+
+        piece = np.array(audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)],
+                         dtype=np.float32)
+        with torch.no_grad():
+            vector = self.model(torch.from_numpy(piece)[None, None].to(self.device))
+        vector = vector[0].cpu().numpy()
+        if not np.all(np.isfinite(vector)):
+            return None
+        return np.asarray(vector / max(float(np.linalg.norm(vector)), 1e-8))
+
+    def turn_vectors(self, audio: np.ndarray,
+                     turns: list[SpeakerTurn]) -> list[np.ndarray | None]:
+        """Each turn's voice from its own speech (where no other label talks), unit length;
+        None for a turn with under `MIN_PIECE_SECONDS` of it. Every turn is embedded: all
+        the speech of the meeting, once (CAM++ on 2 cores: about 4 % of its length)."""
+        found: list[np.ndarray | None] = []
+        for turn in turns:
+            vectors, weights = [], []
+            for start, end in (p for own in _own(turn, turns) for p in _pieces(*own)):
+                if (vector := self._embed(audio, start, end)) is not None:
+                    vectors.append(vector)
+                    weights.append(end - start)
+            if not vectors:
+                found.append(None)
+                continue
+            mean = np.average(np.stack(vectors), axis=0, weights=weights)
+            found.append(mean / max(float(np.linalg.norm(mean)), 1e-8))
+        return found
+
+
+def _pieces(start: float, end: float) -> list[tuple[float, float]]:
+    """A stretch of speech cut into pieces of at most `PIECE_SECONDS`, none under
+    `MIN_PIECE_SECONDS`."""
+    found, at = [], start
+    while end - at >= MIN_PIECE_SECONDS:
+        found.append((at, min(end, at + PIECE_SECONDS)))
+        at += PIECE_SECONDS
+    return found
+
+
 def _exclusive(turns: list[SpeakerTurn]) -> list[tuple[float, float, str]]:
     """The parts of each turn during which no other label's turn runs."""
-    spans: list[tuple[float, float, str]] = []
-    for turn in turns:
-        cuts = sorted((max(o.start, turn.start), min(o.end, turn.end)) for o in turns
-                      if o.label != turn.label and o.start < turn.end and o.end > turn.start)
-        at = turn.start
-        for start, end in cuts:
-            if start > at:
-                spans.append((at, start, turn.label))
-            at = max(at, end)
-        if turn.end > at:
-            spans.append((at, turn.end, turn.label))
+    return [(start, end, turn.label) for turn in turns for start, end in _own(turn, turns)]
+
+
+def _own(turn: SpeakerTurn, turns: list[SpeakerTurn]) -> list[tuple[float, float]]:
+    """The parts of `turn` during which no other label's turn runs."""
+    cuts = sorted((max(o.start, turn.start), min(o.end, turn.end)) for o in turns
+                  if o.label != turn.label and o.start < turn.end and o.end > turn.start)
+    spans, at = [], turn.start
+    for start, end in cuts:
+        if start > at:
+            spans.append((at, start))
+        at = max(at, end)
+    if turn.end > at:
+        spans.append((at, turn.end))
     return spans
 
 

@@ -314,27 +314,45 @@ def put_in_section(engine: Engine, meeting_id: str, section_id: int | None = Non
                    name: str | None = None) -> None:
     """The meeting belongs to the section `section_id`, or the one named `name` (made when
     new: the watched folder's `GIJIROKU_WATCH_GROUP`)."""
+    with session_scope(engine) as session:
+        _place(session, meeting_id,
+               section(session, name, create=True).id if name else section_id)
+
+
+def move_meeting(engine: Engine, meeting_id: str, group: str | None) -> str | None:
+    """An admin moves a meeting to the group named (it must exist), or to none (`None`: then
+    only admins see it): a meeting uploaded to the wrong section, or one from before there
+    were accounts. In the audit log, with the group it left; returns that group's name."""
     from gijiroku.storage import repository
 
     with session_scope(engine) as session:
         row = repository.get_meeting_row(session, meeting_id)
-        row.section_id = section(session, name, create=True).id if name else section_id
-        session.add(row)
-        # its lines are indexed with their section (gijiroku.terms.section_term)
-        lines = session.execute(sa_select(col(SegmentRow.id), col(SegmentRow.text)).where(
-            col(SegmentRow.meeting_id) == meeting_id)).all()
-        if lines:
-            table = SegmentRow.metadata.tables["segment"]
-            session.execute(table.update().where(table.c.id == bindparam("row_id"))
-                            .values(terms=bindparam("new_terms")),
-                            [{"row_id": line.id,
-                              "new_terms": index_terms(line.text, row.section_id)}
-                             for line in lines])
+        left = session.get(SectionRow, row.section_id) if row.section_id else None
+        target = section(session, group).id if group else None
+        _place(session, meeting_id, target)
+        audit.append(session, "meeting_group", "meeting", meeting_id,
+                     {"from": left.name if left else None, "to": group or None})
+        return left.name if left else None
+
+
+def _place(session: Session, meeting_id: str, section_id: int | None) -> None:
+    from gijiroku.storage import repository
+
+    repository.update_meeting(session, meeting_id, section_id=section_id)
+    # its lines are indexed with their section (gijiroku.terms.section_term)
+    lines = session.execute(sa_select(col(SegmentRow.id), col(SegmentRow.text)).where(
+        col(SegmentRow.meeting_id) == meeting_id)).all()
+    if lines:
+        table = SegmentRow.metadata.tables["segment"]
+        session.execute(table.update().where(table.c.id == bindparam("row_id"))
+                        .values(terms=bindparam("new_terms")),
+                        [{"row_id": line.id, "new_terms": index_terms(line.text, section_id)}
+                         for line in lines])
 
 
 __all__ = ["INSTALLATION", "MIN_PASSWORD", "ROLES", "Principal", "act_as", "acting",
            "acting_as", "by_name", "by_password", "by_token", "change_user", "create_group",
            "create_user", "groups",
-           "hash_password", "in_force", "keep_outside_person", "new_token",
+           "hash_password", "in_force", "keep_outside_person", "move_meeting", "new_token",
            "password_matches", "principal_of", "put_in_section", "revoke_tokens",
            "role_from_groups", "section_for_upload", "set_disabled", "token_digest", "users"]

@@ -18,6 +18,7 @@ not is given the public copy whatever they ask for.
 from __future__ import annotations
 
 import copy as copying
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
@@ -187,13 +188,14 @@ def public_text(meeting: Meeting) -> str:
 
 def search_public(session: Session, query: str, page: int,
                   sections: frozenset[int] | None = None,
-                  state: str | None = None) -> tuple[list[MeetingRow], int]:
+                  state: str | None = None,
+                  statuses: Sequence[str] = ()) -> tuple[list[MeetingRow], int]:
     """Meetings whose public copy holds `query` (a page of them, newest first, and how
     many): those the text search finds (in `sections` when given), less those where only a
     marked passage held it."""
     size = repository.PAGE_SIZE
     rows, _ = repository.list_meetings(session, query, 1, size=1_000_000, sections=sections,
-                                       state=state)
+                                       state=state, statuses=statuses)
     needle = query.strip().casefold()
     kept = [row for row in rows
             if needle in public_text(repository.load_meeting(session, row.id,

@@ -250,6 +250,18 @@ class Mark:
     lost: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the workflow: from one state to another, by whom (None: the
+    installation), when (UTC, ISO 8601) and why."""
+
+    from_state: str
+    to_state: str
+    by: str | None
+    at: str
+    comment: str = ""
+
+
 @dataclass(slots=True)
 class Meeting:
     id: str
@@ -265,6 +277,10 @@ class Meeting:
     marks: list[Mark] = field(default_factory=list)
     #: The workflow: draft, review, approved, published (gijiroku.workflow).
     state: str = "draft"
+    #: How it got there, oldest first.
+    steps: list[Step] = field(default_factory=list)
+    #: The group (section) it belongs to: its members see it (None: admins only).
+    group: str | None = None
 
     @property
     def document_language(self) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gijiroku import audit
 from gijiroku.errors import AudioFileNotFoundError, EmptyAudioError
 from gijiroku.options import MeetingOptions, checked_title
 from gijiroku.storage import repository, session_scope
@@ -204,6 +205,10 @@ def _register(
                 options=options,
             )
             job = repository.create_job(session, meeting_id=meeting.id)
+            # who brought which recording (the person, or the installation: the watched
+            # folder, the command line)
+            audit.append(session, "upload", "meeting", meeting.id,
+                         {"title": meeting.title, "file": meeting.source_name})
             return Accepted(meeting.id, job.id)
     except BaseException:
         shutil.rmtree((data_dir / relative).parent, ignore_errors=True)  # nothing half-stored

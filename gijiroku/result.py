@@ -14,6 +14,7 @@ from gijiroku.domain import (
     Person,
     Segment,
     Speaker,
+    Step,
 )
 from gijiroku.roster import Entry
 
@@ -31,7 +32,15 @@ def result_document(meeting: Meeting) -> dict[str, Any]:
         "completeness": completeness_document(meeting),
         "marks": [mark_document(mark) for mark in meeting.marks],
         "state": meeting.state,
+        "steps": [step_document(step) for step in meeting.steps],
+        "group": meeting.group,
     }
+
+
+def step_document(step: Step) -> dict[str, Any]:
+    """A workflow step: `from`, `to`, `by` (null: the installation), `at`, `comment`."""
+    return {"from": step.from_state, "to": step.to_state, "by": step.by, "at": step.at,
+            "comment": step.comment}
 
 
 def mark_document(mark: Mark) -> dict[str, Any]:

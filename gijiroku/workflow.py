@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from gijiroku import audit
 from gijiroku.accounts import Principal, acting
@@ -39,6 +39,14 @@ STEPS: dict[tuple[str, str], str] = {
     ("published", "draft"): "approver",
 }
 COMMENT = 2000
+#: What waits for each role (its review queue): an editor proofreads drafts and sends them
+#: on; an approver, or an admin, approves what is in review. A viewer waits for nothing.
+QUEUES: dict[str, State] = {"editor": "draft", "approver": "review", "admin": "review"}
+
+
+def queue_of(who: Principal) -> State | None:
+    """The state of the meetings waiting for this person (their review queue)."""
+    return QUEUES.get(who.role)
 
 
 def check_unlocked(session: Session, meeting_id: str) -> None:
@@ -96,5 +104,16 @@ def steps(session: Session, meeting_id: str) -> list[StateChangeRow]:
         StateChangeRow.meeting_id == meeting_id).order_by(col(StateChangeRow.id))).all())
 
 
-__all__ = ["LABELS", "LOCKED", "STATES", "STEPS", "State", "change_state", "check_unlocked",
-           "steps"]
+def last_steps(session: Session, meeting_ids: list[str]) -> dict[str, StateChangeRow]:
+    """Each meeting's latest step (who sent it where, when and why), for a page of meetings."""
+    if not meeting_ids:
+        return {}
+    newest = (select(func.max(StateChangeRow.id))
+              .where(col(StateChangeRow.meeting_id).in_(meeting_ids))
+              .group_by(col(StateChangeRow.meeting_id)))
+    rows = session.exec(select(StateChangeRow).where(col(StateChangeRow.id).in_(newest))).all()
+    return {row.meeting_id: row for row in rows}
+
+
+__all__ = ["LABELS", "LOCKED", "QUEUES", "STATES", "STEPS", "State", "change_state",
+           "check_unlocked", "last_steps", "queue_of", "steps"]

@@ -184,6 +184,12 @@ def a_heard_word(
     version hears. Never a part of a text in `avoid`, nor a word holding one; no kanji of
     `unlike` in it (a term given to Whisper changes how it writes words that sound like
     the term: 総務上任委員会 becomes 総務常任委員会, and a rule aimed at 上任 finds nothing)."""
+    from gijiroku.dictionary import builtin_entries
+
+    # a built-in rule's words too: a rule aimed at one would chain with it (異議 inside
+    # 意義なし -> 異議なし), and the dictionary refuses such a pair
+    avoid = (*avoid, *(text for entry in builtin_entries() if entry.kind == "correction"
+                       for text in (entry.text, entry.replacement or "") if text))
     lines: Counter[str] = Counter()
     for segment in meeting.segments:
         found = set()

@@ -37,13 +37,15 @@ def gijiroku(*args: str, data_dir: Path, stdin: str = "",
 def assert_result_document(document: dict) -> None:  # type: ignore[type-arg]
     """The shape README.md documents ("Result document"), with issue 17's `version` on each
     line and item, issue 27's completeness counts and gap lines, issue 33's marks and the
-    copy it is (official: the one `--json` writes), and issue 34's workflow state."""
+    copy it is (official: the one `--json` writes), and issue 34's workflow state and its
+    steps."""
     assert set(document) == {
         "id", "title", "status", "language", "duration", "speakers", "segments", "minutes",
-        "completeness", "marks", "copy", "state",
+        "completeness", "marks", "copy", "state", "steps", "group",
     }
     assert document["copy"] == "official" and document["marks"] == []
-    assert document["state"] == "draft"
+    assert document["state"] == "draft" and document["steps"] == []
+    assert document["group"] is None
     gaps = [s for s in document["segments"] if s["gap"]]
     assert document["completeness"]["gaps"] == len(gaps)
     assert document["completeness"]["redecoded"] >= len(gaps)  # a gap was decoded again

@@ -15,6 +15,10 @@ VAD's regions) is compared with where the timed words are:
 - so is an utterance between two pauses inside a segment that the segment's words say far
   too little for (`thin`: a member's short 「異議なし。」 given to the first letter of the
   chair's next words); only the speech around it is decoded again;
+- so is a short utterance of its own, between pauses, that no timed word touches (`alone`:
+  a member's 「なし。」 after the chair's question, skipped whole); its words, heard again,
+  are marked doubtful, and when nothing is heard it is left as it was (under
+  `MIN_MISSING` seconds it may be a cough);
 - and a segment whose words Whisper doubts (mean word probability under `DOUBTED`) is
   decoded again alone: real speech, even misheard, is decoded again with confidence or to
   the same text; speech-like sound with no words in it (reversed speech:
@@ -26,9 +30,13 @@ uncovered speech inside or beside it: the alignment spreads a stale sentence's w
 the sentences Whisper skipped (on the held-out council recording, one answer over thirty
 seconds that held two more speakers' questions and answers).
 
-A suspect stretch is decoded again on its own (`recover`), without hotwords or prompt, and
-with the temperature fallback if that gives nothing; the new text is kept where it accounts
-for more of the speech (its words cover more of it, or it says clearly more). Speech that
+A suspect stretch is decoded again on its own (`recover`), without hotwords, after the
+sentence said before it as the prompt (a doubted segment with no prompt at all), and with
+the temperature fallback if that gives nothing or text that cannot have been said there;
+the new text is kept where it accounts for more of the speech (its words cover more of it,
+or it says clearly more). The prompt is what the meeting said, not a list of terms: with
+it, a member's 「異議なし。」 merged into the chair's 「異議なしと認めます。」 came back as
+「意義なし。」 where without it Whisper wrote 「ウィギナシー。」. Speech that
 still has no text becomes a gap: a segment with no text and `gap=True`, for a person to
 listen to, never hidden.
 """
@@ -38,8 +46,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -62,6 +72,20 @@ WORD_SLACK = 0.35
 MIN_MISSING = 1.5
 #: Parts of one run closer than this are one stretch.
 JOIN = 0.6
+#: ... but an utterance of its own (speech between pauses) at least this long that no timed
+#: word touches is suspect however short: a member's 「なし。」 (0.5 s) and 「異議なし。」
+#: (0.8 s) between the chair's sentences, skipped whole by Whisper (roads-committee on an
+#: AMD EPYC). Decoded again, its text is kept when heard; unheard, it is no gap (a cough,
+#: a chair moved): shorter than `MIN_MISSING`, it may not be speech at all.
+MIN_UTTERANCE = 0.4
+#: Text decoded again is kept only at under this many times the recording's rate over the
+#: stretch's speech (plus two letters or words): Whisper given a second of sound can write a
+#: whole stock sentence ...
+MOST_RATE = 2.5
+#: ... and only when it compresses less than this (zlib, Whisper's own fallback threshold):
+#: decoded without the fallback, a chair's 「討論を終結し、採決いたします。」 came back as
+#: 「ウォォォ…」, ninety letters, at a log-probability of -0.08.
+REPEATED = 2.4
 #: A stretch of speech between pauses at least this long, inside a segment, whose words'
 #: text shared out over their time gives it under this share of the recording's rate is
 #: `thin`.
@@ -105,7 +129,8 @@ _UNITS = re.compile(r"[\w]", re.UNICODE)
 class Stretch:
     start: float
     end: float
-    #: "uncovered": speech with no timed word; "sparse": a segment with too little text;
+    #: "uncovered": speech with no timed word; "alone": a short utterance between pauses
+    #: with no timed word; "sparse": a segment with too little text;
     #: "stretched": a segment with a word held over speech; "doubted": a segment of words
     #: Whisper doubts; "thin": speech inside a segment its words say far too little for
     #: (`region`), with the speech before and after it up to the pauses around
@@ -260,8 +285,11 @@ def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
     """The stretches of `speech` the segments do not account for (see the module's text).
     A segment with too little text, or doubted, is one stretch together with the uncovered
     speech inside or beside it: decoded again, its new text replaces the segment's whole."""
-    uncovered = _subtract(_merge(speech), covered_by_words(segments))
+    covered = covered_by_words(segments)
+    uncovered = _subtract(_merge(speech), covered)
     runs = [(a, b) for a, b in _merge(uncovered, JOIN) if b - a >= MIN_MISSING]
+    alone = [(a, b) for a, b in _merge(speech)
+             if MIN_UTTERANCE <= b - a < MIN_MISSING and _subtract([(a, b)], covered) == [(a, b)]]
     rate = recording_rate(speech, segments, language)
     judged: list[Stretch] = []
     for index, segment in enumerate(segments):
@@ -291,12 +319,19 @@ def suspects(speech: Sequence[Interval], segments: Sequence[Segment],
             continue
         s = judged[owner]  # the segment's text, decoded again, may account for it
         judged[owner] = replace(s, start=min(s.start, a), end=max(s.end, b))
+    found.extend(Stretch(a, b, "alone") for a, b in alone
+                 if not any(a < s.end + JOIN and b > s.start - JOIN for s in found + judged))
     return sorted(found + judged, key=lambda s: s.start)
 
 
-#: Decodes `audio` from `start` to `end` seconds again: (segments with timed words, in the
-#: window's seconds; the lowest average log-probability among them, or None when empty).
-Decode = Callable[[float, float, bool], tuple[list[Segment], float | None]]
+class Decode(Protocol):
+    """Decodes the window's audio from `start` to `end` seconds again (with the temperature
+    fallback or not, after `prompt`: what was said just before): the segments with timed
+    words, in the window's seconds, and the lowest average log-probability among them
+    (None when empty)."""
+
+    def __call__(self, start: float, end: float, fallback: bool,
+                 prompt: str | None = None) -> tuple[list[Segment], float | None]: ...
 
 
 @dataclass(slots=True)
@@ -357,6 +392,26 @@ def _fills(speech: Sequence[Interval], old: Sequence[Segment], new: Sequence[Seg
         _said_over(merged, stretch.region, language) > 0)
 
 
+def _said_before(segments: Sequence[Segment], start: float) -> str | None:
+    """The text of the last segment that ended before `start`."""
+    said = [s.text for s in segments if s.end <= start and s.text.strip()]
+    return said[-1] if said else None
+
+
+def _plausible(speech: Sequence[Interval], segments: Sequence[Segment],
+               new: Sequence[Segment], stretch: Stretch, language: str | None) -> bool:
+    """Whether text decoded again could have been said there: no more than `MOST_RATE`
+    times the recording's rate over the stretch's speech, and not one sound written over
+    and over (compressing `REPEATED` times or more, as Whisper's own fallback judges)."""
+    seconds = _overlap(speech, stretch.start, stretch.end)
+    text = "".join(s.text for s in new)
+    if text_units(text, language) > MOST_RATE * recording_rate(speech, segments,
+                                                               language) * seconds + 2:
+        return False
+    data = text.encode("utf-8")
+    return len(data) < 40 or len(data) / len(zlib.compress(data)) < REPEATED
+
+
 def _said_over(segment: Segment, region: Interval, language: str | None) -> float:
     """The segment's text shared out over its words' time, inside `region`."""
     start, end = region
@@ -372,8 +427,10 @@ def _said_over(segment: Segment, region: Interval, language: str | None) -> floa
 def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list[Stretch],
             decode: Decode, duration: float, log_prob_floor: float = -1.0,
             language: str | None = None) -> Recovered:
-    """Each suspect stretch decoded again (`decode(start, end, fallback)`: first without the
-    temperature fallback, then with it if that gave no text); the new text is kept where its
+    """Each suspect stretch decoded again (`decode(start, end, fallback, prompt)`: first
+    without the temperature fallback, then with it if that gave no text, or none that could
+    have been said there; after the sentence before it but for a doubted segment); the new
+    text is kept where its
     words cover more of the stretch's speech and it is no less likely than `log_prob_floor`.
     Uncovered speech still without text becomes a gap segment. The segments come back in
     time order."""
@@ -391,13 +448,20 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             old = [s for s in segments if s.start < stretch.end and s.end > stretch.start]
         heard: list[Segment] = []
         lowest: float | None = None
+        # heard after what was said before it (a member's 「なし。」 after the chair's
+        # 「ほかに質疑はありませんか。」); a doubted segment as it was first decoded, alone
+        before = _said_before(segments, stretch.start) if stretch.reason != "doubted" else None
         new: list[Segment] = []
         # a doubted segment is asked once, as it was decoded; a stretch missing text may
         # also take the temperature fallback
         for fallback in (False,) if stretch.reason == "doubted" else (False, True):
-            heard, lowest = decode(start, end, fallback)
+            heard, lowest = decode(start, end, fallback, before)
             heard = [s for s in heard if s.text.strip()
                      and stretch.start - PAD <= (s.start + s.end) / 2 <= stretch.end + PAD]
+            if heard and not _plausible(speech, segments, heard, stretch, language):
+                # more than anyone says in that time, or one sound written over and over
+                # (「ウォォォ…」 for a chair's sentence): not heard at all
+                heard, lowest = [], None
             if heard and lowest is not None and lowest >= log_prob_floor:
                 new = heard
                 break
@@ -419,6 +483,9 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             if own is not None:
                 replaced.add(own)
             added.extend(new)  # a hole's neighbours keep their own lines
+            if stretch.reason == "alone":  # skipped once, heard alone: worth a listen
+                for word in (w for segment in new for w in segment.words):
+                    word.doubtful = True
             continue
         if stretch.reason == "doubted" and own is not None:
             again = "".join(s.text for s in heard)
@@ -433,8 +500,9 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             added.append(Segment(start=segments[own].start, end=segments[own].end, text="",
                                  gap=True))
             continue
-        if stretch.reason in ("sparse", "stretched"):
-            continue  # its text stays: some of the speech is accounted for
+        if stretch.reason in ("sparse", "stretched", "alone"):
+            continue  # its text stays: some of the speech is accounted for (or, alone,
+            # too short to say it was speech)
         added.append(Segment(start=round(stretch.start, 3), end=round(stretch.end, 3),
                              text="", gap=True))
     kept = [s for i, s in enumerate(segments) if i not in replaced]

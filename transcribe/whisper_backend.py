@@ -326,12 +326,12 @@ class WhisperTranscriber:
         plain = replace(options, hotwords=None, terms=(), initial_prompt=None, vad=False,
                         completeness=False)
 
-        def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment],
-                                                                        float | None]:
+        def decode(start: float, end: float, fallback: bool,
+                   prompt: str | None = None) -> tuple[list[Segment], float | None]:
             lo, hi = int((start - offset) * SAMPLE_RATE), int((end - offset) * SAMPLE_RATE)
             piece = np.ascontiguousarray(chunk[max(0, lo):hi], dtype=np.float32)
-            again = replace(plain, temperature=plain.temperature if fallback
-                            else plain.temperature[:1])
+            again = replace(plain, initial_prompt=prompt, temperature=plain.temperature
+                            if fallback else plain.temperature[:1])
             heard = list(self._window(piece, start, again, language, lambda _at: None))
             segments = [segment for segment, _, _ in heard]
             if language == "ja":

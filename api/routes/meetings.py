@@ -7,7 +7,7 @@ import asyncio
 import json
 import mimetypes
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pydantic_core
 from fastapi import APIRouter, Query, Request
@@ -18,6 +18,7 @@ from api.access import principal
 from api.deps import Config, Db, Send
 from api.schemas import (
     Created,
+    GroupIn,
     JobView,
     MeetingDocument,
     MeetingPage,
@@ -129,19 +130,29 @@ def list_meetings(
     copy: Annotated[Copy, Query(description="public: search the public copy (what a "
                                 "marked passage hides is not found)")] = "official",
     state: Annotated[State | None, Query(description="only meetings in this state of the "
-                                         "workflow (review: the review queue)")] = None,
+                                         "workflow")] = None,
+    queue: Annotated[Literal["mine"] | None, Query(description="mine: the caller's review "
+                     "queue (an editor's drafts to proofread, an approver's meetings in "
+                     "review), processed and not failed")] = None,
 ) -> dict[str, Any]:
+    who = principal(request)
+    statuses: tuple[str, ...] = ()
+    if queue is not None:
+        state, statuses = workflow.queue_of(who), ("done",)
+        if state is None:  # a viewer: nothing waits for them
+            return {"items": [], "page": page, "pages": 1, "total": 0}
     with session_scope(db) as session:
-        sections = principal(request).sections  # (None: every meeting, as an admin)
-        if q and copies.copy_for(principal(request), copy) == "public":
-            rows, total = copies.search_public(session, q, page, sections, state)
+        sections = who.sections  # (None: every meeting, as an admin)
+        if q and copies.copy_for(who, copy) == "public":
+            rows, total = copies.search_public(session, q, page, sections, state, statuses)
         else:
-            rows, total = repository.list_meetings(session, q, page, sections=sections,
-                                                   state=state)
-        jobs = repository.latest_jobs(session, [r.id for r in rows])
+            rows, total = repository.list_meetings(session, q, page, statuses=statuses,
+                                                   sections=sections, state=state)
+        ids = [r.id for r in rows]
+        jobs, steps = repository.latest_jobs(session, ids), workflow.last_steps(session, ids)
         return {
-            "items": [summary(r, jobs.get(r.id)) for r in rows], "page": page,
-            "pages": repository.page_count(total), "total": total,
+            "items": [summary(r, jobs.get(r.id), steps.get(r.id)) for r in rows],
+            "page": page, "pages": repository.page_count(total), "total": total,
         }
 
 
@@ -220,6 +231,16 @@ def get_audio(meeting_id: str, db: Db, settings: Config) -> FileResponse:
     path = audio.playable(path)  # WMA, AMR...: the copy decode made (or made now)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type)
+
+
+@router.put("/meetings/{meeting_id}/group", response_model=MeetingDocument,
+            summary="Move the meeting to another group (admins)")
+def move_to_group(meeting_id: str, body: GroupIn, db: Db) -> Response:
+    """The group's members see it from now on, and the members of the group it left no
+    longer do; `null`: no group, only admins see it. In the audit log."""
+    accounts.move_meeting(db, meeting_id, body.group)
+    return Response(pydantic_core.to_json(meeting_document(db, meeting_id)),
+                    media_type="application/json")
 
 
 @router.post("/meetings/{meeting_id}/state", response_model=MeetingDocument,

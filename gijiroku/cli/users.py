@@ -1,6 +1,7 @@
-"""`gijiroku users` (accounts, their roles, groups and API tokens), `gijiroku audit` (the
-tamper-evident log: verify the chain, export a date range as CSV) and `gijiroku retention`
-(recordings of meetings approved long enough ago removed, once)."""
+"""`gijiroku users` (accounts, their roles, groups and API tokens), `gijiroku group` (a
+meeting moved to another group), `gijiroku audit` (the tamper-evident log: verify the
+chain, export a date range as CSV) and `gijiroku retention` (recordings of meetings approved
+long enough ago removed, once)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def list_users(args: argparse.Namespace) -> int:
     for row, groups in accounts.users(engine()):
         state = " (disabled)" if row.disabled else ""
         print(f"{row.name}\t{row.role}\t{', '.join(groups) or '-'}\t{row.source}{state}")
+    return 0
+
+
+def move(args: argparse.Namespace) -> int:
+    left = accounts.move_meeting(engine(), args.meeting_id, args.group or None)
+    print(f"{args.meeting_id}: {left or '-'} -> {args.group or '-'}")
     return 0
 
 
@@ -105,6 +112,12 @@ def add_commands(commands: Any) -> None:
     command.set_defaults(handler=disable)
     command = sub.add_parser("list", help="every account, its role and groups")
     command.set_defaults(handler=list_users)
+
+    parser = commands.add_parser("group", help="move a meeting to another group (its members "
+                                 "see it; none: only admins do)")
+    parser.add_argument("meeting_id")
+    parser.add_argument("group", nargs="?", help="an existing group; left out: no group")
+    parser.set_defaults(handler=move)
 
     parser = commands.add_parser("audit", help="the tamper-evident audit log")
     sub = parser.add_subparsers(dest="audit_command", required=True)

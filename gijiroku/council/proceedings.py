@@ -97,9 +97,16 @@ _ITEM_SAID = "ニッテイ"
 #: that is an act: 「日程第一、会議録署名議員の指名を行います」「日程第三、一般質問を行います」.
 _PUT = re.compile(r"を?(?:一括)?議題と(?:いた)?(?:し|致し)ます|(?<=[^、。])を行います")
 _PUT_SAID = "ギダイトイタシマス|ギダイトシマス"
-#: A bill as heard: its kind (checked by sound), 第 or a homophone, a number, 号 or 合.
+#: A bill as heard: its kind (checked by sound), 第 or a homophone, a number, 号 or 合 (or
+#: 語, 後: ゴウ as ゴ; 「性感大産後」 is 請願第3号) ...
 _BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
-                         r")\s*[号合]")
+                         r")\s*[号合語後]")
+#: ... its 第 written in katakana (「ギアンダイ百合」), and 百 heard as 博 (ハク for ヒャク:
+#: 「議案題博語及び議案題博1号」, a plenary on an AMD EPYC): read as 第 and 百 first.
+_DAI_HEARD = re.compile(r"ダイ(?=\s*[0-9０-９〇零一二三四五六七八九十百千万博])")
+_DIGIT_HEARD = re.compile(r"(?<=[第大台題代])\s*[博産]")
+#: ... and 三 heard as 産 (サン): 「性感大産後」 is 請願第3号.
+_DIGITS_HEARD = {"博": "百", "産": "三"}
 #: ... or with its 号 heard as 五 (ゴウ as ゴ), no 号 after it: 「議案大百五及び議案大百一五は」
 #: is 議案第百号及び議案第百一号 (and 「105」, written for ひゃくご, is 100).
 _BILL_HEARD_GO = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
@@ -200,12 +207,20 @@ def _bills(sentence: str) -> list[str]:
     if written:
         return written
     heard: list[tuple[int, str]] = []
+    sentence = _numbers_heard(sentence)
     for pattern, number_of in ((_BILL_HEARD, str), (_BILL_HEARD_GO, _without_go)):
         for mark in pattern.finditer(sentence):
             kind, number = _kind_heard(mark.group(1)), number_of(mark.group(2))
             if kind and number:
                 heard.append((mark.start(), bill_name(kind, number)))
     return list(dict.fromkeys(name for _, name in sorted(heard)))
+
+
+def _numbers_heard(text: str) -> str:
+    """The text with 第 written in katakana, 百 heard as 博 and 三 as 産 read as 第, 百 and 三
+    (the same length: places found in it are places in the text)."""
+    return _DIGIT_HEARD.sub(lambda m: m.group(0)[:-1] + _DIGITS_HEARD[m.group(0)[-1]],
+                            _DAI_HEARD.sub("第\u3000", text))
 
 
 def _kind_heard(before: str) -> str | None:
@@ -417,7 +432,7 @@ def _agenda(sentence: str, line: int) -> list[AgendaItem]:
     marks = [(m.start(), m.end(), bill_name(m.group(1), m.group(2)))
              for m in BILL.finditer(said)] or [
         (m.start(), m.end(), bill_name(kind, m.group(2)))
-        for m in _BILL_HEARD.finditer(said) if (kind := _kind_heard(m.group(1)))]
+        for m in _BILL_HEARD.finditer(_numbers_heard(said)) if (kind := _kind_heard(m.group(1)))]
     if not marks:
         title = _title(said)
         return [AgendaItem(item, None, title, [line])] if title else []

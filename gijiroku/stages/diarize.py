@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from diarize import DiarizerSpec, SpeakerHints, load_diarizer
 from diarize.assign import assign_speakers, carry_names, unsplit
-from diarize.voices import load_voice_encoder
+from diarize.voices import VoiceEncoder, load_voice_encoder
 from gijiroku import marks, roster
 from gijiroku.config import Settings
+from gijiroku.domain import SpeakerTurn
 from gijiroku.errors import EditConflictError
 from gijiroku.models import starter_segmentation_path
 from gijiroku.options import MeetingOptions
@@ -80,6 +81,8 @@ class DiarizeStage:
             edited = repository.edited_segments(session, context.meeting_id)
             read = repository.line_versions(session, context.meeting_id)
             expected = roster.expected_count(session, options.roster, options.date)
+            allowed = (roster.members(session, options.roster, options.date)
+                       if options.roster else None)
         if edited and not context.replace_edits:
             # checked again here: a line may have been edited after the re-run was queued
             raise EditConflictError(EDITED_LINES)
@@ -88,6 +91,7 @@ class DiarizeStage:
         diarizer = load_diarizer(spec)
         turns = diarizer.diarize(context.audio(), hints, context.progress)
         encoder = load_voice_encoder(context.settings.voiceprint_model, spec.device)
+        turns = self._split_by_roster(context, encoder, turns, allowed)
         voices = encoder.voices(context.audio(), turns)
         base = unsplit(transcript.segments, transcript.language)
         before = [w.speaker for s in base for w in s.words]
@@ -128,6 +132,26 @@ class DiarizeStage:
         if lost:
             log.warning("meeting %s: %d minutes item(s) cite speech no line holds now; "
                         "flagged", context.meeting_id, lost)
+
+    @staticmethod
+    def _split_by_roster(context: StageContext, encoder: VoiceEncoder,
+                         turns: list[SpeakerTurn], allowed: list[int] | None
+                         ) -> list[SpeakerTurn]:
+        """A speaker the diarizer made of two enrolled people's voices is split by them
+        (`roster.split_merged`), when two people or more have voiceprints of this encoder:
+        similar voices that clustering merged are told apart by the people's own."""
+        threshold = roster.threshold_for(encoder.model_name,
+                                         context.settings.voiceprint_threshold)
+        with session_scope(context.engine) as session:
+            prints = roster.voiceprints(session, encoder.model_name, allowed)
+        if threshold is None or len(prints) < 2:
+            return turns
+        split, made = roster.split_merged(
+            turns, encoder.turn_vectors(context.audio(), turns), prints, threshold)
+        if made:
+            log.info("meeting %s: %d speaker(s) told apart by the roster's voiceprints",
+                     context.meeting_id, made)
+        return split
 
 
 __all__ = ["CHANGED_MEANWHILE", "EDITED_LINES", "DiarizeStage", "diarizer_spec", "speaker_hints"]

@@ -22,11 +22,13 @@ from gijiroku.domain import (
     Person,
     Segment,
     Speaker,
+    Step,
     Suggestion,
     Transcript,
     Voice,
     WatchedFileStatus,
     Word,
+    as_utc,
 )
 from gijiroku.errors import MeetingNotFoundError, NotFoundError
 from gijiroku.options import MeetingOptions
@@ -50,8 +52,10 @@ from gijiroku.storage.tables import (
     MinutesItemRow,
     PersonRow,
     RosterRow,
+    SectionRow,
     SegmentRow,
     SpeakerRow,
+    StateChangeRow,
     WatchedFileRow,
     WordRow,
     utcnow,
@@ -434,7 +438,22 @@ def load_meeting(session: Session, meeting_id: str, with_words: bool = True) -> 
         redecoded=row.redecoded,
         marks=load_marks(session, meeting_id),
         state=row.state,
+        steps=load_steps(session, meeting_id),
+        group=section.name if row.section_id and (
+            section := session.get(SectionRow, row.section_id)) else None,
     )
+
+
+def load_steps(session: Session, meeting_id: str) -> list[Step]:
+    """The meeting's workflow steps, oldest first."""
+    rows = session.exec(select(StateChangeRow).where(StateChangeRow.meeting_id == meeting_id)
+                        .order_by(col(StateChangeRow.id))).all()
+    return [step_of(row) for row in rows]
+
+
+def step_of(row: StateChangeRow) -> Step:
+    return Step(row.from_state, row.to_state, row.actor, as_utc(row.created_at).isoformat(),
+                row.comment)
 
 
 def mark_of(row: MarkRow) -> Mark:

@@ -6,6 +6,7 @@ audit verify`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -122,17 +123,45 @@ def test_users_from_the_command_line(engine: Engine, settings: Settings, cli) ->
 def test_the_review_queue_and_the_audit_log_for_admins(
         client: TestClient, engine: Engine, settings: Settings) -> None:
     waiting = seed_meeting(engine, settings.data_dir, title="承認待ち")
-    seed_meeting(engine, settings.data_dir, title="下書きのまま")
-    for meeting in (waiting,):
+    draft = seed_meeting(engine, settings.data_dir, title="下書きのまま")
+    running = seed_meeting(engine, settings.data_dir, title="処理中", job_status="running")
+    elsewhere = seed_meeting(engine, settings.data_dir, title="議会の下書き")
+    for meeting in (waiting, draft, running):
         in_section(engine, meeting, "総務課")
+    in_section(engine, elsewhere, "議会事務局")
     tokens = people(engine)
-    assert client.post(f"/api/meetings/{waiting}/state", json={"state": "review"},
+    assert client.post(f"/api/meetings/{waiting}/state",
+                       json={"state": "review", "comment": "校正しました"},
                        headers=bearer(tokens["editor"])).status_code == 200
-    queue = client.get("/api/meetings", params={"state": "review"},
-                       headers=bearer(tokens["approver"])).json()
-    assert [m["title"] for m in queue["items"]] == ["承認待ち"]
-    assert client.get("/api/meetings", params={"state": "approved"},
-                      headers=bearer(tokens["approver"])).json()["total"] == 0
+
+    def queue(who: str) -> list[dict[str, Any]]:
+        answer = client.get("/api/meetings", params={"queue": "mine"}, headers=bearer(tokens[who]))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["items"]  # type: ignore[no-any-return]
+
+    # each person's queue: an approver's meetings in review, an editor's drafts (processed,
+    # of their own section), nothing for a viewer
+    waits = queue("approver")
+    assert [m["title"] for m in waits] == ["承認待ち"]
+    assert waits[0]["state"] == "review" and waits[0]["last_step"]["by"] == "editor"
+    assert waits[0]["last_step"]["comment"] == "校正しました"
+    assert [m["title"] for m in queue("editor")] == ["下書きのまま"]
+    assert [m["title"] for m in queue("other")] == ["議会の下書き"]
+    assert queue("viewer") == []
+    assert client.get("/api/meetings", params={"state": "review"},
+                      headers=bearer(tokens["approver"])).json()["total"] == 1
+    # sent back with a reason: back in the editor's queue, saying who and why
+    assert client.post(f"/api/meetings/{waiting}/state",
+                       json={"state": "draft", "comment": "数字を確認してください"},
+                       headers=bearer(tokens["approver"])).status_code == 200
+    assert queue("approver") == []
+    back = {m["title"]: m for m in queue("editor")}["承認待ち"]
+    assert back["last_step"]["to"] == "draft" and back["last_step"]["by"] == "approver"
+    steps = client.get(f"/api/meetings/{waiting}", headers=bearer(tokens["viewer"])).json()["steps"]
+    assert [(s["from"], s["to"], s["by"], s["comment"]) for s in steps] == [
+        ("draft", "review", "editor", "校正しました"),
+        ("review", "draft", "approver", "数字を確認してください")]
+    assert all(s["at"].endswith("+00:00") for s in steps)
     # the audit log, for admins only, as CSV of a date range
     assert client.get("/api/audit", headers=bearer(tokens["approver"])).status_code == 403
     answer = client.get("/api/audit", params={"since": "2000-01-01"},

@@ -147,6 +147,32 @@ def test_a_bill_s_go_heard_as_five_and_its_name_unreadable_where_it_was_put() ->
     assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
 
 
+def test_a_bill_s_dai_in_katakana_and_hyaku_heard_as_haku() -> None:
+    """The same plenary as Whisper base wrote it on an AMD EPYC: 第 in katakana and 号 as 合
+    (「ギアンダイ百合およびギアンダイ百一合」), 百 heard as 博 and 号 as 語 (「議案題博語および
+    議案題博1号」), the first bill unreadable where the item was put (「議案題博務」), and
+    請願第三号 as 「性感大産後」."""
+    lines = [
+        Line(1, "S1", "にって第4議案題博務指立保育所条例の一部を改正する条例について、及び議案題博"
+                      "1号支援住宅条例の一部を改正する条例についてのに、県を一括議題といたします。",
+             0, 9),
+        Line(2, "S1", "ギアンダイ百合およびギアンダイ百一合は、厚生上人委員会にふたくいたしたい。",
+             10, 15),
+        Line(3, "S1", "これにご異議ありませんか？", 16, 17),
+        Line(4, "S3", "異議なし", 18, 19),
+        Line(5, "S1", "御異議なしと認めます。", 20, 21),
+        Line(6, "S1", "よって議案題博語および議案題博1号は、厚生常任委員会にふたくすることに、"
+                      "決しました。", 22, 26),
+        Line(7, "S1", "ダイ5は以上です。", 27, 28),
+        Line(8, "S1", "日程第5、性感大産後学校給食費の無証化を求める性感を議題といたします。",
+             29, 33),  # 三 heard as 産, 号 as 後
+    ]
+    found = recognise(lines)
+    assert sorted((a.item, a.bill) for a in found.agenda) == [
+        ("日程第4", "議案第100号"), ("日程第4", "議案第101号"), ("日程第5", "請願第3号")]
+    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+
+
 def test_a_committee_s_plain_words() -> None:
     """A subject said plainly, a result in the sentence that finds the vote carried, 「原案の
     とおり決定」, and what only sounds like a formula."""

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine
 
@@ -59,8 +60,13 @@ def diarized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Found]]
             recording = folder / f"{name}.flac"
             samples = decoded(recording, tmp_path_factory.mktemp(name))
             turns = diarizer.diarize(samples)
+            TURNS[name] = turns
             found[name] = named_speakers(recording, turns, encoder.voices(samples, turns))
     return found
+
+
+#: Each meeting's turns as the diarizer found them (filled by `diarized`).
+TURNS: dict[str, list[SpeakerTurn]] = {}
 
 
 @dataclass(frozen=True)
@@ -165,3 +171,41 @@ def test_a_confirmed_name_survives_finding_the_speakers_again(
     # the others were matched again: none of them is taken for her
     assert all(s.suggestion is None or s.suggestion.person.name != "Aiko Suzuki"
                for s in again if not s.confirmed)
+
+
+def test_two_enrolled_voices_the_diarizer_merged_are_told_apart(
+        diarized: dict[str, list[Found]], tmp_path: Path) -> None:
+    """c4-ja: the starter diarizer merges 山本花子 and 小林恵子, two similar Japanese voices.
+    With voiceprints from their own lines in c1-ja (people kept apart where they were
+    enrolled), the split gives each of them a speaker of her own (most of its speech hers);
+    the cast's other matched
+    meetings are not split. The split's margin was set on this meeting
+    (bench/roster_split.py): this keeps it working, it is not a held-out figure (the
+    held-out set has no merge of two enrolled people, and nothing is split there)."""
+    folder, enrol, match, _ = SETS["cast"]
+    encoder = load_voice_encoder(Settings().voiceprint_model)
+    people: dict[str, list[np.ndarray]] = {}
+    for name in enrol:
+        recording = folder / f"{name}.flac"
+        script = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))
+        own = [SpeakerTurn(line["start"], line["end"], line["speaker"])
+               for line in script["lines"]]
+        for who, voice in encoder.voices(decoded(recording, tmp_path), own).items():
+            people.setdefault(who, []).append(np.asarray(voice.vector))
+    names = sorted(people)
+    prints = {index: np.mean(people[who], axis=0) / np.linalg.norm(np.mean(people[who], axis=0))
+              for index, who in enumerate(names)}
+    threshold = roster.threshold_for(encoder.model_name, None)
+    assert threshold is not None
+    assert not any(f.pure for f in diarized["c4-ja"] if "山本花子" in f.people)  # merged
+    for name in match:
+        recording = folder / f"{name}.flac"
+        turns = TURNS[name]
+        vectors = encoder.turn_vectors(decoded(recording, tmp_path), turns)
+        split, made = roster.split_merged(turns, vectors, prints, threshold)
+        assert made == (1 if name == "c4-ja" else 0), name
+        if made:
+            found = named_speakers(recording, split, encoder.voices(
+                decoded(recording, tmp_path), split))
+            held = {f.person: f.pure for f in found}  # who said most of each speaker's speech
+            assert len(found) == 4 and {"山本花子", "小林恵子"} <= set(held), held

@@ -17,7 +17,7 @@ from sqlmodel import select
 from api import create_app
 from gijiroku import edits, roster
 from gijiroku.config import Settings
-from gijiroku.domain import Speaker, Voice
+from gijiroku.domain import Speaker, SpeakerTurn, Voice
 from gijiroku.errors import EditConflictError, InvalidInputError, NotFoundError
 from gijiroku.export import export_meeting
 from gijiroku.options import MeetingOptions
@@ -310,3 +310,37 @@ def test_a_voice_is_taken_only_where_nobody_else_talks() -> None:
     turns = [SpeakerTurn(0.0, 10.0, "A"), SpeakerTurn(4.0, 6.0, "B"),
              SpeakerTurn(9.0, 12.0, "B")]
     assert _exclusive(turns) == [(0.0, 4.0, "A"), (6.0, 9.0, "A"), (10.0, 12.0, "B")]
+
+
+def test_a_speaker_made_of_two_enrolled_people_is_split_by_them() -> None:
+    """The diarizer merged two similar voices into one speaker; both people are enrolled:
+    the second person's turns get a speaker of their own. Turns like nobody's stay; a pure
+    speaker with a few seconds that sound like someone else, or turns that together do not
+    reach the threshold, is left whole; with fewer than two people enrolled, nothing moves."""
+    axes = np.eye(16)
+    people = {index: axes[index] for index in range(3)}
+    noise = iter(range(3, 16))
+
+    def near(person: int, off: float = 0.25) -> np.ndarray:  # cos 0.97 (0.25), 0.74 (0.9)
+        vector = people[person] + off * axes[next(noise)]
+        return np.asarray(vector / np.linalg.norm(vector))
+
+    turns = [SpeakerTurn(0.0, 5.0, "A"), SpeakerTurn(5.0, 9.0, "A"),  # person 0
+             SpeakerTurn(9.0, 13.0, "A"), SpeakerTurn(14.0, 18.0, "A"),  # person 1
+             SpeakerTurn(18.0, 18.5, "A"),  # too short to say
+             SpeakerTurn(19.0, 22.0, "A"),  # nobody's
+             SpeakerTurn(22.0, 30.0, "B"), SpeakerTurn(30.0, 33.0, "B")]  # person 2, and
+    nobody = np.asarray((axes[0] + axes[1] + axes[2]) / np.sqrt(3))
+    vectors = [near(0), near(0), near(1), near(1), None, nobody,
+               near(2), near(1)]  # a 3-s turn of B's that sounds like person 1
+    split, made = roster.split_merged(turns, vectors, people, 0.85)
+    assert made == 1
+    assert [t.label for t in split] == ["A", "A", "A~2", "A~2", "A", "A", "B", "B"]
+    assert [(t.start, t.end) for t in split] == [(t.start, t.end) for t in turns]
+    # each of the second person's turns is like them (0.74), all of them together (0.84)
+    # not enough: left whole
+    noise = iter(range(3, 16))
+    weak = [near(0), near(0), near(1, 0.9), near(1, 0.9), None, nobody, near(2), near(1)]
+    assert roster.split_merged(turns, weak, people, 0.85) == (turns, 0)
+    # one person enrolled: nothing to tell apart
+    assert roster.split_merged(turns, vectors, {0: people[0]}, 0.85) == (turns, 0)

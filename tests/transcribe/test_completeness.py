@@ -86,7 +86,8 @@ def test_recovered_text_fills_the_hole_and_the_rest_is_kept() -> None:
     stretches = suspects(speech, [first], "en")
     asked: list[tuple[float, float, bool]] = []
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         asked.append((start, end, fallback))
         heard = said(5.1, 8.9, "the meeting is adjourned thank you all")
         heard.avg_logprob = -0.4
@@ -104,7 +105,8 @@ def test_speech_that_stays_without_text_becomes_a_gap_after_the_fallback() -> No
     first = said(0.0, 4.0, "one two three four five six seven eight")
     asked: list[bool] = []
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         asked.append(fallback)
         return [], None
 
@@ -119,7 +121,8 @@ def test_speech_that_stays_without_text_becomes_a_gap_after_the_fallback() -> No
 def test_unlikely_new_text_is_not_kept() -> None:
     speech = [(5.0, 9.0)]
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         return [said(5.1, 8.9, "some words nobody said here")], -1.6
 
     result = recover([], speech, suspects(speech, [], "en"), decode, 9.0)
@@ -127,7 +130,8 @@ def test_unlikely_new_text_is_not_kept() -> None:
 
 
 def second_decoding(text: str, logprob: float):  # type: ignore[no-untyped-def]
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         return [said(start, end, text, probability=0.5)], logprob
     return decode
 
@@ -167,7 +171,8 @@ def test_a_sparse_segment_keeps_its_text_when_the_new_one_is_no_better() -> None
     speech = [(0.0, 8.0)]
     slow = said(0.0, 8.0, "い" * 10)
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         return [said(0.0, 8.0, "え" * 10)], -0.5
 
     stretches = [Stretch(0.0, 8.0, "sparse", 0)]
@@ -203,7 +208,8 @@ def test_a_doubted_segment_missing_speech_is_replaced_by_the_text_that_says_it()
     assert [(s.reason, s.segment) for s in found] == [("doubted", 0)], found
     asked: list[tuple[float, float]] = []
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         asked.append((start, end))
         return [said(48.0, 52.3, answer), said(53.0, 60.0, "関連して、避難所となる小中学校の"
                                                  "体育館の空調整備の見通しをお聞かせください。"),
@@ -243,7 +249,8 @@ def test_a_word_held_over_speech_its_text_cannot_fill_makes_its_segment_suspect(
         Word(61.3, 61.6, "ます。", 0.99)])
     assert suspects([(58.2, 59.2), (60.5, 61.6)], [paused], "ja") == []
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         return [said(58.0, 59.4, "ウィギナシー。"),
                 said(59.9, 61.6, "ウィギナシーとミートメマス。")], -0.6
 
@@ -294,7 +301,8 @@ def test_speech_between_pauses_its_words_say_too_little_for_is_decoded_again_alo
 
     asked: list[tuple[float, float]] = []
 
-    def decode(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
         asked.append((start, end))
         return [said(63.5, 68.0, "本件については継続審査とすることにご異議ありませんか。"),
                 said(68.7, 69.7, "お義なし。"), said(70.6, 72.1, "ご異議なしと認め、")], -0.5
@@ -308,7 +316,8 @@ def test_speech_between_pauses_its_words_say_too_little_for_is_decoded_again_alo
     assert (result.redecoded, result.recovered, result.gaps) == (1, 1, 0)
 
     # nothing more heard there: the text stays, and the word held over the speech is doubtful
-    def same(start: float, end: float, fallback: bool) -> tuple[list[Segment], float | None]:
+    def same(start: float, end: float, fallback: bool,
+             prompt: str | None = None) -> tuple[list[Segment], float | None]:
         return [said(63.5, 72.0, "本件については継続審査とすることにご意義ありませんか"
                           "ご意義なしと認め、")], -0.5
 
@@ -338,3 +347,61 @@ def test_a_segment_timed_inside_the_one_before_keeps_its_text_in_time_order() ->
     assert in_time_order(later, since=words[-1].start) == 1
     assert later[0].words[0].start == words[-1].start
     assert in_time_order(segments, since=None) == 0
+
+
+def test_a_short_answer_skipped_whole_is_heard_again_after_the_question() -> None:
+    """A member's 「なし。」 between the chair's sentences, a short utterance of its own that
+    no word touches (roads-committee on an AMD EPYC, where Whisper wrote nothing there): it
+    is decoded again with the question as the prompt; text more than anyone says in that
+    time is not kept (the fallback is tried); heard, its words are doubtful; unheard, it is
+    no gap (too short to be sure it was speech); a breath is not even decoded."""
+    question = said(0.0, 2.0, "ほかに質疑はありませんか。")
+    closing = said(3.6, 5.6, "質疑を終結いたします。")
+    speech = [(0.0, 2.0), (2.6, 3.2), (3.6, 5.6)]
+    assert suspects([(0.0, 2.0), (2.6, 2.9), (3.6, 5.6)], [question, closing], "ja") == []
+    [alone] = suspects(speech, [question, closing], "ja")
+    assert (alone.start, alone.end, alone.reason) == (2.6, 3.2, "alone")
+    asked: list[tuple[bool, str | None]] = []
+
+    def answer(*heard: tuple[str, float]):  # type: ignore[no-untyped-def]
+        def decode(start: float, end: float, fallback: bool,
+                   prompt: str | None = None) -> tuple[list[Segment], float | None]:
+            asked.append((fallback, prompt))
+            text, logprob = heard[len(asked) - 1]
+            return ([said(2.65, 3.15, text)] if text else []), logprob
+        return decode
+
+    repeated = "ウォ" + "ォ" * 40 + "。"
+    result = recover([question, closing], speech, [alone],
+                     answer((repeated, -0.1), ("なし。", -0.6)), 6.0, -1.0, "ja")
+    assert asked == [(False, question.text), (True, question.text)]
+    assert [s.text for s in result.segments] == [question.text, "なし。", closing.text]
+    assert all(w.doubtful for w in result.segments[1].words)
+    assert not any(w.doubtful for w in result.segments[0].words)
+    assert (result.redecoded, result.recovered, result.gaps) == (1, 1, 0)
+    asked.clear()
+    result = recover([question, closing], speech, [alone], answer(("", None), ("", None)), 6.0,
+                     -1.0, "ja")
+    assert [s.text for s in result.segments] == [question.text, closing.text]
+    assert (result.redecoded, result.recovered, result.gaps) == (1, 0, 0)
+
+
+def test_one_sound_written_over_and_over_is_not_heard_and_the_fallback_is_asked() -> None:
+    """Decoded without the fallback, a chair's 「討論を終結し、採決いたします。」 came back
+    as 「ウォォォ…」 (ninety letters at a log-probability of -0.08, roads-committee with the
+    built-in hotwords) and replaced the sentence: such text is not kept, whatever its
+    probability; the temperature fallback is asked instead."""
+    before = said(0.0, 4.0, "ほかに質疑はありませんか。それでは質疑を終結いたします。")
+    speech = [(0.0, 4.0), (5.0, 9.0)]
+    [stretch] = suspects(speech, [before], "ja")
+    asked: list[bool] = []
+
+    def decode(start: float, end: float, fallback: bool,
+               prompt: str | None = None) -> tuple[list[Segment], float | None]:
+        asked.append(fallback)
+        text = "討論を終結し、採決いたします。" if fallback else "ウォ" + "ォ" * 30 + "。"
+        return [said(5.1, 8.9, text)], -0.08 if not fallback else -0.5
+
+    result = recover([before], speech, [stretch], decode, 9.0, -1.0, "ja")
+    assert asked == [False, True]
+    assert [s.text for s in result.segments] == [before.text, "討論を終結し、採決いたします。"]

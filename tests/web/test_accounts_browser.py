@@ -83,13 +83,19 @@ def test_an_editor_submits_an_approver_approves_another_section_sees_nothing(
     context.close()
 
     context, page, problems = sign_in(browser, server, "鈴木")
-    # the approver's queue: the meetings in review
-    page.select_option("#state-filter", "review")
-    page.wait_for_selector(f"#meetings tr[data-id='{meeting}']")
+    # the approver's queue: the meetings in review, with who sent them and why
+    page.click("nav a[href='/?queue=mine']")
+    queued = page.wait_for_selector(f"#meetings tr[data-id='{meeting}'][data-state=review]")
+    assert queued is not None and "田中" in queued.inner_text()
+    assert "校正をお願いします" in queued.inner_text()
+    assert page.inner_text("#list-heading") == "承認を待っている会議"
     page.goto(f"{server.address}/meetings/{meeting}")
     page.wait_for_selector("#state-badge[data-state=review]")
+    assert "田中" in page.inner_text("#state-last")
     page.click("#state-actions button[data-to=approved]")
     page.wait_for_selector("#state-badge[data-state=approved]")
+    page.wait_for_selector("#state-step-list li[data-to=approved]", state="attached")
+    assert "鈴木" in page.inner_text("#state-last")
     page.screenshot(path=str(ARTIFACTS / "workflow-approved-ja.png"))
     # approved: a change is refused, and the page says why
     page.locator("#segments .seg").nth(1).locator(".edit").click()
@@ -118,6 +124,15 @@ def test_an_admin_reads_the_steps_in_the_audit_log_and_checks_its_chain(
     page.click("#group-form button[type=submit]")
     page.wait_for_selector("#groups tr[data-group='福祉課']")
     assert "田中" in page.inner_text("#groups tr[data-group='総務課']")
+    # a meeting moved to another group on its page
+    with session_scope(server.database()) as session:  # (the test above's)
+        meeting = repository.list_meetings(session, "総務委員会")[0][-1].id
+    page.goto(f"{server.address}/meetings/{meeting}")
+    page.wait_for_selector("#group-select option[value='福祉課']", state="attached")
+    assert page.inner_text("#group-name") == "総務課"
+    page.select_option("#group-select", "福祉課")
+    page.click("#group-move")
+    page.wait_for_function("() => document.getElementById('group-name').textContent === '福祉課'")
     page.click("a[href='/audit']")
     page.wait_for_selector("#audit-entries tr[data-action=state]")
     page.select_option("#audit-filter select[name=action]", "state")

@@ -4,7 +4,12 @@ import {
   CSRF, T, api, clock, el, failureText, showError, statusText, toast, when,
 } from "./common.js";
 
+// workflow: a state of the workflow, or "mine" (the person's review queue: /?queue=mine)
 const state = { q: "", workflow: "", page: 1, pages: 1, timer: null };
+if (new URLSearchParams(location.search).get("queue") === "mine" && document.body.dataset.queue) {
+  state.workflow = "mine";
+  document.getElementById("state-filter").value = "mine";
+}
 const fileInput = document.getElementById("file");
 const form = document.getElementById("upload-form");
 const dropzone = document.getElementById("dropzone");
@@ -88,12 +93,33 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
   state.page = 1;
   refresh();
 });
-// the review queue (校正中: waiting for the approver) and the other states of the workflow
+// the person's review queue (an editor's drafts, an approver's meetings in review) and the
+// states of the workflow
 document.getElementById("state-filter").addEventListener("change", (event) => {
   state.workflow = event.target.value;
   state.page = 1;
+  history.replaceState(null, "", state.workflow === "mine" ? "/?queue=mine" : "/");
   refresh();
 });
+
+function heading() {
+  const queue = document.body.dataset.queue; // draft (an editor's) or review (an approver's)
+  return state.workflow === "mine" ? T[queue === "draft" ? "queue_editor" : "queue_approver"]
+    : T.meetings;
+}
+
+// The meeting's state of the workflow and its latest step: who, when, why
+// (「差し戻し　鈴木　12/7 10:00：数字を確認してください」).
+function workflowCell(item) {
+  const badge = el("span", { class: "badge small", dataset: { state: item.state } },
+    T["state_" + item.state] || item.state);
+  const step = item.last_step;
+  if (!step) return [badge];
+  const back = step.to === "draft" || (step.to === "review" && step.from !== "draft");
+  const said = [back ? T.sent_back : "", step.by || "", when(step.at)].filter(Boolean).join(" ");
+  return [badge, el("div", { class: "small muted step" },
+    said + (step.comment ? "：" + step.comment : ""))];
+}
 document.getElementById("prev").addEventListener("click", () => { state.page--; refresh(); });
 document.getElementById("next").addEventListener("click", () => { state.page++; refresh(); });
 
@@ -109,8 +135,9 @@ function row(item) {
   if (job && job.status === "failed") {
     status.append(el("div", { class: "small error" }, failureText(job)));
   }
-  return el("tr", { dataset: { id: item.id } },
-    el("td", {}, el("a", { href: "/meetings/" + encodeURIComponent(item.id) }, item.title)),
+  return el("tr", { dataset: { id: item.id, state: item.state } },
+    el("td", {}, el("a", { href: "/meetings/" + encodeURIComponent(item.id) }, item.title),
+       " ", ...workflowCell(item)),
     el("td", {}, when(item.created_at)),
     el("td", {}, item.duration ? clock(item.duration) : "–"),
     status);
@@ -122,13 +149,16 @@ async function refresh() {
   try {
     const params = new URLSearchParams({ page: String(state.page) });
     if (state.q) params.set("q", state.q);
-    if (state.workflow) params.set("state", state.workflow);
+    if (state.workflow === "mine") params.set("queue", "mine");
+    else if (state.workflow) params.set("state", state.workflow);
     const data = await api("GET", "/api/meetings?" + params);
     state.pages = data.pages;
     document.getElementById("meetings").replaceChildren(...data.items.map(row));
     const empty = document.getElementById("empty");
     empty.hidden = data.items.length > 0;
-    empty.textContent = state.q || state.workflow ? T.no_results : T.no_meetings;
+    empty.textContent = state.workflow === "mine" && !state.q ? T.queue_empty
+      : state.q || state.workflow ? T.no_results : T.no_meetings;
+    document.getElementById("list-heading").textContent = heading();
     const pager = document.getElementById("pager");
     pager.hidden = data.pages <= 1;
     document.getElementById("page-text").textContent =
