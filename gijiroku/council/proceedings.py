@@ -282,6 +282,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
     chair = chair_of(lines)
     found = Proceedings()
     current: list[str] = []  # the bills of the agenda item under discussion
+    named: list[str] = []  # the bills the chair last named before a result
     method: str | None = None
     motion: int | None = None  # where the vote's motion was put (an index in `lines`: a
     # line split during proofreading takes a new number, so numbers are not in order)
@@ -295,7 +296,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                 if items:
                     found.agenda.extend(items)
                     current = [a.bill for a in items if a.bill]
-                    method, motion = None, None
+                    method, motion, named = None, None, []
                 event = _event(sentence)
                 if event:
                     _add_event(found, event, lines, index, started)
@@ -315,13 +316,18 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
             if result:
                 sentence = whole
                 word, committee = result
-                said_bills: list[str | None] = [*(_bills(sentence) or current)]
+                declared = _bills(sentence)
+                if declared and set(declared) < set(named):  # one of them misheard here:
+                    declared = named  # 「議案大博務及び議案大博1号は」 after both were named
+                said_bills: list[str | None] = [*(declared or current)]
                 segments = [x.id for x in lines[index if motion is None else motion:index + 1]]
                 for bill in said_bills or [None]:
                     found.votes.append(Vote(bill, method, word, segments, committee=committee))
                     _on_the_agenda(found.agenda, bill)
-                method, motion = None, None
-            elif by_chair and (referred := _REFERRED.search(sentence)) and \
+                method, motion, named = None, None, []
+            elif by_chair and (bills := _bills(sentence)):
+                named = bills
+            if not result and by_chair and (referred := _REFERRED.search(sentence)) and \
                     not _MOTION.search(sentence):
                 referred_bills: list[str | None] = [*(_bills(sentence) or current)]
                 for bill in referred_bills or [None]:

@@ -171,6 +171,13 @@ def test_a_bill_s_dai_in_katakana_and_hyaku_heard_as_haku() -> None:
     assert sorted((a.item, a.bill) for a in found.agenda) == [
         ("日程第4", "議案第100号"), ("日程第4", "議案第101号"), ("日程第5", "請願第3号")]
     assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    # another run: the result names the first bill unreadably (「議案大博務」): the bills
+    # the chair named before it stand
+    lines[5] = Line(6, "S1", "よって議案大博務及び議案大博1号は、高性上任委員会に2区することに、"
+                             "決しました。", 22, 26)
+    found = recognise(lines)
+    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    assert ("日程第4", "議案第100号") in [(a.item, a.bill) for a in found.agenda]
 
 
 def test_a_committee_s_plain_words() -> None:
