@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from gijiroku import audit
 from gijiroku.accounts import Principal, acting
@@ -99,21 +99,5 @@ def change_state(engine: Engine, meeting_id: str, to: str, comment: str = "",
         return step
 
 
-def steps(session: Session, meeting_id: str) -> list[StateChangeRow]:
-    return list(session.exec(select(StateChangeRow).where(
-        StateChangeRow.meeting_id == meeting_id).order_by(col(StateChangeRow.id))).all())
-
-
-def last_steps(session: Session, meeting_ids: list[str]) -> dict[str, StateChangeRow]:
-    """Each meeting's latest step (who sent it where, when and why), for a page of meetings."""
-    if not meeting_ids:
-        return {}
-    newest = (select(func.max(StateChangeRow.id))
-              .where(col(StateChangeRow.meeting_id).in_(meeting_ids))
-              .group_by(col(StateChangeRow.meeting_id)))
-    rows = session.exec(select(StateChangeRow).where(col(StateChangeRow.id).in_(newest))).all()
-    return {row.meeting_id: row for row in rows}
-
-
 __all__ = ["LABELS", "LOCKED", "QUEUES", "STATES", "STEPS", "State", "change_state",
-           "check_unlocked", "last_steps", "queue_of", "steps"]
+           "check_unlocked", "queue_of"]

@@ -149,7 +149,7 @@ def list_meetings(
             rows, total = repository.list_meetings(session, q, page, statuses=statuses,
                                                    sections=sections, state=state)
         ids = [r.id for r in rows]
-        jobs, steps = repository.latest_jobs(session, ids), workflow.last_steps(session, ids)
+        jobs, steps = repository.latest_jobs(session, ids), repository.last_steps(session, ids)
         return {
             "items": [summary(r, jobs.get(r.id), steps.get(r.id)) for r in rows],
             "page": page, "pages": repository.page_count(total), "total": total,

@@ -451,6 +451,17 @@ def load_steps(session: Session, meeting_id: str) -> list[Step]:
     return [step_of(row) for row in rows]
 
 
+def last_steps(session: Session, meeting_ids: list[str]) -> dict[str, StateChangeRow]:
+    """Each meeting's latest step (who sent it where, when and why), for a page of meetings."""
+    if not meeting_ids:
+        return {}
+    newest = (select(func.max(StateChangeRow.id))
+              .where(col(StateChangeRow.meeting_id).in_(meeting_ids))
+              .group_by(col(StateChangeRow.meeting_id)))
+    rows = session.exec(select(StateChangeRow).where(col(StateChangeRow.id).in_(newest))).all()
+    return {row.meeting_id: row for row in rows}
+
+
 def step_of(row: StateChangeRow) -> Step:
     return Step(row.from_state, row.to_state, row.actor, as_utc(row.created_at).isoformat(),
                 row.comment)
