@@ -11,7 +11,8 @@ them.
   いたしました」) is not a vote of this meeting: it has no 「よって、」.
 - Events: 開会, 開議, 休憩, 再開, 散会, 延会, 閉会, the naming of the signing members
   (署名議員指名) and a withdrawal of remarks permitted (発言取消し), each with its time on
-  the clock when the recording's start time is known.
+  the clock when the recording's start time is known. A plenary day closed after the chair
+  announced the next sitting is 散会 unless the closing names the session it ends.
 
 Bill numbers are read whether the recogniser wrote them in kanji or in digits and are given
 in 算用数字 (「議案第98号」). Each item keeps the transcript lines it rests on.
@@ -180,6 +181,12 @@ _EVENTS = (
      None),
     ("発言取消し", re.compile(r"取り?消し.*許可|許可.*取り?消し"), None),
 )
+#: The chair announcing the plenary's next sitting: the session goes on, so the day ends in
+#: 散会, whatever was heard (a closing that names no session, 「本日はこれにて閉会いたします」).
+_NEXT_SITTING = re.compile(r"次(?:の|回の?)本会議")
+_NEXT_SITTING_SAID = "ツギノホンカイギ|ジカイノホンカイギ|ジカイホンカイギ"
+#: A closing that names what it closes: the session (or a committee's meeting) does end.
+_SESSION = re.compile(r"定例会|臨時会|会期|委員会|協議会|審査会")
 #: Words only the chair says: who says them most often is the chair.
 _CHAIR = re.compile(r"議題と|と認めます|採決|休憩|散会|閉会|開きます|お諮り|を求めます|"
                     r"発言を許します|ありませんか")
@@ -288,6 +295,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
     # line split during proofreading takes a new number, so numbers are not in order)
     carried = ""  # the chair's 「よって、〜は」 still waiting for its result
     found_carried = False  # the chair's last sentence found the vote carried
+    goes_on = False  # the chair announced the next plenary sitting
     for index, line in enumerate(lines):
         by_chair = chair is None or line.speaker == chair
         for sentence in (s for s in _SENTENCE.split(line.text) if s.strip()):
@@ -298,6 +306,9 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                     current = [a.bill for a in items if a.bill]
                     method, motion, named = None, None, []
                 event = _event(sentence)
+                goes_on = goes_on or _says(sentence, _NEXT_SITTING, _NEXT_SITTING_SAID, 1)
+                if event == "閉会" and goes_on and not _SESSION.search(sentence):
+                    event = "散会"
                 if event:
                     _add_event(found, event, lines, index, started)
             for name, written, said in _METHOD:

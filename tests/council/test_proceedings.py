@@ -263,3 +263,27 @@ def test_a_vote_s_lines_follow_the_transcript_s_order_not_its_numbers() -> None:
     ]
     assert [(v.bill, v.method, v.segments) for v in recognise(lines).votes] == [
         ("議案第2号", "起立", [40, 5, 6])]
+
+
+def test_a_day_closed_after_the_next_sitting_was_announced_is_adjourned_not_closed() -> None:
+    """散会 heard as 閉会 (the hotword 「閉会いたします」 pulls it there): once the chair has
+    announced the next plenary sitting the session goes on, so the day ends in 散会; a closing
+    that names the session, or a committee's, stays 閉会."""
+    def closing(*texts: str) -> list[str]:
+        lines = [Line(1, "S1", "これより本日の会議を開きます。", 0, 3)] + [
+            Line(n, "S1", text, 4 * n, 4 * n + 3) for n, text in enumerate(texts, start=2)]
+        return [e.kind for e in recognise(lines).events]
+
+    assert closing("次の本会議は、十二月十五日午前十時から開きます。",
+                   "本日はこれにて閉会いたします。") == ["開議", "散会"]
+    assert closing("次の本会議は十二月十五日午前十時から開きます。本日はこれにて閉会いたします。"
+                   ) == ["開議", "散会"]
+    assert closing("次の本会議は12月15日から開きます。", "本日の会議を閉じます。") == [
+        "開議", "散会"]
+    # as heard: 「次の本会議」 one kana off
+    assert closing("次のほんかいきは十二月十五日から開きます。", "本日はこれにて閉会いたします。"
+                   ) == ["開議", "散会"]
+    # the session's last day, and no sitting announced
+    assert closing("次の本会議は十二月十五日から開きます。",
+                   "これをもって令和八年第四回定例会を閉会いたします。") == ["開議", "閉会"]
+    assert closing("本日はこれにて閉会いたします。") == ["開議", "閉会"]
