@@ -300,7 +300,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
         by_chair = chair is None or line.speaker == chair
         for sentence in (s for s in _SENTENCE.split(line.text) if s.strip()):
             if by_chair:
-                items = _agenda(sentence, line.id)
+                items = _agenda(sentence, line.id, _last_item(found.agenda))
                 if items:
                     found.agenda.extend(items)
                     current = [a.bill for a in items if a.bill]
@@ -419,8 +419,16 @@ def chair_of(lines: list[Line]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _agenda(sentence: str, line: int) -> list[AgendaItem]:
-    """The agenda items a sentence puts before the meeting (one per bill it names)."""
+def _last_item(agenda: list[AgendaItem]) -> int | None:
+    """The number of the last numbered agenda item (「日程第4」 → 4)."""
+    numbers = [to_int(a.item[3:]) for a in agenda if a.item]
+    return next((n for n in reversed(numbers) if n is not None), None)
+
+
+def _agenda(sentence: str, line: int, last: int | None = None) -> list[AgendaItem]:
+    """The agenda items a sentence puts before the meeting (one per bill it names); `last`:
+    the number of the item put before it (the agenda is numbered in order, so 「滅手第5」
+    after 日程第4 is 日程第5, however 日程 was heard)."""
     topic = _TOPIC.search(sentence)
     put = _PUT.search(sentence)
     if topic and (put is None or put.group(0) == "を行います"):  # 「本日の議題は、〜です」
@@ -439,7 +447,8 @@ def _agenda(sentence: str, line: int) -> list[AgendaItem]:
         said, act = sentence[:heard.at(sounded.start())].rstrip("をお"), False
     numbered = _NUMBERED.search(said)
     if numbered and not (re.fullmatch(r"日.|.程", numbered.group(1)) or
-                         sounds(hear(numbered.group(1)), _ITEM_SAID, 1)):
+                         sounds(hear(numbered.group(1)), _ITEM_SAID, 1) or
+                         _next_item(numbered, said, last)):
         numbered = None
     if numbered:
         said = said[numbered.end():]
@@ -458,6 +467,14 @@ def _agenda(sentence: str, line: int) -> list[AgendaItem]:
         stop = marks[number + 1][0] if number + 1 < len(marks) else len(said)
         items.append(AgendaItem(item, bill, _title(said[end:stop]), [line]))
     return items
+
+
+def _next_item(numbered: re.Match[str], said: str, last: int | None) -> bool:
+    """The numbering of the item after `last`, 日程 misheard: no bill (「議案第5号」)."""
+    return last is not None and to_int(numbered.group(2)) == last + 1 and \
+        BILL.match(said, numbered.start()) is None and \
+        _kind_heard(numbered.group(1)) is None and \
+        re.match(r"\s*[号合語後]", said[numbered.end(2):]) is None
 
 
 def _title(text: str) -> str:

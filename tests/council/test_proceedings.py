@@ -287,3 +287,23 @@ def test_a_day_closed_after_the_next_sitting_was_announced_is_adjourned_not_clos
     assert closing("次の本会議は十二月十五日から開きます。",
                    "これをもって令和八年第四回定例会を閉会いたします。") == ["開議", "閉会"]
     assert closing("本日はこれにて閉会いたします。") == ["開議", "閉会"]
+
+
+def test_an_item_s_number_follows_the_one_before_however_nittei_was_heard() -> None:
+    """「滅手第5」 after 日程第4 is 日程第5 (a plenary on an AMD EPYC); a bill put as the next
+    number (「議案第3号」 after 日程第2) is a bill, and a number out of order is no item."""
+    def items(*texts: str) -> list[tuple[str | None, str | None]]:
+        lines = [Line(n, "S1", text, 4 * n, 4 * n + 3) for n, text in enumerate(texts, start=1)]
+        return [(a.item, a.bill) for a in recognise(lines).agenda]
+
+    fourth = "日程第4、議案第100号、市立保育所条例の一部改正を議題といたします。"
+    assert items(fourth, "滅手第5、請願第3号、学校給食費の無償化を求める請願を議題といたします。"
+                 ) == [("日程第4", "議案第100号"), ("日程第5", "請願第3号")]
+    assert items(fourth, "滅手第7、請願第3号、学校給食費の無償化を求める請願を議題といたします。"
+                 ) == [("日程第4", "議案第100号"), (None, "請願第3号")]
+    assert items("日程第2、議案第2号、補正予算を議題といたします。",
+                 "議案第3号、市税条例の一部改正を議題といたします。") == [
+        ("日程第2", "議案第2号"), (None, "議案第3号")]
+    assert items("日程第2、議案第2号、補正予算を議題といたします。",
+                 "ギアン大3合、市税条例の一部改正を議題といたします。") == [
+        ("日程第2", "議案第2号"), (None, "議案第3号")]
