@@ -28,6 +28,7 @@ Kind = Literal["decision", "action"]
 SENTENCE = re.compile(r"(?<=[。？！?!])\s*|(?<=[.])\s+(?=[A-Z\"'])")
 #: Words that open a sentence and add nothing to an item ("Then", 「それでは」).
 LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|よって|"
+                  r"(?:わかり|分かり|承知し|了解し)ました|"
                   r"それは|その件は|そちらは|[^、。]{1,12}におかれましては|"
                   r"(?:then|so|okay|ok|and|also|great|good|right|yes|sure)\b)[、,.!。]?\s*)+",
                   re.IGNORECASE)
@@ -75,14 +76,16 @@ JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|
                           r"求め|"
                           # what happens, not what someone does: 「印刷費が上がります」
                           r"上がり|下がり|出|増え|減り|かかり|掛かり|変わり|始まり|"
-                          r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ)"
+                          r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ|てしまい|"
+                          r"でしまい)"
                           r"ます[。]?$")
 #: A sentence ending in a state or a refusal (「こちらで確認するのは難しいです」
 #: 「私からは以上ありません」): whatever it names, nobody takes a task on.
 JA_STATE = re.compile(r"(?:い|ない|ません|ではない|じゃない)です[。]?$|ません[。]?$")
 #: A consequence under a condition (「補助を使えば、半分が出ます」「イラストの場合、〜」): what
 #: would happen, not a task.
-JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場合(?:は|には)?|(?<!それ)なら)、")
+JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場合(?:は|には)?|(?<!それ)なら|"
+                   r"(?<=[一-龥][うくすつぬむるぐぶ])と)、")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
 JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
@@ -91,10 +94,20 @@ JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提�
                           r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?します|"
                           r"(?:開会|閉会|散会|休憩|再開|開議|開催|始め|開き|終わり|終了|移り|入り)"
                           r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
-                          r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$")
+                          r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
+                          r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
+                          r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
+#: A line that explains a proposal to the meeting (「説明いたします。〜を上限とします。」):
+#: what it says the proposal does is not yet decided.
+JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|報告)(?:いた)?します[。]")
+#: An answer that carries the motion just put: 「異議なし」「はい、それで結構です」.
+JA_AGREES = re.compile(r"^(?:はい[、,]?)?(?:ご?異議(?:なし|ありません|ございません)|賛成|"
+                       r"(?:それで|その(?:とおり|通り)で)?(?:結構|いい|よい|良い)です|"
+                       r"異存(?:は)?(?:ありません|ございません)|了承(?:します|いたします))")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
 ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|分かりました|かしこまりました|"
-                         r"sure|yes|ok|okay|of course|will do)\b", re.IGNORECASE)
+                         r"sure|yes|ok|okay|of course|will do|no problem|happy to|can do)\b",
+                         re.IGNORECASE)
 #: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」
 #: 「確認をお願いできますか」「報告を願います」「お示しいただきたい」「ご確認ください」
 #: (never 「よろしくお願いします」). The one pattern
@@ -106,7 +119,13 @@ JA_ASKS = re.compile(
     r"[おご][一-龥]{1,4}(?<=[一-龥])し?(?:ください|下さい|いただきたい|いただけますか|願います)|"
     r"ようお願い(?:いた)?します|"
     r"(?<!よろしく)(?<!よろしくお)を?(?:お)?願い(?:いた)?(?:します|ます)|"
-    r"を?お願いでき(?:ます|ません)(?:か|でしょうか)")
+    r"を?お願いでき(?:ます|ません)(?:か|でしょうか)|"
+    # said plainly (「出してもらえる？」), a thing asked for (「チラシをいただけますか」), a
+    # proposal put as a question to whoever can do it (「半額にできないでしょうか」)
+    r"(?:て|で)(?:もらえる|くれる|もらえない|くれない)[？?]|"
+    r"を(?:いただけ|もらえ)(?:ます|ません)(?:か|でしょうか)|(?:でき|られ)ないでしょうか")
+#: A sentence that points at what was said before it instead of saying it.
+JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|その点|そちら")
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
@@ -124,7 +143,7 @@ EN_SETTLES = re.compile(
     r"(?:^|, )we (?:keep|go with|stick with|stay with|hold|use|drop)\b|"
     r"\b(?:the )?(?:committee|board|council) (?:recommends|approves|agrees|decides|adopts|"
     r"resolves)\b|"
-    r"(?:it's|it is) decided)", re.IGNORECASE)
+    r"(?:it's|it is) decided|(?<=\w) it is[.!]?$)", re.IGNORECASE)
 #: The chair proposing what is done ("So let's run the drive over three weeks"), unless it
 #: runs the meeting or puts the matter off ("let's move on", "let's look at prices first").
 EN_PROPOSES = re.compile(r"\blet's (?!not\b)\w+", re.IGNORECASE)
@@ -143,7 +162,8 @@ EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is 
 #: Questions, greetings and courtesies: never an item on their own.
 EN_COURTESY = re.compile(r"^(?:good (?:morning|afternoon|evening)|thank(?:s| you)|welcome|"
                          r"hi\b|hello)|\?$|adjourned|meeting is (?:closed|open)|"
-                         r"that's all|to order\b|quorum", re.IGNORECASE)
+                         r"that's all|to order\b|quorum|\bwe(?:'re| are) done\b|"
+                         r"that's it for (?:today|tonight|now)", re.IGNORECASE)
 #: A greeting or a thanks (a request may be a question; it is never one of these).
 GREETING = re.compile(r"ありがとう|お疲れさま|おはよう|よろしくお願い|^(?:good (?:morning|"
                       r"afternoon|evening)|thank(?:s| you)|welcome|hi\b|hello)", re.IGNORECASE)
@@ -154,7 +174,7 @@ JA_COURTESY = re.compile(r"[？?]|でしょうか[。]?$|ま(?:す|せん)か[�
 _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
-    r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜日)?|今週の.曜日|"
+    r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜(?:日)?)?|今週の.曜(?:日)?|"
     r"[月火水木金土日]曜(?:日)?|"
     r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日|本日中|今日中)"
     r"(?:まで(?:に)?)?")
@@ -234,6 +254,8 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
 def accepts(sentence: str) -> bool:
     """A bare yes to a request ("Will do.", 「承知しました。」): the task is the request's."""
     bare = LEAD.sub("", sentence).strip(" 。.!！")
+    if not bare:  # 「承知しました。」 is all LEAD (「わかりました、〜」 opens a sentence)
+        return bool(re.search(r"(?:承知|了解|わかり|分かり)", sentence))
     return bool(re.fullmatch(r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
                              r"わかりました|分かりました|will do|on it|i'm on it|i can do that|"
                              r"i'll do (?:it|that)|no problem", bare, re.IGNORECASE))
@@ -273,20 +295,64 @@ def due_in(text: str) -> str | None:
     return re.sub(r"まで(?:に)?$", "", due).strip() or None
 
 
+#: A decision that names nothing but the motion before it: 「そのように決定いたしました」.
+JA_AS_MOVED = re.compile(r"^(?:その|この)?(?:ように|とおり|通り)|^(?:それ|これ|以上)で(?:決定|決)")
+#: The chair's preference said just before a decision of the same line (「変更は四月からに
+#: したほうがいいね。北地区は金曜で行きましょう。」): part of it.
+JA_RATHER = re.compile(r"ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?[。]?$")
+
+
+def _as_moved(decided: list[str]) -> bool:
+    """The decision says only that the motion before it was decided."""
+    return bool(decided) and all(JA_AS_MOVED.search(LEAD.sub("", s)) for s in decided)
+
+
+def _acknowledged(parts: list[str], by_chair: bool, after_other: bool) -> list[str]:
+    """The chair's 「わかりました。〜で対応します。」 after another's advice: what the meeting
+    will do (not the chair's own task: 「私のほうで」)."""
+    if not (by_chair and after_other and len(parts) > 1 and accepts(parts[0])):
+        return []
+    return [s for s in parts[1:] if JA_WILL_DO.search(s) and not JA_NOT_DOING.search(s)
+            and not JA_WHO.search(s) and not courtesy(s) and not JA_PROCEDURE.search(s)
+            and not asks(s) and not JA_IF.search(s)]
+
+
 def find(lines: list[Said], chair: str | None) -> list[Found]:
     """The decisions and tasks the lines state, in order, each once."""
     items: list[Found] = []
     asked: tuple[int, str | None] | None = None  # the last request: its line, its speaker
     motion: int | None = None  # the last motion put to the meeting
+    agreed: int | None = None  # the line before, if it agreed to that motion
     for index, line in enumerate(lines):
         parts = sentences(line.text)
-        decided = [s for s in parts if settles(s, line.speaker == chair) and not courtesy(s)]
-        carried = any(carries_motion(s) for s in parts)
+        explains = line.speaker != chair and bool(JA_EXPLAINS.search(line.text))
+        decided = [s for s in parts if settles(s, line.speaker == chair) and not courtesy(s)
+                   and not explains]
+        if decided and line.speaker == chair and japanese(line.text):
+            first = parts.index(decided[0])
+            if first and JA_RATHER.search(parts[first - 1]):
+                decided.insert(0, parts[first - 1])
+        if not decided and japanese(line.text):
+            decided = _acknowledged(parts, line.speaker == chair,
+                                    bool(index) and lines[index - 1].speaker != chair)
+        carried = any(carries_motion(s) for s in parts) or (
+            motion is not None and japanese(line.text) and _as_moved(decided))
+        if _as_moved(decided) and (carried or motion is None):
+            decided = []  # the motion's words say what was decided
+            if not carried and items and items[-1].kind == "decision" and \
+                    line.id - items[-1].lines[-1] <= 3:  # 「異議なし」, then 「そのように決定」
+                items[-1].lines.append(line.id)
+        if agreed is not None and motion is not None and not carried:
+            if decided:  # 「異議なし」「それでは、原案のとおり可決します」
+                items.append(Found("decision", [motion, agreed, line.id], _join(decided)))
+                decided = []
+            else:  # 「はい、それで結構です」, and the chair went on: agreed there
+                items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
+            motion = None
         if carried and motion is not None:  # the motion's words, or this line's own
-            own = [s for s in decided if not carries_motion(s)] or [
-                s for s in sentences(_text(lines, motion)) if not courtesy(s)]
-            items.append(Found("decision", [motion, line.id],
-                               _join(own or sentences(_text(lines, motion)))))
+            own = [s for s in decided if not carries_motion(s)]
+            items.append(Found("decision", [motion, *([agreed] if agreed else []), line.id],
+                               _join(own) if own else _motion_words(lines, motion)))
         elif carried and items and items[-1].kind == "decision" and \
                 line.id - items[-1].lines[-1] <= 3 and not decided:
             items[-1].lines.append(line.id)  # "The motion carries." after the decision
@@ -298,6 +364,10 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             # 「図書館と公民館を追加したいと考えています」「追加する方向で結構です」
             decided = proposed
             items.append(Found("decision", [lines[index - 1].id, line.id], _join(proposed)))
+        # an answer that agrees to the motion just put: 「異議なし」「はい、それで結構です」
+        agreed = line.id if motion is not None and index > 0 and \
+            lines[index - 1].id == motion and line.speaker != chair and bool(parts) and \
+            bool(JA_AGREES.search(parts[0])) else None
         if carried or decided:
             motion = None
         elif any(is_motion(s) for s in parts) and \
@@ -305,7 +375,8 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             motion = line.id
         answered = bool(index) and asked is not None and asked[1] != line.speaker and \
             lines[index - 1].id == asked[0]
-        commits = [s for s in parts if takes_on(s, line.speaker == chair)
+        # the chair answering a request takes it on as anyone does (「お届けします」)
+        commits = [s for s in parts if takes_on(s, line.speaker == chair and not answered)
                    and not settles(s, line.speaker == chair)]
         if answered and not commits and parts and ANSWERS_YES.search(parts[0]):
             commits = [s for s in parts if not courtesy(s)]  # 「はい、…確認していただきます」
@@ -327,7 +398,15 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                                        context=cited))
         requests = [s for s in parts if asks(s) and not GREETING.search(s)]
         asked = (line.id, line.speaker) if requests else None
+    if agreed is not None and motion is not None:  # agreed to in the meeting's last line
+        items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
     return items
+
+
+def _motion_words(lines: list[Said], motion: int) -> str:
+    """What a motion put: its sentences less the question (all of it when it is one)."""
+    said = sentences(_text(lines, motion))
+    return _join([s for s in said if not courtesy(s)] or said)
 
 
 def _tasks(told: list[str]) -> list[str]:
@@ -335,6 +414,8 @@ def _tasks(told: list[str]) -> list[str]:
     両園に連絡します。修繕の見積もりも取ります。」 is two; in 「契約の手続きは私のほうで進めます。
     今月末までに見積もりを取り直して起案します。」 the first says who, the second what."""
     what = [s for s in told if not JA_WHO.search(s)]
+    if what and all(JA_POINTS_BACK.search(s) for s in what):
+        return [_join(told)]  # 「原稿は私が書きます。それまでに出します。」: one task
     return what if what else [_join(told)]
 
 

@@ -54,7 +54,7 @@ def commitment(text: str, cited: list[int], lines: dict[int, str],
     line, sentence = max(said, key=lambda pair: containment(text, pair[1]))
     if settles(sentence, speakers.get(line) == chair):
         return False
-    if takes_on(sentence):
+    if takes_on(sentence, speakers.get(line) == chair):
         return True
     return None
 

@@ -35,7 +35,7 @@ from summarize.schema import (
     DecisionOut,
     MinutesOut,
 )
-from summarize.wording import stands_alone, styled
+from summarize.wording import styled, worded
 from summarize.writer import (
     MARGIN,
     STAGE,
@@ -107,8 +107,12 @@ def found_items(request: MinutesRequest) -> list[tuple[Found, str]]:
     alone. No call: the same on every server (the bench scores them without a model)."""
     lines = [Said(line.id, speaker_id(line.speaker), line.text) for line in request.lines]
     texts = {line.id: line.text for line in request.lines}
-    return [(item, stands_alone(item, texts, request.style))
-            for item in find(lines, lines[0].speaker if lines else None)]
+    found = []
+    for item in find(lines, lines[0].speaker if lines else None):
+        text, sources = worded(item, texts, request.style)
+        item.lines += [n for n in sources if n not in item.lines]  # it draws on them too
+        found.append((item, text))
+    return found
 
 
 def as_minutes(items: list[tuple[Found, str]], summary: str = "",

@@ -23,6 +23,7 @@ from summarize.cues import (
     EN_DUE,
     JA_ASKS,
     JA_DUE,
+    JA_POINTS_BACK,
     JA_PROPOSAL,
     LEAD,
     Found,
@@ -46,11 +47,19 @@ _JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1
                        r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)?のほう)"
                        r"(?:で|から|が|より)(?:は)?、?")
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
-_JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員)、")
+_JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員|局|課|係)(?:は)?、")
 #: A reason given before a decision (「〜額ですので、」「〜ため、」).
 _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
-_TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|ご?異議ありませんか)[。？?]?$")
+_TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
+                   r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
+#: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
+_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)で[、,]?$")
+#: The chair's preference as the decision: 「四月からにしたほうがいいね」 → 「四月からにする」.
+_RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
+                     r"(?=。|$)")
+#: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
+_GOING_WITH = re.compile(r"で(?:行|い)く。$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
                        r"こと(?:で|に)決定(?:いた)?し(?:ます|ました)")
@@ -85,9 +94,10 @@ def plain(text: str) -> str:
     if len(morphemes) < 2 or morphemes[-1].dictionary_form() != "ます" or \
             morphemes[-2].part_of_speech()[0] != "動詞":
         return text
-    if len(morphemes) >= 4 and morphemes[-2].dictionary_form() in ("まいる", "参る", "いく") \
+    if len(morphemes) >= 4 and morphemes[-2].dictionary_form() in ("まいる", "参る", "いく",
+                                                                   "おく", "置く") \
             and morphemes[-3].surface() == "て" and morphemes[-4].part_of_speech()[0] == "動詞":
-        # 「取りまとめてまいります」 → 「取りまとめる」
+        # 「取りまとめてまいります」 → 「取りまとめる」, 「発注しておきます」 → 「発注する」
         morphemes = [*morphemes[:-3], morphemes[-1]]
     verb = morphemes[-2]
     ending = morphemes[-1].surface() + ("た" if past else "")
@@ -177,10 +187,11 @@ def _without_due(text: str) -> str:
 
 
 def _says_little(text: str) -> bool:
-    """A task that names hardly anything ("the quotes", 「それをやる」): the request it
-    answers says it better."""
+    """A task that names hardly anything ("the quotes", 「それをやる」, 「当たってみる」: no
+    noun): the request it answers says it better."""
     if japanese(text):
-        return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)) < 6
+        return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)) < 6 or not any(
+            m.part_of_speech()[0] == "名詞" for m in _tokenizer().tokenize(text))
     return len(tokens(text) - COMMON - _LIGHT_VERBS) < 2
 
 
@@ -208,14 +219,117 @@ def _named(text: str) -> int:
     return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", _task(text)))
 
 
+#: A question about a subject: 「大掃除はいつにしますか」 → 大掃除.
+_ASKED_ABOUT = re.compile(r"(?:^|[、。])([^、。？?]{1,16}?)は、?"
+                          r"(?:いつ|どこ|どう|何|誰|どちら|いくら)"
+                          r"[^。]*?(?:か|？|\?)[。？?]?$")
+
+
+def _asked_about(line: str) -> str | None:
+    """What the line's closing question asks about, if it asks when, where, how or what."""
+    found = _ASKED_ABOUT.search(line.strip())
+    return found.group(1) if found else None
+
+
+def _doing(text: str) -> str | None:
+    """What a Japanese task does: its last verb, or the noun before its する (通知, 送る)."""
+    morphemes = [m for m in _tokenizer().tokenize(text.rstrip("。"))
+                 if m.part_of_speech()[0] in ("動詞", "名詞")]
+    if not morphemes:
+        return None
+    last = morphemes[-1]
+    if last.dictionary_form() in ("する", "いたす", "致す") and len(morphemes) > 1 and \
+            morphemes[-2].part_of_speech()[0] == "名詞":
+        return morphemes[-2].surface()
+    return last.dictionary_form() if last.part_of_speech()[0] == "動詞" else None
+
+
+def _news(answer: str, asked: str) -> int:
+    """How many nouns an answer names that the request did not (「路面表示とガードパイプの
+    設置を含めて検討し」 adds to what was asked; 「全議員へ通知します」 does not)."""
+    return sum(1 for m in _tokenizer().tokenize(answer)
+               if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] != "数詞"
+               and len(m.surface()) > 1 and m.surface() not in asked)
+
+
 def _answer_part(sentence: str) -> str:
-    """Of an answer's sentences, the one that says what is done (the longest), not who does
-    it: 「手続きは私のほうで進めます。今月末までに見積もりを取り直して起案します。」"""
-    return max(sentences(sentence) or [sentence], key=len)
+    """Of an answer's sentences, the one that says what is done (the longest, less a reason;
+    not one that points back), not who does it: 「手続きは私のほうで進めます。今月末までに
+    見積もりを取り直して起案します。」; 「原稿は私が書きます。締め切りが一月二十日なので、
+    それまでに出します。」"""
+    parts = sentences(sentence) or [sentence]
+    return max(parts, key=lambda s: (not JA_POINTS_BACK.search(s), len(_REASON.sub("", s))))
+
+
+#: A task said as its noun's doing: 「会場の手配は（私のほうで）やります」.
+_DOING = re.compile(r"(.+?)の([一-龥]{2,4})(?:は|も)、?(やる|する|行う|担当する|やります|します|"
+                    r"行います|担当します)。?")
+#: A noun that says when (「来年度予算」「四月分」): never the full name of another.
+_WHEN = re.compile(r"年度|[年月日週]|[前今来昨翌]")
+#: How many lines before an item a noun it shortens may have been said in full.
+BEFORE = 3
+
+
+def _verbal_noun(word: str) -> bool:
+    """A Sino-Japanese noun that takes する (手配, 作成, 確認)."""
+    morphemes = list(_tokenizer().tokenize(word))
+    return len(morphemes) == 1 and morphemes[0].part_of_speech()[2] == "サ変可能"
+
+
+def _as_doing(text: str) -> str:
+    """「会場の手配はやる。」 → 「会場の手配をする。」, 「チラシの作成は担当します。」 →
+    「チラシの作成をします。」: what is done, not who does it (the words kept as said, so
+    the line still carries them)."""
+    found = _DOING.fullmatch(text)
+    if not found or not _verbal_noun(found.group(2)):
+        return text
+    polite = found.group(3).endswith("ます")
+    return f"{found.group(1)}の{found.group(2)}を{'します' if polite else 'する'}。"
+
+
+def _noun_runs(text: str) -> list[str]:
+    """The compound nouns of a Japanese text (「各課の操作研修」 → 各課, 操作研修); numbers
+    and counters end a run."""
+    runs: list[str] = []
+    current = ""
+    for morpheme in _tokenizer().tokenize(text):
+        pos = morpheme.part_of_speech()
+        if pos[0] in ("名詞", "接頭辞") and pos[1] != "数詞" and pos[2] != "助数詞可能":
+            current += morpheme.surface()
+            continue
+        if current:
+            runs.append(current)
+        current = ""
+    return [*runs, current] if current else runs
+
+
+def _in_full(text: str, before: dict[int, str]) -> tuple[str, list[int]]:
+    """A noun the item shortens from its full name said just before (「研修」 after 「操作
+    研修」, 「掲示板」 after 「庁内掲示板」) said in full, as a clerk writes it; with the
+    lines (of `before`, by number) the full names come from."""
+    said = [(number, run) for number, line in before.items() for run in _noun_runs(line)]
+    sources: list[int] = []
+    for run in dict.fromkeys(_noun_runs(text)):
+        fuller = [(number, x) for number, x in said
+                  if len(run) >= 2 and x.endswith(run) and len(x) > len(run) and x not in text
+                  and not _WHEN.search(x)]
+        # only a noun said bare: 「今年度の予算」 is no shortened 「来年度予算」
+        bare = re.search(f"(?:^|(?<=[、。「]))(?<!の){re.escape(run)}", text)
+        if fuller and bare:
+            number, full = fuller[-1]
+            text = text[:bare.start()] + full + text[bare.end():]
+            sources.append(number)
+    return text, sources
 
 
 def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str:
     """The sentence the minutes give `item` (`said`: the meeting's lines by number)."""
+    return worded(item, said, style)[0]
+
+
+def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str, list[int]]:
+    """`stands_alone`'s sentence, with the lines before the item it also draws on (a noun
+    said in full there): the item cites them too."""
     sentence = item.sentence
     if item.kind == "action" and item.context:
         asked = _asked_in(said.get(item.context[0], ""))
@@ -228,6 +342,13 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
                 or (japanese(answer) and (request := _ja_request(_unprefaced(asked)))
                     and _named(request) > _named(plain(answer))
                     and containment(_task(answer), asked) >= REPEATS)
+                # 「明日中に全議員へ通知します」 for 「決定した日程を各議員に文書で通知して
+                # ください」: the same doing, and the request says what is done
+                or (japanese(answer) and (request := _ja_request(_unprefaced(asked)))
+                    and _named(request) > _named(plain(answer))
+                    and _doing(request) is not None
+                    and _doing(request) == _doing(plain(_without_due(answer)))
+                    and _news(_task(answer), asked) <= 1)
                 # 「資料をまとめて提出します」, "I'll have a draft out": the request names it
                 or (_VAGUE.search(_task(answer) if japanese(answer) else _unprefaced(answer))
                     and (not japanese(answer) or (
@@ -237,10 +358,13 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
     parts = sentences(sentence)
     if item.kind == "action" and len(parts) > 1:
         parts = [_answer_part(sentence)]
-    text = _TAIL.sub("", _unprefaced(" ".join(parts))).strip()
+    text = _TAIL.sub("", _unprefaced(("" if japanese(sentence) else " ").join(parts))).strip()
     if japanese(text) and item.kind == "decision":
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
         text = _ja_proposal(text) or text  # a proposal the chair approved
+        if _MOVED.search(text):  # 「〜とすることで、（ご異議ございませんか）」
+            text = _MOVED.sub("", text).rstrip("、, ") + "。"
+        text = _RATHER.sub("する", text)
     if japanese(text):
         text = _JA_CALLED.sub("", text)
         asked_for = _ja_request(text)
@@ -248,11 +372,23 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
             text = asked_for
         if item.kind == "action":
             text = _JA_AGENT.sub("", _without_due(text))
-        return styled(text, style).strip("、 ") or item.sentence
+        earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]
+        topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
+            item.kind == "decision" else None
+        if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
+            text = f"{topic}は{text}"  # 「大掃除はいつにしますか」「二十六日の午後に」
+        text = _as_doing(styled(text, style).strip("、 "))
+        if item.kind == "decision" and style == "dearu":
+            text = _GOING_WITH.sub("とする。", text)
+        text, sources = _in_full(text,
+                                 {n: said[n] for n in [*earlier, *item.context] if n in said})
+        if topic and earlier[-1] not in sources and topic in text:
+            sources.append(earlier[-1])
+        return (text, sources) if text else (item.sentence, [])
     text = _EN_ASKING.sub("", text).rstrip("?").strip()
     if item.kind == "action":
         text = _without_due(text).rstrip(" .") or text
-    return (text[0].upper() + text[1:]) if text else item.sentence
+    return ((text[0].upper() + text[1:]) if text else item.sentence), []
 
 
-__all__ = ["plain", "stands_alone", "styled"]
+__all__ = ["plain", "stands_alone", "styled", "worded"]

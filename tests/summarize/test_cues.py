@@ -88,7 +88,8 @@ def test_a_council_vote_is_a_decision_quoting_its_result() -> None:
                "決定いたしました。"),
     )
     found = find(council, "S1")
-    assert [(f.kind, f.lines) for f in found] == [("decision", [1, 3])]
+    # the motion, its answer, the result
+    assert [(f.kind, f.lines) for f in found] == [("decision", [1, 2, 3])]
     assert stands_alone(found[0], {n.id: n.text for n in council}) == \
         "議案第五号は原案のとおり可決すべきものと決定した。"
 
@@ -184,7 +185,7 @@ def test_an_answer_that_repeats_less_than_was_asked_reads_as_the_request() -> No
     said = {line.id: line.text for line in office}
     assert [(f.lines, f.owner, f.due, stands_alone(f, said)) for f in found] == [
         ([1, 2], "S2", "十日", "来月の防災訓練の避難経路図は作り直す。"),
-        ([3, 4], "S3", "次回の委員会", "議会には、訓練の実施結果と参加者数を示す。"),
+        ([3, 4], "S3", "次回の委員会", "議会には、防災訓練の実施結果と参加者数を示す。"),
         ([5, 6], "S4", "今週中", "見積もりを三社から取る。"),
     ]
 
@@ -229,7 +230,7 @@ def test_the_chair_approving_a_proposal_decides_it_and_may_take_a_task_on() -> N
     assert [(f.kind, f.lines, stands_alone(f, lines)) for f in found] == [
         ("decision", [2, 3], "昨年の対策に加えて、庁舎の照明を半分に減らす。"),
         ("decision", [4], "研修は七月に二回とする。"),
-        ("action", [4], "講師の依頼はやる。"),  # the chair's own task on the same line
+        ("action", [4], "講師の依頼をする。"),  # the chair's own task on the same line
     ]
 
 
@@ -246,4 +247,116 @@ def test_english_proposals_settled_and_put_off() -> None:
     assert [(f.kind, f.lines, f.owner, f.due, stands_alone(f, lines)) for f in found] == [
         ("decision", [1, 3], None, None, "Move the book sale to the library lawn this year."),
         ("action", [3, 4], "S3", "by October twenty-first", "Update the poster for the lawn"),
+    ]
+
+
+def test_a_noun_said_in_full_just_before_is_written_in_full_and_its_line_cited() -> None:
+    """「研修は一月後半に二回とします」 after 「操作研修の日程ですが」 reads 「操作研修は…」 and
+    cites the line that named it; a noun already qualified (「今年度の予算」) or a name that
+    says when (「来年度予算」) is never taken for it. 「会場の手配は私のほうでやります」 is
+    the task 「会場の手配をする」."""
+    from summarize.wording import worded
+
+    said = meeting(
+        ("S1", "来年度予算の要求が始まります。"
+               "操作研修の日程ですが、一月に二回開くのはどうでしょう。"),
+        ("S2", "一月の後半なら参加しやすいです。"),
+        ("S1", "それでは研修は一月後半に二回とします。会場の手配は私のほうでやります。"),
+        ("S3", "今年度の予算の残りで、予算を組み替えて教材を買います。"),
+    )
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines, worded(f, lines)) for f in found] == [
+        ("decision", [3], ("操作研修は一月後半に二回とする。", [1])),
+        ("action", [3], ("会場の手配をする。", [])),
+        ("action", [4], ("今年度の予算の残りで、予算を組み替えて教材を買う。", [])),
+    ]
+    assert worded(found[0], lines, "desumasu") == ("操作研修は一月後半に二回とします。", [1])
+
+
+def test_a_motion_decided_as_moved_and_a_chair_s_preference_and_acknowledgement() -> None:
+    """「そのように決定いたしました」 decides the motion before it, in the motion's words; the
+    chair's 「〜したほうがいいね」 belongs to the decision that follows it in the line and
+    「〜で行きましょう」 reads 「〜とする」; the chair's 「わかりました。〜で対応します。」 after
+    someone's advice is what the meeting will do, not the chair's task."""
+    from summarize.grounding import commitment
+
+    said = meeting(
+        ("S1", "それでは、視察は十月八日とし、参加は委員全員とすることで、ご異議ございませんか。"),
+        ("S2", "異議なし。"),
+        ("S1", "では、そのように決定いたしました。"),
+        ("S3", "駐輪場の屋根は、雪が落ちて危ないと思います。"),
+        ("S1", "工事は春からにしたほうがいいね。屋根は撤去、柵は残す形で行きましょう。"),
+        ("S3", "補助金の要綱が来月変わるので、それを見てからのほうがよいかと思います。"),
+        ("S1", "わかりました。申請は要綱の改正を待って、来年度に回します。"),
+    )
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines, stands_alone(f, lines)) for f in found] == [
+        ("decision", [1, 2, 3], "視察は十月八日とし、参加は委員全員とする。"),
+        ("decision", [5], "工事は春からにする。屋根は撤去、柵は残す形とする。"),
+        ("decision", [7], "申請は要綱の改正を待って、来年度に回す。"),
+    ]
+    speakers = {line.id: line.speaker for line in said}
+    assert not commitment(stands_alone(found[2], lines), [7], lines, speakers, "S1")
+
+
+def test_an_answer_s_task_its_deadline_and_what_only_happens() -> None:
+    """What would happen 「〜と、〜になってしまいます」 is nobody's task; 「原稿は私が書きます。
+    〜なので、それまでに出します。」 is one task, the one that names it; 「わかりました、当たって
+    みます」 names nothing, so the request is the task; 「明日中に全員へ連絡します」 does what
+    was asked and names no more, so the request says it, while an answer that names more
+    keeps its own words; 「来週の火曜まで」 is a deadline."""
+    said = meeting(
+        ("S2", "会場を二階に移すと、車椅子の方が上がれなくなってしまいます。"),
+        ("S3", "案内状の文面は私が書きます。印刷が来週の火曜なので、それまでに出します。"),
+        ("S1", "送迎のバスを出せないか、社会福祉協議会に聞いてみてください。"),
+        ("S4", "わかりました、当たってみます。"),
+        ("S1", "事務局は、決まった日程を各委員にメールで連絡してください。"),
+        ("S4", "承知しました。明日中に全委員へ連絡します。"),
+        ("S1", "受付の人数については、手伝いの担当で調整をお願いします。"),
+        ("S3", "はい。自治会の役員と民生委員の方にも声をかけて調整します。"),
+    )
+    lines = {line.id: line.text for line in said}
+    assert [(f.lines, f.owner, f.due, stands_alone(f, lines)) for f in find(said, "S1")] == [
+        ([2], "S3", "来週の火曜", "案内状の文面は書く。"),
+        ([3, 4], "S4", None, "送迎のバスを出せないか、社会福祉協議会に聞いてみる。"),
+        ([5, 6], "S4", "明日", "決まった日程を各委員にメールで連絡する。"),
+        ([7, 8], "S3", None, "自治会の役員と民生委員の方にも声をかけて調整する。"),
+    ]
+
+
+def test_closing_the_meeting_is_no_decision() -> None:
+    said = meeting(("S1", "Thanks, everyone. Anything else? Then we're done."),
+                   ("S1", "That's it for tonight."))
+    assert find(said, "S1") == []
+
+
+def test_a_motion_agreed_to_a_casual_request_and_the_chair_answering_one() -> None:
+    """A motion answered 「はい、それで結構です」 and left there is decided in its words; a
+    line explaining a proposal (「説明いたします。〜を上限とします。」) decides nothing and
+    its 「説明いたします」 is no task; a decision answering 「〜はいつにしますか」 names what was
+    asked about; 「出してもらえる？」 is a request, answered 「はい、明日出します」; the chair
+    answering 「〜をいただけますか」 takes it on; 「発注しておきます」 is 「発注する」."""
+    said = meeting(
+        ("S1", "では、試行は平日のみで始めて、様子を見て土曜を検討するということで"
+               "よろしいでしょうか。"),
+        ("S3", "はい、それで結構です。"),
+        ("S1", "次に、議案第三号について、事務局から説明をお願いします。"),
+        ("S2", "説明いたします。利用料は一回五百円を上限とします。"),
+        ("S4", "説明会はいつにしますか。"),
+        ("S1", "十日の午後にしましょう。"),
+        ("S1", "中島さん、各課への案内文を出してもらえる？今週中に。"),
+        ("S4", "はい、明日出します。"),
+        ("S3", "当日の資料をいただけますか。"),
+        ("S1", "資料ができ次第、お届けします。"),
+        ("S2", "コピー用紙が足りないので、追加で発注しておきます。"),
+    )
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, f.owner, stands_alone(f, lines)) for f in find(said, "S1")] == [
+        ("decision", [1, 2], None, "試行は平日のみで始めて、様子を見て土曜を検討する。"),
+        ("decision", [6], None, "説明会は十日の午後にする。"),
+        ("action", [7, 8], "S4", "各課への案内文を出す。"),
+        ("action", [9, 10], "S1", "資料ができ次第、届ける。"),
+        ("action", [11], "S2", "コピー用紙が足りないので、追加で発注する。"),
     ]
