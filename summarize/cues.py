@@ -73,6 +73,8 @@ JA_WILL_DO = re.compile(r"ます[。]?$")
 JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
                           r"いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
+                          # how it looks, who is there: 「甘いように見えます」「十二組います」
+                          r"見え|[組人名件台社]い|がい|"
                           r"求め|"
                           # what happens, not what someone does: 「印刷費が上がります」
                           r"上がり|下がり|出|増え|減り|かかり|掛かり|変わり|始まり|"
@@ -122,7 +124,7 @@ JA_ASKS = re.compile(
     r"を?お願いでき(?:ます|ません)(?:か|でしょうか)|"
     # said plainly (「出してもらえる？」), a thing asked for (「チラシをいただけますか」), a
     # proposal put as a question to whoever can do it (「半額にできないでしょうか」)
-    r"(?:て|で)(?:もらえる|くれる|もらえない|くれない)[？?]|"
+    r"(?:て|で)(?:もらえる|くれる|もらえない|くれない)[？?]|(?:お願い|頼ん)(?:して|で)(?:も)?いい[？?]|"
     r"を(?:いただけ|もらえ)(?:ます|ません)(?:か|でしょうか)|(?:でき|られ)ないでしょうか")
 #: A sentence that points at what was said before it instead of saying it.
 JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|その点|そちら")
@@ -350,7 +352,8 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                 items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
             motion = None
         if carried and motion is not None:  # the motion's words, or this line's own
-            own = [s for s in decided if not carries_motion(s)]
+            own = [s for s in decided if not carries_motion(s)] or [
+                said for s in decided if (said := _after_carried(s))]
             items.append(Found("decision", [motion, *([agreed] if agreed else []), line.id],
                                _join(own) if own else _motion_words(lines, motion)))
         elif carried and items and items[-1].kind == "decision" and \
@@ -401,6 +404,15 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
     if agreed is not None and motion is not None:  # agreed to in the meeting's last line
         items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
     return items
+
+
+def _after_carried(sentence: str) -> str | None:
+    """What a sentence that carries the motion goes on to decide: 「ご異議なしと認め、表紙は
+    成人式の写真に決定いたしました」 → 「表紙は成人式の写真に決定いたしました」."""
+    found = JA_CARRIED.search(sentence)
+    cut = re.search(r"[、。]\s*(?:よって[、,]?)?", sentence[found.end():]) if found else None
+    rest = sentence[found.end() + cut.end():] if found and cut else ""
+    return rest if japanese(rest) and settles(rest) else None
 
 
 def _motion_words(lines: list[Said], motion: int) -> str:

@@ -54,7 +54,9 @@ _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
                    r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
-_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)で[、,]?$")
+_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)(?:で|に)[、,]?$")
+#: The motion's opening condition: 「ほかにご意見がなければ、」「なければ、」.
+_IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら|ないようですので)[、,]")
 #: The chair's preference as the decision: 「四月からにしたほうがいいね」 → 「四月からにする」.
 _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
                      r"(?=。|$)")
@@ -363,7 +365,7 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
         text = _ja_proposal(text) or text  # a proposal the chair approved
         if _MOVED.search(text):  # 「〜とすることで、（ご異議ございませんか）」
-            text = _MOVED.sub("", text).rstrip("、, ") + "。"
+            text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, ")) + "。"
         text = _RATHER.sub("する", text)
     if japanese(text):
         text = _JA_CALLED.sub("", text)

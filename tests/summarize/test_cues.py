@@ -360,3 +360,28 @@ def test_a_motion_agreed_to_a_casual_request_and_the_chair_answering_one() -> No
         ("action", [9, 10], "S1", "資料ができ次第、届ける。"),
         ("action", [11], "S2", "コピー用紙が足りないので、追加で発注する。"),
     ]
+
+
+def test_a_result_s_own_words_after_the_motion_carried_and_what_is_only_seen() -> None:
+    """「ご異議なしと認め、表紙は〜に決定いたしました」 is decided in the words after 認め (the
+    motion's opening 「ほかにご意見がなければ、」 and its 「〜することに」 are no part of
+    either); how something looks (「甘いように見えます」) and who is there (「十二組います」)
+    are nobody's task; 「お願いしていい？」 is a request."""
+    said = meeting(
+        ("S1", "ほかにご意見がなければ、表紙は写真とすることにご異議ございませんか。"),
+        ("S2", "異議なし。"),
+        ("S1", "ご異議なしと認め、表紙は桜の写真に決定いたしました。"),
+        ("S3", "申請の書類は、計画が甘いように見えます。"),
+        ("S4", "午前に予約している方が十二組います。"),
+        ("S1", "案内の電話を、お願いしていい？"),
+        ("S4", "はい、今日中に電話で案内します。"),
+    )
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, stands_alone(f, lines)) for f in find(said, "S1")] == [
+        ("decision", [1, 2, 3], "表紙は桜の写真に決定した。"),
+        ("action", [6, 7], "電話で案内する。"),
+    ]
+    moved = meeting(("S1", "ほかにご意見がなければ、表紙は写真とすることにご異議ございませんか。"),
+                    ("S2", "異議なし。"), ("S1", "では次の件です。"))
+    assert [stands_alone(f, {x.id: x.text for x in moved}) for f in find(moved, "S1")] == [
+        "表紙は写真とする。"]
