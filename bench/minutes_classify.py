@@ -12,12 +12,20 @@ bench/minutes_eval.py scores the composing method (its `evaluate`), through the 
 With --per-line the model is asked about each line on its own (decision, action or none,
 the transcript before the question so llama.cpp reuses it), and the labels are printed under
 the reference's: how well the model tells the lines apart at all.
+
+With --yes-no FOLDER... each line is asked about as a yes/no question (a minute-taker's
+instruction with examples in the system message) and the model's probability of "yes" read
+from the first token's log-probabilities, not its argmax: the area under the ROC curve
+between the lines where a reference item is stated (an item's last line) and the lines of no
+item, recall and false flags at thresholds, and how many lines the stepwise rules
+(`summarize.cues.find`) did not cite it would add, of a reference item and of none.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import time
@@ -116,10 +124,83 @@ def per_line(client: openai.OpenAI, model: str, folder: Path) -> int:
     return 0
 
 
+YES_NO_SYSTEM = {
+    "ja": ("あなたは議事録係です。会議の文字起こしの一行が、議事録の「決定事項」または「宿題"
+           "（だれかが引き受けた仕事）」に書くべき発言かを判定します。\n書くべき例: 「それでは、"
+           "開館時間は九時からとします。」「承知しました。来週までに見積もりを取ります。」"
+           "「ご異議なしと認め、原案のとおり可決しました。」\n書かない例: 「本日の議題は予算"
+           "です。」「費用はいくらですか。」「去年は二十人でした。」「駐車場が足りないと思い"
+           "ます。」「よろしくお願いします。」「〜してはどうでしょうか。」"),
+    "en": ("You take the minutes. Decide whether one transcript line belongs in the minutes "
+           "as a decision or as an action item someone took on.\nBelongs: \"Then we'll open "
+           "at nine.\" \"Sure, I'll get quotes by Friday.\" \"The motion carries.\"\nDoes "
+           "not: \"Today's agenda is the budget.\" \"How much does it cost?\" \"Last year we "
+           "had twenty.\" \"Thanks, everyone.\" \"Could we try two days?\""),
+}
+YES_NO_QUESTION = {
+    "ja": ("\n\n上の会議で、行[{n}]「{text}」は、会議として何かを決めた発言、または発言者が"
+           "何かの仕事を引き受けた発言ですか。「はい」か「いいえ」の一語で答えてください。"),
+    "en": ("\n\nIn the meeting above, is line [{n}] \"{text}\" where the meeting decides "
+           "something, or where the speaker takes on a task? Answer with one word: yes or no."),
+}
+
+
+def yes_no(client: openai.OpenAI, model: str, folders: list[Path]) -> int:
+    """Each line's probability of "yes" against the reference, and what it adds to the rules."""
+    from summarize.cues import Said, find
+
+    scored: list[tuple[float, int, bool]] = []  # (p yes, 1 item / 0 none, cited by rules)
+    for path in sorted(p for folder in folders for p in folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        language = data["language"]
+        transcript = "\n".join(f"[{s['id']}] {s['speaker']}: {s['text']}"
+                               for s in data["segments"])
+        items = data["reference"]["decisions"] + data["reference"]["action_items"]
+        stated = {item["segments"][-1] for item in items}
+        around = {n for item in items for n in item["segments"]} - stated  # neither
+        said = [Said(s["id"], s["speaker"], s["text"]) for s in data["segments"]]
+        cited = {n for item in find(said, said[0].speaker if said else None)
+                 for n in item.lines}
+        started = time.monotonic()
+        for segment in data["segments"]:
+            answer = client.chat.completions.create(
+                model=model, temperature=0.0, max_tokens=1, logprobs=True, top_logprobs=10,
+                messages=[{"role": "system", "content": YES_NO_SYSTEM[language]},
+                          {"role": "user", "content": transcript + YES_NO_QUESTION[
+                              language].format(n=segment["id"], text=segment["text"])}])
+            content = answer.choices[0].logprobs
+            top = content.content[0].top_logprobs if content and content.content else []
+            yes = sum(math.exp(t.logprob) for t in top
+                      if t.token.strip().lower() in ("はい", "は", "yes"))
+            no = sum(math.exp(t.logprob) for t in top
+                     if t.token.strip().lower() in ("いいえ", "いい", "い", "no"))
+            if segment["id"] not in around:
+                scored.append((yes / max(yes + no, 1e-9), int(segment["id"] in stated),
+                               segment["id"] in cited))
+        print(f"{path.name}: {len(data['segments'])} lines, {time.monotonic() - started:.0f} s")
+    items_p = [p for p, label, _ in scored if label]
+    none_p = [p for p, label, _ in scored if not label]
+    if not items_p or not none_p:
+        return 1
+    auc = sum((a > b) + 0.5 * (a == b) for a in items_p for b in none_p) / (
+        len(items_p) * len(none_p))
+    print(f"lines of an item {len(items_p)}, of none {len(none_p)}, AUC {auc:.3f}")
+    for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9):
+        flagged = [(label, cited) for p, label, cited in scored if p >= threshold]
+        new = [label for label, cited in flagged if not cited]
+        print(f"p(yes) >= {threshold}: items {sum(label for label, _ in flagged)}/"
+              f"{len(items_p)}, none {sum(1 for label, _ in flagged if not label)}/"
+              f"{len(none_p)}; not cited by the rules: {sum(new)} of an item, "
+              f"{len(new) - sum(new)} of none")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "bench" / "minutes_reference")
     parser.add_argument("--per-line", action="store_true")
+    parser.add_argument("--yes-no", type=Path, nargs="+", metavar="FOLDER",
+                        help="each line's p(yes) against these folders' references")
     args = parser.parse_args()
     settings = Settings(llm_backend="embedded", llm_model_file=default_model_path(),
                         llm_threads=2)
@@ -128,6 +209,8 @@ def main() -> int:
     config = chosen.config
     client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "none",
                            timeout=config.timeout)
+    if args.yes_no:
+        return yes_no(client, config.model, args.yes_no)
     if args.per_line:
         return per_line(client, config.model, args.folder)
     totals: dict[str, Score] = {}

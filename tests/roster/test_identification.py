@@ -209,3 +209,59 @@ def test_two_enrolled_voices_the_diarizer_merged_are_told_apart(
                 decoded(recording, tmp_path), split))
             held = {f.person: f.pure for f in found}  # who said most of each speaker's speech
             assert len(found) == 4 and {"山本花子", "小林恵子"} <= set(held), held
+
+
+def test_the_diarize_stage_splits_two_enrolled_voices_it_merged_and_names_them(
+        engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """The stage's own path, from stored voiceprints to stored speakers: 山本花子 and 小林恵子
+    enrolled from c1-ja (a speaker per person, their own lines, confirmed on the meeting
+    page's way: `edits.enrol`); finding the speakers of c4-ja again, where the starter
+    diarizer merges their voices, stores four speakers and suggests each of them for one."""
+    import shutil
+
+    from gijiroku import audio
+    from gijiroku.domain import Segment, Transcript, Word
+    from gijiroku.options import MeetingOptions
+
+    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
+    roster.import_csv(engine, (CAST / "roster.csv").read_bytes(), "cast")
+    encoder = load_voice_encoder(settings.voiceprint_model)
+    enrolment = CAST / "c1-ja.flac"
+    script = json.loads(enrolment.with_suffix(".json").read_text(encoding="utf-8"))
+    own = [SpeakerTurn(line["start"], line["end"], line["speaker"]) for line in script["lines"]]
+    voices = encoder.voices(decoded(enrolment, tmp_path), own)
+    people = sorted(voices)
+    enrolled = seed_meeting(engine, settings.data_dir)
+    with session_scope(engine) as session:
+        repository.save_speakers(session, meeting_id=enrolled, speakers=[
+            Speaker(f"S{n}", who, voice=voices[who]) for n, who in enumerate(people, 1)])
+    for n, who in enumerate(people, 1):
+        assert edits.enrol(engine, enrolled, f"S{n}", who).voiceprint is not None
+
+    # c4-ja stored as transcribed (its script's lines, a word each) with its recording
+    recording = CAST / "c4-ja.flac"
+    lines = json.loads(recording.with_suffix(".json").read_text(encoding="utf-8"))["lines"]
+    transcript = Transcript(language="ja", duration=lines[-1]["end"] + 1, segments=[
+        Segment(start=x["start"], end=x["end"], text=x["text"], source=n, words=[
+            Word(x["start"], x["end"], x["text"], 0.9)]) for n, x in enumerate(lines)])
+    with session_scope(engine) as session:
+        meeting = repository.create_meeting(
+            session, title="c4-ja", source_name="c4-ja.flac", source_path="",
+            content_hash="c4", options=MeetingOptions(language="ja"))
+        folder = settings.data_dir / "meetings" / meeting.id
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(recording, folder / "original.flac")
+        meeting.source_path = f"meetings/{meeting.id}/original.flac"
+        # decoded as a job left it: the samples are made again from the recording when used
+        meeting.audio_path = f"meetings/{meeting.id}/{audio.DECODED_NAME}"
+        repository.save_transcript(session, meeting_id=meeting.id, transcript=transcript)
+        for stage in ("decode", "transcribe"):
+            repository.mark_stage_done(session, meeting.id, stage)
+        meeting_id = meeting.id
+    run_rerun(engine, settings, meeting_id, Rerun("diarize"))
+    with session_scope(engine) as session:
+        speakers = repository.load_speakers(session, meeting_id)
+    suggested = [s.suggestion.person.name for s in speakers if s.suggestion is not None]
+    assert len(speakers) == 4, [(s.label, s.suggestion) for s in speakers]
+    assert {"山本花子", "小林恵子"} <= set(suggested)
+    assert len(suggested) == len(set(suggested))  # nobody suggested for two speakers
