@@ -18,7 +18,9 @@ and action items a clerk would write. With `--from-recordings`, files that name 
 and items are then matched by their text alone.
 
 Reported per meeting, per language and in total: reference items found (a produced item of
-the same kind matches it), produced items that match no reference item, produced items whose
+the same kind matches it) and, whatever the wording, found at their line (an item of the
+same kind cites the line the reference item is stated in), produced items that match no
+reference item, produced items whose
 cited lines carry them (at least half of the item's words, or character pairs in Japanese,
 are in those lines), duplicates (an item that repeats another, of either kind), decisions
 that are a question, a greeting or an agenda announcement copied from the transcript, and
@@ -72,6 +74,7 @@ class Score:
     not_decisions: int = 0
     citations: int = 0
     valid_citations: int = 0
+    at_line: int = 0  # reference items whose line an item of their kind cites
 
     def add(self, other: Score) -> None:
         for name in vars(self):
@@ -85,10 +88,20 @@ def score_items(produced: list[str], reference: list[str]) -> tuple[int, int]:
     return found, unmatched
 
 
+def at_their_line(minutes: Minutes, reference: dict[str, Any]) -> int:
+    """Reference items the minutes found whatever their wording: an item of the same kind
+    cites the line the reference item is stated in (its last line)."""
+    cited = {"decisions": {n for d in minutes.decisions for n in d.segments},
+             "action_items": {n for a in minutes.action_items for n in a.segments}}
+    return sum(1 for kind, lines in cited.items() for item in reference[kind]
+               if item["segments"] and item["segments"][-1] in lines)
+
+
 def evaluate(minutes: Minutes, reference: dict[str, Any],
-             segments: dict[int, str] | None = None) -> Score:
+             segments: dict[int, str] | None = None, by_line: bool = True) -> Score:
     """How `minutes` compare with the `reference` of a meeting whose lines are `segments`
-    (number -> text)."""
+    (number -> text); `by_line`: the lines are the reference's own (not a recording's, whose
+    lines are numbered as the recogniser cut them)."""
     segments = segments or {}
     items = [(d.text, d.segments) for d in minutes.decisions] + [
         (a.task, a.segments) for a in minutes.action_items]
@@ -113,6 +126,7 @@ def evaluate(minutes: Minutes, reference: dict[str, Any],
         unmatched=extra_d + extra_a,
         citations=kept + minutes.dropped_citations,
         valid_citations=kept,
+        at_line=at_their_line(minutes, reference) if by_line else 0,
     )
 
 
@@ -120,7 +134,8 @@ def print_totals(totals: dict[str, Score]) -> None:
     """A line per language, then the total."""
     for key, total in sorted(totals.items(), key=lambda kv: kv[0] == "TOTAL"):
         found = f"{100 * total.found / total.reference:.0f} %" if total.reference else "-"
-        print(f"{key}: found {total.found}/{total.reference} ({found}), "
+        print(f"{key}: found {total.found}/{total.reference} ({found}; "
+              f"{total.at_line} at their line), "
               f"unmatched {total.unmatched}/{total.produced}, "
               f"carried {total.carried}/{total.produced}, duplicates {total.duplicates}, "
               f"copied non-decisions {total.not_decisions}, "
@@ -268,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         took = time.monotonic() - started
         minutes = checked_minutes(out, request, {s.id: s.name for s in meeting.speakers})
         lines = {s.id: s.text for s in meeting.segments if s.id is not None}
-        score = evaluate(minutes, data["reference"], lines)
+        score = evaluate(minutes, data["reference"], lines,
+                         by_line=not (args.from_recordings and data.get("recording")))
         if args.show:
             show(minutes, data["reference"])
         score.seconds = took
