@@ -55,6 +55,8 @@ def test_evaluation_reports_found_unmatched_and_valid_citations() -> None:
         carried = re.search(r"(\d+)/(\d+) carried by their lines", line)
         assert carried is not None and int(carried.group(1)) == int(carried.group(2)) - 1
         assert "0 duplicates, 0 copied non-decisions" in line
+    total = re.search(r"found (\d+)/(\d+) \(\d+ %; (\d+) at their line\)", lines[-1])
+    assert total is not None and total.group(1) == total.group(2) == total.group(3)
     citations = re.search(r"valid citations (\d+)/(\d+)", lines[-1])
     assert citations is not None
     valid, cited = map(int, citations.groups())
@@ -65,3 +67,18 @@ def test_similarity_works_for_japanese_and_english() -> None:
     assert similarity("総合防災訓練は十月に実施する。", "防災訓練を十月に実施する") > 0.5
     assert similarity("Replace the laptops in January", "replace laptops in january.") > 0.8
     assert similarity("防災訓練", "Replace the laptops") == 0.0
+
+
+def test_an_item_is_found_at_its_line_by_an_item_of_its_kind_whatever_its_wording() -> None:
+    from bench.minutes_eval import at_their_line
+    from gijiroku.domain import ActionItem, Decision, Minutes
+
+    reference = {"decisions": [{"text": "開館を九時とする。", "segments": [3, 4]}],
+                 "action_items": [{"task": "案内を配る", "segments": [6]},
+                                  {"task": "見積もりを取る", "segments": [8]}]}
+    minutes = Minutes(decisions=[Decision("九時開館", [4])],
+                      action_items=[ActionItem("配布する", segments=[5, 6]),
+                                    ActionItem("開館を九時とする", segments=[3])])
+    assert at_their_line(minutes, reference) == 2  # not line 8; line 3 is not where it was stated
+    minutes.decisions[0].segments = [8]
+    assert at_their_line(minutes, reference) == 1  # a decision citing a task's line is none
