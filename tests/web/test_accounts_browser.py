@@ -129,6 +129,8 @@ def test_an_admin_reads_the_steps_in_the_audit_log_and_checks_its_chain(
         meeting = repository.list_meetings(session, "総務委員会")[0][-1].id
     page.goto(f"{server.address}/meetings/{meeting}")
     page.wait_for_selector("#group-select option[value='福祉課']", state="attached")
+    # the groups and the meeting's document load apart: wait for the document's group
+    page.wait_for_function("() => document.getElementById('group-name').textContent !== ''")
     assert page.inner_text("#group-name") == "総務課"
     page.select_option("#group-select", "福祉課")
     page.click("#group-move")
