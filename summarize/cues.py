@@ -247,10 +247,15 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
             return False
         if JA_STATE.search(sentence):
             return False
-        return bool(JA_TAKES_ON.search(sentence)) or (
-            not by_chair and bool(JA_WILL_DO.search(sentence))
-            and not JA_NOT_DOING.search(sentence) and not JA_IF.search(sentence))
+        return bool(JA_TAKES_ON.search(sentence)) or (not by_chair and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
+
+
+def _will_do(sentence: str) -> bool:
+    """A Japanese sentence in the polite future of a verb of doing (「作ります」), not a
+    state, a thought or what would happen under a condition."""
+    return bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence) and \
+        not JA_IF.search(sentence)
 
 
 def accepts(sentence: str) -> bool:
@@ -314,9 +319,8 @@ def _acknowledged(parts: list[str], by_chair: bool, after_other: bool) -> list[s
     will do (not the chair's own task: 「私のほうで」)."""
     if not (by_chair and after_other and len(parts) > 1 and accepts(parts[0])):
         return []
-    return [s for s in parts[1:] if JA_WILL_DO.search(s) and not JA_NOT_DOING.search(s)
-            and not JA_WHO.search(s) and not courtesy(s) and not JA_PROCEDURE.search(s)
-            and not asks(s) and not JA_IF.search(s)]
+    return [s for s in parts[1:] if _will_do(s) and not JA_WHO.search(s) and not courtesy(s)
+            and not JA_PROCEDURE.search(s) and not asks(s)]
 
 
 def find(lines: list[Said], chair: str | None) -> list[Found]:
@@ -337,9 +341,10 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
         if not decided and japanese(line.text):
             decided = _acknowledged(parts, line.speaker == chair,
                                     bool(index) and lines[index - 1].speaker != chair)
+        as_moved = _as_moved(decided)
         carried = any(carries_motion(s) for s in parts) or (
-            motion is not None and japanese(line.text) and _as_moved(decided))
-        if _as_moved(decided) and (carried or motion is None):
+            motion is not None and japanese(line.text) and as_moved)
+        if as_moved and (carried or motion is None):
             decided = []  # the motion's words say what was decided
             if not carried and items and items[-1].kind == "decision" and \
                     line.id - items[-1].lines[-1] <= 3:  # 「異議なし」, then 「そのように決定」

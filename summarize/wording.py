@@ -329,6 +329,30 @@ def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str
     return worded(item, said, style)[0]
 
 
+def _request_says_it(sentence: str, answer: str, asked: str) -> bool:
+    """The request an answer takes on says the task better than the answer does (`answer`:
+    the answer's sentence that says what is done, `asked`: the request)."""
+    if _POINTS_BACK.search(sentence) or _says_little(_without_due(_unprefaced(answer))):
+        return True
+    if not japanese(answer):  # "I'll have a draft out": the request names it
+        return bool(_VAGUE.search(_unprefaced(answer)))
+    request = _ja_request(_unprefaced(asked))
+    if not request:
+        return False
+    named, own = _named(request), _named(plain(answer))
+    # 「移行の手順書はまとめてもらえますか」「はい、手順書はまとめておきます」: a clerk writes
+    # what was asked when the answer repeats less of it
+    if named > own and containment(_task(answer), asked) >= REPEATS:
+        return True
+    # 「明日中に全議員へ通知します」 for 「決定した日程を各議員に文書で通知してください」: the
+    # same doing, and the request says what is done
+    if named > own and (doing := _doing(request)) is not None and \
+            doing == _doing(plain(_without_due(answer))) and _news(_task(answer), asked) <= 1:
+        return True
+    # 「資料をまとめて提出します」: the answer's object is a word for whatever was asked
+    return bool(_VAGUE.search(_task(answer))) and named >= NAMES_MORE * own
+
+
 def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str, list[int]]:
     """`stands_alone`'s sentence, with the lines before the item it also draws on (a noun
     said in full there): the item cites them too."""
@@ -336,26 +360,7 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
     if item.kind == "action" and item.context:
         asked = _asked_in(said.get(item.context[0], ""))
         answer = _answer_part(sentence)
-        if asked and (
-                _POINTS_BACK.search(sentence)
-                or _says_little(_without_due(_unprefaced(answer)))
-                # 「移行の手順書はまとめてもらえますか」「はい、手順書はまとめておきます」: a
-                # clerk writes what was asked when the answer repeats less of it
-                or (japanese(answer) and (request := _ja_request(_unprefaced(asked)))
-                    and _named(request) > _named(plain(answer))
-                    and containment(_task(answer), asked) >= REPEATS)
-                # 「明日中に全議員へ通知します」 for 「決定した日程を各議員に文書で通知して
-                # ください」: the same doing, and the request says what is done
-                or (japanese(answer) and (request := _ja_request(_unprefaced(asked)))
-                    and _named(request) > _named(plain(answer))
-                    and _doing(request) is not None
-                    and _doing(request) == _doing(plain(_without_due(answer)))
-                    and _news(_task(answer), asked) <= 1)
-                # 「資料をまとめて提出します」, "I'll have a draft out": the request names it
-                or (_VAGUE.search(_task(answer) if japanese(answer) else _unprefaced(answer))
-                    and (not japanese(answer) or (
-                        (request := _ja_request(_unprefaced(asked)))
-                        and _named(request) >= NAMES_MORE * _named(plain(answer)))))):
+        if asked and _request_says_it(sentence, answer, asked):
             sentence = asked
     parts = sentences(sentence)
     if item.kind == "action" and len(parts) > 1:

@@ -100,8 +100,9 @@ _PUT = re.compile(r"を?(?:一括)?議題と(?:いた)?(?:し|致し)ます|(?<=
 _PUT_SAID = "ギダイトイタシマス|ギダイトシマス"
 #: A bill as heard: its kind (checked by sound), 第 or a homophone, a number, 号 or 合 (or
 #: 語, 後: ゴウ as ゴ; 「性感大産後」 is 請願第3号) ...
+_GO_HEARD = "[号合語後]"
 _BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
-                         r")\s*[号合語後]")
+                         r")\s*" + _GO_HEARD)
 #: ... its 第 written in katakana (「ギアンダイ百合」), and 百 heard as 博 (ハク for ヒャク:
 #: 「議案題博語及び議案題博1号」, a plenary on an AMD EPYC): read as 第 and 百 first.
 _DAI_HEARD = re.compile(r"ダイ(?=\s*[0-9０-９〇零一二三四五六七八九十百千万博])")
@@ -324,6 +325,7 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
             carried = whole if by_chair and result is None and _declares(sentence) else ""
             if by_chair:
                 found_carried = result is None and _carries(sentence)
+            bills = _bills(sentence) if by_chair and not result else []  # (the chair's)
             if result:
                 sentence = whole
                 word, committee = result
@@ -336,11 +338,11 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
                     found.votes.append(Vote(bill, method, word, segments, committee=committee))
                     _on_the_agenda(found.agenda, bill)
                 method, motion, named = None, None, []
-            elif by_chair and (bills := _bills(sentence)):
+            elif bills:
                 named = bills
             if not result and by_chair and (referred := _REFERRED.search(sentence)) and \
                     not _MOTION.search(sentence):
-                referred_bills: list[str | None] = [*(_bills(sentence) or current)]
+                referred_bills: list[str | None] = [*(bills or current)]
                 for bill in referred_bills or [None]:
                     found.votes.append(Vote(bill, None, "付託", [line.id],
                                             committee=referred.group(1)))
@@ -474,7 +476,7 @@ def _next_item(numbered: re.Match[str], said: str, last: int | None) -> bool:
     return last is not None and to_int(numbered.group(2)) == last + 1 and \
         BILL.match(said, numbered.start()) is None and \
         _kind_heard(numbered.group(1)) is None and \
-        re.match(r"\s*[号合語後]", said[numbered.end(2):]) is None
+        re.match(r"\s*" + _GO_HEARD, said[numbered.end(2):]) is None
 
 
 def _title(text: str) -> str:
