@@ -739,6 +739,7 @@ def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
     page.locator("#proceedings").screenshot(path=str(ARTIFACTS / "council-panel.png"))
     # the 会議録 in Word, as the clerk downloads it
     link = page.locator("#exports a[data-layout='kaigiroku']").first
+    link.evaluate("a => { window.kaigirokuLink = a; }")
     with page.expect_download() as download:
         link.click()
     path = tmp_path / "kaigiroku.docx"
@@ -752,6 +753,12 @@ def test_the_council_record_panel_in_the_browser(served: Server, browser: Any,
     line = httpx.get(api).json()["segments"][8]
     assert httpx.patch(f"{api}/segments/{line['id']}", json={
         "text": "その、その件につきましては、対象はおよそ一万二千世帯です。"}).status_code == 200
+    # the page redraws the changed line; the download links under the clerk's pointer stay
+    # the same elements (a link replaced mid-click swallows the click)
+    page.wait_for_function("() => [...document.querySelectorAll('#segments .seg .text')]"
+                           ".some((t) => t.textContent.startsWith('その、その件'))")
+    assert page.evaluate("() => document.querySelector(\"#exports a[data-layout='kaigiroku']\")"
+                         " === window.kaigirokuLink")
     page.click("#tidy-box summary")
     accept = page.locator(f"#tidy-list button[data-accept='{line['id']}']")
     accept.click()

@@ -11,28 +11,36 @@ export function renderActions() {
   for (const id of ["rerun-minutes", "rerun-speakers", "apply-dictionary"]) {
     document.getElementById(id).disabled = !state.doc.segments.length || busy();
   }
-  renderExports();
 }
 
-function renderExports() {
+// The download links are made once and only their addresses follow the choices: a link
+// redrawn under the pointer (each time the meeting reloads) would swallow the clerk's click.
+function exportLinks() {
   const transcript = document.getElementById("export-transcript").checked;
   const cleanup = document.getElementById("export-cleanup").value;
   const copy = document.getElementById("export-copy").value;
-  const council = ["docx", "pdf"].map((format) => {
-    const query = new URLSearchParams({ format, layout: "kaigiroku", cleanup, copy });
-    return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "",
-                     "data-layout": "kaigiroku" },
-              T.kaigiroku_export + " " + format.toUpperCase());
-  });
-  document.getElementById("exports").replaceChildren(...FORMATS.map((format) => {
-    const query = new URLSearchParams({ format, transcript: String(transcript), cleanup, copy });
-    return el("a", { class: "button secondary", href: BASE + "/export?" + query, download: "" },
-              format.toUpperCase());
-  }), ...council);
+  const query = (fields) => BASE + "/export?" + new URLSearchParams({ ...fields, cleanup, copy });
+  return [
+    ...FORMATS.map((format) => ({
+      href: query({ format, transcript: String(transcript) }), label: format.toUpperCase() })),
+    ...["docx", "pdf"].map((format) => ({
+      href: query({ format, layout: "kaigiroku" }), layout: "kaigiroku",
+      label: T.kaigiroku_export + " " + format.toUpperCase() })),
+  ];
 }
-document.getElementById("export-transcript").addEventListener("change", renderExports);
-document.getElementById("export-cleanup").addEventListener("change", renderExports);
-document.getElementById("export-copy").addEventListener("change", renderExports);
+
+function renderExports() {
+  const box = document.getElementById("exports");
+  const links = exportLinks();
+  if (box.children.length === links.length) {
+    links.forEach((link, i) => box.children[i].setAttribute("href", link.href));
+    return;
+  }
+  box.replaceChildren(...links.map((link) => el("a", {
+    class: "button secondary", href: link.href, download: "", "data-layout": link.layout },
+    link.label)));
+}
+renderExports();
 
 document.getElementById("rerun-minutes").addEventListener("click", async () => {
   // items no person edited are replaced by the new minutes: ask before losing them
