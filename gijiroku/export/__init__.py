@@ -18,7 +18,14 @@ from gijiroku import copies, roster
 from gijiroku.council.record import Record, proceedings_of
 from gijiroku.domain import Meeting, as_utc
 from gijiroku.errors import InvalidInputError
-from gijiroku.export.document import CLEANUPS, NOTES, Cleanup, ExportDocument, build_document
+from gijiroku.export.document import (
+    CLEANUPS,
+    NOTES,
+    STATE_NAMES,
+    Cleanup,
+    ExportDocument,
+    build_document,
+)
 from gijiroku.export.text import to_markdown, to_srt, to_vtt
 from gijiroku.principal import Principal
 from gijiroku.result import result_document
@@ -127,6 +134,9 @@ def _kaigiroku(engine: Engine, meeting_id: str, format: str, cleanup: Cleanup,
     document = build_kaigiroku(shown, record, proceedings, kind=options.kind,
                                meeting_date=options.date or f"{as_utc(row.created_at):%Y-%m-%d}",
                                cleanup=cleanup)
+    if meeting.state in ("draft", "review"):  # a record nobody approved says so, under its date
+        document.notes.insert(0, NOTES["ja"]["draft"].format(
+            state=STATE_NAMES["ja"][meeting.state]))
     if meeting.marks and chosen == "official":
         document.blocks += [Block("note", "〔" + NOTES["ja"]["official"] + "〕"),
                             *(Block("note", line) for line in copies.mark_list(meeting))]

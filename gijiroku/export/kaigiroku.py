@@ -61,7 +61,7 @@ class Kaigiroku:
     signature: str
     signers: list[tuple[str, str]]  # (role, name)
     language: str = "ja"
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the copy, printed under the date
 
 
 def zenkaku(text: str) -> str:
@@ -245,9 +245,16 @@ __all__ = ["SIGNATURE_COMMITTEE", "SIGNATURE_LAW", "Block", "Kaigiroku", "build_
            "clock_ja", "heading", "wareki", "zenkaku"]
 
 
+def note_line(note: str) -> str:
+    """A note on the copy (a draft nobody approved, no proceedings yet) as the record prints
+    it under the date: in 〔 〕, apart from what was said."""
+    return f"〔{note.rstrip('。')}〕"
+
+
 def to_markdown(doc: Kaigiroku) -> str:
     """The 会議録 as Markdown: the same order and words as the Word and PDF copies."""
     out = [f"# {doc.title}", "", doc.when + (f"　{doc.opened}" if doc.opened else ""), ""]
+    out += [line for note in doc.notes for line in (note_line(note), "")]
     if not doc.committee:
         out += ["## 議事日程", "", *[f"- {line}" for line in doc.agenda or ["（なし）"]], "",
                 "## 本日の会議に付した事件", "", "- 議事日程のとおり", ""]

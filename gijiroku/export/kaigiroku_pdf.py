@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from gijiroku.errors import ConfigError
-from gijiroku.export.kaigiroku import Kaigiroku
+from gijiroku.export.kaigiroku import Kaigiroku, note_line
 from gijiroku.export.pdf import FAMILY, INK, MUTED, bundled_font
 
 SIZE, LINE = 10.5, 6.2
@@ -54,6 +54,8 @@ def to_pdf(document: Kaigiroku, font: Path | None = None) -> bytes:
     text(document.title, size=15, align="C")
     text(document.when + (f"　{document.opened}" if document.opened else ""), align="C",
          before=2)
+    for note in document.notes:
+        text(note_line(note), align="C", before=1)
     pdf.ln(4)
     sections: list[tuple[str, list[str]]] = []
     if not document.committee:

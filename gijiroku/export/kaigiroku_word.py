@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from gijiroku.errors import ConfigError
-from gijiroku.export.kaigiroku import Kaigiroku
+from gijiroku.export.kaigiroku import Kaigiroku, note_line
 from gijiroku.export.word import a4
 
 EAST_ASIAN_FONT = "Yu Mincho"
@@ -89,6 +89,8 @@ def to_docx(document: Kaigiroku, template: Path | None = None) -> bytes:
 
     put(document.title, "会議録 表題")
     put(document.when + (f"　{document.opened}" if document.opened else ""), "会議録 日時")
+    for note in document.notes:
+        put(note_line(note), "会議録 注記")
     if not document.committee:
         put("議事日程", "会議録 見出し")
         for line in document.agenda or ["（なし）"]:

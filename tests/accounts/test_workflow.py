@@ -19,6 +19,7 @@ from gijiroku.errors import EditConflictError
 from gijiroku.export import export_meeting
 from tests.accounts.test_access import bearer, in_section, people
 from tests.api.test_api import LOCAL
+from tests.marks.test_copies import texts_of
 from tests.seed import seed_meeting
 
 
@@ -40,6 +41,14 @@ def test_an_approved_meeting_is_read_only_until_reopened_with_a_reason(
                            headers=bearer(tokens[role])).status_code
 
     assert client.get(base, headers=bearer(tokens["viewer"])).json()["state"] == "draft"
+    # a copy of the draft says it is one, in every format and in the council's layout
+    assert "この写しは下書きです（下書き：未承認）" in export_meeting(
+        engine, meeting, "md").content.decode()
+    assert "〔この写しは下書きです（下書き：未承認）〕" in export_meeting(
+        engine, meeting, "md", layout="kaigiroku").content.decode()
+    texts = texts_of(engine, meeting, "official")
+    for copy in ("minutes.docx", "minutes.pdf", "kaigiroku.docx", "kaigiroku.pdf"):
+        assert "未承認" in texts[copy], copy
     assert state("viewer", "review") == 403
     assert state("editor", "review") == 200
     line = client.patch(f"{base}/segments/1", json={"text": "ただいまから総務委員会を開会します。"},
@@ -64,7 +73,10 @@ def test_an_approved_meeting_is_read_only_until_reopened_with_a_reason(
     with pytest.raises(EditConflictError):
         edits.rename_speaker(engine, meeting, "S1", "議長")
     # the export says the state (an approved copy, not a draft)
-    assert "承認済" in export_meeting(engine, meeting, "md").content.decode()
+    approved = export_meeting(engine, meeting, "md").content.decode()
+    assert "承認済" in approved and "未承認" not in approved
+    record = export_meeting(engine, meeting, "md", layout="kaigiroku").content.decode()
+    assert "下書き" not in record
     assert state("approver", "published") == 200
     # reopening needs a reason
     assert state("approver", "review") == 422
