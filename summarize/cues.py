@@ -125,7 +125,9 @@ JA_ASKS = re.compile(
     # said plainly (「出してもらえる？」), a thing asked for (「チラシをいただけますか」), a
     # proposal put as a question to whoever can do it (「半額にできないでしょうか」)
     r"(?:て|で)(?:もらえる|くれる|もらえない|くれない)[？?]|(?:お願い|頼ん)(?:して|で)(?:も)?いい[？?]|"
-    r"を(?:いただけ|もらえ)(?:ます|ません)(?:か|でしょうか)|(?:でき|られ)ないでしょうか")
+    r"を(?:いただけ|もらえ)(?:ます|ません)(?:か|でしょうか)|(?:でき|られ)ないでしょうか|"
+    # an order: 「案をまとめてくれ」「回しておいてくれないか」
+    r"(?:て|で)くれ(?:ない)?(?:か)?(?=[。！!？?]?$)")
 #: A sentence that points at what was said before it instead of saying it.
 JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|その点|そちら")
 #: A motion put to the meeting, and the answer that carries it.
@@ -149,7 +151,8 @@ EN_SETTLES = re.compile(
 #: The chair proposing what is done ("So let's run the drive over three weeks"), unless it
 #: runs the meeting or puts the matter off ("let's move on", "let's look at prices first").
 EN_PROPOSES = re.compile(r"\blet's (?!not\b)\w+", re.IGNORECASE)
-EN_DEFERS = re.compile(r"\blet's (?:start|begin|get started|move on|turn|go on|go to|go back|"
+EN_DEFERS = re.compile(r"\blet's (?:start|begin|get started|get going|get underway|kick off|"
+                       r"move on|turn|go on|go to|go back|"
                        r"take a (?:break|look)|look|see|talk|discuss|think|hear|wait|meet|"
                        r"come back|revisit|check|hold off|park|table|keep (?:it|this) short)\b|"
                        r"\b(?:first|later|next (?:week|month|time|meeting))\b", re.IGNORECASE)
@@ -178,7 +181,9 @@ JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
     r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜(?:日)?)?|今週の.曜(?:日)?|"
     r"[月火水木金土日]曜(?:日)?|"
-    r"年度内|年内|月内|次回の(?:委員会|会議|定例)|明日|明後日|本日中|今日中)"
+    r"年度内|年内|月内|明日|明後日|本日中|今日中|"
+    # a meeting: 「次回の委員会」「次の審議会」「三月の幹部会議」
+    f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:委員会|会議|定例会?|審議会|打合せ|打ち合わせ))"
     r"(?:まで(?:に)?)?")
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of \w+|(?:next )?(?:monday|tuesday|wednesday|"

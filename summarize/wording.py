@@ -61,6 +61,10 @@ _IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら
 _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
                      r"(?=。|$)")
 #: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
+#: A decision reported as made (「表紙は成人式の写真に決定しました」「〜することに決まった」):
+#: the minutes state it (「〜とする」「〜する」).
+_DECIDED_AS = re.compile(r"(?P<doing>こと)?に(?:決定|決ま)(?:した|しました|いたしました|"
+                         r"った|りました)。$")
 _GOING_WITH = re.compile(r"で(?:行|い)く。$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
@@ -72,6 +76,8 @@ _LIGHT_VERBS = frozenset({"have", "do", "get", "make", "take", "handle", "sort",
                           "into", "out", "up"})
 #: An answer whose object is a word for whatever was asked (「資料を」「書類は」), or "have"
 #: something done ("I'll have a draft out by Friday").
+_KANJI = re.compile(r"[一-龥]")
+_QUESTION = re.compile(r"(?:か|\?|？)[。]?$")
 _VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を|は|も)|^have\b", re.IGNORECASE)
 #: An answer that points at the request instead of saying the task ("I'll do it").
 _POINTS_BACK = re.compile(r"\b(?:it|that|those|them|this|these|her|him|one)\b|"
@@ -161,6 +167,32 @@ def _ja_request(sentence: str) -> str | None:
     return head.rstrip("、") + "。"
 
 
+#: What follows a verb's な when it says the thing must be done: 「お伝えしないとね」
+#: 「出さなければなりません」「確認しなくてはいけない」「やらなきゃ」「決めないと」.
+_DUTY_TAIL = re.compile(r"^(?:いと|ければ|くては|くちゃ|きゃ)(?:いけ(?:ない|ません)|"
+                        r"なら(?:ない)|なりません|だめ(?:だ|です)?)?(?:ね|な|よ|よね)?[。！!]?$")
+
+
+def _ja_duty(sentence: str) -> str | None:
+    """What a Japanese sentence says must be done, as the task: 「その方たちには電話で時間の
+    変更をお伝えしないとね」 → 「その方たちには電話で時間の変更を伝える。」."""
+    morphemes = list(_tokenizer().tokenize(sentence.strip()))
+    for i in range(1, len(morphemes)):
+        if morphemes[i].dictionary_form() != "ない" or \
+                morphemes[i].part_of_speech()[0] != "助動詞":
+            continue
+        tail = morphemes[i].surface()[1:] + "".join(m.surface() for m in morphemes[i + 1:])
+        verb = morphemes[i - 1]
+        if verb.part_of_speech()[0] != "動詞" or not _DUTY_TAIL.match(tail):
+            continue
+        start, base = i - 1, verb.dictionary_form()
+        if base in ("する", "いたす") and i >= 3 and morphemes[i - 3].surface() == "お" and \
+                morphemes[i - 2].part_of_speech()[0] == "動詞":  # 「お伝えし」 → 伝える
+            start, base = i - 3, morphemes[i - 2].dictionary_form()
+        return "".join(m.surface() for m in morphemes[:start]) + base + "。"
+    return None
+
+
 def _ja_proposal(sentence: str) -> str | None:
     """A Japanese proposal as what it proposes: 「図書館を追加したいと考えています」 → 「図書館を
     追加する」, 「二回に増やしてはどうでしょうか」 → 「二回に増やす」."""
@@ -189,12 +221,24 @@ def _without_due(text: str) -> str:
 
 
 def _says_little(text: str) -> bool:
-    """A task that names hardly anything ("the quotes", 「それをやる」, 「当たってみる」: no
-    noun): the request it answers says it better."""
+    """A task that names hardly anything ("the quotes", 「それをやる」, 「当たってみる」, 「今日と
+    明日で連絡する」: no noun but when and the doing itself): the request it answers says it
+    better."""
     if japanese(text):
-        return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)) < 6 or not any(
-            m.part_of_speech()[0] == "名詞" for m in _tokenizer().tokenize(text))
+        return len(re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", text)) < 6 or \
+            not _ja_things(text)
     return len(tokens(text) - COMMON - _LIGHT_VERBS) < 2
+
+
+def _ja_things(text: str) -> list[str]:
+    """The nouns a Japanese text names as things: not when (今日, 来週, 中旬), not a count,
+    not the noun of its doing (連絡 in 「連絡します」)."""
+    morphemes = list(_tokenizer().tokenize(text))
+    return [m.surface() for i, m in enumerate(morphemes)
+            if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] != "数詞"
+            and m.part_of_speech()[2] not in ("副詞可能", "助数詞可能")
+            and not (i + 1 < len(morphemes) and m.part_of_speech()[2] == "サ変可能"
+                     and morphemes[i + 1].dictionary_form() in ("する", "いたす", "致す"))]
 
 
 def _unprefaced(text: str) -> str:
@@ -206,9 +250,18 @@ def _unprefaced(text: str) -> str:
 
 
 def _asked_in(line: str) -> str | None:
-    """The request a line makes (its last), if any."""
-    asked = [s for s in sentences(line) if JA_ASKS.search(s) or _EN_ASKING.search(s)]
-    return asked[-1] if asked else None
+    """The request a line makes (its last), if any; a bare one (「田村さん、お願いしていい？」)
+    asks for what the sentence before it says must be done."""
+    said = sentences(line)
+    asked = [i for i, s in enumerate(said) if JA_ASKS.search(s) or _EN_ASKING.search(s)]
+    if not asked:
+        return None
+    last = asked[-1]
+    request = _ja_request(_JA_CALLED.sub("", _unprefaced(said[last]))) if japanese(line) else None
+    if request is not None and last > 0 and not _ja_things(request) and \
+            (duty := _ja_duty(said[last - 1])) is not None:
+        return duty
+    return said[last]
 
 
 def _task(text: str) -> str:
@@ -225,6 +278,39 @@ def _named(text: str) -> int:
 _ASKED_ABOUT = re.compile(r"(?:^|[、。])([^、。？?]{1,16}?)は、?"
                           r"(?:いつ|どこ|どう|何|誰|どちら|いくら)"
                           r"[^。]*?(?:か|？|\?)[。？?]?$")
+
+
+#: A request put as "would you mind doing it": the doing.
+_EN_MIND = re.compile(r"mind (\w+ing)\b", re.IGNORECASE)
+
+
+def _base_form(gerund: str) -> str:
+    """An English -ing form's verb (emailing → email, making → make, running → run): of the
+    spellings it can come from, the one English uses most."""
+    import wordfreq
+
+    stem = gerund[:-3]
+    forms = [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    # a verb's spelling is also used with -s ("us" is common, "uss" is not; "use", "uses")
+    return max(forms, key=lambda form: min(wordfreq.zipf_frequency(form, "en"),
+                                           wordfreq.zipf_frequency(form + "s", "en")))
+
+
+_ACTED_ON = re.compile(r"([一-龥ァ-ヶー々]{2,}|[一-龥ァ-ヶー々ぁ-ん]*?[一-龥ァ-ヶ][ぁ-ん]{0,2})を")
+
+
+def _object_of(line: str) -> str | None:
+    """The thing a line last says is acted on (「見積もりを取ってから考えよう」 → 見積もり): the
+    noun run before its last を, when that is a thing."""
+    runs = [run for sentence in sentences(line) for run in _ACTED_ON.findall(sentence)]
+    for run in reversed(runs):
+        things = _noun_runs(run)
+        if not things or not run.endswith(things[-1]) or not _ja_things(things[-1]):
+            continue
+        # a thing, not a doing (「予約をしておいて」 names what is done, not to what)
+        last = list(_tokenizer().tokenize(things[-1]))[-1]
+        return None if last.part_of_speech()[2] == "サ変可能" else things[-1]
+    return None
 
 
 def _asked_about(line: str) -> str | None:
@@ -244,6 +330,14 @@ def _doing(text: str) -> str | None:
             morphemes[-2].part_of_speech()[0] == "名詞":
         return morphemes[-2].surface()
     return last.dictionary_form() if last.part_of_speech()[0] == "動詞" else None
+
+
+def _same_doing(one: str | None, other: str | None) -> bool:
+    """Two doings that are one: the same word, or a verb and a Sino-Japanese noun sharing
+    its kanji (配る and 配布, 送る and 送付, 出す and 提出)."""
+    if one is None or other is None:
+        return False
+    return one == other or bool(set(_KANJI.findall(one)) & set(_KANJI.findall(other)))
 
 
 def _news(answer: str, asked: str) -> int:
@@ -346,8 +440,8 @@ def _request_says_it(sentence: str, answer: str, asked: str) -> bool:
         return True
     # 「明日中に全議員へ通知します」 for 「決定した日程を各議員に文書で通知してください」: the
     # same doing, and the request says what is done
-    if named > own and (doing := _doing(request)) is not None and \
-            doing == _doing(plain(_without_due(answer))) and _news(_task(answer), asked) <= 1:
+    if named > own and _same_doing(_doing(request), _doing(plain(_without_due(answer)))) \
+            and _news(_task(answer), asked) <= 1:
         return True
     # 「資料をまとめて提出します」: the answer's object is a word for whatever was asked
     return bool(_VAGUE.search(_task(answer))) and named >= NAMES_MORE * own
@@ -363,6 +457,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         if asked and _request_says_it(sentence, answer, asked):
             sentence = asked
     parts = sentences(sentence)
+    if item.kind == "decision" and len(parts) > 1:  # 「ほかにございませんか。それでは、〜」
+        parts = [part for part in parts[:-1] if not _QUESTION.search(part)] + parts[-1:]
     if item.kind == "action" and len(parts) > 1:
         parts = [_answer_part(sentence)]
     text = _TAIL.sub("", _unprefaced(("" if japanese(sentence) else " ").join(parts))).strip()
@@ -374,12 +470,16 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _RATHER.sub("する", text)
     if japanese(text):
         text = _JA_CALLED.sub("", text)
-        asked_for = _ja_request(text)
+        asked_for = _ja_request(text) or _ja_duty(text)
         if asked_for and item.kind == "action":
             text = asked_for
         if item.kind == "action":
             text = _JA_AGENT.sub("", _without_due(text))
         earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]
+        drawn: list[int] = []
+        if item.kind == "action" and earlier and not item.context and not _ja_things(text) \
+                and (thing := _object_of(said.get(earlier[-1], ""))):
+            text, drawn = f"{thing}を{text}", [earlier[-1]]  # 「来週までに集めます」
         topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
             item.kind == "decision" else None
         if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
@@ -387,12 +487,16 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _as_doing(styled(text, style).strip("、 "))
         if item.kind == "decision" and style == "dearu":
             text = _GOING_WITH.sub("とする。", text)
+            text = _DECIDED_AS.sub(lambda m: "。" if m.group("doing") else "とする。", text)
         text, sources = _in_full(text,
                                  {n: said[n] for n in [*earlier, *item.context] if n in said})
         if topic and earlier[-1] not in sources and topic in text:
             sources.append(earlier[-1])
+        sources += [n for n in drawn if n not in sources]
         return (text, sources) if text else (item.sentence, [])
     text = _EN_ASKING.sub("", text).rstrip("?").strip()
+    if (minded := _EN_MIND.match(text)) is not None:  # "(would you) mind emailing everyone"
+        text = _base_form(minded.group(1)) + text[minded.end():]
     if item.kind == "action":
         text = _without_due(text).rstrip(" .") or text
     return ((text[0].upper() + text[1:]) if text else item.sentence), []

@@ -9,7 +9,7 @@ import pytest
 
 from summarize.cues import Said, due_in, find
 from summarize.grounding import said_day
-from summarize.wording import plain, stands_alone
+from summarize.wording import plain, stands_alone, worded
 
 
 def meeting(*lines: tuple[str, str]) -> list[Said]:
@@ -378,10 +378,59 @@ def test_a_result_s_own_words_after_the_motion_carried_and_what_is_only_seen() -
     )
     lines = {line.id: line.text for line in said}
     assert [(f.kind, f.lines, stands_alone(f, lines)) for f in find(said, "S1")] == [
-        ("decision", [1, 2, 3], "表紙は桜の写真に決定した。"),
+        ("decision", [1, 2, 3], "表紙は桜の写真とする。"),  # stated, not reported
         ("action", [6, 7], "電話で案内する。"),
     ]
     moved = meeting(("S1", "ほかにご意見がなければ、表紙は写真とすることにご異議ございませんか。"),
                     ("S2", "異議なし。"), ("S1", "では次の件です。"))
     assert [stands_alone(f, {x.id: x.text for x in moved}) for f in find(moved, "S1")] == [
         "表紙は写真とする。"]
+
+
+def test_a_bare_request_a_task_with_no_object_a_decision_reported_and_would_you_mind() -> None:
+    """A bare 「お願いできますか」 asks for what the sentence before it says must be done
+    (「〜しないといけませんね」); an answer that names nothing but when (「明日お送りします」)
+    reads as that; a task with no object (「金曜までにまとめます」) takes the thing the line
+    before acts on; a decision reported as made (「〜に決まりました」) is stated (「〜とする」,
+    「〜する」); "would you mind booking" asks to book; "let's get going" opens a meeting."""
+    said = meeting(
+        ("S1", "講師の先生に当日の進行表をお送りしないといけませんね。"
+               "小野さん、お願いできますか。"),
+        ("S3", "はい、明日お送りします。"),
+        ("S2", "参加者の名簿を事前に確認しておきたいですね。"),
+        ("S4", "では金曜までにまとめます。"),
+        ("S1", "では、記念品はタオルに決まりました。"),
+        ("S1", "講演の録画は、希望者に貸し出すことに決定しました。"),
+    )
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines, f.owner, worded(f, lines)) for f in found] == [
+        ("action", [1, 2], "S3", ("講師の先生に当日の進行表を送る。", [])),
+        ("action", [4], "S4", ("名簿をまとめる。", [3])),  # and it cites where 名簿 was said
+        ("decision", [5], None, ("記念品はタオルとする。", [])),
+        ("decision", [6], None, ("講演の録画は、希望者に貸し出す。", [])),
+    ]
+    english = meeting(("S1", "Let's get going."),
+                      ("S1", "Priya, would you mind booking the hall for the tenth?"),
+                      ("S2", "Sure, I'll do it today."))
+    assert [(f.kind, stands_alone(f, {x.id: x.text for x in english}))
+            for f in find(english, "S1")] == [("action", "Book the hall for the tenth")]
+
+
+def test_a_question_before_the_motion_an_order_and_a_meeting_as_the_deadline() -> None:
+    """The chair's 「ご質問はありませんか。」 before the motion is no part of the decision; 「〜を
+    作ってくれ」 asks for a task; 「五月の委員会までに」 is its deadline."""
+    said = meeting(
+        ("S1", "ご質問はありませんか。それでは、開館時間は午後八時までとすることにご異議"
+               "ございませんか。"),
+        ("S2", "異議なし。"),
+        ("S1", "ご異議なしと認めます。"),
+        ("S1", "利用者への案内文は係長のほうで作ってくれ。"),
+        ("S3", "了解です。五月の委員会までに出します。"),
+    )
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, f.owner, f.due, stands_alone(f, lines))
+            for f in find(said, "S1")] == [
+        ("decision", [1, 2, 3], None, None, "開館時間は午後八時までとする。"),
+        ("action", [4, 5], "S3", "五月の委員会", "利用者への案内文は作る。"),
+    ]
