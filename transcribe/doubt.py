@@ -67,6 +67,15 @@ def _frequencies(language: str) -> dict[str, float]:
         return {}
 
 
+def preload(language: str) -> None:
+    """Read the word lists (and, for Japanese, the analyser) the marks use, so that a worker's
+    first job does not wait for them; "auto" reads both languages'."""
+    for each in ("ja", "en") if language == "auto" else (language,):
+        _frequencies(each)
+        if each == "ja":
+            tokenizer()
+
+
 def _rare(word: str, language: str) -> bool:
     frequency = _frequencies(language).get(word.lower())
     return frequency is not None and math.log10(frequency) + 9 < RARE

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from diarize import load_diarizer
+from diarize.voices import load_voice_encoder
 from gijiroku.config import Settings
 from gijiroku.errors import StageError
 from gijiroku.stages.base import Stage, StageContext
@@ -16,6 +17,7 @@ from gijiroku.stages.dictionary import DictionaryStage
 from gijiroku.stages.minutes import MinutesStage, llm_server
 from gijiroku.stages.transcribe import TranscribeStage, model_spec
 from transcribe import load_transcriber
+from transcribe.doubt import preload as preload_marks
 
 
 def default_stages(settings: Settings | None = None) -> list[Stage]:
@@ -39,12 +41,16 @@ def stages_named(names: Sequence[str] | None, settings: Settings) -> list[Stage]
 
 
 def preload(settings: Settings) -> None:
-    """Load the transcription and diarization models into this process's caches, and start
+    """Load the transcription and diarization models (and the voice encoder, the word lists
+    and the analyser the doubtful-word marks read) into this process's caches, and start
     the embedded minutes server when it is used, so the first job does not wait for them
     (the same specs hit the same cached objects and server)."""
     load_transcriber(model_spec(settings))
+    preload_marks(settings.language)
     if settings.diarize:
-        load_diarizer(diarizer_spec(settings))
+        spec = diarizer_spec(settings)
+        load_diarizer(spec)
+        load_voice_encoder(settings.voiceprint_model, spec.device)
     server = llm_server(settings)
     if server is not None:
         server.base_url()
