@@ -41,6 +41,9 @@ function renderExports() {
     link.label)));
 }
 renderExports();
+for (const id of ["export-transcript", "export-cleanup", "export-copy"]) {
+  document.getElementById(id).addEventListener("change", renderExports);
+}
 
 document.getElementById("rerun-minutes").addEventListener("click", async () => {
   // items no person edited are replaced by the new minutes: ask before losing them
