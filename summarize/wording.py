@@ -60,11 +60,11 @@ _IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら
 #: The chair's preference as the decision: 「四月からにしたほうがいいね」 → 「四月からにする」.
 _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
                      r"(?=。|$)")
-#: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
 #: A decision reported as made (「表紙は成人式の写真に決定しました」「〜することに決まった」):
 #: the minutes state it (「〜とする」「〜する」).
 _DECIDED_AS = re.compile(r"(?P<doing>こと)?に(?:決定|決ま)(?:した|しました|いたしました|"
                          r"った|りました)。$")
+#: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
 _GOING_WITH = re.compile(r"で(?:行|い)く。$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
@@ -74,10 +74,11 @@ _EN_ASKING = re.compile(r"^.*?" + EN_ASKS.pattern + r"\s+", re.IGNORECASE)
 #: Verbs that say little on their own ("have the quotes", "do it").
 _LIGHT_VERBS = frozenset({"have", "do", "get", "make", "take", "handle", "sort", "look",
                           "into", "out", "up"})
+_KANJI = re.compile(r"[一-龥]")
+#: A sentence that asks (「ほかにございませんか。」 before the motion).
+_QUESTION = re.compile(r"(?:か|\?|？)[。]?$")
 #: An answer whose object is a word for whatever was asked (「資料を」「書類は」), or "have"
 #: something done ("I'll have a draft out by Friday").
-_KANJI = re.compile(r"[一-龥]")
-_QUESTION = re.compile(r"(?:か|\?|？)[。]?$")
 _VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を|は|も)|^have\b", re.IGNORECASE)
 #: An answer that points at the request instead of saying the task ("I'll do it").
 _POINTS_BACK = re.compile(r"\b(?:it|that|those|them|this|these|her|him|one)\b|"
