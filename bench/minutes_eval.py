@@ -47,6 +47,7 @@ from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import backend, build_request  # noqa: E402
 from summarize import MinutesRequest, MinutesWriter, Usage, load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
+from summarize.cues import JA_MOTION  # noqa: E402
 from summarize.embedded import default_model_path  # noqa: E402
 from summarize.grounding import (  # noqa: E402
     CARRIED,
@@ -109,8 +110,10 @@ def evaluate(minutes: Minutes, reference: dict[str, Any],
         text, " ".join(segments.get(n, "") for n in cited)) >= CARRIED)
     duplicates = sum(1 for i, (text, _) in enumerate(items)
                      if any(similarity(text, other) >= MATCH for other, _ in items[:i]))
+    # (a motion's content stated as the decision is no copy: 「〜でよろしいですか」 is a motion)
     copied = sum(1 for d in minutes.decisions for line in segments.values()
-                 if not_a_decision(line) and similarity(d.text, line) >= 0.7)
+                 if not_a_decision(line) and not JA_MOTION.search(line)
+                 and similarity(d.text, line) >= 0.7)
     decisions = [d.text for d in minutes.decisions]
     actions = [a.task for a in minutes.action_items]
     found_d, extra_d = score_items(decisions, [d["text"] for d in reference["decisions"]])

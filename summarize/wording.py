@@ -52,6 +52,8 @@ _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係�
 _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
+                   # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
+                   r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
                    r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
 _MOVED = re.compile(r"(?:という|との)?(?:こと|もの)(?:で|に)[、,]?$")

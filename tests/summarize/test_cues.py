@@ -9,7 +9,7 @@ import pytest
 
 from summarize.cues import Said, due_in, find
 from summarize.grounding import said_day
-from summarize.wording import plain, stands_alone, worded
+from summarize.wording import _TAIL, plain, stands_alone, worded
 
 
 def meeting(*lines: tuple[str, str]) -> list[Said]:
@@ -434,3 +434,17 @@ def test_a_question_before_the_motion_an_order_and_a_meeting_as_the_deadline() -
         ("decision", [1, 2, 3], None, None, "開館時間は午後八時までとする。"),
         ("action", [4, 5], "S3", "五月の委員会", "利用者への案内文は作る。"),
     ]
+
+
+def test_a_motion_put_as_yoroshii_desu_ka_is_decided_without_its_question() -> None:
+    """「〜ということでよろしいですか」 agreed to is decided in the motion's words, without the
+    question (a request's 「〜てもよろしいですか」 keeps its own)."""
+    said = meeting(("S1", "それでは、次回の研修は十月に開くということでよろしいですか。"),
+                   ("S2", "はい、結構です。"),
+                   ("S1", "ではそのように進めます。"))
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, stands_alone(f, lines)) for f in find(said, "S1")] == [
+        ("decision", [1, 2], "次回の研修は十月に開く。")]
+    assert _TAIL.search("はい、ではこれで終わりということでよろしいですか。")
+    assert not _TAIL.search("資料をお配りしてもよろしいですか。")
+    assert not _TAIL.search("先に読んでよろしいですか。")
