@@ -126,8 +126,8 @@ JA_ASKS = re.compile(
     # proposal put as a question to whoever can do it (「半額にできないでしょうか」)
     r"(?:て|で)(?:もらえる|くれる|もらえない|くれない)[？?]|(?:お願い|頼ん)(?:して|で)(?:も)?いい[？?]|"
     r"を(?:いただけ|もらえ)(?:ます|ません)(?:か|でしょうか)|(?:でき|られ)ないでしょうか|"
-    # an order: 「案をまとめてくれ」「回しておいてくれないか」
-    r"(?:て|で)くれ(?:ない)?(?:か)?(?=[。！!？?]?$)")
+    # an order: 「案をまとめてくれ」「回しておいてくれないか」「一覧表を作っておいて」
+    r"(?:て|で)くれ(?:ない)?(?:か)?(?=[。！!？?]?$)|(?:て|で)(?:おいて|みて)(?:ね|よ)?(?=[。！!]?$)")
 #: A sentence that points at what was said before it instead of saying it.
 JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|その点|そちら")
 #: A motion put to the meeting, and the answer that carries it.
@@ -160,7 +160,17 @@ EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|wil
                          r"I'll take|leave it (?:with|to) me|I'm on it)\b", re.IGNORECASE)
 EN_ASKS = re.compile(r"\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|please)\b",
                      re.IGNORECASE)
-EN_MOTION = re.compile(r"\bI (?:move|propose) that\b", re.IGNORECASE)
+EN_MOTION = re.compile(r"\bI (?:move|propose) that\b|\bany objections?\b|\bdoes anyone object\b|"
+                       r"\b(?:is everyone|is everybody|are we all|are we|are you all) "
+                       r"(?:okay|ok|happy|fine|agreed) with\b", re.IGNORECASE)
+#: A motion's question as what it proposes: "Any objection to moving it to June?",
+#: "Is everyone okay with spending three hundred on equipment?" (the -ing form's verb).
+EN_MOTION_DOING = re.compile(r"\b(?:objections? to|(?:okay|ok|happy|fine|agreed) with) "
+                             r"(\w+ing)\b(.*?)\?$", re.IGNORECASE)
+#: An answer that agrees to a motion: "Fine with me.", "No objection.", "Agreed."
+EN_AGREES = re.compile(r"^(?:yes,? |yeah,? |okay,? )?(?:agreed|fine (?:with|by) me|"
+                       r"no objections?|none(?: here| from me)?|sounds good|happy with that)"
+                       r"[.!]?$", re.IGNORECASE)
 EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
                         r"\ball in favou?r\b|\b(?:that's|that is|it's|it is) (?:settled|agreed)\b",
                         re.IGNORECASE)
@@ -237,8 +247,8 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (
             (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
             or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))))
-    if sentence.rstrip().endswith("?"):
-        return False
+    if sentence.rstrip().endswith("?") or EN_AGREES.match(sentence.strip()):
+        return False  # a question; or "Agreed.", which says what only with the motion
     return bool(EN_SETTLES.search(sentence)) or (
         by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
 
@@ -380,7 +390,7 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
         # an answer that agrees to the motion just put: 「異議なし」「はい、それで結構です」
         agreed = line.id if motion is not None and index > 0 and \
             lines[index - 1].id == motion and line.speaker != chair and bool(parts) and \
-            bool(JA_AGREES.search(parts[0])) else None
+            bool(JA_AGREES.search(parts[0]) or EN_AGREES.match(parts[0].strip())) else None
         if carried or decided:
             motion = None
         elif any(is_motion(s) for s in parts) and \
@@ -416,6 +426,18 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
     return items
 
 
+def base_form(gerund: str) -> str:
+    """An English -ing form's verb (emailing → email, making → make, running → run): of the
+    spellings it can come from, the one English uses most."""
+    import wordfreq
+
+    stem = gerund[:-3]
+    forms = [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    # a verb's spelling is also used with -s ("us" is common, "uss" is not; "use", "uses")
+    return max(forms, key=lambda form: min(wordfreq.zipf_frequency(form, "en"),
+                                           wordfreq.zipf_frequency(form + "s", "en")))
+
+
 def _after_carried(sentence: str) -> str | None:
     """What a sentence that carries the motion goes on to decide: 「ご異議なしと認め、表紙は
     成人式の写真に決定いたしました」 → 「表紙は成人式の写真に決定いたしました」."""
@@ -426,8 +448,14 @@ def _after_carried(sentence: str) -> str | None:
 
 
 def _motion_words(lines: list[Said], motion: int) -> str:
-    """What a motion put: its sentences less the question (all of it when it is one)."""
+    """What a motion put: its sentences less the question (all of it when it is one); an
+    English motion's question as what it proposes ("Any objection to moving it to June?" →
+    "Move it to June")."""
     said = sentences(_text(lines, motion))
+    for sentence in said:
+        if (doing := EN_MOTION_DOING.search(sentence)) is not None:
+            proposed = base_form(doing.group(1)) + doing.group(2)
+            return proposed[0].upper() + proposed[1:] + "."
     return _join([s for s in said if not courtesy(s)] or said)
 
 

@@ -27,6 +27,7 @@ from summarize.cues import (
     JA_PROPOSAL,
     LEAD,
     Found,
+    base_form,
     japanese,
     sentences,
 )
@@ -49,6 +50,8 @@ _JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
 _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員|局|課|係)(?:は)?、")
 #: A reason given before a decision (「〜額ですので、」「〜ため、」).
+#: Whom a request is put to, within it: 「廃棄の一覧表は石田さん、作っておいて」.
+_CALLED_WITHIN = re.compile(r"(?<=[はをも、])[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)、")
 _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
@@ -287,18 +290,6 @@ _ASKED_ABOUT = re.compile(r"(?:^|[、。])([^、。？?]{1,16}?)は、?"
 _EN_MIND = re.compile(r"mind (\w+ing)\b", re.IGNORECASE)
 
 
-def _base_form(gerund: str) -> str:
-    """An English -ing form's verb (emailing → email, making → make, running → run): of the
-    spellings it can come from, the one English uses most."""
-    import wordfreq
-
-    stem = gerund[:-3]
-    forms = [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
-    # a verb's spelling is also used with -s ("us" is common, "uss" is not; "use", "uses")
-    return max(forms, key=lambda form: min(wordfreq.zipf_frequency(form, "en"),
-                                           wordfreq.zipf_frequency(form + "s", "en")))
-
-
 _ACTED_ON = re.compile(r"([一-龥ァ-ヶー々]{2,}|[一-龥ァ-ヶー々ぁ-ん]*?[一-龥ァ-ヶ][ぁ-ん]{0,2})を")
 
 
@@ -472,7 +463,7 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, ")) + "。"
         text = _RATHER.sub("する", text)
     if japanese(text):
-        text = _JA_CALLED.sub("", text)
+        text = _CALLED_WITHIN.sub("", _JA_CALLED.sub("", text))
         asked_for = _ja_request(text) or _ja_duty(text)
         if asked_for and item.kind == "action":
             text = asked_for
@@ -499,7 +490,7 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         return (text, sources) if text else (item.sentence, [])
     text = _EN_ASKING.sub("", text).rstrip("?").strip()
     if (minded := _EN_MIND.match(text)) is not None:  # "(would you) mind emailing everyone"
-        text = _base_form(minded.group(1)) + text[minded.end():]
+        text = base_form(minded.group(1)) + text[minded.end():]
     if item.kind == "action":
         text = _without_due(text).rstrip(" .") or text
     return ((text[0].upper() + text[1:]) if text else item.sentence), []

@@ -448,3 +448,27 @@ def test_a_motion_put_as_yoroshii_desu_ka_is_decided_without_its_question() -> N
     assert _TAIL.search("はい、ではこれで終わりということでよろしいですか。")
     assert not _TAIL.search("資料をお配りしてもよろしいですか。")
     assert not _TAIL.search("先に読んでよろしいですか。")
+
+
+def test_english_motions_put_as_questions_and_a_plain_order_with_its_addressee() -> None:
+    """"Is everyone okay with ordering ...?" and "Any objection to moving ...?", agreed to,
+    are decided as what they propose; "Agreed." alone decides nothing; 「〜は田村さん、
+    作っておいて」 asks 田村さん for the task, and the minutes leave the name out."""
+    english = meeting(
+        ("S1", "Is everyone okay with ordering forty new chairs for the hall?"),
+        ("S2", "Fine with me."),
+        ("S3", "Agreed."),
+        ("S1", "Next, the party. Any objection to moving it to Friday?"),
+        ("S2", "None here."),
+        ("S1", "Good."),
+    )
+    lines = {line.id: line.text for line in english}
+    assert [(f.kind, f.lines, stands_alone(f, lines)) for f in find(english, "S1")] == [
+        ("decision", [1, 2], "Order forty new chairs for the hall."),
+        ("decision", [4, 5], "Move it to Friday."),
+    ]
+    japanese = meeting(("S1", "名簿の写しは田村さん、作っておいて。"),
+                       ("S2", "わかりました。明日までに作ります。"))
+    lines = {line.id: line.text for line in japanese}
+    assert [(f.kind, f.lines, f.owner, stands_alone(f, lines))
+            for f in find(japanese, "S1")] == [("action", [1, 2], "S2", "名簿の写しは作る。")]
