@@ -68,6 +68,8 @@ JA_WHO = re.compile(r"私が|私のほうで|私から|こちらで|当課で|�
 #: A sentence ending in a verb of doing in the polite future (「作ります」「送付します」
 #: 「まとめておきます」「ご報告いたします」)...
 JA_WILL_DO = re.compile(r"ます[。]?$")
+#: Trying to do something (「取ってみます」「当たってみます」).
+JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
 JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
@@ -262,7 +264,9 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
             return False
         if JA_STATE.search(sentence):
             return False
-        return bool(JA_TAKES_ON.search(sentence)) or (not by_chair and _will_do(sentence))
+        # the chair's 「見積もりを取ってみます」: a try is never how a meeting is run
+        return bool(JA_TAKES_ON.search(sentence)) or (
+            (not by_chair or bool(JA_TRIES.search(sentence))) and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 

@@ -472,3 +472,14 @@ def test_english_motions_put_as_questions_and_a_plain_order_with_its_addressee()
     lines = {line.id: line.text for line in japanese}
     assert [(f.kind, f.lines, f.owner, stands_alone(f, lines))
             for f in find(japanese, "S1")] == [("action", [1, 2], "S2", "名簿の写しは作る。")]
+
+
+def test_the_chair_trying_something_takes_it_on() -> None:
+    """The chair's 「〜てみます」 is the chair's task; the chair's 「休憩します」 runs the
+    meeting."""
+    said = meeting(("S2", "会議室のプロジェクターが暗くて見えにくいです。"),
+                   ("S1", "新しいものに替えられるか、業者に見積もりを頼んでみます。"),
+                   ("S1", "ここで十分間休憩します。"))
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.lines, f.owner, stands_alone(f, lines)) for f in find(said, "S1")] == [
+        ("action", [2], "S1", "新しいものに替えられるか、業者に見積もりを頼んでみる。")]
