@@ -49,9 +49,9 @@ _JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1
                        r"(?:で|から|が|より)(?:は)?、?")
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
 _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員|局|課|係)(?:は)?、")
-#: A reason given before a decision (「〜額ですので、」「〜ため、」).
 #: Whom a request is put to, within it: 「廃棄の一覧表は石田さん、作っておいて」.
 _CALLED_WITHIN = re.compile(r"(?<=[はをも、])[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)、")
+#: A reason given before a decision (「〜額ですので、」「〜ため、」).
 _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
