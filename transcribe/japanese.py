@@ -21,6 +21,27 @@ from typing import Any
 
 from gijiroku.domain import Segment, Word
 
+_VOICED = str.maketrans("ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ",
+                        "カキクケコサシスセソタチツテトハヒフヘホハヒフヘホウ")
+_SMALL = str.maketrans("ァィゥェォャュョヮッ", "アイウエオヤユヨワツ")
+_O_ROW = set("オコソトノホモヨロヲゴゾドボポョ")
+_U_ROW = set("ウクスツヌフムユルグズヅブプュ")
+_E_ROW = set("エケセテネヘメレゲゼデベペ")
+
+
+def flatten(kana: str) -> str:
+    """Katakana as mishearings blur it: long vowels dropped, then voicing and small kana."""
+    out: list[str] = []
+    previous = ""
+    for char in kana:
+        long = char == "ー" or (char == "ウ" and (previous in _O_ROW or previous in _U_ROW)) \
+            or (char == "オ" and previous in _O_ROW) or (char == "イ" and previous in _E_ROW)
+        if not long:
+            out.append(char)
+        previous = char
+    return "".join(out).translate(_VOICED).translate(_SMALL)
+
+
 SENTENCE_ENDS = "。？！?!"
 #: Words that are fillers when they open a sentence (まあ、…), whatever else they can be.
 OPENING_FILLERS = ("まあ", "まぁ")

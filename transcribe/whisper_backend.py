@@ -170,10 +170,12 @@ def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[
 
 
 def doubt_terms(options: TranscriptionOptions, language: str | None) -> list[str]:
-    """The terms a word is checked against for near misses: the hotwords and the
-    dictionary's terms for the language, all of them (not only those within the budget)."""
+    """The terms a word is checked against for near misses: the hotwords, the dictionary's
+    terms for the language, all of them (not only those within the budget), and the words
+    listened for."""
     return [*(options.hotwords or "").split(),
-            *(term for wanted, term in options.terms if not wanted or wanted == language)]
+            *(term for wanted, term in (*options.terms, *options.listen_for)
+              if not wanted or wanted == language)]
 
 
 @lru_cache(maxsize=1)

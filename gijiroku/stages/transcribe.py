@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from gijiroku import marks, roster
 from gijiroku.config import Settings
-from gijiroku.dictionary import terms
+from gijiroku.dictionary import listen_for, terms
 from gijiroku.options import MeetingOptions
 from gijiroku.stages.base import StageContext
 from gijiroku.storage import repository, session_scope
@@ -66,7 +66,8 @@ class TranscribeStage:
             options = repository.options_of(
                 repository.get_meeting_row(session, context.meeting_id))
             chosen = replace(transcription_options(context.settings, options),
-                             terms=meeting_terms(session, context.settings, options))
+                             terms=meeting_terms(session, context.settings, options),
+                             listen_for=listen_for())
         transcriber = load_transcriber(model_spec(context.settings, chosen.language or "auto"))
         transcript = transcriber.transcribe(context.audio(), chosen, context.progress)
         if transcript.redecoded:
