@@ -120,6 +120,18 @@ class DiskFullError(GijirokuError):
     permanent = False  # space can be freed
 
 
+class FolderSettingsError(GijirokuError):
+    """A watched folder's settings file (gijiroku.toml) cannot be used: its recordings wait
+    until it is mended."""
+
+    code = "folder_settings_invalid"
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"The folder settings file {file} cannot be used: {reason}. The "
+                         "recordings below it are taken once it is mended.",
+                         file=file, reason=reason)
+
+
 class FfmpegNotFoundError(GijirokuError):
     code = "ffmpeg_not_found"
 

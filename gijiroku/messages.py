@@ -141,6 +141,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "recording_too_long": {"ja": "録音が長すぎるため受け付けられません。上限は管理者が設定して"
                                  "います。",
                            "en": "The recording is longer than allowed."},
+    "folder_settings_invalid": {"ja": "録音のあるフォルダの設定ファイル（gijiroku.toml）に"
+                                      "誤りがあるため、取り込みを待っています。直すと自動で"
+                                      "取り込まれます。",
+                                "en": "A settings file (gijiroku.toml) of the recording's "
+                                      "folders cannot be used; the recording is taken once it "
+                                      "is mended."},
     "recording_incomplete": {"ja": "録音ファイルが途中までしかありません。コピーが終わるのを"
                                    "待っています。",
                              "en": "The recording is not complete yet; waiting for the copy "

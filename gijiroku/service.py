@@ -76,7 +76,8 @@ class Service:
         assert self.queue is not None
         taken = take_file(self.engine, self.settings.data_dir, path,
                           on_queued=self.queue.enqueue, limits=self.settings.limits,
-                          incomplete_seconds=self.settings.watch_incomplete_seconds)
+                          incomplete_seconds=self.settings.watch_incomplete_seconds,
+                          folders=self.settings.watch_dirs)
         group = self.settings.watch_group
         if group and taken.status == "queued" and taken.meeting_id:
             accounts.put_in_section(self.engine, taken.meeting_id, name=group)

@@ -18,6 +18,13 @@ keep that from making a truncated meeting, or two meetings of one recording:
   (`meetings.replace_recording`): one meeting per path, processed again from the complete
   file, with what the earlier content gave kept in the meeting's history.
 Every file refused (no audio, too long, no disk space...) is listed with its reason.
+
+A folder can say what its recordings are (`folder_options`): a `gijiroku.toml` in the
+watched folder or any folder below it names the roster, the kind of meeting, the language,
+the number of speakers... for the recordings in it and below it (the nearest file wins,
+setting by setting), so a committee's sub-folder of the recorder share gets its members'
+voices and the 会議録 layout without anyone typing them. A file that cannot be used keeps its
+recordings waiting, with the reason listed, until it is mended.
 """
 
 from __future__ import annotations
@@ -25,18 +32,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from gijiroku import audio
 from gijiroku.domain import as_utc
-from gijiroku.errors import DiskFullError, GijirokuError, IncompleteRecordingError
+from gijiroku.errors import (
+    DiskFullError,
+    FolderSettingsError,
+    GijirokuError,
+    IncompleteRecordingError,
+    InvalidInputError,
+)
 from gijiroku.meetings import replace_recording
+from gijiroku.options import MeetingOptions
 from gijiroku.recordings import accept_file, content_hash, is_prefix
 from gijiroku.storage import session_scope
 from gijiroku.storage.tables import MeetingRow, WatchedFileRow, utcnow
@@ -49,11 +65,26 @@ TEMPORARY_SUFFIXES = frozenset({
 })
 
 
+#: A folder's settings for the recordings in it and below it (never taken as a recording).
+SETTINGS_NAME = "gijiroku.toml"
+#: A settings file larger than this is not read.
+SETTINGS_LIMIT = 64 * 1024
+#: What a folder may set, by the type its TOML value must have. The day, the time and the
+#: title belong to one recording, not to a folder.
+_FOLDER_SETTINGS: dict[str, type] = {
+    "language": str, "minutes_language": str, "kind": str, "roster": str, "place": str,
+    "template": str, "hotwords": str, "initial_prompt": str, "num_speakers": int,
+    "min_speakers": int, "max_speakers": int, "minutes": bool,
+}
+
+
 def ignored(path: Path) -> bool:
-    """Hidden files, editor and copy-in-progress names, and Office lock files."""
+    """Hidden files, editor and copy-in-progress names, Office lock files, and a folder's
+    settings file."""
     name = path.name
     return (
-        name.startswith((".", "~$"))
+        name.lower() == SETTINGS_NAME
+        or name.startswith((".", "~$"))
         or name.endswith("~")
         or path.suffix.lower() in TEMPORARY_SUFFIXES
     )
@@ -198,6 +229,58 @@ class FolderWatcher:
             thread.join(timeout=5)
 
 
+def folder_options(path: Path, folders: Sequence[Path]) -> MeetingOptions:
+    """The options of a new meeting made from `path`: the `gijiroku.toml` files of the
+    watched folder it is in and of every folder down to its own, the nearest winning
+    setting by setting. Raises `FolderSettingsError` naming the file that cannot be used."""
+    real = path.resolve()
+    root = next((f.resolve() for f in folders if real.is_relative_to(f.resolve())), None)
+    if root is None:
+        return MeetingOptions()
+    chain = [root]
+    for part in real.parent.relative_to(root).parts:
+        chain.append(chain[-1] / part)
+    given: dict[str, Any] = {}
+    nearest = ""
+    for folder in chain:
+        file = folder / SETTINGS_NAME
+        if file.is_symlink() or not file.is_file():
+            continue
+        nearest = str(file.relative_to(root))
+        own = _read_settings(file, nearest)
+        _checked_options(own, nearest)
+        given.update(own)
+    return _checked_options(given, nearest)
+
+
+def _read_settings(file: Path, shown: str) -> dict[str, Any]:
+    try:
+        if file.stat().st_size > SETTINGS_LIMIT:
+            raise FolderSettingsError(shown, f"it is larger than {SETTINGS_LIMIT // 1024} KB")
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FolderSettingsError(shown, "it is not UTF-8 text") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FolderSettingsError(shown, str(exc)) from exc
+    for key, value in data.items():
+        wanted = _FOLDER_SETTINGS.get(key)
+        if wanted is None:
+            raise FolderSettingsError(shown, f"{key!r} is no folder setting (known: "
+                                      f"{', '.join(sorted(_FOLDER_SETTINGS))})")
+        if type(value) is not wanted:  # bool is an int in Python, not in TOML
+            kind = {str: "text in quotes", int: "a whole number",
+                    bool: "true or false"}[wanted]
+            raise FolderSettingsError(shown, f"{key} must be {kind}")
+    return data
+
+
+def _checked_options(given: dict[str, Any], shown: str) -> MeetingOptions:
+    try:
+        return MeetingOptions.checked(**given)
+    except InvalidInputError as exc:
+        raise FolderSettingsError(shown, exc.message.rstrip(".")) from exc
+
+
 def take_file(
     engine: Engine,
     data_dir: Path,
@@ -205,8 +288,10 @@ def take_file(
     on_queued: Callable[[str], None] | None = None,
     limits: audio.Limits | None = None,
     incomplete_seconds: float = 1800.0,
+    folders: Sequence[Path] = (),
 ) -> WatchedFileRow:
-    """Record a stable file from a watched folder and queue it, unless it is a duplicate.
+    """Record a stable file from a watched folder and queue it, unless it is a duplicate;
+    a new meeting gets the options its folders' settings files give (`folder_options`).
 
     `on_queued(job_id)` is called for a new job (to send it to the workers). A file already
     recorded unchanged (same path, size and time, as the start-up scan finds after every
@@ -227,9 +312,10 @@ def take_file(
     waiting_since = known.created_at if known is not None else None
     note = None
     try:
+        options = folder_options(path, folders)
         note = _check(path, data_dir, limits or audio.Limits(), waiting_since,
                       incomplete_seconds)
-    except (IncompleteRecordingError, DiskFullError) as exc:
+    except (IncompleteRecordingError, DiskFullError, FolderSettingsError) as exc:
         _record_waiting(engine, known, path, stat.st_size, stat.st_mtime, exc)
         raise NotReady(exc.message) from exc
     except GijirokuError as exc:  # no audio, undecodable, too long: refused with its reason
@@ -257,7 +343,7 @@ def take_file(
                 assert earlier.meeting_id is not None
                 accepted = replace_recording(engine, data_dir, earlier.meeting_id, path)
             else:
-                accepted = accept_file(engine, data_dir, path)
+                accepted = accept_file(engine, data_dir, path, options=options)
             record.meeting_id, record.job_id = accepted.meeting_id, accepted.job_id
         except GijirokuError as exc:
             record.status, record.error, record.error_code = "failed", exc.message, exc.code

@@ -218,13 +218,15 @@ def test_a_recording_dropped_while_the_service_was_stopped_is_processed_after_st
     shutil.copy(sample, share / "第3回委員会.wav")
     shutil.copy(sample, share / "same-recording-again.wav")
     (share / ".hidden.wav").write_bytes(sample.read_bytes())
+    (share / "gijiroku.toml").write_text('language = "en"\nmax_speakers = 3\n',
+                                         encoding="utf-8")  # the share's own settings
     before = listing(share)
     service = Service(service_settings)
     service.start()
     try:
         assert wait_for(lambda: done_meetings(engine) == 1, timeout=120)
         # the copy under another name is recorded as a duplicate, not made a second meeting,
-        # and the hidden file is never taken
+        # and neither the hidden file nor the settings file is ever taken
         assert wait_for(lambda: watched_files(engine) == 2)
         assert service.watcher is not None and looked_again(service.watcher)
     finally:
@@ -234,6 +236,7 @@ def test_a_recording_dropped_while_the_service_was_stopped_is_processed_after_st
         records = {Path(r.path).name: r.status for r in session.exec(select(WatchedFileRow))}
         segments = len(repository.load_transcript(session, meeting.id).segments)
     assert meeting.title in ("第3回委員会", "same-recording-again") and segments >= 1
+    assert repository.options_of(meeting).to_stored() == {"language": "en", "max_speakers": 3}
     assert sorted(records.values()) == ["duplicate", "queued"]
     assert ".hidden.wav" not in records
     assert listing(share) == before  # nothing taken away from the share

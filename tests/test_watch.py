@@ -386,3 +386,81 @@ def test_a_file_shorter_than_it_declares_is_taken_as_it_is_after_the_wait(
     taken = take_file(engine, settings.data_dir, cut, incomplete_seconds=0.2)
     assert taken.status == "queued" and "Taken as it is" in (taken.error or "")
     assert [r.status for r in rows_of(engine)] == ["queued"]
+
+
+def options_of_meeting(engine: Engine, meeting_id: str | None) -> dict[str, object]:
+    from gijiroku.storage import repository
+
+    with session_scope(engine) as session:
+        row = session.get(MeetingRow, meeting_id)
+        assert row is not None
+        return repository.options_of(row).to_stored()
+
+
+def test_a_folder_s_settings_file_gives_its_recordings_their_options(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path
+) -> None:
+    """The recorder share's own settings, and a committee's sub-folder that names its
+    roster, kind of meeting and speakers: the nearest file wins, setting by setting."""
+    share = tmp_path / "share"
+    committee = share / "総務委員会" / "2026"
+    committee.mkdir(parents=True)
+    (share / "gijiroku.toml").write_text('language = "ja"\nkind = "other"\n'
+                                         'max_speakers = 12\n', encoding="utf-8")
+    (share / "総務委員会" / "gijiroku.toml").write_text(
+        '# 総務委員会の録音\nkind = "iinkai"\nroster = "総務委員会"\nnum_speakers = 5\n'
+        'minutes = false\n', encoding="utf-8")
+    shutil.copy(media["m4a"], share / "朝礼.m4a")
+    shutil.copy(media["wav"], committee / "REC0001.WAV")
+    top = take_file(engine, settings.data_dir, share / "朝礼.m4a", folders=[share])
+    below = take_file(engine, settings.data_dir, committee / "REC0001.WAV", folders=[share])
+    assert top.status == below.status == "queued"
+    assert options_of_meeting(engine, top.meeting_id) == {
+        "language": "ja", "kind": "other", "max_speakers": 12}
+    assert options_of_meeting(engine, below.meeting_id) == {
+        "language": "ja", "kind": "iinkai", "roster": "総務委員会", "num_speakers": 5,
+        "max_speakers": 12, "minutes": False}
+    # the settings file is never taken as a recording, and a recording outside the watched
+    # folders (the command line's) gets no folder's settings
+    assert ignored(share / "gijiroku.toml") and ignored(share / "GIJIROKU.TOML")
+    from gijiroku.watch import folder_options
+
+    assert folder_options(committee / "REC0001.WAV", [tmp_path / "elsewhere"]).to_stored() == {}
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('speakers = 5\n', "'speakers' is no folder setting"),
+    ('num_speakers = "five"\n', "num_speakers must be a whole number"),
+    ('language = "xx"\n', "Unknown language 'xx'"),
+    ('kind = "iinkai"\nroster = \n', "gijiroku.toml"),  # not TOML
+    ('min_speakers = 9\n', "min speakers (9) is more than max speakers (4)"),
+])
+def test_a_settings_file_that_cannot_be_used_keeps_its_recordings_waiting(
+    engine: Engine, settings: Settings, media: dict[str, Path], tmp_path: Path,
+    text: str, said: str
+) -> None:
+    from gijiroku.messages import message
+    from gijiroku.watch import NotReady
+
+    share = tmp_path / "share"
+    (share / "committee").mkdir(parents=True)
+    (share / "gijiroku.toml").write_text("max_speakers = 4\n", encoding="utf-8")
+    settings_file = share / "committee" / "gijiroku.toml"
+    settings_file.write_text(text, encoding="utf-8")
+    shutil.copy(media["m4a"], share / "committee" / "rec.m4a")
+    with pytest.raises(NotReady) as refused:
+        take_file(engine, settings.data_dir, share / "committee" / "rec.m4a", folders=[share])
+    assert said in str(refused.value) and "committee/gijiroku.toml" in str(refused.value)
+    [row] = rows_of(engine)
+    assert (row.status, row.error_code) == ("waiting", "folder_settings_invalid")
+    assert said in (row.error or "")  # the list's English detail; the page's Japanese:
+    assert "gijiroku.toml" in message("folder_settings_invalid", "ja")
+    with session_scope(engine) as session:
+        assert session.exec(select(MeetingRow)).all() == []
+    # mended: the same recording is taken with the folder's settings
+    settings_file.write_text("min_speakers = 2\n", encoding="utf-8")
+    taken = take_file(engine, settings.data_dir, share / "committee" / "rec.m4a",
+                      folders=[share])
+    assert taken.status == "queued"
+    assert options_of_meeting(engine, taken.meeting_id) == {"min_speakers": 2,
+                                                            "max_speakers": 4}
