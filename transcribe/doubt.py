@@ -19,7 +19,8 @@ word marked for the reasons that fire on it (`reasons`):
   意義なし for 異議なし, 西岸 or 性感 for 請願, 「し つぎ」 for 質疑, 「3回」 for 散会. "Sounds
   like" is the same reading flattened as mishearings blur it (voicing, long vowels, small
   kana: `transcribe.japanese.flatten`); a term of one or two kana must be read exactly
-  alike. In English: spelt nearly like one;
+  alike; and a ダイ before a number written other than 第 (日程題4, 議案大百号). In
+  English: spelt nearly like one;
 - "disputed": the completeness check decoded its segment again and the second reading
   differs here (set by transcribe.completeness).
 
@@ -138,6 +139,10 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
             mark(m.begin(), m.end(), "rare")
         if pos[1] == "固有名詞" and pos[2] != "人名" and surface not in terms:
             mark(m.begin(), m.end(), "place")
+        # 第 (the ordinal of 日程第2, 議案第98号, 第3回) written as another ダイ: 大, 題
+        if m.reading_form() == "ダイ" and surface != "第" and position + 1 < len(morphemes) \
+                and morphemes[position + 1].part_of_speech()[1] == "数詞":
+            mark(m.begin(), m.end(), "near-term")
         single = len(surface) == 1 and _kanji(surface) == 1 and pos[1] != "数詞"
         # a one-kanji stem read apart from the kana after it (多|くり, 見|つもり)
         stem = (_kanji(surface) == len(surface) == 1 and pos[0] in ("動詞", "形容詞")

@@ -170,6 +170,10 @@ def test_a_word_that_sounds_like_council_business_is_marked_where_written_otherw
     # the words themselves, and a meeting's everyday words, are not
     assert marked(words("請願", "第", "3", "号", "を", "採択"), terms=listened) == {}
     assert marked(words("本日", "の", "会議", "を", "開き", "ます"), terms=listened) == {}
+    # 第 of an ordinal written as another ダイ (日程題4, 議案大百号); 大規模, 3台 are no ordinals
+    assert marked(words("日程", "題", "4", "を", "議題")) == {"題": ["near-term"]}
+    assert marked(words("議案", "大", "百", "号")) == {"大": ["near-term"]}
+    assert marked(words("大規模", "な", "工事", "に", "3", "台")) == {}
     # a term of two kana (異議: イギ) must sound exactly alike: 行き (イキ) is no near miss
     assert marked(words("駅", "に", "行き", "ます"), terms=["異議"]) == {}
     assert marked(words("ご", "意義", "ありません", "か"), terms=["異議"]) == {
