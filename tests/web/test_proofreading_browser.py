@@ -542,6 +542,37 @@ def test_a_speaker_name_being_typed_survives_a_redraw(served: Served, browser: A
     context.close()
 
 
+def test_lines_a_redraw_does_not_change_stay_the_same_elements(
+        served: Served, browser: Any) -> None:
+    """The meeting drawn again (another window's change, a job's end, this page's own save)
+    keeps every line it did not change as the same element, so a click on a line's time or
+    修正 at that moment is not swallowed by a row replaced under the pointer; a line that
+    changed is drawn anew, alone."""
+    from gijiroku import edits
+
+    engine = served.server.database()
+    context = japanese(browser)
+    page, problems = open_meeting(context, served)
+    rows = "() => [...document.querySelectorAll('#segments .seg')]"
+    page.evaluate(f"() => {{ window.rowsBefore = ({rows})(); }}")
+    title = page.inner_text("#title")
+    edits.edit_meeting(engine, served.meeting, {"title": title + "（確認）"})
+    page.locator("#title", has_text=title + "（確認）").wait_for()  # drawn again
+    same = f"() => ({rows})().map((row, i) => row === window.rowsBefore[i])"
+    assert all(page.evaluate(same))
+    third = page.locator("#segments .seg").nth(2)
+    number, text = int(third.get_attribute("data-id")), third.locator(".text").inner_text()
+    edits.edit_segment(engine, served.meeting, number, text=text + "（追記）")
+    page.wait_for_function(f"() => ({rows})()[2].textContent.includes('（追記）')")
+    kept = page.evaluate(same)
+    assert kept == [index != 2 for index in range(len(kept))]
+    # a row kept from before still works: its 修正 opens the line
+    page.locator("#segments .seg").nth(0).locator(".edit").click()
+    assert page.locator("#segments .seg").nth(0).locator("textarea").is_visible()
+    assert problems == []
+    context.close()
+
+
 def test_a_suggested_person_is_confirmed_with_one_click_and_a_roster_name_enrols(
         served: Served, browser: Any) -> None:
     """The roster in the meeting page: a speaker whose voice matched a voiceprint shows the

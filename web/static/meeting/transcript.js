@@ -10,6 +10,7 @@ let starts = []; // line start times, in order, for finding the line being playe
 // The marks on a line as [start, end, kind] character spans (gijiroku.marks: a mark runs
 // from a character of its first line to a character of its last).
 function markedSpans(segment) {
+  if (!(state.doc.marks || []).length) return [];
   const order = state.doc.segments.map((s) => s.id);
   const here = order.indexOf(segment.id);
   const spans = [];
@@ -68,13 +69,46 @@ export function segmentText(segment) {
   return parts;
 }
 
+// The lines drawn again (the meeting was loaded anew). A row whose line, place and speakers
+// are as they were stays the same element: a row replaced between the mouse going down and
+// up on it swallows the click (a clerk's click on a line's time or 修正 as the page redraws
+// after a save, a job's end or another window's change), and a 3-hour session has
+// thousands of rows to rebuild. Lines added, removed or reordered: every row is drawn anew.
 export function renderSegments() {
   const kept = draft(); // a line being typed in is opened again as it was, after the redraw
   const segments = state.doc.segments;
   starts = segments.map((s) => s.start);
-  document.getElementById("segments").replaceChildren(...segments.map(segmentRow));
+  const list = document.getElementById("segments");
+  const rows = [...list.children];
+  const speakers = speakersShown();
+  const same = rows.length === segments.length &&
+    rows.every((row, index) => row.dataset.id === String(segments[index].id));
+  if (same) {
+    segments.forEach((segment, index) => {
+      const key = rowKey(segment, index, speakers);
+      const row = rows[index];  // (a row with the editor open is drawn anew, then reopened)
+      if (row.drawnAs !== key || row.querySelector(".editor")) {
+        const fresh = segmentRow(segment, index, key);
+        fresh.tabIndex = row.tabIndex;
+        row.replaceWith(fresh);
+      }
+    });
+  } else {
+    list.replaceChildren(...segments.map((segment, index) =>
+      segmentRow(segment, index, rowKey(segment, index, speakers))));
+  }
   highlight(state.currentIndex, false);
   if (kept) reopen(kept);
+}
+
+// Everything a row shows: the line, its place, the speakers to choose from (speakersShown),
+// its marks.
+function rowKey(segment, index, speakers) {
+  return JSON.stringify([segment, index, speakers, markedSpans(segment)]);
+}
+
+function speakersShown() {
+  return JSON.stringify(state.doc.speakers.map((s) => [s.id, speakerLabel(s)]));
 }
 
 // One line drawn again after it changed; a 3-hour session has thousands of lines.
@@ -82,14 +116,15 @@ export function renderRow(index) {
   const row = rowAt(index);
   const segment = state.doc.segments[index];
   if (!row || !segment) return renderSegments();
-  const fresh = segmentRow(segment, index);
+  const fresh = segmentRow(segment, index, rowKey(segment, index, speakersShown()));
   fresh.tabIndex = row.tabIndex;
   row.replaceWith(fresh);
   if (index === state.currentIndex) highlight(index, false);
 }
 
 // A line as a row; its number, start, speaker and version are on the row (data-*) too.
-function segmentRow(segment, index) {
+// `key` (rowKey) says what it was drawn from, for the next redraw to compare.
+function segmentRow(segment, index, key = null) {
   const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
     state.doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
                                      speakerLabel(s))));
@@ -117,6 +152,7 @@ function segmentRow(segment, index) {
   item.addEventListener("dblclick", (event) => {
     if (!event.target.closest("select, button, textarea")) edit(index);
   });
+  item.drawnAs = key;
   return item;
 }
 
