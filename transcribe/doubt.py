@@ -21,6 +21,10 @@ word marked for the reasons that fire on it (`reasons`):
   kana: `transcribe.japanese.flatten`); a term of one or two kana must be read exactly
   alike; and a ダイ before a number written other than 第 (日程題4, 議案大百号). In
   English: spelt nearly like one;
+- "notation": written in kanji where records of meetings write kana (公用文の表記, as a
+  会議録 is written): 宜しく, 御質問, お願い致します, 下さい, 出来る, 原案の通り, and a verb
+  that helps another (進めて参ります, 見て頂く); Whisper's kanji there is a word to check,
+  and often a misheard one;
 - "disputed": the completeness check decoded its segment again and the second reading
   differs here (set by transcribe.completeness).
 
@@ -55,7 +59,12 @@ UNSURE = {"ja": 0.55, "": 0.7}
 RARE = 2.5
 #: Signals that mark a word (all are computed; bench/doubtful.py measures each).
 MARKING = frozenset({"unsure", "rare", "unknown", "broken", "place", "near-term",
-                     "disputed"})
+                     "notation", "disputed"})
+#: Words (their dictionary forms) a record writes in kana wherever they stand ...
+KANA_WORDS = frozenset({"宜しい", "宜しく", "御", "致す", "下さる", "出来る"})
+#: ... and verbs it writes in kana when they help the verb before them (〜て参ります).
+KANA_HELPERS = frozenset({"行く", "来る", "見る", "置く", "頂く", "下さる", "上げる", "貰う",
+                          "居る", "参る", "致す"})
 
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々]")
 _LETTERS = re.compile(r"\w")
@@ -139,6 +148,12 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
             mark(m.begin(), m.end(), "rare")
         if pos[1] == "固有名詞" and pos[2] != "人名" and surface not in terms:
             mark(m.begin(), m.end(), "place")
+        if _kanji(surface) and (
+                m.dictionary_form() in KANA_WORDS
+                or (surface == "通り" and position and morphemes[position - 1].surface() == "の")
+                or (m.dictionary_form() in KANA_HELPERS and position
+                    and morphemes[position - 1].surface() in ("て", "で"))):
+            mark(m.begin(), m.end(), "notation")
         # 第 (the ordinal of 日程第2, 議案第98号, 第3回) written as another ダイ: 大, 題
         if m.reading_form() == "ダイ" and surface != "第" and position + 1 < len(morphemes) \
                 and morphemes[position + 1].part_of_speech()[1] == "数詞":
@@ -223,4 +238,4 @@ def mark(segments: Sequence[Segment], language: str | None, terms: Sequence[str]
             word.doubtful = word.doubtful or bool(own & MARKING)
 
 
-__all__ = ["MARKING", "RARE", "UNSURE", "mark", "reasons"]
+__all__ = ["KANA_HELPERS", "KANA_WORDS", "MARKING", "RARE", "UNSURE", "mark", "reasons"]

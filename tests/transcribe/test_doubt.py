@@ -56,6 +56,19 @@ def test_a_homophone_of_a_term_is_marked_where_it_is_written_otherwise() -> None
     assert marked(words("開会", "いたし", "ます")) == {}
 
 
+def test_kanji_where_a_record_writes_kana_is_worth_a_look() -> None:
+    """公用文の表記: a 会議録 writes these in kana; Whisper's kanji there is to be checked."""
+    assert marked(words("宜しく", "お願い", "致し", "ます")) == {
+        "宜しく": ["notation"], "致し": ["notation"]}
+    assert marked(words("原案", "の", "通り", "可決"), terms=[]) == {"通り": ["notation"]}
+    assert marked(words("整備", "を", "進め", "て", "参り", "ます")) == {"参り": ["notation"]}
+    # as they are written in a record, or a verb that stands on its own, nothing
+    assert marked(words("よろしく", "お願い", "いたし", "ます")) == {}
+    assert marked(words("原案", "の", "とおり", "可決")) == {}
+    assert marked(words("駅", "まで", "行き", "ます")) == {}
+    assert marked(words("大", "通り", "を", "歩く")) == {}
+
+
 def test_english_words_spelt_nearly_like_a_term_and_unsure_ones() -> None:
     assert marked(words("Good", "morning,", "Mr.", "Suzki."), "en", ["Suzuki"]) == {
         "Suzki.": ["near-term"]}
