@@ -19,8 +19,9 @@ out. Chosen on: the committee meetings and council-questions-ja (the signals), t
 plenary sample (the words listened for and the Japanese bar) and the cast's c5-en and
 c6-en (the English bar). Held out: waste-committee-ja, roads-committee-ja and
 welfare-committee-ja (made later; welfare after an earlier rule's last change), the
-pyannote call, and the cast's other meetings (c1-ja, c3-ja, c4-ja, c2-en, h1-en to h3-en),
-which no choice of the marks looked at before they were measured (2026-12-07).
+pyannote call, the cast's other meetings (c1-ja, c3-ja, c4-ja, c2-en, h1-en to h3-en),
+which no choice of the marks looked at before they were measured (2026-12-07), and
+school-committee-ja and counter-meeting-ja, made after the last choice.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ from transcribe.whisper_backend import doubt_terms  # noqa: E402
 TUNED = ("committee-meeting-en", "committee-meeting-ja", "council-questions-ja",
          "council-plenary-ja", "c5-en", "c6-en")
 #: Recordings made for other benchmarks: (language, path) by name.
-MORE = {"council-plenary-ja": ("ja", ROOT / "samples" / "council-plenary-ja.flac")} | {
+MORE = {name: ("ja", ROOT / "samples" / f"{name}.flac")
+        for name in ("council-plenary-ja", "school-committee-ja", "counter-meeting-ja")} | {
     path.stem: (path.stem.rsplit("-", 1)[-1], path)
     for path in sorted((ROOT / "samples" / "cast").glob("**/*.flac"))}
 
