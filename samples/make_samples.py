@@ -326,6 +326,49 @@ COUNTER_MEETING_JA = [
     ("係長", "承知しました。金曜日までに人数をまとめてお知らせします。"),
 ]
 
+#: Two more, written after school-committee-ja and counter-meeting-ja had been looked at
+#: and before the rules that followed: a council's general-affairs committee on a
+#: disaster stockpile, and a town office's morning meeting on snow clearing.
+VOICES_STOCKPILE_JA = {
+    "委員長": ("jf_alpha", 0.95),
+    "危機管理課長": ("jf_tebukuro", 1.02),
+    "小川委員": ("jm_kumo", 1.0),
+    "松井委員": ("jf_gongitsune", 1.08),
+}
+
+STOCKPILE_COMMITTEE_JA = [
+    ("委員長", "ただいまから総務常任委員会を開会いたします。"
+               "本日は、災害用の備蓄物資の見直しについて、執行部から報告を受けます。"),
+    ("危機管理課長", "危機管理課長の山口でございます。"
+                     "現在、市内三十五か所の指定避難所に、水と食料を三日分備蓄しております。"),
+    ("小川委員", "賞味期限が近い食料は、どのように扱っているのでしょうか。"),
+    ("危機管理課長", "期限の半年前に、防災訓練や小学校の授業で配布し、無駄にならないよう"
+                     "努めております。"),
+    ("松井委員", "乳児用の液体ミルクや、アレルギーに対応した食品の備えはありますか。"),
+    ("危機管理課長", "液体ミルクは今年度から十か所に配備いたしました。"
+                     "アレルギー対応食は、来年度に全ての避難所へ広げる計画でございます。"),
+    ("小川委員", "配備の状況を、一覧にして議会に示していただきたいと思います。"),
+    ("危機管理課長", "承知いたしました。次回の委員会までに資料をお出しいたします。"),
+    ("委員長", "ほかに質疑はございませんか。なければ、本日の委員会はこれで閉会いたします。"),
+]
+
+VOICES_SNOW_JA = {
+    "所長": ("jm_kumo", 1.04),
+    "道路係": ("jf_nezumi", 0.98),
+    "総務係": ("jf_tebukuro", 1.1),
+}
+
+SNOW_MEETING_JA = [
+    ("所長", "おはようございます。今週末は大雪の予報が出ていますので、除雪の段取りを確認します。"),
+    ("道路係", "委託している業者は八社で、除雪車は全部で二十一台です。"
+               "出動の基準は、積雪が十五センチを超えた時点です。"),
+    ("総務係", "去年は通学路の歩道が後回しになって、学校から苦情がありました。"),
+    ("所長", "今年は、通学路の歩道を朝七時までに終えるように業者に伝えてください。"),
+    ("道路係", "わかりました。今日中に各社へ連絡して、担当の区域も改めて確認します。"),
+    ("総務係", "住民向けのお知らせは、防災無線と町のホームページで流す予定です。"),
+    ("所長", "それで結構です。土曜日の朝は、私と道路係で役場に待機することにします。"),
+]
+
 #: name -> (language, script, voices)
 SAMPLES = {
     "committee-meeting-en": ("en", COMMITTEE_MEETING, VOICES),
@@ -337,6 +380,8 @@ SAMPLES = {
     "council-plenary-ja": ("ja", PLENARY_JA, VOICES_PLENARY_JA),
     "school-committee-ja": ("ja", SCHOOL_COMMITTEE_JA, VOICES_SCHOOL_JA),
     "counter-meeting-ja": ("ja", COUNTER_MEETING_JA, VOICES_COUNTER_JA),
+    "stockpile-committee-ja": ("ja", STOCKPILE_COMMITTEE_JA, VOICES_STOCKPILE_JA),
+    "snow-meeting-ja": ("ja", SNOW_MEETING_JA, VOICES_SNOW_JA),
 }
 
 
