@@ -10,16 +10,17 @@ word marked for the reasons that fire on it (`reasons`):
   under `RARE`: 知名 for 一名, 大年 for 来年, 本県 for 本件);
 - "unknown": the morphological analyser (Sudachi) does not know the word (ローキュー化),
   numbers aside; Japanese only, like the two below;
-- "broken": the analyser can read the text only as lone kanji (両|称, 任|会, 無|症) or a
-  one-kanji stem apart from its kana (多|くり): a word made up of characters that sound
-  right;
+- "broken": the analyser can read the text only as lone kanji (両|称, 任|会, 無|症), a
+  one-kanji stem apart from its kana (多|くり), or 県 after a word that names no place
+  (整理|県 for 整理券): a word made up of characters that sound right;
 - "place": a proper noun other than a person's name (栄, 日南 where 避難所 was said);
 - "near-term": it sounds like a dictionary or roster term, or a word of council business
   the vocabulary lists for listening (never given to Whisper), but is written otherwise:
   意義なし for 異議なし, 西岸 or 性感 for 請願, 「し つぎ」 for 質疑, 「3回」 for 散会. "Sounds
   like" is the same reading flattened as mishearings blur it (voicing, long vowels, small
-  kana: `transcribe.japanese.flatten`); a term of one or two kana must be read exactly
-  alike; and a ダイ before a number written other than 第 (日程題4, 議案大百号). In
+  kana: `transcribe.japanese.flatten`), unless the word heard is one people say often
+  (先月 is no 専決, 機械 no 議会: `COMMON`); a term of one or two kana must be read
+  exactly alike; and a ダイ before a number written other than 第 (日程題4, 議案大百号). In
   English: spelt nearly like one;
 - "notation": written in kanji where records of meetings write kana (公用文の表記, as a
   会議録 is written): 宜しく, 御質問, お願い致します, 下さい, 出来る, 原案の通り, and a verb
@@ -57,6 +58,9 @@ UNSURE = {"ja": 0.55, "": 0.7}
 #: 2.2, 支所 2.9, 本件 3.6; words missing from the list (compounds such as 事務局) are not
 #: judged.
 RARE = 2.5
+#: A word that sounds like a term only once flattened is taken as said when it is at least
+#: this common (先月 4.1, 機械 4.8; 性感 3.4, 西岸 2.9).
+COMMON = 4.0
 #: Signals that mark a word (all are computed; bench/doubtful.py measures each).
 MARKING = frozenset({"unsure", "rare", "unknown", "broken", "place", "near-term",
                      "notation", "disputed"})
@@ -94,9 +98,19 @@ def preload(language: str) -> None:
             tokenizer()
 
 
-def _rare(word: str, language: str) -> bool:
+def _zipf(word: str, language: str) -> float | None:
     frequency = _frequencies(language).get(word.lower())
-    return frequency is not None and math.log10(frequency) + 9 < RARE
+    return None if frequency is None else math.log10(frequency) + 9
+
+
+def _rare(word: str, language: str) -> bool:
+    zipf = _zipf(word, language)
+    return zipf is not None and zipf < RARE
+
+
+def _common(word: str) -> bool:
+    zipf = _zipf(word, "ja")
+    return zipf is not None and zipf >= COMMON
 
 
 def _reading(text: str) -> str:
@@ -106,14 +120,16 @@ def _reading(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(term, how it sounds) for the terms written with kanji: flattened, or for a term of
-    one or two kana (異議: イギ) as it is read, where flattening would match too much."""
+def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(term, how it sounds, whether that is flattened) for the terms written with kanji:
+    flattened, or for a term of one or two kana (異議: イギ) as it is read, where flattening
+    would match too much."""
     found = []
     for term in terms:
         if _kanji(term):
             reading = _reading(term)
-            found.append((term, flatten(reading) if len(reading) > 2 else reading))
+            blurred = len(reading) > 2
+            found.append((term, flatten(reading) if blurred else reading, blurred))
     return tuple(found)
 
 
@@ -154,6 +170,10 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
                 or (m.dictionary_form() in KANA_HELPERS and position
                     and morphemes[position - 1].surface() in ("て", "で"))):
             mark(m.begin(), m.end(), "notation")
+        # 県 after a word that names no place: another ケン heard (整理|県 for 整理券)
+        if surface == "県" and position \
+                and morphemes[position - 1].part_of_speech()[:2] == ("名詞", "普通名詞"):
+            mark(m.begin(), m.end(), "broken")
         # 第 (the ordinal of 日程第2, 議案第98号, 第3回) written as another ダイ: 大, 題
         if m.reading_form() == "ダイ" and surface != "第" and position + 1 < len(morphemes) \
                 and morphemes[position + 1].part_of_speech()[1] == "数詞":
@@ -180,8 +200,8 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
     # owned by the morpheme (and so the words) it comes from
     readings = [(m.begin(), m.end(), m.reading_form()) for m in morphemes]
     flat = [(begin, end, flatten(reading)) for begin, end, reading in readings]
-    for term, sound in _term_readings(terms):
-        said_as = readings if len(sound) <= 2 else flat
+    for term, sound, blurred in _term_readings(terms):
+        said_as = flat if blurred else readings
         # a homophone of the term: the same sound over whole morphemes, other writing
         for first in range(len(said_as)):
             said = ""
@@ -190,10 +210,16 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
                 if len(said) >= len(sound):
                     break
             heard = text[said_as[first][0]:said_as[last][1]]
-            if said == sound and term not in heard:
-                for begin, end, _ in said_as[first:last + 1]:  # the part written otherwise
-                    if text[begin:end] not in term:
-                        mark(begin, end, "near-term")
+            if said != sound or term in heard:
+                continue
+            # alike only once blurred (センゲツ, センケツ): a word people say often (先月,
+            # 機械) is taken as said; a rare one (西岸, 性感 for 請願) is worth a look
+            if said_as is flat and _common(heard) and "".join(
+                    r for _, _, r in readings[first:last + 1]) != _reading(term):
+                continue
+            for begin, end, _ in said_as[first:last + 1]:  # the part written otherwise
+                if text[begin:end] not in term:
+                    mark(begin, end, "near-term")
     return found
 
 
@@ -238,4 +264,4 @@ def mark(segments: Sequence[Segment], language: str | None, terms: Sequence[str]
             word.doubtful = word.doubtful or bool(own & MARKING)
 
 
-__all__ = ["KANA_HELPERS", "KANA_WORDS", "MARKING", "RARE", "UNSURE", "mark", "reasons"]
+__all__ = ["COMMON", "KANA_HELPERS", "KANA_WORDS", "MARKING", "RARE", "UNSURE", "mark", "reasons"]

@@ -187,6 +187,14 @@ def test_a_word_that_sounds_like_council_business_is_marked_where_written_otherw
     assert marked(words("日程", "題", "4", "を", "議題")) == {"題": ["near-term"]}
     assert marked(words("議案", "大", "百", "号")) == {"大": ["near-term"]}
     assert marked(words("大規模", "な", "工事", "に", "3", "台")) == {}
+    # a word people say often that sounds like one only once blurred is taken as said
+    # (先月: センゲツ, 専決: センケツ; 機械: キカイ, 議会: ギカイ); an exact homophone is not
+    assert marked(words("先月", "の", "機械", "の", "点検"), terms=listened) == {}
+    assert marked(words("異常", "で", "質疑", "を", "終わり", "ます"), terms=listened) == {
+        "異常": ["near-term"]}
+    # 県 after a word that names no place: another ケン (整理券)
+    assert marked(words("整理", "県", "を", "配る")) == {"県": ["broken"]}
+    assert marked(words("埼玉県", "の", "補助")) == {"埼玉県": ["place"]}  # no 県 broken off
     # a term of two kana (異議: イギ) must sound exactly alike: 行き (イキ) is no near miss
     assert marked(words("駅", "に", "行き", "ます"), terms=["異議"]) == {}
     assert marked(words("ご", "意義", "ありません", "か"), terms=["異議"]) == {
