@@ -20,7 +20,9 @@ per second of audio) of:
 - transcriber: Gijiroku's transcriber alone, with and without hotwords (Japanese: the
   built-in council terms, as every Japanese meeting gets; English: a council word list) and
   with and without the completeness check, with the stretches it decoded again and the
-  gaps it left, and the time the check added;
+  gaps it left, and the time the check added (a difference of two noisy times), then the
+  check's own pass timed alone (the VAD over the recording and the search for stretches
+  the text does not account for: all the check costs when nothing is suspect);
 - pipeline: `gijiroku process` on the embedded defaults for that language (SQLite, speakers
   found, the dictionary's built-in terms and rules; models loaded beforehand, as a worker
   has them), timed from the recording to the stored lines with their speakers (minutes off:
@@ -47,6 +49,7 @@ from bench.metrics import error_rate, sentence_recall, sentences  # noqa: E402
 from gijiroku import audio  # noqa: E402
 from gijiroku.config import Settings  # noqa: E402
 from gijiroku.dictionary import builtin_terms  # noqa: E402
+from gijiroku.domain import Segment  # noqa: E402
 from gijiroku.pipeline import Pipeline  # noqa: E402
 from gijiroku.recordings import accept_file  # noqa: E402
 from gijiroku.stages import preload  # noqa: E402
@@ -90,9 +93,9 @@ def recall(language: str, truth: str, text: str) -> str:
 
 
 def transcriber(model: str, samples: np.ndarray, language: str, threads: int,
-                hotwords: bool, check: bool) -> tuple[str, float, int, int]:
+                hotwords: bool, check: bool) -> tuple[str, float, int, int, list[Segment]]:
     """Gijiroku's transcriber alone: (text, the faster of two runs' seconds, stretches
-    decoded again, gaps)."""
+    decoded again, gaps, the lines)."""
     whisper = load_transcriber(ModelSpec(model=model, device="cpu", cpu_threads=threads))
     terms = builtin_terms()
     options = TranscriptionOptions(
@@ -106,7 +109,22 @@ def transcriber(model: str, samples: np.ndarray, language: str, threads: int,
         elapsed = min(elapsed, time.perf_counter() - started)
     gaps = sum(1 for s in result.segments if s.gap)
     separator = "" if language == "ja" else " "
-    return (separator.join(s.text for s in result.segments), elapsed, result.redecoded, gaps)
+    return (separator.join(s.text for s in result.segments), elapsed, result.redecoded, gaps,
+            result.segments)
+
+
+def check_pass(samples: np.ndarray, language: str, segments: list[Segment]) -> float:
+    """Seconds (the fastest of three) of the completeness check's own pass over lines
+    decoded without it: where speech is, and which stretches the lines leave unexplained."""
+    from transcribe import completeness
+
+    fastest = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        completeness.suspects(completeness.speech_regions(np.array(samples)), segments,
+                              language)
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest
 
 
 def bare(model: str, samples: np.ndarray, language: str, threads: int,
@@ -165,10 +183,13 @@ def main() -> int:
                      *bare(model, samples, language, args.threads, True)),
                 ]
                 unchecked: dict[bool, float] = {}
+                alone = 0.0
                 for hotwords in (True, False):
                     for check in (False, True):
-                        text, seconds, again, gaps = transcriber(
+                        text, seconds, again, gaps, lines = transcriber(
                             model, samples, language, args.threads, hotwords, check)
+                        if hotwords and not check:
+                            alone = check_pass(samples, language, lines)
                         label = (f"transcriber, {'hotwords' if hotwords else 'none'}, "
                                  + (f"check ({again} again, {gaps} gaps)" if check
                                     else "no check"))
@@ -185,6 +206,9 @@ def main() -> int:
                     print(f"{name:<21} {model_name:<8} {run:<36} {metric} {rate:.3f} "
                           f"{recall(language, truth, text):>12} {seconds:8.1f} "
                           f"{seconds / duration:6.3f}", flush=True)
+                print(f"{name:<21} {model_name:<8} the check's own pass: {alone:.2f} s, "
+                      f"{100 * alone / unchecked[True]:.1f} % of the transcriber's time "
+                      "without it", flush=True)
     return 0
 
 
