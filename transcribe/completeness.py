@@ -452,6 +452,7 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
         # 「ほかに質疑はありませんか。」); a doubted segment as it was first decoded, alone
         before = _said_before(segments, stretch.start) if stretch.reason != "doubted" else None
         new: list[Segment] = []
+        garbled = False  # the second decoding wrote what nobody says: no reading at all
         # a doubted segment is asked once, as it was decoded; a stretch missing text may
         # also take the temperature fallback
         for fallback in (False,) if stretch.reason == "doubted" else (False, True):
@@ -461,7 +462,7 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             if heard and not _plausible(speech, segments, heard, stretch, language):
                 # more than anyone says in that time, or one sound written over and over
                 # (「ウォォォ…」 for a chair's sentence): not heard at all
-                heard, lowest = [], None
+                heard, lowest, garbled = [], None, True
             if heard and lowest is not None and lowest >= log_prob_floor:
                 new = heard
                 break
@@ -486,6 +487,13 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
             if stretch.reason == "alone":  # skipped once, heard alone: worth a listen
                 for word in (w for segment in new for w in segment.words):
                     word.doubtful = True
+            continue
+        if stretch.reason == "doubted" and own is not None and garbled:
+            # Whisper could not read it again (「ウォォォ…」 over a chair's 「討論を終結し、
+            # 採決いたします。」, roads-committee on an Intel Xeon): that says nothing against
+            # the first reading, which stands, every word of it worth a look
+            for word in segments[own].words:
+                word.doubtful = True
             continue
         if stretch.reason == "doubted" and own is not None:
             again = "".join(s.text for s in heard)

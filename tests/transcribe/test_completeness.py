@@ -146,6 +146,23 @@ def test_doubted_text_whisper_cannot_write_again_gives_way_to_a_gap_not_to_nothi
     assert [(s.gap, s.text, s.start, s.end) for s in result.segments] == [(True, "", 0.0, 6.0)]
 
 
+def test_doubted_text_whisper_garbles_when_asked_again_stands_marked() -> None:
+    """A chair's 「討論を終結し、採決いたします。」 after a member's 「異議なし。」, written
+    「御議なし討論を集結し採決いたします。」 with little confidence, came back from the second
+    decoding as 「ウォォォ…」 (roads-committee on an Intel Xeon): that is no reading, so the
+    first stands, all its words doubtful, where it used to give way to a gap and the
+    sentence was lost."""
+    speech = [(0.0, 4.5)]
+    misheard = said(0.0, 4.5, "御議なし討論を集結し採決いたします。", probability=0.45)
+    stretches = suspects(speech, [misheard], "ja")
+    assert [s.reason for s in stretches] == ["doubted"]
+    result = recover([misheard], speech, stretches,
+                     second_decoding("ウォ" + "ォ" * 60 + "。", -0.09), 4.5, -1.0, "ja")
+    assert [(s.gap, s.text) for s in result.segments] == [
+        (False, "御議なし討論を集結し採決いたします。")]
+    assert all(w.doubtful for w in result.segments[0].words) and result.gaps == 0
+
+
 def test_doubted_text_written_again_or_heard_with_confidence_stands() -> None:
     speech = [(0.0, 6.0)]
     misheard = said(0.0, 6.0, "ウイギナシと見止めます。", probability=0.5)
