@@ -408,8 +408,14 @@ def _plausible(speech: Sequence[Interval], segments: Sequence[Segment],
     if text_units(text, language) > MOST_RATE * recording_rate(speech, segments,
                                                                language) * seconds + 2:
         return False
-    data = text.encode("utf-8")
-    return len(data) < 40 or len(data) / len(zlib.compress(data)) < REPEATED
+    return not _repeated(new)
+
+
+def _repeated(new: Sequence[Segment]) -> bool:
+    """One sound written over and over (compressing `REPEATED` times or more, as Whisper's
+    own fallback judges): no reading of the speech at all."""
+    data = "".join(s.text for s in new).encode("utf-8")
+    return len(data) >= 40 and len(data) / len(zlib.compress(data)) >= REPEATED
 
 
 def _said_over(segment: Segment, region: Interval, language: str | None) -> float:
@@ -452,17 +458,20 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
         # 「ほかに質疑はありませんか。」); a doubted segment as it was first decoded, alone
         before = _said_before(segments, stretch.start) if stretch.reason != "doubted" else None
         new: list[Segment] = []
-        garbled = False  # the second decoding wrote what nobody says: no reading at all
-        # a doubted segment is asked once, as it was decoded; a stretch missing text may
-        # also take the temperature fallback
-        for fallback in (False,) if stretch.reason == "doubted" else (False, True):
+        garbled = False  # the decoding wrote one sound over and over: no reading at all
+        # a doubted segment is asked as it was decoded, and with the temperature fallback
+        # only when that gave no reading at all; a stretch missing text may always take it
+        for fallback in (False, True):
+            if fallback and stretch.reason == "doubted" and not garbled:
+                break
+            garbled = False
             heard, lowest = decode(start, end, fallback, before)
             heard = [s for s in heard if s.text.strip()
                      and stretch.start - PAD <= (s.start + s.end) / 2 <= stretch.end + PAD]
             if heard and not _plausible(speech, segments, heard, stretch, language):
                 # more than anyone says in that time, or one sound written over and over
                 # (「ウォォォ…」 for a chair's sentence): not heard at all
-                heard, lowest, garbled = [], None, True
+                heard, lowest, garbled = [], None, _repeated(heard)
             if heard and lowest is not None and lowest >= log_prob_floor:
                 new = heard
                 break
@@ -489,9 +498,10 @@ def recover(segments: list[Segment], speech: Sequence[Interval], stretches: list
                     word.doubtful = True
             continue
         if stretch.reason == "doubted" and own is not None and garbled:
-            # Whisper could not read it again (「ウォォォ…」 over a chair's 「討論を終結し、
-            # 採決いたします。」, roads-committee on an Intel Xeon): that says nothing against
-            # the first reading, which stands, every word of it worth a look
+            # Whisper could not read it again, with the fallback either (「ウォォォ…」 over a
+            # chair's 「討論を終結し、採決いたします。」, roads-committee on an Intel Xeon):
+            # that says nothing against the first reading, which stands, every word of it
+            # worth a look
             for word in segments[own].words:
                 word.doubtful = True
             continue

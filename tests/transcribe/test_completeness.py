@@ -150,17 +150,44 @@ def test_doubted_text_whisper_garbles_when_asked_again_stands_marked() -> None:
     """A chair's 「討論を終結し、採決いたします。」 after a member's 「異議なし。」, written
     「御議なし討論を集結し採決いたします。」 with little confidence, came back from the second
     decoding as 「ウォォォ…」 (roads-committee on an Intel Xeon): that is no reading, so the
-    first stands, all its words doubtful, where it used to give way to a gap and the
-    sentence was lost."""
+    fallback is asked, and when it gives none either the first stands, all its words
+    doubtful, where it used to give way to a gap and the sentence was lost."""
     speech = [(0.0, 4.5)]
     misheard = said(0.0, 4.5, "御議なし討論を集結し採決いたします。", probability=0.45)
     stretches = suspects(speech, [misheard], "ja")
     assert [s.reason for s in stretches] == ["doubted"]
-    result = recover([misheard], speech, stretches,
-                     second_decoding("ウォ" + "ォ" * 60 + "。", -0.09), 4.5, -1.0, "ja")
+    asked: list[bool] = []
+
+    def garbled(start: float, end: float, fallback: bool,
+                prompt: str | None = None) -> tuple[list[Segment], float | None]:
+        asked.append(fallback)
+        return [said(start, end, "ウォ" + "ォ" * 60 + "。", probability=0.5)], -0.09
+
+    result = recover([misheard], speech, stretches, garbled, 4.5, -1.0, "ja")
+    assert asked == [False, True]  # no reading: the temperature fallback is asked too
     assert [(s.gap, s.text) for s in result.segments] == [
         (False, "御議なし討論を集結し採決いたします。")]
     assert all(w.doubtful for w in result.segments[0].words) and result.gaps == 0
+    # the fallback's reading, heard with confidence, is taken as the usual way says
+    asked.clear()
+
+    def then_heard(start: float, end: float, fallback: bool,
+                   prompt: str | None = None) -> tuple[list[Segment], float | None]:
+        asked.append(fallback)
+        if not fallback:
+            return [said(start, end, "ウォ" + "ォ" * 60 + "。", probability=0.5)], -0.09
+        return [said(start, end, "御議なし討論を終結し採決いたします。")], -0.6
+
+    result = recover([misheard], speech, stretches, then_heard, 4.5, -1.0, "ja")
+    assert asked == [False, True] and not any(s.gap for s in result.segments)
+    # text that says more than anyone could (reversed speech read as a long sentence) is
+    # not "no reading": the fallback is not asked and the doubted text gives way to a gap
+    asked.clear()
+    result = recover([misheard], speech, stretches, second_decoding(
+        "Sure, I'm in a shape, really nice game, and ladies and gentlemen, they're more "
+        "than not more than more of a game than I'm at in the name of the memoir.", -0.92),
+        4.5, -1.0, "ja")
+    assert [s.gap for s in result.segments] == [True]
 
 
 def test_doubted_text_written_again_or_heard_with_confidence_stands() -> None:
