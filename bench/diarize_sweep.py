@@ -81,14 +81,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from diarize import DiarizerSpec
-    from diarize.pyannote_backend import PyannoteDiarizer
-    from gijiroku.models import starter_segmentation_path
-
-    diarizer = PyannoteDiarizer(DiarizerSpec(
-        starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
-        embedding=embedding))
-    pipeline = diarizer.pipeline
+    pipeline = _pipeline(embedding, segmentation)
     pipeline.training = True  # keeps segmentations and embeddings in `file` between runs
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
@@ -127,13 +120,7 @@ def local_separation(embedding: str, segmentation: Path | None = None) -> None:
     its own local speaker and the windows they share."""
     from collections import Counter
 
-    from diarize import DiarizerSpec
-    from diarize.pyannote_backend import PyannoteDiarizer
-    from gijiroku.models import starter_segmentation_path
-
-    pipeline = PyannoteDiarizer(DiarizerSpec(
-        starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
-        embedding=embedding)).pipeline
+    pipeline = _pipeline(embedding, segmentation)
     seen: dict[str, Any] = {}
 
     class Spying(type(pipeline.clustering)):  # type: ignore[misc]
@@ -176,6 +163,18 @@ def local_separation(embedding: str, segmentation: Path | None = None) -> None:
         pairs = ", ".join(f"{a}/{b} {parted[a, b]}/{n}"
                           for (a, b), n in shared.most_common() if n >= 3)
         print(f"{path.stem}: {pairs}")
+
+
+def _pipeline(embedding: str, segmentation: Path | None) -> Any:
+    """The starter diarizer's pyannote pipeline on CPU, with another segmentation
+    checkpoint when one is given."""
+    from diarize import DiarizerSpec
+    from diarize.pyannote_backend import PyannoteDiarizer
+    from gijiroku.models import starter_segmentation_path
+
+    return PyannoteDiarizer(DiarizerSpec(
+        starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
+        embedding=embedding)).pipeline
 
 
 def _file(path: Path) -> dict[str, Any]:

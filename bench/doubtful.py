@@ -67,11 +67,16 @@ MORE = {name: ("ja", ROOT / "samples" / f"{name}.flac")
 def transcribe(language: str, sample: Path, threads: int, folder: Path) -> Transcript:
     decoded = folder / f"{sample.stem}.f32"
     audio.decode(sample, decoded)
-    terms = builtin_terms()
     whisper = load_transcriber(ModelSpec(model=embedded_model(language), device="cpu",
                                          cpu_threads=threads))
-    return whisper.transcribe(np.array(audio.load(decoded)), TranscriptionOptions(
-        language=language, terms=terms, listen_for=listen_for()))
+    return whisper.transcribe(np.array(audio.load(decoded)), meeting_options(language))
+
+
+def meeting_options(language: str) -> TranscriptionOptions:
+    """What a meeting in `language` is transcribed with: the built-in terms and the words
+    listened for."""
+    return TranscriptionOptions(language=language, terms=builtin_terms(),
+                                listen_for=listen_for())
 
 
 def _group(name: str, language: str) -> str:
@@ -111,8 +116,7 @@ def main() -> int:
             transcript = kept[name]
             words: list[Word] = [w for s in transcript.segments for w in s.words]
             wrong, missing = word_errors(language, reference(sample), [w.text for w in words])
-            terms = doubt_terms(TranscriptionOptions(terms=builtin_terms(),
-                                                     listen_for=listen_for()), language)
+            terms = doubt_terms(meeting_options(language), language)
             found = [r for s in transcript.segments if s.words
                      for r in doubt.reasons(s.words, language, terms)]
             rows = {"before": [w.probability < 0.5 for w in words]}

@@ -120,16 +120,15 @@ def _reading(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
-    """(term, how it sounds, whether that is flattened) for the terms written with kanji:
-    flattened, or for a term of one or two kana (異議: イギ) as it is read, where flattening
-    would match too much."""
+def _term_readings(terms: tuple[str, ...]) -> tuple[tuple[str, str, str | None], ...]:
+    """(term, its reading, how it sounds flattened) for the terms written with kanji; no
+    flattened sound for a term of one or two kana (異議: イギ), which must be read alike,
+    as flattening would match too much."""
     found = []
     for term in terms:
         if _kanji(term):
             reading = _reading(term)
-            blurred = len(reading) > 2
-            found.append((term, flatten(reading) if blurred else reading, blurred))
+            found.append((term, reading, flatten(reading) if len(reading) > 2 else None))
     return tuple(found)
 
 
@@ -200,8 +199,8 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
     # owned by the morpheme (and so the words) it comes from
     readings = [(m.begin(), m.end(), m.reading_form()) for m in morphemes]
     flat = [(begin, end, flatten(reading)) for begin, end, reading in readings]
-    for term, sound, blurred in _term_readings(terms):
-        said_as = flat if blurred else readings
+    for term, reading, flat_sound in _term_readings(terms):
+        said_as, sound = (flat, flat_sound) if flat_sound else (readings, reading)
         # a homophone of the term: the same sound over whole morphemes, other writing
         for first in range(len(said_as)):
             said = ""
@@ -215,7 +214,7 @@ def _japanese(words: Sequence[Word], terms: tuple[str, ...]) -> list[set[str]]:
             # alike only once blurred (センゲツ, センケツ): a word people say often (先月,
             # 機械) is taken as said; a rare one (西岸, 性感 for 請願) is worth a look
             if said_as is flat and _common(heard) and "".join(
-                    r for _, _, r in readings[first:last + 1]) != _reading(term):
+                    r for _, _, r in readings[first:last + 1]) != reading:
                 continue
             for begin, end, _ in said_as[first:last + 1]:  # the part written otherwise
                 if text[begin:end] not in term:

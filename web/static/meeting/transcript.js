@@ -87,11 +87,7 @@ export function renderSegments() {
     segments.forEach((segment, index) => {
       const key = rowKey(segment, index, speakers);
       const row = rows[index];  // (a row with the editor open is drawn anew, then reopened)
-      if (row.drawnAs !== key || row.querySelector(".editor")) {
-        const fresh = segmentRow(segment, index, key);
-        fresh.tabIndex = row.tabIndex;
-        row.replaceWith(fresh);
-      }
+      if (row.drawnAs !== key || row.querySelector(".editor")) redraw(row, segment, index, key);
     });
   } else {
     list.replaceChildren(...segments.map((segment, index) =>
@@ -116,15 +112,20 @@ export function renderRow(index) {
   const row = rowAt(index);
   const segment = state.doc.segments[index];
   if (!row || !segment) return renderSegments();
-  const fresh = segmentRow(segment, index, rowKey(segment, index, speakersShown()));
+  redraw(row, segment, index, rowKey(segment, index, speakersShown()));
+  if (index === state.currentIndex) highlight(index, false);
+}
+
+// A row drawn anew in the place of the old one, keeping its place in the tab order.
+function redraw(row, segment, index, key) {
+  const fresh = segmentRow(segment, index, key);
   fresh.tabIndex = row.tabIndex;
   row.replaceWith(fresh);
-  if (index === state.currentIndex) highlight(index, false);
 }
 
 // A line as a row; its number, start, speaker and version are on the row (data-*) too.
 // `key` (rowKey) says what it was drawn from, for the next redraw to compare.
-function segmentRow(segment, index, key = null) {
+function segmentRow(segment, index, key) {
   const select = el("select", { class: "who", "aria-label": T.speaker_of_line },
     state.doc.speakers.map((s) => el("option", { value: s.id, selected: s.id === segment.speaker },
                                      speakerLabel(s))));
