@@ -12,9 +12,9 @@ and, when the test assets are there (`python -m tests.assets`), pyannote's telep
 (.cache/assets, held out).
 
 For each sample (English: WER; Japanese: CER, see bench/metrics.py) and model it prints the
-error rate, sentence recall (sentences with at least 60 % of their characters or words
-found in order, and the lowest share), seconds and real-time factor (seconds of processing
-per second of audio) of:
+error rate, sentence recall (sentences with at least 60 % of their characters found in
+order, aligned by character in Japanese and by word in English, and the lowest share),
+seconds and real-time factor (seconds of processing per second of audio) of:
 - bare: faster-whisper alone, set to lose nothing (VAD, no conditioning on earlier text, no
   word timings while decoding), and with `word_timestamps=True` as scripts usually call it;
 - transcriber: Gijiroku's transcriber alone, with and without hotwords (Japanese: the

@@ -79,10 +79,12 @@ def sentences(language: str, text: str) -> list[str]:
 
 
 def sentence_recall(sentences: list[str], hypothesis: str, language: str = "ja") -> list[float]:
-    """For each reference sentence, the share of its characters (words, for languages with
-    spaces) the hypothesis has, aligned as equal or substituted, not deleted: near 0 for a
-    sentence the transcript lost. The alignment runs over the whole text in order, so a
-    sentence counts only where it was said, not for words it shares with another."""
+    """For each reference sentence, the share of its characters the hypothesis has,
+    aligned (character by character, or word by word for languages with spaces, each word
+    counting for its letters) as equal or substituted, not deleted: near 0 for a sentence
+    the transcript lost. The alignment runs over the whole text in order, so a sentence
+    counts only where it was said, not for words it shares with another. (Counted in words,
+    "Oh, hello." heard as "hello" would be half a sentence lost.)"""
     unspaced = language in ("ja", "zh")
     normalize = normalize_ja if unspaced else normalize_en
     units = [list(normalize(s)) if unspaced else normalize(s).split() for s in sentences]
@@ -99,7 +101,9 @@ def sentence_recall(sentences: list[str], hypothesis: str, language: str = "ja")
     shares, cursor = [], 0
     for sentence in units:
         part = kept[cursor:cursor + len(sentence)]
-        shares.append(sum(part) / len(part))
+        sizes = [len(unit) for unit in sentence]
+        shares.append(sum(size for size, held in zip(sizes, part, strict=True) if held)
+                      / sum(sizes))
         cursor += len(sentence)
     return shares
 

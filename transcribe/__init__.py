@@ -82,6 +82,10 @@ class TranscriptionOptions:
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
+    #: Tokens Whisper may write per 30-second window (None: as many as the model holds). The
+    #: completeness check bounds its second decodings of short stretches by what anyone
+    #: could say in them.
+    max_new_tokens: int | None = None
 
 
 #: Characters of hotwords (with a separator each) Whisper is given at most. A short list

@@ -328,7 +328,8 @@ class Decode(Protocol):
     """Decodes the window's audio from `start` to `end` seconds again (with the temperature
     fallback or not, after `prompt`: what was said just before): the segments with timed
     words, in the window's seconds, and the lowest average log-probability among them
-    (None when empty)."""
+    (None when empty). The fallback is asked only after the same stretch and prompt were
+    decoded without it, so it may skip the first temperature."""
 
     def __call__(self, start: float, end: float, fallback: bool,
                  prompt: str | None = None) -> tuple[list[Segment], float | None]: ...

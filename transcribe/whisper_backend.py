@@ -166,7 +166,35 @@ def whisper_kwargs(options: TranscriptionOptions, language: str | None) -> dict[
         "no_speech_threshold": options.no_speech_threshold,
         "initial_prompt": options.initial_prompt,
         "hotwords": hotwords_for(options, language),
+        "max_new_tokens": options.max_new_tokens,
     }
+
+
+#: Tokens a second of speech can take at most, with a margin: the samples' fastest lines
+#: take 7 (Japanese, in kanji; written in kana, up to twice that) ...
+TOKENS_PER_SECOND = 16
+#: ... and a few for the timestamps and a short line. A second decoding that runs past this
+#: writes one sound over and over (a chair's sentence decoded again as 「ウォォォ…」, 179
+#: tokens for 5 s, 4.4 s of decoding; bounded, 1.7 s) or more than could have been said,
+#: which the check rejects either way.
+TOKENS_BASE = 16
+#: Bounds beyond this leave the window to the model's own limit (448 tokens, prompt
+#: included: a prompt takes up to 224).
+MOST_TOKENS = 200
+
+
+def redecode_options(plain: TranscriptionOptions, seconds: float, fallback: bool,
+                     prompt: str | None) -> TranscriptionOptions:
+    """The options a stretch of `seconds` is decoded again with by the completeness check:
+    the first temperature alone, or with the fallback the others (asked only after the
+    same audio and prompt were decoded at the first, which is deterministic: decoding it
+    again cost roads-committee's garbled line 4.4 s for the same 「ウォォォ…」); at most
+    the tokens anyone could say in that time."""
+    temperature = (plain.temperature[1:] or plain.temperature) if fallback else (
+        plain.temperature[:1])
+    tokens = TOKENS_BASE + int(TOKENS_PER_SECOND * seconds)
+    return replace(plain, initial_prompt=prompt, temperature=temperature,
+                   max_new_tokens=tokens if tokens <= MOST_TOKENS else None)
 
 
 def doubt_terms(options: TranscriptionOptions, language: str | None) -> list[str]:
@@ -332,8 +360,7 @@ class WhisperTranscriber:
                    prompt: str | None = None) -> tuple[list[Segment], float | None]:
             lo, hi = int((start - offset) * SAMPLE_RATE), int((end - offset) * SAMPLE_RATE)
             piece = np.ascontiguousarray(chunk[max(0, lo):hi], dtype=np.float32)
-            again = replace(plain, initial_prompt=prompt, temperature=plain.temperature
-                            if fallback else plain.temperature[:1])
+            again = redecode_options(plain, end - start, fallback, prompt)
             heard = list(self._window(piece, start, again, language, lambda _at: None))
             segments = [segment for segment, _, _ in heard]
             if language == "ja":

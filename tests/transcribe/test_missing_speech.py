@@ -212,3 +212,11 @@ def test_the_batched_pipeline_times_its_words_and_keeps_every_sentence(
     text = " ".join(s.text for s in checked.segments)
     said = [line["text"] for line in script["lines"]]
     assert min(sentence_recall(said, text, language="en")) >= 0.6, (said, text)
+
+
+def test_sentence_recall_counts_characters_in_both_languages() -> None:
+    # a word misheard or dropped is not a sentence lost; a sentence skipped is
+    assert sentence_recall(["Oh, hello.", "Is that you?"], "hello is that you",
+                           language="en") == [5 / 7, 1.0]
+    assert sentence_recall(["Oh, hello.", "Is that you?"], "oh hello", language="en")[1] == 0
+    assert sentence_recall(["閉会いたします。"], "閉会します。") == [5 / 7]

@@ -12,7 +12,7 @@ from gijiroku import audio
 from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
 from tests.conftest import speak
 from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
-from transcribe.whisper_backend import whisper_kwargs
+from transcribe.whisper_backend import redecode_options, whisper_kwargs
 
 pytestmark = pytest.mark.slow
 
@@ -127,6 +127,23 @@ def test_japanese_is_passed_through_to_whisper() -> None:
     assert kwargs["condition_on_previous_text"] is False
     # words are timed in a pass of their own (transcribe.alignment), never while decoding
     assert kwargs["word_timestamps"] is False and kwargs["vad_filter"] is True
+
+
+def test_a_stretch_decoded_again_is_bounded_and_its_fallback_skips_what_was_tried() -> None:
+    plain = TranscriptionOptions(language="ja")
+    first = redecode_options(plain, 5.0, fallback=False, prompt="ほかに質疑はありませんか。")
+    assert first.temperature == (0.0,) and first.initial_prompt == "ほかに質疑はありませんか。"
+    # the fallback comes after the first temperature's (deterministic) reading: not again
+    assert redecode_options(plain, 5.0, fallback=True, prompt=None).temperature == (
+        0.2, 0.4, 0.6, 0.8, 1.0)
+    # five seconds hold far fewer tokens than a runaway 「ウォォォ…」 (179); a line said
+    # at the samples' fastest (7 tokens a second) fits in a second and a half
+    assert first.max_new_tokens is not None and 7 * 5 < first.max_new_tokens < 179
+    assert (redecode_options(plain, 1.5, False, None).max_new_tokens or 0) > 7 * 1.5
+    # a whole window keeps the model's own bound (a prompt shares its 448 tokens)
+    assert redecode_options(plain, 30.0, False, None).max_new_tokens is None
+    assert whisper_kwargs(first, "ja")["max_new_tokens"] == first.max_new_tokens
+    assert whisper_kwargs(plain, "ja")["max_new_tokens"] is None
 
 
 def test_english_only_model_refuses_japanese_clearly(transcriber) -> None:  # type: ignore[no-untyped-def]
