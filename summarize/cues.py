@@ -43,6 +43,23 @@ JA_SETTLES = re.compile(
     r"(?:可決|否決|承認|了承|採択)(?:されました|いたしました|しました|します)|"
     r"(?:で|に|と)(?:進め|し|決め|いき)ましょう|ことに(?:なりました|決まりました)|"
     r"に変更(?:いた)?します")
+#: The chair going with an option: 「予約は取らず、当日受付で行きます」.
+JA_GOES_WITH = re.compile(r"で(?:行き|いき)ます[。]?$")
+#: The chair stating, from when, what the organisation will do (「今年は二月二十二日に休日相談
+#: 会場を開設します」「四月から利用時間を延長します」): a Sino-Japanese doing ...
+JA_INSTITUTES = re.compile(r"([一-龥]{2})(?:いた)?します[。]?$")
+#: ... that is no one person's work (「報告します」「連絡します」: the chair's own tasks) ...
+JA_OWN_WORK = frozenset({
+    "報告", "連絡", "確認", "説明", "相談", "調整", "検討", "共有", "送付",
+    "提出", "依頼", "紹介", "案内", "準備", "作成", "用意", "整理", "集計",
+    "参考", "記録", "手配", "発送", "配布", "回収", "把握", "対応", "照会",
+    "周知", "通知", "掲載", "起案", "要求", "申請", "協議", "審議", "質問",
+    "発言", "答弁", "議論", "承知", "了解", "期待", "注意", "留意", "判断",
+    "理解", "指示", "説得", "訪問", "出席", "参加", "欠席", "失礼", "遠慮",
+})
+#: ... said with when it starts or happens.
+JA_WHEN = re.compile(r"今年度?|来年度?|本年度|今年|来月|今月|[0-9０-９〇一二三四五六七八九十]+月|"
+                     r"[0-9０-９〇一二三四五六七八九十]+日|から[、,]?")
 #: The chair concluding (「では、」「それでは、」) with a plain future: 「では、稼働開始は
 #: 七月一日に変更します」 settles it for the meeting.
 JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,]")
@@ -72,7 +89,8 @@ JA_WILL_DO = re.compile(r"ます[。]?$")
 JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
-JA_NOT_DOING = re.compile(r"(?:思い|考え|てい|でい|あり|なり|でき|お願いし|願い|ござい|おり|"
+JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|なり|でき|お願いし|願い|ござい|"
+                          r"おり|参考にし|参考にいたし|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
                           r"いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
                           # how it looks, who is there: 「甘いように見えます」「十二組います」
@@ -101,6 +119,9 @@ JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提�
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
                           r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
                           r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
+#: A proposal shown to the meeting as it is said (「〜延ばす案をお示しします」), unless it is
+#: promised for later (「次の審議会でお示しします」, `due_in`).
+JA_SHOWS = re.compile(r"(?:お|ご)示し(?:いた)?します[。]?$")
 #: A line that explains a proposal to the meeting (「説明いたします。〜を上限とします。」):
 #: what it says the proposal does is not yet decided.
 JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|報告)(?:いた)?します[。]")
@@ -135,6 +156,18 @@ JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|�
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
+#: Letters before a motion's question (「〜ということで、よろしいでしょうか」) that say what
+#: it puts, not only to whom (「協議会として」).
+MOTION_SAYS = 12
+#: A verdict that names the motion only by a short name: 「では試行実施を了承とします」,
+#: 「本件を承認します」: the motion's words say what was decided.
+JA_VERDICT = re.compile(r"^[^、。]{0,8}を(?:了承|承認|決定|可決|採択)(?:と)?(?:いた)?"
+                        r"し(?:ます|ました)[。]?$")
+#: The chair's yes to what another just asked to be settled (「会場は二階会議室でよろしい
+#: ですか」「それでいきましょう」): decided as the question put it.
+JA_PUT = re.compile(r"(?:よろしい|いい)(?:です|でしょう)か[。？?]?$")
+JA_AS_ASKED = re.compile(r"^(?:それ|そちら|その(?:案|形|方向|とおり|通り))で(?:いき|行き|進め|"
+                         r"お願いし|決め)(?:ましょう|ます)|^そう(?:しましょう|します)[。]?$")
 JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致|"
                         r"(?:起立|挙手)(?:多数|少数|全員)")
 
@@ -198,8 +231,9 @@ JA_DUE = re.compile(
     f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:委員会|会議|定例会?|審議会|打合せ|打ち合わせ))"
     r"(?:まで(?:に)?)?")
 EN_DUE = re.compile(
-    r"\b(?:by|before|until) (?:the end of \w+|(?:next )?(?:monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)|the \w+ of \w+|\w+ \d{1,2}(?:st|nd|rd|th)?|"
+    r"\b(?:by|before|until) (?:the end of (?:next |this |the )?\w+|"
+    r"(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the \w+ of \w+|"
+    r"\w+ \d{1,2}(?:st|nd|rd|th)?|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december) [\w-]+|tomorrow|the freeze|the meeting|they start|\w+)|"
     r"\b(?:tomorrow|this week|next week|today|a week ahead|end of (?:the )?\w+)\b",
@@ -244,15 +278,26 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
     if japanese(sentence):
         if JA_PROCEDURE.search(sentence) or re.search(r"(?:思|考え)(?:い|て)", sentence):
             return False
+        if re.search(r"参考に(?:いた)?し(?:ます|ました)[。]?$", sentence):
+            return False  # 「今日の意見は〜計画づくりの参考にします」: taken into account
         if JA_PROPOSES.search(sentence) and JA_DEFERS.search(sentence):
             return False  # 「その件は次回にしましょう」
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (
             (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
-            or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))))
+            or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))
+            or bool(JA_GOES_WITH.search(sentence)) or _institutes(sentence)))
     if sentence.rstrip().endswith("?") or EN_AGREES.match(sentence.strip()):
         return False  # a question; or "Agreed.", which says what only with the motion
     return bool(EN_SETTLES.search(sentence)) or (
         by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
+
+
+def _institutes(sentence: str) -> bool:
+    """The chair's 「四月から利用時間を延長します」: what the organisation does from when."""
+    doing = JA_INSTITUTES.search(sentence)
+    return doing is not None and doing.group(1) not in JA_OWN_WORK and \
+        bool(JA_WHEN.search(sentence[:doing.start()])) and not JA_WHO.search(sentence) and \
+        not JA_IF.search(sentence)
 
 
 def takes_on(sentence: str, by_chair: bool = False) -> bool:
@@ -262,12 +307,22 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
         if JA_PROCEDURE.search(sentence) or JA_COURTESY.search(sentence) or \
                 JA_ASKS.search(sentence):
             return False
-        if JA_STATE.search(sentence):
+        if JA_STATE.search(sentence) or (JA_SHOWS.search(sentence) and not due_in(sentence)
+                                         and "次" not in sentence):
             return False
-        # the chair's 「見積もりを取ってみます」: a try is never how a meeting is run
+        # the chair's 「見積もりを取ってみます」: a try is never how a meeting is run, nor is
+        # what is done on a day (「打合せは十月四日に入れます」)
         return bool(JA_TAKES_ON.search(sentence)) or (
-            (not by_chair or bool(JA_TRIES.search(sentence))) and _will_do(sentence))
+            (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence))
+            and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
+
+
+def _on_a_day(sentence: str) -> bool:
+    """The sentence names a day to do it on or by (not a month, 「来月の研修について」, nor a
+    meeting, 「次回の委員会で」)."""
+    due = due_in(sentence)
+    return due is not None and bool(re.search(r"日|曜", due)) and "次" not in due
 
 
 def _will_do(sentence: str) -> bool:
@@ -360,6 +415,13 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
         if not decided and japanese(line.text):
             decided = _acknowledged(parts, line.speaker == chair,
                                     bool(index) and lines[index - 1].speaker != chair)
+        if decided and line.speaker == chair and index and \
+                lines[index - 1].speaker != chair and \
+                all(JA_AS_ASKED.search(LEAD.sub("", s)) for s in decided) and \
+                (put := [s for s in sentences(lines[index - 1].text)
+                         if JA_PUT.search(s) and not JA_ASKS.search(s)]):
+            items.append(Found("decision", [lines[index - 1].id, line.id], _join(put)))
+            decided = []
         as_moved = _as_moved(decided)
         carried = any(carries_motion(s) for s in parts) or (
             motion is not None and japanese(line.text) and as_moved)
@@ -369,7 +431,12 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                     line.id - items[-1].lines[-1] <= 3:  # 「異議なし」, then 「そのように決定」
                 items[-1].lines.append(line.id)
         if agreed is not None and motion is not None and not carried:
-            if decided:  # 「異議なし」「それでは、原案のとおり可決します」
+            if decided and all(JA_VERDICT.search(LEAD.sub("", s)) for s in decided):
+                # 「賛成です」「では試行実施を了承とします」: decided as the motion put it
+                items.append(Found("decision", [motion, agreed, line.id],
+                                   _motion_words(lines, motion)))
+                decided = []
+            elif decided:  # 「異議なし」「それでは、原案のとおり可決します」
                 items.append(Found("decision", [motion, agreed, line.id], _join(decided)))
                 decided = []
             else:  # 「はい、それで結構です」, and the chair went on: agreed there
@@ -460,7 +527,9 @@ def _motion_words(lines: list[Said], motion: int) -> str:
         if (doing := EN_MOTION_DOING.search(sentence)) is not None:
             proposed = base_form(doing.group(1)) + doing.group(2)
             return proposed[0].upper() + proposed[1:] + "."
-    return _join([s for s in said if not courtesy(s)] or said)
+    # 「〜開館するということで、よろしいでしょうか」 says what it puts before its question
+    put = [s for s in said if (found := JA_MOTION.search(s)) and found.start() >= MOTION_SAYS]
+    return _join(put or [s for s in said if not courtesy(s)] or said)
 
 
 def _tasks(told: list[str]) -> list[str]:
@@ -468,9 +537,21 @@ def _tasks(told: list[str]) -> list[str]:
     両園に連絡します。修繕の見積もりも取ります。」 is two; in 「契約の手続きは私のほうで進めます。
     今月末までに見積もりを取り直して起案します。」 the first says who, the second what."""
     what = [s for s in told if not JA_WHO.search(s)]
-    if what and all(JA_POINTS_BACK.search(s) for s in what):
-        return [_join(told)]  # 「原稿は私が書きます。それまでに出します。」: one task
+    if what and all(JA_POINTS_BACK.search(s) or _vague(s) for s in what):
+        # 「原稿は私が書きます。それまでに出します。」「勤務表は私が作ります。金曜日までに案を
+        # 出します。」: one task
+        return [_join(told)]
     return what if what else [_join(told)]
+
+
+#: A thing named only by what kind of paper it is (「案を出します」「資料は送ります」).
+JA_VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を|は|も)")
+
+
+def _vague(sentence: str) -> bool:
+    """A Japanese sentence whose thing, less its deadline, says only what kind of paper."""
+    rest = re.sub(f"(?:{JA_DUE.pattern})(?:まで(?:に)?|に)?、?", "", LEAD.sub("", sentence))
+    return japanese(sentence) and bool(JA_VAGUE.search(rest))
 
 
 def _text(lines: list[Said], number: int) -> str:

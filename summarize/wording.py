@@ -57,11 +57,19 @@ _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
                    # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
                    r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
+                   r"(?:(?<=ことで)|(?<=もので))いいですか|"
                    r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
-_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)(?:で|に)[、,]?$")
+_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)(?:で|に)[、,]?(?:[^、。]{1,8}として)?$")
 #: The motion's opening condition: 「ほかにご意見がなければ、」「なければ、」.
 _IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら|ないようですので)[、,]")
+#: A choice put as a question (「会場は二階会議室でよろしいですか」) and agreed to: the
+#: minutes state it (「会場は二階会議室とする」); a request's 「読んでよろしいですか」 is none.
+_CHOSEN = re.compile(r"(?<=[一-龥ァ-ヶー0-9０-９])で(?:よろしい|いい)(?:です|でしょう)か[。？?]?$")
+#: A task whose thing is its topic and that names no other (「勤務表は（私が）作る」「一覧は
+#: 更新する」): the thing is what is done, 「勤務表を作る」.
+_TOPIC_DONE = re.compile(r"^([^、。をはが]{2,24})は、?"
+                         r"([^、。をが]{0,16}?(?:する|[うくすつぬぶむるぐ]))。$")
 #: The chair's preference as the decision: 「四月からにしたほうがいいね」 → 「四月からにする」.
 _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
                      r"(?=。|$)")
@@ -348,7 +356,9 @@ def _answer_part(sentence: str) -> str:
     見積もりを取り直して起案します。」; 「原稿は私が書きます。締め切りが一月二十日なので、
     それまでに出します。」"""
     parts = sentences(sentence) or [sentence]
-    return max(parts, key=lambda s: (not JA_POINTS_BACK.search(s), len(_REASON.sub("", s))))
+    return max(parts, key=lambda s: (not JA_POINTS_BACK.search(s),
+                                     not _VAGUE.search(_without_due(LEAD.sub("", s))),
+                                     len(_REASON.sub("", s))))
 
 
 #: A task said as its noun's doing: 「会場の手配は（私のほうで）やります」.
@@ -455,7 +465,10 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         parts = [part for part in parts[:-1] if not _QUESTION.search(part)] + parts[-1:]
     if item.kind == "action" and len(parts) > 1:
         parts = [_answer_part(sentence)]
-    text = _TAIL.sub("", _unprefaced(("" if japanese(sentence) else " ").join(parts))).strip()
+    text = _unprefaced(("" if japanese(sentence) else " ").join(parts))
+    if item.kind == "decision":
+        text = _CHOSEN.sub("とする。", text)
+    text = _TAIL.sub("", text).strip()
     if japanese(text) and item.kind == "decision":
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
         text = _ja_proposal(text) or text  # a proposal the chair approved
@@ -479,6 +492,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
             text = f"{topic}は{text}"  # 「大掃除はいつにしますか」「二十六日の午後に」
         text = _as_doing(styled(text, style).strip("、 "))
+        if item.kind == "action" and style == "dearu":
+            text = _TOPIC_DONE.sub(r"\1を\2。", text)
         if item.kind == "decision" and style == "dearu":
             text = _GOING_WITH.sub("とする。", text)
             text = _DECIDED_AS.sub(lambda m: "。" if m.group("doing") else "とする。", text)

@@ -101,8 +101,8 @@ def test_items_read_as_minutes_do_in_the_chosen_style() -> None:
     assert stands_alone(decision, said, "desumasu") == \
         "来年度から東地区の停留所を西地区の小学校に移すことといたします。"
     # the task asked for, in the plain form; the owner and the deadline have their columns
-    assert stands_alone(asked, said) == "新しいルートの時刻表は、作る。"
-    assert stands_alone(told, said) == "学校への案内文は、送る。"
+    assert stands_alone(asked, said) == "新しいルートの時刻表を作る。"
+    assert stands_alone(told, said) == "学校への案内文を送る。"
 
 
 @pytest.mark.parametrize(("polite", "plain_form"), [
@@ -184,7 +184,7 @@ def test_an_answer_that_repeats_less_than_was_asked_reads_as_the_request() -> No
     found = find(office, "S1")
     said = {line.id: line.text for line in office}
     assert [(f.lines, f.owner, f.due, stands_alone(f, said)) for f in found] == [
-        ([1, 2], "S2", "十日", "来月の防災訓練の避難経路図は作り直す。"),
+        ([1, 2], "S2", "十日", "来月の防災訓練の避難経路図を作り直す。"),
         ([3, 4], "S3", "次回の委員会", "議会には、防災訓練の実施結果と参加者数を示す。"),
         ([5, 6], "S4", "今週中", "見積もりを三社から取る。"),
     ]
@@ -319,7 +319,7 @@ def test_an_answer_s_task_its_deadline_and_what_only_happens() -> None:
     )
     lines = {line.id: line.text for line in said}
     assert [(f.lines, f.owner, f.due, stands_alone(f, lines)) for f in find(said, "S1")] == [
-        ([2], "S3", "来週の火曜", "案内状の文面は書く。"),
+        ([2], "S3", "来週の火曜", "案内状の文面を書く。"),
         ([3, 4], "S4", None, "送迎のバスを出せないか、社会福祉協議会に聞いてみる。"),
         ([5, 6], "S4", "明日", "決まった日程を各委員にメールで連絡する。"),
         ([7, 8], "S3", None, "自治会の役員と民生委員の方にも声をかけて調整する。"),
@@ -432,7 +432,7 @@ def test_a_question_before_the_motion_an_order_and_a_meeting_as_the_deadline() -
     assert [(f.kind, f.lines, f.owner, f.due, stands_alone(f, lines))
             for f in find(said, "S1")] == [
         ("decision", [1, 2, 3], None, None, "開館時間は午後八時までとする。"),
-        ("action", [4, 5], "S3", "五月の委員会", "利用者への案内文は作る。"),
+        ("action", [4, 5], "S3", "五月の委員会", "利用者への案内文を作る。"),
     ]
 
 
@@ -471,7 +471,7 @@ def test_english_motions_put_as_questions_and_a_plain_order_with_its_addressee()
                        ("S2", "わかりました。明日までに作ります。"))
     lines = {line.id: line.text for line in japanese}
     assert [(f.kind, f.lines, f.owner, stands_alone(f, lines))
-            for f in find(japanese, "S1")] == [("action", [1, 2], "S2", "名簿の写しは作る。")]
+            for f in find(japanese, "S1")] == [("action", [1, 2], "S2", "名簿の写しを作る。")]
 
 
 def test_the_chair_trying_something_takes_it_on() -> None:
@@ -483,3 +483,74 @@ def test_the_chair_trying_something_takes_it_on() -> None:
     lines = {line.id: line.text for line in said}
     assert [(f.kind, f.lines, f.owner, stands_alone(f, lines)) for f in find(said, "S1")] == [
         ("action", [2], "S1", "新しいものに替えられるか、業者に見積もりを頼んでみる。")]
+
+
+def items(said: list[Said]) -> list[tuple[str, list[int], str | None, str]]:
+    lines = {line.id: line.text for line in said}
+    return [(f.kind, f.lines, f.owner, stands_alone(f, lines)) for f in find(said, "S1")]
+
+
+def test_a_verdict_naming_the_motion_by_a_short_name_states_the_motion() -> None:
+    said = meeting(("S1", "ご提案のとおり、来年度から公民館の使用料を一割引き下げるということで、"
+                          "審議会としてよろしいでしょうか。"),
+                   ("S2", "異議ありません。"),
+                   ("S1", "では、使用料の改定を承認とします。"))
+    assert items(said) == [("decision", [1, 2, 3], None,
+                            "ご提案のとおり、来年度から公民館の使用料を一割引き下げる。")]
+
+
+def test_the_chair_agreeing_to_a_choice_another_put_decides_it() -> None:
+    said = meeting(("S1", "夏祭りの準備について話します。"),
+                   ("S3", "テントは自治会のものを借りるということでいいですか。"),
+                   ("S1", "それでいきましょう。"))
+    found = items(said)
+    assert [(kind, lines) for kind, lines, _, _ in found] == [("decision", [2, 3])]
+    assert "それ" not in found[0][3] and "テント" in found[0][3]
+    said = meeting(("S2", "受付は正面玄関でよろしいですか。"), ("S1", "そうしましょう。"))
+    assert items(said)[0][3] == "受付は正面玄関とする。"
+
+
+def test_the_chair_stating_what_the_office_does_from_when_decides_it() -> None:
+    said = meeting(("S2", "冬の間は朝の凍結で事故が心配です。"),
+                   ("S1", "十二月から、通学路の融雪剤の散布を実施します。"),
+                   ("S1", "集合場所は北口で行きます。"),
+                   # the chair's own work on a day is the chair's task
+                   ("S1", "業者との打合せは十一月八日に入れます。"),
+                   # the chair's report, and a plain future without a when, are not
+                   ("S1", "結果は来月の会議で報告します。"),
+                   ("S1", "散布の範囲を広げます。"))
+    assert [(kind, lines) for kind, lines, _, _ in items(said)] == [
+        ("decision", [2]), ("decision", [3]), ("action", [4])]
+    assert items(said)[1][3] == "集合場所は北口とする。"
+    assert items(said)[2][2:] == ("S1", "業者との打合せを入れる。")
+
+
+def test_a_task_said_as_who_then_as_a_vague_paper_is_one_task() -> None:
+    said = meeting(("S1", "次に、名簿の件です。"),
+                   ("S2", "新しい名簿は私が作ります。月曜日までに案を送ります。"))
+    assert items(said) == [("action", [2], "S2", "新しい名簿を作る。")]
+
+
+@pytest.mark.parametrize("text", [
+    "参加者は増えましたが、若い方が少なかったと感じます。",
+    "いただいたご意見は、来年度の計画の参考にします。",
+    "改修後のレイアウト案をお示しします。",
+])
+def test_impressions_presentations_and_things_taken_into_account_are_not_items(
+        text: str) -> None:
+    assert items(meeting(("S1", "振り返りを始めます。"), ("S2", text))) == []
+    assert items(meeting(("S1", text))) == []
+
+
+def test_a_presentation_promised_for_later_is_a_task() -> None:
+    said = meeting(("S1", "料金の案はどうなりますか。"),
+                   ("S2", "料金の案は、次の審議会でお示しします。"))
+    assert [(kind, owner) for kind, _, owner, _ in items(said)] == [("action", "S2")]
+
+
+def test_an_english_deadline_at_the_end_of_next_week_is_cut_whole() -> None:
+    said = meeting(("S1", "Let's look at the rota."),
+                   ("S2", "I'll draft the new rota by the end of next week."))
+    assert items(said) == [("action", [2], "S2", "Draft the new rota")]
+    assert due_in("I'll draft the new rota by the end of next week.") == (
+        "by the end of next week")
