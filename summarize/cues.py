@@ -91,6 +91,8 @@ JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: 「なります」「できます」「おります」).
 JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|なり|でき|お願いし|願い|ござい|"
                           r"おり|参考にし|参考にいたし|"
+                          # a stance, not a doing: 「請願の趣旨には賛成いたします」
+                          r"賛成(?:いた)?し|反対(?:いた)?し|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
                           r"いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
                           # how it looks, who is there: 「甘いように見えます」「十二組います」
@@ -128,7 +130,9 @@ JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|�
 #: An answer that carries the motion just put: 「異議なし」「はい、それで結構です」.
 JA_AGREES = re.compile(r"^(?:はい[、,]?)?(?:ご?異議(?:なし|ありません|ございません)|賛成|"
                        r"(?:それで|その(?:とおり|通り)で)?(?:結構|いい|よい|良い)です|"
-                       r"異存(?:は)?(?:ありません|ございません)|了承(?:します|いたします))")
+                       r"異存(?:は)?(?:ありません|ございません)|了承(?:します|いたします)|"
+                       # a bare yes to the motion just put, whatever it goes on to say
+                       r"(?:はい|ええ)[。]?$)")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
 ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|分かりました|かしこまりました|"
                          r"sure|yes|ok|okay|of course|will do|no problem|happy to|can do)\b",
@@ -156,6 +160,8 @@ JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|�
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
+#: Words of four letters or more a chair's sentence shares with the motion to state it.
+SHARED = 2
 #: Letters before a motion's question (「〜ということで、よろしいでしょうか」) that say what
 #: it puts, not only to whom (「協議会として」).
 MOTION_SAYS = 12
@@ -204,7 +210,8 @@ EN_MOTION_DOING = re.compile(r"\b(?:objections? to|(?:okay|ok|happy|fine|agreed)
                              r"(\w+ing)\b(.*?)\?$", re.IGNORECASE)
 #: An answer that agrees to a motion: "Fine with me.", "No objection.", "Agreed."
 EN_AGREES = re.compile(r"^(?:yes,? |yeah,? |okay,? )?(?:agreed|fine (?:with|by) me|"
-                       r"no objections?|none(?: here| from me)?|sounds good|happy with that)"
+                       r"no objections?|none(?: here| from me)?|sounds good|happy with that|"
+                       r"(?:that|it) (?:seems|sounds) (?:fair|fine|good|right|reasonable))"
                        r"[.!]?$", re.IGNORECASE)
 EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
                         r"\ball in favou?r\b|\b(?:that's|that is|it's|it is) (?:settled|agreed)\b",
@@ -288,6 +295,8 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
             or bool(JA_GOES_WITH.search(sentence)) or _institutes(sentence)))
     if sentence.rstrip().endswith("?") or EN_AGREES.match(sentence.strip()):
         return False  # a question; or "Agreed.", which says what only with the motion
+    if re.match(r"\s*(?:if|unless)\b", sentence, re.IGNORECASE):
+        return False  # what would happen: "If we keep the rent as it is we'll be short."
     return bool(EN_SETTLES.search(sentence)) or (
         by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
 
@@ -439,6 +448,9 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             elif decided:  # 「異議なし」「それでは、原案のとおり可決します」
                 items.append(Found("decision", [motion, agreed, line.id], _join(decided)))
                 decided = []
+            elif line.speaker == chair and (restated := _restated(parts, lines, motion)):
+                # "Yes, that seems fair." "Good, the rent goes up five pounds from next season."
+                items.append(Found("decision", [motion, agreed, line.id], restated))
             else:  # 「はい、それで結構です」, and the chair went on: agreed there
                 items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
             motion = None
@@ -530,6 +542,17 @@ def _motion_words(lines: list[Said], motion: int) -> str:
     # 「〜開館するということで、よろしいでしょうか」 says what it puts before its question
     put = [s for s in said if (found := JA_MOTION.search(s)) and found.start() >= MOTION_SAYS]
     return _join(put or [s for s in said if not courtesy(s)] or said)
+
+
+def _restated(parts: list[str], lines: list[Said], motion: int) -> str | None:
+    """The chair's first English sentence after a motion was agreed to, when it states it
+    again in words of its own ("Is everyone happy with a five-pound increase from next
+    season?" ... "Good, the rent goes up five pounds from next season.")."""
+    if not parts or japanese(parts[0]) or courtesy(parts[0]) or asks(parts[0]):
+        return None
+    put = {w for w in re.findall(r"[a-z]{4,}", _text(lines, motion).lower())}
+    own = {w for w in re.findall(r"[a-z]{4,}", LEAD.sub("", parts[0]).lower())}
+    return LEAD.sub("", parts[0]).strip() if len(put & own) >= SHARED else None
 
 
 def _tasks(told: list[str]) -> list[str]:

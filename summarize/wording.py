@@ -60,15 +60,17 @@ _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
                    r"(?:(?<=ことで)|(?<=もので))いいですか|"
                    r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
-_MOVED = re.compile(r"(?:という|との)?(?:こと|もの)(?:で|に)[、,]?(?:[^、。]{1,8}として)?$")
+_MOVED = re.compile(r"(?:という|との)?(?:こと|もの|形|方向|方針)(?:で|に)[、,]?"
+                    r"(?:[^、。]{1,8}として)?$")
 #: The motion's opening condition: 「ほかにご意見がなければ、」「なければ、」.
 _IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら|ないようですので)[、,]")
 #: A choice put as a question (「会場は二階会議室でよろしいですか」) and agreed to: the
 #: minutes state it (「会場は二階会議室とする」); a request's 「読んでよろしいですか」 is none.
 _CHOSEN = re.compile(r"(?<=[一-龥ァ-ヶー0-9０-９])で(?:よろしい|いい)(?:です|でしょう)か[。？?]?$")
 #: A task whose thing is its topic and that names no other (「勤務表は（私が）作る」「一覧は
-#: 更新する」): the thing is what is done, 「勤務表を作る」.
-_TOPIC_DONE = re.compile(r"^([^、。をはが]{2,24})は、?"
+#: 更新する」): the thing is what is done, 「勤務表を作る」 (a topic after a particle is none:
+#: 「道路課とは調整する」「その方たちには連絡する」).
+_TOPIC_DONE = re.compile(r"^([^、。をはが]{1,23}(?<![にとでへ])(?<!から)(?<!まで)(?<!より))は、?"
                          r"([^、。をが]{0,16}?(?:する|[うくすつぬぶむるぐ]))。$")
 #: The chair's preference as the decision: 「四月からにしたほうがいいね」 → 「四月からにする」.
 _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?"
@@ -113,6 +115,12 @@ def plain(text: str) -> str:
     past = len(morphemes) >= 3 and morphemes[-1].surface() == "た"
     if past:  # 「送付しました」: し + まし + た
         morphemes = morphemes[:-1]
+    if len(morphemes) >= 3 and not past and morphemes[-1].dictionary_form() == "ます" and \
+            morphemes[-2].dictionary_form() in ("せる", "させる", "れる", "られる") and \
+            morphemes[-3].part_of_speech()[0] == "動詞":
+        # 「知らせます」 (知ら + せ + ます) → 「知らせる」
+        return "".join(m.surface() for m in morphemes[:-2]) + \
+            morphemes[-2].dictionary_form() + "。"
     if len(morphemes) < 2 or morphemes[-1].dictionary_form() != "ます" or \
             morphemes[-2].part_of_speech()[0] != "動詞":
         return text

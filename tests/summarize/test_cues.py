@@ -111,6 +111,7 @@ def test_items_read_as_minutes_do_in_the_chosen_style() -> None:
     ("結果をお示しします。", "結果を示す。"),
     ("その形で進めましょう。", "その形で進める。"),
     ("案内を送付しました。", "案内を送付した。"),
+    ("結果は全員に知らせます。", "結果は全員に知らせる。"),  # 知ら + せ + ます
     ("問題はありません。", "問題はありません。"),  # not a verb of doing: left as said
 ])
 def test_the_plain_form_of_a_polite_ending(polite: str, plain_form: str) -> None:
@@ -554,3 +555,29 @@ def test_an_english_deadline_at_the_end_of_next_week_is_cut_whole() -> None:
     assert items(said) == [("action", [2], "S2", "Draft the new rota")]
     assert due_in("I'll draft the new rota by the end of next week.") == (
         "by the end of next week")
+
+
+def test_a_topic_after_a_particle_is_not_what_a_task_does() -> None:
+    said = meeting(("S1", "説明会の日程を決めたいと思います。"),
+                   ("S2", "会場の担当者とは私のほうで今週中に調整します。"),
+                   ("S3", "参加者には明日までにメールで知らせます。"))
+    assert [text for *_, text in items(said)] == ["会場の担当者とは調整する。",
+                                                  "参加者にはメールで知らせる。"]
+
+
+def test_a_bare_yes_to_the_chairs_motion_agrees_and_a_stance_is_no_task() -> None:
+    said = meeting(("S1", "雨の場合は体育館で行う形でいいですね。"),
+                   ("S2", "はい。体育館の鍵は私が借りておきます。"),
+                   ("S3", "屋外での開催案には賛成いたします。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("action", [2], "体育館の鍵を借りる。"),
+        ("decision", [1, 2], "雨の場合は体育館で行う。")]
+
+
+def test_an_english_motion_agreed_and_stated_again_by_the_chair() -> None:
+    said = meeting(("S1", "Is everyone happy with a later start for the summer season?"),
+                   ("S2", "Yes, that sounds reasonable."),
+                   ("S1", "Good, the summer season starts two weeks later this year."),
+                   ("S3", "If we start later we'll lose some of the school groups."))
+    assert items(said) == [("decision", [1, 2, 3], None,
+                            "The summer season starts two weeks later this year.")]
