@@ -44,7 +44,7 @@ JA_SETTLES = re.compile(
     r"(?:で|に|と)(?:進め|し|決め|いき)ましょう|ことに(?:なりました|決まりました)|"
     r"に変更(?:いた)?します")
 #: The chair going with an option: 「予約は取らず、当日受付で行きます」.
-JA_GOES_WITH = re.compile(r"で(?:行き|いき)ます[。]?$")
+JA_GOES_WITH = re.compile(r"で(?:行き|いき|進め)ます[。]?$")
 #: The chair stating, from when, what the organisation will do (「今年は二月二十二日に休日相談
 #: 会場を開設します」「四月から利用時間を延長します」): a Sino-Japanese doing ...
 JA_INSTITUTES = re.compile(r"([一-龥]{2})(?:いた)?します[。]?$")
@@ -99,17 +99,17 @@ JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|
                           r"見え|[組人名件台社]い|がい|"
                           r"求め|"
                           # what happens, not what someone does: 「印刷費が上がります」
-                          r"上がり|下がり|出|増え|減り|かかり|掛かり|変わり|始まり|"
+                          r"上がり|下がり|上回り|下回り|超え|出|増え|減り|かかり|掛かり|変わり|始まり|"
                           r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ|てしまい|"
                           r"でしまい)"
                           r"ます[。]?$")
 #: A sentence ending in a state or a refusal (「こちらで確認するのは難しいです」
 #: 「私からは以上ありません」): whatever it names, nobody takes a task on.
 JA_STATE = re.compile(r"(?:い|ない|ません|ではない|じゃない)です[。]?$|ません[。]?$")
-#: A consequence under a condition (「補助を使えば、半分が出ます」「イラストの場合、〜」): what
-#: would happen, not a task.
+#: A consequence under a condition (「補助を使えば、半分が出ます」「イラストの場合、〜」
+#: 「このままだと、〜」): what would happen, not a task.
 JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場合(?:は|には)?|(?<!それ)なら|"
-                   r"(?<=[一-龥][うくすつぬむるぐぶ])と)、")
+                   r"まま(?:だ|で)と|(?<=[一-龥][うくすつぬむるぐぶ])と)、")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
 JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
@@ -130,7 +130,7 @@ JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|�
 #: An answer that carries the motion just put: 「異議なし」「はい、それで結構です」.
 JA_AGREES = re.compile(r"^(?:はい[、,]?)?(?:ご?異議(?:なし|ありません|ございません)|賛成|"
                        r"(?:それで|その(?:とおり|通り)で)?(?:結構|いい|よい|良い)です|"
-                       r"異存(?:は)?(?:ありません|ございません)|了承(?:します|いたします)|"
+                       r"異(?:存|論)(?:は)?(?:ありません|ございません)|了承(?:します|いたします)|"
                        # a bare yes to the motion just put, whatever it goes on to say
                        r"(?:はい|ええ)[。]?$)")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
@@ -158,8 +158,13 @@ JA_ASKS = re.compile(
 #: A sentence that points at what was said before it instead of saying it.
 JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|その点|そちら")
 #: A motion put to the meeting, and the answer that carries it.
-JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|いいですね|(?:ご)?異議(?:は)?"
+JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|よろしいですね|いいですね|"
+                       # the council's 「報告書の作成は委員長に一任願います」
+                       r"(?:ご|御)?一任(?:を)?(?:お)?願い|(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
+#: Share of a decision's character pairs the motion just agreed to must say for the
+#: decision to be its verdict.
+ABOUT = 0.25
 #: Words of four letters or more a chair's sentence shares with the motion to state it.
 SHARED = 2
 #: Letters before a motion's question (「〜ということで、よろしいでしょうか」) that say what
@@ -445,9 +450,12 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                 items.append(Found("decision", [motion, agreed, line.id],
                                    _motion_words(lines, motion)))
                 decided = []
-            elif decided:  # 「異議なし」「それでは、原案のとおり可決します」
+            elif decided and _about(_join(decided), _text(lines, motion)):
+                # 「異議なし」「それでは、原案のとおり可決します」
                 items.append(Found("decision", [motion, agreed, line.id], _join(decided)))
                 decided = []
+            elif decided:  # agreed to as put; the chair goes on to decide something else
+                items.append(Found("decision", [motion, agreed], _motion_words(lines, motion)))
             elif line.speaker == chair and (restated := _restated(parts, lines, motion)):
                 # "Yes, that seems fair." "Good, the rent goes up five pounds from next season."
                 items.append(Found("decision", [motion, agreed, line.id], restated))
@@ -542,6 +550,17 @@ def _motion_words(lines: list[Said], motion: int) -> str:
     # 「〜開館するということで、よろしいでしょうか」 says what it puts before its question
     put = [s for s in said if (found := JA_MOTION.search(s)) and found.start() >= MOTION_SAYS]
     return _join(put or [s for s in said if not courtesy(s)] or said)
+
+
+def _about(decided: str, motion: str) -> bool:
+    """Whether a Japanese decision said after a motion was agreed to is its verdict: a
+    formula (「原案のとおり可決します」) or words the motion said (a share of its character
+    pairs), not another matter (「記念品は昨年と同じタオルで進めます」)."""
+    if not japanese(decided) or _as_moved([decided]) or JA_VERDICT.search(LEAD.sub("", decided)):
+        return True
+    pairs = {decided[i:i + 2] for i in range(len(decided) - 1)} - {"ます", "しま", "いた"}
+    shared = pairs & {motion[i:i + 2] for i in range(len(motion) - 1)}
+    return len(shared) >= ABOUT * len(pairs)
 
 
 def _restated(parts: list[str], lines: list[Said], motion: int) -> str | None:

@@ -58,7 +58,7 @@ _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
                    # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
                    r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
                    r"(?:(?<=ことで)|(?<=もので))いいですか|"
-                   r"ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
+                   r"よろしいですね|ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
 _MOVED = re.compile(r"(?:という|との)?(?:こと|もの|形|方向|方針)(?:で|に)[、,]?"
                     r"(?:[^、。]{1,8}として)?$")
@@ -79,8 +79,11 @@ _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|
 #: the minutes state it (「〜とする」「〜する」).
 _DECIDED_AS = re.compile(r"(?P<doing>こと)?に(?:決定|決ま)(?:した|しました|いたしました|"
                          r"った|りました)。$")
+#: 「報告書の作成は委員長に一任願います」, agreed to: 「〜委員長に一任する」.
+_ENTRUSTED = re.compile(r"(?:ご|御)?一任(?:を)?(?:お)?願い(?:いた)?"
+                        r"(?:します|ます|たい(?:と存じます)?)[。]?$")
 #: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
-_GOING_WITH = re.compile(r"で(?:行|い)く。$")
+_GOING_WITH = re.compile(r"で(?:行|い)く。$|で進める。$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
                        r"こと(?:で|に)決定(?:いた)?し(?:ます|ました)")
@@ -475,13 +478,16 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         parts = [_answer_part(sentence)]
     text = _unprefaced(("" if japanese(sentence) else " ").join(parts))
     if item.kind == "decision":
-        text = _CHOSEN.sub("とする。", text)
+        text = _ENTRUSTED.sub("一任する。", _CHOSEN.sub("とする。", text))
     text = _TAIL.sub("", text).strip()
     if japanese(text) and item.kind == "decision":
         text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
         text = _ja_proposal(text) or text  # a proposal the chair approved
         if _MOVED.search(text):  # 「〜とすることで、（ご異議ございませんか）」
-            text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, ")) + "。"
+            text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, "))
+            # 「河川敷に変更ということで」: the doing said as its noun
+            last = re.search(r"[一-龥]{2}$", text)
+            text += "する。" if last and _verbal_noun(last.group(0)) else "。"
         text = _RATHER.sub("する", text)
     if japanese(text):
         text = _CALLED_WITHIN.sub("", _JA_CALLED.sub("", text))

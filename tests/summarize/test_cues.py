@@ -581,3 +581,28 @@ def test_an_english_motion_agreed_and_stated_again_by_the_chair() -> None:
                    ("S3", "If we start later we'll lose some of the school groups."))
     assert items(said) == [("decision", [1, 2, 3], None,
                             "The summer season starts two weeks later this year.")]
+
+
+def test_a_motion_put_with_yoroshii_desu_ne_and_agreed_with_no_dissent() -> None:
+    said = meeting(("S1", "では、集合場所は駅の東口に変更ということでよろしいですね。"),
+                   ("S2", "異論ありません。"),
+                   ("S1", "記念品は昨年と同じタオルで進めます。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("decision", [1, 2], "集合場所は駅の東口に変更する。"),
+        ("decision", [3], "記念品は昨年と同じタオルとする。")]
+
+
+def test_a_council_entrusting_its_report_to_the_chair_decides_it() -> None:
+    said = meeting(("S1", "なお、委員長報告の文案については委員長にご一任願います。"),
+                   ("S2", "異議なし。"),
+                   ("S1", "以上で閉会します。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("decision", [1, 2], "委員長報告の文案については委員長に一任する。")]
+
+
+@pytest.mark.parametrize("text", [
+    "燃料の価格が上がっていて、このままだと年度末には予算を超えます。",
+    "参加者は目標を上回ります。",
+])
+def test_what_a_budget_or_a_count_will_do_is_no_task(text: str) -> None:
+    assert items(meeting(("S1", "燃料費の件です。"), ("S2", text))) == []
