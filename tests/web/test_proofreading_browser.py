@@ -684,6 +684,10 @@ def test_marks_set_by_selection_suggestions_accepted_and_a_public_download(
     page.select_option("#mark-kind", "closed")
     page.click("#mark-form button[type=submit]")
     page.wait_for_selector("#segments li.seg[data-id='8'] mark.marked-closed")
+    # a mark over two lines: the first from where it starts to its end, the next up to
+    # where it ends
+    assert page.inner_text("#segments li.seg[data-id='7'] mark.marked-closed") == CLOSED[0]
+    assert page.inner_text("#segments li.seg[data-id='8'] mark.marked-closed") == CLOSED[1]
     page.click("#mark-suggestions-box summary")
     page.wait_for_selector("#mark-suggestions li.suggested-mark")
     suggested = page.locator("#mark-suggestions li.suggested-mark")

@@ -8,20 +8,41 @@ import { hue, speakerLabel } from "./speakers.js";
 let starts = []; // line start times, in order, for finding the line being played
 
 // The marks on a line as [start, end, kind] character spans (gijiroku.marks: a mark runs
-// from a character of its first line to a character of its last).
+// from a character of its first line to a character of its last). Every row asks, twice per
+// drawing, so the marks are laid out over the lines once for each document the page holds
+// (its lines and marks are replaced, never changed in place, when anything changes): a
+// 3-hour session has thousands of lines.
+let laidOut = { segments: null, marks: null, byLine: new Map() };
+
+function marksByLine() {
+  const { segments, marks } = state.doc;
+  if (laidOut.segments === segments && laidOut.marks === marks) return laidOut.byLine;
+  const place = new Map(segments.map((s, index) => [s.id, index]));
+  const byLine = new Map(); // line id -> [start or null, end or null, kind]
+  for (const mark of marks || []) {
+    if (mark.lost) continue;
+    const first = place.get(mark.segment_id);
+    const last = mark.last_segment_id ? place.get(mark.last_segment_id) : first;
+    if (first === undefined || last === undefined) continue;
+    for (let here = first; here <= last; here++) {
+      const id = segments[here].id;
+      if (!byLine.has(id)) byLine.set(id, []);
+      byLine.get(id).push([here === first ? mark.start : null,
+                           here === last ? mark.end : null, mark.kind]);
+    }
+  }
+  laidOut = { segments, marks, byLine };
+  return byLine;
+}
+
 function markedSpans(segment) {
   if (!(state.doc.marks || []).length) return [];
-  const order = state.doc.segments.map((s) => s.id);
-  const here = order.indexOf(segment.id);
   const spans = [];
-  for (const mark of state.doc.marks || []) {
-    if (mark.lost) continue;
-    const first = order.indexOf(mark.segment_id);
-    const last = mark.last_segment_id ? order.indexOf(mark.last_segment_id) : first;
-    if (first < 0 || here < first || here > last) continue;
-    const start = here === first && mark.start !== null ? mark.start : 0;
-    const end = here === last && mark.end !== null ? mark.end : segment.text.length;
-    if (end > start) spans.push([start, end, mark.kind]);
+  for (const [from, to, kind] of marksByLine().get(segment.id) || []) {
+    // (null: from the line's first character, or to its last as the line reads now)
+    const start = from ?? 0;
+    const end = to ?? segment.text.length;
+    if (end > start) spans.push([start, end, kind]);
   }
   return spans.sort((a, b) => a[0] - b[0]);
 }
