@@ -66,8 +66,8 @@ JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,
 #: The chair proposing what is done (「来月から試行しましょう」): the meeting's conclusion,
 #: unless it defers or runs the meeting (「次回話しましょう」「始めましょう」).
 JA_PROPOSES = re.compile(r"ましょう[。]?$")
-JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|休憩し|移り|進み|確認し|考え|検討し|相談し|"
-                       r"聞き|伺い|待ち|見守り|続け)ましょう[。]?$|次回|改めて|持ち帰")
+JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|話をし|休憩し|移り|進み|確認し|考え|検討し|"
+                       r"相談し|聞き|伺い|待ち|見守り|続け)ましょう[。]?$|次回|改めて|持ち帰")
 #: The chair approving what was just proposed (「追加する方向で結構です」「それでいいです」).
 JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です[。]?$|"
                          r"了承(?:します|しました|いたします)[。]?$")
@@ -90,7 +90,7 @@ JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
 JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|なり|でき|お願いし|願い|ござい|"
-                          r"おり|参考にし|参考にいたし|"
+                          r"おり|参考にし|参考にいたし|見込め|"
                           # a stance, not a doing: 「請願の趣旨には賛成いたします」
                           r"賛成(?:いた)?し|反対(?:いた)?し|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
@@ -115,7 +115,7 @@ JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場�
 JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
                           r"(?:から|について)(?:の)?(?:確認|検討|議論|審査|協議|質疑)(?:を)?"
                           r"(?:行い|いた)?(?:し)?ます|(?:起立|挙手|発言|説明|答弁)を求め|"
-                          r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?します|"
+                          r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?し(?:ます|ましょう)|"
                           r"(?:開会|閉会|散会|休憩|再開|開議|開催|始め|開き|終わり|終了|移り|入り)"
                           r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
@@ -207,6 +207,8 @@ EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|wil
 EN_ASKS = re.compile(r"\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|please)\b",
                      re.IGNORECASE)
 EN_MOTION = re.compile(r"\bI (?:move|propose) that\b|\bany objections?\b|\bdoes anyone object\b|"
+                       r"\b(?:okay|ok|fine|alright|all right) (?:for|with) (?:everyone|everybody|"
+                       r"you all|all of you)\?|"
                        r"\b(?:is everyone|is everybody|are we all|are we|are you all) "
                        r"(?:okay|ok|happy|fine|agreed) with\b", re.IGNORECASE)
 #: A motion's question as what it proposes: "Any objection to moving it to June?",
@@ -216,6 +218,7 @@ EN_MOTION_DOING = re.compile(r"\b(?:objections? to|(?:okay|ok|happy|fine|agreed)
 #: An answer that agrees to a motion: "Fine with me.", "No objection.", "Agreed."
 EN_AGREES = re.compile(r"^(?:yes,? |yeah,? |okay,? )?(?:agreed|fine (?:with|by) me|"
                        r"no objections?|none(?: here| from me)?|sounds good|happy with that|"
+                       r"(?:that|it) works(?: for me)?|works for me|"
                        r"(?:that|it) (?:seems|sounds) (?:fair|fine|good|right|reasonable))"
                        r"[.!]?$", re.IGNORECASE)
 EN_CARRIED = re.compile(r"\b(?:motion|proposal|resolution) (?:carries|passes|is carried)\b|"
@@ -292,6 +295,8 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
             return False
         if re.search(r"参考に(?:いた)?し(?:ます|ました)[。]?$", sentence):
             return False  # 「今日の意見は〜計画づくりの参考にします」: taken into account
+        if JA_WHO.search(sentence) and re.search(r"ように(?:いた)?します[。]?$", sentence):
+            return False  # 「私のほうでも週に一度は声をかけるようにします」: a task
         if JA_PROPOSES.search(sentence) and JA_DEFERS.search(sentence):
             return False  # 「その件は次回にしましょう」
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (

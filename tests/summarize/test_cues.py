@@ -606,3 +606,30 @@ def test_a_council_entrusting_its_report_to_the_chair_decides_it() -> None:
 ])
 def test_what_a_budget_or_a_count_will_do_is_no_task(text: str) -> None:
     assert items(meeting(("S1", "燃料費の件です。"), ("S2", text))) == []
+
+
+@pytest.mark.parametrize("text", [
+    "では、来年の研修の話をしましょう。",
+    "今日はここまでにしましょう。",
+    "巡回を増やせば、事故の減少が見込めます。",
+])
+def test_the_chair_opening_or_closing_a_talk_and_what_can_be_expected_are_no_items(
+        text: str) -> None:
+    assert items(meeting(("S1", text))) == []
+    assert items(meeting(("S1", "始めます。"), ("S2", text))) == []
+
+
+def test_keeping_something_up_oneself_is_a_task_not_a_decision() -> None:
+    said = meeting(("S1", "見守りの体制について話します。"),
+                   ("S2", "見回りは、私のほうでも朝夕に行うようにします。"),
+                   ("S3", "名簿はこちらで作って、金曜日までに配ります。"))
+    assert [(kind, owner, text) for kind, _, owner, text in items(said)] == [
+        ("action", "S2", "見回りを朝夕に行うようにする。"),
+        ("action", "S3", "名簿を作って、配る。")]
+
+
+def test_an_english_date_put_to_the_meeting_agreed_and_stated_by_the_chair() -> None:
+    said = meeting(("S1", "Is the third of June still okay for everyone?"),
+                   ("S2", "Yes, that works."),
+                   ("S1", "Great, the open day is on the third of June."))
+    assert items(said) == [("decision", [1, 2, 3], None, "The open day is on the third of June.")]
