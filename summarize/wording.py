@@ -119,12 +119,13 @@ def plain(text: str) -> str:
     past = len(morphemes) >= 3 and morphemes[-1].surface() == "た"
     if past:  # 「送付しました」: し + まし + た
         morphemes = morphemes[:-1]
-    if len(morphemes) >= 3 and not past and morphemes[-1].dictionary_form() == "ます" and \
+    if len(morphemes) >= 3 and morphemes[-1].dictionary_form() == "ます" and \
             morphemes[-2].dictionary_form() in ("せる", "させる", "れる", "られる") and \
             morphemes[-3].part_of_speech()[0] == "動詞":
-        # 「知らせます」 (知ら + せ + ます) → 「知らせる」
+        # 「知らせます」 (知ら + せ + ます) → 「知らせる」, 「可決されました」 → 「可決された」
+        helper = morphemes[-2].dictionary_form()
         return "".join(m.surface() for m in morphemes[:-2]) + \
-            morphemes[-2].dictionary_form() + "。"
+            (helper[:-1] + "た" if past else helper) + "。"
     if len(morphemes) < 2 or morphemes[-1].dictionary_form() != "ます" or \
             morphemes[-2].part_of_speech()[0] != "動詞":
         return text
@@ -139,10 +140,12 @@ def plain(text: str) -> str:
     base = verb.dictionary_form()
     if base in ("いたす", "致す"):
         base = "する"
-    if ending.startswith("ました"):  # a past: only する's (決する, 送付する) is certain
-        if not base.endswith("する"):
+    # a past: 「送付しました」 → 「送付した」, 「決まりました」 → 「決まった」
+    if ending.startswith("ました"):
+        done = _past(base, verb.part_of_speech()[4])
+        if done is None:
             return text
-        base = base[:-2] + "した"
+        base = done
     if base in ("する", "した") and len(morphemes) >= 4 and \
             morphemes[-3].part_of_speech()[0] == "動詞" and morphemes[-4].surface() == "お":
         # 「お示しします」 → 「示す」
@@ -150,6 +153,25 @@ def plain(text: str) -> str:
         base = morphemes[-3].dictionary_form() if base == "する" else base
     head = re.sub(r"[ごお](?=[一-龥]{2,}$)", "", head)  # 「ご報告」 + する → 「報告」 + する
     return head + base + "。"
+
+
+#: The plain past of a verb by how it conjugates (Sudachi's type): 書く → 書いた.
+_GODAN_PAST = {"カ行": "いた", "ガ行": "いだ", "サ行": "した", "タ行": "った", "ラ行": "った",
+               "ワア行": "った", "ナ行": "んだ", "バ行": "んだ", "マ行": "んだ"}
+
+
+def _past(base: str, conjugation: str) -> str | None:
+    """The plain past of a verb in its dictionary form (None: not known)."""
+    if base.endswith("する"):
+        return base[:-2] + "した"
+    if conjugation.startswith(("上一段", "下一段")):
+        return base[:-1] + "た"
+    if conjugation == "カ行変格":
+        return "きた" if base == "くる" else base[:-1] + "た"
+    if base in ("行く", "いく"):
+        return base[:-1] + "った"
+    ending = _GODAN_PAST.get(conjugation.removeprefix("五段-"))
+    return base[:-1] + ending if conjugation.startswith("五段") and ending else None
 
 
 def styled(text: str, style: str) -> str:
