@@ -174,11 +174,18 @@ def _past(base: str, conjugation: str) -> str | None:
     return base[:-1] + ending if conjugation.startswith("五段") and ending else None
 
 
+#: A reason clause in the polite form (「〜していますので、」「ご説明しますので、」).
+_POLITE_REASON = re.compile(r"^([^、。]{2,40}?)ますので、")
+
+
 def styled(text: str, style: str) -> str:
     """A Japanese item in the minutes' style: in である調 「〜することといたします」 becomes
     「〜する。」 and 「渡します」 「渡す。」; です・ます調 keeps what was said."""
     if style != "dearu" or not japanese(text):
         return text
+    # a reason said politely inside the item: 「アンケートを取っていますので、」 → 「取っている
+    # ので、」
+    text = _POLITE_REASON.sub(lambda m: plain(m.group(1) + "ます。").rstrip("。") + "ので、", text)
     if _SETTLING.search(text):
         return _SETTLING.sub("", text).rstrip("。") + "。"
     return plain(text)

@@ -9,7 +9,7 @@ import pytest
 
 from summarize.cues import Said, due_in, find
 from summarize.grounding import said_day
-from summarize.wording import _TAIL, plain, stands_alone, worded
+from summarize.wording import _TAIL, plain, stands_alone, styled, worded
 
 
 def meeting(*lines: tuple[str, str]) -> list[Said]:
@@ -637,3 +637,10 @@ def test_an_english_date_put_to_the_meeting_agreed_and_stated_by_the_chair() -> 
                    ("S2", "Yes, that works."),
                    ("S1", "Great, the open day is on the third of June."))
     assert items(said) == [("decision", [1, 2, 3], None, "The open day is on the third of June.")]
+
+
+def test_a_polite_reason_inside_an_item_reads_plain_too() -> None:
+    assert styled("名簿はこちらで持っていますので、明日お渡しします。", "dearu") == (
+        "名簿はこちらで持っているので、明日渡す。")
+    assert styled("名簿はこちらで持っていますので、明日お渡しします。", "desumasu") == (
+        "名簿はこちらで持っていますので、明日お渡しします。")
