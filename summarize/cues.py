@@ -64,10 +64,11 @@ JA_WHEN = re.compile(r"今年度?|来年度?|本年度|今年|来月|今月|[0-9
 #: 七月一日に変更します」 settles it for the meeting.
 JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,]")
 #: The chair proposing what is done (「来月から試行しましょう」): the meeting's conclusion,
-#: unless it defers or runs the meeting (「次回話しましょう」「始めましょう」).
+#: unless it defers or runs the meeting (「次回話しましょう」「始めましょう」「研修の形を決め
+#: ましょう」, where 「A案に決めましょう」 decides).
 JA_PROPOSES = re.compile(r"ましょう[。]?$")
 JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|話をし|休憩し|移り|進み|確認し|考え|検討し|"
-                       r"相談し|聞き|伺い|待ち|見守り|続け)ましょう[。]?$|次回|改めて|持ち帰")
+                       r"相談し|聞き|伺い|待ち|見守り|続け|を決め)ましょう[。]?$|次回|改めて|持ち帰")
 #: The chair approving what was just proposed (「追加する方向で結構です」「それでいいです」).
 JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です[。]?$|"
                          r"了承(?:します|しました|いたします)[。]?$")
@@ -176,7 +177,9 @@ JA_VERDICT = re.compile(r"^[^、。]{0,8}を(?:了承|承認|決定|可決|採�
                         r"し(?:ます|ました)[。]?$")
 #: The chair's yes to what another just asked to be settled (「会場は二階会議室でよろしい
 #: ですか」「それでいきましょう」): decided as the question put it.
-JA_PUT = re.compile(r"(?:よろしい|いい)(?:です|でしょう)か[。？?]?$")
+JA_PUT = re.compile(r"(?:よろしい|いい)(?:です|でしょう)か[。？?]?$|"
+                    # a proposal: 「〜を延ばす案はどうでしょう」
+                    r"(?:という)?案(?:は|で)どう(?:でしょう|です)か?[。？?]?$")
 JA_AS_ASKED = re.compile(r"^(?:それ|そちら|その(?:案|形|方向|とおり|通り))で(?:いき|行き|進め|"
                          r"お願いし|決め)(?:ましょう|ます)|^そう(?:しましょう|します)[。]?$")
 JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致|"
@@ -248,7 +251,7 @@ JA_DUE = re.compile(
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of (?:next |this |the )?\w+|"
     r"(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the \w+ of \w+|"
-    r"\w+ \d{1,2}(?:st|nd|rd|th)?|"
+    r"\w+ \d{1,2}(?:st|nd|rd|th)?|the \w+ (?:starts|begins|ends|opens)|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december) [\w-]+|tomorrow|the freeze|the meeting|they start|\w+)|"
     r"\b(?:tomorrow|this week|next week|today|a week ahead|end of (?:the )?\w+)\b",
@@ -540,7 +543,8 @@ def _after_carried(sentence: str) -> str | None:
     found = JA_CARRIED.search(sentence)
     cut = re.search(r"[、。]\s*(?:よって[、,]?)?", sentence[found.end():]) if found else None
     rest = sentence[found.end() + cut.end():] if found and cut else ""
-    return rest if japanese(rest) and settles(rest) else None
+    # 「ご異議なしと認め、そのように決しました」: the motion's words say what
+    return rest if japanese(rest) and settles(rest) and not _as_moved([rest]) else None
 
 
 def _motion_words(lines: list[Said], motion: int) -> str:

@@ -53,8 +53,11 @@ _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係�
 _CALLED_WITHIN = re.compile(r"(?<=[はをも、])[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)、")
 #: A reason given before a decision (「〜額ですので、」「〜ため、」).
 _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
+#: What a sentence is about, said first: 「看板は」.
+_TOPIC = re.compile(r"^[^、。はが]{1,12}は(?=[^、。])")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
+                   r"(?:という)?案(?:は|で)どう(?:でしょう|です)か?|"
                    # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
                    r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
                    r"(?:(?<=ことで)|(?<=もので))いいですか|"
@@ -84,7 +87,7 @@ _DECIDED_AS = re.compile(r"(?P<doing>こと)?に(?:決定|決ま)(?:した|し�
 _ENTRUSTED = re.compile(r"(?:ご|御)?一任(?:を)?(?:お)?願い(?:いた)?"
                         r"(?:します|ます|たい(?:と存じます)?)[。]?$")
 #: 「案Bでいく」: what the meeting goes with is what it decides, 「案Bとする」.
-_GOING_WITH = re.compile(r"で(?:行|い)く。$|で進める。$")
+_GOING_WITH = re.compile(r"で(?:行|い)く。$|(?<!方向)で進める。$")
 #: The decision formula around what was decided: 「〜することにしましょう」 → 「〜する」.
 _SETTLING = re.compile(r"(?:こと|もの)(?:に|と|で)(?:いた)?し(?:ます|ましょう)|"
                        r"こと(?:で|に)決定(?:いた)?し(?:ます|ました)")
@@ -176,6 +179,19 @@ def _past(base: str, conjugation: str) -> str | None:
 
 #: A reason clause in the polite form (「〜していますので、」「ご説明しますので、」).
 _POLITE_REASON = re.compile(r"^([^、。]{2,40}?)ますので、")
+
+
+def _without_reason(text: str) -> str:
+    """A Japanese decision without the reason said before it (「積立金で賄えるので、」), but
+    with the reason's topic where the decision has none of its own (「看板はすぐできるので、
+    来週中に立てましょう」 → 「看板は来週中に立てましょう」)."""
+    reason = _REASON.match(text)
+    if reason is None:
+        return text
+    rest = text[reason.end():]
+    topic = _TOPIC.match(reason.group(0))
+    own = re.match(r"^[^、。]*?は", rest)
+    return (topic.group(0) if topic and not own else "") + rest
 
 
 def styled(text: str, style: str) -> str:
@@ -511,7 +527,9 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _ENTRUSTED.sub("一任する。", _CHOSEN.sub("とする。", text))
     text = _TAIL.sub("", text).strip()
     if japanese(text) and item.kind == "decision":
-        text = _REASON.sub("", text)  # 「積立金で賄えるので、〜」: the decision, not why
+        # 「積立金で賄えるので、〜」: the decision, not why; its topic stays (「看板はすぐ
+        # できるので、来週中に立てましょう」 → 「看板は来週中に立てる」)
+        text = _without_reason(text)
         text = _ja_proposal(text) or text  # a proposal the chair approved
         if _MOVED.search(text):  # 「〜とすることで、（ご異議ございませんか）」
             text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, "))
@@ -536,6 +554,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
             text = f"{topic}は{text}"  # 「大掃除はいつにしますか」「二十六日の午後に」
         text = _as_doing(styled(text, style).strip("、 "))
+        if text and not text.endswith(("。", "？", "！", "?", "!")):
+            text += "。"  # a proposal's words, its question cut off
         if item.kind == "action" and style == "dearu":
             text = _TOPIC_DONE.sub(r"\1を\2。", text)
         if item.kind == "decision" and style == "dearu":

@@ -644,3 +644,32 @@ def test_a_polite_reason_inside_an_item_reads_plain_too() -> None:
         "名簿はこちらで持っているので、明日渡す。")
     assert styled("名簿はこちらで持っていますので、明日お渡しします。", "desumasu") == (
         "名簿はこちらで持っていますので、明日お渡しします。")
+
+
+def test_the_chair_going_with_the_proposal_just_made_decides_what_it_proposes() -> None:
+    said = meeting(("S1", "研修の形を決めましょう。"),
+                   ("S2", "座学を半日にして、実習を一日に延ばす案はどうでしょう。"),
+                   ("S1", "それがいいですね。その案でいきましょう。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("decision", [2, 3], "座学を半日にして、実習を一日に延ばす。")]
+
+
+def test_a_reason_before_a_decision_goes_but_its_topic_stays_where_needed() -> None:
+    said = meeting(("S1", "のぼり旗は安く作れるので、来月までに用意しましょう。"),
+                   ("S1", "予算が余っているので、机は新しいものに替えましょう。"))
+    assert [text for *_, text in items(said)] == ["のぼり旗は来月までに用意する。",
+                                                   "机は新しいものに替える。"]
+
+
+def test_so_decided_after_a_motion_carried_states_the_motion() -> None:
+    said = meeting(("S1", "ただいまの申出のとおり、通学路の安全対策を閉会中の継続調査事項と"
+                          "することにご異議ありませんか。"),
+                   ("S2", "異議なし。"),
+                   ("S1", "ご異議なしと認め、そのように決しました。"))
+    assert items(said) == [("decision", [1, 2, 3], None,
+                            "ただいまの申出のとおり、通学路の安全対策を閉会中の継続調査事項とする。")]
+
+
+def test_an_english_deadline_before_something_starts_is_cut_whole() -> None:
+    said = meeting(("S1", "Kit next."), ("S2", "I'll order the new balls before the season starts."))
+    assert items(said) == [("action", [2], "S2", "Order the new balls")]
