@@ -60,6 +60,11 @@ JA_OWN_WORK = frozenset({
 #: ... said with when it starts or happens.
 JA_WHEN = re.compile(r"今年度?|来年度?|本年度|今年|来月|今月|[0-9０-９〇一二三四五六七八九十]+月|"
                      r"[0-9０-９〇一二三四五六七八九十]+日|から[、,]?")
+#: ... or with what is settled, left unsaid: 「じゃあ、日程は六月十八日の夜ということで。」
+JA_SO_BE_IT = re.compile(r"(?<![、,])(?:ということ|ってこと)?で[。！]?$")
+#: ... but not a close that points at nothing: 「じゃあ、そんなところで」「では、今日はこれで」.
+JA_SO_LONG = re.compile(r"(?:そんな|こんな|そういう|その|この)(?:ところ|感じ|こと)?で[。！]?$|"
+                        r"(?:以上|これ|それ|今日は|本日は)で[。！]?$")
 #: The chair concluding (「では、」「それでは、」) with a plain future: 「では、稼働開始は
 #: 七月一日に変更します」 settles it for the meeting.
 JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,]")
@@ -161,7 +166,9 @@ JA_POINTS_BACK = re.compile(r"そのように|それまで|それを|それで|�
 #: A motion put to the meeting, and the answer that carries it.
 JA_MOTION = re.compile(r"よろしいでしょうか|よろしいですか|よろしいですね|いいですね|"
                        # the council's 「報告書の作成は委員長に一任願います」
-                       r"(?:ご|御)?一任(?:を)?(?:お)?願い|(?:ご)?異議(?:は)?"
+                       r"(?:ご|御)?一任(?:を)?(?:お)?願い|"
+                       r"^(?:[^、。]{0,6}[、,])?(?:ご)?(?:異論|異議|意見)が(?:なければ|ないようでしたら)|"
+                       r"(?:ご)?異議(?:は)?"
                        r"(?:ありませんか|ございませんか)|(?:起立|挙手)を求め|賛成の方")
 #: Share of a decision's character pairs the motion just agreed to must say for the
 #: decision to be its verdict.
@@ -242,7 +249,7 @@ JA_COURTESY = re.compile(r"[？?]|でしょうか[。]?$|ま(?:す|せん)か[�
 _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
-    r"今月末|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜(?:日)?)?|今週の.曜(?:日)?|"
+    r"今月(?:末|中)|来月(?:末|中|上旬|中旬|下旬)?|今週中|来週(?:中|の.曜(?:日)?)?|今週の.曜(?:日)?|"
     r"[月火水木金土日]曜(?:日)?|"
     r"年度内|年内|月内|明日|明後日|本日中|今日中|"
     # a meeting: 「次回の委員会」「次の審議会」「三月の幹部会議」
@@ -305,7 +312,9 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (
             (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
             or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))
-            or bool(JA_GOES_WITH.search(sentence)) or _institutes(sentence)))
+            or bool(JA_GOES_WITH.search(sentence)) or _institutes(sentence)
+            or (bool(JA_CONCLUDES.search(sentence)) and bool(JA_SO_BE_IT.search(sentence))
+                and not JA_SO_LONG.search(sentence))))
     if sentence.rstrip().endswith("?") or EN_AGREES.match(sentence.strip()):
         return False  # a question; or "Agreed.", which says what only with the motion
     if re.match(r"\s*(?:if|unless)\b", sentence, re.IGNORECASE):
@@ -595,14 +604,17 @@ def _tasks(told: list[str]) -> list[str]:
     return what if what else [_join(told)]
 
 
+#: A doing with no thing: 「（来週中に）は送ります」.
+JA_BARE_DOING = re.compile(r"^(?:に|には|は|も|で)?[一-龥]?[ぁ-ん]+[。]?$")
 #: A thing named only by what kind of paper it is (「案を出します」「資料は送ります」).
 JA_VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を|は|も)")
 
 
 def _vague(sentence: str) -> bool:
-    """A Japanese sentence whose thing, less its deadline, says only what kind of paper."""
+    """A Japanese sentence whose thing, less its deadline, says only what kind of paper, or
+    that names none (「来週中には送ります」)."""
     rest = re.sub(f"(?:{JA_DUE.pattern})(?:まで(?:に)?|に)?、?", "", LEAD.sub("", sentence))
-    return japanese(sentence) and bool(JA_VAGUE.search(rest))
+    return japanese(sentence) and bool(JA_VAGUE.search(rest) or JA_BARE_DOING.match(rest))
 
 
 def _text(lines: list[Said], number: int) -> str:

@@ -150,7 +150,8 @@ def plain(text: str) -> str:
             return text
         base = done
     if base in ("する", "した") and len(morphemes) >= 4 and \
-            morphemes[-3].part_of_speech()[0] == "動詞" and morphemes[-4].surface() == "お":
+            morphemes[-3].part_of_speech()[0] == "動詞" and morphemes[-4].surface() == "お" and \
+            morphemes[-3].dictionary_form() != "願う":  # 「お願いします」 asks: it stays
         # 「お示しします」 → 「示す」
         head = "".join(m.surface() for m in morphemes[:-4])
         base = morphemes[-3].dictionary_form() if base == "する" else base
@@ -419,8 +420,11 @@ def _answer_part(sentence: str) -> str:
 
 
 #: A task said as its noun's doing: 「会場の手配は（私のほうで）やります」.
-_DOING = re.compile(r"(.+?)の([一-龥]{2,4})(?:は|も)、?(やる|する|行う|担当する|やります|します|"
-                    r"行います|担当します)。?")
+_DOING = re.compile(r"(.+?)の([一-龥]{2,4})(?:は|も)、?(?:すぐ(?:に)?|早速|早急に|至急)?"
+                    r"(やる|する|行う|担当する|やります|します|行います|担当します)。?")
+#: 「案内を送るのは（私が）やっておく」: the doing said before のは.
+_DOING_SAID = re.compile(r"(.+?[うくすつぬぶむる])のは、?"
+                         r"(?:やる|する|やっておく|しておく|担当する)。?")
 #: A noun that says when (「来年度予算」「四月分」): never the full name of another.
 _WHEN = re.compile(r"年度|[年月日週]|[前今来昨翌]")
 #: How many lines before an item a noun it shortens may have been said in full.
@@ -433,10 +437,18 @@ def _verbal_noun(word: str) -> bool:
     return len(morphemes) == 1 and morphemes[0].part_of_speech()[2] == "サ変可能"
 
 
+def _ends_in_noun(text: str) -> bool:
+    """Whether a Japanese text ends in a noun (「六月十八日の夜」)."""
+    morphemes = list(_tokenizer().tokenize(text))
+    return bool(morphemes) and morphemes[-1].part_of_speech()[0] == "名詞"
+
+
 def _as_doing(text: str) -> str:
     """「会場の手配はやる。」 → 「会場の手配をする。」, 「チラシの作成は担当します。」 →
     「チラシの作成をします。」: what is done, not who does it (the words kept as said, so
     the line still carries them)."""
+    if (said := _DOING_SAID.fullmatch(text)) is not None:
+        return said.group(1) + "。"
     found = _DOING.fullmatch(text)
     if not found or not _verbal_noun(found.group(2)):
         return text
@@ -531,11 +543,14 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         # できるので、来週中に立てましょう」 → 「看板は来週中に立てる」)
         text = _without_reason(text)
         text = _ja_proposal(text) or text  # a proposal the chair approved
-        if _MOVED.search(text):  # 「〜とすることで、（ご異議ございませんか）」
-            text = _IF_NONE.sub("", _MOVED.sub("", text).rstrip("、, "))
-            # 「河川敷に変更ということで」: the doing said as its noun
+        text = _IF_NONE.sub("", text)  # 「異論がなければ、三日間で実施します」
+        if _MOVED.search(text.rstrip("。")):  # 「〜とすることで、（ご異議ございませんか）」
+            text = _MOVED.sub("", text.rstrip("。")).rstrip("、, ")
+            # 「河川敷に変更ということで」: the doing said as its noun; 「日程は六月十八日の夜
+            # ということで」: what it is to be
             last = re.search(r"[一-龥]{2}$", text)
-            text += "する。" if last and _verbal_noun(last.group(0)) else "。"
+            text += "する。" if last and _verbal_noun(last.group(0)) else (
+                "とする。" if _ends_in_noun(text) else "。")
         text = _RATHER.sub("する", text)
     if japanese(text):
         text = _CALLED_WITHIN.sub("", _JA_CALLED.sub("", text))

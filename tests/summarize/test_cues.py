@@ -115,6 +115,7 @@ def test_items_read_as_minutes_do_in_the_chosen_style() -> None:
     ("開催は秋に決まりました。", "開催は秋に決まった。"),
     ("会場の件は来週話すことになりました。", "会場の件は来週話すことになった。"),
     ("名簿を読みました。", "名簿を読んだ。"),
+    ("業者に見積もりをお願いしておきます。", "業者に見積もりをお願いする。"),
     ("結果は全員に知らせます。", "結果は全員に知らせる。"),  # 知ら + せ + ます
     ("問題はありません。", "問題はありません。"),  # not a verb of doing: left as said
 ])
@@ -671,5 +672,24 @@ def test_so_decided_after_a_motion_carried_states_the_motion() -> None:
 
 
 def test_an_english_deadline_before_something_starts_is_cut_whole() -> None:
-    said = meeting(("S1", "Kit next."), ("S2", "I'll order the new balls before the season starts."))
+    said = meeting(("S1", "Kit next."),
+                   ("S2", "I'll order the new balls before the season starts."))
     assert items(said) == [("action", [2], "S2", "Order the new balls")]
+
+
+def test_a_motion_put_as_if_there_is_no_objection_and_an_elliptic_close() -> None:
+    said = meeting(("S1", "異論がなければ、来年も同じ会場で開催します。"),
+                   ("S2", "異論ありません。"),
+                   ("S1", "じゃあ、集合は朝八時ということで。"),
+                   ("S1", "じゃあ、そんなところで。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("decision", [1, 2], "来年も同じ会場で開催する。"),
+        ("decision", [3], "集合は朝八時とする。")]
+
+
+def test_a_task_said_as_what_one_will_see_to_then_when() -> None:
+    said = meeting(("S1", "名簿の件です。"),
+                   ("S2", "新しい名簿を配るのは私がやっておきます。今月中には配ります。"))
+    found = find(said, "S1")
+    assert [(f.kind, f.owner, f.due) for f in found] == [("action", "S2", "今月中")]
+    assert items(said)[0][3] == "新しい名簿を配る。"
