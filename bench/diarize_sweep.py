@@ -13,8 +13,9 @@ merged: the failure a clerk cannot see) or too many, and the mean and worst diar
 error rate. A setting should sit in the middle of the range where every meeting is right,
 not at its edge, where another CPU or library version flips a meeting.
 
-The meetings: the roster cast (samples/cast, six), the Japanese samples not used for
-diarization tuning (six), and the held-out English drill of tests/diarize/test_held_out.py
+The meetings: the roster cast (samples/cast, six, and its held-out English meetings,
+three), the Japanese samples not used for diarization tuning (six), and the held-out
+English drill of tests/diarize/test_held_out.py
 (built here with espeak-ng). Tuning used pyannote's sample and samples/committee-meeting-en
 only; neither is here.
 """
@@ -48,6 +49,7 @@ DEFAULT_SIZES = [8, 12]
 def meetings() -> list[Path]:
     """Every meeting of the sweep, each with a `<name>.json` script beside it."""
     found = sorted((SAMPLES / "cast").glob("c*.flac"))
+    found += sorted((SAMPLES / "cast" / "held-out").glob("h*.flac"))
     found += [SAMPLES / f"{name}.flac" for name in UNTUNED_SAMPLES]
     drill = CACHE / "disaster-drill.flac"
     if not drill.with_suffix(".json").is_file():
