@@ -10,8 +10,9 @@ For each speaker embedding and each meeting, segmentation and embeddings are com
 and smallest cluster size of the agglomerative clustering). Per setting it prints how
 many meetings had exactly their number of speakers found (and how many of those with a
 diarization error under `WELL_DER`), how many had too few (voices merged: the failure a
-clerk cannot see) or too many, and the mean and worst diarization error rate. A setting should sit in the middle of the range where every meeting is right,
-not at its edge, where another CPU or library version flips a meeting.
+clerk cannot see) or too many, and the mean and worst diarization error rate. A setting
+should sit in the middle of the range where every meeting is right, not at its edge,
+where another CPU or library version flips a meeting.
 
 The meetings: the roster cast (samples/cast, six, and its held-out English meetings,
 three), the Japanese samples not used for diarization tuning (six), and the held-out
