@@ -96,7 +96,7 @@ JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
 #: 「なります」「できます」「おります」).
 JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|なり|でき|お願いし|願い|ござい|"
-                          r"おり|参考にし|参考にいたし|見込め|"
+                          r"おり|見込め|"
                           # a stance, not a doing: 「請願の趣旨には賛成いたします」
                           r"賛成(?:いた)?し|反対(?:いた)?し|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
@@ -109,6 +109,9 @@ JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|
                           r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ|てしまい|"
                           r"でしまい)"
                           r"ます[。]?$")
+#: What is taken into account, neither decided nor a task: 「今日の意見は〜計画づくりの参考に
+#: します」.
+JA_NOTED = re.compile(r"参考に(?:いた)?し(?:ます|ました)[。]?$")
 #: A sentence ending in a state or a refusal (「こちらで確認するのは難しいです」
 #: 「私からは以上ありません」): whatever it names, nobody takes a task on.
 JA_STATE = re.compile(r"(?:い|ない|ません|ではない|じゃない)です[。]?$|ません[。]?$")
@@ -184,9 +187,10 @@ JA_VERDICT = re.compile(r"^[^、。]{0,8}を(?:了承|承認|決定|可決|採�
                         r"し(?:ます|ました)[。]?$")
 #: The chair's yes to what another just asked to be settled (「会場は二階会議室でよろしい
 #: ですか」「それでいきましょう」): decided as the question put it.
+#: A plan put as a question: 「〜を延ばす案はどうでしょう」.
+JA_PLAN_ASKED = r"(?:という)?案(?:は|で)どう(?:でしょう|です)か?"
 JA_PUT = re.compile(r"(?:よろしい|いい)(?:です|でしょう)か[。？?]?$|"
-                    # a proposal: 「〜を延ばす案はどうでしょう」
-                    r"(?:という)?案(?:は|で)どう(?:でしょう|です)か?[。？?]?$")
+                    f"{JA_PLAN_ASKED}[。？?]?$")
 JA_AS_ASKED = re.compile(r"^(?:それ|そちら|その(?:案|形|方向|とおり|通り))で(?:いき|行き|進め|"
                          r"お願いし|決め)(?:ましょう|ます)|^そう(?:しましょう|します)[。]?$")
 JA_CARRIED = re.compile(r"異議なしと認め|ご異議なし|賛成多数|全会一致|"
@@ -303,8 +307,8 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
     if japanese(sentence):
         if JA_PROCEDURE.search(sentence) or re.search(r"(?:思|考え)(?:い|て)", sentence):
             return False
-        if re.search(r"参考に(?:いた)?し(?:ます|ました)[。]?$", sentence):
-            return False  # 「今日の意見は〜計画づくりの参考にします」: taken into account
+        if JA_NOTED.search(sentence):
+            return False
         if JA_WHO.search(sentence) and re.search(r"ように(?:いた)?します[。]?$", sentence):
             return False  # 「私のほうでも週に一度は声をかけるようにします」: a task
         if JA_PROPOSES.search(sentence) and JA_DEFERS.search(sentence):
@@ -360,7 +364,7 @@ def _will_do(sentence: str) -> bool:
     """A Japanese sentence in the polite future of a verb of doing (「作ります」), not a
     state, a thought or what would happen under a condition."""
     return bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence) and \
-        not JA_IF.search(sentence)
+        not JA_NOTED.search(sentence) and not JA_IF.search(sentence)
 
 
 def accepts(sentence: str) -> bool:
@@ -613,8 +617,15 @@ JA_VAGUE = re.compile(r"^(?:資料|書類|それ|結果|内容|案|もの)(?:を
 def _vague(sentence: str) -> bool:
     """A Japanese sentence whose thing, less its deadline, says only what kind of paper, or
     that names none (「来週中には送ります」)."""
-    rest = re.sub(f"(?:{JA_DUE.pattern})(?:まで(?:に)?|に)?、?", "", LEAD.sub("", sentence))
+    rest = without_due(LEAD.sub("", sentence))
     return japanese(sentence) and bool(JA_VAGUE.search(rest) or JA_BARE_DOING.match(rest))
+
+
+def without_due(text: str) -> str:
+    """A Japanese text without the deadline it says (「十月末までに」「今週中に」): 「試算を、
+    次回までにお示し」 → 「試算をお示し」, the comma going with the deadline."""
+    return re.sub(f"(?:(?<=[をはもが])、)?(?:{JA_DUE.pattern})(?:まで(?:に)?|に(?!ついて))、?",
+                  "", text).replace("、、", "、")
 
 
 def _text(lines: list[Said], number: int) -> str:
@@ -626,4 +637,4 @@ def _join(parts: list[str]) -> str:
 
 
 __all__ = ["Found", "Said", "accepts", "asks", "courtesy", "due_in", "find", "sentences",
-           "settles", "speaker_id", "takes_on"]
+           "settles", "speaker_id", "takes_on", "without_due"]

@@ -22,7 +22,7 @@ from summarize.cues import (
     EN_ASKS,
     EN_DUE,
     JA_ASKS,
-    JA_DUE,
+    JA_PLAN_ASKED,
     JA_POINTS_BACK,
     JA_PROPOSAL,
     LEAD,
@@ -30,6 +30,7 @@ from summarize.cues import (
     base_form,
     japanese,
     sentences,
+    without_due,
 )
 from summarize.grounding import COMMON, containment, tokens
 
@@ -57,7 +58,7 @@ _REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
 _TOPIC = re.compile(r"^[^、。はが]{1,12}は(?=[^、。])")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
-                   r"(?:という)?案(?:は|で)どう(?:でしょう|です)か?|"
+                   f"{JA_PLAN_ASKED}|"
                    # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
                    r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
                    r"(?:(?<=ことで)|(?<=もので))いいですか|"
@@ -286,9 +287,7 @@ def _without_due(text: str) -> str:
     """The task without its deadline (「十月末までに」「今週中に」, "by Friday"); a meeting it
     is to be reported at (「次回の委員会で報告する」) is part of the task."""
     if japanese(text):
-        # 「試算を、次回までにお示し」 → 「試算をお示し」: the comma went with the deadline
-        return re.sub(f"(?:(?<=[をはもが])、)?(?:{JA_DUE.pattern})(?:まで(?:に)?|に(?!ついて))、?",
-                      "", text).replace("、、", "、")
+        return without_due(text)
     return EN_DUE.sub("", text).replace("  ", " ").strip()
 
 
@@ -544,8 +543,9 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _without_reason(text)
         text = _ja_proposal(text) or text  # a proposal the chair approved
         text = _IF_NONE.sub("", text)  # 「異論がなければ、三日間で実施します」
-        if _MOVED.search(text.rstrip("。")):  # 「〜とすることで、（ご異議ございませんか）」
-            text = _MOVED.sub("", text.rstrip("。")).rstrip("、, ")
+        bare = text.rstrip("。")
+        if _MOVED.search(bare):  # 「〜とすることで、（ご異議ございませんか）」
+            text = _MOVED.sub("", bare).rstrip("、, ")
             # 「河川敷に変更ということで」: the doing said as its noun; 「日程は六月十八日の夜
             # ということで」: what it is to be
             last = re.search(r"[一-龥]{2}$", text)
