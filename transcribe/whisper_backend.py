@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -206,15 +208,54 @@ def doubt_terms(options: TranscriptionOptions, language: str | None) -> list[str
               if not wanted or wanted == language)]
 
 
+_memos = threading.local()
+
+
+class EncodingMemo:
+    """While open, an encoding of the same features as the one before it in this thread is
+    answered from memory. The completeness check decodes a stretch with the temperature
+    fallback only after decoding the same audio at the first temperature, and the encoder
+    is deterministic: encoding the window again cost a whole window's encoding (0.5 s on
+    2 cores, however short the stretch) for the same output."""
+
+    def __init__(self) -> None:
+        self.key: bytes | None = None
+        self.output: Any = None
+        self.reused = 0
+
+    def __enter__(self) -> EncodingMemo:
+        _memos.open = self
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        _memos.open = None
+        self.key = self.output = None
+
+    def encode(self, features: np.ndarray, encode: Callable[[np.ndarray], Any]) -> Any:
+        key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(),
+                              digest_size=16).digest()
+        if key == self.key:
+            self.reused += 1
+            return self.output
+        self.key, self.output = None, None  # a failed encoding leaves nothing to reuse
+        output = encode(features)
+        self.key, self.output = key, output
+        return output
+
+
 @lru_cache(maxsize=1)
 def _tapped_model() -> type:
     """faster-whisper's model, handing each encoder output to an open `EncoderTap` so the
-    word timing pass reuses it instead of encoding the audio a second time."""
+    word timing pass reuses it instead of encoding the audio a second time, and taking
+    an encoding from an open `EncodingMemo` when it has it."""
     from faster_whisper import WhisperModel
 
     class TappedWhisperModel(WhisperModel):
         def encode(self, features: np.ndarray) -> Any:
-            return tapped(super().encode(features))
+            memo: EncodingMemo | None = getattr(_memos, "open", None)
+            if memo is None:
+                return tapped(super().encode(features))
+            return tapped(memo.encode(features, super().encode))
 
     return TappedWhisperModel
 
@@ -369,8 +410,11 @@ class WhisperTranscriber:
             return segments, min(probabilities) if probabilities else None
 
         end = offset + len(chunk) / SAMPLE_RATE
-        result = completeness.recover(found, speech, stretches, decode, end,
-                                      options.log_prob_threshold, language)
+        with EncodingMemo() as memo:
+            result = completeness.recover(found, speech, stretches, decode, end,
+                                          options.log_prob_threshold, language)
+        if memo.reused:
+            log.debug("completeness: %d encoding(s) reused", memo.reused)
         log.info("completeness: %d stretch(es) of speech decoded again (%s), text kept for "
                  "%d, %d gap(s) marked", result.redecoded,
                  ", ".join(f"{s.start:.1f}-{s.end:.1f}s {s.reason}" for s in stretches),

@@ -12,7 +12,7 @@ from gijiroku import audio
 from gijiroku.errors import ModelNotFoundError, UnsupportedLanguageError
 from tests.conftest import speak
 from transcribe import ModelSpec, TranscriptionOptions, load_transcriber
-from transcribe.whisper_backend import redecode_options, whisper_kwargs
+from transcribe.whisper_backend import EncodingMemo, redecode_options, whisper_kwargs
 
 pytestmark = pytest.mark.slow
 
@@ -144,6 +144,35 @@ def test_a_stretch_decoded_again_is_bounded_and_its_fallback_skips_what_was_trie
     assert redecode_options(plain, 30.0, False, None).max_new_tokens is None
     assert whisper_kwargs(first, "ja")["max_new_tokens"] == first.max_new_tokens
     assert whisper_kwargs(plain, "ja")["max_new_tokens"] is None
+
+
+def test_the_fallback_reuses_the_encoding_of_the_same_audio(  # type: ignore[no-untyped-def]
+        transcriber, sample_audio: np.ndarray) -> None:
+    model = transcriber.model
+    piece = np.ascontiguousarray(sample_audio[5 * audio.SAMPLE_RATE: 13 * audio.SAMPLE_RATE])
+    options = TranscriptionOptions(language="en", vad=False, completeness=False)
+    fresh = [s.text for s in transcriber.transcribe(piece, options).segments]
+    assert fresh  # "Hello?" ... "I didn't know you were there."
+    calls = 0
+    encode = type(model).__mro__[1].encode  # faster-whisper's own
+
+    def counted(self, features):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return encode(self, features)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(model).__mro__[1], "encode", counted)
+        with EncodingMemo() as memo:
+            # as the check does: the stretch at the first temperature, then the fallback
+            first = transcriber.transcribe(piece, options)
+            again = transcriber.transcribe(
+                piece, redecode_options(options, 8.0, fallback=True, prompt=None))
+            other = transcriber.transcribe(piece[: 6 * audio.SAMPLE_RATE], options)
+        outside = transcriber.transcribe(piece, options)
+    assert memo.reused == 1 and calls == 3  # the other audio and the one outside: encoded
+    assert [s.text for s in first.segments] == fresh  # the memo changes no reading
+    assert other.segments and outside.segments and again.language == "en"
 
 
 def test_english_only_model_refuses_japanese_clearly(transcriber) -> None:  # type: ignore[no-untyped-def]
