@@ -51,8 +51,11 @@ DEFAULT_SIZES = [8, 12]
 
 
 
-def meetings() -> list[Path]:
-    """Every meeting of the sweep, each with a `<name>.json` script beside it."""
+def meetings(fresh: bool = False) -> list[Path]:
+    """Every meeting of the sweep, each with a `<name>.json` script beside it (`fresh`: the
+    set made to check a choice, samples/cast/fresh, instead)."""
+    if fresh:
+        return sorted((SAMPLES / "cast" / "fresh").glob("f*.flac"))
     found = sorted((SAMPLES / "cast").glob("c*.flac"))
     found += sorted((SAMPLES / "cast" / "held-out").glob("h*.flac"))
     found += [SAMPLES / f"{name}.flac" for name in UNTUNED_SAMPLES]
@@ -84,7 +87,8 @@ def settings(embedding: str, thresholds: list[float], sizes: list[int],
 
 
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
-          with_count: bool = False, segmentation: Path | None = None) -> list[dict[str, Any]]:
+          with_count: bool = False, segmentation: Path | None = None,
+          fresh: bool = False) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -93,7 +97,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
     rows: list[dict[str, Any]] = []
-    for path in meetings():
+    for path in meetings(fresh):
         script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         reference = Annotation()
         for line in script["lines"]:
@@ -232,6 +236,9 @@ def main() -> int:
     parser.add_argument("--local", action="store_true",
                         help="print how often the segmentation model parts two voices that "
                         "share one of its windows, instead of sweeping (first embedding only)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="run the set made to check a choice (samples/cast/fresh) "
+                        "instead of the sweep's meetings")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
     if args.local:
@@ -241,7 +248,7 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
         rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
-                      args.segmentation)
+                      args.segmentation, args.fresh)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

