@@ -130,6 +130,10 @@ JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提�
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
                           r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
                           r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
+#: A presentation made as it is said (「〜について説明します」「事務局から報告します」), which
+#: runs the meeting, unless it is promised for a later occasion (「来週の部長会議には私から
+#: 報告します」, `due_in`): then it is the speaker's task.
+JA_PRESENTS = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します")
 #: A proposal shown to the meeting as it is said (「〜延ばす案をお示しします」), unless it is
 #: promised for later (「次の審議会でお示しします」, `due_in`).
 JA_SHOWS = re.compile(r"(?:お|ご)示し(?:いた)?します[。]?$")
@@ -339,8 +343,11 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
     """The speaker takes a task on themselves. The chair's plain 「〜を行います」「〜と認め
     ます」 run the meeting (`by_chair`): only 「私が」「私のほうで」 make one of them a task."""
     if japanese(sentence):
-        if JA_PROCEDURE.search(sentence) or JA_COURTESY.search(sentence) or \
-                JA_ASKS.search(sentence):
+        procedure = JA_PROCEDURE.search(sentence)
+        if procedure and JA_PRESENTS.fullmatch(procedure.group(0)) and \
+                _promised(sentence[:procedure.start()]):
+            procedure = None  # 「来週の部長会議には私から報告します」: a report promised
+        if procedure or JA_COURTESY.search(sentence) or JA_ASKS.search(sentence):
             return False
         if JA_STATE.search(sentence) or (JA_SHOWS.search(sentence) and not due_in(sentence)
                                          and "次" not in sentence):
@@ -351,6 +358,13 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
             (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence))
             and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
+
+
+def _promised(before: str) -> bool:
+    """`before` names when something is done (「来週の部長会議には」「次回の委員会で」), not
+    when what is talked about began (「四月一日から始めた」)."""
+    return any(not before[due.end():].startswith("から") for due in JA_DUE.finditer(before)
+               if due.group(0))
 
 
 def _on_a_day(sentence: str) -> bool:

@@ -693,3 +693,16 @@ def test_a_task_said_as_what_one_will_see_to_then_when() -> None:
     found = find(said, "S1")
     assert [(f.kind, f.owner, f.due) for f in found] == [("action", "S2", "今月中")]
     assert items(said)[0][3] == "新しい名簿を配る。"
+
+
+def test_a_report_promised_for_a_later_meeting_is_a_task_and_one_made_now_is_not() -> None:
+    said = meeting(("S2", "見積もりは三社から取りました。"),
+                   ("S1", "わかりました。来月の幹部会には私から報告します。"))
+    assert [(kind, lines, owner) for kind, lines, owner, _ in items(said)] == [
+        ("action", [2], "S1")]
+    said = meeting(("S3", "次回の審議会で、アンケートの集計についてご報告します。"),)
+    assert [(kind, owner) for kind, _, owner, _ in items(said)] == [("action", "S3")]
+    # a report made now, whenever what it is about began
+    for line in ("それでは、事務局から報告します。",
+                 "十月一日から始めた夜間窓口の利用状況について報告します。"):
+        assert items(meeting(("S3", line))) == []
