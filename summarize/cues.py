@@ -187,8 +187,8 @@ SHARED = 2
 MOTION_SAYS = 12
 #: A verdict that names the motion only by a short name: 「では試行実施を了承とします」,
 #: 「本件を承認します」: the motion's words say what was decided.
-JA_VERDICT = re.compile(r"^[^、。]{0,8}を(?:了承|承認|決定|可決|採択)(?:と)?(?:いた)?"
-                        r"し(?:ます|ました)[。]?$")
+JA_VERDICT = re.compile(r"^(?:ご?異議(?:なし|ない)と認め(?:ます)?[、,。]?)?(?:[^、。]{0,8}を)?"
+                        r"(?:了承|承認|決定|可決|採択)(?:と)?(?:いた)?し(?:ます|ました)[。]?$")
 #: The chair's yes to what another just asked to be settled (「会場は二階会議室でよろしい
 #: ですか」「それでいきましょう」): decided as the question put it.
 #: A plan put as a question: 「〜を延ばす案はどうでしょう」.
@@ -500,6 +500,8 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
         if carried and motion is not None:  # the motion's words, or this line's own
             own = [s for s in decided if not carries_motion(s)] or [
                 said for s in decided if (said := _after_carried(s))]
+            if own and all(JA_VERDICT.search(LEAD.sub("", s)) for s in own):
+                own = []  # 「異議なしと認め、了承といたします」: as the motion put it
             items.append(Found("decision", [motion, *([agreed] if agreed else []), line.id],
                                _join(own) if own else _motion_words(lines, motion)))
         elif carried and items and items[-1].kind == "decision" and \

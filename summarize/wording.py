@@ -60,11 +60,12 @@ _TOPIC = re.compile(r"^[^、。はが]{1,12}は(?=[^、。])")
 _TAIL = re.compile(r"(?:よろしいでしょうか|いいですね|"
                    f"{JA_PLAN_ASKED}|"
                    # 「〜ということでよろしいですか」, not a request's 「〜てもよろしいですか」
-                   r"(?:(?<=ことで)|(?<=もので)|(?<![てで]))(?<!ても)(?<!でも)よろしいですか|"
+                   r"(?:(?<=ことで)|(?<=もので)|(?<=こととして)|(?<=ものとして)|(?<![てで]))"
+                   r"(?<!ても)(?<!でも)よろしいですか|"
                    r"(?:(?<=ことで)|(?<=もので))いいですか|"
                    r"よろしいですね|ご?異議(?:は)?(?:ありませんか|ございませんか))[。？?]?$")
 #: What is left of a motion put as a question: 「〜とすることで、（ご異議ございませんか）」.
-_MOVED = re.compile(r"(?:という|との)?(?:こと|もの|形|方向|方針)(?:で|に)[、,]?"
+_MOVED = re.compile(r"(?:という|との)?(?:こと|もの|形|方向|方針)(?:で|に|として)[、,]?"
                     r"(?:[^、。]{1,8}として)?$")
 #: The motion's opening condition: 「ほかにご意見がなければ、」「なければ、」.
 _IF_NONE = re.compile(r"^[^、。]{0,12}(?:なければ|ないようでしたら|ないようですので)[、,]")
@@ -490,6 +491,28 @@ def _in_full(text: str, before: dict[int, str]) -> tuple[str, list[int]]:
     return text, sources
 
 
+#: The matter before the meeting, as the chair puts it: 「日程第一、市道の維持管理について議題と
+#: いたします」「本日は部活動の地域移行について、執行部から説明を受けます」「議案第五号を議題と
+#: いたします」.
+_AGENDA = re.compile(r"([^、。]{2,40}?)(?:について|に関して|に係る件)[、,]?[^。]{0,24}?"
+                     r"(?:議題と|説明を受け|報告を受け|審査|審議|協議|お諮り)|"
+                     r"([^、。]{2,40}?)を議題と")
+_AGENDA_LEAD = re.compile(r"^(?:本日は|今日は|次に|まず|では|それでは|これより|ただいまから)[、,]?")
+#: What a decision calls the matter before the meeting.
+_THIS_MATTER = re.compile(r"本件|本案")
+
+
+def _agenda(said: dict[int, str], before: int) -> tuple[str, int] | None:
+    """The matter last put before the meeting ahead of line `before`, and its line."""
+    for number in sorted((n for n in said if n < before), reverse=True):
+        for sentence in sentences(said[number]):
+            if (found := _AGENDA.search(sentence)) is not None:
+                subject = _AGENDA_LEAD.sub("", found.group(1) or found.group(2)).strip()
+                if subject and not _THIS_MATTER.search(subject):
+                    return subject, number
+    return None
+
+
 def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str:
     """The sentence the minutes give `item` (`said`: the meeting's lines by number)."""
     return worded(item, said, style)[0]
@@ -578,6 +601,11 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             text = _DECIDED_AS.sub(lambda m: "。" if m.group("doing") else "とする。", text)
         text, sources = _in_full(text,
                                  {n: said[n] for n in [*earlier, *item.context] if n in said})
+        if item.kind == "decision" and item.lines and _THIS_MATTER.search(text) and \
+                (matter := _agenda(said, item.lines[0])) is not None:
+            # 「本件は執行部の説明のとおり了承する」: the minutes name the matter
+            text = _THIS_MATTER.sub(matter[0], text, count=1)
+            sources.append(matter[1])
         if topic and earlier[-1] not in sources and topic in text:
             sources.append(earlier[-1])
         sources += [n for n in drawn if n not in sources]

@@ -706,3 +706,26 @@ def test_a_report_promised_for_a_later_meeting_is_a_task_and_one_made_now_is_not
     for line in ("それでは、事務局から報告します。",
                  "十月一日から始めた夜間窓口の利用状況について報告します。"):
         assert items(meeting(("S3", line))) == []
+
+
+def test_a_bare_verdict_on_a_motion_states_the_motion_and_names_the_matter() -> None:
+    said = meeting(
+        ("S1", "ただいまから産業委員会を開会します。本日は朝市の出店料の見直しについて、"
+               "担当課から説明を受けます。"),
+        ("S3", "出店料を一区画三千円から二千円に下げる案でございます。"),
+        ("S1", "それでは、本件は担当課の説明のとおり了承することとしてよろしいですか。"),
+        ("S2", "異議なし。"),
+        ("S1", "異議なしと認め、了承といたします。"))
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [3, 4, 5])]
+    text, sources = worded(found[0], lines)
+    # the motion's words, its question cut, the matter named as the chair put it
+    assert text == "朝市の出店料の見直しは担当課の説明のとおり了承する。" and 1 in sources
+    # agreed with the motion's own words and no verdict of the chair's
+    said = meeting(("S1", "それでは、出店料の見直しは原案のとおり了承することとして"
+                          "よろしいですか。"),
+                   ("S2", "異議なし。"), ("S1", "異議なしと認めます。"))
+    assert items(said)[0][3] == "出店料の見直しは原案のとおり了承する。"
+    # a request put as a question is no motion's tail: 「〜てもよろしいですか」
+    assert items(meeting(("S1", "この資料を読み上げてもよろしいですか。"),)) == []
