@@ -513,6 +513,19 @@ def _agenda(said: dict[int, str], before: int) -> tuple[str, int] | None:
     return None
 
 
+#: The matter a line opens: 「市民会館の空調の件、見積もりはそろいましたか」.
+_MATTER = re.compile(r"^(?:では|それでは|次に|まず)?[、,]?([^、。はがを]{2,20}?)の件"
+                     r"(?:[、,]|ですが|で[、,])")
+
+
+def _matter(said: dict[int, str], before: int) -> tuple[str, int] | None:
+    """The matter the last line ahead of `before` that opens one names, and its line."""
+    for number in sorted((n for n in said if n < before), reverse=True):
+        if (found := _MATTER.search(said[number].strip())) is not None:
+            return found.group(1), number
+    return None
+
+
 def stands_alone(item: Found, said: dict[int, str], style: str = "dearu") -> str:
     """The sentence the minutes give `item` (`said`: the meeting's lines by number)."""
     return worded(item, said, style)[0]
@@ -591,6 +604,10 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             item.kind == "decision" else None
         if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
             text = f"{topic}は{text}"  # 「大掃除はいつにしますか」「二十六日の午後に」
+        elif item.kind == "decision" and item.lines and not re.match(
+                r"[^、。]{1,16}?は", text) and (matter := _matter(said, item.lines[0])):
+            # 「市民会館の空調の件、見積もりは…」…「二番目の会社にお願いしましょう」
+            text, drawn = f"{matter[0]}は{text}", [*drawn, matter[1]]
         text = _as_doing(styled(text, style).strip("、 "))
         if text and not text.endswith(("。", "？", "！", "?", "!")):
             text += "。"  # a proposal's words, its question cut off

@@ -729,3 +729,17 @@ def test_a_bare_verdict_on_a_motion_states_the_motion_and_names_the_matter() -> 
     assert items(said)[0][3] == "出店料の見直しは原案のとおり了承する。"
     # a request put as a question is no motion's tail: 「〜てもよろしいですか」
     assert items(meeting(("S1", "この資料を読み上げてもよろしいですか。"),)) == []
+
+
+def test_a_decision_without_a_topic_takes_the_matter_the_meeting_opened() -> None:
+    said = meeting(("S1", "公民館の倉庫の件、棚の見積もりは届きましたか。"),
+                   ("S2", "二社から届いています。安いほうは十二万円です。"),
+                   ("S1", "では、安いほうの業者に頼みましょう。"))
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [3])]
+    assert worded(found[0], lines) == ("公民館の倉庫は安いほうの業者に頼む。", [1])
+    # one that has its own topic keeps it
+    said = meeting(("S1", "公民館の倉庫の件、棚の見積もりは届きましたか。"),
+                   ("S1", "では、棚は安いほうの業者に頼みましょう。"))
+    assert items(said)[0][3] == "棚は安いほうの業者に頼む。"
