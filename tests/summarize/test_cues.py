@@ -127,6 +127,7 @@ def test_the_plain_form_of_a_polite_ending(polite: str, plain_form: str) -> None
     ("案内は九月末までに送付します。", "九月末", "2027-09-30"),
     ("二月十五日までに広報課へ渡します。", "二月十五日", "2027-02-15"),
     ("来週の金曜日までにまとめます。", "来週の金曜日", "2026-11-27"),
+    ("再来週の金曜日までにまとめます。", "再来週の金曜日", "2026-12-04"),  # not next week's
     ("I will send it by Friday.", "by Friday", "2026-11-20"),
     ("I'll have the figures by the third of December.", "by the third of December",
      "2026-12-03"),
