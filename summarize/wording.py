@@ -505,24 +505,35 @@ _THIS_MATTER = re.compile(r"本件|本案")
 def _agenda(said: dict[int, str], before: int) -> tuple[str, int] | None:
     """The matter last put before the meeting ahead of line `before`, and its line."""
     for number in sorted((n for n in said if n < before), reverse=True):
-        for sentence in sentences(said[number]):
-            if (found := _AGENDA.search(sentence)) is not None:
-                subject = _AGENDA_LEAD.sub("", found.group(1) or found.group(2)).strip()
-                if subject and not _THIS_MATTER.search(subject):
-                    return subject, number
+        if (subject := _agenda_in(said[number])) is not None:
+            return subject, number
     return None
 
 
-#: The matter a line opens: 「市民会館の空調の件、見積もりはそろいましたか」.
+def _agenda_in(line: str) -> str | None:
+    """The matter a line puts before the meeting (「〜について議題といたします」), if any."""
+    for sentence in sentences(line):
+        if (found := _AGENDA.search(sentence)) is not None:
+            subject = _AGENDA_LEAD.sub("", found.group(1) or found.group(2)).strip()
+            if subject and not _THIS_MATTER.search(subject):
+                return subject
+    return None
+
+
+#: The matter a line opens: 「市民会館の空調の件、見積もりはそろいましたか」 ...
 _MATTER = re.compile(r"^(?:では|それでは|次に|まず)?[、,]?([^、。はがを]{2,20}?)の件"
                      r"(?:[、,]|ですが|で[、,])")
+#: ... within this many lines before the decision, and with no other matter put since.
+MATTER_LINES = 12
 
 
 def _matter(said: dict[int, str], before: int) -> tuple[str, int] | None:
     """The matter the last line ahead of `before` that opens one names, and its line."""
-    for number in sorted((n for n in said if n < before), reverse=True):
+    for number in sorted((n for n in said if n < before), reverse=True)[:MATTER_LINES]:
         if (found := _MATTER.search(said[number].strip())) is not None:
             return found.group(1), number
+        if _agenda_in(said[number]) is not None:
+            return None
     return None
 
 

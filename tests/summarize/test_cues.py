@@ -744,3 +744,9 @@ def test_a_decision_without_a_topic_takes_the_matter_the_meeting_opened() -> Non
     said = meeting(("S1", "公民館の倉庫の件、棚の見積もりは届きましたか。"),
                    ("S1", "では、棚は安いほうの業者に頼みましょう。"))
     assert items(said)[0][3] == "棚は安いほうの業者に頼む。"
+    # a matter put since is another matter: the decision is not given the older one
+    said = meeting(("S1", "公民館の倉庫の件、棚の見積もりは届きましたか。"),
+                   ("S2", "届いています。"),
+                   ("S1", "次に、夏の清掃活動について協議します。"),
+                   ("S1", "では、安いほうの業者に頼みましょう。"))
+    assert "倉庫" not in items(said)[0][3]
