@@ -119,9 +119,13 @@ JA_STATE = re.compile(r"(?:い|ない|ません|ではない|じゃない)です
 #: 「このままだと、〜」): what would happen, not a task.
 JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場合(?:は|には)?|(?<!それ)なら|"
                    r"まま(?:だ|で)と|(?<=[一-龥][うくすつぬむるぐぶ])と)、")
+#: A presentation made as it is said (「〜について説明します」「事務局から報告します」), which
+#: runs the meeting, unless it is promised for a later occasion (「来週の部長会議には私から
+#: 報告します」, `due_in`): then it is the speaker's task.
+JA_PRESENTS = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
-JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します|"
+JA_PROCEDURE = re.compile(JA_PRESENTS.pattern + "|"
                           r"(?:から|について)(?:の)?(?:確認|検討|議論|審査|協議|質疑)(?:を)?"
                           r"(?:行い|いた)?(?:し)?ます|(?:起立|挙手|発言|説明|答弁)を求め|"
                           r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?し(?:ます|ましょう)|"
@@ -130,10 +134,6 @@ JA_PROCEDURE = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提�
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
                           r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
                           r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
-#: A presentation made as it is said (「〜について説明します」「事務局から報告します」), which
-#: runs the meeting, unless it is promised for a later occasion (「来週の部長会議には私から
-#: 報告します」, `due_in`): then it is the speaker's task.
-JA_PRESENTS = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します")
 #: A proposal shown to the meeting as it is said (「〜延ばす案をお示しします」), unless it is
 #: promised for later (「次の審議会でお示しします」, `due_in`).
 JA_SHOWS = re.compile(r"(?:お|ご)示し(?:いた)?します[。]?$")

@@ -613,10 +613,11 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             text, drawn = f"{thing}を{text}", [earlier[-1]]  # 「来週までに集めます」
         topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
             item.kind == "decision" else None
-        if topic and topic not in text and not re.match(r"[^、。]{1,16}?は", text):
+        has_topic = bool(re.match(r"[^、。]{1,16}?は", text))
+        if topic and topic not in text and not has_topic:
             text = f"{topic}は{text}"  # 「大掃除はいつにしますか」「二十六日の午後に」
-        elif item.kind == "decision" and item.lines and not re.match(
-                r"[^、。]{1,16}?は", text) and (matter := _matter(said, item.lines[0])):
+        elif item.kind == "decision" and item.lines and not has_topic and \
+                (matter := _matter(said, item.lines[0])):
             # 「市民会館の空調の件、見積もりは…」…「二番目の会社にお願いしましょう」
             text, drawn = f"{matter[0]}は{text}", [*drawn, matter[1]]
         text = _as_doing(styled(text, style).strip("、 "))

@@ -222,13 +222,15 @@ class EncodingMemo:
         self.key: bytes | None = None
         self.output: Any = None
         self.reused = 0
+        self._outer: EncodingMemo | None = None
 
-    def __enter__(self) -> EncodingMemo:
+    def __enter__(self) -> EncodingMemo:  # as `EncoderTap`: an outer memo comes back on exit
+        self._outer = getattr(_memos, "open", None)
         _memos.open = self
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        _memos.open = None
+        _memos.open = self._outer
         self.key = self.output = None
 
     def encode(self, features: np.ndarray, encode: Callable[[np.ndarray], Any]) -> Any:
