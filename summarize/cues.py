@@ -39,6 +39,8 @@ LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あ
 JA_SETTLES = re.compile(
     r"(?:こと|もの)?(?:と|に)(?:いた)?し(?:ます|ました)[。]?$|"
     r"決定(?:いた)?し(?:ます|ました)|決(?:し|定し)ました|決まりました|"
+    # 「第二土曜で決まりですね」, not 「それで決まりですね」, which only points back
+    r"(?<!それ)(?<!これ)(?<!そちら)(?:で|に)決まり(?:です|だ)?(?:ね|よね|な)?[。！]?$|"
     r"(?:可決|否決|承認|了承|採択|不採択|認定)(?:すべきもの)?と(?:決定|決)|"
     r"(?:可決|否決|承認|了承|採択)(?:されました|いたしました|しました|します)|"
     r"(?:で|に|と)(?:進め|し|決め|いき)ましょう|ことに(?:なりました|決まりました)|"
@@ -79,7 +81,9 @@ JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|�
                          r"了承(?:します|しました|いたします)[。]?$")
 #: A proposal made to the meeting: 「〜を追加したいと考えています」「〜してはどうでしょうか」.
 JA_PROPOSAL = re.compile(r"たい(?:と(?:考えて|思って)(?:い|おり)ます|です)[。]?$|"
-                         r"(?:ては|では)どうでしょうか[。？?]?$|を提案(?:いた)?します[。]?$")
+                         r"(?:ては|では)どうでしょうか[。？?]?$|を提案(?:いた)?します[。]?$|"
+                         # 「募集は七月一日から始めるのでどうでしょう」
+                         r"(?<=[るた])(?:の|ということ)?でどう(?:でしょう|です)か?[。？?]?$")
 #: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
 #: 「〜を作成します」「〜しておきます」「〜までに送付します」.
 JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します|"
@@ -91,6 +95,11 @@ JA_WHO = re.compile(r"私が|私のほうで|私から|こちらで|当課で|�
 #: A sentence ending in a verb of doing in the polite future (「作ります」「送付します」
 #: 「まとめておきます」「ご報告いたします」)...
 JA_WILL_DO = re.compile(r"ます[。]?$")
+#: Sending the attendees something after the meeting (「記録にまとめて、皆さんにお送りします」):
+#: the chair's own task too, never how the meeting is run (handing out now, 「お配りします」, is).
+JA_TO_ALL = re.compile(r"(?:皆さん|皆様|みなさん|各委員|委員の皆[さ様]ま?|参加者|出席者)"
+                       r"(?:に|へ)[^。]{0,12}?(?:お?送り|送付|お?届け|お?知らせ|連絡|共有)"
+                       r"(?:いた)?(?:し)?ます[。]?$")
 #: Trying to do something (「取ってみます」「当たってみます」).
 JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
@@ -130,7 +139,8 @@ JA_PROCEDURE = re.compile(JA_PRESENTS.pattern + "|"
                           r"(?:行い|いた)?(?:し)?ます|(?:起立|挙手|発言|説明|答弁)を求め|"
                           r"(?:ここまで|これまで|以上)(?:に|と)(?:いた)?し(?:ます|ましょう)|"
                           r"(?:開会|閉会|散会|休憩|再開|開議|開催|始め|開き|終わり|終了|移り|入り)"
-                          r"(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
+                          # 「本日はこれで閉会といたします」「終わりにします」
+                          r"(?:と|に)?(?:いた)?(?:し)?ます[。]?$|を議題と|質疑を終結|採決(?:いた)?します|"
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
                           r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
                           r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
@@ -212,6 +222,15 @@ EN_SETTLES = re.compile(
     r"\b(?:the )?(?:committee|board|council) (?:recommends|approves|agrees|decides|adopts|"
     r"resolves)\b|"
     r"(?:it's|it is) decided|(?<=\w) it is[.!]?$)", re.IGNORECASE)
+#: The chair stating what is done from when ("The backups move to the new unit from next
+#: week"), as 「四月から利用時間を延長します」 (`JA_INSTITUTES`); not what someone did or may do.
+EN_FROM_WHEN = re.compile(r"\b(?:from|starting|as of) (?:next|this|the \w+ of|tomorrow|monday|"
+                          r"tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+                          r"march|april|may|june|july|august|september|october|november|"
+                          r"december)\b", re.IGNORECASE)
+EN_CONCLUDES = re.compile(r"(?:so|then|right|okay|ok|good|fine|great)\b[,.!]?\s", re.IGNORECASE)
+EN_NOT_STATED = re.compile(r"\b(?:I|I'm|I'll|you|your|was|were|had|did|would|could|might|may|"
+                           r"if|unless|maybe|perhaps)\b", re.IGNORECASE)
 #: The chair proposing what is done ("So let's run the drive over three weeks"), unless it
 #: runs the meeting or puts the matter off ("let's move on", "let's look at prices first").
 EN_PROPOSES = re.compile(r"\blet's (?!not\b)\w+", re.IGNORECASE)
@@ -258,7 +277,7 @@ _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
     # 「再来週」「再来月」 whole, never read as 「来週」「来月」
-    r"今月(?:末|中)|(?:再)?来月(?:末|中|上旬|中旬|下旬)?|今週中|(?:再)?来週(?:中|の.曜(?:日)?)?|"
+    r"今月(?:末|中)|(?:再)?来月(?:末|中|上旬|中旬|下旬)?|今週(?:中|末)|(?:再)?来週(?:中|末|の.曜(?:日)?)?|"
     r"今週の.曜(?:日)?|"
     r"[月火水木金土日]曜(?:日)?|"
     r"年度内|年内|月内|明日|明後日|本日中|今日中|"
@@ -333,6 +352,15 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
         by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
 
 
+def _concludes_from_when(sentence: str, line: str) -> bool:
+    """The chair, concluding ("Good.", "So,"), states what is done from when: "Good. The
+    backups move to the new unit from next week." (A briefing's "From January, claims go
+    through the online form" tells of a decision made elsewhere.)"""
+    return not japanese(line) and bool(EN_CONCLUDES.match(line.strip())) and \
+        bool(EN_FROM_WHEN.search(sentence)) and not EN_NOT_STATED.search(sentence) and \
+        not sentence.rstrip().endswith("?")
+
+
 def _institutes(sentence: str) -> bool:
     """The chair's 「四月から利用時間を延長します」: what the organisation does from when."""
     doing = JA_INSTITUTES.search(sentence)
@@ -357,8 +385,8 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
         # the chair's 「見積もりを取ってみます」: a try is never how a meeting is run, nor is
         # what is done on a day (「打合せは十月四日に入れます」)
         return bool(JA_TAKES_ON.search(sentence)) or (
-            (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence))
-            and _will_do(sentence))
+            (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence)
+             or bool(JA_TO_ALL.search(sentence))) and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 
@@ -457,7 +485,8 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
     for index, line in enumerate(lines):
         parts = sentences(line.text)
         explains = line.speaker != chair and bool(JA_EXPLAINS.search(line.text))
-        decided = [s for s in parts if settles(s, line.speaker == chair) and not courtesy(s)
+        decided = [s for s in parts if (settles(s, line.speaker == chair) or (
+            line.speaker == chair and _concludes_from_when(s, line.text))) and not courtesy(s)
                    and not explains]
         if decided and line.speaker == chair and japanese(line.text):
             first = parts.index(decided[0])

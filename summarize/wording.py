@@ -22,6 +22,7 @@ from summarize.cues import (
     EN_ASKS,
     EN_DUE,
     JA_ASKS,
+    JA_BARE_DOING,
     JA_PLAN_ASKED,
     JA_POINTS_BACK,
     JA_PROPOSAL,
@@ -53,7 +54,7 @@ _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係�
 #: Whom a request is put to, within it: 「廃棄の一覧表は石田さん、作っておいて」.
 _CALLED_WITHIN = re.compile(r"(?<=[はをも、])[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)、")
 #: A reason given before a decision (「〜額ですので、」「〜ため、」).
-_REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|から)、")
+_REASON = re.compile(r"^[^、。]{2,40}(?:ので|ため|(?<=[るたいだす])から)、")
 #: What a sentence is about, said first: 「看板は」.
 _TOPIC = re.compile(r"^[^、。はが]{1,12}は(?=[^、。])")
 #: A motion's question after the decision it puts (「〜とします。よろしいでしょうか。」).
@@ -84,7 +85,9 @@ _RATHER = re.compile(r"(?:した|する)ほうが(?:いい|よい|良い)(?:ね|
 #: A decision reported as made (「表紙は成人式の写真に決定しました」「〜することに決まった」):
 #: the minutes state it (「〜とする」「〜する」).
 _DECIDED_AS = re.compile(r"(?P<doing>こと)?に(?:決定|決ま)(?:した|しました|いたしました|"
-                         r"った|りました)。$")
+                         r"った|りました)。$|"
+                         # 「第二土曜で決まりですね」
+                         r"(?P<said>こと)?(?:で|に)決まり(?:です|だ)?(?:ね|よね|な)?。$")
 #: 「報告書の作成は委員長に一任願います」, agreed to: 「〜委員長に一任する」.
 _ENTRUSTED = re.compile(r"(?:ご|御)?一任(?:を)?(?:お)?願い(?:いた)?"
                         r"(?:します|ます|たい(?:と存じます)?)[。]?$")
@@ -235,7 +238,8 @@ def _ja_request(sentence: str) -> str | None:
     elif found.group(0).startswith("を") or (found.group(0).endswith("お願いします")
                                             and not found.group(0).startswith("よう")):
         # 「説明は、公園緑地課でお願いします」 → 「説明をする」
-        head = _JA_AGENT.sub("", head).rstrip("、 ")
+        # 「チラシの原稿は、六月末までにお願いします」: the thing, not when
+        head = without_due(_JA_AGENT.sub("", head)).rstrip("、 ")
         head = (head.removesuffix("を").removesuffix("は").removesuffix("も")
                 .rstrip("、 ") + "をする")
     return head.rstrip("、") + "。"
@@ -352,6 +356,13 @@ _ASKED_ABOUT = re.compile(r"(?:^|[、。])([^、。？?]{1,16}?)は、?"
                           r"[^。]*?(?:か|？|\?)[。？?]?$")
 
 
+#: What a request is about, said first: 「値上げの理由は、〜していただきたい」.
+_REQUEST_TOPIC = re.compile(r"^([^、。はがを]{2,16})は[、,]?")
+#: Making something known, which is about something: 「お知らせします」「ご報告します」.
+_CONVEYS = re.compile(r"(?:知らせ|伝え|連絡|通知|説明|周知|案内|報告|示し|相談|回答|答え)"
+                      r"(?:いた)?(?:し)?(?:ます|する|る)?[。]?$")
+#: A topic that is whom a request is put to (「事務局は、」「課長は、」), not a thing.
+_SOMEONE = re.compile(r"(?:私|こちら|課|係|室|部|局|センター|さん|くん|君|長)$")
 #: A request put as "would you mind doing it": the doing.
 _EN_MIND = re.compile(r"mind (\w+ing)\b", re.IGNORECASE)
 
@@ -500,6 +511,11 @@ _AGENDA = re.compile(r"([^、。]{2,40}?)(?:について|に関して|に係る�
 _AGENDA_LEAD = re.compile(r"^(?:本日は|今日は|次に|まず|では|それでは|これより|ただいまから)[、,]?")
 #: What a decision calls the matter before the meeting.
 _THIS_MATTER = re.compile(r"本件|本案")
+#: A bill by its number: 「第一号議案」「議案第五号」「請願第2号」.
+_BILL = re.compile(r"(?:第[〇一二三四五六七八九十百0-9０-９]+号(?:議案|請願|陳情)|"
+                   r"(?:議案|請願|陳情)第[〇一二三四五六七八九十百0-9０-９]+号)")
+#: The bill's title where the chair puts it: 「第一号議案、二学期の給食費の改定について、〜」.
+_BILL_TITLE = re.compile(r"^[、,\s]*([^、。]{2,40}?)(?:について|に関して|の件)")
 
 
 def _agenda(said: dict[int, str], before: int) -> tuple[str, int] | None:
@@ -507,6 +523,15 @@ def _agenda(said: dict[int, str], before: int) -> tuple[str, int] | None:
     for number in sorted((n for n in said if n < before), reverse=True):
         if (subject := _agenda_in(said[number])) is not None:
             return subject, number
+    return None
+
+
+def _bill_title(said: dict[int, str], before: int, bill: str) -> tuple[str, int] | None:
+    """The title the chair gave bill `bill` when putting it, ahead of line `before`."""
+    for number in sorted((n for n in said if n < before), reverse=True):
+        at = said[number].find(bill)
+        if at >= 0 and (title := _BILL_TITLE.match(said[number][at + len(bill):])):
+            return title.group(1), number
     return None
 
 
@@ -522,7 +547,7 @@ def _agenda_in(line: str) -> str | None:
 
 #: The matter a line opens: 「市民会館の空調の件、見積もりはそろいましたか」 ...
 _MATTER = re.compile(r"^(?:では|それでは|次に|まず)?[、,]?([^、。はがを]{2,20}?)の件"
-                     r"(?:[、,]|ですが|で[、,])")
+                     r"(?:[、,]|ですが|ですけ(?:れ)?ど(?:も)?|で[、,])")
 #: ... within this many lines before the decision, and with no other matter put since.
 MATTER_LINES = 12
 
@@ -561,6 +586,13 @@ def _request_says_it(sentence: str, answer: str, asked: str) -> bool:
     # same doing, and the request says what is done
     if named > own and _same_doing(_doing(request), _doing(plain(_without_due(answer)))) \
             and _news(_task(answer), asked) <= 1:
+        return True
+    # 「お知らせには雨の場合の流れも載せておいてください」「お知らせは私が担当なので、直して
+    # おきます」: the answer, less why, names nothing the request did not
+    core = _without_reason(_task(answer))
+    topic = re.match(r"^([^、。]{1,12})は、?", core)
+    if named > own and JA_BARE_DOING.match(core[topic.end():] if topic else core) and \
+            (topic is None or topic.group(1) in asked):
         return True
     # 「資料をまとめて提出します」: the answer's object is a word for whatever was asked
     return bool(_VAGUE.search(_task(answer))) and named >= NAMES_MORE * own
@@ -611,6 +643,13 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         if item.kind == "action" and earlier and not item.context and not _ja_things(text) \
                 and (thing := _object_of(said.get(earlier[-1], ""))):
             text, drawn = f"{thing}を{text}", [earlier[-1]]  # 「来週までに集めます」
+        elif item.kind == "action" and item.context and not re.search(r"[をは]", text) and \
+                _CONVEYS.search(text) and \
+                (about := _REQUEST_TOPIC.match(_unprefaced(said.get(item.context[0], "")))) and \
+                not _SOMEONE.search(about.group(1)):
+            # 「値上げの理由は、保護者に伝わるようにしていただきたい」「八月中に各家庭へ文書で
+            # お知らせします」: what is made known is what was asked about
+            text = f"{about.group(1).removesuffix('について')}について{text}"
         topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
             item.kind == "decision" else None
         has_topic = bool(re.match(r"[^、。]{1,16}?は", text))
@@ -619,7 +658,9 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         elif item.kind == "decision" and item.lines and not has_topic and \
                 (matter := _matter(said, item.lines[0])):
             # 「市民会館の空調の件、見積もりは…」…「二番目の会社にお願いしましょう」
-            text, drawn = f"{matter[0]}は{text}", [*drawn, matter[1]]
+            # (「仮設トイレを二か所増やす」 has its thing: the matter is where, 「〜では」)
+            joint = "では" if "を" in text else "は"
+            text, drawn = f"{matter[0]}{joint}{text}", [*drawn, matter[1]]
         text = _as_doing(styled(text, style).strip("、 "))
         if text and not text.endswith(("。", "？", "！", "?", "!")):
             text += "。"  # a proposal's words, its question cut off
@@ -627,7 +668,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             text = _TOPIC_DONE.sub(r"\1を\2。", text)
         if item.kind == "decision" and style == "dearu":
             text = _GOING_WITH.sub("とする。", text)
-            text = _DECIDED_AS.sub(lambda m: "。" if m.group("doing") else "とする。", text)
+            text = _DECIDED_AS.sub(
+                lambda m: "。" if m.group("doing") or m.group("said") else "とする。", text)
         text, sources = _in_full(text,
                                  {n: said[n] for n in [*earlier, *item.context] if n in said})
         if item.kind == "decision" and item.lines and _THIS_MATTER.search(text) and \
@@ -635,6 +677,12 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             # 「本件は執行部の説明のとおり了承する」: the minutes name the matter
             text = _THIS_MATTER.sub(matter[0], text, count=1)
             sources.append(matter[1])
+        elif item.kind == "decision" and item.lines and (bill := _BILL.search(text)) and \
+                (title := _bill_title(said, item.lines[0], bill.group(0))) is not None and \
+                title[0] not in text:
+            # 「第一号議案は原案のとおり決定する」: the minutes give the bill its title
+            text = text[:bill.end()] + f"（{title[0]}）" + text[bill.end():]
+            sources.append(title[1])
         if topic and earlier[-1] not in sources and topic in text:
             sources.append(earlier[-1])
         sources += [n for n in drawn if n not in sources]

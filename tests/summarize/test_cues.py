@@ -750,3 +750,100 @@ def test_a_decision_without_a_topic_takes_the_matter_the_meeting_opened() -> Non
                    ("S1", "次に、夏の清掃活動について協議します。"),
                    ("S1", "では、安いほうの業者に頼みましょう。"))
     assert "倉庫" not in items(said)[0][3]
+
+
+def test_closing_the_meeting_with_to_itashimasu_is_procedure() -> None:
+    for line in ("それでは、本日はこれで閉会といたします。", "以上で休憩といたします。",
+                 "今日はこれで終わりにします。"):
+        assert items(meeting(("S1", line),)) == []
+
+
+def test_a_bill_decided_by_its_number_is_given_the_title_the_chair_put_it_with() -> None:
+    said = meeting(("S1", "議案第九号、市営駐車場の料金の見直しについて、担当課から説明を"
+                          "お願いします。"),
+                   ("S2", "一時間百円を百五十円とするものです。"),
+                   ("S1", "議案第九号は原案のとおり可決することにご異議ございませんか。"),
+                   ("S3", "異議なし。"),
+                   ("S1", "ご異議なしと認めます。"))
+    lines = {line.id: line.text for line in said}
+    found = find(said, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [3, 4, 5])]
+    text, sources = worded(found[0], lines)
+    assert text == "議案第九号（市営駐車場の料金の見直し）は原案のとおり可決する。"
+    assert 1 in sources
+    # a bill never put by its title stays as it is
+    assert items(said[2:])[0][3] == "議案第九号は原案のとおり可決する。"
+
+
+def test_an_answer_that_makes_something_known_is_about_what_the_request_was_about() -> None:
+    said = meeting(("S1", "始めます。"),
+                   ("S2", "休館日の変更は、利用者に早めに伝わるようにしていただきたいです。"),
+                   ("S3", "承知しました。来月中に各団体へ文書でお知らせします。"))
+    assert items(said) == [("action", [2, 3], "S3",
+                            "休館日の変更について各団体へ文書でお知らせする。")]
+    # whom the request is put to is no topic; a topic said with について is said once
+    said = meeting(("S1", "事務局は、結果を皆さんに伝えてください。"),
+                   ("S2", "承知しました。締め切りと合わせてお知らせします。"))
+    assert "事務局" not in items(said)[0][3]
+    said = meeting(("S1", "講座の回数については、先生と相談してもらえますか。"),
+                   ("S2", "はい、講師の先生と調整して、次回お示しします。"))
+    assert "についてについて" not in items(said)[0][3]
+
+
+def test_an_answer_that_only_says_it_will_see_to_the_thing_asked_takes_the_request() -> None:
+    said = meeting(("S1", "案内状には、駐車場の場所も載せておいてください。"),
+                   ("S2", "案内状は私が担当なので、直しておきます。"))
+    assert items(said) == [("action", [1, 2], "S2", "案内状には、駐車場の場所も載せておく。")]
+    # an answer that names a thing of its own keeps its words
+    said = meeting(("S1", "巡回の経路を見直してもらえますか。"),
+                   ("S2", "はい、今月中に新しい経路図を作ります。"))
+    assert items(said)[0][3] == "新しい経路図を作る。"
+
+
+def test_a_thing_asked_for_by_a_deadline_reads_as_the_thing() -> None:
+    said = meeting(("S1", "名簿の整理は小池さん、来週末までにお願いします。"),
+                   ("S2", "分かりました。"))
+    assert items(said) == [("action", [1, 2], "S2", "名簿の整理をする。")]
+
+
+def test_settled_as_kimari_desu_ne_decides_and_names_the_matter_opened() -> None:
+    said = meeting(("S1", "夏祭りの件ですけど、会場はどうなりました。"),
+                   ("S2", "小学校の校庭か、公園のどちらかです。"),
+                   ("S1", "それなら校庭で決まりですね。"),
+                   ("S1", "じゃあ、テントを三張り借りましょう。"))
+    assert [(kind, lines, text) for kind, lines, _, text in items(said)] == [
+        ("decision", [3], "夏祭りは校庭とする。"),
+        # a decision that names its thing takes the matter as where it applies
+        ("decision", [4], "夏祭りではテントを三張り借りる。")]
+    # 「それで決まりですね」 only points back at what was said
+    assert items(meeting(("S2", "当番は二人ずつです。"), ("S1", "それで決まりですね。"))) == []
+
+
+def test_a_proposal_put_as_node_dou_deshou_and_approved_by_the_chair_decides_it() -> None:
+    said = meeting(("S1", "始めます。"),
+                   ("S2", "申込みは九月一日から受け付けるのでどうでしょう。"),
+                   ("S1", "それで結構です。"))
+    assert items(said) == [("decision", [2, 3], None, "申込みは九月一日から受け付ける。")]
+
+
+def test_the_chair_sending_the_attendees_something_later_takes_it_on() -> None:
+    said = meeting(("S1", "本日の意見は一覧にまとめて、皆さんにお送りします。"),)
+    assert items(said) == [("action", [1], "S1", "本日の意見を一覧にまとめて、皆さんに送る。")]
+    # handing out now runs the meeting
+    assert items(meeting(("S1", "資料を皆さんにお配りします。"),)) == []
+
+
+def test_the_chair_concluding_what_is_done_from_when_in_english_decides_it() -> None:
+    said = meeting(("S2", "The trial went well and the new rota saves an hour a day."),
+                   ("S1", "Good. The new rota applies to every team from next month."))
+    assert items(said) == [("decision", [2], None,
+                            "The new rota applies to every team from next month.")]
+    # a briefing on what was decided elsewhere, and what may happen, decide nothing
+    for line in ("From April, travel claims go through the new form.",
+                 "Good. From May the office might close at six."):
+        assert items(meeting(("S1", line),)) == []
+
+
+def test_a_reason_before_a_decision_goes_but_when_it_starts_stays() -> None:
+    said = meeting(("S1", "では、次の献立表から、地場産の食材に印をつけることにしましょう。"),)
+    assert items(said)[0][3] == "次の献立表から、地場産の食材に印をつける。"
