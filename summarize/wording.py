@@ -340,6 +340,39 @@ def _asked_in(line: str) -> str | None:
     return said[last]
 
 
+def _paper_of(answer: str, request: str) -> str | None:
+    """An answer that names only a kind of paper (「案を作ります」), as that paper of what the
+    request is about: 「チラシの作成は庶務で担当してください」「八月二十日までに案を作ります」 →
+    「チラシの案を作ります」."""
+    task = _without_due(_unprefaced(answer))
+    about = _REQUEST_TOPIC.match(_JA_CALLED.sub("", _unprefaced(request)))
+    if not japanese(task) or not re.match(r"(?:案|資料|原稿|書類)を", task) or about is None:
+        return None
+    thing = re.sub(r"の([一-龥]{2})$", lambda m: "" if _verbal_noun(m.group(1)) else m.group(0),
+                   about.group(1))
+    return None if _SOMEONE.search(thing) else f"{thing}の{task}"
+
+
+def _of_the_topic(request: str, before: str) -> str:
+    """A request that names only its doing (「手配をする」), as the doing of what the sentence
+    before it was about: 「看板は来週中に立てましょう。森田さん、手配をお願いします」 → 「看板の
+    手配をする」."""
+    bare = re.fullmatch(r"([一-龥]{2,3})をする。", request)
+    if bare and _verbal_noun(bare.group(1)) and \
+            (topic := _TOPIC.match(LEAD.sub("", before))) is not None:
+        return f"{topic.group(0).removesuffix('は')}の{request}"
+    return request
+
+
+def _said_before(sentence: str, said: dict[int, str], line: int) -> str:
+    """The sentence said just before `sentence` (in line `line` or the line before)."""
+    parts = sentences(said.get(line, ""))
+    if sentence in parts and parts.index(sentence) > 0:
+        return parts[parts.index(sentence) - 1]
+    earlier = [n for n in said if n < line]
+    return (sentences(said[max(earlier)]) or [""])[-1] if earlier else ""
+
+
 def _task(text: str) -> str:
     """A Japanese task less the connectives, the deadline, the doer and whom it is asked of."""
     return _JA_AGENT.sub("", _without_due(_JA_CALLED.sub("", _unprefaced(text))))
@@ -357,7 +390,8 @@ _ASKED_ABOUT = re.compile(r"(?:^|[、。])([^、。？?]{1,16}?)は、?"
 
 
 #: What a request is about, said first: 「値上げの理由は、〜していただきたい」.
-_REQUEST_TOPIC = re.compile(r"^([^、。はがを]{2,16})は[、,]?")
+_REQUEST_TOPIC = re.compile(r"^([^、。はがを]{2,16})(?<![にでとへ])(?<!から)(?<!まで)(?<!より)"
+                            r"は[、,]?")
 #: Making something known, which is about something: 「お知らせします」「ご報告します」.
 _CONVEYS = re.compile(r"(?:知らせ|伝え|連絡|通知|説明|周知|案内|報告|示し|相談|回答|答え)"
                       r"(?:いた)?(?:し)?(?:ます|する|る)?[。]?$")
@@ -506,7 +540,7 @@ def _in_full(text: str, before: dict[int, str]) -> tuple[str, list[int]]:
 #: いたします」「本日は部活動の地域移行について、執行部から説明を受けます」「議案第五号を議題と
 #: いたします」.
 _AGENDA = re.compile(r"([^、。]{2,40}?)(?:について|に関して|に係る件)[、,]?[^。]{0,24}?"
-                     r"(?:議題と|説明を受け|報告を受け|審査|審議|協議|お諮り)|"
+                     r"(?:議題と|説明を受け|報告を受け|審査|審議|協議|お諮り|決め(?:ます|たい))|"
                      r"([^、。]{2,40}?)を議題と")
 _AGENDA_LEAD = re.compile(r"^(?:本日は|今日は|次に|まず|では|それでは|これより|ただいまから)[、,]?")
 #: What a decision calls the matter before the meeting.
@@ -557,8 +591,10 @@ def _matter(said: dict[int, str], before: int) -> tuple[str, int] | None:
     for number in sorted((n for n in said if n < before), reverse=True)[:MATTER_LINES]:
         if (found := _MATTER.search(said[number].strip())) is not None:
             return found.group(1), number
-        if _agenda_in(said[number]) is not None:
-            return None
+        if (agenda := _agenda_in(said[number])) is not None:
+            # 「年末の夜警について決めます」; a bill is decided by its number, and what is
+            # decided after it is another matter
+            return None if _BILL.search(said[number]) else (agenda, number)
     return None
 
 
@@ -606,7 +642,7 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         asked = _asked_in(said.get(item.context[0], ""))
         answer = _answer_part(sentence)
         if asked and _request_says_it(sentence, answer, asked):
-            sentence = asked
+            sentence = _paper_of(answer, asked) or asked
     parts = sentences(sentence)
     if item.kind == "decision" and len(parts) > 1:  # 「ほかにございませんか。それでは、〜」
         parts = [part for part in parts[:-1] if not _QUESTION.search(part)] + parts[-1:]
@@ -635,7 +671,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _CALLED_WITHIN.sub("", _JA_CALLED.sub("", text))
         asked_for = _ja_request(text) or _ja_duty(text)
         if asked_for and item.kind == "action":
-            text = asked_for
+            text = _of_the_topic(asked_for, _said_before(
+                item.sentence, said, item.lines[0])) if item.lines else asked_for
         if item.kind == "action":
             text = _JA_AGENT.sub("", _without_due(text))
         earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]

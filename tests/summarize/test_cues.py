@@ -847,3 +847,30 @@ def test_the_chair_concluding_what_is_done_from_when_in_english_decides_it() -> 
 def test_a_reason_before_a_decision_goes_but_when_it_starts_stays() -> None:
     said = meeting(("S1", "では、次の献立表から、地場産の食材に印をつけることにしましょう。"),)
     assert items(said)[0][3] == "次の献立表から、地場産の食材に印をつける。"
+
+
+def test_a_request_naming_only_its_doing_is_the_doing_of_what_was_just_decided() -> None:
+    said = meeting(("S1", "掲示板は古いので、今月中に取り替えましょう。"
+                          "川村さん、手配をお願いします。"),
+                   ("S2", "わかりました。"))
+    assert [(kind, text) for kind, _, _, text in items(said)] == [
+        ("decision", "掲示板は今月中に取り替える。"), ("action", "掲示板の手配をする。")]
+
+
+def test_a_decision_without_a_topic_takes_the_matter_the_chair_set_out_to_decide() -> None:
+    said = meeting(("S1", "秋の防災訓練について決めます。"),
+                   ("S2", "例年どおり十月の第一日曜でいかがでしょうか。"),
+                   ("S1", "異論がなければ、第一日曜で実施します。"),
+                   ("S3", "異論ありません。"))
+    assert [(kind, text) for kind, _, _, text in items(said)] == [
+        ("decision", "秋の防災訓練は第一日曜で実施する。")]
+    # a bill put by its number is decided by it: what is decided after it is another matter
+    said = meeting(("S1", "議案第三号、手数料条例の改正について議題といたします。"),
+                   ("S1", "それでは、公園の清掃は業者に頼みましょう。"))
+    assert items(said)[0][3] == "公園の清掃は業者に頼む。"
+
+
+def test_an_answer_naming_a_draft_is_the_draft_of_what_the_request_was_about() -> None:
+    said = meeting(("S1", "案内状の作成は総務で担当してください。"),
+                   ("S2", "はい、十日までに案を作ります。"))
+    assert items(said) == [("action", [1, 2], "S2", "案内状の案を作る。")]
