@@ -76,6 +76,10 @@ JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,
 JA_PROPOSES = re.compile(r"ましょう[。]?$")
 JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|話をし|休憩し|移り|進み|確認し|考え|検討し|"
                        r"相談し|聞き|伺い|待ち|見守り|続け|を決め)ましょう[。]?$|次回|改めて|持ち帰")
+#: What a chair's plain 「〜しよう」 runs the meeting with, as JA_DEFERS's 「〜しましょう」 do.
+JA_DEFERS_PLAIN = frozenset({"始める", "話す", "話し合う", "休憩する", "移る", "進む", "確認する",
+                             "考える", "検討する", "相談する", "聞く", "伺う", "待つ", "見守る",
+                             "続ける", "決める", "終わる", "入る"})
 #: The chair approving what was just proposed (「追加する方向で結構です」「それでいいです」).
 JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です[。]?$|"
                          r"了承(?:します|しました|いたします)[。]?$")
@@ -115,7 +119,7 @@ JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|
                           r"求め|"
                           # what happens, not what someone does: 「印刷費が上がります」
                           r"上がり|下がり|上回り|下回り|超え|出|増え|減り|かかり|掛かり|変わり|始まり|"
-                          r"決まり|届き|間に合い|足り|残り|要り|済み|続き|[さらわ]れ|てしまい|"
+                          r"決まり|届き|間に合い|足り|残り|要り|済み|続き|動き|[さらわ]れ|てしまい|"
                           r"でしまい)"
                           r"ます[。]?$")
 #: What is taken into account, neither decided nor a task: 「今日の意見は〜計画づくりの参考に
@@ -158,6 +162,7 @@ JA_AGREES = re.compile(r"^(?:はい[、,]?)?(?:ご?異議(?:なし|ありませ�
                        r"(?:はい|ええ)[。]?$)")
 #: An answer that takes a request on: 「はい、」「承知しました。」, "Sure,", "Yes,".
 ANSWERS_YES = re.compile(r"^(?:はい|ええ|承知|了解|わかりました|分かりました|かしこまりました|"
+                         r"いいですよ|いいよ|大丈夫です|任せてください|お任せください|"
                          r"sure|yes|ok|okay|of course|will do|no problem|happy to|can do)\b",
                          re.IGNORECASE)
 #: A request to someone: 「〜してください」「〜をお願いします」「〜してもらえますか」
@@ -274,6 +279,8 @@ JA_COURTESY = re.compile(r"[？?]|でしょうか[。]?$|ま(?:す|せん)か[�
 
 # -- deadlines ------------------------------------------------------------------------------
 _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
+#: What a meeting is called: 「委員会」「幹部会議」「理事会」「総会」.
+JA_MEETING = r"委員会|会議|定例会?|審議会|協議会|理事会|役員会|総会|部会|打合せ|打ち合わせ"
 JA_DUE = re.compile(
     f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
     # 「再来週」「再来月」 whole, never read as 「来週」「来月」
@@ -282,7 +289,7 @@ JA_DUE = re.compile(
     r"[月火水木金土日]曜(?:日)?|"
     r"年度内|年内|月内|明日|明後日|本日中|今日中|"
     # a meeting: 「次回の委員会」「次の審議会」「三月の幹部会議」
-    f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:委員会|会議|定例会?|審議会|打合せ|打ち合わせ))"
+    f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:{JA_MEETING}))"
     r"(?:まで(?:に)?)?")
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of (?:next |this |the )?\w+|"
@@ -341,6 +348,7 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
         return bool(JA_SETTLES.search(sentence)) or (by_chair and (
             (bool(JA_CONCLUDES.search(sentence)) and takes_on(sentence))
             or (bool(JA_PROPOSES.search(sentence)) and not JA_DEFERS.search(sentence))
+            or _proposes_plainly(sentence)
             or bool(JA_GOES_WITH.search(sentence)) or _institutes(sentence)
             or (bool(JA_CONCLUDES.search(sentence)) and bool(JA_SO_BE_IT.search(sentence))
                 and not JA_SO_LONG.search(sentence))))
@@ -359,6 +367,21 @@ def _concludes_from_when(sentence: str, line: str) -> bool:
     return not japanese(line) and bool(EN_CONCLUDES.match(line.strip())) and \
         bool(EN_FROM_WHEN.search(sentence)) and not EN_NOT_STATED.search(sentence) and \
         not sentence.rstrip().endswith("?")
+
+
+def _proposes_plainly(sentence: str) -> bool:
+    """The chair's plain 「では予備車を北分団に回してもらおう」: 「〜ましょう」 said plainly (a
+    verb's volitional form), unless it runs the meeting (「始めよう」「次回考えよう」)."""
+    from summarize.wording import _tokenizer  # Sudachi, loaded once for the wording
+
+    morphemes = list(_tokenizer().tokenize(sentence.strip().rstrip("。！!")))
+    if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞" or \
+            morphemes[-1].part_of_speech()[5] != "意志推量形":
+        return False
+    verb = morphemes[-1].dictionary_form()
+    if verb == "する" and len(morphemes) > 1:
+        verb = morphemes[-2].surface() + verb
+    return verb not in JA_DEFERS_PLAIN and not re.search(r"次回|改めて|持ち帰", sentence)
 
 
 def _institutes(sentence: str) -> bool:
@@ -386,7 +409,8 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
         # what is done on a day (「打合せは十月四日に入れます」)
         return bool(JA_TAKES_ON.search(sentence)) or (
             (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence)
-             or bool(JA_TO_ALL.search(sentence))) and _will_do(sentence))
+             or bool(JA_TO_ALL.search(sentence)) or _at_a_later_meeting(sentence))
+            and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
 
 
@@ -395,6 +419,14 @@ def _promised(before: str) -> bool:
     when what is talked about began (「四月一日から始めた」)."""
     return any(not before[due.end():].startswith("から") for due in JA_DUE.finditer(before)
                if due.group(0))
+
+
+def _at_a_later_meeting(sentence: str) -> bool:
+    """The sentence names a later meeting to do it at or by (「まとめて次回の運営委員会に報告
+    します」): the chair's own task, not how this meeting is run."""
+    due = due_in(sentence)
+    return due is not None and bool(re.search(r"次|[月週]の", due)) and \
+        bool(re.search(JA_MEETING, due))
 
 
 def _on_a_day(sentence: str) -> bool:
@@ -417,6 +449,7 @@ def accepts(sentence: str) -> bool:
     if not bare:  # 「承知しました。」 is all LEAD (「わかりました、〜」 opens a sentence)
         return bool(re.search(r"(?:承知|了解|わかり|分かり)", sentence))
     return bool(re.fullmatch(r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
+                             r"いいですよ|いいよ|大丈夫です|(?:お)?任せ(?:て)?ください|"
                              r"わかりました|分かりました|will do|on it|i'm on it|i can do that|"
                              r"i'll do (?:it|that)|no problem", bare, re.IGNORECASE))
 
@@ -561,7 +594,10 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
         commits = [s for s in parts if takes_on(s, line.speaker == chair and not answered)
                    and not settles(s, line.speaker == chair)]
         if answered and not commits and parts and ANSWERS_YES.search(parts[0]):
-            commits = [s for s in parts if not courtesy(s)]  # 「はい、…確認していただきます」
+            # 「はい、…確認していただきます」; not what the answer thinks (「五、六人は集め
+            # られると思います」)
+            commits = [s for n, s in enumerate(parts) if not courtesy(s)
+                       and not (n and re.search(r"(?:思い|考え)ます[。]?$", s))]
         if commits:
             told = [s for s in commits if not accepts(s)]
             if told or answered:

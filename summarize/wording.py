@@ -134,6 +134,11 @@ def plain(text: str) -> str:
         helper = morphemes[-2].dictionary_form()
         return "".join(m.surface() for m in morphemes[:-2]) + \
             (helper[:-1] + "た" if past else helper) + "。"
+    if morphemes and morphemes[-1].part_of_speech()[0] == "動詞" and \
+            morphemes[-1].part_of_speech()[5] == "意志推量形":
+        # the chair's plain 「回してもらおう」 → 「回してもらう」
+        return "".join(m.surface() for m in morphemes[:-1]) + \
+            morphemes[-1].dictionary_form() + "。"
     if len(morphemes) < 2 or morphemes[-1].dictionary_form() != "ます" or \
             morphemes[-2].part_of_speech()[0] != "動詞":
         return text

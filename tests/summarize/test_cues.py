@@ -874,3 +874,28 @@ def test_an_answer_naming_a_draft_is_the_draft_of_what_the_request_was_about() -
     said = meeting(("S1", "案内状の作成は総務で担当してください。"),
                    ("S2", "はい、十日までに案を作ります。"))
     assert items(said) == [("action", [1, 2], "S2", "案内状の案を作る。")]
+
+
+def test_the_chairs_plain_volitional_decides_unless_it_runs_the_meeting() -> None:
+    said = meeting(("S2", "旧型の発電機はまだ動きます。"),
+                   ("S1", "では発電機は南地区の倉庫に移してもらおう。"))
+    assert items(said) == [("decision", [2], None, "発電機は南地区の倉庫に移してもらう。")]
+    for line in ("じゃあ、会議を始めよう。", "その件は次回考えよう。"):
+        assert items(meeting(("S1", line),)) == []
+
+
+def test_ii_desu_yo_takes_a_request_on_and_what_the_answer_thinks_is_no_task() -> None:
+    said = meeting(("S1", "木村さん、受付の人を集めてもらえませんか。"),
+                   ("S2", "いいですよ。三人は集められると思います。"))
+    assert items(said) == [("action", [1, 2], "S2", "受付の人を集める。")]
+    # a yes that only expects something still takes the request on
+    said = meeting(("S1", "見積もりが来たら、すぐに見せてください。"),
+                   ("S2", "はい、今週中には来ると思います。"))
+    assert [(kind, lines, owner) for kind, lines, owner, _ in items(said)] == [
+        ("action", [1, 2], "S2")]
+
+
+def test_the_chair_promising_a_report_at_a_later_meeting_takes_it_on() -> None:
+    said = meeting(("S1", "皆さんのご意見は、まとめて次回の理事会に報告します。"),)
+    assert [(kind, owner, text) for kind, _, owner, text in items(said)] == [
+        ("action", "S1", "皆さんのご意見をまとめて報告する。")]
