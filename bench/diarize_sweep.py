@@ -51,11 +51,15 @@ DEFAULT_SIZES = [8, 12]
 
 
 
-def meetings(fresh: bool = False) -> list[Path]:
+def meetings(fresh: bool = False, real: bool = False) -> list[Path]:
     """Every meeting of the sweep, each with a `<name>.json` script beside it (`fresh`: the
-    set made to check a choice, samples/cast/fresh, instead)."""
+    set made to check a choice, samples/cast/fresh, instead; `real`: the meetings of real
+    people's voices, samples/cast/real)."""
     if fresh:
         return sorted((SAMPLES / "cast" / "fresh").glob("f*.flac"))
+    if real:
+        return sorted((SAMPLES / "cast" / "real").glob("r*.flac"),
+                      key=lambda path: int(path.stem[1:]))
     found = sorted((SAMPLES / "cast").glob("c*.flac"))
     found += sorted((SAMPLES / "cast" / "held-out").glob("h*.flac"))
     found += [SAMPLES / f"{name}.flac" for name in UNTUNED_SAMPLES]
@@ -88,7 +92,7 @@ def settings(embedding: str, thresholds: list[float], sizes: list[int],
 
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
           with_count: bool = False, segmentation: Path | None = None,
-          fresh: bool = False) -> list[dict[str, Any]]:
+          fresh: bool = False, real: bool = False) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -97,7 +101,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
     rows: list[dict[str, Any]] = []
-    for path in meetings(fresh):
+    for path in meetings(fresh, real):
         script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         reference = Annotation()
         for line in script["lines"]:
@@ -239,6 +243,9 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="run the set made to check a choice (samples/cast/fresh) "
                         "instead of the sweep's meetings")
+    parser.add_argument("--real", action="store_true",
+                        help="run the meetings of real people's voices (samples/cast/real, "
+                        "LibriSpeech readers in one room) instead of the sweep's meetings")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
     if args.local:
@@ -248,7 +255,7 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
         rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
-                      args.segmentation, args.fresh)
+                      args.segmentation, args.fresh, args.real)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

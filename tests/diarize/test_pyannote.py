@@ -22,7 +22,7 @@ from gijiroku import audio
 from gijiroku.domain import SpeakerTurn
 from gijiroku.errors import ConfigError, ModelNotFoundError
 from gijiroku.models import starter_segmentation_path
-from tests.conftest import require, speak
+from tests.conftest import SYNTHETIC_VOICES, require, speak
 from transcribe import TranscriptionOptions
 
 pytestmark = pytest.mark.slow
@@ -31,10 +31,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def diarizer():  # type: ignore[no-untyped-def]
+    """The starter diarizer as the product sets it up by default (pyannote's call is real)."""
     require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
     return load_diarizer(
         DiarizerSpec(starter_segmentation=str(starter_segmentation_path()), device="cpu")
     )
+
+
+@pytest.fixture(scope="module")
+def synthetic_diarizer():  # type: ignore[no-untyped-def]
+    """The starter diarizer with the setting for synthetic voices (tests.conftest)."""
+    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
+    return load_diarizer(DiarizerSpec(starter_segmentation=str(starter_segmentation_path()),
+                                      device="cpu", embedding=SYNTHETIC_VOICES))
 
 
 def decoded(source: Path, folder: Path) -> np.ndarray:
@@ -79,7 +88,10 @@ def test_der_on_pyannote_sample(
     assert os.environ["PYANNOTE_METRICS_ENABLED"] == "false"  # no telemetry leaves
 
 
-def test_der_on_our_three_speaker_sample(diarizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_der_on_our_three_speaker_sample(  # type: ignore[no-untyped-def]
+    synthetic_diarizer, tmp_path: Path
+) -> None:
+    diarizer = synthetic_diarizer
     script = json.loads((ROOT / "samples" / "committee-meeting-en.json").read_text())
     reference = Annotation()
     for line in script["lines"]:
