@@ -31,6 +31,7 @@ def child(path: Path, device: str) -> None:
 
     from diarize import DiarizerSpec, load_diarizer
     from gijiroku import audio
+    from gijiroku.config import Settings
     from gijiroku.models import starter_segmentation_path
 
     reference = json.loads(path.with_suffix(".json").read_text())
@@ -38,7 +39,8 @@ def child(path: Path, device: str) -> None:
         audio.decode(path, Path(tmp) / "a.f32")
         samples = audio.load(Path(tmp) / "a.f32")
         diarizer = load_diarizer(DiarizerSpec(
-            starter_segmentation=str(starter_segmentation_path()), device=device))
+            starter_segmentation=str(starter_segmentation_path()), device=device,
+            embedding=Settings().speaker_embedding))
         started = time.perf_counter()
         turns = diarizer.diarize(samples)
         elapsed = time.perf_counter() - started

@@ -106,7 +106,8 @@ def main() -> int:
 
     settings = Settings(cpu_threads=2)
     diarizer = load_diarizer(DiarizerSpec(
-        starter_segmentation=str(starter_segmentation_path()), device="cpu"))
+        starter_segmentation=str(starter_segmentation_path()), device="cpu",
+        embedding=settings.speaker_embedding))
     for language, flac in SAMPLES.items():
         transcriber = load_transcriber(model_spec(settings, language))
         compare(f"{language} flac", flac, language, transcriber, diarizer)

@@ -16,7 +16,9 @@ would), then the four other meetings are diarized and matched. Per threshold:
 - missed: enrolled people left unnamed.
 
 `--set held-out` scores samples/cast/held-out, made after the thresholds were chosen: other
-voices, people enrolled from `h1-en`, matched in `h2-en` and `h3-en`.
+voices, people enrolled from `h1-en`, matched in `h2-en` and `h3-en`. `--set real` scores
+samples/cast/real, real people's voices (LibriSpeech readers): the seven readers of `r1` and
+`r2` enrolled, `r3` to `r12` matched (three readers and four visitors are not enrolled).
 
 Two views: `diarized` (each speaker the diarizer found, embedded from its turns: what the
 product does) and `oracle` (each person's lines embedded from the script's times: the
@@ -46,6 +48,10 @@ SETS = {
     "cast": (ROOT / "samples" / "cast", ("c1-ja", "c2-en"),
              ("c3-ja", "c4-ja", "c5-en", "c6-en")),
     "held-out": (ROOT / "samples" / "cast" / "held-out", ("h1-en",), ("h2-en", "h3-en")),
+    # real people's voices (LibriSpeech readers): seven readers enrolled from r1 and r2, the
+    # three others and the visitors of r3 to r12 are not on the roster
+    "real": (ROOT / "samples" / "cast" / "real", ("r1", "r2"),
+             tuple(f"r{n}" for n in range(3, 13))),
 }
 CAST, ENROL, MATCH = SETS["cast"]
 DEFAULT_THRESHOLDS = [0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.93, 0.95]
@@ -54,6 +60,10 @@ Voices = dict[str, tuple[str, Any]]  # speaker -> (true person, gijiroku.domain.
 
 
 def roster_names() -> set[str]:
+    """The set's roster: its roster.csv, or (the real set) everyone of the enrolment meetings."""
+    if not (CAST / "roster.csv").is_file():
+        return {line["speaker"] for name in ENROL for line in json.loads(
+            (CAST / f"{name}.json").read_text(encoding="utf-8"))["lines"]}
     lines = (CAST / "roster.csv").read_text(encoding="utf-8").splitlines()[1:]
     return {line.split(",")[0] for line in lines if line.strip()}
 

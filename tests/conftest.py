@@ -32,13 +32,11 @@ from tests.llm_server import ScriptedLLM
 from tests.processed import processed_meetings  # noqa: F401  (a fixture for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-#: The speaker embedding of the diarizer for synthetic voices. The suite's recordings are
-#: espeak-ng and kokoro voices, which lie closer together than real people's: they are
-#: diarized with Resemblyzer's finer clustering, the setting they were made for. The product's
-#: default (CAM++ at 0.66) was chosen on real people's voices and is checked on them in
-#: tests/diarize/test_real_voices.py and on pyannote's real call in test_pyannote.py.
+#: The speaker embedding for the tests that measure how well synthetic voices are kept
+#: apart (espeak-ng and kokoro voices lie closer together than real people's): Resemblyzer's
+#: finer clustering, the setting they were made for. Everything else runs with the product's
+#: default (CAM++ at 0.66, chosen on real people's voices: tests/diarize/test_real_voices.py).
 SYNTHETIC_VOICES = "resemblyzer"
-os.environ.setdefault("GIJIROKU_SPEAKER_EMBEDDING", SYNTHETIC_VOICES)
 POSTGRES_ADMIN_URL = os.environ.get(
     "GIJIROKU_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -35,6 +35,11 @@ def spans_text(meeting: Meeting, number: int) -> str:
 
 
 def shares(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two stretches share speech; one with no time of its own (a line split inside a word)
+    lies within the other."""
+    for point, span in ((a, b), (b, a)):
+        if point[1] - point[0] <= 0.02:
+            return span[0] <= (point[0] + point[1]) / 2 <= span[1]
     return min(a[1], b[1]) - max(a[0], b[0]) > 0.02
 
 

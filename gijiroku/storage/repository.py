@@ -231,6 +231,15 @@ def line_spans(session: Session, meeting_id: str) -> dict[int, tuple[float, floa
 SHARED_SPEECH = 0.02
 
 
+def _holds(segment: Segment, span: tuple[float, float]) -> bool:
+    """The line holds that stretch of speech: shares speech with it, or, for a stretch with
+    no time of its own (a line split inside a word keeps the word's end as its start and
+    end), spans that moment."""
+    if span[1] - span[0] <= SHARED_SPEECH:
+        return segment.start <= (span[0] + span[1]) / 2 <= segment.end
+    return min(span[1], segment.end) - max(span[0], segment.start) > SHARED_SPEECH
+
+
 def cite_by_time(session: Session, meeting_id: str, old: dict[int, tuple[float, float]],
                  new: Sequence[Segment]) -> int:
     """After the lines were rebuilt (numbered from 1 in `new`'s order), each decision's and
@@ -248,7 +257,7 @@ def cite_by_time(session: Session, meeting_id: str, old: dict[int, tuple[float, 
             span = old.get(number)
             hits = [] if span is None else [
                 index for index, segment in enumerate(new, start=1)
-                if min(span[1], segment.end) - max(span[0], segment.start) > SHARED_SPEECH]
+                if _holds(segment, span)]
             lost = lost or not hits
             found.extend(hits)
         cited = list(dict.fromkeys(found))

@@ -169,3 +169,22 @@ def test_a_line_retyped_keeps_its_words_and_a_new_speaker_goes_to_them(
     assert [who for _, who in words()] == [who for _, who in kept]
     with session_scope(db) as session:
         assert line.row_of(session, meeting, 2).edited is False
+
+
+def test_a_citation_of_a_line_split_inside_a_word_follows_it_to_the_new_lines(
+    db: Engine, tmp_path: Path
+) -> None:
+    """A line split inside its one word keeps no time of its own (it starts and ends where
+    the word ends): when the lines are rebuilt (speakers found again), it is held by the
+    new line over that moment, never flagged as lost."""
+    from gijiroku.domain import Decision, Segment
+
+    meeting = seed_meeting(db, tmp_path)
+    edits.add_minutes_item(db, meeting, Decision("開会した", segments=[1, 2]))
+    old = {1: (0.0, 1.0), 2: (1.0, 1.0)}  # line 2: the end of line 1's word
+    new = [Segment(start=0.0, end=0.6, text="前"), Segment(start=0.6, end=2.0, text="後")]
+    with session_scope(db) as session:
+        assert repository.cite_by_time(session, meeting, old, new) == 0
+    with session_scope(db) as session:
+        [decision] = repository.load_meeting(session, meeting).minutes.decisions
+    assert decision.segments == [1, 2] and not decision.flagged
