@@ -74,8 +74,10 @@ JA_CONCLUDES = re.compile(r"^(?:それでは|では|それなら|じゃあ)[、,
 #: unless it defers or runs the meeting (「次回話しましょう」「始めましょう」「研修の形を決め
 #: ましょう」, where 「A案に決めましょう」 decides).
 JA_PROPOSES = re.compile(r"ましょう[。]?$")
+#: Putting the matter off to another occasion: 「次回」「改めて」「持ち帰って」.
+JA_PUTS_OFF = r"次回|改めて|持ち帰"
 JA_DEFERS = re.compile(r"(?:始め|話し|話し合い|話をし|休憩し|移り|進み|確認し|考え|検討し|"
-                       r"相談し|聞き|伺い|待ち|見守り|続け|を決め)ましょう[。]?$|次回|改めて|持ち帰")
+                       r"相談し|聞き|伺い|待ち|見守り|続け|を決め)ましょう[。]?$|" + JA_PUTS_OFF)
 #: What a chair's plain 「〜しよう」 runs the meeting with, as JA_DEFERS's 「〜しましょう」 do.
 JA_DEFERS_PLAIN = frozenset({"始める", "話す", "話し合う", "休憩する", "移る", "進む", "確認する",
                              "考える", "検討する", "相談する", "聞く", "伺う", "待つ", "見守る",
@@ -372,16 +374,15 @@ def _concludes_from_when(sentence: str, line: str) -> bool:
 def _proposes_plainly(sentence: str) -> bool:
     """The chair's plain 「では予備車を北分団に回してもらおう」: 「〜ましょう」 said plainly (a
     verb's volitional form), unless it runs the meeting (「始めよう」「次回考えよう」)."""
-    from summarize.wording import _tokenizer  # Sudachi, loaded once for the wording
+    from summarize.wording import _tokenizer, volitional  # Sudachi, loaded once
 
     morphemes = list(_tokenizer().tokenize(sentence.strip().rstrip("。！!")))
-    if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞" or \
-            morphemes[-1].part_of_speech()[5] != "意志推量形":
+    if not morphemes or not volitional(morphemes[-1]):
         return False
     verb = morphemes[-1].dictionary_form()
     if verb == "する" and len(morphemes) > 1:
         verb = morphemes[-2].surface() + verb
-    return verb not in JA_DEFERS_PLAIN and not re.search(r"次回|改めて|持ち帰", sentence)
+    return verb not in JA_DEFERS_PLAIN and not re.search(JA_PUTS_OFF, sentence)
 
 
 def _institutes(sentence: str) -> bool:

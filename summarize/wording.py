@@ -119,6 +119,12 @@ def _tokenizer() -> Any:
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
+def volitional(morpheme: Any) -> bool:
+    """A verb in its volitional form (「回してもらおう」's もらおう, 「始めよう」)."""
+    return bool(morpheme.part_of_speech()[0] == "動詞" and
+                morpheme.part_of_speech()[5] == "意志推量形")
+
+
 def plain(text: str) -> str:
     """A Japanese sentence ending in the polite form in the plain form (である調):
     「渡します」 → 「渡す」, 「ご報告いたします」 → 「報告する」, 「進めましょう」 → 「進める」."""
@@ -134,8 +140,7 @@ def plain(text: str) -> str:
         helper = morphemes[-2].dictionary_form()
         return "".join(m.surface() for m in morphemes[:-2]) + \
             (helper[:-1] + "た" if past else helper) + "。"
-    if morphemes and morphemes[-1].part_of_speech()[0] == "動詞" and \
-            morphemes[-1].part_of_speech()[5] == "意志推量形":
+    if morphemes and volitional(morphemes[-1]):
         # the chair's plain 「回してもらおう」 → 「回してもらう」
         return "".join(m.surface() for m in morphemes[:-1]) + \
             morphemes[-1].dictionary_form() + "。"
@@ -358,13 +363,13 @@ def _paper_of(answer: str, request: str) -> str | None:
     return None if _SOMEONE.search(thing) else f"{thing}の{task}"
 
 
-def _of_the_topic(request: str, before: str) -> str:
+def _of_the_topic(request: str, sentence: str, said: dict[int, str], line: int) -> str:
     """A request that names only its doing (「手配をする」), as the doing of what the sentence
-    before it was about: 「看板は来週中に立てましょう。森田さん、手配をお願いします」 → 「看板の
-    手配をする」."""
+    said before it (`sentence`, in line `line`) was about: 「看板は来週中に立てましょう。森田
+    さん、手配をお願いします」 → 「看板の手配をする」."""
     bare = re.fullmatch(r"([一-龥]{2,3})をする。", request)
-    if bare and _verbal_noun(bare.group(1)) and \
-            (topic := _TOPIC.match(LEAD.sub("", before))) is not None:
+    if bare and _verbal_noun(bare.group(1)) and (topic := _TOPIC.match(
+            LEAD.sub("", _said_before(sentence, said, line)))) is not None:
         return f"{topic.group(0).removesuffix('は')}の{request}"
     return request
 
@@ -676,8 +681,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         text = _CALLED_WITHIN.sub("", _JA_CALLED.sub("", text))
         asked_for = _ja_request(text) or _ja_duty(text)
         if asked_for and item.kind == "action":
-            text = _of_the_topic(asked_for, _said_before(
-                item.sentence, said, item.lines[0])) if item.lines else asked_for
+            text = _of_the_topic(asked_for, item.sentence, said, item.lines[0]) \
+                if item.lines else asked_for
         if item.kind == "action":
             text = _JA_AGENT.sub("", _without_due(text))
         earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]
@@ -737,4 +742,4 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
     return ((text[0].upper() + text[1:]) if text else item.sentence), []
 
 
-__all__ = ["plain", "stands_alone", "styled", "worded"]
+__all__ = ["plain", "stands_alone", "styled", "volitional", "worded"]
