@@ -16,10 +16,9 @@ import pytest
 from pyannote.core import Annotation
 from pyannote.core import Segment as Span
 
-from diarize import DiarizerSpec, SpeakerHints, load_diarizer
-from gijiroku.models import starter_segmentation_path
+from diarize import SpeakerHints
 from samples.make_samples import build
-from tests.conftest import SYNTHETIC_VOICES, require
+from tests.conftest import require
 from tests.diarize.test_pyannote import decoded, der
 
 pytestmark = pytest.mark.slow
@@ -53,15 +52,6 @@ DISASTER_DRILL = [
 
 
 @pytest.fixture(scope="module")
-def diarizer():  # type: ignore[no-untyped-def]
-    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
-    return load_diarizer(
-        DiarizerSpec(starter_segmentation=str(starter_segmentation_path()), device="cpu",
-                     embedding=SYNTHETIC_VOICES)  # espeak-ng voices (tests.conftest)
-    )
-
-
-@pytest.fixture(scope="module")
 def drill_meeting(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Annotation, float]:
     """The held-out meeting (about a minute, four voices) and who spoke when."""
     import json
@@ -78,18 +68,18 @@ def drill_meeting(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Annot
 
 
 def test_der_on_a_meeting_never_tuned_on(  # type: ignore[no-untyped-def]
-    diarizer, drill_meeting, tmp_path: Path
+    synthetic_diarizer, drill_meeting, tmp_path: Path
 ) -> None:
     recording, reference, duration = drill_meeting
-    turns = diarizer.diarize(decoded(recording, tmp_path))
+    turns = synthetic_diarizer.diarize(decoded(recording, tmp_path))
     assert len({t.label for t in turns}) == 4  # found without a hint
     assert der(reference, turns, duration) <= 0.08  # the limit the tuned recordings meet
 
 
 def test_a_speaker_count_hint_on_a_meeting_never_tuned_on(  # type: ignore[no-untyped-def]
-    diarizer, drill_meeting, tmp_path: Path
+    synthetic_diarizer, drill_meeting, tmp_path: Path
 ) -> None:
     recording, reference, duration = drill_meeting
-    turns = diarizer.diarize(decoded(recording, tmp_path), SpeakerHints(num_speakers=4))
+    turns = synthetic_diarizer.diarize(decoded(recording, tmp_path), SpeakerHints(num_speakers=4))
     assert len({t.label for t in turns}) == 4
     assert der(reference, turns, duration) <= 0.08

@@ -21,29 +21,11 @@ from diarize.embedding import ResemblyzerEmbedding
 from gijiroku import audio
 from gijiroku.domain import SpeakerTurn
 from gijiroku.errors import ConfigError, ModelNotFoundError
-from gijiroku.models import starter_segmentation_path
-from tests.conftest import SYNTHETIC_VOICES, require, speak
+from tests.conftest import speak
 from transcribe import TranscriptionOptions
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def diarizer():  # type: ignore[no-untyped-def]
-    """The starter diarizer as the product sets it up by default (pyannote's call is real)."""
-    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
-    return load_diarizer(
-        DiarizerSpec(starter_segmentation=str(starter_segmentation_path()), device="cpu")
-    )
-
-
-@pytest.fixture(scope="module")
-def synthetic_diarizer():  # type: ignore[no-untyped-def]
-    """The starter diarizer with the setting for synthetic voices (tests.conftest)."""
-    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
-    return load_diarizer(DiarizerSpec(starter_segmentation=str(starter_segmentation_path()),
-                                      device="cpu", embedding=SYNTHETIC_VOICES))
 
 
 def decoded(source: Path, folder: Path) -> np.ndarray:
@@ -91,12 +73,12 @@ def test_der_on_pyannote_sample(
 def test_der_on_our_three_speaker_sample(  # type: ignore[no-untyped-def]
     synthetic_diarizer, tmp_path: Path
 ) -> None:
-    diarizer = synthetic_diarizer
     script = json.loads((ROOT / "samples" / "committee-meeting-en.json").read_text())
     reference = Annotation()
     for line in script["lines"]:
         reference[Span(line["start"], line["end"])] = line["speaker"]
-    turns = diarizer.diarize(decoded(ROOT / "samples" / "committee-meeting-en.flac", tmp_path))
+    recording = ROOT / "samples" / "committee-meeting-en.flac"
+    turns = synthetic_diarizer.diarize(decoded(recording, tmp_path))
     assert len({t.label for t in turns}) == 3
     assert der(reference, turns, script["duration"]) <= 0.08
 

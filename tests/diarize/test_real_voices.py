@@ -15,10 +15,6 @@ import pytest
 from pyannote.core import Annotation
 from pyannote.core import Segment as Span
 
-from diarize import DiarizerSpec, load_diarizer
-from gijiroku.config import Settings
-from gijiroku.models import starter_segmentation_path
-from tests.conftest import require
 from tests.diarize.test_pyannote import decoded, der
 
 pytestmark = pytest.mark.slow
@@ -26,24 +22,15 @@ pytestmark = pytest.mark.slow
 REAL = Path(__file__).resolve().parents[2] / "samples" / "cast" / "real"
 
 
-@pytest.fixture(scope="module")
-def default_diarizer():  # type: ignore[no-untyped-def]
-    """The starter diarizer with the product's default embedding, whatever the suite sets."""
-    require(starter_segmentation_path().is_file(), "run `gijiroku models fetch-starter`")
-    default = Settings.model_fields["speaker_embedding"].default
-    return load_diarizer(DiarizerSpec(starter_segmentation=str(starter_segmentation_path()),
-                                      device="cpu", embedding=default))
-
-
 @pytest.mark.parametrize("name", ["r4", "r5", "r10"])  # four women; four men; five and a visitor
 def test_real_voices_are_neither_merged_nor_split(  # type: ignore[no-untyped-def]
-    default_diarizer, name: str, tmp_path: Path
+    diarizer, name: str, tmp_path: Path
 ) -> None:
     script = json.loads((REAL / f"{name}.json").read_text(encoding="utf-8"))
     reference = Annotation()
     for line in script["lines"]:
         reference[Span(line["start"], line["end"])] = line["speaker"]
-    turns = default_diarizer.diarize(decoded(REAL / f"{name}.flac", tmp_path))
+    turns = diarizer.diarize(decoded(REAL / f"{name}.flac", tmp_path))
     assert len({t.label for t in turns}) == len(reference.labels())
     # the reference counts each utterance's pauses as speech: about 0.1 of DER is that
     assert der(reference, turns, script["duration"]) <= 0.25
