@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/diarize.py --minutes 10 60          # CPU, starter weights
     .venv/bin/python bench/diarize.py --minutes 10 --device cuda
+    .venv/bin/python bench/diarize.py --minutes 10 --runtime onnx torch   # CAM++ on CPU
 
 Each size runs in a fresh process on a six-voice synthetic meeting (bench/long_meeting.py,
 built once into .cache/bench/) and reports its own peak resident memory.
@@ -18,13 +19,14 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CACHE = ROOT / ".cache" / "bench"
 
 
-def child(path: Path, device: str) -> None:
+def child(path: Path, device: str, runtime: str) -> None:
     warnings.filterwarnings("ignore")
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
@@ -41,6 +43,9 @@ def child(path: Path, device: str) -> None:
         diarizer = load_diarizer(DiarizerSpec(
             starter_segmentation=str(starter_segmentation_path()), device=device,
             embedding=Settings().speaker_embedding))
+        model = getattr(diarizer, "pipeline", None) and diarizer.pipeline._embedding.model_
+        if runtime == "torch" and hasattr(model, "session"):
+            model.session = None  # CAM++ in PyTorch, as on GPU
         started = time.perf_counter()
         turns = diarizer.diarize(samples)
         elapsed = time.perf_counter() - started
@@ -55,7 +60,7 @@ def child(path: Path, device: str) -> None:
         "seconds": elapsed, "duration": reference["duration"],
         "speakers": len({t.label for t in turns}), "reference_speakers": reference["speakers"],
         "der": float(der), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "device": str(diarizer.device),
+        "device": str(diarizer.device), "runtime": getattr(model, "runtime", "torch"),
     }))
 
 
@@ -63,10 +68,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, nargs="+", default=[10.0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    parser.add_argument("--runtime", nargs="+", default=["onnx"], choices=["onnx", "torch"],
+                        help="what runs CAM++ on CPU (each in its own process)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.device)
+        child(args.child, args.device, args.runtime[0])
         return 0
     from bench.long_meeting import build
 
@@ -74,19 +81,23 @@ def main() -> int:
         path = CACHE / f"meeting-{minutes:g}.flac"
         if not path.with_suffix(".json").is_file():
             build(minutes, path)
-        result = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), "--device", args.device],
-            capture_output=True, text=True,
-        )
-        if result.returncode != 0:
-            print(result.stderr[-3000:], file=sys.stderr)
-            return 1
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"{minutes:g} min on {data['device']}: {data['seconds']:.1f} s, "
-              f"RTF {data['seconds'] / data['duration']:.4f}, peak RSS "
-              f"{data['peak_rss_mb']:.0f} MB, speakers {data['speakers']} "
-              f"(reference {data['reference_speakers']}), DER {data['der']:.3f}", flush=True)
+        for runtime in args.runtime:
+            result = subprocess.run(
+                [sys.executable, __file__, "--child", str(path), "--device", args.device,
+                 "--runtime", runtime], capture_output=True, text=True,
+            )
+            if result.returncode != 0:
+                print(result.stderr[-3000:], file=sys.stderr)
+                return 1
+            report(minutes, json.loads(result.stdout.strip().splitlines()[-1]))
     return 0
+
+
+def report(minutes: float, data: dict[str, Any]) -> None:
+    print(f"{minutes:g} min on {data['device']} ({data['runtime']}): {data['seconds']:.1f} s, "
+          f"RTF {data['seconds'] / data['duration']:.4f}, peak RSS "
+          f"{data['peak_rss_mb']:.0f} MB, speakers {data['speakers']} "
+          f"(reference {data['reference_speakers']}), DER {data['der']:.3f}", flush=True)
 
 
 if __name__ == "__main__":

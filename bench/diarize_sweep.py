@@ -92,11 +92,12 @@ def settings(embedding: str, thresholds: list[float], sizes: list[int],
 
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
           with_count: bool = False, segmentation: Path | None = None,
-          fresh: bool = False, real: bool = False) -> list[dict[str, Any]]:
+          fresh: bool = False, real: bool = False,
+          step: float | None = None) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    pipeline = _pipeline(embedding, segmentation)
+    pipeline = _pipeline(embedding, segmentation, step)
     pipeline.training = True  # keeps segmentations and embeddings in `file` between runs
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
@@ -180,16 +181,19 @@ def local_separation(embedding: str, segmentation: Path | None = None) -> None:
         print(f"{path.stem}: {pairs}")
 
 
-def _pipeline(embedding: str, segmentation: Path | None) -> Any:
+def _pipeline(embedding: str, segmentation: Path | None, step: float | None = None) -> Any:
     """The starter diarizer's pyannote pipeline on CPU, with another segmentation
-    checkpoint when one is given."""
+    checkpoint or segmentation step when one is given."""
     from diarize import DiarizerSpec
     from diarize.pyannote_backend import PyannoteDiarizer
     from gijiroku.models import starter_segmentation_path
 
-    return PyannoteDiarizer(DiarizerSpec(
+    spec = DiarizerSpec(
         starter_segmentation=str(segmentation or starter_segmentation_path()), device="cpu",
-        embedding=embedding)).pipeline
+        embedding=embedding)
+    if step is None:
+        return PyannoteDiarizer(spec).pipeline
+    return PyannoteDiarizer._load_starter(spec, step)
 
 
 def _file(path: Path) -> dict[str, Any]:
@@ -246,6 +250,9 @@ def main() -> int:
     parser.add_argument("--real", action="store_true",
                         help="run the meetings of real people's voices (samples/cast/real, "
                         "LibriSpeech readers in one room) instead of the sweep's meetings")
+    parser.add_argument("--step", type=float,
+                        help="the segmentation window's step as a share of its length, "
+                        "instead of the embedding's (diarize.pyannote_backend.STARTER_STEP)")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
     if args.local:
@@ -255,7 +262,7 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
         rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
-                      args.segmentation, args.fresh, args.real)
+                      args.segmentation, args.fresh, args.real, args.step)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -82,8 +82,12 @@ def starter_segmentation_path() -> Path:
 
 def fetch_starter(force: bool = False) -> list[Path]:
     """Fetch every embedded model that does not ship inside a dependency: the diarization
-    starter checkpoint and the multilingual Whisper base. Returns where they are."""
-    return [fetch_segmentation(force), fetch_whisper_base(force), fetch_llm(force)]
+    starter checkpoint, the multilingual Whisper base and the minutes model; and export the
+    CAM++ speaker encoder to ONNX (it runs there on CPU). Returns where they are."""
+    from diarize.campplus import export_onnx
+
+    return [fetch_segmentation(force), fetch_whisper_base(force), fetch_llm(force),
+            export_onnx(force=force)]
 
 
 def fetch_segmentation(force: bool = False) -> Path:
