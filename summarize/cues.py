@@ -30,6 +30,8 @@ SENTENCE = re.compile(r"(?<=[。？！?!])\s*|(?<=[.])\s+(?=[A-Z\"'])")
 LEAD = re.compile(r"^(?:(?:それでは|それなら|では|じゃあ|なお|あと|また|はい|ええ|それと|よって|"
                   r"(?:わかり|分かり|承知し|了解し)ました|"
                   r"それは|その件は|そちらは|[^、。]{1,12}におかれましては|"
+                  # 「それで、協賛金ですが」「一点お願いですが、〜」
+                  r"それで(?=[、,])|(?:一点|もう一点|一つ|ひとつ)?お願い(?:です|なんです)が(?=[、,])|"
                   r"(?:then|so|okay|ok|and|also|great|good|right|yes|sure)\b)[、,.!。]?\s*)+",
                   re.IGNORECASE)
 
@@ -92,12 +94,12 @@ JA_PROPOSAL = re.compile(r"たい(?:と(?:考えて|思って)(?:い|おり)ま�
                          r"(?<=[るた])(?:の|ということ)?でどう(?:でしょう|です)か?[。？?]?$")
 #: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
 #: 「〜を作成します」「〜しておきます」「〜までに送付します」.
-JA_TAKES_ON = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します|"
+JA_TAKES_ON = re.compile(r"私が|私の(?:ほう|方)で|私から|こちらで|当課で|引き受けます|担当します|"
                          r"(?:承知|了解)(?:しました|いたしました|です)|かしこまりました|"
                          r"わかりました|分かりました")
 #: A speaker naming themselves as the one who does it: with another sentence that says what
 #: is done, this one only says who.
-JA_WHO = re.compile(r"私が|私のほうで|私から|こちらで|当課で|引き受けます|担当します")
+JA_WHO = re.compile(r"私が|私の(?:ほう|方)で|私から|こちらで|当課で|引き受けます|担当します")
 #: A sentence ending in a verb of doing in the polite future (「作ります」「送付します」
 #: 「まとめておきます」「ご報告いたします」)...
 JA_WILL_DO = re.compile(r"ます[。]?$")
@@ -248,6 +250,9 @@ EN_DEFERS = re.compile(r"\blet's (?:start|begin|get started|get going|get underw
                        r"\b(?:first|later|next (?:week|month|time|meeting))\b", re.IGNORECASE)
 EN_TAKES_ON = re.compile(r"\b(?:I will|I'll|I can|I'm going to|I am going to|will do|"
                          r"I'll take|leave it (?:with|to) me|I'm on it)\b", re.IGNORECASE)
+#: What the speaker needs before they can act ("I'll need an updated quote before I can
+#: release the money"): a condition put to others, not a task taken on.
+EN_NEEDS = re.compile(r"\bI(?:'ll| will|'d| would) need (?!to\b)", re.IGNORECASE)
 EN_ASKS = re.compile(r"\b(?:(?:could|can|would|will) (?:you|someone|somebody|anyone)|please)\b",
                      re.IGNORECASE)
 EN_MOTION = re.compile(r"\bI (?:move|propose) that\b|\bany objections?\b|\bdoes anyone object\b|"
@@ -284,7 +289,9 @@ _NUMERAL = "[0-9０-９〇一二三四五六七八九十]{1,3}"
 #: What a meeting is called: 「委員会」「幹部会議」「理事会」「総会」.
 JA_MEETING = r"委員会|会議|定例会?|審議会|協議会|理事会|役員会|総会|部会|打合せ|打ち合わせ"
 JA_DUE = re.compile(
-    f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中)|{_NUMERAL}日|"
+    f"(?:(?:来年|今年)?{_NUMERAL}月(?:{_NUMERAL}日|末|上旬|中旬|下旬|中|"
+    r"の(?:頭|初め|はじめ|終わり))|"
+    f"{_NUMERAL}日|"
     # 「再来週」「再来月」 whole, never read as 「来週」「来月」
     r"今月(?:末|中)|(?:再)?来月(?:末|中|上旬|中旬|下旬)?|今週(?:中|末)|(?:再)?来週(?:中|末|の.曜(?:日)?)?|"
     r"今週の.曜(?:日)?|"
@@ -293,6 +300,8 @@ JA_DUE = re.compile(
     # a meeting: 「次回の委員会」「次の審議会」「三月の幹部会議」
     f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:{JA_MEETING}))"
     r"(?:まで(?:に)?)?")
+#: What a deadline is said as, before its date: 「締め切り翌日の二十五日までに」.
+JA_DUE_SAID_AS = re.compile(r"(?:[一-龥ぁ-んァ-ヶー]{1,8}?(?:の)?(?:翌日|前日|当日|翌週|前週)の)")
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of (?:next |this |the )?\w+|"
     r"(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the \w+ of \w+|"
@@ -412,7 +421,8 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
             (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence)
              or bool(JA_TO_ALL.search(sentence)) or _at_a_later_meeting(sentence))
             and _will_do(sentence))
-    return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence)
+    return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence) and \
+        not EN_NEEDS.search(sentence)
 
 
 def _promised(before: str) -> bool:
@@ -439,9 +449,12 @@ def _on_a_day(sentence: str) -> bool:
 
 def _will_do(sentence: str) -> bool:
     """A Japanese sentence in the polite future of a verb of doing (「作ります」), not a
-    state, a thought or what would happen under a condition."""
+    state, a thought, what would happen under a condition or what can be done (「回せます」)."""
+    from summarize.wording import says_can  # Sudachi, loaded once
+
     return bool(JA_WILL_DO.search(sentence)) and not JA_NOT_DOING.search(sentence) and \
-        not JA_NOTED.search(sentence) and not JA_IF.search(sentence)
+        not JA_NOTED.search(sentence) and not JA_IF.search(sentence) and \
+        not says_can(sentence)
 
 
 def accepts(sentence: str) -> bool:
@@ -708,7 +721,8 @@ def _vague(sentence: str) -> bool:
 def without_due(text: str) -> str:
     """A Japanese text without the deadline it says (「十月末までに」「今週中に」): 「試算を、
     次回までにお示し」 → 「試算をお示し」, the comma going with the deadline."""
-    return re.sub(f"(?:(?<=[をはもが])、)?(?:{JA_DUE.pattern})(?:まで(?:に)?|に(?!ついて))、?",
+    return re.sub(f"(?:(?<=[をはもが])、)?{JA_DUE_SAID_AS.pattern}?(?:{JA_DUE.pattern})"
+                  r"(?:まで(?:に)?(?:は)?|に(?!ついて)(?:は)?)、?",
                   "", text).replace("、、", "、")
 
 

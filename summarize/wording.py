@@ -40,14 +40,18 @@ REPEATS = 0.5
 #: How much more a request must name than a vague answer to be the task instead.
 NAMES_MORE = 1.5
 #: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
+#: What the meeting will not do, as minutes say it: "we won't use it" → "not to use it".
+_WE_NOT = re.compile(r"^we (?:won't|will not|shall not|are not going to|aren't going to)\s+",
+                     re.IGNORECASE)
 _SELF = re.compile(r"^(?:agreed[.,]?|it(?:'s| is) decided,? (?:then)?[:,]?|I will|I'll|I can|"
                    r"I'm going to|I am going to|"
                    r"we (?:will|shall|decide to|agree to)|we'll|we|let's|"
                    r"I move that we|I move that|I propose that we)\s+(?:also\s+)?",
                    re.IGNORECASE)
-_JA_AGENT = re.compile(r"(?:私のほう|私|こちら|当課|[一-龥ァ-ヶ]{1,8}(?:課|係|室|部|局|センター)|"
+_JA_AGENT = re.compile(r"(?:私の(?:ほう|方)|私|こちら|当課|"
+                       r"[一-龥ァ-ヶ]{1,8}(?:課|係|室|部|局|センター)|"
                        r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)|"
-                       r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)?のほう)"
+                       r"[一-龥ァ-ヶ]{1,8}(?:さん|くん|君)?の(?:ほう|方|ところ))"
                        r"(?:で|から|が|より)(?:は|も)?、?")
 #: The person a request is made to, named first (「田中さん、」「道路課長、」).
 _JA_CALLED = re.compile(r"^[一-龥ァ-ヶ]{1,8}(?:さん|くん|君|課長|係長|部長|委員|局|課|係)(?:は)?、")
@@ -123,6 +127,45 @@ def volitional(morpheme: Any) -> bool:
     """A verb in its volitional form (「回してもらおう」's もらおう, 「始めよう」)."""
     return bool(morpheme.part_of_speech()[0] == "動詞" and
                 morpheme.part_of_speech()[5] == "意志推量形")
+
+
+#: A potential verb's ending and the plain verb's it stands for: 回せる → 回す, 作れる → 作る.
+_POTENTIAL_ENDS = dict(zip("えけげせてねべめれ", "うくぐすつぬぶむる", strict=True))
+
+
+def potential(morpheme: Any) -> bool:
+    """A verb in its potential form (「回せます」's 回せ, 「行けます」), which says what can be
+    done: Sudachi gives it the plain verb as its normal form (回せる → 回す)."""
+    form, normal = morpheme.dictionary_form(), morpheme.normalized_form()
+    return morpheme.part_of_speech()[0] == "動詞" and form != normal and len(form) >= 3 and \
+        form.endswith("る") and _POTENTIAL_ENDS.get(form[-2]) == normal[-1:]
+
+
+def says_can(sentence: str) -> bool:
+    """A Japanese sentence ending in what can be done (「応援をもらえれば回せます」), not what
+    will be (「回します」)."""
+    morphemes = list(_tokenizer().tokenize(sentence.strip().rstrip("。！!")))
+    verbs = [m for m in morphemes if m.part_of_speech()[0] == "動詞"]
+    return bool(verbs) and morphemes[-1].dictionary_form() == "ます" and \
+        morphemes[-2] is verbs[-1] and potential(verbs[-1])
+
+
+#: A task's subject said first: 「協賛金ですが、商店街への依頼文を作って配ります」.
+_TOPIC_FIRST = re.compile(r"^([^、。はがを]{1,12})(?:ですが|なんですが|ですけど)、")
+#: A task said as what the speaker means to do: 「六月の頭には配りたいと思います」.
+_INTENDS = re.compile(r"たいと(?:思い|考え)(?:ます|ています|ております|る)?[。]?$")
+
+
+def _intended(text: str) -> str:
+    """A task said as an intention in the plain form of its doing: 「配りたいと思います」 →
+    「配る」, 「準備したいと考えています」 → 「準備する」."""
+    meant = _INTENDS.search(text)
+    if meant is None:
+        return text
+    morphemes = list(_tokenizer().tokenize(text[:meant.start()]))
+    if not morphemes or morphemes[-1].part_of_speech()[0] != "動詞":
+        return text
+    return "".join(m.surface() for m in morphemes[:-1]) + morphemes[-1].dictionary_form() + "。"
 
 
 def plain(text: str) -> str:
@@ -331,7 +374,7 @@ def _unprefaced(text: str) -> str:
     """`text` without its opening connectives and the speaker's own part ("Then we",
     "Okay, I'll", 「それでは、」), however they are stacked (up to three)."""
     for _ in range(3):
-        text = _SELF.sub("", LEAD.sub("", text.strip())).strip()
+        text = _SELF.sub("", _WE_NOT.sub("not to ", LEAD.sub("", text.strip()))).strip()
     return text
 
 
@@ -372,6 +415,24 @@ def _of_the_topic(request: str, sentence: str, said: dict[int, str], line: int) 
             LEAD.sub("", _said_before(sentence, said, line)))) is not None:
         return f"{topic.group(0).removesuffix('は')}の{request}"
     return request
+
+
+#: A request about what was just said: 「それは」「その件は」「これは」.
+_POINTING = re.compile(r"^(?:(?:では|じゃあ|それでは)[、,]?)?(?:それ|その件|これ|そちら)は")
+
+
+def _pointed_at(said: dict[int, str], request: int) -> tuple[str, int] | None:
+    """What a request that points back (「それは〜に連絡してもらえますか」) is about: the
+    statement the line before it opens with, plain (「防犯灯が二本切れている」), and its line."""
+    earlier = [n for n in said if n < request]
+    if not _POINTING.match(said.get(request, "").strip()) or not earlier:
+        return None
+    first = (sentences(said[max(earlier)]) or [""])[0]
+    statement = LEAD.sub("", first)
+    if not japanese(statement) or _QUESTION.search(statement) or \
+            not re.search(r"(?:ています|ております|ました)。?$", statement):
+        return None
+    return plain(statement).rstrip("。"), max(earlier)
 
 
 def _said_before(sentence: str, said: dict[int, str], line: int) -> str:
@@ -684,7 +745,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             text = _of_the_topic(asked_for, item.sentence, said, item.lines[0]) \
                 if item.lines else asked_for
         if item.kind == "action":
-            text = _JA_AGENT.sub("", _without_due(text))
+            text = _intended(_TOPIC_FIRST.sub(r"\1について、", _JA_AGENT.sub(
+                "", _without_due(text))))
         earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]
         drawn: list[int] = []
         if item.kind == "action" and earlier and not item.context and not _ja_things(text) \
@@ -697,6 +759,12 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             # 「値上げの理由は、保護者に伝わるようにしていただきたい」「八月中に各家庭へ文書で
             # お知らせします」: what is made known is what was asked about
             text = f"{about.group(1).removesuffix('について')}について{text}"
+        elif item.kind == "action" and item.context and not re.search(r"[をは]", text) and \
+                _CONVEYS.search(text) and \
+                (told := _pointed_at(said, item.context[0])) is not None:
+            # 「防犯灯が二本切れています」「それは市の担当に連絡してもらえますか」: what is
+            # made known is what the line before said
+            text, drawn = f"{told[0]}ことを{text}", [told[1]]
         topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
             item.kind == "decision" else None
         has_topic = bool(re.match(r"[^、。]{1,16}?は", text))

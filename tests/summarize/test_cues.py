@@ -899,3 +899,69 @@ def test_the_chair_promising_a_report_at_a_later_meeting_takes_it_on() -> None:
     said = meeting(("S1", "皆さんのご意見は、まとめて次回の理事会に報告します。"),)
     assert [(kind, owner, text) for kind, _, owner, text in items(said)] == [
         ("action", "S1", "皆さんのご意見をまとめて報告する。")]
+
+
+def test_what_can_be_done_under_a_condition_is_no_task() -> None:
+    said = meeting(("S1", "当日の受付は足りそうですか。"),
+                   ("S2", "ボランティアが三人来てくれれば回せます。"))
+    assert items(said) == []
+    said = meeting(("S1", "チラシは間に合いそうですか。"), ("S2", "今週中には配れます。"))
+    assert items(said) == []
+    # a plain promise in the same words is one
+    said = meeting(("S1", "始めます。"), ("S2", "当日の受付は私が受け付けます。"))
+    assert [kind for kind, *_ in items(said)] == ["action"]
+
+
+def test_what_the_speaker_needs_before_acting_is_no_task_in_english() -> None:
+    said = meeting(("S1", "Let's order the new chairs."),
+                   ("S2", "I'll need a signed form before I can place the order."))
+    assert [kind for kind, *_ in items(said) if kind == "action"] == []
+    # "I'll need to" is something the speaker will do
+    said = meeting(("S1", "Let's order the new chairs."),
+                   ("S2", "I'll need to call the supplier on Monday."))
+    assert [kind for kind, *_ in items(said)][-1:] == ["action"]
+
+
+def test_a_task_said_as_an_intention_reads_as_the_doing() -> None:
+    said = meeting(("S1", "始めます。"),
+                   ("S2", "それで、名簿ですが、新しい様式は私の方で作って、七月の頭には"
+                          "配りたいと思います。"))
+    [(kind, _, owner, text)] = items(said)
+    assert (kind, owner) == ("action", "S2")
+    assert text == "名簿について、新しい様式は作って、配る。"
+    assert find(said, "S1")[0].due == "七月の頭"
+
+
+def test_an_answer_with_a_deadline_of_when_takes_the_request_it_sees_to() -> None:
+    said = meeting(("S1", "一点お願いですが、研修の名簿を、申込みが締め切られたら各課に"
+                          "送ってもらえますか。"),
+                   ("S2", "承知しました。締め切り翌日の十日までに各課へお送りします。"))
+    assert items(said) == [("action", [1, 2], "S2",
+                            "研修の名簿を、申込みが締め切られたら各課に送る。")]
+
+
+def test_a_request_to_pass_on_what_was_just_said_names_it() -> None:
+    said = meeting(("S1", "次に、道路の件です。"),
+                   ("S2", "駅前の歩道のタイルが三枚割れています。"),
+                   ("S1", "それは大野さんから道路課に連絡してもらえますか。"),
+                   ("S3", "はい、今日中に電話しておきます。"))
+    assert items(said) == [("action", [3, 4], "S3",
+                            "駅前の歩道のタイルが三枚割れていることを道路課に連絡する。")]
+    # the item cites the line it draws on
+    assert 2 in worded(find(said, "S1")[0], {line.id: line.text for line in said})[1]
+    # a question before is nothing to pass on
+    said = meeting(("S2", "駅前の歩道のタイルは割れていますか。"),
+                   ("S1", "それは道路課に連絡してもらえますか。"),
+                   ("S3", "はい、今日中に電話しておきます。"))
+    assert "ことを" not in items(said)[0][3]
+
+
+def test_whose_desk_does_it_is_not_part_of_the_task() -> None:
+    said = meeting(("S1", "掲示は山田さんのところで用意してもらえますか。"),
+                   ("S2", "はい、明日までに作っておきます。"))
+    assert "山田" not in items(said)[0][3]
+
+
+def test_what_the_meeting_will_not_do_reads_as_not_to_in_english() -> None:
+    said = meeting(("S1", "Agreed, we won't charge members for the hall."),)
+    assert items(said) == [("decision", [1], None, "Not to charge members for the hall.")]
