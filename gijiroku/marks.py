@@ -279,9 +279,9 @@ def carry_by_time(session: Session, meeting_id: str,
     numbered = list(enumerate(new, start=1))
 
     def over(start: float, end: float) -> list[int]:
+        # a line split inside a word has no time of its own: the lines over that moment
         return [n for n, s in numbered
-                if min(end, s.end) - max(start, s.start) > repository.SHARED_SPEECH
-                or (s.start <= start < s.end)]
+                if repository.holds(s, (start, end)) or (s.start <= start < s.end)]
 
     for row in repository.mark_rows(session, meeting_id):
         last = row.last_segment or row.segment

@@ -231,7 +231,7 @@ def line_spans(session: Session, meeting_id: str) -> dict[int, tuple[float, floa
 SHARED_SPEECH = 0.02
 
 
-def _holds(segment: Segment, span: tuple[float, float]) -> bool:
+def holds(segment: Segment, span: tuple[float, float]) -> bool:
     """The line holds that stretch of speech: shares speech with it, or, for a stretch with
     no time of its own (a line split inside a word keeps the word's end as its start and
     end), spans that moment."""
@@ -257,7 +257,7 @@ def cite_by_time(session: Session, meeting_id: str, old: dict[int, tuple[float, 
             span = old.get(number)
             hits = [] if span is None else [
                 index for index, segment in enumerate(new, start=1)
-                if _holds(segment, span)]
+                if holds(segment, span)]
             lost = lost or not hits
             found.extend(hits)
         cited = list(dict.fromkeys(found))

@@ -394,6 +394,33 @@ def test_a_rerun_that_rebuilds_the_lines_carries_marks_by_time_and_flags_the_res
     assert PHONE not in "".join(public) and CLOSED[0] not in "".join(public)
 
 
+def test_a_mark_on_a_line_split_inside_a_word_follows_it_when_the_lines_are_rebuilt(
+        engine: Engine) -> None:
+    """A line split inside its one word keeps no time of its own (it starts and ends where
+    the word ends): a mark on it goes to the new line over that moment that holds its text,
+    never flagged as lost."""
+    from gijiroku import marks
+
+    meeting = store(engine)
+    text = LINES[1][1]
+    withdrawn = edits.add_mark(engine, meeting, kind="withdrawn", segment=2,
+                               start=text.index(WITHDRAWN),
+                               end=text.index(WITHDRAWN) + len(WITHDRAWN))
+    with session_scope(engine) as session:
+        held = dict(marks.held_lines(session, meeting))
+        old = repository.load_transcript(session, meeting).segments
+        moment = old[0].end  # line 2 as a split left it: no time of its own
+        held[2] = (moment, moment, held[2][2])
+        rebuilt = [Segment(start=old[0].start, end=moment, speaker="S1",
+                           text=old[0].text + text),
+                   *[Segment(start=s.start, end=s.end, text=s.text, speaker=s.speaker)
+                     for s in old[2:]]]
+        repository.save_transcript(session, meeting_id=meeting, transcript=Transcript(
+            language="ja", duration=60.0, segments=rebuilt))
+        assert marks.carry_by_time(session, meeting, held, rebuilt) == 0
+    assert mark_on(engine, meeting, withdrawn.id) == (1, WITHDRAWN, False)
+
+
 def test_people_on_the_roster_are_never_suggested(engine: Engine) -> None:
     from gijiroku import roster
 
