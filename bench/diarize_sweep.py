@@ -51,15 +51,16 @@ DEFAULT_SIZES = [8, 12]
 
 
 
-def meetings(fresh: bool = False, real: bool = False) -> list[Path]:
+def meetings(fresh: bool = False, real: bool = False, check: bool = False) -> list[Path]:
     """Every meeting of the sweep, each with a `<name>.json` script beside it (`fresh`: the
     set made to check a choice, samples/cast/fresh, instead; `real`: the meetings of real
-    people's voices, samples/cast/real)."""
+    people's voices, samples/cast/real; `check`: the real-voice set made to check a choice
+    made on those, samples/cast/real-check)."""
     if fresh:
         return sorted((SAMPLES / "cast" / "fresh").glob("f*.flac"))
-    if real:
-        return sorted((SAMPLES / "cast" / "real").glob("r*.flac"),
-                      key=lambda path: int(path.stem[1:]))
+    if real or check:
+        folder = SAMPLES / "cast" / ("real-check" if check else "real")
+        return sorted(folder.glob("[rq]*.flac"), key=lambda path: int(path.stem[1:]))
     found = sorted((SAMPLES / "cast").glob("c*.flac"))
     found += sorted((SAMPLES / "cast" / "held-out").glob("h*.flac"))
     found += [SAMPLES / f"{name}.flac" for name in UNTUNED_SAMPLES]
@@ -93,7 +94,7 @@ def settings(embedding: str, thresholds: list[float], sizes: list[int],
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
           with_count: bool = False, segmentation: Path | None = None,
           fresh: bool = False, real: bool = False,
-          step: float | None = None) -> list[dict[str, Any]]:
+          step: float | None = None, check: bool = False) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -102,7 +103,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
     rows: list[dict[str, Any]] = []
-    for path in meetings(fresh, real):
+    for path in meetings(fresh, real, check):
         script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         reference = Annotation()
         for line in script["lines"]:
@@ -250,6 +251,9 @@ def main() -> int:
     parser.add_argument("--real", action="store_true",
                         help="run the meetings of real people's voices (samples/cast/real, "
                         "LibriSpeech readers in one room) instead of the sweep's meetings")
+    parser.add_argument("--real-check", action="store_true",
+                        help="run the real-voice meetings made to check a choice made on "
+                        "--real (samples/cast/real-check)")
     parser.add_argument("--step", type=float,
                         help="the segmentation window's step as a share of its length, "
                         "instead of the embedding's (diarize.pyannote_backend.STARTER_STEP)")
@@ -262,7 +266,8 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for embedding in args.embedding:
         rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
-                      args.segmentation, args.fresh, args.real, args.step)
+                      args.segmentation, args.fresh, args.real, args.step,
+                      args.real_check)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

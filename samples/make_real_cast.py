@@ -18,6 +18,8 @@ microphones do not stand apart by their microphones alone. Turns follow each oth
 0.3-0.9 s. Four meetings have a visitor who speaks once (a reader of train-clean). Nothing
 in them was used to write the diarizer; `bench/diarize_sweep.py --real` sweeps them.
 Each `<name>.json` holds who speaks when (LibriSpeech reader ids, as "reader 1688").
+`samples/cast/real-check/` (`CHECK`, eight meetings, seven visitors) is built the same way
+to check a choice made on the first set.
 """
 
 from __future__ import annotations
@@ -50,6 +52,23 @@ MEETINGS: dict[str, dict[str, object]] = {
     "r11": {"readers": ["3080", "2414", "1998"], "turns": 10},
     "r12": {"readers": ["367", "1688", "3005", "533"], "turns": 12, "visitor": (7, 4)},
 }
+#: A second set, `samples/cast/real-check/`, made to check a choice made on the first: the
+#: same readers in other rooms and orders, and six other visitors (one meeting has two).
+#: Written before any run of it.
+CHECK: dict[str, dict[str, object]] = {
+    "q1": {"readers": ["3005", "367", "2414", "3331"], "turns": 12, "visitors": [(15, 4)]},
+    "q2": {"readers": ["1998", "3080", "367"], "turns": 10,  # three women
+           "visitors": [(60, 7)]},
+    "q3": {"readers": ["2033", "2414", "2609", "1688"], "turns": 12},  # four men
+    "q4": {"readers": ["533", "1688", "3080", "2033", "3331"], "turns": 14,
+           "visitors": [(95, 3), (150, 10)]},
+    "q5": {"readers": ["2609", "1998", "3005"], "turns": 9, "visitors": [(180, 2)]},
+    "q6": {"readers": ["367", "533", "2414", "1998"], "turns": 12},
+    "q7": {"readers": ["533", "3331", "3005"], "turns": 10, "visitors": [(230, 8)]},
+    "q8": {"readers": ["3080", "2033", "1688", "367", "2609"], "turns": 14,
+           "visitors": [(110, 6)]},
+}
+CHECK_OUT = HERE / "cast" / "real-check"
 LOUDNESS = 0.05  # RMS of every utterance's speech
 NOISE = 0.0005  # RMS of the room's noise floor
 LONGEST_S = 6.0  # a longer utterance is cut at its quietest moment after SHORTEST_S
@@ -99,7 +118,7 @@ def _room(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def build(name: str, source: Path, out: Path = OUT) -> Path:
     import soundfile
 
-    plan = MEETINGS[name]
+    plan = MEETINGS.get(name) or CHECK[name]
     rng = np.random.default_rng(sum(map(ord, name)))
     readers = list(plan["readers"])  # type: ignore[call-overload]
     utterances = {r: sorted((source / "librispeech_test-other" / r).glob("*.flac"))
@@ -115,8 +134,8 @@ def build(name: str, source: Path, out: Path = OUT) -> Path:
         pick = (used.get(reader, int(rng.integers(len(files))))) % len(files)
         used[reader] = pick + 1
         turns.append((f"reader {reader}", files[pick]))
-    if "visitor" in plan:
-        index, after = plan["visitor"]  # type: ignore[misc]
+    visitors = [plan["visitor"]] if "visitor" in plan else plan.get("visitors", [])
+    for index, after in visitors:  # type: ignore[attr-defined]
         visitor = singles[index]
         turns.insert(after, (f"visitor {visitor.name.split('-')[0]}", visitor))
     pieces: list[np.ndarray] = [np.zeros(int(0.5 * RATE), dtype=np.float32)]
@@ -147,6 +166,8 @@ def main() -> int:
         return 2
     for name in MEETINGS:
         print(build(name, Path(sys.argv[1])))
+    for name in CHECK:
+        print(build(name, Path(sys.argv[1]), CHECK_OUT))
     return 0
 
 
