@@ -60,7 +60,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 #: worker) do not end with one of them left running alone. Only the order changes.
 LONGEST_FIRST = (
     "tests/test_workers.py", "tests/summarize/test_embedded.py", "tests/test_cli.py",
-    "tests/web/test_browser.py",
+    "tests/web/test_browser.py", "tests/council/test_recording.py",
 )
 
 
