@@ -256,7 +256,7 @@ def main() -> int:
                         "--real (samples/cast/real-check)")
     parser.add_argument("--step", type=float,
                         help="the segmentation window's step as a share of its length, "
-                        "instead of the embedding's (diarize.pyannote_backend.STARTER_STEP)")
+                        "instead of the starter's (diarize.pyannote_backend.STARTER_STEP)")
     parser.add_argument("--json", type=Path, help="also write every run here")
     args = parser.parse_args()
     if args.local:

@@ -49,7 +49,7 @@ STARTER_PARAMETERS: dict[str, dict[str, Any]] = {
 #: (pyannote's `segmentation_step`). Every window a voice is heard in is embedded once per
 #: local speaker, so this sets the embedding cost: CAM++ spends about 90 ms of a 2-core CPU
 #: per 5-s window.
-STARTER_STEP: dict[str, float] = {"resemblyzer": 0.1, "campplus": 0.1}
+STARTER_STEP = 0.1
 #: Where each pipeline step sits in the progress bar (steps run in this order).
 _STEP_SHARE = {
     "segmentation": (0.0, 0.25),
@@ -127,7 +127,7 @@ class PyannoteDiarizer:
 
     @staticmethod
     def _load_starter(spec: DiarizerSpec, step: float | None = None) -> Any:
-        """The starter pipeline; `step` replaces the embedding's segmentation step (for
+        """The starter pipeline; `step` replaces its segmentation step (for
         bench/diarize_sweep.py)."""
         from pyannote.audio import Model
         from pyannote.audio.pipelines import SpeakerDiarization
@@ -154,7 +154,7 @@ class PyannoteDiarizer:
             embedding=_starter_embedding(spec.embedding),
             clustering="AgglomerativeClustering",
             plda=_unused_plda(),
-            segmentation_step=step or STARTER_STEP[spec.embedding],
+            segmentation_step=step or STARTER_STEP,
         )
         pipeline.clustering = BoundedAgglomerativeClustering(metric="cosine")
         return pipeline.instantiate(STARTER_PARAMETERS[spec.embedding])

@@ -301,7 +301,7 @@ JA_DUE = re.compile(
     f"(?:次回の?|次の|{_NUMERAL}月の)[一-龥]{{0,4}}?(?:{JA_MEETING}))"
     r"(?:まで(?:に)?)?")
 #: What a deadline is said as, before its date: 「締め切り翌日の二十五日までに」.
-JA_DUE_SAID_AS = re.compile(r"(?:[一-龥ぁ-んァ-ヶー]{1,8}?(?:の)?(?:翌日|前日|当日|翌週|前週)の)")
+JA_DUE_SAID_AS = r"(?:[一-龥ぁ-んァ-ヶー]{1,8}?(?:の)?(?:翌日|前日|当日|翌週|前週)の)"
 EN_DUE = re.compile(
     r"\b(?:by|before|until) (?:the end of (?:next |this |the )?\w+|"
     r"(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the \w+ of \w+|"
@@ -721,7 +721,7 @@ def _vague(sentence: str) -> bool:
 def without_due(text: str) -> str:
     """A Japanese text without the deadline it says (「十月末までに」「今週中に」): 「試算を、
     次回までにお示し」 → 「試算をお示し」, the comma going with the deadline."""
-    return re.sub(f"(?:(?<=[をはもが])、)?{JA_DUE_SAID_AS.pattern}?(?:{JA_DUE.pattern})"
+    return re.sub(f"(?:(?<=[をはもが])、)?{JA_DUE_SAID_AS}?(?:{JA_DUE.pattern})"
                   r"(?:まで(?:に)?(?:は)?|に(?!ついて)(?:は)?)、?",
                   "", text).replace("、、", "、")
 

@@ -39,10 +39,10 @@ from summarize.grounding import COMMON, containment, tokens
 REPEATS = 0.5
 #: How much more a request must name than a vague answer to be the task instead.
 NAMES_MORE = 1.5
-#: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
 #: What the meeting will not do, as minutes say it: "we won't use it" → "not to use it".
 _WE_NOT = re.compile(r"^we (?:won't|will not|shall not|are not going to|aren't going to)\s+",
                      re.IGNORECASE)
+#: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
 _SELF = re.compile(r"^(?:agreed[.,]?|it(?:'s| is) decided,? (?:then)?[:,]?|I will|I'll|I can|"
                    r"I'm going to|I am going to|"
                    r"we (?:will|shall|decide to|agree to)|we'll|we|let's|"
