@@ -47,7 +47,7 @@ from gijiroku.domain import Meeting, Minutes, Segment, Speaker  # noqa: E402
 from gijiroku.stages.minutes import backend, build_request  # noqa: E402
 from summarize import MinutesRequest, MinutesWriter, Usage, load_template  # noqa: E402
 from summarize.checks import checked_minutes  # noqa: E402
-from summarize.cues import JA_MOTION  # noqa: E402
+from summarize.cues import JA_MOTION, JA_PUTS_STATED, SENTENCE  # noqa: E402
 from summarize.embedded import default_model_path  # noqa: E402
 from summarize.grounding import (  # noqa: E402
     CARRIED,
@@ -110,9 +110,11 @@ def evaluate(minutes: Minutes, reference: dict[str, Any],
         text, " ".join(segments.get(n, "") for n in cited)) >= CARRIED)
     duplicates = sum(1 for i, (text, _) in enumerate(items)
                      if any(similarity(text, other) >= MATCH for other, _ in items[:i]))
-    # (a motion's content stated as the decision is no copy: 「〜でよろしいですか」 is a motion)
+    # (a motion's content stated as the decision is no copy: 「〜でよろしいですか」 is a
+    # motion, as is the chair's 「〜、ということでいいですか」)
     copied = sum(1 for d in minutes.decisions for line in segments.values()
                  if not_a_decision(line) and not JA_MOTION.search(line)
+                 and not any(JA_PUTS_STATED.search(s) for s in SENTENCE.split(line))
                  and similarity(d.text, line) >= 0.7)
     decisions = [d.text for d in minutes.decisions]
     actions = [a.task for a in minutes.action_items]

@@ -85,11 +85,14 @@ JA_DEFERS_PLAIN = frozenset({"始める", "話す", "話し合う", "休憩す�
                              "考える", "検討する", "相談する", "聞く", "伺う", "待つ", "見守る",
                              "続ける", "決める", "終わる", "入る"})
 #: The chair approving what was just proposed (「追加する方向で結構です」「それでいいです」).
-JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です[。]?$|"
+JA_APPROVES = re.compile(r"^(?:[^、。？?]{0,12}(?:で|方向で))?(?:結構|いい|よい|良い)です"
+                         r"(?:ね)?[。！]?$|"
                          r"了承(?:します|しました|いたします)[。]?$")
 #: A proposal made to the meeting: 「〜を追加したいと考えています」「〜してはどうでしょうか」.
 JA_PROPOSAL = re.compile(r"たい(?:と(?:考えて|思って)(?:い|おり)ます|です)[。]?$|"
-                         r"(?:ては|では)どうでしょうか[。？?]?$|を提案(?:いた)?します[。]?$|"
+                         # 「〜を頼んでみるのはどうでしょう」「〜貼り出したらどうでしょうか」
+                         r"(?:ては|では|たら|(?<=[うくすつぬむるぐぶ])のは)(?:どう|いかが)でしょう(?:か)?"
+                         r"[。？?]?$|を提案(?:いた)?します[。]?$|"
                          # 「募集は七月一日から始めるのでどうでしょう」
                          r"(?<=[るた])(?:の|ということ)?でどう(?:でしょう|です)か?[。？?]?$")
 #: A speaker takes a task on: 「私が」「私のほうで」「承知しました」 or a plain future
@@ -108,6 +111,10 @@ JA_WILL_DO = re.compile(r"ます[。]?$")
 JA_TO_ALL = re.compile(r"(?:皆さん|皆様|みなさん|各委員|委員の皆[さ様]ま?|参加者|出席者)"
                        r"(?:に|へ)[^。]{0,12}?(?:お?送り|送付|お?届け|お?知らせ|連絡|共有)"
                        r"(?:いた)?(?:し)?ます[。]?$")
+#: Passing something on to whoever is not in the room (「いただいたご意見は審議会に報告
+#: させていただきます」): the chair's own task too, as with JA_TO_ALL.
+JA_PASSES_ON = re.compile(r"(?:に|へ)(?:も)?(?:ご)?(?:報告|連絡|送付|提出|共有|回答|お伝え|"
+                          r"お届け|お送り)(?:させていただき|いたし)ます[。]?$")
 #: Trying to do something (「取ってみます」「当たってみます」).
 JA_TRIES = re.compile(r"[てで]みます[。]?$")
 #: ...but not a state, a thought or a wish (「思います」「考えています」「あります」
@@ -117,10 +124,14 @@ JA_NOT_DOING = re.compile(r"(?:思い|考え|感じ|存じ|てい|でい|あり|
                           # a stance, not a doing: 「請願の趣旨には賛成いたします」
                           r"賛成(?:いた)?し|反対(?:いた)?し|"
                           r"について(?:お)?伺い|について(?:お)?尋ねし|質問し|"
-                          r"いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
+                          # what others do for us (「ご説明いただきます」), not the humble
+                          # 「報告させていただきます」
+                          r"(?<!させて)いただき|くれ|言い|思われ|見られ|考えられ|いたしており|助かり|"
                           # how it looks, who is there: 「甘いように見えます」「十二組います」
                           r"見え|[組人名件台社]い|がい|"
                           r"求め|"
+                          # what is heard said, not done: 「〜という声も周りで聞きます」
+                          r"(?:という|との)(?:声|話|意見|こと)[^。]{0,10}?(?:聞き|耳にし)|"
                           # what happens, not what someone does: 「印刷費が上がります」
                           r"上がり|下がり|上回り|下回り|超え|出|増え|減り|かかり|掛かり|変わり|始まり|"
                           r"決まり|届き|間に合い|足り|残り|要り|済み|続き|動き|[さらわ]れ|てしまい|"
@@ -139,7 +150,8 @@ JA_IF = re.compile(r"(?:(?<!例)(?<!たと)[えけげせてねべめれ]ば|場�
 #: A presentation made as it is said (「〜について説明します」「事務局から報告します」), which
 #: runs the meeting, unless it is promised for a later occasion (「来週の部長会議には私から
 #: 報告します」, `due_in`): then it is the speaker's task.
-JA_PRESENTS = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)(?:いた)?します")
+JA_PRESENTS = re.compile(r"(?:について|から)(?:ご)?(?:説明|報告|提案|連絡|紹介)"
+                         r"(?:(?:いた)?します|させていただきます)")
 #: Acts of the meeting itself, done as they are said, never a task: 「説明します」
 #: 「開会します」「終わります」.
 JA_PROCEDURE = re.compile(JA_PRESENTS.pattern + "|"
@@ -150,6 +162,8 @@ JA_PROCEDURE = re.compile(JA_PRESENTS.pattern + "|"
                           # 「本日はこれで閉会といたします」「終わりにします」
                           r"(?:と|に)?(?:いた)?(?:し)?ます[。]?$|(?:を|について[、,]?)議題と|質疑を終結|採決(?:いた)?します|"
                           r"(?:説明|発言|答弁)を求めます|申し上げます[。]?$|"
+                          # 「始めさせていただきます」「ご説明させていただきます」
+                          r"(?:開会|閉会|始め|終わら|終了|説明|紹介|進め)させていただきます|"
                           r"(?:から|より)(?:ご)?説明を(?:お)?願い|"
                           r"^(?:ご)?(?:説明|報告)(?:いた)?します[。]?$")
 #: A proposal shown to the meeting as it is said (「〜延ばす案をお示しします」), unless it is
@@ -231,6 +245,9 @@ EN_SETTLES = re.compile(
     r"\b(?:the )?(?:committee|board|council) (?:recommends|approves|agrees|decides|adopts|"
     r"resolves)\b|"
     r"(?:it's|it is) decided|(?<=\w) it is[.!]?$)", re.IGNORECASE)
+#: Leave given by someone outside the meeting ("The council has agreed to let us put up
+#: four signs"): reported to the meeting, not decided by it.
+EN_PERMITTED = re.compile(r"\b(?:has|have|had) agreed to (?:let|allow)\b", re.IGNORECASE)
 #: The chair stating what is done from when ("The backups move to the new unit from next
 #: week"), as 「四月から利用時間を延長します」 (`JA_INSTITUTES`); not what someone did or may do.
 EN_FROM_WHEN = re.compile(r"\b(?:from|starting|as of) (?:next|this|the \w+ of|tomorrow|monday|"
@@ -367,6 +384,8 @@ def settles(sentence: str, by_chair: bool = False) -> bool:
         return False  # a question; or "Agreed.", which says what only with the motion
     if re.match(r"\s*(?:if|unless)\b", sentence, re.IGNORECASE):
         return False  # what would happen: "If we keep the rent as it is we'll be short."
+    if EN_PERMITTED.search(sentence):
+        return False  # "The council has agreed to let us put up four signs": told, not decided
     return bool(EN_SETTLES.search(sentence)) or (
         by_chair and bool(EN_PROPOSES.search(sentence)) and not EN_DEFERS.search(sentence))
 
@@ -419,7 +438,8 @@ def takes_on(sentence: str, by_chair: bool = False) -> bool:
         # what is done on a day (「打合せは十月四日に入れます」)
         return bool(JA_TAKES_ON.search(sentence)) or (
             (not by_chair or bool(JA_TRIES.search(sentence)) or _on_a_day(sentence)
-             or bool(JA_TO_ALL.search(sentence)) or _at_a_later_meeting(sentence))
+             or bool(JA_TO_ALL.search(sentence)) or bool(JA_PASSES_ON.search(sentence))
+             or _at_a_later_meeting(sentence))
             and _will_do(sentence))
     return bool(EN_TAKES_ON.search(sentence)) and not courtesy(sentence) and \
         not EN_NEEDS.search(sentence)
@@ -503,7 +523,11 @@ def due_in(text: str) -> str | None:
 
 
 #: A decision that names nothing but the motion before it: 「そのように決定いたしました」.
-JA_AS_MOVED = re.compile(r"^(?:その|この)?(?:ように|とおり|通り)|^(?:それ|これ|以上)で(?:決定|決)")
+JA_AS_MOVED = re.compile(r"^(?:その|この)?(?:ように|とおり|通り)|^(?:それ|これ|以上)で(?:決定|決)|"
+                         r"^その(?:方針|方向|案|形)で(?:進め|いき|行き)(?:ます|ましょう)[。]?$")
+#: A statement the chair puts to the meeting after deciding: 「〜ということでいいですか」.
+JA_PUTS_STATED = re.compile(r"[^、。]{6,}、?(?:という|との)(?:こと|形)で(?:よろしい|いい)"
+                            r"(?:です|でしょう)か[。？?]?$")
 #: The chair's preference said just before a decision of the same line (「変更は四月からに
 #: したほうがいいね。北地区は金曜で行きましょう。」): part of it.
 JA_RATHER = re.compile(r"ほうが(?:いい|よい|良い)(?:ね|です|でしょう|と思います)?[。]?$")
@@ -539,6 +563,10 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
             first = parts.index(decided[0])
             if first and JA_RATHER.search(parts[first - 1]):
                 decided.insert(0, parts[first - 1])
+            # 「議場は調光対応にします。その分、〜を吸収する、ということでいいですか。」: what
+            # the chair puts after the decision is part of it
+            decided += [s for s in parts[parts.index(decided[-1]) + 1:]
+                        if JA_PUTS_STATED.search(s) and not JA_ASKS.search(s)]
         if not decided and japanese(line.text):
             decided = _acknowledged(parts, line.speaker == chair,
                                     bool(index) and lines[index - 1].speaker != chair)
@@ -622,8 +650,11 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                     # the request answered belongs to the first task said
                     cited = context if number == 0 else []
                     item_lines = [*cited, line.id]
-                    said = " ".join(_text(lines, n) for n in item_lines)
-                    its_own = sentence if len(tasks) > 1 else _text(lines, line.id)
+                    # a deadline the line sets for another's task is not this one's
+                    # (「市民課には私から話しておきます。原稿は年内に作ってください。」)
+                    others = [s for s in parts if asks(s) and s not in commits]
+                    its_own = sentence if len(tasks) > 1 or others else _text(lines, line.id)
+                    said = " ".join([*(_text(lines, n) for n in cited), its_own])
                     items.append(Found("action", item_lines, sentence, owner=line.speaker,
                                        due=due_in(its_own) or (due_in(said) if number == 0
                                                            else None),

@@ -172,6 +172,8 @@ def plain(text: str) -> str:
     """A Japanese sentence ending in the polite form in the plain form (である調):
     「渡します」 → 「渡す」, 「ご報告いたします」 → 「報告する」, 「進めましょう」 → 「進める」."""
     body = text.rstrip("。 ")
+    if (humbly := re.search(r"(?<=[一-龥])させていただきます$", body)) is not None:
+        return body[:humbly.start()] + "する。"  # 「報告させていただきます」 → 「報告する」
     morphemes = list(_tokenizer().tokenize(body))
     past = len(morphemes) >= 3 and morphemes[-1].surface() == "た"
     if past:  # 「送付しました」: し + まし + た
@@ -263,7 +265,9 @@ def styled(text: str, style: str) -> str:
     text = _POLITE_REASON.sub(lambda m: plain(m.group(1) + "ます。").rstrip("。") + "ので、", text)
     if _SETTLING.search(text):
         return _SETTLING.sub("", text).rstrip("。") + "。"
-    return plain(text)
+    # each sentence of an item said in several (「議場は調光対応にします。その分、〜」)
+    return "".join(plain(part) if part.endswith("。") else part for part in sentences(text)[:-1]) \
+        + plain(sentences(text)[-1] if sentences(text) else text)
 
 
 def _ja_request(sentence: str) -> str | None:
@@ -466,6 +470,10 @@ _REQUEST_TOPIC = re.compile(r"^([^、。はがを]{2,16})(?<![にでとへ])(?<!
 #: Making something known, which is about something: 「お知らせします」「ご報告します」.
 _CONVEYS = re.compile(r"(?:知らせ|伝え|連絡|通知|説明|周知|案内|報告|示し|相談|回答|答え)"
                       r"(?:いた)?(?:し)?(?:ます|する|る)?[。]?$")
+#: A task that says only whom something is told (「市民課には話す」): what is told is left
+#: to the line before.
+_TOLD_ONLY = re.compile(r"([^、。をはがで]{1,12}(?:に|へ))(?:は|も)?((?:話|伝え|連絡|相談|説明|"
+                        r"お願い|言)(?:し|っ)?(?:て(?:おき|おく|おきます)|ます|する|す|る|う)?)。?")
 #: A topic that is whom a request is put to (「事務局は、」「課長は、」), not a thing.
 _SOMEONE = re.compile(r"(?:私|こちら|課|係|室|部|局|センター|さん|くん|君|長)$")
 #: A request put as "would you mind doing it": the doing.
@@ -765,6 +773,18 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
             # 「防犯灯が二本切れています」「それは市の担当に連絡してもらえますか」: what is
             # made known is what the line before said
             text, drawn = f"{told[0]}ことを{text}", [told[1]]
+        elif item.kind == "action" and earlier and not item.context and \
+                (whom := _TOLD_ONLY.fullmatch(text)) is not None and \
+                (proposed := [p for p in sentences(said.get(earlier[-1], ""))
+                              if JA_PROPOSAL.search(p)]) and \
+                (whole := _ja_proposal(proposed[-1])) is not None:
+            # 「窓口でチラシを渡してもらうのはどうでしょう」「市民課には私から話しておきます」:
+            # what is told about is what was just proposed: its thing (the proposal itself is
+            # the decision), or the whole of it
+            thing = _object_of(proposed[-1])
+            told_about = f"{thing}について" if thing else f"{whole.rstrip('。')}ことを"
+            text = f"{told_about}{whom.group(1)}{whom.group(2)}"
+            drawn = [earlier[-1]]
         topic = _asked_about(said.get(earlier[-1], "")) if earlier and \
             item.kind == "decision" else None
         has_topic = bool(re.match(r"[^、。]{1,16}?は", text))

@@ -965,3 +965,63 @@ def test_whose_desk_does_it_is_not_part_of_the_task() -> None:
 def test_what_the_meeting_will_not_do_reads_as_not_to_in_english() -> None:
     said = meeting(("S1", "Agreed, we won't charge members for the hall."),)
     assert items(said) == [("decision", [1], None, "Not to charge members for the hall.")]
+
+
+def test_a_proposal_put_as_no_wa_dou_deshou_approved_with_ii_desu_ne_decides_it() -> None:
+    said = meeting(("S1", "次は広報の件です。"),
+                   ("S2", "成人式の会場に、献血のポスターを貼ってもらうのはどうでしょう。"),
+                   ("S1", "いいですね。保健所には私から伝えておきます。"))
+    found = items(said)
+    assert found[0] == ("decision", [2, 3], None, "成人式の会場に、献血のポスターを貼ってもらう。")
+    # the chair's own telling names what it is about (the proposal's thing), not only to whom
+    assert found[1] == ("action", [3], "S1", "ポスターについて保健所に伝える。")
+    assert 2 in worded(find(said, "S1")[1], {line.id: line.text for line in said})[1]
+    # a proposal without a thing acted on is told whole
+    said = meeting(("S1", "次は広報の件です。"),
+                   ("S2", "成人式の会場で、献血の案内を配ってもらうのはどうでしょう。"),
+                   ("S1", "いいですね。保健所には私から伝えておきます。"))
+    assert items(said)[1][3] == "成人式の会場で、献血の案内を配ってもらうことを保健所に伝える。"
+    # a bare 「いいですね」 after a statement decides nothing
+    said = meeting(("S1", "始めます。"), ("S2", "献血の案内はもう配っています。"),
+                   ("S1", "いいですね。"))
+    assert [f.kind for f in find(said, "S1")] == []
+
+
+def test_what_the_chair_puts_after_deciding_is_part_of_the_decision() -> None:
+    said = meeting(("S1", "始めます。"),
+                   ("S2", "見学会は定員を超えそうです。"),
+                   ("S1", "見学会は二回に分けることにします。その分、説明の時間を三十分に縮める、"
+                          "ということでいいですか。"),
+                   ("S3", "それで問題ありません。"),
+                   ("S1", "では、その方針で進めます。"))
+    found = find(said, "S1")
+    assert [(f.kind, f.lines) for f in found] == [("decision", [3, 5])]
+    assert stands_alone(found[0], {line.id: line.text for line in said}) == \
+        "見学会は二回に分ける。その分、説明の時間を三十分に縮める。"
+
+
+def test_what_is_heard_said_is_no_task_and_a_humble_report_to_another_body_is() -> None:
+    said = meeting(("S1", "ご意見を伺います。"),
+                   ("S2", "夜の開催なら出られるという話もよく聞きます。"),
+                   ("S1", "本日のご意見は、計画を審議する委員会に報告させていただきます。"))
+    assert items(said) == [("action", [3], "S1",
+                            "本日のご意見は、計画を審議する委員会に報告する。")]
+    # opening the meeting or explaining now, said humbly, runs the meeting
+    said = meeting(("S1", "定刻になりましたので始めさせていただきます。"),
+                   ("S2", "資料に沿ってご説明させていただきます。"))
+    assert items(said) == []
+
+
+def test_a_deadline_set_for_another_in_the_same_line_is_not_the_speakers() -> None:
+    said = meeting(("S2", "名簿の更新が遅れています。"),
+                   ("S1", "総務課には私から話しておきます。"
+                          "名簿は田中さん、今月末までに直してください。"))
+    found = find(said, "S1")
+    assert [(f.kind, f.owner, f.due) for f in found] == [("action", "S1", None)]
+
+
+def test_leave_given_by_someone_outside_is_not_the_meetings_decision() -> None:
+    said = meeting(("S1", "Let's start."),
+                   ("S2", "The school has agreed to let us use the hall on Saturdays."),
+                   ("S1", "Good. We'll hold the fair on the first Saturday in May."))
+    assert [(f.kind, f.lines) for f in find(said, "S1")] == [("decision", [3])]
