@@ -106,9 +106,9 @@ _BILL_HEARD = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台�
 #: ... its 第 written in katakana (「ギアンダイ百合」), and 百 heard as 博 (ハク for ヒャク:
 #: 「議案題博語及び議案題博1号」, a plenary on an AMD EPYC): read as 第 and 百 first.
 _DAI_HEARD = re.compile(r"ダイ(?=\s*[0-9０-９〇零一二三四五六七八九十百千万博])")
-_DIGIT_HEARD = re.compile(r"(?<=[第大台題代])\s*[博産]")
+_DIGIT_HEARD = re.compile(r"(?<=[第大台題代])\s*[博白産]")
 #: ... and 三 heard as 産 (サン): 「性感大産後」 is 請願第3号.
-_DIGITS_HEARD = {"博": "百", "産": "三"}
+_DIGITS_HEARD = {"博": "百", "白": "百", "産": "三"}
 #: ... or with its 号 heard as 五 (ゴウ as ゴ), no 号 after it: 「議案大百五及び議案大百一五は」
 #: is 議案第百号及び議案第百一号 (and 「105」, written for ひゃくご, is 100).
 _BILL_HEARD_GO = re.compile(r"([^\s、。,，第大台題代]{1,5}?)\s*[第大台題代]\s*(" + NUMBER +
@@ -272,12 +272,20 @@ def _result(sentence: str, carried: bool = False) -> tuple[str, str | None] | No
     if after is None and not carried:
         return None
     rest = heard.kana[after.end():] if after is not None else heard.kana
+    committee = _REFERRED_TO.search(sentence)
     for word, said in _RESULTS_SAID:
         found = regex.search(flatten(said), rest)
         if found and _DECIDING_SAID.search(rest[found.end():found.end() + 12]) and not (
                 word == "採択" and rest[max(found.start() - 1, 0):found.start()] == "フ"):
-            committee = _REFERRED_TO.search(sentence)
             return word, committee.group(1) if word == "付託" and committee else None
+    # the word's last ツ or ク, unvoiced before the verb, not heard (「原案のとおりかけ、
+    # されました」: カケツサレ heard as カケサレ), when only one word can have lost it
+    heard_as = {word for word, said in _RESULTS_SAID if said[-1] in "ツク"
+                and (found := regex.search(flatten(said[:-1]), rest))
+                and _DECIDING_SAID.match(rest, found.end())}
+    if len(heard_as) == 1:
+        word = heard_as.pop()
+        return word, committee.group(1) if word == "付託" and committee else None
     return None
 
 
@@ -349,7 +357,48 @@ def recognise(lines: Iterable[Line], started: datetime | time | None = None) -> 
         # a withdrawal asked for in one sentence and permitted in the next
         if by_chair and _WITHDRAWN.search(line.text):
             _add_event(found, "発言取消し", lines, index, started)
+    _read_as_said(found, lines)
     return found
+
+
+#: A bill's number whose 百 was written as 100 before the rest (「百一」 → 1001, 「二百五」
+#: → 2005): its hundreds, then one or two digits.
+_HUNDRED_THEN = re.compile(r"^(.*第)([1-9]00)([0-9]{1,2})(号)$")
+
+
+def _read_as_said(found: Proceedings, lines: list[Line]) -> None:
+    """An agenda item's bill that no other line names, whose number read with 百 as said is
+    a bill other lines name (「議案第1001号」 where 議案第百一号 was put, then explained as
+    「議案題101号」 and voted on as 「議案大白一号」), is that bill: one item, with the title
+    and lines of both, and the votes on it."""
+    def named(bill: str, besides: list[int]) -> bool:
+        return any(bill in _bills(sentence) for line in lines if line.id not in besides
+                   for sentence in _SENTENCE.split(line.text) if sentence.strip())
+
+    renamed: dict[str, str] = {}
+    kept: list[AgendaItem] = []
+    for entry in found.agenda:
+        written = _HUNDRED_THEN.match(entry.bill or "")
+        if written and entry.bill is not None and not named(entry.bill, entry.segments):
+            said = f"{written.group(1)}{int(written.group(2)) + int(written.group(3))}" \
+                   f"{written.group(4)}"
+            if named(said, entry.segments):
+                renamed[entry.bill] = entry.bill = said
+        twin = next((k for k in kept if (k.item, k.bill) == (entry.item, entry.bill)
+                     and entry.bill), None)
+        if twin is None:
+            kept.append(entry)
+            continue
+        twin.title = twin.title or entry.title
+        twin.segments = sorted({*twin.segments, *entry.segments})
+    found.agenda[:] = kept
+    votes: list[Vote] = []
+    for vote in found.votes:  # a vote on the bill as the item put it is a vote on it
+        vote.bill = renamed.get(vote.bill or "", vote.bill)
+        if not any((v.bill, v.result, v.segments) == (vote.bill, vote.result, vote.segments)
+                   for v in votes):
+            votes.append(vote)
+    found.votes[:] = votes
 
 
 _WITHDRAWN = next(written for kind, written, _ in _EVENTS if kind == "発言取消し")

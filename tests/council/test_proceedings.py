@@ -147,6 +147,48 @@ def test_a_bill_s_go_heard_as_five_and_its_name_unreadable_where_it_was_put() ->
     assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
 
 
+def test_a_bill_whose_hyaku_was_written_as_100_before_the_rest_is_the_bill_named_after(
+) -> None:
+    """The plenary as Whisper base wrote it twice on another AMD EPYC (2026-12-07): 議案第
+    百一号 put as 「議案第1001号」 (百 as 100, then 1), then explained as 「議案題101号」 and
+    named where the chair refers it as 「議案大白一号」 (百, ヒャク, heard as 白, ハク) in one
+    run, 「議案代101号」 in the other. A bill no other line names as 101 keeps its number."""
+    said = [
+        (61, "S1", "日帝第4議案第100号知立保育所条例の一部を改正する条例について、及び議案第"
+                   "1001号支援住宅条例の一部を改正する条例についてのに、県を一括議題といたします。"),
+        (64, "S2", "議案題105は、保育所の提案を改めるもの。"),
+        (65, "S2", "議案題101号は、支援住宅のやちんの、原面の要件を改めるものであります。"),
+        (74, "S1", "おはかりします。"),
+        (75, "S1", "ただいま議題となっております。"),
+        (76, "S1", "議案大百五。"),
+        (77, "S1", "及び議案大白一号は、高生上任委員会に二くいたしたいと思います。"),
+        (78, "S1", "これにご異議ありませんか？"),
+        (79, "S3", "異議なし"),
+        (80, "S1", "ご異議なしと認めます。"),
+        (81, "S1", "よって議案大白号及び議案大白一号は、高生上任委員会に二くすることに、"
+                   "決しました。"),
+    ]
+    lines = [Line(n, speaker, text, i * 5.0, i * 5.0 + 4)
+             for i, (n, speaker, text) in enumerate(said)]
+    found = recognise(lines)
+    assert [(a.item, a.bill, a.segments) for a in found.agenda] == [
+        ("日程第4", "議案第100号", [61]), ("日程第4", "議案第101号", [61])]
+    assert found.agenda[1].title.startswith("支援住宅条例の一部を改正する条例")
+    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    # the other run: referred as 「議案代101号」
+    lines[6] = Line(77, "S1", "および議案代101号は、行政上任委員会に二くいたしたいと思います。",
+                    30, 34)
+    lines[10] = Line(81, "S1", "よって議案代105及び議案代101号は、行政上任委員会に二くすることに、"
+                               "決しました。", 50, 54)
+    found = recognise(lines)
+    assert [(a.item, a.bill) for a in found.agenda] == [
+        ("日程第4", "議案第100号"), ("日程第4", "議案第101号")]
+    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    # no other line names 101: the number stands as written
+    kept = [line for line in lines if "101" not in line.text and "白一" not in line.text]
+    assert [a.bill for a in recognise(kept).agenda] == ["議案第100号", "議案第1001号"]
+
+
 def test_a_bill_s_dai_in_katakana_and_hyaku_heard_as_haku() -> None:
     """The same plenary as Whisper base wrote it on an AMD EPYC: 第 in katakana and 号 as 合
     (「ギアンダイ百合およびギアンダイ百一合」), 百 heard as 博 and 号 as 語 (「議案題博語および
@@ -307,3 +349,19 @@ def test_an_item_s_number_follows_the_one_before_however_nittei_was_heard() -> N
     assert items("日程第2、議案第2号、補正予算を議題といたします。",
                  "ギアン大3合、市税条例の一部改正を議題といたします。") == [
         ("日程第2", "議案第2号"), (None, "議案第3号")]
+
+
+def test_a_result_whose_last_sound_was_not_heard_is_read_only_when_one_word_fits() -> None:
+    """「原案のとおりかけ、されました」 (Whisper base, AMD EPYC, 2026-12-07): 可決's final ツ,
+    unvoiced before された, was lost. Which word lost it must be plain: 「ふさいたされました」
+    could be 不採択 or 採択, and is no result; nor is 「必要な措置をいたします」 (ヒツ)."""
+    def votes(result: str) -> list[tuple[str | None, str]]:
+        lines = [Line(1, "S1", "これより議案第98号を起立により採決いたします。", 0, 4),
+                 Line(2, "S1", "起立多数であります。", 5, 7),
+                 Line(3, "S1", result, 8, 12)]
+        return [(v.bill, v.result) for v in recognise(lines).votes]
+
+    assert votes("よって議案第98号は、原案の通りかけ、されました。") == [("議案第98号", "可決")]
+    assert votes("よって議案第98号は、ひけされました。") == [("議案第98号", "否決")]
+    assert votes("よって議案第98号は、ふさいたされました。") == []
+    assert votes("よって、必要な措置をいたします。") == []
