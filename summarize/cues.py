@@ -171,7 +171,10 @@ JA_PROCEDURE = re.compile(JA_PRESENTS.pattern + "|"
 JA_SHOWS = re.compile(r"(?:お|ご)示し(?:いた)?します[。]?$")
 #: A line that explains a proposal to the meeting (「説明いたします。〜を上限とします。」):
 #: what it says the proposal does is not yet decided.
-JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|報告)(?:いた)?します[。]")
+JA_EXPLAINS = re.compile(r"^(?:[^、。]{0,20}について)?(?:ご)?(?:説明|報告)(?:いた)?します[。]|"
+                         # a committee chair's report to the plenary: 「〜について、審査の
+                         # 経過と結果をご報告申し上げます。委員会では〜と決定いたしました。」
+                         r"^[^、。]{0,30}について、[^、。]{0,16}(?:ご)?(?:説明|報告)申し上げます[。]")
 #: An answer that carries the motion just put: 「異議なし」「はい、それで結構です」.
 JA_AGREES = re.compile(r"^(?:はい[、,]?)?(?:ご?異議(?:なし|ありません|ございません)|賛成|"
                        r"(?:それで|その(?:とおり|通り)で)?(?:結構|いい|よい|良い)です|"

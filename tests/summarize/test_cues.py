@@ -1025,3 +1025,14 @@ def test_leave_given_by_someone_outside_is_not_the_meetings_decision() -> None:
                    ("S2", "The school has agreed to let us use the hall on Saturdays."),
                    ("S1", "Good. We'll hold the fair on the first Saturday in May."))
     assert [(f.kind, f.lines) for f in find(said, "S1")] == [("decision", [3])]
+
+
+def test_a_committee_chairs_report_of_its_decision_is_not_the_plenarys() -> None:
+    said = meeting(("S1", "日程第三、議案第十二号を議題といたします。委員長の報告を求めます。"),
+                   ("S2", "建設委員会に付託されました議案第十二号について、審査の経過と結果を"
+                          "ご報告申し上げます。委員会では、全会一致で原案のとおり可決すべきものと"
+                          "決定いたしました。"),
+                   ("S1", "お諮りします。本案は委員長の報告のとおり決することにご異議ありませんか。"),
+                   ("S3", "異議なし。"),
+                   ("S1", "ご異議なしと認めます。よって、本案は原案のとおり可決されました。"))
+    assert [(f.kind, f.lines) for f in find(said, "S1")] == [("decision", [3, 4, 5])]
