@@ -753,8 +753,9 @@ def _vague(sentence: str) -> bool:
 
 
 def without_due(text: str) -> str:
-    """A Japanese text without the deadline it says (「十月末までに」「今週中に」): 「試算を、
-    次回までにお示し」 → 「試算をお示し」, the comma going with the deadline."""
+    """A Japanese text without the deadline it says (「十月末までに」「今週中に」「明日、」):
+    「試算を、次回までにお示し」 → 「試算をお示し」, the comma going with the deadline."""
+    text = re.sub(f"^(?:{JA_DUE.pattern})、", "", text)  # 「明日、予約票を出します」
     return re.sub(f"(?:(?<=[をはもが])、)?{JA_DUE_SAID_AS}?(?:{JA_DUE.pattern})"
                   r"(?:まで(?:に)?(?:は)?|に(?!ついて)(?:は)?)、?",
                   "", text).replace("、、", "、")

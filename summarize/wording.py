@@ -407,7 +407,34 @@ def _paper_of(answer: str, request: str) -> str | None:
         return None
     thing = re.sub(r"の([一-龥]{2})$", lambda m: "" if _verbal_noun(m.group(1)) else m.group(0),
                    about.group(1))
-    return None if _SOMEONE.search(thing) else f"{thing}の{task}"
+    if _SOMEONE.search(thing):
+        return None
+    paper = task.split("を", 1)[0]
+    # 「田中さんの資料は〜直してもらえますか」「資料を直します」: the paper is the topic
+    return thing + task[len(paper):] if thing.endswith(paper) else f"{thing}の{task}"
+
+
+#: What may say which thing a noun is, just before it: 「応援の」, 「三月号に載せる」.
+_MODIFIER = re.compile(r"(?:の|[るたうくすつぬむぶぐい])$")
+
+
+def _named_as_asked(task: str, request: str) -> str | None:
+    """An answer whose thing is bare (「原稿を広報課に出します」「依頼文を回します」), with the
+    words the request said it with: 「広報の三月号に載せる原稿を作ってくれる？」 → 「広報の三月
+    号に載せる原稿を広報課に出す」, 「応援の依頼は〜出しておいて」 → 「応援の依頼文を回す」."""
+    bare = re.match(r"([一-龥ァ-ヶー]{2,6})を", task)
+    if bare is None:
+        return None
+    noun = bare.group(1)
+    asked = _JA_CALLED.sub("", _unprefaced(request))
+    for stem in (noun, noun[:-1]) if len(noun) >= 3 else (noun,):
+        for clause in re.split(r"[、。？?！!]", asked):
+            at = clause.find(stem)
+            said_with = clause[:at] if at > 0 else ""
+            if len(said_with) >= 2 and _MODIFIER.search(said_with) and \
+                    japanese(said_with) and not _SOMEONE.search(said_with.rstrip("の")):
+                return said_with + task
+    return None
 
 
 def _of_the_topic(request: str, sentence: str, said: dict[int, str], line: int) -> str:
@@ -755,6 +782,8 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
         if item.kind == "action":
             text = _intended(_TOPIC_FIRST.sub(r"\1について、", _JA_AGENT.sub(
                 "", _without_due(text))))
+            if item.context:  # 「原稿を広報課に出します」 for 「広報の三月号に載せる原稿を〜」
+                text = _named_as_asked(text, said.get(item.context[0], "")) or text
         earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]][-BEFORE:]
         drawn: list[int] = []
         if item.kind == "action" and earlier and not item.context and not _ja_things(text) \

@@ -1032,7 +1032,22 @@ def test_a_committee_chairs_report_of_its_decision_is_not_the_plenarys() -> None
                    ("S2", "建設委員会に付託されました議案第十二号について、審査の経過と結果を"
                           "ご報告申し上げます。委員会では、全会一致で原案のとおり可決すべきものと"
                           "決定いたしました。"),
-                   ("S1", "お諮りします。本案は委員長の報告のとおり決することにご異議ありませんか。"),
+                   ("S1", "お諮りします。本案は委員長の報告のとおり決することに"
+                          "ご異議ありませんか。"),
                    ("S3", "異議なし。"),
                    ("S1", "ご異議なしと認めます。よって、本案は原案のとおり可決されました。"))
     assert [(f.kind, f.lines) for f in find(said, "S1")] == [("decision", [3, 4, 5])]
+
+
+def test_an_answers_bare_thing_is_named_as_the_request_named_it() -> None:
+    said = meeting(("S1", "山本さん、秋の防災訓練の案内文を作ってもらえますか。"),
+                   ("S2", "はい、今週中に案内文を自治会に送ります。"))
+    assert items(said) == [("action", [1, 2], "S2", "秋の防災訓練の案内文を自治会に送る。")]
+    # the request names the doing the paper is for: 「会場の予約」 → 「会場の予約票」
+    said = meeting(("S1", "会場の予約は総務係から出しておいて。"),
+                   ("S2", "承知しました。明日、予約票を施設課に出します。"))
+    assert items(said) == [("action", [1, 2], "S2", "会場の予約票を施設課に出す。")]
+    # a paper the request's topic already names is named once
+    said = meeting(("S1", "田中さんの資料は、来週までに直してもらえますか。"),
+                   ("S2", "はい、資料を直します。"))
+    assert items(said)[0][3] == "田中さんの資料を直す。"
