@@ -136,6 +136,9 @@ def test_the_plain_form_of_a_polite_ending(polite: str, plain_form: str) -> None
     ("本日中に両園へ連絡します。", "本日中", "2026-11-18"),
     ("I'll email them today.", "today", "2026-11-18"),
     ("I'll send the draft by March twenty-sixth.", "by March twenty-sixth", "2027-03-26"),
+    # said as a part of a month: the deadline whole, no day made up for it
+    ("では来月の頭に発注します。", "来月の頭", None),
+    ("今月の終わりまでに出します。", "今月の終わり", None),
 ])
 def test_deadlines_are_found_as_said_and_dated_from_the_meeting(
         text: str, due: str | None, day: str | None) -> None:
