@@ -51,11 +51,17 @@ DEFAULT_SIZES = [8, 12]
 
 
 
-def meetings(fresh: bool = False, real: bool = False, check: bool = False) -> list[Path]:
+def meetings(fresh: bool = False, real: bool = False, check: bool = False,
+             room: bool = False) -> list[Path]:
     """Every meeting of the sweep, each with a `<name>.json` script beside it (`fresh`: the
     set made to check a choice, samples/cast/fresh, instead; `real`: the meetings of real
     people's voices, samples/cast/real; `check`: the real-voice set made to check a choice
-    made on those, samples/cast/real-check)."""
+    made on those, samples/cast/real-check; `room`: that set as one recorder in a room
+    hears it, bench/room.py)."""
+    if room:
+        from bench.room import rendered
+
+        return rendered()
     if fresh:
         return sorted((SAMPLES / "cast" / "fresh").glob("f*.flac"))
     if real or check:
@@ -94,7 +100,8 @@ def settings(embedding: str, thresholds: list[float], sizes: list[int],
 def sweep(embedding: str, thresholds: list[float], sizes: list[int],
           with_count: bool = False, segmentation: Path | None = None,
           fresh: bool = False, real: bool = False,
-          step: float | None = None, check: bool = False) -> list[dict[str, Any]]:
+          step: float | None = None, check: bool = False,
+          room: bool = False) -> list[dict[str, Any]]:
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -103,7 +110,7 @@ def sweep(embedding: str, thresholds: list[float], sizes: list[int],
     swept = settings(embedding, thresholds, sizes,
                      powerset=pipeline._segmentation.model.specifications.powerset)
     rows: list[dict[str, Any]] = []
-    for path in meetings(fresh, real, check):
+    for path in meetings(fresh, real, check, room):
         script = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         reference = Annotation()
         for line in script["lines"]:
@@ -250,10 +257,15 @@ def main() -> int:
                         "instead of the sweep's meetings")
     parser.add_argument("--real", action="store_true",
                         help="run the meetings of real people's voices (samples/cast/real, "
-                        "LibriSpeech readers in one room) instead of the sweep's meetings")
+                        "LibriSpeech readers, each recorded on a microphone of their own) "
+                        "instead of the sweep's meetings")
     parser.add_argument("--real-check", action="store_true",
                         help="run the real-voice meetings made to check a choice made on "
                         "--real (samples/cast/real-check)")
+    parser.add_argument("--room", action="store_true",
+                        help="run --real-check's meetings as one recorder in a meeting room "
+                        "hears them (bench/room.py: each voice from its own seat, the "
+                        "room's echo and noise)")
     parser.add_argument("--step", type=float,
                         help="the segmentation window's step as a share of its length, "
                         "instead of the starter's (diarize.pyannote_backend.STARTER_STEP)")
@@ -267,7 +279,7 @@ def main() -> int:
     for embedding in args.embedding:
         rows += sweep(embedding, args.thresholds, args.sizes, args.with_count,
                       args.segmentation, args.fresh, args.real, args.step,
-                      args.real_check)
+                      args.real_check, args.room)
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
