@@ -9,6 +9,7 @@ real people's voices.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from functools import lru_cache
@@ -157,7 +158,14 @@ class PyannoteDiarizer:
             segmentation_step=step or STARTER_STEP,
         )
         pipeline.clustering = BoundedAgglomerativeClustering(metric="cosine")
-        return pipeline.instantiate(STARTER_PARAMETERS[spec.embedding])
+        parameters = copy.deepcopy(STARTER_PARAMETERS[spec.embedding])
+        specifications = segmentation.specifications
+        if isinstance(specifications, tuple):  # a model of several tasks: its first
+            specifications = specifications[0]
+        if specifications.powerset:
+            # a powerset model (segmentation-3.0) says who speaks outright: no threshold
+            parameters["segmentation"].pop("threshold", None)
+        return pipeline.instantiate(parameters)
 
     def diarize(
         self,

