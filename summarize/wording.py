@@ -44,6 +44,8 @@ _WE_NOT = re.compile(r"^we (?:won't|will not|shall not|are not going to|aren't g
                      re.IGNORECASE)
 #: The speaker's own part in a sentence ("I will", "we'll", 「私のほうで」 「市民課で」).
 _SELF = re.compile(r"^(?:agreed[.,]?|it(?:'s| is) decided,? (?:then)?[:,]?|I will|I'll|I can|"
+                   # an answer's yes before its task: "Will do, I'll send them tomorrow."
+                   r"(?:will do|can do|no problem|happy to)[,.!]|"
                    r"I'm going to|I am going to|"
                    r"we (?:will|shall|decide to|agree to)|we'll|we|let's|"
                    r"I move that we|I move that|I propose that we)\s+(?:also\s+)?",
@@ -854,9 +856,31 @@ def worded(item: Found, said: dict[int, str], style: str = "dearu") -> tuple[str
     text = _EN_ASKING.sub("", text).rstrip("?").strip()
     if (minded := _EN_MIND.match(text)) is not None:  # "(would you) mind emailing everyone"
         text = base_form(minded.group(1)) + text[minded.end():]
+    drawn_on: list[int] = []
     if item.kind == "action":
         text = _without_due(text).rstrip(" .") or text
-    return ((text[0].upper() + text[1:]) if text else item.sentence), []
+        earlier = [n for n in sorted(said) if item.lines and n < item.lines[0]]
+        if not item.context and earlier and (named := _EN_PRONOUN_DONE.fullmatch(text)) and \
+                (thing := _en_things(said[earlier[-1]])):
+            # "…if Priya sends me the dates." "Will do, I'll send them tomorrow."
+            text, drawn_on = f"{named.group(1)} {thing}{named.group(3) or ''}", [earlier[-1]]
+    return ((text[0].upper() + text[1:]) if text else item.sentence), drawn_on
+
+
+#: An English task done to "them": "send them", "put them up". ("it" is left as said: the
+#: line before names too many things one could mean.)
+_EN_PRONOUN_DONE = re.compile(r"(\w+) (them)((?: \w+)?)", re.IGNORECASE)
+
+
+def _en_things(line: str) -> str | None:
+    """The last things an English line names with "the" ("the dates")."""
+    things = re.findall(r"\bthe ((?:[a-z-]+ ){0,2}?[a-z-]+)(?=[.,;:!?]|$| (?:to|for|from|by|on|"
+                        r"in|at|of|with|if|and|or|but|before|after|when|once)\b)", line.lower())
+    for thing in reversed(things):
+        last = thing.split()[-1]
+        if last.endswith("s") and not last.endswith("ss"):
+            return f"the {thing}"
+    return None
 
 
 __all__ = ["plain", "stands_alone", "styled", "volitional", "worded"]

@@ -1054,3 +1054,18 @@ def test_an_answers_bare_thing_is_named_as_the_request_named_it() -> None:
     said = meeting(("S1", "田中さんの資料は、来週までに直してもらえますか。"),
                    ("S2", "はい、資料を直します。"))
     assert items(said)[0][3] == "田中さんの資料を直す。"
+
+
+def test_an_english_task_done_to_them_names_what_the_line_before_named() -> None:
+    said = meeting(("S1", "Let's start."),
+                   ("S3", "I can book the hall, if Sam sends me the dates."),
+                   ("S2", "Will do, I'll send them tomorrow."))
+    found = find(said, "S1")
+    lines = {line.id: line.text for line in said}
+    assert [(f.kind, f.owner, f.due) for f in found][-1] == ("action", "S2", "tomorrow")
+    assert worded(found[-1], lines) == ("Send the dates", [2])
+    # "it" could be any thing the line names: left as said
+    said[2] = Said(3, "S2", "Happy to, I'll print it out.")
+    said[1] = Said(2, "S3", "The agenda needs the new room number.")
+    assert stands_alone(find(said, "S1")[-1], {line.id: line.text for line in said}) == \
+        "Print it out"
