@@ -160,7 +160,7 @@ _RESULTS_SAID = (("不採択", "フサイタク"), ("採択", "サイタク"), (
                  ("同意", "ドウイ"), ("継続審査", "ケイゾクシンサ"), ("付託", "フタク"))
 _DECIDING_SAID = regex.compile(flatten("ケッシ|サレ|ケッテイ|イタシ|シマシタ|スルコト"))
 #: Referred to a committee whatever the verb was heard as: 「〜委員会に二くすることに決し」.
-_TO_COMMITTEE = re.compile(r"([^、。]{1,20}委員会)に[^、。]{0,4}?(?:すること|いたすこと)に決")
+_TO_COMMITTEE = re.compile(r"([^、。]{1,20}委員会)に[^、。]{0,4}?(?:すること|いたすこと)に[、,]?決")
 #: The chair referring bills without a vote: 「議案第百号は、厚生常任委員会に付託いたします」.
 _REFERRED = re.compile(r"([^、。]{1,20}委員会)に(?:審査を)?付託(?:いた)?します")
 _EVENTS = (

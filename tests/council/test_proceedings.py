@@ -174,7 +174,10 @@ def test_a_bill_whose_hyaku_was_written_as_100_before_the_rest_is_the_bill_named
     assert [(a.item, a.bill, a.segments) for a in found.agenda] == [
         ("日程第4", "議案第100号", [61]), ("日程第4", "議案第101号", [61])]
     assert found.agenda[1].title.startswith("支援住宅条例の一部を改正する条例")
-    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    # referred (付託) though 付託 was heard as 「二く」 and a comma cut 「ことに、決しました」
+    # (「上任委員会」 once read as 同意, ドウイ flattened to トイ)
+    assert sorted((v.bill or "", v.result) for v in found.votes) == [
+        ("議案第100号", "付託"), ("議案第101号", "付託")]
     # the other run: referred as 「議案代101号」
     lines[6] = Line(77, "S1", "および議案代101号は、行政上任委員会に二くいたしたいと思います。",
                     30, 34)
@@ -183,7 +186,8 @@ def test_a_bill_whose_hyaku_was_written_as_100_before_the_rest_is_the_bill_named
     found = recognise(lines)
     assert [(a.item, a.bill) for a in found.agenda] == [
         ("日程第4", "議案第100号"), ("日程第4", "議案第101号")]
-    assert sorted(v.bill or "" for v in found.votes) == ["議案第100号", "議案第101号"]
+    assert sorted((v.bill or "", v.result) for v in found.votes) == [
+        ("議案第100号", "付託"), ("議案第101号", "付託")]
     # no other line names 101: the number stands as written
     kept = [line for line in lines if "101" not in line.text and "白一" not in line.text]
     assert [a.bill for a in recognise(kept).agenda] == ["議案第100号", "議案第1001号"]
