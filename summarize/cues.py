@@ -651,13 +651,13 @@ def find(lines: list[Said], chair: str | None) -> list[Found]:
                 context = [asked[0]] if answered and asked is not None else []
                 tasks = _tasks(told) if told else [_join(
                     [s for s in sentences(_text(lines, context[0])) if asks(s)])]
+                # a deadline the line sets for another's task is not this one's
+                # (「市民課には私から話しておきます。原稿は年内に作ってください。」)
+                others = [s for s in parts if asks(s) and s not in commits]
                 for number, sentence in enumerate(tasks):
                     # the request answered belongs to the first task said
                     cited = context if number == 0 else []
                     item_lines = [*cited, line.id]
-                    # a deadline the line sets for another's task is not this one's
-                    # (「市民課には私から話しておきます。原稿は年内に作ってください。」)
-                    others = [s for s in parts if asks(s) and s not in commits]
                     its_own = sentence if len(tasks) > 1 or others else _text(lines, line.id)
                     said = " ".join([*(_text(lines, n) for n in cited), its_own])
                     items.append(Found("action", item_lines, sentence, owner=line.speaker,
